@@ -1,0 +1,3 @@
+from heritage.cli import main
+
+main()

@@ -1,0 +1,45 @@
+"""Writing a new file so that it appears whole or not at all, and never replaces another."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from heritage.errors import RecordExists
+from heritage.layout import TEMP_PREFIX
+
+
+def _fsync_folder(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # some platforms cannot open folders; the rename is still atomic there
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def create_file(path: Path, data: bytes, *, record: str | None = None) -> None:
+    """Write `data` to a temporary file, fsync it, then link it to `path`.
+
+    The link fails if `path` exists, so of two writers racing for one name exactly one wins and
+    the other gets RecordExists; a reader never sees a half-written file; a crash leaves at most a
+    hidden temporary file that readers skip.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.parent / f"{TEMP_PREFIX}{secrets.token_hex(8)}-{path.name}"
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(temp, path)
+        except FileExistsError:
+            raise RecordExists("a record with this id already exists", file=path, record=record) from None
+    finally:
+        temp.unlink(missing_ok=True)
+    _fsync_folder(path.parent)

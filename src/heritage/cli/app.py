@@ -1,0 +1,96 @@
+"""The command group, catalogue lookup and the translation of errors into exit codes."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from enum import IntEnum
+from pathlib import Path
+from typing import Any
+
+import click
+
+from heritage import __version__
+from heritage.errors import CatalogueNotFound, HeritageError, RecordExists, RecordNotFound
+from heritage.store import Catalogue
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    INVALID = 1  # bad input, or a catalogue that fails validation
+    USAGE = 2  # the command line itself is wrong (click's own code)
+    NOT_FOUND = 3  # no catalogue, or an unknown id
+    CONFLICT = 4  # the id is taken
+
+
+def exit_code_for(error: HeritageError) -> ExitCode:
+    if isinstance(error, (CatalogueNotFound, RecordNotFound)):
+        return ExitCode.NOT_FOUND
+    if isinstance(error, RecordExists):
+        return ExitCode.CONFLICT
+    return ExitCode.INVALID
+
+
+class HeritageGroup(click.Group):
+    """Turns library errors into one clear line instead of a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except HeritageError as error:
+            click.echo(f"error: {error}", err=True)
+            ctx.exit(exit_code_for(error))
+        except OSError as error:
+            where = f" ({error.filename})" if error.filename else ""
+            click.echo(f"error: {error.strerror or error}{where}", err=True)
+            ctx.exit(ExitCode.INVALID)
+
+
+class Env:
+    """What every command needs from its surroundings; tests build their own."""
+
+    def __init__(self, catalogue_path: Path) -> None:
+        self.catalogue_path = catalogue_path
+        self._catalogue: Catalogue | None = None
+
+    @property
+    def catalogue(self) -> Catalogue:
+        if self._catalogue is None:
+            self._catalogue = Catalogue.open(self.catalogue_path)
+        return self._catalogue
+
+    @staticmethod
+    def user() -> str:
+        return os.environ.get("HERITAGE_USER") or getpass.getuser()
+
+
+pass_env = click.make_pass_decorator(Env)
+
+
+@click.group(cls=HeritageGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--catalogue",
+    "-C",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="HERITAGE_CATALOGUE",
+    default=".",
+    show_default="the current folder, or HERITAGE_CATALOGUE",
+    help="The catalogue folder to work on.",
+)
+@click.version_option(__version__, prog_name="heritage")
+@click.pass_context
+def cli(ctx: click.Context, catalogue: Path) -> None:
+    """Keep a sourced catalogue of heritage sites in conflict zones.
+
+    \b
+    Example:
+      heritage validate
+      heritage list --condition destroyed
+      heritage --catalogue ~/nk show ghazanchetsots-cathedral
+    """
+    ctx.obj = Env(catalogue)
+
+
+def main() -> None:
+    sys.exit(cli.main(prog_name="heritage", standalone_mode=True))

@@ -1,0 +1,215 @@
+"""Reading the catalogue: `heritage list` and `heritage show`.
+
+Catalogue text is untrusted: it reaches rich only as `Text` objects, never as markup.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import click
+from rich import box
+from rich.table import Table
+from rich.text import Text
+
+from heritage.cli.app import Env, cli, pass_env
+from heritage.cli.common import bbox, console, echo_json
+from heritage.models import Condition
+from heritage.query import SiteDetail, SiteFilter, list_sites, site_detail
+
+
+def _date(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint="--as-of") from None
+
+
+@cli.command("list")
+@click.option("--type", "types", multiple=True, help="Only sites of this type; repeat for several.")
+@click.option("--tradition", "traditions", multiple=True, help="Only sites of this tradition; repeat.")
+@click.option(
+    "--condition",
+    "conditions",
+    multiple=True,
+    type=click.Choice([c.value for c in Condition]),
+    help="Only sites whose condition is this; repeat.",
+)
+@click.option("--area", help="Only sites in an administrative area whose name contains this.")
+@click.option("--bbox", "bbox_text", metavar="W,S,E,N", help="Only sites inside this box (WGS84).")
+@click.option("--has-allegation/--no-allegation", default=None, help="Only sites with (without) allegations.")
+@click.option("--as-of", help="Condition as of this date (default: today).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@pass_env
+def list_command(
+    env: Env,
+    types: tuple[str, ...],
+    traditions: tuple[str, ...],
+    conditions: tuple[str, ...],
+    area: str | None,
+    bbox_text: str | None,
+    has_allegation: bool | None,
+    as_of: str | None,
+    as_json: bool,
+) -> None:
+    """List sites with their current condition.
+
+    \b
+    Example:
+      heritage list --type church --condition destroyed
+      heritage list --bbox 46.70,39.70,46.80,39.80 --has-allegation --json
+    """
+    where = SiteFilter(
+        set(types), set(traditions), {Condition(c) for c in conditions}, area, bbox(bbox_text), has_allegation
+    )
+    summaries = list_sites(env.catalogue, where, _date(as_of))
+    if as_json:
+        echo_json([s.as_json() for s in summaries])
+        return
+    table = Table(title=Text(f"{env.catalogue.info.name}: {len(summaries)} site(s)"), box=box.SIMPLE_HEAD, padding=(0, 1))
+    table.add_column("id", no_wrap=True)
+    table.add_column("type", no_wrap=True)
+    table.add_column("condition", no_wrap=True)
+    table.add_column("observed", no_wrap=True)
+    table.add_column("rep.", justify="right")
+    table.add_column("all.", justify="right")
+    table.add_column("name", overflow="fold", min_width=30)
+    for s in summaries:
+        observed = str(s.current.observed) if s.current else "-"
+        table.add_row(
+            Text(s.site.id),
+            Text(s.site.type),
+            Text(s.condition.value),
+            Text(observed),
+            str(s.report_count),
+            str(len(s.allegations)),
+            Text(s.site.display_name()),
+        )
+    console().print(table)
+
+
+@cli.command()
+@click.argument("site_id", metavar="SITE")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@pass_env
+def show(env: Env, site_id: str, as_json: bool) -> None:
+    """Show everything about one site: names, location, reports, allegations, sources.
+
+    \b
+    Example:
+      heritage show ghazanchetsots-cathedral
+      heritage show ghazanchetsots-cathedral --json
+    """
+    detail = site_detail(env.catalogue, site_id)
+    if as_json:
+        echo_json(detail.as_json())
+    else:
+        _print_detail(detail)
+
+
+def _line(label: str, value: object) -> Text:
+    return Text.assemble((f"{label}: ", "bold"), str(value))
+
+
+def _print_detail(detail: SiteDetail) -> None:
+    out = console()
+    site = detail.site
+    out.print(Text(site.display_name(), style="bold underline"))
+    out.print(_line("id", site.id))
+    for name in site.names:
+        used = f" (used by {', '.join(name.used_by)})" if name.used_by else ""
+        out.print(_line(f"name [{name.lang}]", f"{name.text}{used}"))
+    out.print(_line("type", site.type), Text("  "), _line("tradition", site.tradition or "-"))
+    if site.period:
+        out.print(_line("period", site.period.label))
+    loc = site.location
+    where = (
+        f"{site.geometry.representative[1]:.6f}, {site.geometry.representative[0]:.6f} (lat, lon)"
+        if site.geometry
+        else "no location"
+    )
+    uncertainty = f" ±{loc.uncertainty_m:g} m" if loc.uncertainty_m else ""
+    out.print(_line("location", f"{where}; precision {loc.precision.value}{uncertainty}"))
+    if loc.source:
+        out.print(_line("coordinates from", loc.source))
+    for label, values in (
+        ("areas", site.areas),
+        ("designations", [d.scheme + (f" {d.reference}" if d.reference else "") for d in site.designations]),
+        ("external ids", [f"{k}: {v}" for k, v in sorted(site.external_ids.items())]),
+    ):
+        if values:
+            out.print(_line(label, "; ".join(values)))
+    for dispute in site.disputes:
+        held = f" (held by {', '.join(dispute.held_by)})" if dispute.held_by else ""
+        out.print(_line(f"disputed {dispute.aspect.value}", f"{dispute.claim}{held}"))
+    if site.description:
+        out.print(_line("description", site.description))
+    out.print(_line("sensitivity", site.sensitivity.value))
+    current = detail.current
+    out.print(
+        _line(
+            "condition now",
+            f"{current.condition.value} (observed {current.observed}, report {current.id})"
+            if current
+            else "unknown (no reports)",
+        )
+    )
+
+    out.print()
+    out.print(Text(f"Condition reports ({len(detail.reports)}), oldest first", style="bold"))
+    for r in detail.reports:
+        superseded = r.id in detail.superseded
+        head = Text.assemble(f"  {r.observed}  ", (r.condition.value, "bold"), f"  {r.method.value}  {r.id}")
+        if superseded:
+            head.append("  (superseded)", style="italic")
+        out.print(head, style="dim" if superseded else None)
+        cited = "; ".join(_cite(detail, c.source, c.locator) for c in r.sources)
+        for label, value in (
+            ("observer", r.observed_by),
+            ("sources", cited),
+            ("notes", r.notes),
+            ("supersedes", r.supersedes),
+        ):
+            if value:
+                out.print(Text("      ").append(_line(label, value)))
+
+    out.print()
+    out.print(Text(f"Allegations ({len(detail.allegations)}), by date made", style="bold"))
+    for a in detail.allegations:
+        claimant = a.claimant.name + (f" [{a.claimant.party}]" if a.claimant.party else "")
+        out.print(Text.assemble(f"  {a.made_on}  ", (claimant, "bold"), f"  {a.id}"))
+        perpetrator = a.alleged_perpetrator
+        accused = ", ".join(x for x in ((perpetrator.name, perpetrator.party) if perpetrator else ()) if x)
+        for label, value in (
+            ("acts", ", ".join(x.value for x in a.acts)),
+            ("claim", a.summary),
+            ("alleged perpetrator", accused),
+            ("alleged period", a.alleged_period),
+            ("responds to", a.responds_to),
+            ("source", _cite(detail, a.source.source, a.source.locator)),
+            ("status", a.status.value),
+        ):
+            if value:
+                out.print(Text("      ").append(_line(label, value)))
+
+    sources = Table(title=Text(f"Sources ({len(detail.sources)})"), expand=True)
+    for column in ("id", "title", "kind", "grade", "party", "url"):
+        sources.add_column(column, overflow="fold")
+    for s in detail.sources.values():
+        sources.add_row(
+            Text(s.id),
+            Text(s.title),
+            Text(s.kind.value),
+            Text(s.reliability.value),
+            Text(s.party or "-"),
+            Text(s.url or "-"),
+        )
+    out.print(sources)
+
+
+def _cite(detail: SiteDetail, source_id: str, locator: str | None) -> str:
+    source = detail.sources.get(source_id)
+    grade = f" [{source.reliability.value}]" if source else " [missing]"
+    return source_id + grade + (f", {locator}" if locator else "")

@@ -1,0 +1,98 @@
+"""Small helpers the commands share: option parsing, record files, output."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from pydantic import BaseModel, ValidationError
+from rich.console import Console
+
+from heritage.codec import dumps
+from heritage.errors import InvalidInput
+from heritage.store import parse_record, validation_messages
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def console() -> Console:
+    # Built per call so that it writes to whatever stdout is now (tests swap it). Piped output has
+    # no terminal width to follow: give it room rather than rich's 80 columns.
+    piped = not sys.stdout.isatty() and "COLUMNS" not in os.environ
+    return Console(highlight=False, soft_wrap=False, width=132 if piped else None)
+
+
+def echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True))
+
+
+def pairs(values: tuple[str, ...], option: str, sep: str = "=") -> list[tuple[str, str]]:
+    """'hy=Շուշի' -> ('hy', 'Շուշի'); a clear usage error otherwise."""
+    out = []
+    for value in values:
+        key, found, rest = value.partition(sep)
+        if not found or not key.strip() or not rest.strip():
+            raise click.BadParameter(f"{value!r} is not KEY{sep}VALUE", param_hint=option)
+        out.append((key.strip(), rest.strip()))
+    return out
+
+
+def citations(values: tuple[str, ...]) -> list[dict[str, Any]]:
+    """'SOURCE_ID' or 'SOURCE_ID:locator' (page, paragraph, timestamp)."""
+    out = []
+    for value in values:
+        source, _, locator = value.partition(":")
+        out.append({"source": source.strip(), "locator": locator.strip() or None})
+    return out
+
+
+def bbox(value: str | None) -> tuple[float, float, float, float] | None:
+    if value is None:
+        return None
+    try:
+        west, south, east, north = (float(part) for part in value.split(","))
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not W,S,E,N (four numbers)", param_hint="--bbox") from None
+    if west > east or south > north:
+        raise click.BadParameter("give W,S,E,N with W <= E and S <= N", param_hint="--bbox")
+    return west, south, east, north
+
+
+def stamp(document: dict[str, Any], user: str) -> dict[str, Any]:
+    document.setdefault("recorded_at", datetime.now(UTC).isoformat())
+    document.setdefault("recorded_by", user)
+    return document
+
+
+def read_json_file(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_bytes().decode("utf-8"))
+    except FileNotFoundError:
+        raise InvalidInput("file not found", file=path) from None
+    except UnicodeDecodeError:
+        raise InvalidInput("is not UTF-8 text", file=path) from None
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(f"is not valid JSON ({exc.msg}, line {exc.lineno})", file=path) from None
+    if not isinstance(data, dict):
+        raise InvalidInput("must hold one JSON object (one record)", file=path)
+    return data
+
+
+def build(model: type[M], document: dict[str, Any], context: dict[str, Any], file: Path | None = None) -> M:
+    """Validate a record built from flags or a file; the error names the record and the field."""
+    if file is not None:
+        return parse_record(model, dumps(document), file=file, context=context)
+    try:
+        return model.model_validate(document, context=context)
+    except ValidationError as exc:
+        field, message = validation_messages(exc)[0]
+        raise InvalidInput(message, record=document.get("id"), field=field) from None
+
+
+def drop_none(document: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in document.items() if v is not None and v != [] and v != {}}

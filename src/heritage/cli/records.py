@@ -1,0 +1,426 @@
+"""Appending one record: `heritage site|source|report|allegation add`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from heritage.cli.app import Env, cli, pass_env
+from heritage.cli.common import build, citations, drop_none, pairs, read_json_file, stamp
+from heritage.ids import new_id, slugify
+from heritage.models import Allegation, ConditionReport, Site, Source
+from heritage.models.vocab import (
+    AllegedAct,
+    ClaimantKind,
+    Condition,
+    DamageCause,
+    DamageEffect,
+    DamageExtent,
+    LocationPrecision,
+    Method,
+    Reliability,
+    Sensitivity,
+    SourceKind,
+)
+from heritage.store import Catalogue
+
+FILE_OPTION = click.option(
+    "--file",
+    "record_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Read the whole record from a JSON file instead of flags.",
+)
+
+
+def choice(enum: Any) -> click.Choice:
+    return click.Choice([member.value for member in enum])
+
+
+def _free_id(base: str, taken: Any) -> str:
+    candidate, number = base, 2
+    while taken(candidate):
+        candidate, number = f"{base}-{number}", number + 1
+    return candidate
+
+
+def _require(flags: dict[str, Any]) -> None:
+    missing = [f"--{name.replace('_', '-')}" for name, value in flags.items() if value in (None, ())]
+    if missing:
+        raise click.UsageError(f"missing {', '.join(missing)} (or give the whole record with --file)")
+
+
+@cli.group()
+def site() -> None:
+    """Sites: places of heritage."""
+
+
+@site.command("add")
+@click.option("--id", "site_id", help="A stable id (lowercase, digits, '-'); made from the name if absent.")
+@click.option("--name", "names", multiple=True, metavar="LANG=TEXT", help="A name and its BCP 47 language; repeat.")
+@click.option("--lat", type=float, help="Latitude, WGS84.")
+@click.option("--lon", type=float, help="Longitude, WGS84.")
+@click.option("--precision", type=choice(LocationPrecision), help="How well the location is known.")
+@click.option("--uncertainty", type=float, help="Uncertainty radius in metres (approximate locations).")
+@click.option("--location-source", help="Where the coordinates came from.")
+@click.option("--type", "site_type", help="Site type (church, mosque, cemetery, khachkar...).")
+@click.option("--tradition", help="Religious tradition (armenian_apostolic, shia_islam...).")
+@click.option("--period", help="Period as the sources give it, e.g. '13th century'.")
+@click.option("--area", "areas", multiple=True, help="Administrative area; repeat.")
+@click.option("--description")
+@click.option("--external-id", "external_ids", multiple=True, metavar="SCHEME=ID", help="e.g. wikidata=Q1234.")
+@click.option("--sensitivity", type=choice(Sensitivity), default="public", show_default=True)
+@FILE_OPTION
+@pass_env
+def site_add(
+    env: Env,
+    site_id: str | None,
+    names: tuple[str, ...],
+    lat: float | None,
+    lon: float | None,
+    precision: str | None,
+    uncertainty: float | None,
+    location_source: str | None,
+    site_type: str | None,
+    tradition: str | None,
+    period: str | None,
+    areas: tuple[str, ...],
+    description: str | None,
+    external_ids: tuple[str, ...],
+    sensitivity: str,
+    record_file: Path | None,
+) -> None:
+    """Append one site; print its id.
+
+    \b
+    Example:
+      heritage site add --name en="St Sargis Church" --name hy="Սուրբ Սարգիս" \\
+        --lat 39.5694 --lon 46.9297 --precision settlement --type church \\
+        --tradition armenian_apostolic --area Hadrut
+    """
+    catalogue = env.catalogue
+    if record_file is not None:
+        document = read_json_file(record_file)
+        properties = document.get("properties")
+        if isinstance(properties, dict):
+            stamp(properties, env.user())
+        if not document.get("id"):
+            document["id"] = _new_site_id(catalogue, properties or {})
+        record = build(Site, document, catalogue.context, record_file)
+    else:
+        _require({"name": names, "type": site_type})
+        if (lat is None) != (lon is None):
+            raise click.UsageError("give both --lat and --lon, or neither")
+        located = lat is not None and lon is not None
+        name_list = [{"lang": lang, "text": text} for lang, text in pairs(names, "--name")]
+        flat = drop_none(
+            {
+                "names": name_list,
+                "geometry": {"type": "Point", "coordinates": [lon, lat]} if located else None,
+                "location": drop_none(
+                    {
+                        "precision": precision or ("exact" if located else "unknown"),
+                        "uncertainty_m": uncertainty,
+                        "source": location_source,
+                    }
+                ),
+                "type": site_type,
+                "tradition": tradition,
+                "period": {"label": period} if period else None,
+                "areas": list(areas),
+                "description": description,
+                "external_ids": dict(pairs(external_ids, "--external-id")),
+                "sensitivity": sensitivity,
+            }
+        )
+        flat["id"] = site_id or _new_site_id(catalogue, {"names": name_list})
+        record = build(Site, stamp(flat, env.user()), catalogue.context)
+    catalogue.add_site(record)
+    click.echo(record.id)
+
+
+def _new_site_id(catalogue: Catalogue, properties: dict[str, Any]) -> str:
+    names = properties.get("names") or []
+    english = [n.get("text", "") for n in names if isinstance(n, dict) and n.get("lang") == "en"]
+    any_name = [n.get("text", "") for n in names if isinstance(n, dict)]
+    base = slugify((english or any_name or [""])[0]) or new_id("site")
+    return _free_id(base, catalogue.has_site)
+
+
+@cli.group()
+def source() -> None:
+    """Sources: the documents and media that statements cite."""
+
+
+@source.command("add")
+@click.option("--id", "source_id", help="A stable id; made from the title if absent.")
+@click.option("--title")
+@click.option("--kind", type=choice(SourceKind))
+@click.option("--author")
+@click.option("--publisher")
+@click.option("--published", help="Publication date: YYYY-MM-DD, YYYY-MM or YYYY.")
+@click.option("--url")
+@click.option("--archived-url")
+@click.option("--accessed", help="When the URL was consulted (YYYY-MM-DD).")
+@click.option("--language", help="BCP 47 tag of the source's language.")
+@click.option("--party", help="The party the source speaks for, if any (declared in catalogue.json).")
+@click.option(
+    "--reliability",
+    type=choice(Reliability),
+    default="F",
+    show_default=True,
+    help="Admiralty grade A-F (F: cannot be judged).",
+)
+@click.option("--sensitivity", type=choice(Sensitivity), default="public", show_default=True)
+@click.option("--note", "notes")
+@FILE_OPTION
+@pass_env
+def source_add(
+    env: Env,
+    source_id: str | None,
+    title: str | None,
+    kind: str | None,
+    author: str | None,
+    publisher: str | None,
+    published: str | None,
+    url: str | None,
+    archived_url: str | None,
+    accessed: str | None,
+    language: str | None,
+    party: str | None,
+    reliability: str,
+    sensitivity: str,
+    notes: str | None,
+    record_file: Path | None,
+) -> None:
+    """Append one source; print its id.
+
+    \b
+    Example:
+      heritage source add --title "Letter dated 12 January 2021 (A/75/706-S/2021/42)" \\
+        --kind un_document --publisher "United Nations" --published 2021-01-12 --party armenia
+    """
+    catalogue = env.catalogue
+    if record_file is not None:
+        document = stamp(read_json_file(record_file), env.user())
+    else:
+        _require({"title": title, "kind": kind})
+        document = stamp(
+            drop_none(
+                {
+                    "title": title,
+                    "kind": kind,
+                    "author": author,
+                    "publisher": publisher,
+                    "published": published,
+                    "url": url,
+                    "archived_url": archived_url,
+                    "accessed": accessed,
+                    "language": language,
+                    "party": party,
+                    "reliability": reliability,
+                    "sensitivity": sensitivity,
+                    "notes": notes,
+                    "id": source_id,
+                }
+            ),
+            env.user(),
+        )
+    if not document.get("id"):
+        title_slug = slugify(str(document.get("title") or ""), 48)
+        document["id"] = _free_id(f"src-{title_slug}" if title_slug else new_id("src"), catalogue.has_source)
+    record = build(Source, document, catalogue.context, record_file)
+    catalogue.add_source(record)
+    click.echo(record.id)
+
+
+@cli.group()
+def report() -> None:
+    """Condition reports: what a site looked like, when, according to whom."""
+
+
+@report.command("add")
+@click.option("--id", "report_id", help="An id; a new unique one if absent.")
+@click.option("--site", "site_id", help="The site observed.")
+@click.option("--observed", help="A date (2021-05-03, 2021-05, 2021) or a window (2023-12/2024-04-04).")
+@click.option("--condition", type=choice(Condition))
+@click.option("--method", type=choice(Method))
+@click.option(
+    "--source",
+    "sources",
+    multiple=True,
+    metavar="ID[:LOCATOR]",
+    help="A source cited, optionally with page/paragraph/timestamp; repeat.",
+)
+@click.option(
+    "--credibility",
+    type=click.IntRange(1, 6),
+    default=6,
+    show_default=True,
+    help="Information credibility 1-6 (6: cannot be judged).",
+)
+@click.option("--extent", type=choice(DamageExtent))
+@click.option("--effect", "effects", multiple=True, type=choice(DamageEffect))
+@click.option("--cause", "causes", multiple=True, type=choice(DamageCause))
+@click.option("--observer", help="Who made the observation (not who records it).")
+@click.option("--evidence", multiple=True, metavar="SHA256", help="An evidence file's SHA-256; repeat.")
+@click.option("--note", "notes")
+@click.option("--sensitivity", type=choice(Sensitivity), default="public", show_default=True)
+@click.option("--supersedes", help="The id of the report this one corrects.")
+@FILE_OPTION
+@pass_env
+def report_add(
+    env: Env,
+    report_id: str | None,
+    site_id: str | None,
+    observed: str | None,
+    condition: str | None,
+    method: str | None,
+    sources: tuple[str, ...],
+    credibility: int,
+    extent: str | None,
+    effects: tuple[str, ...],
+    causes: tuple[str, ...],
+    observer: str | None,
+    evidence: tuple[str, ...],
+    notes: str | None,
+    sensitivity: str,
+    supersedes: str | None,
+    record_file: Path | None,
+) -> None:
+    """Append one condition report; print its id. Reads nothing but the site and its sources.
+
+    \b
+    Example:
+      heritage report add --site ghazanchetsots-cathedral --observed 2021-05-03 \\
+        --condition altered --method media_review --source src-jamnews-restoration \\
+        --effect structural_alteration --note "Domes removed in photos"
+    """
+    catalogue = env.catalogue
+    if record_file is not None:
+        document = stamp(read_json_file(record_file), env.user())
+    else:
+        _require({"site": site_id, "observed": observed, "condition": condition, "method": method, "source": sources})
+        document = stamp(
+            drop_none(
+                {
+                    "id": report_id,
+                    "site": site_id,
+                    "observed": observed,
+                    "condition": condition,
+                    "method": method,
+                    "sources": citations(sources),
+                    "credibility": credibility,
+                    "damage_extent": extent,
+                    "damage_effects": list(effects),
+                    "damage_causes": list(causes),
+                    "observed_by": observer,
+                    "evidence": list(evidence),
+                    "notes": notes,
+                    "sensitivity": sensitivity,
+                    "supersedes": supersedes,
+                }
+            ),
+            env.user(),
+        )
+    document.setdefault("id", new_id("r"))
+    record = build(ConditionReport, document, catalogue.context, record_file)
+    catalogue.add_report(record)
+    click.echo(record.id)
+
+
+@cli.group()
+def allegation() -> None:
+    """Allegations: claims made by parties, recorded as claims."""
+
+
+@allegation.command("add")
+@click.option("--id", "allegation_id", help="An id; a new unique one if absent.")
+@click.option("--claimant", help="Who makes the claim (government, body, person).")
+@click.option("--claimant-kind", type=choice(ClaimantKind), default="government", show_default=True)
+@click.option("--party", help="The party the claimant belongs to.")
+@click.option("--made", help="When the claim was made (YYYY-MM-DD, YYYY-MM or YYYY).")
+@click.option("--source", "source_ref", metavar="ID[:LOCATOR]", help="Where the claim was made.")
+@click.option("--site", "sites", multiple=True, help="A site concerned; repeat.")
+@click.option(
+    "--area",
+    "area_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A GeoJSON file with the polygon of the area concerned.",
+)
+@click.option("--act", "acts", multiple=True, type=choice(AllegedAct), help="The alleged act; repeat.")
+@click.option("--perpetrator", help="Who is alleged to have done it.")
+@click.option("--perpetrator-party", help="The party the alleged perpetrator belongs to.")
+@click.option("--period", help="When the act allegedly happened (date or window).")
+@click.option("--summary", help="The claim in your own words.")
+@click.option("--quote", help="A short exact phrase of the claim.")
+@click.option("--legal-ref", "legal_refs", multiple=True, help="e.g. '1954 Hague Convention art. 4'; repeat.")
+@click.option("--responds-to", help="The allegation this one answers (denial, counter-claim).")
+@click.option("--sensitivity", type=choice(Sensitivity), default="public", show_default=True)
+@FILE_OPTION
+@pass_env
+def allegation_add(
+    env: Env,
+    allegation_id: str | None,
+    claimant: str | None,
+    claimant_kind: str,
+    party: str | None,
+    made: str | None,
+    source_ref: str | None,
+    sites: tuple[str, ...],
+    area_file: Path | None,
+    acts: tuple[str, ...],
+    perpetrator: str | None,
+    perpetrator_party: str | None,
+    period: str | None,
+    summary: str | None,
+    quote: str | None,
+    legal_refs: tuple[str, ...],
+    responds_to: str | None,
+    sensitivity: str,
+    record_file: Path | None,
+) -> None:
+    """Append one allegation; print its id.
+
+    \b
+    Example:
+      heritage allegation add --claimant "Ministry of Defence of Azerbaijan" --party azerbaijan \\
+        --made 2020-10-08 --source src-usweekly-ap --site ghazanchetsots-cathedral \\
+        --act damage_by_shelling --summary "Denies having targeted the cathedral"
+    """
+    catalogue = env.catalogue
+    if record_file is not None:
+        document = stamp(read_json_file(record_file), env.user())
+    else:
+        _require({"claimant": claimant, "made": made, "source": source_ref, "act": acts, "summary": summary})
+        area = None
+        if area_file is not None:
+            area = read_json_file(area_file)
+            area = area.get("geometry", area) if area.get("type") == "Feature" else area
+        perpetrator_doc = drop_none({"name": perpetrator, "party": perpetrator_party})
+        document = stamp(
+            drop_none(
+                {
+                    "id": allegation_id,
+                    "claimant": drop_none({"name": claimant, "kind": claimant_kind, "party": party}),
+                    "made_on": made,
+                    "source": citations((source_ref or "",))[0],
+                    "sites": list(sites),
+                    "area": area,
+                    "acts": list(acts),
+                    "alleged_perpetrator": perpetrator_doc or None,
+                    "alleged_period": period,
+                    "summary": summary,
+                    "quote": quote,
+                    "legal_references": list(legal_refs),
+                    "responds_to": responds_to,
+                    "sensitivity": sensitivity,
+                }
+            ),
+            env.user(),
+        )
+    document.setdefault("id", new_id("a"))
+    record = build(Allegation, document, catalogue.context, record_file)
+    catalogue.add_allegation(record)
+    click.echo(record.id)

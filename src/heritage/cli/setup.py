@@ -1,0 +1,150 @@
+"""Creating, checking and importing into a catalogue: `init`, `validate`, `import`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from heritage.cli.app import Env, ExitCode, cli, pass_env
+from heritage.cli.common import bbox, console, echo_json, pairs
+from heritage.importer import REPORT_FIELDS, SITE_FIELDS, ImportResult, import_reports, import_sites, parse_mapping
+from heritage.models import CatalogueInfo, LocationPrecision, Party
+from heritage.store import Catalogue
+from heritage.validate import validate_catalogue
+
+
+@cli.command()
+@click.argument("path", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--name", help="The catalogue's name; the folder's name if absent.")
+@click.option("--bbox", "region", metavar="W,S,E,N", help="The region: sites outside it are flagged.")
+@click.option("--party", "parties", multiple=True, metavar="ID=NAME", help="A party to the conflict; repeat.")
+def init(path: Path, name: str | None, region: str | None, parties: tuple[str, ...]) -> None:
+    """Create a new, empty catalogue at PATH.
+
+    \b
+    Example:
+      heritage init ~/catalogues/nk --name "Nagorno-Karabakh heritage" \\
+        --bbox 45.0,38.8,47.8,40.9 --party armenia="Armenia" --party azerbaijan="Azerbaijan"
+    """
+    info = CatalogueInfo(
+        name=name or path.resolve().name,
+        region=bbox(region),
+        parties=[Party(id=key, name=value) for key, value in pairs(parties, "--party")],
+    )
+    Catalogue.create(path, info)
+    click.echo(f"created catalogue '{info.name}' in {path}")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON.")
+@pass_env
+def validate(env: Env, as_json: bool) -> None:
+    """Check the whole catalogue and print every problem. Exit 1 if there is any error.
+
+    \b
+    Example:
+      heritage validate
+      heritage --catalogue ~/nk validate --json
+    """
+    result = validate_catalogue(env.catalogue)
+    if as_json:
+        echo_json({"ok": result.ok, "counts": dict(result.counts), "problems": [p.as_dict() for p in result.problems]})
+    else:
+        out = console()
+        for problem in result.problems:
+            colour = "red" if problem.severity == "error" else "yellow"
+            out.print(f"[{colour}]{problem.severity}[/{colour}] {problem.code}: ", end="")
+            out.print(problem.describe(), markup=False)
+        counts = ", ".join(f"{n} {kind}" for kind, n in sorted(result.counts.items())) or "no records"
+        verdict = "valid" if result.ok else "INVALID"
+        out.print(
+            f"{verdict}: {counts}; {len(result.errors)} error(s), {len(result.warnings)} warning(s)", markup=False
+        )
+    if not result.ok:
+        raise SystemExit(ExitCode.INVALID)
+
+
+@cli.group("import")
+def import_group() -> None:
+    """Import many records from a CSV file (all rows or nothing)."""
+
+
+def _report(result: ImportResult, kind: str) -> None:
+    for problem in result.skipped:
+        click.echo(f"skipped: {problem.describe()}", err=True)
+    click.echo(
+        f"imported {len(result.written)} {kind}"
+        + (f", skipped {len(result.skipped)} invalid row(s)" if result.skipped else "")
+    )
+
+
+COLUMN_OPTION = click.option(
+    "--column",
+    "columns",
+    multiple=True,
+    metavar="FIELD=COLUMN",
+    help="Read FIELD from COLUMN; repeat. Columns named like fields need none.",
+)
+SKIP_OPTION = click.option(
+    "--skip-invalid", is_flag=True, help="Write the valid rows and report the others (default: write nothing)."
+)
+
+
+@import_group.command("sites")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@COLUMN_OPTION
+@SKIP_OPTION
+@click.option(
+    "--default-precision",
+    type=click.Choice([p.value for p in LocationPrecision if p.value != "unknown"]),
+    default="exact",
+    show_default=True,
+    help="Location precision of rows that give none.",
+)
+@pass_env
+def import_sites_command(
+    env: Env, file: Path, columns: tuple[str, ...], skip_invalid: bool, default_precision: str
+) -> None:
+    """Import sites from a CSV file.
+
+    Fields: id, name:LANG (one per language), lat + lon | latlon ("lat, lon") | wkt (POINT(lon lat)),
+    type, tradition, period, period_start, period_end, precision, uncertainty_m, location_source,
+    areas (';'-separated), description, sensitivity, external_id:SCHEME, recorded_by, recorded_at.
+
+    \b
+    Example:
+      heritage import sites churches.csv --column name:en=Name --column name:hy=Name_hy \\
+        --column latlon=Coordinates --column type=Kind
+    """
+    mapping = parse_mapping(columns, SITE_FIELDS)
+    result = import_sites(
+        env.catalogue,
+        file,
+        mapping,
+        recorded_by=env.user(),
+        skip_invalid=skip_invalid,
+        default_precision=default_precision,
+    )
+    _report(result, "site(s)")
+
+
+@import_group.command("reports")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@COLUMN_OPTION
+@SKIP_OPTION
+@pass_env
+def import_reports_command(env: Env, file: Path, columns: tuple[str, ...], skip_invalid: bool) -> None:
+    """Import condition reports from a CSV file.
+
+    Fields: id, site, observed, condition, method, sources (';'-separated ID or ID:locator),
+    credibility, extent, effects, causes (';'-separated), observed_by, evidence, notes, sensitivity,
+    supersedes, recorded_by, recorded_at.
+
+    \b
+    Example:
+      heritage import reports chw-2022.csv --column site=SiteId --column observed=ImageDate
+    """
+    mapping = parse_mapping(columns, REPORT_FIELDS)
+    result = import_reports(env.catalogue, file, mapping, recorded_by=env.user(), skip_invalid=skip_invalid)
+    _report(result, "report(s)")

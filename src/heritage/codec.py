@@ -1,0 +1,89 @@
+"""Records <-> bytes. One serializer with fixed options, so that files diff cleanly in git.
+
+Sorted keys, two-space indentation, UTF-8 written as is (Armenian stays readable), a final
+newline; empty and absent values left out. A site is written as a GeoJSON Feature, so that GIS
+tools open a site file as it is. Reading a canonical file and writing it again gives the same
+bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from heritage.models import Allegation, CatalogueInfo, ConditionReport, Site, Source
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _prune(value: Any) -> Any:
+    if isinstance(value, dict):
+        pruned = {k: _prune(v) for k, v in value.items()}
+        return {k: v for k, v in pruned.items() if v not in (None, [], {})}
+    if isinstance(value, list):
+        return [_prune(v) for v in value]
+    return value
+
+
+def dumps(document: Any) -> bytes:
+    text = json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False)
+    return (text + "\n").encode("utf-8")
+
+
+def to_document(record: BaseModel) -> dict[str, Any]:
+    data = _prune(record.model_dump(mode="json"))
+    if isinstance(record, Site):
+        geometry = data.pop("geometry", None)
+        site_id = data.pop("id")
+        return {"type": "Feature", "id": site_id, "geometry": geometry, "properties": data}
+    return data
+
+
+def from_document(model: type[M], document: Any, context: dict[str, Any] | None = None) -> M:
+    """Validate a parsed file. Raises pydantic.ValidationError (with field paths) or ValueError."""
+    if model is Site:
+        document = feature_to_flat(document)
+    return model.model_validate(document, context=context)
+
+
+def feature_to_flat(document: Any) -> dict[str, Any]:
+    if not isinstance(document, dict) or document.get("type") != "Feature":
+        raise ValueError("a site file must hold one GeoJSON Feature ({'type': 'Feature', ...})")
+    unknown = set(document) - {"type", "id", "geometry", "properties", "bbox"}
+    if unknown:
+        raise ValueError(f"unknown Feature member(s): {', '.join(sorted(unknown))}")
+    properties = document.get("properties")
+    if not isinstance(properties, dict):
+        raise ValueError("the Feature has no 'properties' object")
+    if "id" in properties or "geometry" in properties:
+        raise ValueError("'id' and 'geometry' belong to the Feature, not to its properties")
+    return {**properties, "id": document.get("id"), "geometry": document.get("geometry")}
+
+
+def encode(record: BaseModel) -> bytes:
+    return dumps(to_document(record))
+
+
+def decode(model: type[M], data: bytes, context: dict[str, Any] | None = None) -> M:
+    return from_document(model, json.loads(data.decode("utf-8")), context)
+
+
+def json_default(value: Any) -> Any:
+    """For `--json` output of things that are not records (dates in summaries)."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    return str(value)
+
+
+RECORD_MODELS: dict[str, type[BaseModel]] = {
+    "site": Site,
+    "source": Source,
+    "report": ConditionReport,
+    "allegation": Allegation,
+    "catalogue": CatalogueInfo,
+}

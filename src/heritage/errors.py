@@ -1,0 +1,90 @@
+"""Every error the library raises on purpose.
+
+    HeritageError                 base; carries file / record / field when known
+    ├── CatalogueNotFound         no catalogue at the given path
+    ├── RecordNotFound            an id that is not in the catalogue
+    ├── RecordExists              appending an id that is already taken
+    └── InvalidInput              a record, file or value that breaks the rules
+        └── ImportFailed          rows of an import file failed (carries every row's problem)
+
+The command line turns each into one line of text and an exit code; the library never prints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a catalogue, a file or a record."""
+
+    code: str
+    message: str
+    file: str | None = None
+    record: str | None = None
+    field: str | None = None
+    severity: str = "error"  # or "warning"
+
+    def describe(self) -> str:
+        where = [p for p in (self.file, f"record {self.record}" if self.record else None) if p]
+        if self.field:
+            where.append(f"field {self.field}")
+        prefix = ": ".join(where)
+        return f"{prefix}: {self.message}" if prefix else self.message
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {
+            "severity": self.severity,
+            "code": self.code,
+            "file": self.file,
+            "record": self.record,
+            "field": self.field,
+            "message": self.message,
+        }
+
+
+class HeritageError(Exception):
+    """Base of all heritage errors. `str(error)` is one line naming file, record and field."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | Path | None = None,
+        record: str | None = None,
+        field: str | None = None,
+    ) -> None:
+        self.problem = Problem(
+            code=type(self).__name__,
+            message=message,
+            file=str(file) if file is not None else None,
+            record=record,
+            field=field,
+        )
+        super().__init__(self.problem.describe())
+
+
+class CatalogueNotFound(HeritageError):
+    pass
+
+
+class RecordNotFound(HeritageError):
+    pass
+
+
+class RecordExists(HeritageError):
+    pass
+
+
+class InvalidInput(HeritageError):
+    pass
+
+
+class ImportFailed(InvalidInput):
+    def __init__(self, problems: list[Problem], *, file: str | Path) -> None:
+        self.problems = problems
+        first = problems[0].describe() if problems else "no rows"
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        super().__init__(f"{len(problems)} row(s) failed; nothing was written: {first}{more}", file=file)

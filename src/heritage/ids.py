@@ -1,0 +1,34 @@
+"""New record ids: time-ordered and random, so writers in different copies never collide."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import time
+import unicodedata
+
+_CROCKFORD = "0123456789abcdefghjkmnpqrstvwxyz"
+
+
+def ulid(now_ms: int | None = None) -> str:
+    """26 characters: 48 bits of milliseconds then 80 random bits (the ULID layout), lowercase."""
+    value = ((now_ms if now_ms is not None else time.time_ns() // 1_000_000) << 80) | secrets.randbits(80)
+    chars = []
+    for _ in range(26):
+        chars.append(_CROCKFORD[value & 31])
+        value >>= 5
+    return "".join(reversed(chars))
+
+
+def new_id(prefix: str) -> str:
+    return f"{prefix}-{ulid()}"
+
+
+def slugify(text: str, max_length: int = 60) -> str:
+    """A readable id from a name: 'Kanach Zham (St John), Shushi' -> 'kanach-zham-st-john-shushi'."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    if len(slug) > max_length:
+        cut = slug[: max_length + 1]
+        slug = cut.rsplit("-", 1)[0] if "-" in cut else slug[:max_length]
+    return slug.rstrip("-")

@@ -1,0 +1,330 @@
+"""Importing sites and condition reports from CSV files.
+
+Every row is checked before anything is written: a file with a bad row writes nothing unless the
+caller asks to skip invalid rows. Problems name the file, the line, the record and the field.
+Columns are mapped with `FIELD=COLUMN` pairs; a column named like the field needs no mapping.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from heritage.errors import ImportFailed, InvalidInput, Problem
+from heritage.ids import new_id, slugify
+from heritage.models import ConditionReport, Site
+from heritage.sanity import region_problem
+from heritage.store import Catalogue, validation_messages
+
+SITE_FIELDS = {
+    "id",
+    "lat",
+    "lon",
+    "latlon",
+    "wkt",
+    "type",
+    "tradition",
+    "period",
+    "period_start",
+    "period_end",
+    "precision",
+    "uncertainty_m",
+    "location_source",
+    "areas",
+    "description",
+    "sensitivity",
+    "recorded_by",
+    "recorded_at",
+}
+REPORT_FIELDS = {
+    "id",
+    "site",
+    "observed",
+    "observed_by",
+    "method",
+    "condition",
+    "extent",
+    "effects",
+    "causes",
+    "credibility",
+    "sources",
+    "evidence",
+    "notes",
+    "sensitivity",
+    "supersedes",
+    "recorded_by",
+    "recorded_at",
+}
+# Open-ended families: name:hy, name:az-Latn ...; external_id:wikidata ...
+FAMILIES = ("name:", "external_id:")
+LIST_SEPARATOR = ";"
+_WKT_POINT = re.compile(r"^\s*POINT\s*\(\s*(\S+)\s+(\S+)\s*\)\s*$", re.IGNORECASE)
+
+
+@dataclass
+class ImportResult:
+    written: list[str] = field(default_factory=list)
+    skipped: list[Problem] = field(default_factory=list)
+
+
+def parse_mapping(pairs: Iterable[str], known: set[str]) -> dict[str, str]:
+    mapping = {}
+    for pair in pairs:
+        target, sep, column = pair.partition("=")
+        target = target.strip()
+        if not sep or not column.strip():
+            raise InvalidInput(f"column mapping {pair!r} is not FIELD=COLUMN")
+        if target not in known and not target.startswith(FAMILIES):
+            raise InvalidInput(f"unknown field {target!r} in column mapping; fields: {', '.join(sorted(known))}")
+        mapping[target] = column.strip()
+    return mapping
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in value.split(LIST_SEPARATOR) if part.strip()]
+
+
+def _number(value: str, name: str) -> float:
+    try:
+        return float(value)
+    except ValueError:
+        raise ValueError(f"{name} {value!r} is not a number") from None
+
+
+def _point(get: Callable[[str], str]) -> dict[str, Any] | None:
+    if get("wkt"):
+        match = _WKT_POINT.match(get("wkt"))
+        if not match:
+            raise ValueError(f"wkt {get('wkt')!r} is not a WKT POINT(lon lat)")
+        lon, lat = _number(match[1], "longitude"), _number(match[2], "latitude")
+    elif get("latlon"):
+        parts = [p for p in re.split(r"[,\s;]+", get("latlon")) if p]
+        if len(parts) != 2:
+            raise ValueError(f"latlon {get('latlon')!r} is not 'lat, lon'")
+        lat, lon = _number(parts[0], "latitude"), _number(parts[1], "longitude")
+    elif get("lat") or get("lon"):
+        if not (get("lat") and get("lon")):
+            raise ValueError("give both lat and lon, or neither")
+        lat, lon = _number(get("lat"), "latitude"), _number(get("lon"), "longitude")
+    else:
+        return None
+    return {"type": "Point", "coordinates": [lon, lat]}
+
+
+class _Row:
+    """One CSV row seen through the column mapping."""
+
+    def __init__(self, row: dict[str, str], mapping: dict[str, str]) -> None:
+        self.row, self.mapping = row, mapping
+
+    def get(self, name: str) -> str:
+        column = self.mapping.get(name, name)
+        return (self.row.get(column) or "").strip()
+
+    def family(self, prefix: str) -> dict[str, str]:
+        found = {}
+        for key, column in self.mapping.items():
+            if key.startswith(prefix) and (self.row.get(column) or "").strip():
+                found[key.removeprefix(prefix)] = self.row[column].strip()
+        for column, value in self.row.items():
+            if column and column.startswith(prefix) and column not in self.mapping and (value or "").strip():
+                found.setdefault(column.removeprefix(prefix), value.strip())
+        return found
+
+
+def site_document(r: _Row, default_precision: str) -> dict[str, Any]:
+    geometry = _point(r.get)
+    precision = r.get("precision") or (default_precision if geometry else "unknown")
+    document: dict[str, Any] = {
+        "id": r.get("id") or None,
+        "names": [{"lang": lang, "text": text} for lang, text in r.family("name:").items()],
+        "geometry": geometry,
+        "location": {
+            "precision": precision,
+            "uncertainty_m": _number(r.get("uncertainty_m"), "uncertainty_m") if r.get("uncertainty_m") else None,
+            "source": r.get("location_source") or None,
+        },
+        "type": r.get("type"),
+        "tradition": r.get("tradition") or None,
+        "areas": _split(r.get("areas")),
+        "description": r.get("description") or None,
+        "external_ids": r.family("external_id:"),
+        "sensitivity": r.get("sensitivity") or "public",
+    }
+    if r.get("period"):
+        document["period"] = {
+            "label": r.get("period"),
+            "start_year": int(r.get("period_start")) if r.get("period_start") else None,
+            "end_year": int(r.get("period_end")) if r.get("period_end") else None,
+        }
+    return document
+
+
+def report_document(r: _Row) -> dict[str, Any]:
+    citations = []
+    for item in _split(r.get("sources")):
+        source, _, locator = item.partition(":")
+        citations.append({"source": source.strip(), "locator": locator.strip() or None})
+    return {
+        "id": r.get("id") or None,
+        "site": r.get("site"),
+        "observed": r.get("observed"),
+        "observed_by": r.get("observed_by") or None,
+        "method": r.get("method"),
+        "condition": r.get("condition"),
+        "damage_extent": r.get("extent") or None,
+        "damage_effects": _split(r.get("effects")),
+        "damage_causes": _split(r.get("causes")),
+        "credibility": r.get("credibility") or 6,
+        "sources": citations,
+        "evidence": _split(r.get("evidence")),
+        "notes": r.get("notes") or None,
+        "sensitivity": r.get("sensitivity") or "public",
+        "supersedes": r.get("supersedes") or None,
+    }
+
+
+def _read_rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            reader = csv.DictReader(handle)
+            rows = [(reader.line_num, row) for row in reader]
+            return list(reader.fieldnames or []), rows
+    except FileNotFoundError:
+        raise InvalidInput("file not found", file=path) from None
+    except UnicodeDecodeError:
+        raise InvalidInput("is not UTF-8 text", file=path) from None
+    except csv.Error as exc:
+        raise InvalidInput(f"is not a readable CSV file ({exc})", file=path) from None
+
+
+def _run(
+    catalogue: Catalogue,
+    path: Path,
+    mapping: dict[str, str],
+    build: Callable[[_Row], dict[str, Any]],
+    model: type[BaseModel],
+    check: Callable[[Any, dict[str, Any]], str | None],
+    write: Callable[[Any], object],
+    *,
+    recorded_by: str,
+    skip_invalid: bool,
+    id_for: Callable[[dict[str, Any], set[str]], str],
+) -> ImportResult:
+    columns, rows = _read_rows(path)
+    missing = sorted(c for c in mapping.values() if c not in columns)
+    if missing:
+        raise InvalidInput(f"mapped column(s) not in the file: {', '.join(missing)}", file=path)
+    now = datetime.now(UTC)
+    seen: set[str] = set()
+    good: list[Any] = []
+    state: dict[str, Any] = {"ids": seen}
+    problems: list[Problem] = []
+    for line, raw in rows:
+        r = _Row(raw, mapping)
+        record_id = r.get("id") or None
+        try:
+            document = build(r)
+            document["id"] = document["id"] or id_for(document, seen)
+            record_id = document["id"]
+            document["recorded_by"] = r.get("recorded_by") or recorded_by
+            document["recorded_at"] = r.get("recorded_at") or now
+            record = model.model_validate(document, context=catalogue.context)
+            if record_id in seen:
+                raise ValueError(f"id {record_id!r} appears twice in the file")
+            reason = check(record, state)
+            if reason:
+                raise ValueError(reason)
+        except ValidationError as exc:
+            for field_name, message in validation_messages(exc):
+                problems.append(Problem("invalid-row", message, str(path), f"line {line} ({record_id})", field_name))
+            continue
+        except (ValueError, TypeError) as exc:
+            problems.append(Problem("invalid-row", str(exc), str(path), f"line {line} ({record_id})"))
+            continue
+        seen.add(record_id)
+        good.append(record)
+    if problems and not skip_invalid:
+        raise ImportFailed(problems, file=path)
+    result = ImportResult(skipped=problems)
+    for record in good:
+        write(record)
+        result.written.append(record.id)
+    return result
+
+
+def import_sites(
+    catalogue: Catalogue,
+    path: Path,
+    mapping: dict[str, str],
+    *,
+    recorded_by: str,
+    skip_invalid: bool = False,
+    default_precision: str = "exact",
+) -> ImportResult:
+    def site_id(document: dict[str, Any], taken: set[str]) -> str:
+        names = document.get("names") or []
+        english = [n["text"] for n in names if n["lang"] == "en"] or [n["text"] for n in names]
+        base = slugify(english[0]) if english and slugify(english[0]) else new_id("site")
+        candidate, number = base, 2
+        while candidate in taken or catalogue.has_site(candidate):
+            candidate, number = f"{base}-{number}", number + 1
+        return candidate
+
+    def check(site: Site, state: dict[str, Any]) -> str | None:
+        if catalogue.has_site(site.id):
+            return f"site {site.id!r} already exists in the catalogue"
+        if site.geometry is not None and catalogue.info.region is not None:
+            return region_problem(site.geometry, catalogue.info.region)
+        return None
+
+    return _run(
+        catalogue,
+        path,
+        mapping,
+        lambda r: site_document(r, default_precision),
+        Site,
+        check,
+        catalogue.add_site,
+        recorded_by=recorded_by,
+        skip_invalid=skip_invalid,
+        id_for=site_id,
+    )
+
+
+def import_reports(
+    catalogue: Catalogue, path: Path, mapping: dict[str, str], *, recorded_by: str, skip_invalid: bool = False
+) -> ImportResult:
+    def check(report: ConditionReport, state: dict[str, Any]) -> str | None:
+        if not catalogue.has_site(report.site):
+            return f"unknown site {report.site!r}"
+        for citation in report.sources:
+            if not catalogue.has_source(citation.source):
+                return f"unknown source {citation.source!r}"
+        if report.supersedes:
+            earlier = state.setdefault("site_of", {})
+            in_file = earlier.get(report.supersedes) == report.site
+            if not in_file and not catalogue.has_report(report.site, report.supersedes):
+                return f"supersedes {report.supersedes!r}, which is not a report of site {report.site!r}"
+        state.setdefault("site_of", {})[report.id] = report.site
+        return None
+
+    return _run(
+        catalogue,
+        path,
+        mapping,
+        report_document,
+        ConditionReport,
+        check,
+        catalogue.add_report,
+        recorded_by=recorded_by,
+        skip_invalid=skip_invalid,
+        id_for=lambda d, t: new_id("r"),
+    )

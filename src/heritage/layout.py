@@ -1,0 +1,115 @@
+"""Where every file of a catalogue lives. The one place that knows the layout.
+
+    catalogue.json                       name, region, parties, extra vocabulary
+    sites/<site-id>.geojson              one GeoJSON Feature per site
+    sources/<source-id>.json             one file per source
+    reports/<site-id>/<report-id>.json   condition reports, grouped by the site they observe
+    allegations/<allegation-id>.json     one file per allegation
+
+One record, one file, never rewritten: an append adds a file and touches nothing else, so two
+copies of a catalogue that each append merge in git without conflicts, and reading one site's
+history lists one small folder however large the catalogue grows. Paths inside the catalogue are
+relative, so a catalogue folder can be copied anywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+CATALOGUE_FILE = "catalogue.json"
+SITES = "sites"
+SOURCES = "sources"
+REPORTS = "reports"
+ALLEGATIONS = "allegations"
+FOLDERS = (SITES, SOURCES, REPORTS, ALLEGATIONS)
+SITE_SUFFIX = ".geojson"
+RECORD_SUFFIX = ".json"
+# Written by appends before the final link; left behind only by a process killed mid-write.
+TEMP_PREFIX = ".tmp-"
+
+
+def catalogue_file(root: Path) -> Path:
+    return root / CATALOGUE_FILE
+
+
+def site_file(root: Path, site_id: str) -> Path:
+    return root / SITES / f"{site_id}{SITE_SUFFIX}"
+
+
+def source_file(root: Path, source_id: str) -> Path:
+    return root / SOURCES / f"{source_id}{RECORD_SUFFIX}"
+
+
+def site_reports_folder(root: Path, site_id: str) -> Path:
+    return root / REPORTS / site_id
+
+
+def report_file(root: Path, site_id: str, report_id: str) -> Path:
+    return site_reports_folder(root, site_id) / f"{report_id}{RECORD_SUFFIX}"
+
+
+def allegation_file(root: Path, allegation_id: str) -> Path:
+    return root / ALLEGATIONS / f"{allegation_id}{RECORD_SUFFIX}"
+
+
+def _files(folder: Path, suffix: str) -> Iterator[Path]:
+    if not folder.is_dir():
+        return
+    for entry in sorted(folder.iterdir()):
+        if entry.is_file() and entry.name.endswith(suffix) and not entry.name.startswith("."):
+            yield entry
+
+
+def site_files(root: Path) -> Iterator[Path]:
+    return _files(root / SITES, SITE_SUFFIX)
+
+
+def source_files(root: Path) -> Iterator[Path]:
+    return _files(root / SOURCES, RECORD_SUFFIX)
+
+
+def allegation_files(root: Path) -> Iterator[Path]:
+    return _files(root / ALLEGATIONS, RECORD_SUFFIX)
+
+
+def report_files(root: Path, site_id: str | None = None) -> Iterator[Path]:
+    if site_id is not None:
+        yield from _files(site_reports_folder(root, site_id), RECORD_SUFFIX)
+        return
+    folder = root / REPORTS
+    if folder.is_dir():
+        for site_folder in sorted(folder.iterdir()):
+            if site_folder.is_dir():
+                yield from _files(site_folder, RECORD_SUFFIX)
+
+
+def stray_files(root: Path) -> Iterator[Path]:
+    """Files in the record folders that no reader will look at (misnamed or misplaced)."""
+    expected = {SITES: SITE_SUFFIX, SOURCES: RECORD_SUFFIX, ALLEGATIONS: RECORD_SUFFIX}
+    for name, suffix in expected.items():
+        folder = root / name
+        if folder.is_dir():
+            for entry in sorted(folder.iterdir()):
+                if entry.name in (".gitkeep", "README.md"):
+                    continue
+                if entry.is_dir() or not entry.name.endswith(suffix) or entry.name.startswith("."):
+                    yield entry
+    reports = root / REPORTS
+    if reports.is_dir():
+        for entry in sorted(reports.iterdir()):
+            if entry.name in (".gitkeep", "README.md"):
+                continue
+            if not entry.is_dir():
+                yield entry
+                continue
+            for inner in sorted(entry.iterdir()):
+                if inner.is_dir() or not inner.name.endswith(RECORD_SUFFIX) or inner.name.startswith("."):
+                    yield inner
+
+
+def relative(root: Path, path: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)

@@ -1,0 +1,51 @@
+"""The domain model. Knows nothing of files, maps, PDFs or the command line."""
+
+from heritage.models.allegation import Allegation, Claimant, Perpetrator
+from heritage.models.catalogue_info import CatalogueInfo, Party
+from heritage.models.geometry import Point, Polygon
+from heritage.models.report import ConditionReport
+from heritage.models.site import Designation, Dispute, Location, Name, Period, Site
+from heritage.models.source import Citation, EvidenceFile, SatelliteImage, Source
+from heritage.models.types import When
+from heritage.models.vocab import (
+    AllegationStatus,
+    AllegedAct,
+    Condition,
+    LocationPrecision,
+    Method,
+    Reliability,
+    Sensitivity,
+    SourceKind,
+    Vocabulary,
+)
+
+__all__ = [
+    "Allegation",
+    "AllegationStatus",
+    "AllegedAct",
+    "CatalogueInfo",
+    "Citation",
+    "Claimant",
+    "Condition",
+    "ConditionReport",
+    "Designation",
+    "Dispute",
+    "EvidenceFile",
+    "Location",
+    "LocationPrecision",
+    "Method",
+    "Name",
+    "Party",
+    "Period",
+    "Perpetrator",
+    "Point",
+    "Polygon",
+    "Reliability",
+    "SatelliteImage",
+    "Sensitivity",
+    "Site",
+    "Source",
+    "SourceKind",
+    "Vocabulary",
+    "When",
+]

@@ -1,0 +1,64 @@
+"""A claim made by a party. It is recorded as a claim: never as a finding."""
+
+from __future__ import annotations
+
+from pydantic import Field, ValidationInfo, field_validator, model_validator
+
+from heritage.models.base import Model, Record, today_of
+from heritage.models.geometry import Polygon
+from heritage.models.source import Citation
+from heritage.models.types import RecordId, ShortText, Text, When
+from heritage.models.vocab import AllegationStatus, AllegedAct, ClaimantKind, Sensitivity
+
+
+class Claimant(Model):
+    name: Text
+    kind: ClaimantKind
+    party: RecordId | None = None
+
+
+class Perpetrator(Model):
+    name: Text | None = None
+    party: RecordId | None = None
+
+    @model_validator(mode="after")
+    def _someone(self) -> Perpetrator:
+        if self.name is None and self.party is None:
+            raise ValueError("an alleged perpetrator needs a name or a party")
+        return self
+
+
+class Allegation(Record):
+    claimant: Claimant
+    made_on: When
+    source: Citation
+    sites: list[RecordId] = Field(default_factory=list)
+    area: Polygon | None = None
+    acts: list[AllegedAct] = Field(min_length=1)
+    alleged_perpetrator: Perpetrator | None = None
+    alleged_period: When | None = None
+    summary: Text  # the claim in our own words
+    quote: ShortText | None = None  # at most a short exact phrase
+    legal_references: list[Text] = Field(default_factory=list)
+    responds_to: RecordId | None = None  # a denial or counter-claim answers another allegation
+    sensitivity: Sensitivity = Sensitivity.public
+
+    @field_validator("made_on")
+    @classmethod
+    def _made_in_past(cls, value: When, info: ValidationInfo) -> When:
+        if value.start is not None and value.start > today_of(info):
+            raise ValueError(f"made_on {value} is in the future")
+        return value
+
+    @model_validator(mode="after")
+    def _concerns_something(self) -> Allegation:
+        if not self.sites and self.area is None:
+            raise ValueError("an allegation concerns at least one site or an area")
+        if self.responds_to == self.id:
+            raise ValueError("an allegation cannot respond to itself")
+        return self
+
+    @property
+    def status(self) -> AllegationStatus:
+        # Status moves only through recorded reviews; until one exists a claim is 'reported'.
+        return AllegationStatus.reported

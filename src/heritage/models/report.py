@@ -1,0 +1,52 @@
+"""An observation of a site's state on a date, or in a window between two dates."""
+
+from __future__ import annotations
+
+from pydantic import Field, ValidationInfo, field_validator, model_validator
+
+from heritage.models.base import Record, today_of
+from heritage.models.source import Citation, Sha256
+from heritage.models.types import Credibility, RecordId, Text, When
+from heritage.models.vocab import (
+    Condition,
+    DamageCause,
+    DamageEffect,
+    DamageExtent,
+    Method,
+    Sensitivity,
+)
+
+
+class ConditionReport(Record):
+    site: RecordId
+    observed: When
+    observed_by: Text | None = None
+    method: Method
+    condition: Condition
+    damage_extent: DamageExtent | None = None
+    damage_effects: list[DamageEffect] = Field(default_factory=list)
+    damage_causes: list[DamageCause] = Field(default_factory=list)
+    credibility: Credibility = 6
+    sources: list[Citation] = Field(min_length=1)
+    evidence: list[Sha256] = Field(default_factory=list)
+    notes: Text | None = None
+    sensitivity: Sensitivity = Sensitivity.public
+    supersedes: RecordId | None = None
+
+    @field_validator("observed")
+    @classmethod
+    def _observed_in_past(cls, value: When, info: ValidationInfo) -> When:
+        if value.end is None:
+            raise ValueError(f"observed {value} is open-ended; give the last possible day")
+        if value.end > today_of(info):
+            raise ValueError(f"observed {value} is in the future")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ConditionReport:
+        if self.supersedes == self.id:
+            raise ValueError("a report cannot supersede itself")
+        damaged = self.damage_extent not in (None, DamageExtent.none, DamageExtent.unknown)
+        if self.condition is Condition.intact and damaged:
+            raise ValueError(f"condition 'intact' contradicts damage_extent {self.damage_extent.value}")
+        return self

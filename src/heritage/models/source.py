@@ -1,0 +1,66 @@
+"""A citable document or media item, graded for reliability, with its evidence files."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from pydantic import AwareDatetime, Field, StringConstraints, ValidationInfo, model_validator
+
+from heritage.models.base import Model, Record, today_of
+from heritage.models.types import LanguageTag, Link, RecordId, ShortText, Text, When
+from heritage.models.vocab import Reliability, Sensitivity, SourceKind
+
+Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+
+
+class EvidenceFile(Model):
+    sha256: Sha256  # of the exact bytes, as sha256sum prints it
+    size: int = Field(ge=0)
+    media_type: Text
+    name: Text | None = None  # the file's original name
+    captured_at: AwareDatetime | None = None
+    captured_by: Text | None = None
+
+
+class SatelliteImage(Model):
+    provider: Text
+    acquired_on: date
+    sensor: Text | None = None
+    scene_id: Text | None = None
+
+
+class Citation(Model):
+    """A pointer into a source: which one, and where in it (page, paragraph, timestamp)."""
+
+    source: RecordId
+    locator: ShortText | None = None
+
+
+class Source(Record):
+    kind: SourceKind
+    title: Text
+    author: Text | None = None
+    publisher: Text | None = None
+    published: When | None = None
+    url: Link | None = None
+    archived_url: Link | None = None
+    accessed: date | None = None
+    language: LanguageTag | None = None
+    party: RecordId | None = None  # the party it speaks for, if any
+    reliability: Reliability = Reliability.F
+    sensitivity: Sensitivity = Sensitivity.public
+    notes: Text | None = None
+    satellite: SatelliteImage | None = None
+    evidence: list[EvidenceFile] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _consistent(self, info: ValidationInfo) -> Source:
+        today = today_of(info)
+        if self.published and self.published.start and self.published.start > today:
+            raise ValueError(f"published {self.published} is in the future")
+        if self.accessed and self.accessed > today:
+            raise ValueError(f"accessed {self.accessed} is in the future")
+        if self.satellite and self.kind is not SourceKind.satellite_image:
+            raise ValueError("satellite details belong to a source of kind 'satellite_image'")
+        return self

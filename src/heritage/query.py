@@ -1,0 +1,140 @@
+"""Questions asked of a whole catalogue: which sites match, and everything about one site."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from heritage.history import condition_as_of, superseded_ids, timeline
+from heritage.models import Allegation, Condition, ConditionReport, Site, Source
+from heritage.store import Catalogue
+
+BBox = tuple[float, float, float, float]
+
+
+@dataclass
+class SiteSummary:
+    site: Site
+    current: ConditionReport | None
+    report_count: int
+    allegations: list[Allegation]
+
+    @property
+    def condition(self) -> Condition:
+        return self.current.condition if self.current else Condition.unknown
+
+    def as_json(self) -> dict[str, Any]:
+        site = self.site
+        lon, lat = site.geometry.representative if site.geometry else (None, None)
+        return {
+            "id": site.id,
+            "name": site.display_name(),
+            "names": [n.model_dump(mode="json", exclude_defaults=True) for n in site.names],
+            "type": site.type,
+            "tradition": site.tradition,
+            "lon": lon,
+            "lat": lat,
+            "location_precision": site.location.precision.value,
+            "areas": site.areas,
+            "condition": self.condition.value,
+            "condition_observed": str(self.current.observed) if self.current else None,
+            "condition_report": self.current.id if self.current else None,
+            "reports": self.report_count,
+            "allegations": len(self.allegations),
+            "sensitivity": site.sensitivity.value,
+        }
+
+
+@dataclass
+class SiteFilter:
+    types: set[str] = field(default_factory=set)
+    traditions: set[str] = field(default_factory=set)
+    conditions: set[Condition] = field(default_factory=set)
+    area: str | None = None  # matched, case-insensitively, within any administrative area name
+    bbox: BBox | None = None
+    has_allegation: bool | None = None
+
+    def matches(self, summary: SiteSummary) -> bool:
+        site = summary.site
+        if self.types and site.type not in self.types:
+            return False
+        if self.traditions and site.tradition not in self.traditions:
+            return False
+        if self.conditions and summary.condition not in self.conditions:
+            return False
+        if self.area and not any(self.area.casefold() in a.casefold() for a in site.areas):
+            return False
+        if self.bbox is not None:
+            if site.geometry is None:
+                return False
+            west, south, east, north = self.bbox
+            x0, y0, x1, y1 = site.geometry.bounds
+            if x1 < west or x0 > east or y1 < south or y0 > north:
+                return False
+        if self.has_allegation is not None and bool(summary.allegations) != self.has_allegation:
+            return False
+        return True
+
+
+def allegations_by_site(catalogue: Catalogue) -> dict[str, list[Allegation]]:
+    by_site: dict[str, list[Allegation]] = defaultdict(list)
+    for allegation in catalogue.allegations():
+        for site_id in allegation.sites:
+            by_site[site_id].append(allegation)
+    return by_site
+
+
+def summarise(catalogue: Catalogue, as_of: date | None = None) -> list[SiteSummary]:
+    reports: dict[str, list[ConditionReport]] = defaultdict(list)
+    for report in catalogue.reports():
+        reports[report.site].append(report)
+    alleged = allegations_by_site(catalogue)
+    return [
+        SiteSummary(site, condition_as_of(reports[site.id], as_of), len(reports[site.id]), alleged[site.id])
+        for site in catalogue.sites()
+    ]
+
+
+def list_sites(catalogue: Catalogue, where: SiteFilter, as_of: date | None = None) -> list[SiteSummary]:
+    return [s for s in summarise(catalogue, as_of) if where.matches(s)]
+
+
+@dataclass
+class SiteDetail:
+    site: Site
+    reports: list[ConditionReport]  # in timeline order, superseded ones included
+    superseded: set[str]
+    current: ConditionReport | None
+    allegations: list[Allegation]
+    sources: dict[str, Source]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "site": self.site.model_dump(mode="json", exclude_none=True),
+            "condition": self.current.condition.value if self.current else Condition.unknown.value,
+            "condition_report": self.current.id if self.current else None,
+            "reports": [
+                {**r.model_dump(mode="json", exclude_none=True), "superseded": r.id in self.superseded}
+                for r in self.reports
+            ],
+            "allegations": [
+                a.model_dump(mode="json", exclude_none=True) | {"status": a.status.value} for a in self.allegations
+            ],
+            "sources": {k: v.model_dump(mode="json", exclude_none=True) for k, v in sorted(self.sources.items())},
+        }
+
+
+def site_detail(catalogue: Catalogue, site_id: str) -> SiteDetail:
+    """Everything about one site. Reads its own report folder, the allegations and what they cite."""
+    site = catalogue.site(site_id)
+    reports = timeline(catalogue.reports(site_id))
+    allegations = sorted(
+        allegations_by_site(catalogue).get(site_id, []), key=lambda a: (a.made_on.start or date.min, a.id)
+    )
+    cited = {c.source for r in reports for c in r.sources}
+    cited |= {a.source.source for a in allegations}
+    cited |= {s for d in site.disputes for s in d.sources}
+    sources = {s: catalogue.source(s) for s in sorted(cited) if catalogue.has_source(s)}
+    return SiteDetail(site, reports, superseded_ids(reports), condition_as_of(reports), allegations, sources)

@@ -1,0 +1,247 @@
+"""Reading and appending the catalogue on disk. Appends never load the whole catalogue."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from heritage import layout
+from heritage.atomic import create_file
+from heritage.codec import decode, encode
+from heritage.errors import CatalogueNotFound, InvalidInput, RecordNotFound
+from heritage.models import Allegation, CatalogueInfo, ConditionReport, Site, Source
+from heritage.sanity import region_problem
+
+M = TypeVar("M", bound=BaseModel)
+
+CATALOGUE_README = """\
+# {name}
+
+A catalogue of heritage sites kept with the `heritage` tool. Plain text, one record per file,
+never rewritten: a correction is a new record.
+
+    catalogue.json                       name, region, parties, extra vocabulary
+    sites/<site-id>.geojson              one GeoJSON Feature per site (opens in QGIS)
+    sources/<source-id>.json             documents and media that statements cite
+    reports/<site-id>/<report-id>.json   condition reports, grouped by site
+    allegations/<allegation-id>.json     claims made by parties
+
+Check it with `heritage validate`; add to it with `heritage site add`, `heritage source add`,
+`heritage report add`, `heritage allegation add` or `heritage import`.
+"""
+
+
+def field_path(loc: tuple[Any, ...]) -> str:
+    parts: list[str] = []
+    for item in loc:
+        if isinstance(item, int):
+            parts.append(f"[{item}]")
+        elif item in ("Point", "Polygon") or str(item).startswith("function-"):
+            continue  # pydantic's union branch names: noise to a reader
+        else:
+            parts.append(("." if parts else "") + str(item))
+    return "".join(parts) or "(record)"
+
+
+def validation_messages(error: ValidationError) -> list[tuple[str, str]]:
+    """(field, message) for each problem, messages without pydantic's 'Value error, ' prefix."""
+    out = []
+    for item in error.errors(include_url=False):
+        message = str(item["msg"]).removeprefix("Value error, ")
+        out.append((field_path(tuple(item["loc"])), message))
+    return out
+
+
+def parse_record(model: type[M], data: bytes, *, file: Path | str, context: dict[str, Any]) -> M:
+    """Decode one file or one JSON text; a failure names the file, the record and the field."""
+    record_id = None
+    try:
+        raw = json.loads(data.decode("utf-8"))
+        if isinstance(raw, dict) and isinstance(raw.get("id"), str):
+            record_id = raw["id"]
+        return decode(model, data, context)
+    except UnicodeDecodeError:
+        raise InvalidInput("is not UTF-8 text", file=file) from None
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(f"is not valid JSON ({exc.msg}, line {exc.lineno})", file=file) from None
+    except ValidationError as exc:
+        field, message = validation_messages(exc)[0]
+        more = len(exc.errors())
+        suffix = f" (and {more - 1} more problem(s); run heritage validate)" if more > 1 else ""
+        raise InvalidInput(message + suffix, file=file, record=record_id, field=field) from None
+    except ValueError as exc:
+        raise InvalidInput(str(exc), file=file, record=record_id) from None
+
+
+def find_root(start: Path) -> Path | None:
+    if layout.catalogue_file(start).is_file():
+        return start
+    return None
+
+
+class Catalogue:
+    """A catalogue folder. Cheap to open: nothing but `catalogue.json` is read until asked."""
+
+    def __init__(self, root: Path, info: CatalogueInfo) -> None:
+        self.root = root
+        self.info = info
+        self.context: dict[str, Any] = {"vocabulary": info.vocabulary()}
+
+    @classmethod
+    def open(cls, root: Path | str) -> Catalogue:
+        root = Path(root)
+        path = layout.catalogue_file(root)
+        if not path.is_file():
+            raise CatalogueNotFound(
+                f"no catalogue here ({layout.CATALOGUE_FILE} not found); create one with "
+                "'heritage init PATH', or point to one with --catalogue or HERITAGE_CATALOGUE",
+                file=root,
+            )
+        info = parse_record(CatalogueInfo, path.read_bytes(), file=path, context={})
+        return cls(root, info)
+
+    @classmethod
+    def create(cls, root: Path | str, info: CatalogueInfo) -> Catalogue:
+        root = Path(root)
+        if layout.catalogue_file(root).exists():
+            raise InvalidInput("a catalogue already exists here", file=layout.catalogue_file(root))
+        root.mkdir(parents=True, exist_ok=True)
+        for folder in layout.FOLDERS:
+            (root / folder).mkdir(exist_ok=True)
+            (root / folder / ".gitkeep").touch()
+        readme = root / "README.md"
+        if not readme.exists():
+            create_file(readme, CATALOGUE_README.format(name=info.name).encode("utf-8"))
+        create_file(layout.catalogue_file(root), encode(info))
+        return cls(root, info)
+
+    def display(self, path: Path) -> str:
+        return layout.relative(self.root, path)
+
+    def read(self, model: type[M], path: Path) -> M:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise InvalidInput(f"cannot be read ({exc.strerror})", file=self.display(path)) from None
+        return parse_record(model, data, file=self.display(path), context=self.context)
+
+    # -- one record ------------------------------------------------------------------------
+
+    def site(self, site_id: str) -> Site:
+        path = layout.site_file(self.root, site_id)
+        if not _safe_id(site_id) or not path.is_file():
+            raise RecordNotFound("no such site", record=site_id)
+        return self.read(Site, path)
+
+    def source(self, source_id: str) -> Source:
+        path = layout.source_file(self.root, source_id)
+        if not _safe_id(source_id) or not path.is_file():
+            raise RecordNotFound("no such source", record=source_id)
+        return self.read(Source, path)
+
+    def has_site(self, site_id: str) -> bool:
+        return _safe_id(site_id) and layout.site_file(self.root, site_id).is_file()
+
+    def has_source(self, source_id: str) -> bool:
+        return _safe_id(source_id) and layout.source_file(self.root, source_id).is_file()
+
+    def has_report(self, site_id: str, report_id: str) -> bool:
+        return _safe_id(site_id) and _safe_id(report_id) and layout.report_file(self.root, site_id, report_id).is_file()
+
+    def has_allegation(self, allegation_id: str) -> bool:
+        return _safe_id(allegation_id) and layout.allegation_file(self.root, allegation_id).is_file()
+
+    # -- all records -----------------------------------------------------------------------
+
+    def sites(self) -> Iterator[Site]:
+        for path in layout.site_files(self.root):
+            yield self.read(Site, path)
+
+    def sources(self) -> Iterator[Source]:
+        for path in layout.source_files(self.root):
+            yield self.read(Source, path)
+
+    def reports(self, site_id: str | None = None) -> Iterator[ConditionReport]:
+        for path in layout.report_files(self.root, site_id):
+            yield self.read(ConditionReport, path)
+
+    def allegations(self) -> Iterator[Allegation]:
+        for path in layout.allegation_files(self.root):
+            yield self.read(Allegation, path)
+
+    # -- appends ---------------------------------------------------------------------------
+
+    def add_site(self, site: Site) -> Path:
+        if site.geometry is not None and self.info.region is not None:
+            problem = region_problem(site.geometry, self.info.region)
+            if problem:
+                raise InvalidInput(problem, record=site.id, field="geometry")
+        for number, dispute in enumerate(site.disputes):
+            self._check_sources(site.id, dispute.sources, f"disputes[{number}].sources")
+        path = layout.site_file(self.root, site.id)
+        create_file(path, encode(site), record=site.id)
+        return path
+
+    def add_source(self, source: Source) -> Path:
+        self._check_parties(source.id, [source.party] if source.party else [], "party")
+        path = layout.source_file(self.root, source.id)
+        create_file(path, encode(source), record=source.id)
+        return path
+
+    def add_report(self, report: ConditionReport) -> Path:
+        if not self.has_site(report.site):
+            raise InvalidInput(f"unknown site {report.site!r}", record=report.id, field="site")
+        self._check_sources(report.id, [c.source for c in report.sources], "sources")
+        if report.supersedes is not None:
+            if not self.has_report(report.site, report.supersedes):
+                raise InvalidInput(
+                    f"supersedes {report.supersedes!r}, which is not a report of site {report.site!r}",
+                    record=report.id,
+                    field="supersedes",
+                )
+        path = layout.report_file(self.root, report.site, report.id)
+        create_file(path, encode(report), record=report.id)
+        return path
+
+    def add_allegation(self, allegation: Allegation) -> Path:
+        for number, site_id in enumerate(allegation.sites):
+            if not self.has_site(site_id):
+                raise InvalidInput(f"unknown site {site_id!r}", record=allegation.id, field=f"sites[{number}]")
+        self._check_sources(allegation.id, [allegation.source.source], "source.source")
+        parties = [p for p in (allegation.claimant.party,) if p]
+        if allegation.alleged_perpetrator and allegation.alleged_perpetrator.party:
+            parties.append(allegation.alleged_perpetrator.party)
+        self._check_parties(allegation.id, parties, "party")
+        if allegation.responds_to and not self.has_allegation(allegation.responds_to):
+            raise InvalidInput(
+                f"responds to unknown allegation {allegation.responds_to!r}",
+                record=allegation.id,
+                field="responds_to",
+            )
+        path = layout.allegation_file(self.root, allegation.id)
+        create_file(path, encode(allegation), record=allegation.id)
+        return path
+
+    def _check_sources(self, record_id: str, source_ids: list[str], field: str) -> None:
+        for source_id in source_ids:
+            if not self.has_source(source_id):
+                raise InvalidInput(f"unknown source {source_id!r}", record=record_id, field=field)
+
+    def _check_parties(self, record_id: str, party_ids: list[str], field: str) -> None:
+        known = self.info.party_ids()
+        for party in party_ids:
+            if party not in known:
+                raise InvalidInput(
+                    f"unknown party {party!r}; catalogue.json declares: {', '.join(sorted(known)) or 'none'}",
+                    record=record_id,
+                    field=field,
+                )
+
+
+def _safe_id(record_id: str) -> bool:
+    return bool(record_id) and os.sep not in record_id and "/" not in record_id and not record_id.startswith(".")

@@ -1,0 +1,201 @@
+"""Checking a whole catalogue: every problem, not just the first (after frictionless).
+
+Each problem carries a code, the file, the record id and the field, so that a person can go
+straight to it. Errors make the catalogue invalid; warnings are things a careful analyst should
+look at (a site without a location, a file that no reader will see).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel
+
+from heritage import layout
+from heritage.errors import InvalidInput, Problem
+from heritage.models import Allegation, ConditionReport, Site, Source
+from heritage.sanity import region_problem
+from heritage.store import Catalogue
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass
+class ValidationReport:
+    problems: list[Problem] = field(default_factory=list)
+    counts: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class _Checker:
+    def __init__(self, catalogue: Catalogue, today: date | None) -> None:
+        self.catalogue = catalogue
+        self.report = ValidationReport()
+        if today is not None:
+            catalogue.context = {**catalogue.context, "today": today}
+        self.parties = catalogue.info.party_ids()
+
+    def add(
+        self,
+        code: str,
+        message: str,
+        path: Path | None,
+        record: str | None = None,
+        field: str | None = None,
+        severity: str = "error",
+    ) -> None:
+        file = self.catalogue.display(path) if path else None
+        self.report.problems.append(Problem(code, message, file, record, field, severity))
+
+    def load(self, model: type[M], paths: Iterator[Path], kind: str) -> list[tuple[Path, M]]:
+        loaded = []
+        for path in paths:
+            try:
+                record = self.catalogue.read(model, path)
+            except InvalidInput as exc:
+                p = exc.problem
+                self.report.problems.append(Problem("invalid-record", p.message, p.file, p.record, p.field))
+                continue
+            loaded.append((path, record))
+            self.report.counts[kind] += 1
+        return loaded
+
+    def unique(self, records: list[tuple[Path, M]], stem: Callable[[Path], str]) -> dict[str, M]:
+        by_id: dict[str, M] = {}
+        for path, record in records:
+            record_id = record.id
+            if stem(path) != record_id:
+                self.add(
+                    "id-mismatch",
+                    f"file name says {stem(path)!r} but the record's id is {record_id!r}",
+                    path,
+                    record_id,
+                    "id",
+                )
+            if record_id in by_id:
+                self.add("duplicate-id", f"id {record_id!r} is used by more than one record", path, record_id, "id")
+            by_id.setdefault(record_id, record)
+        return by_id
+
+    def party(self, path: Path, record: str, party: str | None, field: str) -> None:
+        if party is not None and party not in self.parties:
+            self.add("unknown-party", f"unknown party {party!r} (not declared in catalogue.json)", path, record, field)
+
+    def sources_exist(self, path: Path, record: str, ids: list[str], field: str, sources: dict[str, Source]) -> None:
+        for source_id in ids:
+            if source_id not in sources:
+                self.add("unknown-source", f"cites unknown source {source_id!r}", path, record, field)
+
+
+def _stem(path: Path) -> str:
+    return path.name.removesuffix(layout.SITE_SUFFIX).removesuffix(layout.RECORD_SUFFIX)
+
+
+def validate_catalogue(catalogue: Catalogue, today: date | None = None) -> ValidationReport:
+    check = _Checker(catalogue, today)
+    root = catalogue.root
+    for path in layout.stray_files(root):
+        if path.name.startswith(layout.TEMP_PREFIX):
+            check.add(
+                "leftover-temp",
+                "temporary file left by an interrupted append; safe to delete",
+                path,
+                severity="warning",
+            )
+        else:
+            check.add(
+                "stray-file", "not a record file where records live; no reader will see it", path, severity="warning"
+            )
+
+    site_rows = check.load(Site, layout.site_files(root), "sites")
+    source_rows = check.load(Source, layout.source_files(root), "sources")
+    report_rows = check.load(ConditionReport, layout.report_files(root), "reports")
+    allegation_rows = check.load(Allegation, layout.allegation_files(root), "allegations")
+
+    sites = check.unique(site_rows, _stem)
+    sources = check.unique(source_rows, _stem)
+    check.unique(report_rows, _stem)
+    allegations = check.unique(allegation_rows, _stem)
+
+    region = catalogue.info.region
+    for path, site in site_rows:
+        if site.geometry is None:
+            check.add("no-location", "site has no location; it cannot be mapped", path, site.id, "geometry", "warning")
+        elif region is not None and (problem := region_problem(site.geometry, region)):
+            code = "swapped-coordinates" if "swapped" in problem else "outside-region"
+            check.add(code, problem, path, site.id, "geometry")
+        for number, dispute in enumerate(site.disputes):
+            check.sources_exist(path, site.id, dispute.sources, f"disputes[{number}].sources", sources)
+
+    for path, source in source_rows:
+        check.party(path, source.id, source.party, "party")
+
+    reports_by_site: dict[str, dict[str, ConditionReport]] = defaultdict(dict)
+    for _, report in report_rows:
+        reports_by_site[report.site][report.id] = report
+    superseded: Counter[str] = Counter()
+    for path, report in report_rows:
+        if path.parent.name != report.site:
+            check.add(
+                "misfiled-report",
+                f"report of site {report.site!r} is filed under {path.parent.name!r}",
+                path,
+                report.id,
+                "site",
+            )
+        if report.site not in sites:
+            check.add("unknown-site", f"observes unknown site {report.site!r}", path, report.id, "site")
+        check.sources_exist(path, report.id, [c.source for c in report.sources], "sources", sources)
+        if report.supersedes is not None:
+            superseded[report.supersedes] += 1
+            if report.supersedes not in reports_by_site[report.site]:
+                check.add(
+                    "unknown-superseded",
+                    f"supersedes {report.supersedes!r}, which is not a report of site {report.site!r}",
+                    path,
+                    report.id,
+                    "supersedes",
+                )
+            elif superseded[report.supersedes] == 2:
+                check.add(
+                    "superseded-twice",
+                    f"{report.supersedes!r} is superseded by more than one report",
+                    path,
+                    report.id,
+                    "supersedes",
+                    "warning",
+                )
+
+    for path, allegation in allegation_rows:
+        for number, site_id in enumerate(allegation.sites):
+            if site_id not in sites:
+                check.add("unknown-site", f"concerns unknown site {site_id!r}", path, allegation.id, f"sites[{number}]")
+        check.sources_exist(path, allegation.id, [allegation.source.source], "source.source", sources)
+        check.party(path, allegation.id, allegation.claimant.party, "claimant.party")
+        if allegation.alleged_perpetrator:
+            check.party(path, allegation.id, allegation.alleged_perpetrator.party, "alleged_perpetrator.party")
+        if allegation.responds_to and allegation.responds_to not in allegations:
+            check.add(
+                "unknown-allegation",
+                f"responds to unknown allegation {allegation.responds_to!r}",
+                path,
+                allegation.id,
+                "responds_to",
+            )
+    return check.report
