@@ -34,24 +34,47 @@ def site_doc(site_id: str = "st-sargis", **properties: Any) -> dict[str, Any]:
 
 
 def source_doc(source_id: str = "src-chw", **fields: Any) -> dict[str, Any]:
-    doc = {"id": source_id, "kind": "ngo_report", "title": "CHW storymap", "url": "https://example.org/chw",
-           "reliability": "B", "recorded_at": NOW, "recorded_by": "tester"}
+    doc = {
+        "id": source_id,
+        "kind": "ngo_report",
+        "title": "CHW storymap",
+        "url": "https://example.org/chw",
+        "reliability": "B",
+        "recorded_at": NOW,
+        "recorded_by": "tester",
+    }
     doc.update(fields)
     return doc
 
 
 def report_doc(report_id: str = "r-1", **fields: Any) -> dict[str, Any]:
-    doc = {"id": report_id, "site": "st-sargis", "observed": "2021-10-22", "method": "remote_sensing",
-           "condition": "intact", "sources": [{"source": "src-chw"}], "recorded_at": NOW, "recorded_by": "tester"}
+    doc = {
+        "id": report_id,
+        "site": "st-sargis",
+        "observed": "2021-10-22",
+        "method": "remote_sensing",
+        "condition": "intact",
+        "sources": [{"source": "src-chw"}],
+        "recorded_at": NOW,
+        "recorded_by": "tester",
+    }
     doc.update(fields)
     return doc
 
 
 def allegation_doc(allegation_id: str = "a-1", **fields: Any) -> dict[str, Any]:
-    doc = {"id": allegation_id, "claimant": {"name": "Ministry A", "kind": "government", "party": "side-a"},
-           "made_on": "2022-07-10", "source": {"source": "src-chw", "locator": "p. 2"}, "sites": ["st-sargis"],
-           "acts": ["destruction"], "alleged_perpetrator": {"party": "side-b"},
-           "summary": "Says the church was destroyed.", "recorded_at": NOW, "recorded_by": "tester"}
+    doc = {
+        "id": allegation_id,
+        "claimant": {"name": "Ministry A", "kind": "government", "party": "side-a"},
+        "made_on": "2022-07-10",
+        "source": {"source": "src-chw", "locator": "p. 2"},
+        "sites": ["st-sargis"],
+        "acts": ["destruction"],
+        "alleged_perpetrator": {"party": "side-b"},
+        "summary": "Says the church was destroyed.",
+        "recorded_at": NOW,
+        "recorded_by": "tester",
+    }
     doc.update(fields)
     return doc
 
@@ -69,15 +92,24 @@ def catalogue(tmp_path: Path) -> Catalogue:
     from heritage.models import Allegation, ConditionReport, Site, Source
 
     root = tmp_path / "cat"
-    info = CatalogueInfo(name="Test", region=(45.0, 38.5, 48.0, 41.0),
-                         parties=[Party(id="side-a", name="Side A"), Party(id="side-b", name="Side B")])
+    info = CatalogueInfo(
+        name="Test",
+        region=(45.0, 38.5, 48.0, 41.0),
+        parties=[Party(id="side-a", name="Side A"), Party(id="side-b", name="Side B")],
+    )
     cat = Catalogue.create(root, info)
     as_bytes = lambda d: json.dumps(d).encode()  # noqa: E731
     cat.add_site(decode(Site, as_bytes(site_doc())))
     cat.add_source(decode(Source, as_bytes(source_doc())))
     cat.add_report(decode(ConditionReport, as_bytes(report_doc())))
-    cat.add_report(decode(ConditionReport, as_bytes(report_doc(
-        "r-2", observed="2022-03-05/2022-07-06", condition="destroyed", damage_effects=["collapse"]))))
+    cat.add_report(
+        decode(
+            ConditionReport,
+            as_bytes(
+                report_doc("r-2", observed="2022-03-05/2022-07-06", condition="destroyed", damage_effects=["collapse"])
+            ),
+        )
+    )
     cat.add_allegation(decode(Allegation, as_bytes(allegation_doc())))
     return cat
 

@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REPO, allegation_doc, report_doc, site_doc, source_doc
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
+from conftest import REPO, allegation_doc, report_doc, site_doc, source_doc
 from heritage import layout
 from heritage.codec import decode, dumps, encode
 from heritage.models import Allegation, CatalogueInfo, ConditionReport, Site, Source
@@ -45,8 +45,12 @@ def test_canonical_form_sorts_keys_and_keeps_unicode() -> None:
 
 def test_every_file_of_the_sample_is_canonical() -> None:
     """The sample was written by the tool; reading and writing any file again changes no byte."""
-    files = [(layout.site_files, Site), (layout.source_files, Source), (layout.report_files, ConditionReport),
-             (layout.allegation_files, Allegation)]
+    files = [
+        (layout.site_files, Site),
+        (layout.source_files, Source),
+        (layout.report_files, ConditionReport),
+        (layout.allegation_files, Allegation),
+    ]
     checked = 0
     for listing, model in files:
         for path in listing(REPO):
@@ -67,8 +71,10 @@ names = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1).filter(
     description=st.none() | names,
 )
 def test_any_site_round_trips(name: str, hy: str, lon: float, lat: float, description: str | None) -> None:
-    document = site_doc(names=[{"lang": "en", "text": name}, {"lang": "hy", "text": hy}],
-                        geometry={"type": "Point", "coordinates": [lon, lat]})
+    document = site_doc(
+        names=[{"lang": "en", "text": name}, {"lang": "hy", "text": hy}],
+        geometry={"type": "Point", "coordinates": [lon, lat]},
+    )
     if description:
         document["properties"]["description"] = description
     site = decode(Site, json.dumps(document).encode())

@@ -6,9 +6,9 @@ from datetime import date
 from typing import Any
 
 import pytest
-from conftest import allegation_doc, report_doc, site_doc, source_doc
 from pydantic import BaseModel, ValidationError
 
+from conftest import allegation_doc, report_doc, site_doc, source_doc
 from heritage.codec import feature_to_flat
 from heritage.models import Allegation, CatalogueInfo, ConditionReport, Site, Source, Vocabulary, When
 from heritage.store import validation_messages
@@ -28,28 +28,68 @@ VALID: list[tuple[str, type[BaseModel], dict[str, Any]]] = [
     ("site point", Site, flat_site()),
     ("site without location", Site, flat_site(geometry=None, location={"precision": "unknown"})),
     ("site approximate", Site, flat_site(location={"precision": "approximate", "uncertainty_m": 500})),
-    ("site polygon", Site, flat_site(geometry={"type": "Polygon", "coordinates": [
-        [[46.0, 39.0], [46.1, 39.0], [46.1, 39.1], [46.0, 39.0]]]})),
-    ("site contested name", Site, flat_site(names=[
-        {"lang": "az", "text": "Şuşa", "used_by": ["azerbaijan"]},
-        {"lang": "hy", "text": "Շուշի", "used_by": ["armenia"]},
-        {"lang": "hy-Latn", "text": "Shushi"}, {"lang": "ru", "text": "Шуша"}])),
+    (
+        "site polygon",
+        Site,
+        flat_site(
+            geometry={"type": "Polygon", "coordinates": [[[46.0, 39.0], [46.1, 39.0], [46.1, 39.1], [46.0, 39.0]]]}
+        ),
+    ),
+    (
+        "site contested name",
+        Site,
+        flat_site(
+            names=[
+                {"lang": "az", "text": "Şuşa", "used_by": ["azerbaijan"]},
+                {"lang": "hy", "text": "Շուշի", "used_by": ["armenia"]},
+                {"lang": "hy-Latn", "text": "Shushi"},
+                {"lang": "ru", "text": "Шуша"},
+            ]
+        ),
+    ),
     ("site at the antimeridian and poles", Site, flat_site(geometry={"type": "Point", "coordinates": [180, -90]})),
     ("source minimal", Source, source_doc()),
-    ("source satellite", Source, source_doc(kind="satellite_image", satellite={
-        "provider": "Planet", "acquired_on": "2022-07-06", "sensor": "SkySat"})),
-    ("source with evidence", Source, source_doc(evidence=[{"sha256": "a" * 64, "size": 10, "media_type": "image/jpeg",
-                                                          "captured_at": "2022-07-06T10:00:00+04:00"}])),
+    (
+        "source satellite",
+        Source,
+        source_doc(
+            kind="satellite_image", satellite={"provider": "Planet", "acquired_on": "2022-07-06", "sensor": "SkySat"}
+        ),
+    ),
+    (
+        "source with evidence",
+        Source,
+        source_doc(
+            evidence=[
+                {"sha256": "a" * 64, "size": 10, "media_type": "image/jpeg", "captured_at": "2022-07-06T10:00:00+04:00"}
+            ]
+        ),
+    ),
     ("report day", ConditionReport, report_doc()),
     ("report month", ConditionReport, report_doc(observed="2020-11")),
     ("report window", ConditionReport, report_doc(observed="2023-12/2024-04-04")),
     ("report on or before", ConditionReport, report_doc(observed="../2004-11-12")),
-    ("report damage", ConditionReport, report_doc(condition="severe_damage", damage_extent="61-90%",
-                                                   damage_effects=["collapse"], damage_causes=["demolition"],
-                                                   credibility=2, supersedes="r-0")),
+    (
+        "report damage",
+        ConditionReport,
+        report_doc(
+            condition="severe_damage",
+            damage_extent="61-90%",
+            damage_effects=["collapse"],
+            damage_causes=["demolition"],
+            credibility=2,
+            supersedes="r-0",
+        ),
+    ),
     ("allegation on sites", Allegation, allegation_doc()),
-    ("allegation on an area", Allegation, allegation_doc(sites=[], area={"type": "Polygon", "coordinates": [
-        [[46.0, 39.0], [47.0, 39.0], [47.0, 40.0], [46.0, 39.0]]]})),
+    (
+        "allegation on an area",
+        Allegation,
+        allegation_doc(
+            sites=[],
+            area={"type": "Polygon", "coordinates": [[[46.0, 39.0], [47.0, 39.0], [47.0, 40.0], [46.0, 39.0]]]},
+        ),
+    ),
     ("allegation made on or after", Allegation, allegation_doc(made_on="1993/..")),
     ("allegation responding", Allegation, allegation_doc("a-2", responds_to="a-1", alleged_perpetrator=None)),
 ]
@@ -61,35 +101,76 @@ def test_valid_records_are_accepted(label: str, model: type[BaseModel], document
 
 
 INVALID: list[tuple[str, type[BaseModel], dict[str, Any], str, str]] = [
-    ("latitude above 90", Site, flat_site(geometry={"type": "Point", "coordinates": [46.0, 95.0]}),
-     "geometry.coordinates", "latitude 95.0 is outside [-90, 90]"),
-    ("longitude below -180", Site, flat_site(geometry={"type": "Point", "coordinates": [-181.0, 39.0]}),
-     "geometry.coordinates", "longitude -181.0 is outside [-180, 180]"),
-    ("not a number", Site, flat_site(geometry={"type": "Point", "coordinates": ["x", 39.0]}),
-     "geometry.coordinates[0]", "valid number"),
-    ("open ring", Site, flat_site(geometry={"type": "Polygon", "coordinates": [
-        [[46.0, 39.0], [46.1, 39.0], [46.1, 39.1], [46.0, 39.1]]]}), "geometry.coordinates", "not closed"),
+    (
+        "latitude above 90",
+        Site,
+        flat_site(geometry={"type": "Point", "coordinates": [46.0, 95.0]}),
+        "geometry.coordinates",
+        "latitude 95.0 is outside [-90, 90]",
+    ),
+    (
+        "longitude below -180",
+        Site,
+        flat_site(geometry={"type": "Point", "coordinates": [-181.0, 39.0]}),
+        "geometry.coordinates",
+        "longitude -181.0 is outside [-180, 180]",
+    ),
+    (
+        "not a number",
+        Site,
+        flat_site(geometry={"type": "Point", "coordinates": ["x", 39.0]}),
+        "geometry.coordinates[0]",
+        "valid number",
+    ),
+    (
+        "open ring",
+        Site,
+        flat_site(
+            geometry={"type": "Polygon", "coordinates": [[[46.0, 39.0], [46.1, 39.0], [46.1, 39.1], [46.0, 39.1]]]}
+        ),
+        "geometry.coordinates",
+        "not closed",
+    ),
     ("empty name", Site, flat_site(names=[{"lang": "en", "text": "   "}]), "names[0].text", "at least 1 character"),
     ("no names", Site, flat_site(names=[]), "names", "at least 1 item"),
     ("bad language tag", Site, flat_site(names=[{"lang": "Armenian", "text": "x"}]), "names[0].lang", "BCP 47"),
     ("unknown site type", Site, flat_site(type="spaceport"), "type", "unknown site type 'spaceport'"),
     ("unknown tradition", Site, flat_site(tradition="jedi"), "tradition", "unknown tradition 'jedi'"),
     ("unknown field", Site, flat_site(colour="red"), "colour", "Extra inputs are not permitted"),
-    ("geometry but unknown precision", Site, flat_site(location={"precision": "unknown"}), "(record)",
-     "cannot have location precision 'unknown'"),
-    ("approximate without radius", Site, flat_site(location={"precision": "approximate"}), "(record)",
-     "needs uncertainty_m"),
+    (
+        "geometry but unknown precision",
+        Site,
+        flat_site(location={"precision": "unknown"}),
+        "(record)",
+        "cannot have location precision 'unknown'",
+    ),
+    (
+        "approximate without radius",
+        Site,
+        flat_site(location={"precision": "approximate"}),
+        "(record)",
+        "needs uncertainty_m",
+    ),
     ("naive timestamp", Site, flat_site(recorded_at="2026-01-02T03:04:05"), "recorded_at", "timezone"),
     ("bad id", Site, {**flat_site(), "id": "Bad Id/.."}, "id", "should match pattern"),
     ("unknown reliability", Source, source_doc(reliability="G"), "reliability", "'A', 'B'"),
     ("javascript url", Source, source_doc(url="javascript:alert(1)"), "url", "not an http(s) address"),
     ("future accessed date", Source, source_doc(accessed="2030-01-01"), "(record)", "in the future"),
-    ("satellite on a news source", Source, source_doc(kind="news", satellite={"provider": "P",
-                                                                               "acquired_on": "2022-01-01"}),
-     "(record)", "satellite details belong"),
+    (
+        "satellite on a news source",
+        Source,
+        source_doc(kind="news", satellite={"provider": "P", "acquired_on": "2022-01-01"}),
+        "(record)",
+        "satellite details belong",
+    ),
     ("future observation", ConditionReport, report_doc(observed="2027-01-01"), "observed", "in the future"),
-    ("window ends before it starts", ConditionReport, report_doc(observed="2024-04-04/2023-12-01"), "observed",
-     "ends before it starts"),
+    (
+        "window ends before it starts",
+        ConditionReport,
+        report_doc(observed="2024-04-04/2023-12-01"),
+        "observed",
+        "ends before it starts",
+    ),
     ("open-ended observation", ConditionReport, report_doc(observed="2020-11-10/.."), "observed", "open-ended"),
     ("not a date", ConditionReport, report_doc(observed="yesterday"), "observed", "is not a date"),
     ("impossible date", ConditionReport, report_doc(observed="2021-02-30"), "observed", "not a real date"),
@@ -97,15 +178,25 @@ INVALID: list[tuple[str, type[BaseModel], dict[str, Any], str, str]] = [
     ("unknown method", ConditionReport, report_doc(method="guess"), "method", "'remote_sensing'"),
     ("no source", ConditionReport, report_doc(sources=[]), "sources", "at least 1 item"),
     ("credibility 7", ConditionReport, report_doc(credibility=7), "credibility", "less than or equal to 6"),
-    ("intact but damaged", ConditionReport, report_doc(condition="intact", damage_extent="31-60%"), "(record)",
-     "contradicts"),
+    (
+        "intact but damaged",
+        ConditionReport,
+        report_doc(condition="intact", damage_extent="31-60%"),
+        "(record)",
+        "contradicts",
+    ),
     ("supersedes itself", ConditionReport, report_doc(supersedes="r-1"), "(record)", "cannot supersede itself"),
     ("no site nor area", Allegation, allegation_doc(sites=[]), "(record)", "at least one site or an area"),
     ("no act", Allegation, allegation_doc(acts=[]), "acts", "at least 1 item"),
     ("unknown act", Allegation, allegation_doc(acts=["teleportation"]), "acts[0]", "'destruction'"),
     ("made in the future", Allegation, allegation_doc(made_on="2030"), "made_on", "in the future"),
-    ("faceless perpetrator", Allegation, allegation_doc(alleged_perpetrator={}), "alleged_perpetrator",
-     "needs a name or a party"),
+    (
+        "faceless perpetrator",
+        Allegation,
+        allegation_doc(alleged_perpetrator={}),
+        "alleged_perpetrator",
+        "needs a name or a party",
+    ),
     ("long quote", Allegation, allegation_doc(quote="x" * 501), "quote", "at most 500 characters"),
 ]
 

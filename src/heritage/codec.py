@@ -34,7 +34,7 @@ def dumps(document: Any) -> bytes:
 
 
 def to_document(record: BaseModel) -> dict[str, Any]:
-    data = _prune(record.model_dump(mode="json"))
+    data: dict[str, Any] = _prune(record.model_dump(mode="json"))
     if isinstance(record, Site):
         geometry = data.pop("geometry", None)
         site_id = data.pop("id")

@@ -28,7 +28,9 @@ class Problem:
     severity: str = "error"  # or "warning"
 
     def describe(self) -> str:
-        where = [p for p in (self.file, f"record {self.record}" if self.record else None) if p]
+        # Rows of an import file are named by line ("line 12 (site-id)"), records by id.
+        record = self.record if self.record and self.record.startswith("line ") else f"record {self.record}"
+        where = [p for p in (self.file, record if self.record else None) if p]
         if self.field:
             where.append(f"field {self.field}")
         prefix = ": ".join(where)
@@ -85,6 +87,4 @@ class InvalidInput(HeritageError):
 class ImportFailed(InvalidInput):
     def __init__(self, problems: list[Problem], *, file: str | Path) -> None:
         self.problems = problems
-        first = problems[0].describe() if problems else "no rows"
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        super().__init__(f"{len(problems)} row(s) failed; nothing was written: {first}{more}", file=file)
+        super().__init__(f"{len(problems)} row(s) failed; nothing was written", file=file)

@@ -7,6 +7,23 @@ import secrets
 import time
 import unicodedata
 
+# Latin letters that Unicode does not decompose into a base letter plus a mark.
+_NO_DECOMPOSITION = str.maketrans(
+    {
+        "ə": "e",
+        "Ə": "e",
+        "ı": "i",
+        "ł": "l",
+        "Ł": "l",
+        "ø": "o",
+        "Ø": "o",
+        "đ": "d",
+        "Đ": "d",
+        "ß": "ss",
+        "æ": "ae",
+        "œ": "oe",
+    }
+)
 _CROCKFORD = "0123456789abcdefghjkmnpqrstvwxyz"
 
 
@@ -26,7 +43,9 @@ def new_id(prefix: str) -> str:
 
 def slugify(text: str, max_length: int = 60) -> str:
     """A readable id from a name: 'Kanach Zham (St John), Shushi' -> 'kanach-zham-st-john-shushi'."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    ascii_text = (
+        unicodedata.normalize("NFKD", text.translate(_NO_DECOMPOSITION)).encode("ascii", "ignore").decode("ascii")
+    )
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     if len(slug) > max_length:
         cut = slug[: max_length + 1]

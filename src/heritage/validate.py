@@ -14,15 +14,14 @@ from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
-from pydantic import BaseModel
-
 from heritage import layout
 from heritage.errors import InvalidInput, Problem
 from heritage.models import Allegation, ConditionReport, Site, Source
+from heritage.models.base import Record
 from heritage.sanity import region_problem
 from heritage.store import Catalogue
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M", bound=Record)
 
 
 @dataclass

@@ -68,7 +68,9 @@ def list_command(
     if as_json:
         echo_json([s.as_json() for s in summaries])
         return
-    table = Table(title=Text(f"{env.catalogue.info.name}: {len(summaries)} site(s)"), box=box.SIMPLE_HEAD, padding=(0, 1))
+    table = Table(
+        title=Text(f"{env.catalogue.info.name}: {len(summaries)} site(s)"), box=box.SIMPLE_HEAD, padding=(0, 1)
+    )
     table.add_column("id", no_wrap=True)
     table.add_column("type", no_wrap=True)
     table.add_column("condition", no_wrap=True)
@@ -186,7 +188,7 @@ def _print_detail(detail: SiteDetail) -> None:
             ("acts", ", ".join(x.value for x in a.acts)),
             ("claim", a.summary),
             ("alleged perpetrator", accused),
-            ("alleged period", a.alleged_period),
+            ("alleged period", str(a.alleged_period) if a.alleged_period else None),
             ("responds to", a.responds_to),
             ("source", _cite(detail, a.source.source, a.source.locator)),
             ("status", a.status.value),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -83,15 +84,38 @@ def read_json_file(path: Path) -> dict[str, Any]:
     return data
 
 
-def build(model: type[M], document: dict[str, Any], context: dict[str, Any], file: Path | None = None) -> M:
-    """Validate a record built from flags or a file; the error names the record and the field."""
-    if file is not None:
-        return parse_record(model, dumps(document), file=file, context=context)
+def build(
+    model: type[M],
+    document: dict[str, Any],
+    context: dict[str, Any],
+    file: Path | None = None,
+    *,
+    generated_id: bool = False,
+) -> M:
+    """Validate a record built from flags or a file; the error names the file, record and field
+    (but not an id the command made up a moment ago: it would mean nothing to the reader)."""
     try:
-        return model.model_validate(document, context=context)
-    except ValidationError as exc:
-        field, message = validation_messages(exc)[0]
-        raise InvalidInput(message, record=document.get("id"), field=field) from None
+        if file is not None:
+            return parse_record(model, dumps(document), file=file, context=context)
+        try:
+            return model.model_validate(document, context=context)
+        except ValidationError as exc:
+            field, message = validation_messages(exc)[0]
+            raise InvalidInput(message, record=document.get("id"), field=field) from None
+    except InvalidInput as error:
+        raise _without_record(error) if generated_id else error from None
+
+
+def append(add: Callable[[M], object], record: M, generated_id: bool) -> None:
+    try:
+        add(record)
+    except InvalidInput as error:
+        raise _without_record(error) if generated_id else error from None
+
+
+def _without_record(error: InvalidInput) -> InvalidInput:
+    p = error.problem
+    return InvalidInput(p.message, file=p.file, field=p.field)
 
 
 def drop_none(document: dict[str, Any]) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from heritage.cli.app import Env, cli, pass_env
-from heritage.cli.common import build, citations, drop_none, pairs, read_json_file, stamp
+from heritage.cli.common import append, build, citations, drop_none, pairs, read_json_file, stamp
 from heritage.ids import new_id, slugify
 from heritage.models import Allegation, ConditionReport, Site, Source
 from heritage.models.vocab import (
@@ -34,7 +34,7 @@ FILE_OPTION = click.option(
 )
 
 
-def choice(enum: Any) -> click.Choice:
+def choice(enum: Any) -> click.Choice[str]:
     return click.Choice([member.value for member in enum])
 
 
@@ -324,9 +324,10 @@ def report_add(
             ),
             env.user(),
         )
+    generated = "id" not in document
     document.setdefault("id", new_id("r"))
-    record = build(ConditionReport, document, catalogue.context, record_file)
-    catalogue.add_report(record)
+    record = build(ConditionReport, document, catalogue.context, record_file, generated_id=generated)
+    append(catalogue.add_report, record, generated)
     click.echo(record.id)
 
 
@@ -420,7 +421,8 @@ def allegation_add(
             ),
             env.user(),
         )
+    generated = "id" not in document
     document.setdefault("id", new_id("a"))
-    record = build(Allegation, document, catalogue.context, record_file)
-    catalogue.add_allegation(record)
+    record = build(Allegation, document, catalogue.context, record_file, generated_id=generated)
+    append(catalogue.add_allegation, record, generated)
     click.echo(record.id)

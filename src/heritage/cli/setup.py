@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
 from heritage.cli.app import Env, ExitCode, cli, pass_env
 from heritage.cli.common import bbox, console, echo_json, pairs
+from heritage.errors import ImportFailed, Problem
 from heritage.importer import REPORT_FIELDS, SITE_FIELDS, ImportResult, import_reports, import_sites, parse_mapping
 from heritage.models import CatalogueInfo, LocationPrecision, Party
 from heritage.store import Catalogue
@@ -70,9 +72,19 @@ def import_group() -> None:
     """Import many records from a CSV file (all rows or nothing)."""
 
 
-def _report(result: ImportResult, kind: str) -> None:
+def _row(problem: Problem) -> str:
+    return Problem(problem.code, problem.message, None, problem.record, problem.field).describe()
+
+
+def _run_import(run: Callable[[], ImportResult], kind: str) -> None:
+    try:
+        result = run()
+    except ImportFailed as failure:
+        for problem in failure.problems:
+            click.echo(f"  {_row(problem)}", err=True)
+        raise
     for problem in result.skipped:
-        click.echo(f"skipped: {problem.describe()}", err=True)
+        click.echo(f"skipped {_row(problem)}", err=True)
     click.echo(
         f"imported {len(result.written)} {kind}"
         + (f", skipped {len(result.skipped)} invalid row(s)" if result.skipped else "")
@@ -118,15 +130,17 @@ def import_sites_command(
         --column latlon=Coordinates --column type=Kind
     """
     mapping = parse_mapping(columns, SITE_FIELDS)
-    result = import_sites(
-        env.catalogue,
-        file,
-        mapping,
-        recorded_by=env.user(),
-        skip_invalid=skip_invalid,
-        default_precision=default_precision,
+    _run_import(
+        lambda: import_sites(
+            env.catalogue,
+            file,
+            mapping,
+            recorded_by=env.user(),
+            skip_invalid=skip_invalid,
+            default_precision=default_precision,
+        ),
+        "site(s)",
     )
-    _report(result, "site(s)")
 
 
 @import_group.command("reports")
@@ -146,5 +160,7 @@ def import_reports_command(env: Env, file: Path, columns: tuple[str, ...], skip_
       heritage import reports chw-2022.csv --column site=SiteId --column observed=ImageDate
     """
     mapping = parse_mapping(columns, REPORT_FIELDS)
-    result = import_reports(env.catalogue, file, mapping, recorded_by=env.user(), skip_invalid=skip_invalid)
-    _report(result, "report(s)")
+    _run_import(
+        lambda: import_reports(env.catalogue, file, mapping, recorded_by=env.user(), skip_invalid=skip_invalid),
+        "report(s)",
+    )

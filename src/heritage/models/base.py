@@ -26,7 +26,8 @@ class Record(Model):
 
 def vocabulary_of(info: ValidationInfo) -> Vocabulary:
     context: dict[str, Any] = info.context or {}
-    return context.get("vocabulary", DEFAULT_VOCABULARY)
+    vocabulary: Vocabulary = context.get("vocabulary", DEFAULT_VOCABULARY)
+    return vocabulary
 
 
 def today_of(info: ValidationInfo) -> date:

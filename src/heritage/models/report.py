@@ -48,5 +48,5 @@ class ConditionReport(Record):
             raise ValueError("a report cannot supersede itself")
         damaged = self.damage_extent not in (None, DamageExtent.none, DamageExtent.unknown)
         if self.condition is Condition.intact and damaged:
-            raise ValueError(f"condition 'intact' contradicts damage_extent {self.damage_extent.value}")
+            raise ValueError(f"condition 'intact' contradicts damage_extent {self.damage_extent}")
         return self

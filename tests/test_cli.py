@@ -1,0 +1,492 @@
+"""The `heritage` command: each command, each error as one clear line, nothing written on error."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+import pytest
+
+from conftest import REPO, Invoke, allegation_doc, report_doc, site_doc, snapshot, write
+from heritage.cli import ExitCode, cli
+from heritage.store import Catalogue
+
+
+def all_commands(group: click.Group = cli, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    found = []
+    for name, command in group.commands.items():
+        path = (*prefix, name)
+        found.append(path)
+        if isinstance(command, click.Group):
+            found.extend(all_commands(command, path))
+    return found
+
+
+@pytest.mark.parametrize("path", all_commands(), ids=" ".join)
+def test_every_command_has_help_with_an_example(invoke: Invoke, path: tuple[str, ...]) -> None:
+    result = invoke(*path, "--help")
+    assert result.exit_code == 0
+    command = cli
+    for name in path:
+        command = command.commands[name]  # type: ignore[attr-defined]
+    if not isinstance(command, click.Group):
+        assert "Example:" in result.output and f"heritage {path[0]}" in result.output
+
+
+def test_init_creates_an_empty_valid_catalogue(invoke: Invoke, tmp_path: Path) -> None:
+    result = invoke(
+        "init",
+        str(tmp_path / "new"),
+        "--name",
+        "Gaza heritage",
+        "--bbox",
+        "34.2,31.2,34.6,31.6",
+        "--party",
+        "israel=Israel",
+        "--party",
+        "palestine=Palestine",
+    )
+    assert result.exit_code == 0, result.output
+    catalogue = Catalogue.open(tmp_path / "new")
+    assert catalogue.info.name == "Gaza heritage" and catalogue.info.party_ids() == {"israel", "palestine"}
+    assert (tmp_path / "new" / "README.md").read_text().count("sites/<site-id>.geojson") == 1
+    assert invoke("validate", catalogue=tmp_path / "new").exit_code == 0
+    again = invoke("init", str(tmp_path / "new"))
+    assert again.exit_code == ExitCode.INVALID and "already exists" in again.output
+
+
+def test_commands_find_the_catalogue_by_flag_environment_or_current_folder(
+    invoke: Invoke, catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    assert invoke("list", "--json", catalogue=catalogue).exit_code == 0
+    monkeypatch.chdir(catalogue.root)
+    assert json.loads(invoke("list", "--json").output)[0]["id"] == "st-sargis"
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HERITAGE_CATALOGUE", str(catalogue.root))
+    assert json.loads(invoke("list", "--json").output)[0]["id"] == "st-sargis"
+
+
+def test_a_missing_catalogue_is_one_clear_line(invoke: Invoke, tmp_path: Path) -> None:
+    result = invoke("list", catalogue=tmp_path)
+    assert result.exit_code == ExitCode.NOT_FOUND
+    assert result.output.count("\n") == 1 and "catalogue.json not found" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_validate_prints_every_problem_and_exits_1(invoke: Invoke, catalogue: Catalogue) -> None:
+    write(catalogue.root / "reports" / "st-sargis" / "r-3.json", report_doc("r-3", observed="2021-02-30"))
+    write(catalogue.root / "allegations" / "a-2.json", allegation_doc("a-2", sites=["ghost"]))
+    result = invoke("validate", catalogue=catalogue)
+    assert result.exit_code == ExitCode.INVALID
+    assert "reports/st-sargis/r-3.json: record r-3: field observed: '2021-02-30' is not a real date" in result.output
+    assert "allegations/a-2.json: record a-2: field sites[0]: concerns unknown site 'ghost'" in result.output
+    assert "INVALID" in result.output and "2 error(s)" in result.output
+    data = json.loads(invoke("validate", "--json", catalogue=catalogue).output)
+    assert data["ok"] is False and {p["code"] for p in data["problems"]} == {"invalid-record", "unknown-site"}
+
+
+def test_site_add_from_flags(invoke: Invoke, catalogue: Catalogue) -> None:
+    result = invoke(
+        "site",
+        "add",
+        "--name",
+        "en=Church of St Gregory",
+        "--name",
+        "hy=Սուրբ Գրիգոր",
+        "--lat",
+        "39.60",
+        "--lon",
+        "46.90",
+        "--precision",
+        "approximate",
+        "--uncertainty",
+        "250",
+        "--type",
+        "church",
+        "--tradition",
+        "armenian_apostolic",
+        "--area",
+        "Hadrut",
+        "--external-id",
+        "wikidata=Q123",
+        catalogue=catalogue,
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "church-of-st-gregory"
+    site = catalogue.site("church-of-st-gregory")
+    assert site.location.uncertainty_m == 250 and site.names[1].text == "Սուրբ Գրիգոր"
+    assert site.recorded_by == "tester" and site.external_ids == {"wikidata": "Q123"}
+    second = invoke("site", "add", "--name", "en=Church of St Gregory", "--type", "church", catalogue=catalogue)
+    assert second.output.strip() == "church-of-st-gregory-2"
+    assert catalogue.site("church-of-st-gregory-2").location.precision.value == "unknown"
+
+
+def test_site_add_from_a_geojson_file(invoke: Invoke, catalogue: Catalogue, tmp_path: Path) -> None:
+    document = site_doc("mosque-x", type="mosque", tradition="shia_islam")
+    del document["properties"]["recorded_at"], document["properties"]["recorded_by"]
+    result = invoke("site", "add", "--file", str(write(tmp_path / "s.json", document)), catalogue=catalogue)
+    assert result.exit_code == 0, result.output
+    assert catalogue.site("mosque-x").recorded_by == "tester"
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (
+            ["site", "add", "--name", "en=X", "--lat", "95", "--lon", "46", "--type", "church"],
+            ExitCode.INVALID,
+            "field geometry.coordinates: latitude 95.0 is outside [-90, 90]",
+        ),
+        (
+            ["site", "add", "--name", "en=X", "--lat", "46.9", "--lon", "39.5", "--type", "church"],
+            ExitCode.INVALID,
+            "look swapped",
+        ),
+        (["site", "add", "--name", "en=X", "--type", "spaceport"], ExitCode.INVALID, "unknown site type"),
+        (["site", "add", "--name", "X", "--type", "church"], ExitCode.USAGE, "is not KEY=VALUE"),
+        (
+            ["site", "add", "--id", "st-sargis", "--name", "en=X", "--type", "church"],
+            ExitCode.CONFLICT,
+            "already exists",
+        ),
+        (
+            ["source", "add", "--title", "T", "--kind", "news", "--url", "javascript:alert(1)"],
+            ExitCode.INVALID,
+            "field url: 'javascript:alert(1)' is not an http(s) address",
+        ),
+        (
+            ["source", "add", "--title", "T", "--kind", "news", "--party", "side-z"],
+            ExitCode.INVALID,
+            "unknown party 'side-z'",
+        ),
+        (["source", "add", "--title", "T", "--kind", "rumour"], ExitCode.USAGE, "Invalid value for '--kind'"),
+        (
+            [
+                "report",
+                "add",
+                "--site",
+                "st-sargis",
+                "--observed",
+                "2021-13-01",
+                "--condition",
+                "destroyed",
+                "--method",
+                "remote_sensing",
+                "--source",
+                "src-chw",
+            ],
+            ExitCode.INVALID,
+            "field observed",
+        ),
+        (
+            [
+                "report",
+                "add",
+                "--site",
+                "st-sargis",
+                "--observed",
+                "2099-01-01",
+                "--condition",
+                "destroyed",
+                "--method",
+                "remote_sensing",
+                "--source",
+                "src-chw",
+            ],
+            ExitCode.INVALID,
+            "in the future",
+        ),
+        (
+            [
+                "report",
+                "add",
+                "--site",
+                "ghost",
+                "--observed",
+                "2021-01-01",
+                "--condition",
+                "destroyed",
+                "--method",
+                "remote_sensing",
+                "--source",
+                "src-chw",
+            ],
+            ExitCode.INVALID,
+            "field site: unknown site 'ghost'",
+        ),
+        (
+            [
+                "report",
+                "add",
+                "--site",
+                "st-sargis",
+                "--observed",
+                "2021-01-01",
+                "--condition",
+                "destroyed",
+                "--method",
+                "remote_sensing",
+                "--source",
+                "src-nope",
+            ],
+            ExitCode.INVALID,
+            "unknown source 'src-nope'",
+        ),
+        (
+            [
+                "report",
+                "add",
+                "--site",
+                "st-sargis",
+                "--observed",
+                "2021-01-01",
+                "--condition",
+                "destroyed",
+                "--method",
+                "remote_sensing",
+            ],
+            ExitCode.USAGE,
+            "missing --source",
+        ),
+        (
+            [
+                "report",
+                "add",
+                "--site",
+                "st-sargis",
+                "--observed",
+                "2021-01-01",
+                "--condition",
+                "destroyed",
+                "--method",
+                "remote_sensing",
+                "--source",
+                "src-chw",
+                "--supersedes",
+                "r-404",
+            ],
+            ExitCode.INVALID,
+            "field supersedes",
+        ),
+        (
+            [
+                "allegation",
+                "add",
+                "--claimant",
+                "Ministry",
+                "--made",
+                "2022-07-10",
+                "--source",
+                "src-chw",
+                "--site",
+                "ghost",
+                "--act",
+                "destruction",
+                "--summary",
+                "S",
+            ],
+            ExitCode.INVALID,
+            "unknown site 'ghost'",
+        ),
+        (
+            [
+                "allegation",
+                "add",
+                "--claimant",
+                "Ministry",
+                "--made",
+                "2022-07-10",
+                "--source",
+                "src-chw",
+                "--act",
+                "destruction",
+                "--summary",
+                "S",
+            ],
+            ExitCode.INVALID,
+            "at least one site or an area",
+        ),
+        (
+            [
+                "allegation",
+                "add",
+                "--claimant",
+                "Ministry",
+                "--made",
+                "2022-07-10",
+                "--source",
+                "src-chw",
+                "--site",
+                "st-sargis",
+                "--act",
+                "destruction",
+                "--summary",
+                "S",
+                "--responds-to",
+                "a-404",
+            ],
+            ExitCode.INVALID,
+            "responds to unknown allegation",
+        ),
+        (["show", "ghost"], ExitCode.NOT_FOUND, "record ghost: no such site"),
+        (["list", "--bbox", "1,2,3"], ExitCode.USAGE, "is not W,S,E,N"),
+        (["list", "--as-of", "last week"], ExitCode.USAGE, "is not a date"),
+    ],
+)
+def test_bad_input_is_one_clear_line_and_writes_nothing(
+    invoke: Invoke, catalogue: Catalogue, args: list[str], code: ExitCode, message: str
+) -> None:
+    before = snapshot(catalogue.root)
+    result = invoke(*args, catalogue=catalogue)
+    assert result.exit_code == code, result.output
+    assert message in result.output
+    assert "Traceback" not in result.output
+    if code != ExitCode.USAGE:
+        assert result.output.startswith("error: ") and result.output.count("\n") == 1
+    assert snapshot(catalogue.root) == before
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("{oops", "is not valid JSON"),
+        ("[1, 2]", "must hold one JSON object"),
+        (None, "file not found"),
+        ('{"site": "st-sargis"}', "field observed: Field required"),
+    ],
+)
+def test_a_bad_record_file_is_named(
+    invoke: Invoke, catalogue: Catalogue, tmp_path: Path, content: str | None, message: str
+) -> None:
+    path = tmp_path / "record.json"
+    if content is not None:
+        path.write_text(content)
+    before = snapshot(catalogue.root)
+    result = invoke("report", "add", "--file", str(path), catalogue=catalogue)
+    assert result.exit_code == ExitCode.INVALID
+    assert str(path) in result.output and message in result.output
+    assert snapshot(catalogue.root) == before
+
+
+def test_report_add_then_show_and_list(invoke: Invoke, catalogue: Catalogue) -> None:
+    result = invoke(
+        "report",
+        "add",
+        "--site",
+        "st-sargis",
+        "--observed",
+        "2023-12/2024-04-04",
+        "--condition",
+        "destroyed",
+        "--method",
+        "remote_sensing",
+        "--source",
+        "src-chw:scene 2024-04-04",
+        "--effect",
+        "collapse",
+        "--cause",
+        "demolition",
+        "--credibility",
+        "2",
+        "--note",
+        "Gone between two images",
+        catalogue=catalogue,
+    )
+    assert result.exit_code == 0, result.output
+    report_id = result.output.strip()
+    assert report_id.startswith("r-")
+    shown = json.loads(invoke("show", "st-sargis", "--json", catalogue=catalogue).output)
+    assert shown["condition_report"] == report_id
+    assert shown["reports"][-1]["sources"] == [{"source": "src-chw", "locator": "scene 2024-04-04"}]
+    text = invoke("show", "st-sargis", catalogue=catalogue).output
+    assert "Սուրբ Սարգիս" in text and report_id in text and "Says the church was destroyed." in text
+
+
+def test_allegation_add_from_flags_and_from_a_file(invoke: Invoke, catalogue: Catalogue, tmp_path: Path) -> None:
+    result = invoke(
+        "allegation",
+        "add",
+        "--claimant",
+        "Ministry B",
+        "--party",
+        "side-b",
+        "--made",
+        "2022-07-12",
+        "--source",
+        "src-chw:para 3",
+        "--site",
+        "st-sargis",
+        "--act",
+        "destruction",
+        "--summary",
+        "Denies that the church was destroyed.",
+        "--responds-to",
+        "a-1",
+        catalogue=catalogue,
+    )
+    assert result.exit_code == 0, result.output
+    document = allegation_doc("a-file")
+    del document["recorded_at"]
+    assert (
+        invoke(
+            "allegation", "add", "--file", str(write(tmp_path / "a.json", document)), catalogue=catalogue
+        ).output.strip()
+        == "a-file"
+    )
+    shown = json.loads(invoke("show", "st-sargis", "--json", catalogue=catalogue).output)
+    assert {a["id"] for a in shown["allegations"]} == {"a-1", "a-file", result.output.strip()}
+    assert all(a["status"] == "reported" for a in shown["allegations"])
+
+
+def test_list_filters(invoke: Invoke) -> None:
+    def ids(*args: str) -> set[str]:
+        result = invoke("list", "--json", *args, catalogue=REPO)
+        assert result.exit_code == 0, result.output
+        return {row["id"] for row in json.loads(result.output)}
+
+    everything = ids()
+    assert len(everything) == 34
+    assert ids("--type", "mosque") == {
+        "aghdam-mosque",
+        "yukhari-govhar-agha-mosque",
+        "ashaghi-govhar-agha-mosque",
+        "saatli-mosque",
+        "mamayi-mosque",
+    }
+    assert ids("--condition", "destroyed") == {
+        "kanach-zham",
+        "zoravor-astvatsatsin-mekhakavan",
+        "surb-hambardzum-berdzor",
+        "st-sargis-mokhrenes",
+    }
+    assert "kanach-zham" in ids("--condition", "severe_damage", "--as-of", "2022-01-01")
+    shusha = ids("--bbox", "46.70,39.70,46.80,39.80")
+    assert "ghazanchetsots-cathedral" in shusha and "dadivank" not in shusha
+    assert ids("--area", "shushi") == ids("--area", "Shusha") and len(ids("--area", "shushi")) == 10
+    assert ids("--has-allegation") | ids("--no-allegation") == everything
+    assert ids("--has-allegation") & ids("--no-allegation") == set()
+    assert ids("--tradition", "shia_islam", "--has-allegation") <= ids("--type", "mosque")
+
+
+def test_catalogue_text_is_never_read_as_terminal_markup(invoke: Invoke, catalogue: Catalogue) -> None:
+    result = invoke(
+        "site",
+        "add",
+        "--id",
+        "markup",
+        "--name",
+        "en=[bold red]Boom[/] [link=x]y[/link]",
+        "--type",
+        "church",
+        catalogue=catalogue,
+    )
+    assert result.exit_code == 0
+    assert "[bold red]Boom[/]" in invoke("list", catalogue=catalogue).output
+    assert "[bold red]Boom[/] [link=x]y[/link]" in invoke("show", "markup", catalogue=catalogue).output
+
+
+def test_version(invoke: Invoke) -> None:
+    from heritage import __version__
+
+    assert __version__ in invoke("--version").output

@@ -1,0 +1,172 @@
+"""`heritage import sites|reports`: column mapping, coordinate forms, all rows or nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import Invoke, snapshot
+from heritage.cli import ExitCode
+from heritage.store import Catalogue
+
+
+def csv_file(tmp_path: Path, text: str, name: str = "in.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_sites_with_mapped_columns_and_three_coordinate_forms(
+    invoke: Invoke, catalogue: Catalogue, tmp_path: Path
+) -> None:
+    path = csv_file(
+        tmp_path,
+        (
+            "Name,Name_hy,Lat,Lon,Coords,Wkt,Kind,Wikidata\n"
+            "Tsitsernavank,Ծիծեռնավանք,39.644,46.4085,,,monastery,Q1\n"
+            'Gtichavank,Գտչավանք,,,"39.5935, 46.9419",,monastery,\n'
+            "Amaras,Ամարաս,,,,POINT(47.057 39.684),monastery,\n"
+            "Hadrut church,Սուրբ Հարություն,,,,,church,\n"
+        ),
+    )
+    result = invoke(
+        "import",
+        "sites",
+        str(path),
+        "--column",
+        "name:en=Name",
+        "--column",
+        "name:hy=Name_hy",
+        "--column",
+        "lat=Lat",
+        "--column",
+        "lon=Lon",
+        "--column",
+        "latlon=Coords",
+        "--column",
+        "wkt=Wkt",
+        "--column",
+        "type=Kind",
+        "--column",
+        "external_id:wikidata=Wikidata",
+        catalogue=catalogue,
+    )
+    assert result.exit_code == 0, result.output
+    assert "imported 4 site(s)" in result.output
+    points = {s.id: s.geometry.coordinates if s.geometry else None for s in catalogue.sites()}
+    assert points["tsitsernavank"] == (46.4085, 39.644)
+    assert points["gtichavank"] == (46.9419, 39.5935)
+    assert points["amaras"] == (47.057, 39.684)
+    assert points["hadrut-church"] is None
+    assert catalogue.site("hadrut-church").location.precision.value == "unknown"
+    assert catalogue.site("tsitsernavank").external_ids == {"wikidata": "Q1"}
+
+
+def test_columns_named_like_fields_need_no_mapping(invoke: Invoke, catalogue: Catalogue, tmp_path: Path) -> None:
+    path = csv_file(
+        tmp_path,
+        "id,name:en,name:az,latlon,type,areas\nsaatli,Saatli Mosque,Saatlı məscidi,"
+        '"39.76278,46.75107",mosque,Shusha;Shushi\n',
+    )
+    assert invoke("import", "sites", str(path), catalogue=catalogue).exit_code == 0
+    site = catalogue.site("saatli")
+    assert [n.text for n in site.names] == ["Saatli Mosque", "Saatlı məscidi"] and site.areas == ["Shusha", "Shushi"]
+
+
+BAD_SITES = (
+    "id,name:en,lat,lon,type\n"
+    "good-one,Good,39.5,46.5,church\n"
+    "bad-lat,Bad latitude,95,46.5,church\n"
+    "bad-type,Bad type,39.5,46.5,spaceport\n"
+    "half,Half,39.5,,church\n"
+    "good-one,Duplicate,39.6,46.6,church\n"
+    "far,Far away,48.85,2.35,church\n"
+)
+
+
+def test_a_bad_row_writes_nothing_and_every_bad_row_is_named(
+    invoke: Invoke, catalogue: Catalogue, tmp_path: Path
+) -> None:
+    path = csv_file(tmp_path, BAD_SITES)
+    before = snapshot(catalogue.root)
+    result = invoke("import", "sites", str(path), catalogue=catalogue)
+    assert result.exit_code == ExitCode.INVALID
+    assert "5 row(s) failed; nothing was written" in result.output
+    assert "  line 3 (bad-lat): field geometry.coordinates: latitude 95.0" in result.output
+    assert f"error: {path}: 5 row(s) failed; nothing was written" in result.output
+    assert snapshot(catalogue.root) == before
+
+
+def test_skip_invalid_writes_the_good_rows_and_names_the_others(
+    invoke: Invoke, catalogue: Catalogue, tmp_path: Path
+) -> None:
+    result = invoke("import", "sites", str(csv_file(tmp_path, BAD_SITES)), "--skip-invalid", catalogue=catalogue)
+    assert result.exit_code == 0, result.output
+    assert "imported 1 site(s), skipped 5 invalid row(s)" in result.output
+    for line, reason in [
+        (3, "latitude 95.0"),
+        (4, "unknown site type"),
+        (5, "give both lat and lon"),
+        (6, "appears twice"),
+        (7, "outside the catalogue's region"),
+    ]:
+        assert f"skipped line {line} (" in result.output and reason in result.output
+    assert catalogue.has_site("good-one") and not catalogue.has_site("far")
+
+
+def test_reports_import(invoke: Invoke, catalogue: Catalogue, tmp_path: Path) -> None:
+    path = csv_file(
+        tmp_path,
+        (
+            "id,site,observed,condition,method,sources,effects,credibility,supersedes\n"
+            "r-a,st-sargis,2022-07-06,destroyed,remote_sensing,src-chw:scene 1,collapse;surface_loss,2,\n"
+            "r-b,st-sargis,2022-07-06,severe_damage,remote_sensing,src-chw,,3,r-a\n"
+        ),
+    )
+    result = invoke("import", "reports", str(path), catalogue=catalogue)
+    assert result.exit_code == 0, result.output
+    shown = json.loads(invoke("show", "st-sargis", "--json", catalogue=catalogue).output)
+    assert shown["condition_report"] == "r-b"
+    assert [r["superseded"] for r in shown["reports"] if r["id"] in ("r-a", "r-b")] == [True, False]
+
+
+@pytest.mark.parametrize(
+    ("row", "reason"),
+    [
+        ("st-sargis,2021-02-30,destroyed,remote_sensing,src-chw", "not a real date"),
+        ("ghost,2021-02-03,destroyed,remote_sensing,src-chw", "unknown site 'ghost'"),
+        ("st-sargis,2021-02-03,destroyed,remote_sensing,src-gone", "unknown source 'src-gone'"),
+        ("st-sargis,2021-02-03,ruined,remote_sensing,src-chw", "field condition"),
+        ("st-sargis,2021-02-03,destroyed,remote_sensing,", "field sources"),
+    ],
+)
+def test_bad_report_rows(invoke: Invoke, catalogue: Catalogue, tmp_path: Path, row: str, reason: str) -> None:
+    path = csv_file(tmp_path, f"site,observed,condition,method,sources\n{row}\n")
+    before = snapshot(catalogue.root)
+    result = invoke("import", "reports", str(path), catalogue=catalogue)
+    assert result.exit_code == ExitCode.INVALID and "line 2" in result.output and reason in result.output
+    assert snapshot(catalogue.root) == before
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--column", "nonsense=X"], "unknown field 'nonsense'"),
+        (["--column", "lat"], "is not FIELD=COLUMN"),
+        (["--column", "lat=NoSuchColumn"], "mapped column(s) not in the file: NoSuchColumn"),
+    ],
+)
+def test_bad_mappings(invoke: Invoke, catalogue: Catalogue, tmp_path: Path, args: list[str], message: str) -> None:
+    path = csv_file(tmp_path, "id,name:en,lat,lon,type\nx,X,39.5,46.5,church\n")
+    result = invoke("import", "sites", str(path), *args, catalogue=catalogue)
+    assert result.exit_code == ExitCode.INVALID and message in result.output
+
+
+def test_unreadable_files(invoke: Invoke, catalogue: Catalogue, tmp_path: Path) -> None:
+    missing = invoke("import", "sites", str(tmp_path / "nope.csv"), catalogue=catalogue)
+    assert missing.exit_code == ExitCode.INVALID and "nope.csv: file not found" in missing.output
+    latin1 = tmp_path / "latin1.csv"
+    latin1.write_bytes("id,name:en\nx,Caf\xe9\n".encode("latin-1"))
+    assert "is not UTF-8 text" in invoke("import", "sites", str(latin1), catalogue=catalogue).output

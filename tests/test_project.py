@@ -1,0 +1,56 @@
+"""The project's promises about itself: two set-up commands, CI runs the second, code is clean."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from conftest import REPO
+
+
+def setup_commands() -> list[str]:
+    """The README's first two commands (the first code block under 'Set up')."""
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    block = text.split("```", 2)[1]
+    commands = [line.strip() for line in block.splitlines()[1:] if line.strip() and not line.startswith("#")]
+    return commands
+
+
+def test_the_readme_opens_with_the_two_commands() -> None:
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    assert text.index("```") < text.index("\n## ", text.index("## Set up") + 1)
+    main_job, tests = setup_commands()
+    assert main_job.startswith("python3 -m pip install . &&") and "heritage" in main_job
+    assert tests.startswith("python3 -m pip install -e '.[test]' &&") and tests.endswith("python3 -m pytest")
+
+
+def test_ci_runs_exactly_the_readme_test_command() -> None:
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    assert setup_commands()[1] in ci.splitlines()
+
+
+def test_the_main_job_runs_on_the_sample() -> None:
+    """The first command, less the install (the package is installed to run these tests)."""
+    job = setup_commands()[0].split("&&", 1)[1]
+    result = subprocess.run(job, shell=True, cwd=REPO, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "valid: 50 allegations, 24 reports, 34 sites, 66 sources" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["ruff", "check", "src", "tests", "scripts"],
+        ["ruff", "format", "--check", "src", "tests", "scripts"],
+        [sys.executable, "-m", "mypy", "src"],
+    ],
+    ids=["ruff-check", "ruff-format", "mypy"],
+)
+def test_code_is_clean(command: list[str]) -> None:
+    if command[0] == "ruff":
+        command[0] = shutil.which("ruff") or "ruff"
+    result = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -1,0 +1,188 @@
+"""`validate_catalogue` finds every problem, each with its code, file, record and field."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import allegation_doc, report_doc, site_doc, source_doc, write
+from heritage import layout
+from heritage.store import Catalogue
+from heritage.validate import validate_catalogue
+
+
+def test_a_valid_catalogue_has_no_problem(catalogue: Catalogue) -> None:
+    result = validate_catalogue(catalogue)
+    assert result.ok and result.problems == []
+    assert result.counts == {"sites": 1, "sources": 1, "reports": 2, "allegations": 1}
+
+
+def reports_dir(root: Path) -> Path:
+    return layout.site_reports_folder(root, "st-sargis")
+
+
+# Each case breaks a valid catalogue in one way, as a hand edit or a bad merge would.
+BREAKAGES: list[tuple[str, Callable[[Path], object], str, str | None, str | None]] = [
+    (
+        "invalid-record",
+        lambda root: write(
+            layout.site_file(root, "bad-lat"),
+            site_doc("bad-lat", geometry={"type": "Point", "coordinates": [46.0, 95.0]}),
+        ),
+        "sites/bad-lat.geojson",
+        "bad-lat",
+        "geometry.coordinates",
+    ),
+    (
+        "invalid-record",
+        lambda root: layout.source_file(root, "src-broken").write_text("{not json"),
+        "sources/src-broken.json",
+        None,
+        None,
+    ),
+    (
+        "invalid-record",
+        lambda root: write(layout.report_file(root, "st-sargis", "r-typo"), {**report_doc("r-typo"), "condtion": "x"}),
+        "reports/st-sargis/r-typo.json",
+        "r-typo",
+        "condtion",
+    ),
+    (
+        "id-mismatch",
+        lambda root: write(layout.source_file(root, "src-other"), source_doc("src-renamed")),
+        "sources/src-other.json",
+        "src-renamed",
+        "id",
+    ),
+    (
+        "duplicate-id",
+        lambda root: write(layout.report_file(root, "st-sargis", "r-1").with_name("r-1b.json"), report_doc("r-1")),
+        "reports/st-sargis/r-1b.json",
+        "r-1",
+        "id",
+    ),
+    (
+        "unknown-site",
+        lambda root: write(layout.report_file(root, "ghost", "r-ghost"), report_doc("r-ghost", site="ghost")),
+        "reports/ghost/r-ghost.json",
+        "r-ghost",
+        "site",
+    ),
+    (
+        "misfiled-report",
+        lambda root: (
+            shutil.copytree(reports_dir(root), root / "reports" / "elsewhere"),
+            *(p.unlink() for p in reports_dir(root).iterdir()),
+        ),
+        "reports/elsewhere/r-1.json",
+        "r-1",
+        "site",
+    ),
+    (
+        "unknown-source",
+        lambda root: write(
+            layout.report_file(root, "st-sargis", "r-3"), report_doc("r-3", sources=[{"source": "src-gone"}])
+        ),
+        "reports/st-sargis/r-3.json",
+        "r-3",
+        "sources",
+    ),
+    (
+        "unknown-superseded",
+        lambda root: write(layout.report_file(root, "st-sargis", "r-3"), report_doc("r-3", supersedes="r-404")),
+        "reports/st-sargis/r-3.json",
+        "r-3",
+        "supersedes",
+    ),
+    (
+        "unknown-site",
+        lambda root: write(layout.allegation_file(root, "a-2"), allegation_doc("a-2", sites=["st-sargis", "ghost"])),
+        "allegations/a-2.json",
+        "a-2",
+        "sites[1]",
+    ),
+    (
+        "unknown-party",
+        lambda root: write(
+            layout.allegation_file(root, "a-2"),
+            allegation_doc("a-2", claimant={"name": "X", "kind": "government", "party": "side-z"}),
+        ),
+        "allegations/a-2.json",
+        "a-2",
+        "claimant.party",
+    ),
+    (
+        "unknown-allegation",
+        lambda root: write(layout.allegation_file(root, "a-2"), allegation_doc("a-2", responds_to="a-404")),
+        "allegations/a-2.json",
+        "a-2",
+        "responds_to",
+    ),
+    (
+        "outside-region",
+        lambda root: write(
+            layout.site_file(root, "far"), site_doc("far", geometry={"type": "Point", "coordinates": [2.35, 48.85]})
+        ),
+        "sites/far.geojson",
+        "far",
+        "geometry",
+    ),
+    (
+        "swapped-coordinates",
+        lambda root: write(
+            layout.site_file(root, "swapped"),
+            site_doc("swapped", geometry={"type": "Point", "coordinates": [39.57, 46.93]}),
+        ),
+        "sites/swapped.geojson",
+        "swapped",
+        "geometry",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("code", "breakage", "file", "record", "field"), BREAKAGES, ids=[f"{b[0]}-{n}" for n, b in enumerate(BREAKAGES)]
+)
+def test_each_problem_is_found_and_located(
+    catalogue: Catalogue,
+    code: str,
+    breakage: Callable[[Path], object],
+    file: str,
+    record: str | None,
+    field: str | None,
+) -> None:
+    breakage(catalogue.root)
+    result = validate_catalogue(Catalogue.open(catalogue.root))
+    assert not result.ok
+    located = [(p.code, p.file, p.record, p.field) for p in result.errors]
+    assert (code, file, record, field) in located, located
+
+
+def test_every_problem_is_reported_not_just_the_first(catalogue: Catalogue) -> None:
+    for _code, breakage, *_ in BREAKAGES[:6]:
+        breakage(catalogue.root)
+    result = validate_catalogue(Catalogue.open(catalogue.root))
+    assert {p.code for p in result.errors} >= {"invalid-record", "id-mismatch", "duplicate-id", "unknown-site"}
+    assert len(result.errors) >= 6
+
+
+def test_warnings_do_not_make_a_catalogue_invalid(catalogue: Catalogue) -> None:
+    write(layout.site_file(catalogue.root, "lost"), site_doc("lost", geometry=None, location={"precision": "unknown"}))
+    (catalogue.root / "sites" / "notes.txt").write_text("scratch")
+    write(layout.report_file(catalogue.root, "st-sargis", "r-3"), report_doc("r-3", supersedes="r-1"))
+    write(layout.report_file(catalogue.root, "st-sargis", "r-4"), report_doc("r-4", supersedes="r-1"))
+    result = validate_catalogue(catalogue)
+    assert result.ok
+    assert sorted(p.code for p in result.warnings) == ["no-location", "stray-file", "superseded-twice"]
+
+
+def test_future_dates_are_judged_against_today(catalogue: Catalogue) -> None:
+    from datetime import date
+
+    write(layout.report_file(catalogue.root, "st-sargis", "r-3"), report_doc("r-3", observed="2026-06-01"))
+    assert validate_catalogue(Catalogue.open(catalogue.root), today=date(2026, 7, 1)).ok
+    result = validate_catalogue(Catalogue.open(catalogue.root), today=date(2026, 5, 1))
+    assert [(p.record, p.field) for p in result.errors] == [("r-3", "observed")]
