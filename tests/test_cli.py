@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 from pathlib import Path
 
 import click
@@ -130,215 +131,53 @@ def test_site_add_from_a_geojson_file(invoke: Invoke, catalogue: Catalogue, tmp_
     assert catalogue.site("mosque-x").recorded_by == "tester"
 
 
+REPORT = "report add --site st-sargis --condition destroyed --method remote_sensing"
+ALLEGATION = "allegation add --claimant Ministry --made 2022-07-10 --source src-chw --act destruction --summary S"
+
+
 @pytest.mark.parametrize(
-    ("args", "code", "message"),
+    ("command", "code", "message"),
     [
         (
-            ["site", "add", "--name", "en=X", "--lat", "95", "--lon", "46", "--type", "church"],
+            "site add --name en=X --lat 95 --lon 46 --type church",
             ExitCode.INVALID,
             "field geometry.coordinates: latitude 95.0 is outside [-90, 90]",
         ),
+        ("site add --name en=X --lat 46.9 --lon 39.5 --type church", ExitCode.INVALID, "look swapped"),
+        ("site add --name en=X --type spaceport", ExitCode.INVALID, "unknown site type"),
+        ("site add --name X --type church", ExitCode.USAGE, "is not KEY=VALUE"),
+        ("site add --id st-sargis --name en=X --type church", ExitCode.CONFLICT, "already exists"),
         (
-            ["site", "add", "--name", "en=X", "--lat", "46.9", "--lon", "39.5", "--type", "church"],
-            ExitCode.INVALID,
-            "look swapped",
-        ),
-        (["site", "add", "--name", "en=X", "--type", "spaceport"], ExitCode.INVALID, "unknown site type"),
-        (["site", "add", "--name", "X", "--type", "church"], ExitCode.USAGE, "is not KEY=VALUE"),
-        (
-            ["site", "add", "--id", "st-sargis", "--name", "en=X", "--type", "church"],
-            ExitCode.CONFLICT,
-            "already exists",
-        ),
-        (
-            ["source", "add", "--title", "T", "--kind", "news", "--url", "javascript:alert(1)"],
+            "source add --title T --kind news --url javascript:alert(1)",
             ExitCode.INVALID,
             "field url: 'javascript:alert(1)' is not an http(s) address",
         ),
+        ("source add --title T --kind news --party side-z", ExitCode.INVALID, "unknown party 'side-z'"),
+        ("source add --title T --kind rumour", ExitCode.USAGE, "Invalid value for '--kind'"),
+        (f"{REPORT} --observed 2021-13-01 --source src-chw", ExitCode.INVALID, "field observed"),
+        (f"{REPORT} --observed 2099-01-01 --source src-chw", ExitCode.INVALID, "in the future"),
+        (f"{REPORT} --observed 2021-01-01 --source src-nope", ExitCode.INVALID, "unknown source 'src-nope'"),
+        (f"{REPORT} --observed 2021-01-01", ExitCode.USAGE, "missing --source"),
+        (f"{REPORT} --observed 2021-01-01 --source src-chw --supersedes r-404", ExitCode.INVALID, "field supersedes"),
         (
-            ["source", "add", "--title", "T", "--kind", "news", "--party", "side-z"],
-            ExitCode.INVALID,
-            "unknown party 'side-z'",
-        ),
-        (["source", "add", "--title", "T", "--kind", "rumour"], ExitCode.USAGE, "Invalid value for '--kind'"),
-        (
-            [
-                "report",
-                "add",
-                "--site",
-                "st-sargis",
-                "--observed",
-                "2021-13-01",
-                "--condition",
-                "destroyed",
-                "--method",
-                "remote_sensing",
-                "--source",
-                "src-chw",
-            ],
-            ExitCode.INVALID,
-            "field observed",
-        ),
-        (
-            [
-                "report",
-                "add",
-                "--site",
-                "st-sargis",
-                "--observed",
-                "2099-01-01",
-                "--condition",
-                "destroyed",
-                "--method",
-                "remote_sensing",
-                "--source",
-                "src-chw",
-            ],
-            ExitCode.INVALID,
-            "in the future",
-        ),
-        (
-            [
-                "report",
-                "add",
-                "--site",
-                "ghost",
-                "--observed",
-                "2021-01-01",
-                "--condition",
-                "destroyed",
-                "--method",
-                "remote_sensing",
-                "--source",
-                "src-chw",
-            ],
+            "report add --site ghost --observed 2021-01-01 --condition destroyed --method remote_sensing "
+            "--source src-chw",
             ExitCode.INVALID,
             "field site: unknown site 'ghost'",
         ),
-        (
-            [
-                "report",
-                "add",
-                "--site",
-                "st-sargis",
-                "--observed",
-                "2021-01-01",
-                "--condition",
-                "destroyed",
-                "--method",
-                "remote_sensing",
-                "--source",
-                "src-nope",
-            ],
-            ExitCode.INVALID,
-            "unknown source 'src-nope'",
-        ),
-        (
-            [
-                "report",
-                "add",
-                "--site",
-                "st-sargis",
-                "--observed",
-                "2021-01-01",
-                "--condition",
-                "destroyed",
-                "--method",
-                "remote_sensing",
-            ],
-            ExitCode.USAGE,
-            "missing --source",
-        ),
-        (
-            [
-                "report",
-                "add",
-                "--site",
-                "st-sargis",
-                "--observed",
-                "2021-01-01",
-                "--condition",
-                "destroyed",
-                "--method",
-                "remote_sensing",
-                "--source",
-                "src-chw",
-                "--supersedes",
-                "r-404",
-            ],
-            ExitCode.INVALID,
-            "field supersedes",
-        ),
-        (
-            [
-                "allegation",
-                "add",
-                "--claimant",
-                "Ministry",
-                "--made",
-                "2022-07-10",
-                "--source",
-                "src-chw",
-                "--site",
-                "ghost",
-                "--act",
-                "destruction",
-                "--summary",
-                "S",
-            ],
-            ExitCode.INVALID,
-            "unknown site 'ghost'",
-        ),
-        (
-            [
-                "allegation",
-                "add",
-                "--claimant",
-                "Ministry",
-                "--made",
-                "2022-07-10",
-                "--source",
-                "src-chw",
-                "--act",
-                "destruction",
-                "--summary",
-                "S",
-            ],
-            ExitCode.INVALID,
-            "at least one site or an area",
-        ),
-        (
-            [
-                "allegation",
-                "add",
-                "--claimant",
-                "Ministry",
-                "--made",
-                "2022-07-10",
-                "--source",
-                "src-chw",
-                "--site",
-                "st-sargis",
-                "--act",
-                "destruction",
-                "--summary",
-                "S",
-                "--responds-to",
-                "a-404",
-            ],
-            ExitCode.INVALID,
-            "responds to unknown allegation",
-        ),
-        (["show", "ghost"], ExitCode.NOT_FOUND, "record ghost: no such site"),
-        (["list", "--bbox", "1,2,3"], ExitCode.USAGE, "is not W,S,E,N"),
-        (["list", "--as-of", "last week"], ExitCode.USAGE, "is not a date"),
+        (f"{ALLEGATION} --site ghost", ExitCode.INVALID, "unknown site 'ghost'"),
+        (ALLEGATION, ExitCode.INVALID, "at least one site or an area"),
+        (f"{ALLEGATION} --site st-sargis --responds-to a-404", ExitCode.INVALID, "responds to unknown allegation"),
+        ("show ghost", ExitCode.NOT_FOUND, "record ghost: no such site"),
+        ("list --bbox 1,2,3", ExitCode.USAGE, "is not W,S,E,N"),
+        ("list --as-of 'last week'", ExitCode.USAGE, "is not a date"),
     ],
 )
 def test_bad_input_is_one_clear_line_and_writes_nothing(
-    invoke: Invoke, catalogue: Catalogue, args: list[str], code: ExitCode, message: str
+    invoke: Invoke, catalogue: Catalogue, command: str, code: ExitCode, message: str
 ) -> None:
     before = snapshot(catalogue.root)
-    result = invoke(*args, catalogue=catalogue)
+    result = invoke(*shlex.split(command), catalogue=catalogue)
     assert result.exit_code == code, result.output
     assert message in result.output
     assert "Traceback" not in result.output
@@ -490,3 +329,11 @@ def test_version(invoke: Invoke) -> None:
     from heritage import __version__
 
     assert __version__ in invoke("--version").output
+
+
+def test_a_corrupt_record_stops_a_reading_command_with_one_line(invoke: Invoke, catalogue: Catalogue) -> None:
+    (catalogue.root / "sites" / "st-sargis.geojson").write_text('{"type": "Feature", "id": "st-sargis"')
+    for command in (["list"], ["show", "st-sargis"]):
+        result = invoke(*command, catalogue=catalogue)
+        assert result.exit_code == ExitCode.INVALID
+        assert result.output == "error: sites/st-sargis.geojson: is not valid JSON (Expecting ',' delimiter, line 1)\n"

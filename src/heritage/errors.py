@@ -51,12 +51,7 @@ class HeritageError(Exception):
     """Base of all heritage errors. `str(error)` is one line naming file, record and field."""
 
     def __init__(
-        self,
-        message: str,
-        *,
-        file: str | Path | None = None,
-        record: str | None = None,
-        field: str | None = None,
+        self, message: str, *, file: str | Path | None = None, record: str | None = None, field: str | None = None
     ) -> None:
         self.problem = Problem(
             code=type(self).__name__,

@@ -219,9 +219,7 @@ class Catalogue:
         self._check_parties(allegation.id, parties, "party")
         if allegation.responds_to and not self.has_allegation(allegation.responds_to):
             raise InvalidInput(
-                f"responds to unknown allegation {allegation.responds_to!r}",
-                record=allegation.id,
-                field="responds_to",
+                f"responds to unknown allegation {allegation.responds_to!r}", record=allegation.id, field="responds_to"
             )
         path = layout.allegation_file(self.root, allegation.id)
         create_file(path, encode(allegation), record=allegation.id)

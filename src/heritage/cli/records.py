@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
+from pydantic import BaseModel
 
 from heritage.cli.app import Env, cli, pass_env
 from heritage.cli.common import append, build, citations, drop_none, pairs, read_json_file, stamp
@@ -25,6 +27,8 @@ from heritage.models.vocab import (
     SourceKind,
 )
 from heritage.store import Catalogue
+
+M = TypeVar("M", bound=BaseModel)
 
 FILE_OPTION = click.option(
     "--file",
@@ -49,6 +53,22 @@ def _require(flags: dict[str, Any]) -> None:
     missing = [f"--{name.replace('_', '-')}" for name, value in flags.items() if value in (None, ())]
     if missing:
         raise click.UsageError(f"missing {', '.join(missing)} (or give the whole record with --file)")
+
+
+def _append_with_new_id(
+    document: dict[str, Any],
+    prefix: str,
+    model: type[M],
+    add: Callable[[M], object],
+    catalogue: Catalogue,
+    record_file: Path | None,
+) -> None:
+    """Give the record a fresh id unless it has one, check it, append it, print the id."""
+    generated = "id" not in document
+    document.setdefault("id", new_id(prefix))
+    record = build(model, document, catalogue.context, record_file, generated_id=generated)
+    append(add, record, generated)
+    click.echo(document["id"])
 
 
 @cli.group()
@@ -324,11 +344,7 @@ def report_add(
             ),
             env.user(),
         )
-    generated = "id" not in document
-    document.setdefault("id", new_id("r"))
-    record = build(ConditionReport, document, catalogue.context, record_file, generated_id=generated)
-    append(catalogue.add_report, record, generated)
-    click.echo(record.id)
+    _append_with_new_id(document, "r", ConditionReport, catalogue.add_report, catalogue, record_file)
 
 
 @cli.group()
@@ -421,8 +437,4 @@ def allegation_add(
             ),
             env.user(),
         )
-    generated = "id" not in document
-    document.setdefault("id", new_id("a"))
-    record = build(Allegation, document, catalogue.context, record_file, generated_id=generated)
-    append(catalogue.add_allegation, record, generated)
-    click.echo(record.id)
+    _append_with_new_id(document, "a", Allegation, catalogue.add_allegation, catalogue, record_file)

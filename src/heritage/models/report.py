@@ -7,14 +7,7 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 from heritage.models.base import Record, today_of
 from heritage.models.source import Citation, Sha256
 from heritage.models.types import Credibility, RecordId, Text, When
-from heritage.models.vocab import (
-    Condition,
-    DamageCause,
-    DamageEffect,
-    DamageExtent,
-    Method,
-    Sensitivity,
-)
+from heritage.models.vocab import Condition, DamageCause, DamageEffect, DamageExtent, Method, Sensitivity
 
 
 class ConditionReport(Record):
