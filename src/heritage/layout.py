@@ -1,6 +1,7 @@
 """Where every file of a catalogue lives. The one place that knows the layout.
 
     catalogue.json                       name, region, parties, extra vocabulary
+    areas.geojson                        optional: outlines of the catalogue's areas, for maps
     sites/<site-id>.geojson              one GeoJSON Feature per site
     sources/<source-id>.json             one file per source
     reports/<site-id>/<report-id>.json   condition reports, grouped by the site they observe
@@ -18,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 CATALOGUE_FILE = "catalogue.json"
+AREAS_FILE = "areas.geojson"  # optional outlines of the catalogue's areas, drawn on maps
 SITES = "sites"
 SOURCES = "sources"
 REPORTS = "reports"

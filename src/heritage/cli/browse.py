@@ -6,6 +6,7 @@ Catalogue text is untrusted: it reaches rich only as `Text` objects, never as ma
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import click
 from rich import box
@@ -215,3 +216,39 @@ def _cite(detail: SiteDetail, source_id: str, locator: str | None) -> str:
     source = detail.sources.get(source_id)
     grade = f" [{source.reliability.value}]" if source else " [missing]"
     return source_id + grade + (f", {locator}" if locator else "")
+
+
+@cli.command("map")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the map.  [default: maps/index.html in the catalogue]",
+)
+@click.option("--as-of", help="Show the catalogue as of this date (default: today); the slider goes back from it.")
+@click.option("--online-tiles", is_flag=True, help="Add OpenStreetMap and satellite base layers (need a network).")
+@click.option(
+    "--tiles",
+    type=click.Path(exists=True, path_type=Path),
+    help="A local tile pyramid (folder z/x/y.png or .mbtiles) to carry inside the map.",
+)
+@pass_env
+def map_command(env: Env, output: Path | None, as_of: str | None, online_tiles: bool, tiles: Path | None) -> None:
+    """Write one self-contained HTML map that works with no network.
+
+    Every site at its place, coloured by its condition, ringed if it is the subject of an allegation;
+    filters, name search in any script, and a date slider, all inside the file.
+
+    \b
+    Example:
+      heritage map
+      heritage map -o mission/map.html --as-of 2021-06-01 --tiles karabakh.mbtiles
+    """
+    from heritage.webmap import build_map  # folium is loaded only for this command
+
+    catalogue = env.catalogue
+    target = output or catalogue.root / "maps" / "index.html"
+    with console().status("building the map..."):
+        result = build_map(catalogue, target, as_of=_date(as_of), online_tiles=online_tiles, tiles=tiles)
+    unlocated = f", {result.unlocated} without location (listed in the side panel)" if result.unlocated else ""
+    click.echo(f"wrote {result.path} ({result.bytes / 1e6:.1f} MB): {result.located} sites on the map{unlocated}")

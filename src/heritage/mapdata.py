@@ -1,0 +1,232 @@
+"""What the offline map needs to know, as one compact JSON document.
+
+Columns, not objects: one array per property with one entry per site, repeated strings (sources,
+claimants, vocabulary) in tables referred to by index, coordinates as integers of 1e-5 degree
+(about a metre), dates as day numbers. Everything the page shows at any date is here: the
+browser derives the condition as of a date from the history, as `heritage.history` does.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from heritage import __version__
+from heritage.history import in_force
+from heritage.models import Allegation, AllegationStatus, Condition, ConditionReport, Site, Source
+from heritage.models.vocab import AllegedAct, LocationPrecision, Method
+from heritage.store import Catalogue
+
+EPOCH = date(1970, 1, 1)
+SCALE = 100_000  # coordinates are stored as integers of 1e-5 degree
+
+CONDITION_COLOURS = {
+    Condition.intact: "#2f9e44",
+    Condition.minor_damage: "#f2c12e",
+    Condition.moderate_damage: "#f08c00",
+    Condition.severe_damage: "#e03131",
+    Condition.destroyed: "#5c0f0f",
+    Condition.altered: "#7048e8",
+    Condition.threatened: "#e64980",
+    Condition.unknown: "#909aa3",
+}
+CONDITION_LABELS = {
+    Condition.intact: "Intact",
+    Condition.minor_damage: "Minor damage",
+    Condition.moderate_damage: "Moderate damage",
+    Condition.severe_damage: "Severe damage",
+    Condition.destroyed: "Destroyed",
+    Condition.altered: "Altered (rebuilt, converted, markers removed)",
+    Condition.threatened: "Threatened",
+    Condition.unknown: "Unknown / no report",
+}
+STATUS_COLOURS = {
+    AllegationStatus.reported: "#1971c2",
+    AllegationStatus.under_review: "#0c8599",
+    AllegationStatus.corroborated: "#d9480f",
+    AllegationStatus.not_corroborated: "#868e96",
+    AllegationStatus.disputed: "#f59f00",
+    AllegationStatus.refuted: "#343a40",
+    AllegationStatus.verified: "#a61e4d",
+}
+# Compress the embedded data past this size; smaller maps stay plain JSON that any browser reads.
+COMPRESS_ABOVE = 2_000_000
+
+
+def day_number(day: date | None) -> int | None:
+    return None if day is None else (day - EPOCH).days
+
+
+class _Table:
+    """Strings kept once and referred to by index."""
+
+    def __init__(self) -> None:
+        self.index: dict[Any, int] = {}
+        self.rows: list[Any] = []
+
+    def __call__(self, key: Any, row: Any = None) -> int:
+        if key not in self.index:
+            self.index[key] = len(self.rows)
+            self.rows.append(key if row is None else row)
+        return self.index[key]
+
+
+@dataclass
+class MapInput:
+    """The records a map is drawn from; built by `load_map_input` or by tests directly."""
+
+    name: str
+    sites: list[Site]
+    reports: dict[str, list[ConditionReport]]
+    allegations: list[Allegation]
+    sources: dict[str, Source]
+    parties: dict[str, str] = field(default_factory=dict)
+    site_types: dict[str, str] = field(default_factory=dict)
+    traditions: dict[str, str] = field(default_factory=dict)
+    region: tuple[float, float, float, float] | None = None
+
+
+def load_map_input(catalogue: Catalogue) -> MapInput:
+    reports: dict[str, list[ConditionReport]] = defaultdict(list)
+    for report in catalogue.reports():
+        reports[report.site].append(report)
+    vocabulary = catalogue.info.vocabulary()
+    return MapInput(
+        name=catalogue.info.name,
+        sites=list(catalogue.sites()),
+        reports=reports,
+        allegations=list(catalogue.allegations()),
+        sources={s.id: s for s in catalogue.sources()},
+        parties={p.id: p.name for p in catalogue.info.parties},
+        site_types=vocabulary.site_types,
+        traditions=vocabulary.traditions,
+        region=catalogue.info.region,
+    )
+
+
+def _history(
+    reports: Iterable[ConditionReport], sources: _Table, source_rows: dict[str, Source], parties: _Table
+) -> list[list[Any]]:
+    """Reports in force, oldest first: [end day, start day or null, condition, method, [source refs]]."""
+    rows = []
+    methods = list(Method)
+    conditions = list(Condition)
+    for report in sorted(in_force(reports), key=lambda r: (r.observed.end, r.observed.start or date.min, r.id)):
+        refs = []
+        for citation in report.sources:
+            source = source_rows.get(citation.source)
+            if source is None:
+                continue
+            party = parties(source.party) if source.party else -1
+            refs.append(
+                sources(
+                    source.id, [source.title, source.publisher or "", source.reliability.value, source.url or "", party]
+                )
+            )
+        rows.append(
+            [
+                day_number(report.observed.end),
+                day_number(report.observed.start),
+                conditions.index(report.condition),
+                methods.index(report.method),
+                refs,
+            ]
+        )
+    return rows
+
+
+def build_payload(data: MapInput, as_of: date | None = None, dossiers: frozenset[str] = frozenset()) -> dict[str, Any]:
+    as_of = as_of or datetime.now(UTC).date()
+    sources, claimants, parties = _Table(), _Table(), _Table()
+    languages, types, traditions = _Table(), _Table(), _Table()
+    for party_id in data.parties:
+        parties(party_id)
+    precisions, statuses, acts = list(LocationPrecision), list(AllegationStatus), list(AllegedAct)
+    by_site: dict[str, list[Allegation]] = defaultdict(list)
+    for allegation in data.allegations:
+        for site_id in allegation.sites:
+            by_site[site_id].append(allegation)
+
+    columns: dict[str, list[Any]] = {
+        k: []
+        for k in ("id", "x", "y", "type", "trad", "prec", "unc", "names", "period", "nrep", "hist", "alg", "dossier")
+    }
+    first_day = day_number(as_of) or 0
+    for site in data.sites:
+        point = site.geometry.representative if site.geometry else None
+        columns["id"].append(site.id)
+        columns["x"].append(round(point[0] * SCALE) if point else None)
+        columns["y"].append(round(point[1] * SCALE) if point else None)
+        columns["type"].append(types(site.type))
+        columns["trad"].append(traditions(site.tradition) if site.tradition else -1)
+        columns["prec"].append(precisions.index(site.location.precision))
+        columns["unc"].append(round(site.location.uncertainty_m or 0))
+        columns["names"].append([item for n in site.names for item in (languages(n.lang), n.text)])
+        columns["period"].append(site.period.label if site.period else "")
+        site_reports = data.reports.get(site.id, [])
+        columns["nrep"].append(len(site_reports))
+        history = _history(site_reports, sources, data.sources, parties)
+        if history:
+            first_day = min(first_day, min(h[1] if h[1] is not None else h[0] for h in history))
+        columns["hist"].append(history)
+        claims = []
+        for allegation in sorted(by_site.get(site.id, []), key=lambda a: (a.made_on.start or date.min, a.id)):
+            claimant = allegation.claimant
+            party = parties(claimant.party) if claimant.party else -1
+            claims.append(
+                [
+                    claimants(claimant.name),
+                    party,
+                    statuses.index(allegation.status),
+                    day_number(allegation.made_on.start),
+                    str(allegation.made_on),
+                    [acts.index(a) for a in allegation.acts],
+                ]
+            )
+        columns["alg"].append(claims)
+        columns["dossier"].append(1 if site.id in dossiers else 0)
+
+    return {
+        "meta": {
+            "name": data.name,
+            "asOf": as_of.isoformat(),
+            "asOfDay": day_number(as_of),
+            "firstDay": first_day,
+            "generated": datetime.now(UTC).replace(microsecond=0).isoformat(),
+            "tool": f"heritage {__version__}",
+            "region": data.region,
+        },
+        "vocab": {
+            "condition": [[c.value, CONDITION_LABELS[c], CONDITION_COLOURS[c]] for c in Condition],
+            "status": [[s.value, s.value.replace("_", " "), STATUS_COLOURS[s]] for s in AllegationStatus],
+            "method": [m.value.replace("_", " ") for m in Method],
+            "precision": [p.value for p in precisions],
+            "act": [a.value.replace("_", " ") for a in acts],
+            "type": [[t, data.site_types.get(t, t)] for t in types.rows],
+            "tradition": [[t, data.traditions.get(t, t)] for t in traditions.rows],
+            "lang": languages.rows,
+            "party": [[p, data.parties.get(p, p)] for p in parties.rows],
+        },
+        "sources": sources.rows,
+        "claimants": claimants.rows,
+        "sites": columns,
+    }
+
+
+def encode_payload(payload: dict[str, Any]) -> tuple[str, str]:
+    """The payload as text to sit inside <script type="application/json">, and its encoding.
+
+    Every '<' is written as \\u003c, so no catalogue text can close the script element. Large
+    payloads are gzipped and base64-encoded; the page inflates them with DecompressionStream.
+    """
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False).replace("<", "\\u003c")
+    if len(text) <= COMPRESS_ABOVE:
+        return text, "json"
+    packed = gzip.compress(text.encode("utf-8"), compresslevel=6, mtime=0)
+    return base64.b64encode(packed).decode("ascii"), "gzip-base64"

@@ -1,0 +1,137 @@
+"""Building the offline map: one HTML file that works from a USB stick with no network."""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import folium
+from branca.element import Figure
+
+from heritage import layout
+from heritage.errors import InvalidInput
+from heritage.mapdata import MapInput, build_payload, encode_payload, load_map_input
+from heritage.offline import DROPPED, ContentSecurityPolicy, make_offline
+from heritage.store import Catalogue
+from heritage.webmap.elements import FilterPanel, LocalTiles, SiteLayer, TimeSlider, TitleBar
+from heritage.webmap.tiles import read_tiles
+
+ONLINE_LAYERS = [
+    (
+        "OpenStreetMap",
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+    ),
+    (
+        "Satellite (Esri World Imagery)",
+        "https://server.arcgisonline.com/ArcGIS/rest/services/World_Imagery/MapServer/tile/{z}/{y}/{x}",
+        "Tiles &copy; Esri, Maxar, Earthstar Geographics",
+    ),
+]
+ONLINE_HOSTS = ("https://tile.openstreetmap.org", "https://server.arcgisonline.com")
+DOSSIER_FOLDER = "dossiers"
+
+
+@dataclass
+class MapResult:
+    path: Path
+    sites: int
+    located: int
+    bytes: int
+    encoding: str
+
+    @property
+    def unlocated(self) -> int:
+        return self.sites - self.located
+
+
+def _outline(root: Path) -> dict[str, Any] | None:
+    """The catalogue's optional `areas.geojson`, reduced to geometries (its text is not shown)."""
+    path = root / layout.AREAS_FILE
+    if not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        features = data["features"] if data.get("type") == "FeatureCollection" else [data]
+        geometries = [f.get("geometry", f) if f.get("type") == "Feature" else f for f in features]
+    except (ValueError, AttributeError, KeyError, TypeError) as exc:
+        raise InvalidInput(f"is not a GeoJSON FeatureCollection ({exc})", file=path) from None
+    return {
+        "type": "FeatureCollection",
+        "features": [{"type": "Feature", "properties": {}, "geometry": g} for g in geometries if g],
+    }
+
+
+def render_map(
+    payload: dict[str, Any],
+    *,
+    online_tiles: bool = False,
+    tiles: Path | None = None,
+    outline: dict[str, Any] | None = None,
+) -> tuple[str, str]:
+    """The page, as text, and how its data is encoded. Everything it needs is inside it."""
+    text, encoding = encode_payload(payload)
+    figure = Figure(title=html.escape(f"{payload['meta']['name']} — heritage map"))
+    region = payload["meta"]["region"]
+    center = [(region[1] + region[3]) / 2, (region[0] + region[2]) / 2] if region else [20.0, 0.0]
+    the_map = folium.Map(
+        location=center,
+        zoom_start=7 if region else 2,
+        tiles=None,
+        min_zoom=2,
+        max_zoom=19,
+        control_scale=True,
+        prefer_canvas=True,
+    )
+    figure.add_child(the_map)
+    if tiles is not None:
+        pyramid = read_tiles(tiles)
+        the_map.add_child(LocalTiles(pyramid.tiles, pyramid.media_type, pyramid.max_zoom, pyramid.attribution))
+    if online_tiles:
+        for number, (name, url, attribution) in enumerate(ONLINE_LAYERS):
+            folium.TileLayer(url, attr=attribution, name=name, max_zoom=19, show=number == 0).add_to(the_map)
+        folium.LayerControl(position="bottomleft", collapsed=False).add_to(the_map)
+    if outline is not None:
+        folium.GeoJson(
+            outline,
+            name="Areas",
+            interactive=False,
+            control=False,
+            style_function=lambda _: {"color": "#5c6b7a", "weight": 1.5, "fill": False},
+        ).add_to(the_map)
+    the_map.add_child(SiteLayer(text, encoding, {"tiles": bool(tiles or online_tiles)}))
+    for part in (TitleBar(), FilterPanel(), TimeSlider()):
+        the_map.add_child(part)
+    make_offline(the_map, drop=DROPPED | {"jquery"})
+    figure.header.add_child(ContentSecurityPolicy(ONLINE_HOSTS if online_tiles else ()), name="csp", index=0)
+    return str(figure.render()), encoding
+
+
+def build_map(
+    catalogue: Catalogue,
+    output: Path,
+    *,
+    as_of: date | None = None,
+    online_tiles: bool = False,
+    tiles: Path | None = None,
+    data: MapInput | None = None,
+) -> MapResult:
+    """Write the map of `catalogue` to `output`; link the dossiers found beside it."""
+    output = Path(output)
+    dossier_folder = output.parent / DOSSIER_FOLDER
+    dossiers = frozenset(p.stem for p in dossier_folder.glob("*.html")) if dossier_folder.is_dir() else frozenset()
+    data = data or load_map_input(catalogue)
+    payload = build_payload(data, as_of, dossiers)
+    page, encoding = render_map(payload, online_tiles=online_tiles, tiles=tiles, outline=_outline(catalogue.root))
+    output.parent.mkdir(parents=True, exist_ok=True)
+    temp = output.with_name(f".{output.name}.{secrets.token_hex(4)}.tmp")
+    temp.write_text(page, encoding="utf-8")
+    os.replace(temp, output)  # a reader sees the old map or the new one, never half of one
+    located = sum(1 for x in payload["sites"]["x"] if x is not None)
+    return MapResult(output, len(payload["sites"]["id"]), located, len(page.encode("utf-8")), encoding)

@@ -1,0 +1,121 @@
+"""The map's parts, each a folium element with a class-level template (after folium's own).
+
+`SiteLayer` carries the data and the drawing code (static/heritage-map.js) and starts the page.
+The others each add a piece of interface: their markup is in their template, their behaviour in
+their own file under static/, which registers a component with the page (`heritageApp.use`) that
+runs once the data is loaded. Catalogue text never passes through these templates: it travels
+inside the JSON payload and reaches the page through textContent.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from typing import Any, ClassVar
+
+from branca.element import MacroElement
+from jinja2 import Template
+
+from heritage.offline import script_text, style_text
+
+
+@cache
+def static_text(name: str) -> str:
+    return resources.files("heritage.webmap").joinpath("static", name).read_text(encoding="utf-8")
+
+
+class Part(MacroElement):  # type: ignore[misc]
+    """A piece of the page: optional markup, and a component script from static/."""
+
+    markup: ClassVar[str] = ""
+    script_file: ClassVar[str] = ""
+    _template = Template(
+        """{% macro html(this, kwargs) %}{{ this.markup }}
+{% endmacro %}
+{% macro script(this, kwargs) %}{{ this.component }}
+{% endmacro %}"""
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = type(self).__name__
+        self.component = script_text(static_text(self.script_file)) if self.script_file else ""
+
+
+class SiteLayer(MacroElement):  # type: ignore[misc]
+    """Every site on one canvas; the data; and the code that draws, filters and replays it."""
+
+    _template = Template(
+        """{% macro header(this, kwargs) %}<style>{{ this.css }}</style>
+<script>{{ this.js }}</script>
+{% endmacro %}
+{% macro html(this, kwargs) %}<script type="application/json" id="heritage-data" data-encoding="{{ this.encoding }}">
+{{ this.payload }}</script>
+{% endmacro %}
+{% macro script(this, kwargs) %}heritageApp.start({{ this._parent.get_name() }}, {{ this.options }});
+{% endmacro %}"""
+    )
+
+    def __init__(self, payload: str, encoding: str, options: dict[str, Any]) -> None:
+        super().__init__()
+        self._name = "SiteLayer"
+        self.payload = payload  # JSON with every '<' escaped, or base64: nothing can end the script
+        self.encoding = encoding
+        self.options = json.dumps(options)
+        self.css = style_text(static_text("heritage-map.css"))
+        self.js = script_text(static_text("heritage-map.js"))
+
+
+class TitleBar(Part):
+    """The catalogue's name, the date the map shows, and how many sites are on it."""
+
+    markup = (
+        '<header class="heritage-title" id="heritage-title"><h1></h1>'
+        '<span class="heritage-asof"></span><span class="heritage-count"></span></header>'
+    )
+    script_file = "title-bar.js"
+
+
+class FilterPanel(Part):
+    """Legend and filters in one: the condition scale, allegation rings, site types, traditions,
+    search by name in any script, and the sites that have no location."""
+
+    markup = '<aside class="heritage-panel" id="heritage-panel"></aside>'
+    script_file = "filter-panel.js"
+
+
+class TimeSlider(Part):
+    """'The catalogue as of date D': recolours every site from the history in the page."""
+
+    script_file = "time-slider.js"
+
+
+class LocalTiles(MacroElement):  # type: ignore[misc]
+    """A basemap from a local tile pyramid, carried inside the page: no tile server needed."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}(function () {
+  const tiles = {{ this.tiles }};
+  const Local = L.GridLayer.extend({
+    createTile: function (coords) {
+      const img = document.createElement("img");
+      const data = tiles[coords.z + "/" + coords.x + "/" + coords.y];
+      if (data) img.src = "data:{{ this.media_type }};base64," + data;
+      img.alt = "";
+      return img;
+    }
+  });
+  new Local({ minZoom: 0, maxNativeZoom: {{ this.max_zoom }}, maxZoom: 19, attribution: {{ this.attribution }},
+    className: "heritage-local-tiles" }).addTo({{ this._parent.get_name() }});
+})();
+{% endmacro %}"""
+    )
+
+    def __init__(self, tiles: dict[str, str], media_type: str, max_zoom: int, attribution: str) -> None:
+        super().__init__()
+        self._name = "LocalTiles"
+        self.tiles = script_text(json.dumps(tiles, separators=(",", ":")))
+        self.media_type = media_type  # one of our own fixed values (tiles.MEDIA_TYPES)
+        self.max_zoom = int(max_zoom)
+        self.attribution = script_text(json.dumps(attribution).replace("<", "\\u003c"))

@@ -1,0 +1,78 @@
+heritageApp.use(function (app) {
+  const el = app.el, d = app.data, v = d.vocab, panel = document.getElementById("heritage-panel");
+  L.DomEvent.disableClickPropagation(panel);
+  L.DomEvent.disableScrollPropagation(panel);
+  const toggle = el("button", { class: "heritage-toggle", type: "button", text: "Hide" });
+  toggle.addEventListener("click", function () {
+    const collapsed = panel.classList.toggle("heritage-collapsed");
+    toggle.textContent = collapsed ? "Filters" : "Hide";
+  });
+  panel.appendChild(toggle);
+  panel.appendChild(el("h2", { text: "Search names" }));
+  const search = el("input", { type: "search", id: "heritage-search", placeholder: "Any name, any script",
+    "aria-label": "Search site names" });
+  let timer = null;
+  search.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(function () { app.filters.query = search.value; app.applyFilters(); }, app.n > 20000 ? 200 : 60);
+  });
+  panel.appendChild(search);
+  panel.appendChild(el("div", { id: "heritage-time" }));
+
+  const counters = [];
+  function group(title, key, options, open) {
+    const box = el("div", { class: "heritage-options", "data-filter": key });
+    for (const option of options) {
+      const input = el("input", { type: "checkbox", value: String(option.value) });
+      input.checked = true;
+      const count = el("span", { class: "heritage-n" });
+      counters.push([count, option.count]);
+      box.appendChild(el("label", {}, [input, option.symbol, el("span", { text: option.label }), count]));
+    }
+    box.addEventListener("change", function () {
+      const boxes = Array.from(box.querySelectorAll("input"));
+      app.filters[key] = boxes.every(b => b.checked) ? null :
+        new Set(boxes.filter(b => b.checked).map(b => Number(b.value)));
+      app.applyFilters();
+    });
+    if (open) { panel.appendChild(el("h2", { text: title })); panel.appendChild(box); return; }
+    panel.appendChild(el("details", {}, [el("summary", { text: title }), box]));
+  }
+  const n = app.n, s = d.sites;
+  const by = (values, index) => function () { let c = 0; for (let i = 0; i < n; i++) if (values(i) === index) c++; return c; };
+  group("Condition", "condition", v.condition.map((c, k) => ({ value: k, label: c[1],
+    symbol: el("span", { class: "heritage-swatch", style: "background:" + c[2] }), count: by(i => app.cond[i], k) })), true);
+  const statuses = [{ value: -1, label: "no allegation", symbol: el("span", { class: "heritage-ring", style: "border-color:transparent" }),
+    count: by(i => app.status[i], -1) }].concat(v.status.map((st, k) => ({ value: k, label: st[1],
+    symbol: el("span", { class: "heritage-ring", style: "border-color:" + st[2] }), count: by(i => app.status[i], k) })));
+  group("Allegations (ring colour: status)", "status", statuses, true);
+  panel.appendChild(el("ul", { class: "heritage-symbols" }, [
+    el("li", {}, [el("span", { class: "heritage-uncertain" }), el("span", { text: "approximate location: the site is within the dashed circle" })]),
+  ]));
+  group("Site type", "type", v.type.map((t, k) => ({ value: k, label: t[1], symbol: null, count: by(i => s.type[i], k) })), false);
+  if (v.tradition.length) {
+    const traditions = v.tradition.map((t, k) => ({ value: k, label: t[1], symbol: null, count: by(i => s.trad[i], k) }));
+    traditions.push({ value: -1, label: "not recorded", symbol: null, count: by(i => s.trad[i], -1) });
+    group("Tradition", "tradition", traditions, false);
+  }
+  const unlocated = [];
+  for (let i = 0; i < n; i++) if (Number.isNaN(app.px[i])) unlocated.push(i);
+  if (unlocated.length) {
+    const list = el("ul", { class: "heritage-unlocated", id: "heritage-unlocated" });
+    const shown = unlocated.slice(0, 500);
+    for (const i of shown) {
+      const names = s.names[i];
+      const button = el("button", { type: "button", "data-site": s.id[i], text: names.length ? names[1] : s.id[i] });
+      button.addEventListener("click", function () { app.showInPanel(i); });
+      list.appendChild(el("li", {}, [button]));
+    }
+    if (unlocated.length > shown.length) list.appendChild(el("li", { text: "... and " + (unlocated.length - shown.length) + " more" }));
+    const details = el("details", {}, [el("summary", { text: "Sites without location (" + unlocated.length + ")" }), list]);
+    details.open = unlocated.length <= 20;
+    panel.appendChild(details);
+  }
+  const detail = el("div", { class: "heritage-detail", id: "heritage-detail" });
+  detail.hidden = true;
+  panel.appendChild(detail);
+  app.onChange(function () { for (const [node, count] of counters) node.textContent = count(); });
+});

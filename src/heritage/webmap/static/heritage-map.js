@@ -1,0 +1,384 @@
+/* heritage offline map.
+ *
+ * Draws every located site on one canvas (a folium element per site cannot scale past a few
+ * thousand), and filters, searches and replays the catalogue's history in the page, with no
+ * network. Catalogue text reaches the page only through textContent and checked attributes:
+ * never as HTML. The page sets window.heritageReady once the sites are drawn.
+ */
+(function () {
+  "use strict";
+
+  const SCALE = 1e5;
+  const NONE = -1;
+  // Which allegation status a ring shows when a site has several: the most advanced finding.
+  const STATUS_RANK = ["verified", "corroborated", "disputed", "under_review", "reported", "not_corroborated",
+    "refuted"];
+
+  const app = { components: [], filters: {}, day: 0 };
+  window.heritageApp = app;
+  app.use = function (component) { app.components.push(component); };
+
+  // -- small helpers ---------------------------------------------------------------------------
+
+  function el(tag, attrs, children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(attrs || {})) {
+      if (key === "text") node.textContent = value;
+      else if (key === "class") node.className = value;
+      else node.setAttribute(key, value);
+    }
+    for (const child of children || []) if (child) node.appendChild(child);
+    return node;
+  }
+
+  function isWebLink(url) {
+    if (typeof url !== "string" || !/^https?:\/\//i.test(url)) return false;
+    try { return ["http:", "https:"].includes(new URL(url).protocol); } catch (e) { return false; }
+  }
+
+  function link(url, text) {
+    if (!isWebLink(url)) return el("span", { text: text });
+    return el("a", { href: url, target: "_blank", rel: "noopener noreferrer", text: text });
+  }
+
+  function isoDay(day) {
+    return new Date(day * 86400000).toISOString().slice(0, 10);
+  }
+
+  function fold(text) {
+    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+
+  async function loadData() {
+    const holder = document.getElementById("heritage-data");
+    if (holder.dataset.encoding === "gzip-base64") {
+      const binary = atob(holder.textContent.trim());
+      const bytes = new Uint8Array(binary.length);
+      for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+      const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+      return JSON.parse(await new Response(stream).text());
+    }
+    return JSON.parse(holder.textContent);
+  }
+
+  // -- the data, as typed arrays -----------------------------------------------------------------
+
+  function prepare(data) {
+    const s = data.sites;
+    const n = s.id.length;
+    const px = new Float64Array(n), py = new Float64Array(n);
+    let located = 0;
+    for (let i = 0; i < n; i++) {
+      if (s.x[i] === null) { px[i] = NaN; py[i] = NaN; continue; }
+      const lon = s.x[i] / SCALE, lat = s.y[i] / SCALE;
+      const sin = Math.sin(lat * Math.PI / 180);
+      px[i] = (lon + 180) / 360 * 256;
+      py[i] = (0.5 - Math.log((1 + sin) / (1 - sin)) / (4 * Math.PI)) * 256;
+      located++;
+    }
+    const statusKeys = data.vocab.status.map(s => s[0]);
+    const rank = statusKeys.map(k => STATUS_RANK.indexOf(k));
+    const search = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const parts = [s.id];
+      for (let j = 1; j < s.names[i].length; j += 2) parts.push(s.names[i][j]);
+      search[i] = fold(parts.join("\u0001"));
+    }
+    Object.assign(app, {
+      data, n, px, py, located, search, rank,
+      cond: new Uint8Array(n), current: new Int32Array(n), status: new Int8Array(n),
+      visible: new Uint8Array(n), unknown: data.vocab.condition.length - 1,
+    });
+  }
+
+  // The condition as of `day`: the last report in force whose window ends on or before it.
+  app.setDate = function (day) {
+    app.day = day;
+    const s = app.data.sites;
+    for (let i = 0; i < app.n; i++) {
+      const hist = s.hist[i];
+      let found = NONE;
+      for (let k = hist.length - 1; k >= 0; k--) if (hist[k][0] <= day) { found = k; break; }
+      app.current[i] = found;
+      app.cond[i] = found === NONE ? app.unknown : hist[found][2];
+      let best = NONE;
+      for (const claim of s.alg[i]) {
+        if (claim[3] !== null && claim[3] > day) continue;
+        if (best === NONE || app.rank[claim[2]] < app.rank[best]) best = claim[2];
+      }
+      app.status[i] = best;
+    }
+    app.applyFilters();
+  };
+
+  app.applyFilters = function () {
+    const f = app.filters, s = app.data.sites;
+    const query = f.query ? fold(f.query.trim()) : "";
+    let shown = 0, shownLocated = 0;
+    for (let i = 0; i < app.n; i++) {
+      const ok = (!f.condition || f.condition.has(app.cond[i])) &&
+        (!f.type || f.type.has(s.type[i])) &&
+        (!f.tradition || f.tradition.has(s.trad[i])) &&
+        (!f.status || f.status.has(app.status[i])) &&
+        (!query || app.search[i].includes(query));
+      app.visible[i] = ok ? 1 : 0;
+      if (ok) { shown++; if (!Number.isNaN(app.px[i])) shownLocated++; }
+    }
+    app.shown = shown; app.shownLocated = shownLocated;
+    if (app.canvas) app.canvas.redraw();
+    for (const listener of app.listeners || []) listener();
+  };
+
+  app.onChange = function (listener) { (app.listeners = app.listeners || []).push(listener); };
+
+  // -- drawing ------------------------------------------------------------------------------------
+
+  function radiusAt(zoom) { return zoom < 6 ? 3 : zoom < 9 ? 4.5 : zoom < 12 ? 6 : 7.5; }
+
+  const SiteCanvas = L.Layer.extend({
+    onAdd: function (map) {
+      this._map = map;
+      const pane = map.getPane("overlayPane");
+      this._canvas = L.DomUtil.create("canvas", "heritage-canvas leaflet-zoom-hide", pane);
+      map.on("moveend zoomend resize viewreset", this.redraw, this);
+      map.on("click", this._click, this);
+      map.on("mousemove", this._hover, this);
+      this.redraw();
+    },
+    onRemove: function (map) {
+      L.DomUtil.remove(this._canvas);
+      map.off("moveend zoomend resize viewreset", this.redraw, this);
+      map.off("click", this._click, this);
+      map.off("mousemove", this._hover, this);
+    },
+    _transform: function () {
+      const map = this._map, zoom = map.getZoom();
+      const scale = Math.pow(2, zoom);
+      const origin = map.getPixelOrigin();
+      const topLeft = map.containerPointToLayerPoint([0, 0]);
+      return { zoom, scale, ox: origin.x + topLeft.x, oy: origin.y + topLeft.y, topLeft };
+    },
+    redraw: function () {
+      if (!this._map) return;
+      const size = this._map.getSize(), ratio = window.devicePixelRatio || 1;
+      const t = this._transform(), canvas = this._canvas;
+      L.DomUtil.setPosition(canvas, t.topLeft);
+      canvas.width = size.x * ratio; canvas.height = size.y * ratio;
+      canvas.style.width = size.x + "px"; canvas.style.height = size.y + "px";
+      const ctx = canvas.getContext("2d");
+      ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+      drawGraticule(ctx, this._map, size);
+      const r = radiusAt(t.zoom), pad = 20;
+      const colours = app.data.vocab.condition.map(c => c[2]);
+      const statusColours = app.data.vocab.status.map(c => c[2]);
+      const xs = new Float32Array(app.n), ys = new Float32Array(app.n);
+      const onScreen = [];
+      for (let i = 0; i < app.n; i++) {
+        if (!app.visible[i] || Number.isNaN(app.px[i])) continue;
+        const x = app.px[i] * t.scale - t.ox, y = app.py[i] * t.scale - t.oy;
+        if (x < -pad || y < -pad || x > size.x + pad || y > size.y + pad) continue;
+        xs[i] = x; ys[i] = y; onScreen.push(i);
+      }
+      // Uncertainty first, under everything: the area the site may be in.
+      const s = app.data.sites, metresPerPixel = 40075016.686 / (256 * t.scale);
+      ctx.lineWidth = 1;
+      for (const i of onScreen) {
+        if (!s.unc[i]) continue;
+        const lat = s.y[i] / SCALE;
+        const radius = s.unc[i] / (metresPerPixel * Math.cos(lat * Math.PI / 180));
+        if (radius < r + 2) continue;
+        ctx.beginPath(); ctx.arc(xs[i], ys[i], radius, 0, 2 * Math.PI);
+        ctx.fillStyle = "rgba(60, 70, 80, 0.08)"; ctx.fill();
+        ctx.setLineDash([4, 3]); ctx.strokeStyle = "rgba(60, 70, 80, 0.55)"; ctx.stroke(); ctx.setLineDash([]);
+      }
+      // Allegation rings, then the dots, one path per colour.
+      ctx.lineWidth = 2.5;
+      for (let c = 0; c < statusColours.length; c++) {
+        ctx.beginPath();
+        let any = false;
+        for (const i of onScreen) {
+          if (app.status[i] !== c) continue;
+          ctx.moveTo(xs[i] + r + 3, ys[i]); ctx.arc(xs[i], ys[i], r + 3, 0, 2 * Math.PI); any = true;
+        }
+        if (any) { ctx.strokeStyle = statusColours[c]; ctx.stroke(); }
+      }
+      ctx.lineWidth = 1;
+      ctx.strokeStyle = "rgba(255, 255, 255, 0.9)";
+      for (let c = 0; c < colours.length; c++) {
+        ctx.beginPath();
+        let any = false;
+        for (const i of onScreen) {
+          if (app.cond[i] !== c) continue;
+          ctx.moveTo(xs[i] + r, ys[i]); ctx.arc(xs[i], ys[i], r, 0, 2 * Math.PI); any = true;
+        }
+        if (any) { ctx.fillStyle = colours[c]; ctx.fill(); if (r > 3) ctx.stroke(); }
+      }
+      this._xs = xs; this._ys = ys; this._onScreen = onScreen; this._r = r;
+    },
+    nearest: function (point) {
+      let best = NONE, bestDistance = Math.pow(this._r + 5, 2);
+      for (const i of this._onScreen || []) {
+        const dx = this._xs[i] - point.x, dy = this._ys[i] - point.y, d = dx * dx + dy * dy;
+        if (d <= bestDistance) { best = i; bestDistance = d; }
+      }
+      return best;
+    },
+    _click: function (event) {
+      const i = this.nearest(event.containerPoint);
+      if (i !== NONE) app.openSite(i);
+    },
+    _hover: function (event) {
+      if (this._pending) return;
+      this._pending = true;
+      requestAnimationFrame(() => {
+        this._pending = false;
+        this._map.getContainer().style.cursor = this.nearest(event.containerPoint) === NONE ? "" : "pointer";
+      });
+    },
+  });
+
+  function drawGraticule(ctx, map, size) {
+    if (app.options.tiles) return;
+    const bounds = map.getBounds(), span = bounds.getEast() - bounds.getWest();
+    const steps = [30, 10, 5, 2, 1, 0.5, 0.25, 0.1, 0.05, 0.02, 0.01];
+    const step = steps.find(v => span / v >= 3) || 0.01;
+    ctx.strokeStyle = "rgba(80, 100, 120, 0.18)"; ctx.fillStyle = "rgba(60, 75, 90, 0.75)";
+    ctx.lineWidth = 1; ctx.font = "11px sans-serif";
+    const digits = step < 0.1 ? 2 : step < 1 ? 1 : 0;
+    for (let lon = Math.ceil(bounds.getWest() / step) * step; lon <= bounds.getEast(); lon += step) {
+      const x = map.latLngToContainerPoint([bounds.getCenter().lat, lon]).x;
+      ctx.beginPath(); ctx.moveTo(x, 0); ctx.lineTo(x, size.y); ctx.stroke();
+      ctx.fillText(lon.toFixed(digits) + "°", x + 3, size.y - 26);
+    }
+    for (let lat = Math.ceil(bounds.getSouth() / step) * step; lat <= bounds.getNorth(); lat += step) {
+      const y = map.latLngToContainerPoint([lat, bounds.getCenter().lng]).y;
+      ctx.beginPath(); ctx.moveTo(0, y); ctx.lineTo(size.x, y); ctx.stroke();
+      ctx.fillText(lat.toFixed(digits) + "°", 4, y - 3);
+    }
+  }
+
+  // -- one site's details -------------------------------------------------------------------------
+
+  app.siteDetails = function (i) {
+    const d = app.data, s = d.sites, v = d.vocab;
+    const box = el("div", { class: "heritage-site", "data-site": s.id[i] });
+    const names = s.names[i];
+    box.appendChild(el("h3", { text: names.length ? names[1] : s.id[i] }));
+    const nameList = el("ul", { class: "heritage-names" });
+    for (let j = 0; j < names.length; j += 2) {
+      nameList.appendChild(el("li", {}, [el("span", { class: "heritage-lang", text: v.lang[names[j]] }),
+        el("span", { text: " " + names[j + 1], lang: v.lang[names[j]] })]));
+    }
+    box.appendChild(nameList);
+    const facts = [v.type[s.type[i]][1]];
+    if (s.trad[i] !== NONE) facts.push(v.tradition[s.trad[i]][1]);
+    if (s.period[i]) facts.push(s.period[i]);
+    box.appendChild(el("p", { class: "heritage-facts", text: facts.join(" · ") }));
+    const precision = v.precision[s.prec[i]];
+    if (precision !== "exact") {
+      const where = precision === "unknown" ? "Location unknown" :
+        "Location " + precision + (s.unc[i] ? " (±" + s.unc[i] + " m)" : "");
+      box.appendChild(el("p", { class: "heritage-precision", text: where }));
+    }
+    const k = app.current[i], hist = s.hist[i];
+    const condition = v.condition[app.cond[i]];
+    const line = el("p", { class: "heritage-condition" }, [
+      el("span", { class: "heritage-swatch", style: "background:" + condition[2] }),
+      el("strong", { text: k !== NONE && app.cond[i] === app.unknown ? "Unknown (not assessable)" : condition[1] })]);
+    if (k !== NONE) {
+      const h = hist[k];
+      const observed = h[1] !== null && h[1] !== h[0] ? isoDay(h[1]) + " – " + isoDay(h[0]) :
+        h[1] === null ? "on or before " + isoDay(h[0]) : isoDay(h[0]);
+      line.appendChild(el("span", { text: " · observed " + observed + " · " + v.method[h[3]] }));
+      box.appendChild(line);
+      const sources = el("ul", { class: "heritage-sources" });
+      for (const ref of h[4]) {
+        const src = d.sources[ref];
+        const label = src[0] + (src[1] ? " — " + src[1] : "");
+        sources.appendChild(el("li", {}, [link(src[3], label), el("span", { class: "heritage-grade",
+          text: " reliability " + src[2] + (src[4] !== NONE ? " · speaks for " + v.party[src[4]][1] : "") })]));
+      }
+      box.appendChild(sources);
+    } else {
+      line.appendChild(el("span", { text: " · no report on or before " + isoDay(app.day) }));
+      box.appendChild(line);
+    }
+    const claims = s.alg[i].filter(c => c[3] === null || c[3] <= app.day);
+    box.appendChild(el("p", { class: "heritage-counts",
+      text: s.nrep[i] + " condition report(s) · " + claims.length + " allegation(s) as of " + isoDay(app.day) }));
+    if (claims.length) {
+      const list = el("ul", { class: "heritage-allegations" });
+      for (const c of claims) {
+        const party = c[1] !== NONE ? " (" + v.party[c[1]][1] + ")" : "";
+        list.appendChild(el("li", {}, [
+          el("span", { class: "heritage-status", style: "border-color:" + v.status[c[2]][2], text: v.status[c[2]][1] }),
+          el("span", { text: " " + c[4] + " · " + d.claimants[c[0]] + party + ": " + c[5].map(a => v.act[a]).join(", ") }),
+        ]));
+      }
+      box.appendChild(list);
+    }
+    if (s.dossier[i]) {
+      box.appendChild(el("p", {}, [el("a", { href: "dossiers/" + encodeURIComponent(s.id[i]) + ".html",
+        class: "heritage-dossier", text: "Open the site dossier" })]));
+    }
+    return box;
+  };
+
+  app.openSite = function (i) {
+    const s = app.data.sites;
+    if (Number.isNaN(app.px[i])) { app.showInPanel(i); return; }
+    L.popup({ maxWidth: 360, className: "heritage-popup", autoPanPaddingTopLeft: [20, 60],
+      autoPanPaddingBottomRight: [wide() ? 340 : 20, 30] })
+      .setLatLng([s.y[i] / SCALE, s.x[i] / SCALE])
+      .setContent(app.siteDetails(i))
+      .openOn(app.map);
+  };
+
+  app.showInPanel = function (i) {
+    const holder = document.getElementById("heritage-detail");
+    if (!holder) return;
+    holder.replaceChildren(app.siteDetails(i));
+    holder.hidden = false;
+  };
+
+  // -- start --------------------------------------------------------------------------------------
+
+  app.start = async function (map, options) {
+    app.map = map; app.options = options || {};
+    try {
+      prepare(await loadData());
+    } catch (error) {
+      document.body.appendChild(el("div", { class: "heritage-error",
+        text: "This map's data could not be read in this browser (" + error + ")." }));
+      throw error;
+    }
+    app.day = app.data.meta.asOfDay;
+    app.canvas = new SiteCanvas();
+    for (const component of app.components) component(app);
+    app.setDate(app.day);
+    map.addLayer(app.canvas);
+    fitToSites(map);
+    window.heritageReady = true;
+    document.documentElement.dataset.heritageReady = "true";
+  };
+
+  function fitToSites(map) {
+    let west = 180, south = 90, east = -180, north = -90;
+    const s = app.data.sites;
+    for (let i = 0; i < app.n; i++) {
+      if (s.x[i] === null) continue;
+      const lon = s.x[i] / SCALE, lat = s.y[i] / SCALE;
+      west = Math.min(west, lon); east = Math.max(east, lon); south = Math.min(south, lat); north = Math.max(north, lat);
+    }
+    if (west <= east) {
+      map.fitBounds([[south, west], [north, east]],
+        { paddingTopLeft: [30, 70], paddingBottomRight: [wide() ? 350 : 30, 40], maxZoom: 14 });
+    }
+  }
+
+  // On a wide screen the filter panel covers the map's right-hand side.
+  function wide() { return window.innerWidth > 640; }
+
+  app.el = el;
+  app.isoDay = isoDay;
+})();

@@ -1,0 +1,11 @@
+heritageApp.use(function (app) {
+  const bar = document.getElementById("heritage-title");
+  bar.querySelector("h1").textContent = app.data.meta.name;
+  document.title = app.data.meta.name + " \u2014 heritage map";
+  app.onChange(function () {
+    bar.querySelector(".heritage-asof").textContent = "as of " + app.isoDay(app.day);
+    const unlocated = app.shown - app.shownLocated;
+    bar.querySelector(".heritage-count").textContent = app.shown + " of " + app.n + " sites shown" +
+      (unlocated ? " (" + unlocated + " without location)" : "");
+  });
+});
