@@ -96,7 +96,7 @@ class Builder:
     def add_file(self, kind: str, name: str, document: dict[str, Any]) -> str:
         path = self.work / f"{kind}-{name}.json"
         path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
-        return self.run(kind, "add", "--file", str(path))
+        return self.run(kind, "add", "--file", str(path), "--as-recorded")
 
 
 def source_document(url: str, title: str) -> dict[str, Any]:
@@ -166,7 +166,7 @@ def add_sites(builder: Builder, reference: Path) -> dict[str, str]:
         writer = csv.DictWriter(handle, list(plain[0]))
         writer.writeheader()
         writer.writerows(plain)
-    builder.run("import", "sites", str(sites_csv))
+    builder.run("import", "sites", str(sites_csv), "--as-recorded")
     return site_ids
 
 
@@ -284,7 +284,7 @@ def add_reports(
                     "recorded_at": RECORDED_AT,
                 }
             )
-    builder.run("import", "reports", str(reports_csv))
+    builder.run("import", "reports", str(reports_csv), "--as-recorded")
 
 
 def add_allegations(

@@ -131,6 +131,19 @@ def test_site_add_from_a_geojson_file(invoke: Invoke, catalogue: Catalogue, tmp_
     assert catalogue.site("mosque-x").recorded_by == "tester"
 
 
+def test_who_recorded_what_and_when_is_set_by_heritage(invoke: Invoke, catalogue: Catalogue, tmp_path: Path) -> None:
+    forged = report_doc("r-forged", recorded_at="1999-01-01T00:00:00Z", recorded_by="Someone Else")
+    path = write(tmp_path / "r.json", forged)
+    refused = invoke("report", "add", "--file", str(path), catalogue=catalogue)
+    assert refused.exit_code == ExitCode.INVALID and "recorded_at is set by heritage" in refused.output
+    kept = invoke("report", "add", "--file", str(path), "--as-recorded", catalogue=catalogue)
+    assert kept.exit_code == 0, kept.output
+    assert next(r for r in catalogue.reports("st-sargis") if r.id == "r-forged").recorded_by == "Someone Else"
+    future = write(tmp_path / "f.json", report_doc("r-future", recorded_at="2999-01-01T00:00:00Z"))
+    result = invoke("report", "add", "--file", str(future), "--as-recorded", catalogue=catalogue)
+    assert result.exit_code == ExitCode.INVALID and "field recorded_at" in result.output
+
+
 REPORT = "report add --site st-sargis --condition destroyed --method remote_sensing"
 ALLEGATION = "allegation add --claimant Ministry --made 2022-07-10 --source src-chw --act destruction --summary S"
 
@@ -171,6 +184,22 @@ ALLEGATION = "allegation add --claimant Ministry --made 2022-07-10 --source src-
         ("show ghost", ExitCode.NOT_FOUND, "record ghost: no such site"),
         ("list --bbox 1,2,3", ExitCode.USAGE, "is not W,S,E,N"),
         ("list --as-of 'last week'", ExitCode.USAGE, "is not a date"),
+        ("list --as-of 2999-01-01", ExitCode.USAGE, "is in the future"),
+        ("list --type chruch", ExitCode.USAGE, "unknown value 'chruch'"),
+        ("list --tradition nope", ExitCode.USAGE, "unknown value 'nope'"),
+        (
+            f"{REPORT} --observed 2021-01-01 --source src-chw --supersedes r-1 --id r-2",
+            ExitCode.CONFLICT,
+            "already exists",
+        ),
+        ("init /tmp/heritage-never --bbox 1,2,3,400", ExitCode.INVALID, "latitude 400.0 is outside"),
+        ("init /tmp/heritage-never --party Armenia=Armenia", ExitCode.INVALID, "field parties[0].id"),
+        ("init /tmp/heritage-never --party a=A --party a=B", ExitCode.INVALID, "declared twice"),
+        (
+            f"{ALLEGATION} --site st-sargis --perpetrator-party side-z",
+            ExitCode.INVALID,
+            "field alleged_perpetrator.party: unknown party 'side-z'",
+        ),
     ],
 )
 def test_bad_input_is_one_clear_line_and_writes_nothing(
@@ -206,6 +235,79 @@ def test_a_bad_record_file_is_named(
     assert result.exit_code == ExitCode.INVALID
     assert str(path) in result.output and message in result.output
     assert snapshot(catalogue.root) == before
+
+
+def test_a_report_cannot_be_corrected_twice_or_reuse_another_sites_id(invoke: Invoke, catalogue: Catalogue) -> None:
+    first = invoke(
+        *shlex.split(f"{REPORT} --observed 2021-01-01 --source src-chw --supersedes r-1"), catalogue=catalogue
+    )
+    assert first.exit_code == 0, first.output
+    second = invoke(
+        *shlex.split(f"{REPORT} --observed 2021-01-01 --source src-chw --supersedes r-1"), catalogue=catalogue
+    )
+    assert second.exit_code == ExitCode.INVALID and f"already superseded by {first.output.strip()!r}" in second.output
+    assert (
+        invoke("site", "add", "--id", "other", "--name", "en=Other", "--type", "church", catalogue=catalogue).exit_code
+        == 0
+    )
+    reused = invoke(
+        "report",
+        "add",
+        "--id",
+        "r-1",
+        "--site",
+        "other",
+        "--observed",
+        "2021-01-01",
+        "--condition",
+        "intact",
+        "--method",
+        "field_visit",
+        "--source",
+        "src-chw",
+        catalogue=catalogue,
+    )
+    assert reused.exit_code == ExitCode.CONFLICT
+
+
+def test_a_site_file_without_properties_is_one_clear_line(invoke: Invoke, catalogue: Catalogue, tmp_path: Path) -> None:
+    path = write(tmp_path / "s.json", {"type": "Feature", "geometry": None, "properties": "x"})
+    result = invoke("site", "add", "--file", str(path), catalogue=catalogue)
+    assert result.exit_code == ExitCode.INVALID and "'properties' object" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_duplicate_keys_in_a_record_file_are_refused(invoke: Invoke, catalogue: Catalogue, tmp_path: Path) -> None:
+    path = tmp_path / "r.json"
+    path.write_text('{"site": "st-sargis", "observed": "2021", "observed": "2022"}')
+    result = invoke("report", "add", "--file", str(path), catalogue=catalogue)
+    assert result.exit_code == ExitCode.INVALID and "'observed' appears twice" in result.output
+
+
+def test_names_derived_by_racing_writers_all_land(catalogue: Catalogue, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    command = [
+        sys.executable,
+        "-m",
+        "heritage",
+        "--catalogue",
+        str(catalogue.root),
+        "site",
+        "add",
+        "--name",
+        "en=Twin Church",
+        "--type",
+        "church",
+    ]
+    runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    ids = []
+    for run in runs:
+        out, err = run.communicate(timeout=60)
+        assert run.returncode == 0, err
+        ids.append(out.strip())
+    assert len(set(ids)) == 4 and all(i.startswith("twin-church") for i in ids)
 
 
 def test_report_add_then_show_and_list(invoke: Invoke, catalogue: Catalogue) -> None:
@@ -266,7 +368,7 @@ def test_allegation_add_from_flags_and_from_a_file(invoke: Invoke, catalogue: Ca
     )
     assert result.exit_code == 0, result.output
     document = allegation_doc("a-file")
-    del document["recorded_at"]
+    del document["recorded_at"], document["recorded_by"]
     assert (
         invoke(
             "allegation", "add", "--file", str(write(tmp_path / "a.json", document)), catalogue=catalogue

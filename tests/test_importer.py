@@ -56,9 +56,9 @@ def test_sites_with_mapped_columns_and_three_coordinate_forms(
     assert result.exit_code == 0, result.output
     assert "imported 4 site(s)" in result.output
     points = {s.id: s.geometry.coordinates if s.geometry else None for s in catalogue.sites()}
-    assert points["tsitsernavank"] == (46.4085, 39.644)
-    assert points["gtichavank"] == (46.9419, 39.5935)
-    assert points["amaras"] == (47.057, 39.684)
+    assert points["tsitsernavank"] == [46.4085, 39.644]
+    assert points["gtichavank"] == [46.9419, 39.5935]
+    assert points["amaras"] == [47.057, 39.684]
     assert points["hadrut-church"] is None
     assert catalogue.site("hadrut-church").location.precision.value == "unknown"
     assert catalogue.site("tsitsernavank").external_ids == {"wikidata": "Q1"}
@@ -170,3 +170,84 @@ def test_unreadable_files(invoke: Invoke, catalogue: Catalogue, tmp_path: Path) 
     latin1 = tmp_path / "latin1.csv"
     latin1.write_bytes("id,name:en\nx,Caf\xe9\n".encode("latin-1"))
     assert "is not UTF-8 text" in invoke("import", "sites", str(latin1), catalogue=catalogue).output
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("id,name:en,lat,lon,type,tradtion\nx,X,39.5,46.5,church,islam\n", "column(s) 'tradtion' match no field"),
+        ("id,name:en,lat,lon,type\nx,X,39.5,46.5,church,extra\n", "line 2 has more cells than the header"),
+        ('id,name:en,lat,lon,type\nx,"X,39.5,46.5,church\n', "is not a readable CSV file"),
+        ("id,name:en,lat,lon,type,recorded_by\nx,X,39.5,46.5,church,Mallory\n", "recorded_by are set by heritage"),
+    ],
+)
+def test_columns_that_would_lose_or_forge_data_are_refused(
+    invoke: Invoke, catalogue: Catalogue, tmp_path: Path, text: str, message: str
+) -> None:
+    before = snapshot(catalogue.root)
+    result = invoke("import", "sites", str(csv_file(tmp_path, text)), catalogue=catalogue)
+    assert result.exit_code == ExitCode.INVALID and message in result.output, result.output
+    assert snapshot(catalogue.root) == before
+
+
+def test_ignored_columns_and_kept_stamps(invoke: Invoke, catalogue: Catalogue, tmp_path: Path) -> None:
+    path = csv_file(
+        tmp_path,
+        "id,name:en,lat,lon,type,Notes,recorded_by,recorded_at\n"
+        "x,X,39.5,46.5,church,scratch,Archive team,2019-05-01T00:00:00Z\n",
+    )
+    result = invoke("import", "sites", str(path), "--ignore-column", "Notes", "--as-recorded", catalogue=catalogue)
+    assert result.exit_code == 0, result.output
+    assert catalogue.site("x").recorded_by == "Archive team"
+
+
+def test_messages_count_rows_and_name_only_ids_from_the_file(
+    invoke: Invoke, catalogue: Catalogue, tmp_path: Path
+) -> None:
+    path = csv_file(
+        tmp_path,
+        "name:en,lat,lon,type,period,period_start\nNameless,95,200,spaceport,13th,soon\nFine,39.5,46.5,church,,\n",
+    )
+    result = invoke("import", "sites", str(path), catalogue=catalogue)
+    assert "1 row(s) failed" in result.output
+    assert "  line 2: " in result.output and "nameless" not in result.output
+    assert "period_start 'soon' is not a year" in result.output
+
+
+def test_an_existing_report_id_fails_the_whole_file(invoke: Invoke, catalogue: Catalogue, tmp_path: Path) -> None:
+    path = csv_file(
+        tmp_path,
+        "id,site,observed,condition,method,sources\n"
+        "r-new,st-sargis,2022-01-01,intact,remote_sensing,src-chw\n"
+        "r-1,st-sargis,2022-01-02,intact,remote_sensing,src-chw\n",
+    )
+    before = snapshot(catalogue.root)
+    result = invoke("import", "reports", str(path), catalogue=catalogue)
+    assert result.exit_code == ExitCode.INVALID and "line 3 (r-1): report 'r-1' already exists" in result.output
+    assert snapshot(catalogue.root) == before
+
+
+def test_a_failure_while_writing_takes_back_the_files_of_this_import(
+    catalogue: Catalogue, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from heritage.errors import RecordExists
+    from heritage.importer import ImportOptions, import_reports
+
+    path = csv_file(
+        tmp_path,
+        "id,site,observed,condition,method,sources\n"
+        "r-a,st-sargis,2022-01-01,intact,remote_sensing,src-chw\n"
+        "r-b,st-sargis,2022-01-02,intact,remote_sensing,src-chw\n",
+    )
+    real_add = catalogue.add_report
+
+    def add_then_lose_a_race(report: object, **kwargs: object) -> Path:
+        if getattr(report, "id", "") == "r-b":
+            raise RecordExists("another writer took this id", record="r-b")
+        return real_add(report, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(catalogue, "add_report", add_then_lose_a_race)
+    before = snapshot(catalogue.root)
+    with pytest.raises(RecordExists):
+        import_reports(catalogue, path, {}, ImportOptions(recorded_by="tester"))
+    assert snapshot(catalogue.root) == before

@@ -29,7 +29,7 @@ PAYLOADS = [
     "${window.__pwned=3}`)",
     "\\x3cimg src=x onerror=alert(4)\\x3e",
     "<svg onload=alert(5)>",
-    "&lt;b&gt;entity&lt;/b&gt; \u2028 line separator",
+    "&lt;b&gt;entity&lt;/b&gt; and a \\u2028 escape",
 ]
 
 
@@ -209,7 +209,7 @@ def hostile_input() -> MapInput:
     # The models refuse javascript: links; the page must not rely on that alone.
     source = decode(Source, json.dumps(source_doc(title=PAYLOADS[5], publisher=PAYLOADS[0])).encode())
     source = source.model_copy(update={"url": "javascript:window.__pwned=6"})
-    report = decode(ConditionReport, json.dumps(report_doc(site="evil", notes=PAYLOADS[1])).encode())
+    report = decode(ConditionReport, json.dumps(report_doc(site="evil", notes=PAYLOADS[1] + "\u2028next")).encode())
     allegation = decode(
         Allegation,
         json.dumps(

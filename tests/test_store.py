@@ -112,5 +112,6 @@ def test_ids_are_unique_sortable_and_safe() -> None:
     assert ids == sorted(ids) and len(set(ids)) == 50 and all(len(i) == 26 for i in ids)
     assert slugify("Kanach Zham (St John), Shushi") == "kanach-zham-st-john-shushi"
     assert slugify("Ağdam məscidi / Cümə məscidi") == "agdam-mescidi-cume-mescidi"
-    assert slugify("Սուրբ") == ""
+    assert slugify("Սուրբ Սարգիս") == "surb-sargis"
+    assert slugify("Шуша") == "shusha"
     assert slugify("one two three four", 9) == "one-two"

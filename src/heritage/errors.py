@@ -80,6 +80,6 @@ class InvalidInput(HeritageError):
 
 
 class ImportFailed(InvalidInput):
-    def __init__(self, problems: list[Problem], *, file: str | Path) -> None:
+    def __init__(self, problems: list[Problem], *, rows: int, file: str | Path) -> None:
         self.problems = problems
-        super().__init__(f"{len(problems)} row(s) failed; nothing was written", file=file)
+        super().__init__(f"{rows} row(s) failed; nothing was written", file=file)

@@ -7,23 +7,24 @@ import secrets
 import time
 import unicodedata
 
-# Latin letters that Unicode does not decompose into a base letter plus a mark.
-_NO_DECOMPOSITION = str.maketrans(
-    {
-        "ə": "e",
-        "Ə": "e",
-        "ı": "i",
-        "ł": "l",
-        "Ł": "l",
-        "ø": "o",
-        "Ø": "o",
-        "đ": "d",
-        "Đ": "d",
-        "ß": "ss",
-        "æ": "ae",
-        "œ": "oe",
-    }
+# Latin letters that Unicode does not decompose into a base letter plus a mark, and a plain
+# romanisation of Armenian and Cyrillic (for ids only: names keep their own script).
+_LATIN = {"ə": "e", "ı": "i", "ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe"}
+_ARMENIAN = dict(
+    zip(
+        "աբգդեզէըթժիլխծկհձղճմյնշոչպջռսվտրցւփքօֆ",
+        "a b g d e z e y t zh i l kh ts k h dz gh ch m y n sh o ch p j r s v t r ts v p k o f".split(),
+        strict=True,
+    )
 )
+_CYRILLIC = dict(
+    zip(
+        "абвгдеёжзийклмнопрстуфхцчшщыэюяіїєґў",
+        "a b v g d e e zh z i y k l m n o p r s t u f kh ts ch sh shch y e yu ya i yi ye g u".split(),
+        strict=True,
+    )
+)
+_ROMANISE = str.maketrans({**_LATIN, **_ARMENIAN, **_CYRILLIC, "և": "ev", "ъ": "", "ь": ""})
 _CROCKFORD = "0123456789abcdefghjkmnpqrstvwxyz"
 
 
@@ -44,7 +45,9 @@ def new_id(prefix: str) -> str:
 def slugify(text: str, max_length: int = 60) -> str:
     """A readable id from a name: 'Kanach Zham (St John), Shushi' -> 'kanach-zham-st-john-shushi'."""
     ascii_text = (
-        unicodedata.normalize("NFKD", text.translate(_NO_DECOMPOSITION)).encode("ascii", "ignore").decode("ascii")
+        unicodedata.normalize("NFKD", text.lower().replace("ու", "u").translate(_ROMANISE))
+        .encode("ascii", "ignore")
+        .decode("ascii")
     )
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     if len(slug) > max_length:

@@ -72,6 +72,7 @@ _WKT_POINT = re.compile(r"^\s*POINT\s*\(\s*(\S+)\s+(\S+)\s*\)\s*$", re.IGNORECAS
 class ImportResult:
     written: list[str] = field(default_factory=list)
     skipped: list[Problem] = field(default_factory=list)
+    skipped_rows: int = 0
 
 
 def parse_mapping(pairs: Iterable[str], known: set[str]) -> dict[str, str]:
@@ -161,10 +162,19 @@ def site_document(r: _Row, default_precision: str) -> dict[str, Any]:
     if r.get("period"):
         document["period"] = {
             "label": r.get("period"),
-            "start_year": int(r.get("period_start")) if r.get("period_start") else None,
-            "end_year": int(r.get("period_end")) if r.get("period_end") else None,
+            "start_year": _year(r.get("period_start"), "period_start"),
+            "end_year": _year(r.get("period_end"), "period_end"),
         }
     return document
+
+
+def _credibility(value: str) -> int:
+    if not value:
+        return 6
+    try:
+        return int(value)
+    except ValueError:
+        raise ValueError(f"credibility {value!r} is not a whole number from 1 to 6") from None
 
 
 def report_document(r: _Row) -> dict[str, Any]:
@@ -182,7 +192,7 @@ def report_document(r: _Row) -> dict[str, Any]:
         "damage_extent": r.get("extent") or None,
         "damage_effects": _split(r.get("effects")),
         "damage_causes": _split(r.get("causes")),
-        "credibility": r.get("credibility") or 6,
+        "credibility": _credibility(r.get("credibility")),
         "sources": citations,
         "evidence": _split(r.get("evidence")),
         "notes": r.get("notes") or None,
@@ -194,91 +204,141 @@ def report_document(r: _Row) -> dict[str, Any]:
 def _read_rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.DictReader(handle)
-            rows = [(reader.line_num, row) for row in reader]
+            reader = csv.DictReader(handle, strict=True)
+            rows = []
+            for row in reader:
+                if None in row:  # DictReader files surplus cells under None
+                    raise InvalidInput(f"line {reader.line_num} has more cells than the header has columns", file=path)
+                rows.append((reader.line_num, row))
             return list(reader.fieldnames or []), rows
     except FileNotFoundError:
         raise InvalidInput("file not found", file=path) from None
     except UnicodeDecodeError:
         raise InvalidInput("is not UTF-8 text", file=path) from None
     except csv.Error as exc:
-        raise InvalidInput(f"is not a readable CSV file ({exc})", file=path) from None
+        raise InvalidInput(f"is not a readable CSV file (line {reader.line_num}: {exc})", file=path) from None
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    recorded_by: str
+    skip_invalid: bool = False
+    as_recorded: bool = False  # keep recorded_at / recorded_by columns (migrations, the sample build)
+    ignore: frozenset[str] = frozenset()  # columns present in the file that are not to be read
+
+
+RECORDED = ("recorded_at", "recorded_by")
+
+
+def _check_columns(
+    path: Path, columns: list[str], mapping: dict[str, str], fields: set[str], options: ImportOptions
+) -> None:
+    missing = sorted(c for c in mapping.values() if c not in columns)
+    if missing:
+        raise InvalidInput(f"mapped column(s) not in the file: {', '.join(missing)}", file=path)
+    read = set(mapping.values()) | (fields - set(mapping)) | options.ignore
+    unknown = [c for c in columns if c not in read and not c.startswith(FAMILIES)]
+    if unknown:
+        raise InvalidInput(
+            f"column(s) {', '.join(repr(c) for c in unknown)} match no field: map them with --column FIELD=COLUMN, "
+            "or pass --ignore-column to leave them out",
+            file=path,
+        )
+    stamped = [f for f in RECORDED if mapping.get(f, f) in columns]
+    if stamped and not options.as_recorded:
+        raise InvalidInput(
+            f"column(s) {', '.join(stamped)} are set by heritage when it appends; remove them, or pass "
+            "--as-recorded to keep them (for migrations)",
+            file=path,
+        )
 
 
 def _run(
     catalogue: Catalogue,
     path: Path,
     mapping: dict[str, str],
+    fields: set[str],
     build: Callable[[_Row], dict[str, Any]],
     model: type[BaseModel],
-    check: Callable[[Any, dict[str, Any]], str | None],
-    write: Callable[[Any], object],
-    *,
-    recorded_by: str,
-    skip_invalid: bool,
+    check: Callable[[Any, bool, dict[str, Any]], str | None],
+    write: Callable[[Any], Path],
+    options: ImportOptions,
     id_for: Callable[[dict[str, Any], set[str]], str],
 ) -> ImportResult:
     columns, rows = _read_rows(path)
-    missing = sorted(c for c in mapping.values() if c not in columns)
-    if missing:
-        raise InvalidInput(f"mapped column(s) not in the file: {', '.join(missing)}", file=path)
-    now = datetime.now(UTC)
+    _check_columns(path, columns, mapping, fields, options)
+    now = datetime.now(UTC).isoformat()
     seen: set[str] = set()
     good: list[Any] = []
-    state: dict[str, Any] = {"ids": seen}
+    state: dict[str, Any] = {}
     problems: list[Problem] = []
+    failed_lines: set[int] = set()
     for line, raw in rows:
         r = _Row(raw, mapping)
-        record_id = r.get("id") or None
+        given = r.get("id") or None
+        label = f"line {line}" + (f" ({given})" if given else "")
         try:
             document = build(r)
-            document["id"] = document["id"] or id_for(document, seen)
-            record_id = document["id"]
-            document["recorded_by"] = r.get("recorded_by") or recorded_by
-            document["recorded_at"] = r.get("recorded_at") or now
+            document["id"] = given or id_for(document, seen)
+            stamp = {f: r.get(f) for f in RECORDED} if options.as_recorded else {}
+            document["recorded_at"] = stamp.get("recorded_at") or now
+            document["recorded_by"] = stamp.get("recorded_by") or options.recorded_by
             record = model.model_validate(document, context=catalogue.context)
-            if record_id in seen:
-                raise ValueError(f"id {record_id!r} appears twice in the file")
-            reason = check(record, state)
+            if record.id in seen:  # type: ignore[attr-defined]
+                raise ValueError(f"id {given!r} appears twice in the file")
+            reason = check(record, given is not None, state)
             if reason:
                 raise ValueError(reason)
         except ValidationError as exc:
+            failed_lines.add(line)
             for field_name, message in validation_messages(exc):
-                problems.append(Problem("invalid-row", message, str(path), f"line {line} ({record_id})", field_name))
+                problems.append(Problem("invalid-row", message, str(path), label, field_name))
             continue
         except (ValueError, TypeError) as exc:
-            problems.append(Problem("invalid-row", str(exc), str(path), f"line {line} ({record_id})"))
+            failed_lines.add(line)
+            problems.append(Problem("invalid-row", str(exc), str(path), label))
             continue
-        seen.add(record_id)
+        seen.add(record.id)  # type: ignore[attr-defined]
         good.append(record)
-    if problems and not skip_invalid:
-        raise ImportFailed(problems, file=path)
-    result = ImportResult(skipped=problems)
-    for record in good:
-        write(record)
-        result.written.append(record.id)
+    if problems and not options.skip_invalid:
+        raise ImportFailed(problems, rows=len(failed_lines), file=path)
+    result = ImportResult(skipped=problems, skipped_rows=len(failed_lines))
+    written: list[Path] = []
+    try:
+        for record in good:
+            written.append(write(record))
+            result.written.append(record.id)
+    except BaseException:
+        # A writer that raced us to an id, a full disk, Ctrl-C: take back this run's own new
+        # files, so that the file is imported whole or not at all.
+        for path_written in written:
+            path_written.unlink(missing_ok=True)
+        raise
     return result
 
 
+def _year(value: str, name: str) -> int | None:
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise ValueError(f"{name} {value!r} is not a year (a whole number, negative for BCE)") from None
+
+
 def import_sites(
-    catalogue: Catalogue,
-    path: Path,
-    mapping: dict[str, str],
-    *,
-    recorded_by: str,
-    skip_invalid: bool = False,
-    default_precision: str = "exact",
+    catalogue: Catalogue, path: Path, mapping: dict[str, str], options: ImportOptions, default_precision: str = "exact"
 ) -> ImportResult:
     def site_id(document: dict[str, Any], taken: set[str]) -> str:
         names = document.get("names") or []
         english = [n["text"] for n in names if n["lang"] == "en"] or [n["text"] for n in names]
-        base = slugify(english[0]) if english and slugify(english[0]) else new_id("site")
+        base = (slugify(english[0]) if english else "") or new_id("site")
         candidate, number = base, 2
         while candidate in taken or catalogue.has_site(candidate):
             candidate, number = f"{base}-{number}", number + 1
         return candidate
 
-    def check(site: Site, state: dict[str, Any]) -> str | None:
+    def check(site: Site, given: bool, state: dict[str, Any]) -> str | None:
         if catalogue.has_site(site.id):
             return f"site {site.id!r} already exists in the catalogue"
         if site.geometry is not None and catalogue.info.region is not None:
@@ -289,42 +349,46 @@ def import_sites(
         catalogue,
         path,
         mapping,
+        SITE_FIELDS,
         lambda r: site_document(r, default_precision),
         Site,
         check,
         catalogue.add_site,
-        recorded_by=recorded_by,
-        skip_invalid=skip_invalid,
-        id_for=site_id,
+        options,
+        site_id,
     )
 
 
-def import_reports(
-    catalogue: Catalogue, path: Path, mapping: dict[str, str], *, recorded_by: str, skip_invalid: bool = False
-) -> ImportResult:
-    def check(report: ConditionReport, state: dict[str, Any]) -> str | None:
+def import_reports(catalogue: Catalogue, path: Path, mapping: dict[str, str], options: ImportOptions) -> ImportResult:
+    def check(report: ConditionReport, given: bool, state: dict[str, Any]) -> str | None:
         if not catalogue.has_site(report.site):
             return f"unknown site {report.site!r}"
+        if given and catalogue.report_id_taken(report.id):
+            return f"report {report.id!r} already exists in the catalogue"
         for citation in report.sources:
             if not catalogue.has_source(citation.source):
                 return f"unknown source {citation.source!r}"
+        site_of: dict[str, str] = state.setdefault("site_of", {})
         if report.supersedes:
-            earlier = state.setdefault("site_of", {})
-            in_file = earlier.get(report.supersedes) == report.site
+            in_file = site_of.get(report.supersedes) == report.site
             if not in_file and not catalogue.has_report(report.site, report.supersedes):
                 return f"supersedes {report.supersedes!r}, which is not a report of site {report.site!r}"
-        state.setdefault("site_of", {})[report.id] = report.site
+            corrected: set[str] = state.setdefault("corrected", set())
+            if report.supersedes in corrected or catalogue.superseded_by(report.site, report.supersedes):
+                return f"{report.supersedes!r} is already superseded; correct the correction instead"
+            corrected.add(report.supersedes)
+        site_of[report.id] = report.site
         return None
 
     return _run(
         catalogue,
         path,
         mapping,
+        REPORT_FIELDS,
         report_document,
         ConditionReport,
         check,
         catalogue.add_report,
-        recorded_by=recorded_by,
-        skip_invalid=skip_invalid,
-        id_for=lambda d, t: new_id("r"),
+        options,
+        lambda d, t: new_id("r"),
     )

@@ -12,8 +12,8 @@ from pydantic import BaseModel, ValidationError
 
 from heritage import layout
 from heritage.atomic import create_file
-from heritage.codec import decode, encode
-from heritage.errors import CatalogueNotFound, InvalidInput, RecordNotFound
+from heritage.codec import encode, from_document
+from heritage.errors import CatalogueNotFound, InvalidInput, RecordExists, RecordNotFound
 from heritage.models import Allegation, CatalogueInfo, ConditionReport, Site, Source
 from heritage.sanity import region_problem
 
@@ -57,14 +57,28 @@ def validation_messages(error: ValidationError) -> list[tuple[str, str]]:
     return out
 
 
+class DuplicateKey(ValueError):
+    pass
+
+
+def unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """json.loads hook: a key given twice is an error, not 'the last one wins'."""
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise DuplicateKey(f"the key {key!r} appears twice in one object")
+        result[key] = value
+    return result
+
+
 def parse_record(model: type[M], data: bytes, *, file: Path | str, context: dict[str, Any]) -> M:
     """Decode one file or one JSON text; a failure names the file, the record and the field."""
     record_id = None
     try:
-        raw = json.loads(data.decode("utf-8"))
+        raw = json.loads(data.decode("utf-8"), object_pairs_hook=unique_keys)
         if isinstance(raw, dict) and isinstance(raw.get("id"), str):
             record_id = raw["id"]
-        return decode(model, data, context)
+        return from_document(model, raw, context)
     except UnicodeDecodeError:
         raise InvalidInput("is not UTF-8 text", file=file) from None
     except json.JSONDecodeError as exc:
@@ -153,6 +167,20 @@ class Catalogue:
     def has_report(self, site_id: str, report_id: str) -> bool:
         return _safe_id(site_id) and _safe_id(report_id) and layout.report_file(self.root, site_id, report_id).is_file()
 
+    def report_id_taken(self, report_id: str) -> bool:
+        """Whether any site has a report with this id. Lists every site's folder: use it for ids a
+        person chose, not for the fresh random ones (which cannot collide)."""
+        if not _safe_id(report_id):
+            return False
+        return any(
+            (folder / f"{report_id}{layout.RECORD_SUFFIX}").is_file()
+            for folder in (self.root / layout.REPORTS).glob("*/")
+        )
+
+    def superseded_by(self, site_id: str, report_id: str) -> list[str]:
+        """The reports of the site that correct `report_id` (one site's folder: cheap)."""
+        return [r.id for r in self.reports(site_id) if r.supersedes == report_id]
+
     def has_allegation(self, allegation_id: str) -> bool:
         return _safe_id(allegation_id) and layout.allegation_file(self.root, allegation_id).is_file()
 
@@ -193,7 +221,9 @@ class Catalogue:
         create_file(path, encode(source), record=source.id)
         return path
 
-    def add_report(self, report: ConditionReport) -> Path:
+    def add_report(self, report: ConditionReport, *, chosen_id: bool = False) -> Path:
+        """Append a report. `chosen_id`: the id came from a person, so check that no other site
+        already uses it (fresh random ids skip that walk over every site's folder)."""
         if not self.has_site(report.site):
             raise InvalidInput(f"unknown site {report.site!r}", record=report.id, field="site")
         self._check_sources(report.id, [c.source for c in report.sources], "sources")
@@ -204,6 +234,14 @@ class Catalogue:
                     record=report.id,
                     field="supersedes",
                 )
+            if corrections := self.superseded_by(report.site, report.supersedes):
+                raise InvalidInput(
+                    f"{report.supersedes!r} is already superseded by {corrections[0]!r}; supersede that one instead",
+                    record=report.id,
+                    field="supersedes",
+                )
+        if chosen_id and self.report_id_taken(report.id):
+            raise RecordExists("a report with this id already exists", record=report.id)
         path = layout.report_file(self.root, report.site, report.id)
         create_file(path, encode(report), record=report.id)
         return path
@@ -213,10 +251,13 @@ class Catalogue:
             if not self.has_site(site_id):
                 raise InvalidInput(f"unknown site {site_id!r}", record=allegation.id, field=f"sites[{number}]")
         self._check_sources(allegation.id, [allegation.source.source], "source.source")
-        parties = [p for p in (allegation.claimant.party,) if p]
+        if allegation.claimant.party:
+            self._check_parties(allegation.id, [allegation.claimant.party], "claimant.party")
         if allegation.alleged_perpetrator and allegation.alleged_perpetrator.party:
-            parties.append(allegation.alleged_perpetrator.party)
-        self._check_parties(allegation.id, parties, "party")
+            self._check_parties(allegation.id, [allegation.alleged_perpetrator.party], "alleged_perpetrator.party")
+        if allegation.area is not None and self.info.region is not None:
+            if problem := region_problem(allegation.area, self.info.region):
+                raise InvalidInput(problem.replace("coordinates", "area centre", 1), record=allegation.id, field="area")
         if allegation.responds_to and not self.has_allegation(allegation.responds_to):
             raise InvalidInput(
                 f"responds to unknown allegation {allegation.responds_to!r}", record=allegation.id, field="responds_to"

@@ -174,11 +174,10 @@ def validate_catalogue(catalogue: Catalogue, today: date | None = None) -> Valid
             elif superseded[report.supersedes] == 2:
                 check.add(
                     "superseded-twice",
-                    f"{report.supersedes!r} is superseded by more than one report",
+                    f"{report.supersedes!r} is superseded by more than one report: two corrections in force",
                     path,
                     report.id,
                     "supersedes",
-                    "warning",
                 )
 
     for path, allegation in allegation_rows:
@@ -189,6 +188,8 @@ def validate_catalogue(catalogue: Catalogue, today: date | None = None) -> Valid
         check.party(path, allegation.id, allegation.claimant.party, "claimant.party")
         if allegation.alleged_perpetrator:
             check.party(path, allegation.id, allegation.alleged_perpetrator.party, "alleged_perpetrator.party")
+        if allegation.area is not None and region is not None and (problem := region_problem(allegation.area, region)):
+            check.add("outside-region", problem.replace("coordinates", "area centre", 1), path, allegation.id, "area")
         if allegation.responds_to and allegation.responds_to not in allegations:
             check.add(
                 "unknown-allegation",

@@ -5,7 +5,7 @@ Catalogue text is untrusted: it reaches rich only as `Text` objects, never as ma
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import click
@@ -14,7 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from heritage.cli.app import Env, cli, pass_env
-from heritage.cli.common import bbox, console, echo_json
+from heritage.cli.common import bbox, console, echo_json, printable
 from heritage.models import Condition
 from heritage.query import SiteDetail, SiteFilter, list_sites, site_detail
 
@@ -23,9 +23,25 @@ def _date(value: str | None) -> date | None:
     if value is None:
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint="--as-of") from None
+    if day > datetime.now(UTC).date():
+        raise click.BadParameter(f"{value} is in the future: the catalogue cannot say yet", param_hint="--as-of")
+    return day
+
+
+def _known(values: tuple[str, ...], vocabulary: dict[str, str], option: str) -> None:
+    for value in values:
+        if value not in vocabulary:
+            raise click.BadParameter(
+                f"unknown value {value!r}; known: {', '.join(sorted(vocabulary))}", param_hint=option
+            )
+
+
+def T(value: object, style: str = "") -> Text:
+    """Catalogue text for the terminal: never markup, never a control sequence."""
+    return Text(printable(value), style=style)
 
 
 @cli.command("list")
@@ -62,6 +78,9 @@ def list_command(
       heritage list --type church --condition destroyed
       heritage list --bbox 46.70,39.70,46.80,39.80 --has-allegation --json
     """
+    vocabulary = env.catalogue.info.vocabulary()
+    _known(types, vocabulary.site_types, "--type")
+    _known(traditions, vocabulary.traditions, "--tradition")
     where = SiteFilter(
         set(types), set(traditions), {Condition(c) for c in conditions}, area, bbox(bbox_text), has_allegation
     )
@@ -69,26 +88,25 @@ def list_command(
     if as_json:
         echo_json([s.as_json() for s in summaries])
         return
-    table = Table(
-        title=Text(f"{env.catalogue.info.name}: {len(summaries)} site(s)"), box=box.SIMPLE_HEAD, padding=(0, 1)
-    )
-    table.add_column("id", no_wrap=True)
-    table.add_column("type", no_wrap=True)
-    table.add_column("condition", no_wrap=True)
-    table.add_column("observed", no_wrap=True)
-    table.add_column("rep.", justify="right")
-    table.add_column("all.", justify="right")
-    table.add_column("name", overflow="fold", min_width=30)
+    table = Table(title=T(f"{env.catalogue.info.name}: {len(summaries)} site(s)"), box=box.SIMPLE_HEAD)
+    # Every column folds rather than cuts: a name in a report must never lose its end.
+    table.add_column("id", overflow="fold", ratio=3)
+    table.add_column("condition", overflow="fold", ratio=2)
+    table.add_column("observed", overflow="fold", ratio=2)
+    table.add_column("rep.", justify="right", overflow="fold", min_width=4)
+    table.add_column("all.", justify="right", overflow="fold", min_width=4)
+    table.add_column("type", overflow="fold", ratio=2)
+    table.add_column("name", overflow="fold", ratio=5)
     for s in summaries:
         observed = str(s.current.observed) if s.current else "-"
         table.add_row(
-            Text(s.site.id),
-            Text(s.site.type),
-            Text(s.condition.value),
-            Text(observed),
+            T(s.site.id),
+            T(s.condition.value),
+            T(observed),
             str(s.report_count),
             str(len(s.allegations)),
-            Text(s.site.display_name()),
+            T(s.site.type),
+            T(s.site.display_name()),
         )
     console().print(table)
 
@@ -113,13 +131,13 @@ def show(env: Env, site_id: str, as_json: bool) -> None:
 
 
 def _line(label: str, value: object) -> Text:
-    return Text.assemble((f"{label}: ", "bold"), str(value))
+    return Text.assemble((f"{label}: ", "bold"), printable(value))
 
 
 def _print_detail(detail: SiteDetail) -> None:
     out = console()
     site = detail.site
-    out.print(Text(site.display_name(), style="bold underline"))
+    out.print(T(site.display_name(), style="bold underline"))
     out.print(_line("id", site.id))
     for name in site.names:
         used = f" (used by {', '.join(name.used_by)})" if name.used_by else ""
@@ -182,7 +200,7 @@ def _print_detail(detail: SiteDetail) -> None:
     out.print(Text(f"Allegations ({len(detail.allegations)}), by date made", style="bold"))
     for a in detail.allegations:
         claimant = a.claimant.name + (f" [{a.claimant.party}]" if a.claimant.party else "")
-        out.print(Text.assemble(f"  {a.made_on}  ", (claimant, "bold"), f"  {a.id}"))
+        out.print(Text.assemble(f"  {a.made_on}  ", (printable(claimant), "bold"), f"  {a.id}"))
         perpetrator = a.alleged_perpetrator
         accused = ", ".join(x for x in ((perpetrator.name, perpetrator.party) if perpetrator else ()) if x)
         for label, value in (
@@ -202,12 +220,7 @@ def _print_detail(detail: SiteDetail) -> None:
         sources.add_column(column, overflow="fold")
     for s in detail.sources.values():
         sources.add_row(
-            Text(s.id),
-            Text(s.title),
-            Text(s.kind.value),
-            Text(s.reliability.value),
-            Text(s.party or "-"),
-            Text(s.url or "-"),
+            T(s.id), T(s.title), T(s.kind.value), T(s.reliability.value), T(s.party or "-"), T(s.url or "-")
         )
     out.print(sources)
 

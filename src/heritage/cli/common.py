@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -16,7 +17,7 @@ from rich.console import Console
 
 from heritage.codec import dumps
 from heritage.errors import InvalidInput
-from heritage.store import parse_record, validation_messages
+from heritage.store import DuplicateKey, parse_record, unique_keys, validation_messages
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -64,7 +65,22 @@ def bbox(value: str | None) -> tuple[float, float, float, float] | None:
     return west, south, east, north
 
 
-def stamp(document: dict[str, Any], user: str) -> dict[str, Any]:
+RECORDED = ("recorded_at", "recorded_by")
+
+
+def stamp(document: dict[str, Any], user: str, as_recorded: bool = False, file: Path | None = None) -> dict[str, Any]:
+    """Who put the record in, and when: heritage says so, not the input. `as_recorded` keeps the
+    input's own values (migrating records kept elsewhere; rebuilding the sample)."""
+    if not as_recorded:
+        for name in RECORDED:
+            if name in document:
+                raise InvalidInput(
+                    f"{name} is set by heritage when it appends; remove it, or pass --as-recorded "
+                    "to keep it (for migrations)",
+                    file=file,
+                    record=document.get("id"),
+                    field=name,
+                )
     document.setdefault("recorded_at", datetime.now(UTC).isoformat())
     document.setdefault("recorded_by", user)
     return document
@@ -72,16 +88,29 @@ def stamp(document: dict[str, Any], user: str) -> dict[str, Any]:
 
 def read_json_file(path: Path) -> dict[str, Any]:
     try:
-        data = json.loads(path.read_bytes().decode("utf-8"))
+        data = json.loads(path.read_bytes().decode("utf-8"), object_pairs_hook=unique_keys)
     except FileNotFoundError:
         raise InvalidInput("file not found", file=path) from None
     except UnicodeDecodeError:
         raise InvalidInput("is not UTF-8 text", file=path) from None
     except json.JSONDecodeError as exc:
         raise InvalidInput(f"is not valid JSON ({exc.msg}, line {exc.lineno})", file=path) from None
+    except DuplicateKey as exc:
+        raise InvalidInput(str(exc), file=path) from None
     if not isinstance(data, dict):
         raise InvalidInput("must hold one JSON object (one record)", file=path)
     return data
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: object) -> str:
+    """Text for a terminal: control characters shown as escapes, never obeyed. The models refuse
+    them already; this is for files edited by hand that have not been validated yet."""
+    return _CONTROL.sub(
+        lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else f"\\u{ord(m.group()):04x}", str(text)
+    )
 
 
 def build(

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 
 from heritage.cli.app import Env, cli, pass_env
 from heritage.cli.common import append, build, citations, drop_none, pairs, read_json_file, stamp
+from heritage.errors import InvalidInput, RecordExists
 from heritage.ids import new_id, slugify
 from heritage.models import Allegation, ConditionReport, Site, Source
 from heritage.models.vocab import (
@@ -30,12 +31,18 @@ from heritage.store import Catalogue
 
 M = TypeVar("M", bound=BaseModel)
 
-FILE_OPTION = click.option(
-    "--file",
-    "record_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Read the whole record from a JSON file instead of flags.",
-)
+
+def FILE_OPTION(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--file, and --as-recorded for files that carry their own recorded_at / recorded_by."""
+    command = click.option(
+        "--as-recorded", is_flag=True, help="Keep recorded_at / recorded_by from the file (migrations only)."
+    )(command)
+    return click.option(
+        "--file",
+        "record_file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Read the whole record from a JSON file instead of flags.",
+    )(command)
 
 
 def choice(enum: Any) -> click.Choice[str]:
@@ -59,7 +66,7 @@ def _append_with_new_id(
     document: dict[str, Any],
     prefix: str,
     model: type[M],
-    add: Callable[[M], object],
+    add: Callable[[M, bool], object],
     catalogue: Catalogue,
     record_file: Path | None,
 ) -> None:
@@ -67,8 +74,12 @@ def _append_with_new_id(
     generated = "id" not in document
     document.setdefault("id", new_id(prefix))
     record = build(model, document, catalogue.context, record_file, generated_id=generated)
-    append(add, record, generated)
+    append(lambda r: add(r, not generated), record, generated)
     click.echo(document["id"])
+
+
+def _add_report(catalogue: Catalogue) -> Callable[[ConditionReport, bool], Path]:
+    return lambda report, chosen: catalogue.add_report(report, chosen_id=chosen)
 
 
 @cli.group()
@@ -110,6 +121,7 @@ def site_add(
     external_ids: tuple[str, ...],
     sensitivity: str,
     record_file: Path | None,
+    as_recorded: bool,
 ) -> None:
     """Append one site; print its id.
 
@@ -123,11 +135,17 @@ def site_add(
     if record_file is not None:
         document = read_json_file(record_file)
         properties = document.get("properties")
-        if isinstance(properties, dict):
-            stamp(properties, env.user())
-        if not document.get("id"):
-            document["id"] = _new_site_id(catalogue, properties or {})
-        record = build(Site, document, catalogue.context, record_file)
+        if not isinstance(properties, dict):
+            raise InvalidInput(
+                "a site file must hold one GeoJSON Feature with a 'properties' object",
+                file=record_file,
+                record=document.get("id"),
+            )
+        stamp(properties, env.user(), as_recorded, record_file)
+        derived = not document.get("id")
+        if derived:
+            document["id"] = _new_site_id(catalogue, properties)
+        record = build(Site, document, catalogue.context, record_file, generated_id=derived)
     else:
         _require({"name": names, "type": site_type})
         if (lat is None) != (lon is None):
@@ -154,10 +172,28 @@ def site_add(
                 "sensitivity": sensitivity,
             }
         )
+        derived = site_id is None
         flat["id"] = site_id or _new_site_id(catalogue, {"names": name_list})
-        record = build(Site, stamp(flat, env.user()), catalogue.context)
-    catalogue.add_site(record)
-    click.echo(record.id)
+        record = build(Site, stamp(flat, env.user()), catalogue.context, generated_id=derived)
+    click.echo(_add_site(catalogue, record, derived))
+
+
+def _add_site(catalogue: Catalogue, site: Site, derived: bool) -> str:
+    """Append; if another writer took the id we derived from the name a moment ago, take the next."""
+    for _attempt in range(50):
+        try:
+            append(catalogue.add_site, site, derived)
+            return site.id
+        except RecordExists:
+            if not derived:
+                raise
+            site = site.model_copy(update={"id": _free_id(_base_id(site.id), catalogue.has_site)})
+    raise RecordExists("could not find a free id for the site; give one with --id", record=site.id)
+
+
+def _base_id(site_id: str) -> str:
+    base, _, number = site_id.rpartition("-")
+    return base if base and number.isdigit() else site_id
 
 
 def _new_site_id(catalogue: Catalogue, properties: dict[str, Any]) -> str:
@@ -213,6 +249,7 @@ def source_add(
     sensitivity: str,
     notes: str | None,
     record_file: Path | None,
+    as_recorded: bool,
 ) -> None:
     """Append one source; print its id.
 
@@ -223,7 +260,7 @@ def source_add(
     """
     catalogue = env.catalogue
     if record_file is not None:
-        document = stamp(read_json_file(record_file), env.user())
+        document = stamp(read_json_file(record_file), env.user(), as_recorded, record_file)
     else:
         _require({"title": title, "kind": kind})
         document = stamp(
@@ -308,6 +345,7 @@ def report_add(
     sensitivity: str,
     supersedes: str | None,
     record_file: Path | None,
+    as_recorded: bool,
 ) -> None:
     """Append one condition report; print its id. Reads nothing but the site and its sources.
 
@@ -319,7 +357,7 @@ def report_add(
     """
     catalogue = env.catalogue
     if record_file is not None:
-        document = stamp(read_json_file(record_file), env.user())
+        document = stamp(read_json_file(record_file), env.user(), as_recorded, record_file)
     else:
         _require({"site": site_id, "observed": observed, "condition": condition, "method": method, "source": sources})
         document = stamp(
@@ -344,7 +382,7 @@ def report_add(
             ),
             env.user(),
         )
-    _append_with_new_id(document, "r", ConditionReport, catalogue.add_report, catalogue, record_file)
+    _append_with_new_id(document, "r", ConditionReport, _add_report(catalogue), catalogue, record_file)
 
 
 @cli.group()
@@ -397,6 +435,7 @@ def allegation_add(
     responds_to: str | None,
     sensitivity: str,
     record_file: Path | None,
+    as_recorded: bool,
 ) -> None:
     """Append one allegation; print its id.
 
@@ -408,7 +447,7 @@ def allegation_add(
     """
     catalogue = env.catalogue
     if record_file is not None:
-        document = stamp(read_json_file(record_file), env.user())
+        document = stamp(read_json_file(record_file), env.user(), as_recorded, record_file)
     else:
         _require({"claimant": claimant, "made": made, "source": source_ref, "act": acts, "summary": summary})
         area = None
@@ -437,4 +476,11 @@ def allegation_add(
             ),
             env.user(),
         )
-    _append_with_new_id(document, "a", Allegation, catalogue.add_allegation, catalogue, record_file)
+    _append_with_new_id(
+        document,
+        "a",
+        Allegation,
+        lambda allegation, _chosen: catalogue.add_allegation(allegation),
+        catalogue,
+        record_file,
+    )

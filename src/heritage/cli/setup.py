@@ -8,10 +8,18 @@ from pathlib import Path
 import click
 
 from heritage.cli.app import Env, ExitCode, cli, pass_env
-from heritage.cli.common import bbox, console, echo_json, pairs
+from heritage.cli.common import bbox, build, console, echo_json, pairs, printable
 from heritage.errors import ImportFailed, Problem
-from heritage.importer import REPORT_FIELDS, SITE_FIELDS, ImportResult, import_reports, import_sites, parse_mapping
-from heritage.models import CatalogueInfo, LocationPrecision, Party
+from heritage.importer import (
+    REPORT_FIELDS,
+    SITE_FIELDS,
+    ImportOptions,
+    ImportResult,
+    import_reports,
+    import_sites,
+    parse_mapping,
+)
+from heritage.models import CatalogueInfo, LocationPrecision
 from heritage.store import Catalogue
 from heritage.validate import validate_catalogue
 
@@ -29,11 +37,12 @@ def init(path: Path, name: str | None, region: str | None, parties: tuple[str, .
       heritage init ~/catalogues/nk --name "Nagorno-Karabakh heritage" \\
         --bbox 45.0,38.8,47.8,40.9 --party armenia="Armenia" --party azerbaijan="Azerbaijan"
     """
-    info = CatalogueInfo(
-        name=name or path.resolve().name,
-        region=bbox(region),
-        parties=[Party(id=key, name=value) for key, value in pairs(parties, "--party")],
-    )
+    document = {
+        "name": name or path.resolve().name,
+        "region": bbox(region),
+        "parties": [{"id": key, "name": value} for key, value in pairs(parties, "--party")],
+    }
+    info = build(CatalogueInfo, document, {})
     Catalogue.create(path, info)
     click.echo(f"created catalogue '{info.name}' in {path}")
 
@@ -57,7 +66,7 @@ def validate(env: Env, as_json: bool) -> None:
         for problem in result.problems:
             colour = "red" if problem.severity == "error" else "yellow"
             out.print(f"[{colour}]{problem.severity}[/{colour}] {problem.code}: ", end="")
-            out.print(problem.describe(), markup=False)
+            out.print(printable(problem.describe()), markup=False, soft_wrap=True)
         counts = ", ".join(f"{n} {kind}" for kind, n in sorted(result.counts.items())) or "no records"
         verdict = "valid" if result.ok else "INVALID"
         out.print(
@@ -87,7 +96,7 @@ def _run_import(run: Callable[[], ImportResult], kind: str) -> None:
         click.echo(f"skipped {_row(problem)}", err=True)
     click.echo(
         f"imported {len(result.written)} {kind}"
-        + (f", skipped {len(result.skipped)} invalid row(s)" if result.skipped else "")
+        + (f", skipped {result.skipped_rows} invalid row(s)" if result.skipped else "")
     )
 
 
@@ -101,12 +110,26 @@ COLUMN_OPTION = click.option(
 SKIP_OPTION = click.option(
     "--skip-invalid", is_flag=True, help="Write the valid rows and report the others (default: write nothing)."
 )
+IGNORE_OPTION = click.option(
+    "--ignore-column", "ignored", multiple=True, metavar="COLUMN", help="A column of the file not to read; repeat."
+)
+AS_RECORDED_OPTION = click.option(
+    "--as-recorded", is_flag=True, help="Read recorded_at / recorded_by columns (migrations only)."
+)
+
+
+def _options(env: Env, skip_invalid: bool, ignored: tuple[str, ...], as_recorded: bool) -> ImportOptions:
+    return ImportOptions(
+        recorded_by=env.user(), skip_invalid=skip_invalid, as_recorded=as_recorded, ignore=frozenset(ignored)
+    )
 
 
 @import_group.command("sites")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @COLUMN_OPTION
 @SKIP_OPTION
+@IGNORE_OPTION
+@AS_RECORDED_OPTION
 @click.option(
     "--default-precision",
     type=click.Choice([p.value for p in LocationPrecision if p.value != "unknown"]),
@@ -116,51 +139,51 @@ SKIP_OPTION = click.option(
 )
 @pass_env
 def import_sites_command(
-    env: Env, file: Path, columns: tuple[str, ...], skip_invalid: bool, default_precision: str
+    env: Env,
+    file: Path,
+    columns: tuple[str, ...],
+    skip_invalid: bool,
+    ignored: tuple[str, ...],
+    as_recorded: bool,
+    default_precision: str,
 ) -> None:
     """Import sites from a CSV file.
 
     Fields: id, name:LANG (one per language), lat + lon | latlon ("lat, lon") | wkt (POINT(lon lat)),
     type, tradition, period, period_start, period_end, precision, uncertainty_m, location_source,
-    areas (';'-separated), description, sensitivity, external_id:SCHEME, recorded_by, recorded_at.
+    areas (';'-separated), description, sensitivity, external_id:SCHEME. A column that matches no
+    field is an error (a misspelt column must not lose its values): map it or --ignore-column it.
 
     \b
     Example:
       heritage import sites churches.csv --column name:en=Name --column name:hy=Name_hy \\
-        --column latlon=Coordinates --column type=Kind
+        --column latlon=Coordinates --column type=Kind --ignore-column Notes
     """
     mapping = parse_mapping(columns, SITE_FIELDS)
-    _run_import(
-        lambda: import_sites(
-            env.catalogue,
-            file,
-            mapping,
-            recorded_by=env.user(),
-            skip_invalid=skip_invalid,
-            default_precision=default_precision,
-        ),
-        "site(s)",
-    )
+    options = _options(env, skip_invalid, ignored, as_recorded)
+    _run_import(lambda: import_sites(env.catalogue, file, mapping, options, default_precision), "site(s)")
 
 
 @import_group.command("reports")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @COLUMN_OPTION
 @SKIP_OPTION
+@IGNORE_OPTION
+@AS_RECORDED_OPTION
 @pass_env
-def import_reports_command(env: Env, file: Path, columns: tuple[str, ...], skip_invalid: bool) -> None:
+def import_reports_command(
+    env: Env, file: Path, columns: tuple[str, ...], skip_invalid: bool, ignored: tuple[str, ...], as_recorded: bool
+) -> None:
     """Import condition reports from a CSV file.
 
     Fields: id, site, observed, condition, method, sources (';'-separated ID or ID:locator),
     credibility, extent, effects, causes (';'-separated), observed_by, evidence, notes, sensitivity,
-    supersedes, recorded_by, recorded_at.
+    supersedes.
 
     \b
     Example:
       heritage import reports chw-2022.csv --column site=SiteId --column observed=ImageDate
     """
     mapping = parse_mapping(columns, REPORT_FIELDS)
-    _run_import(
-        lambda: import_reports(env.catalogue, file, mapping, recorded_by=env.user(), skip_invalid=skip_invalid),
-        "report(s)",
-    )
+    options = _options(env, skip_invalid, ignored, as_recorded)
+    _run_import(lambda: import_reports(env.catalogue, file, mapping, options), "report(s)")

@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from heritage.models.base import Model, Record, today_of
 from heritage.models.geometry import Polygon
 from heritage.models.source import Citation
-from heritage.models.types import RecordId, ShortText, Text, When
+from heritage.models.types import Line, RecordId, ShortText, Text, When
 from heritage.models.vocab import AllegationStatus, AllegedAct, ClaimantKind, Sensitivity
 
 
 class Claimant(Model):
-    name: Text
+    name: Line
     kind: ClaimantKind
     party: RecordId | None = None
 
 
 class Perpetrator(Model):
-    name: Text | None = None
+    name: Line | None = None
     party: RecordId | None = None
 
     @model_validator(mode="after")
@@ -39,15 +41,24 @@ class Allegation(Record):
     alleged_period: When | None = None
     summary: Text  # the claim in our own words
     quote: ShortText | None = None  # at most a short exact phrase
-    legal_references: list[Text] = Field(default_factory=list)
+    legal_references: list[Line] = Field(default_factory=list)
     responds_to: RecordId | None = None  # a denial or counter-claim answers another allegation
     sensitivity: Sensitivity = Sensitivity.public
 
     @field_validator("made_on")
     @classmethod
     def _made_in_past(cls, value: When, info: ValidationInfo) -> When:
-        if value.start is not None and value.start > today_of(info):
+        today = today_of(info)
+        if (value.start or date.min) > today or (value.end or date.min) > today:
             raise ValueError(f"made_on {value} is in the future")
+        return value
+
+    @field_validator("alleged_period")
+    @classmethod
+    def _period_begun(cls, value: When | None, info: ValidationInfo) -> When | None:
+        # The period may run on (an announced plan); it cannot start after today.
+        if value is not None and (value.start or date.min) > today_of(info):
+            raise ValueError(f"alleged_period {value} starts in the future")
         return value
 
     @model_validator(mode="after")

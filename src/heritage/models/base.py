@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, ValidationInfo
+from pydantic import AwareDatetime, BaseModel, ConfigDict, ValidationInfo, field_validator
 
-from heritage.models.types import RecordId, Text
+from heritage.models.types import Line, RecordId
 from heritage.models.vocab import DEFAULT_VOCABULARY, Vocabulary
 
 
@@ -21,7 +21,22 @@ class Record(Model):
 
     id: RecordId
     recorded_at: AwareDatetime
-    recorded_by: Text
+    recorded_by: Line
+
+    @field_validator("recorded_at")
+    @classmethod
+    def _not_in_future(cls, value: datetime) -> datetime:
+        return not_in_future(value, "recorded_at")
+
+
+# Clocks disagree; a record stamped a little ahead of this machine is not a forgery.
+CLOCK_SKEW = timedelta(hours=1)
+
+
+def not_in_future(value: datetime, name: str) -> datetime:
+    if value > datetime.now(UTC) + CLOCK_SKEW:
+        raise ValueError(f"{name} {value.isoformat()} is in the future")
+    return value
 
 
 def vocabulary_of(info: ValidationInfo) -> Vocabulary:

@@ -8,7 +8,7 @@ from pydantic import Field, field_validator
 
 from heritage.models.base import Model
 from heritage.models.geometry import check_position
-from heritage.models.types import RecordId, Text
+from heritage.models.types import Line, RecordId, Text
 from heritage.models.vocab import DEFAULT_VOCABULARY, Vocabulary
 
 BBox = tuple[float, float, float, float]
@@ -16,13 +16,13 @@ BBox = tuple[float, float, float, float]
 
 class Party(Model):
     id: RecordId
-    name: Text
+    name: Line
     description: Text | None = None
 
 
 class CatalogueInfo(Model):
     format: Literal[1] = 1
-    name: Text
+    name: Line
     description: Text | None = None
     region: BBox | None = None  # west, south, east, north: sites outside it are flagged
     parties: list[Party] = Field(default_factory=list)
@@ -34,10 +34,18 @@ class CatalogueInfo(Model):
     def _valid_bbox(cls, value: BBox | None) -> BBox | None:
         if value is not None:
             west, south, east, north = value
-            check_position((west, south))
-            check_position((east, north))
+            check_position([west, south])
+            check_position([east, north])
             if south > north or west > east:
                 raise ValueError("region is west, south, east, north with west <= east, south <= north")
+        return value
+
+    @field_validator("parties")
+    @classmethod
+    def _distinct(cls, value: list[Party]) -> list[Party]:
+        ids = [party.id for party in value]
+        if duplicated := sorted({i for i in ids if ids.count(i) > 1}):
+            raise ValueError(f"party id(s) declared twice: {', '.join(duplicated)}")
         return value
 
     def vocabulary(self) -> Vocabulary:

@@ -9,11 +9,12 @@ from pydantic import Field, field_validator
 
 from heritage.models.base import Model
 
-Position = tuple[float, float]
+# Longitude, latitude and, as GeoJSON allows, an altitude that heritage keeps but does not use.
+Position = Annotated[list[float], Field(min_length=2, max_length=3)]
 
 
 def check_position(position: Position) -> Position:
-    lon, lat = position
+    lon, lat = position[0], position[1]
     if not (math.isfinite(lon) and math.isfinite(lat)):
         raise ValueError("coordinates must be finite numbers")
     if not -90 <= lat <= 90:
@@ -34,12 +35,12 @@ class Point(Model):
 
     @property
     def bounds(self) -> tuple[float, float, float, float]:
-        lon, lat = self.coordinates
+        lon, lat = self.coordinates[0], self.coordinates[1]
         return lon, lat, lon, lat
 
     @property
-    def representative(self) -> Position:
-        return self.coordinates
+    def representative(self) -> tuple[float, float]:
+        return self.coordinates[0], self.coordinates[1]
 
 
 class Polygon(Model):
@@ -65,9 +66,9 @@ class Polygon(Model):
         return min(lons), min(lats), max(lons), max(lats)
 
     @property
-    def representative(self) -> Position:
+    def representative(self) -> tuple[float, float]:
         """The mean of the outer ring's vertices: good enough for labels and region checks."""
-        ring = self.coordinates[0][:-1]
+        ring = self.coordinates[0][:-1]  # the closing position repeats the first
         return sum(p[0] for p in ring) / len(ring), sum(p[1] for p in ring) / len(ring)
 
 

@@ -6,14 +6,14 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from heritage.models.base import Record, today_of
 from heritage.models.source import Citation, Sha256
-from heritage.models.types import Credibility, RecordId, Text, When
+from heritage.models.types import Credibility, Line, RecordId, Text, When
 from heritage.models.vocab import Condition, DamageCause, DamageEffect, DamageExtent, Method, Sensitivity
 
 
 class ConditionReport(Record):
     site: RecordId
     observed: When
-    observed_by: Text | None = None
+    observed_by: Line | None = None
     method: Method
     condition: Condition
     damage_extent: DamageExtent | None = None

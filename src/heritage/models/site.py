@@ -6,14 +6,14 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from heritage.models.base import Model, Record, vocabulary_of
 from heritage.models.geometry import Geometry
-from heritage.models.types import LanguageTag, RecordId, Text, When
+from heritage.models.types import LanguageTag, Line, RecordId, Text, When
 from heritage.models.vocab import DisputedAspect, LocationPrecision, Sensitivity
 
 
 class Name(Model):
-    text: Text
+    text: Line
     lang: LanguageTag
-    used_by: list[Text] = Field(default_factory=list)  # parties or communities that use it
+    used_by: list[Line] = Field(default_factory=list)  # parties or communities that use it
     note: Text | None = None
 
 
@@ -24,7 +24,7 @@ class Location(Model):
 
 
 class Period(Model):
-    label: Text  # as the sources put it: "13th (1216-1238)"
+    label: Line  # as the sources put it: "13th (1216-1238)"
     start_year: int | None = None  # negative for BCE
     end_year: int | None = None
 
@@ -37,9 +37,9 @@ class Period(Model):
 
 
 class Designation(Model):
-    scheme: Text  # "az-national-register", "unesco-world-heritage", "hague-1954-enhanced"...
-    reference: Text | None = None
-    level: Text | None = None
+    scheme: Line  # "az-national-register", "unesco-world-heritage", "hague-1954-enhanced"...
+    reference: Line | None = None
+    level: Line | None = None
     since: When | None = None
 
 
@@ -48,20 +48,26 @@ class Dispute(Model):
 
     aspect: DisputedAspect
     claim: Text
-    held_by: list[Text] = Field(default_factory=list)
+    held_by: list[Line] = Field(default_factory=list)
     sources: list[RecordId] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _attributed(self) -> Dispute:
+        if not self.held_by and not self.sources:
+            raise ValueError("a disputed statement needs who holds it (held_by) or its sources")
+        return self
 
 
 class Site(Record):
     names: list[Name] = Field(min_length=1)
     geometry: Geometry | None = None
     location: Location
-    type: Text
-    tradition: Text | None = None
+    type: Line
+    tradition: Line | None = None
     period: Period | None = None
-    areas: list[Text] = Field(default_factory=list)
+    areas: list[Line] = Field(default_factory=list)
     designations: list[Designation] = Field(default_factory=list)
-    external_ids: dict[str, Text] = Field(default_factory=dict)
+    external_ids: dict[str, Line] = Field(default_factory=dict)
     description: Text | None = None
     disputes: list[Dispute] = Field(default_factory=list)
     sensitivity: Sensitivity = Sensitivity.public

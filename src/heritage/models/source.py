@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Annotated
 
-from pydantic import AwareDatetime, Field, StringConstraints, ValidationInfo, model_validator
+from pydantic import AwareDatetime, Field, StringConstraints, ValidationInfo, field_validator, model_validator
 
-from heritage.models.base import Model, Record, today_of
-from heritage.models.types import LanguageTag, Link, RecordId, ShortText, Text, When
+from heritage.models.base import Model, Record, not_in_future, today_of
+from heritage.models.types import LanguageTag, Line, Link, RecordId, ShortText, Text, When
 from heritage.models.vocab import Reliability, Sensitivity, SourceKind
 
 Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
@@ -18,16 +18,28 @@ class EvidenceFile(Model):
     sha256: Sha256  # of the exact bytes, as sha256sum prints it
     size: int = Field(ge=0)
     media_type: Text
-    name: Text | None = None  # the file's original name
+    name: Line | None = None  # the file's original name
     captured_at: AwareDatetime | None = None
-    captured_by: Text | None = None
+    captured_by: Line | None = None
+
+    @field_validator("captured_at")
+    @classmethod
+    def _captured_in_past(cls, value: datetime | None) -> datetime | None:
+        return value if value is None else not_in_future(value, "captured_at")
 
 
 class SatelliteImage(Model):
-    provider: Text
+    provider: Line
     acquired_on: date
-    sensor: Text | None = None
-    scene_id: Text | None = None
+    sensor: Line | None = None
+    scene_id: Line | None = None
+
+    @field_validator("acquired_on")
+    @classmethod
+    def _acquired_in_past(cls, value: date) -> date:
+        if value > datetime.now(UTC).date():
+            raise ValueError(f"acquired_on {value} is in the future")
+        return value
 
 
 class Citation(Model):
@@ -39,9 +51,9 @@ class Citation(Model):
 
 class Source(Record):
     kind: SourceKind
-    title: Text
-    author: Text | None = None
-    publisher: Text | None = None
+    title: Line
+    author: Line | None = None
+    publisher: Line | None = None
     published: When | None = None
     url: Link | None = None
     archived_url: Link | None = None
@@ -57,7 +69,7 @@ class Source(Record):
     @model_validator(mode="after")
     def _consistent(self, info: ValidationInfo) -> Source:
         today = today_of(info)
-        if self.published and self.published.start and self.published.start > today:
+        if self.published and ((self.published.start or date.min) > today or (self.published.end or date.min) > today):
             raise ValueError(f"published {self.published} is in the future")
         if self.accessed and self.accessed > today:
             raise ValueError(f"accessed {self.accessed} is in the future")

@@ -29,8 +29,31 @@ def _check_language(value: str) -> str:
 
 LanguageTag = Annotated[str, AfterValidator(_check_language)]
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+# Control characters (terminal escapes, NUL) and explicit bidirectional overrides ("Trojan
+# source") have no place in catalogue text: they can rewrite a terminal or disguise a name.
+# Right-to-left scripts need neither. Tabs and line breaks are allowed where text may run long.
+_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_LINE_BREAKS = re.compile(r"[\n\r\t\u2028\u2029]")
+
+
+def _check_text(value: str) -> str:
+    if match := _FORBIDDEN.search(value):
+        raise ValueError(f"contains the control character U+{ord(match.group()):04X}")
+    return value
+
+
+def _check_line(value: str) -> str:
+    _check_text(value)
+    if _LINE_BREAKS.search(value):
+        raise ValueError("must be one line (no line breaks or tabs)")
+    return value
+
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_check_text)]
+Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_check_line)]
+ShortText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500), AfterValidator(_check_text)
+]
 
 
 def _check_link(value: str) -> str:
@@ -41,7 +64,8 @@ def _check_link(value: str) -> str:
 
 Link = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_check_link)]
 
-Credibility = Annotated[int, Field(ge=1, le=6)]
+# Strict: a JSON `true` or "3" must not become a grade.
+Credibility = Annotated[int, Field(ge=1, le=6, strict=True)]
 
 _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
