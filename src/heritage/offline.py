@@ -114,6 +114,17 @@ def script_text(js: str) -> str:
     return re.sub(r"</(script)", r"<\\/\1", js, flags=re.IGNORECASE)
 
 
+def jinja_inert(json_text: str) -> str:
+    """JSON text that Jinja will not read as a template.
+
+    folium and branca render an element's macros to a string and then compile that string as a
+    Jinja template again; catalogue text containing '{{' or '{%' would be evaluated, with Python
+    objects in reach. JSON never needs these pairs outside strings, and inside strings the second
+    character can be written as a \\u escape, which JSON decodes back to the same text.
+    """
+    return json_text.replace("{{", "{\\u007b").replace("{%", "{\\u0025").replace("{#", "{\\u0023")
+
+
 def style_text(css: str) -> str:
     return re.sub(r"</(style)", r"<\\/\1", css, flags=re.IGNORECASE)
 

@@ -16,10 +16,10 @@ from branca.element import Figure
 
 from heritage import layout
 from heritage.errors import InvalidInput
-from heritage.mapdata import MapInput, build_payload, encode_payload, load_map_input
+from heritage.mapdata import MapInput, build_payload, encode_payload, load_map_input, paused_gc
 from heritage.offline import DROPPED, ContentSecurityPolicy, make_offline
 from heritage.store import Catalogue
-from heritage.webmap.elements import FilterPanel, LocalTiles, SiteLayer, TimeSlider, TitleBar
+from heritage.webmap.elements import FilterPanel, LocalTiles, Payload, SiteLayer, TimeSlider, TitleBar
 from heritage.webmap.tiles import read_tiles
 
 ONLINE_LAYERS = [
@@ -105,7 +105,8 @@ def render_map(
             control=False,
             style_function=lambda _: {"color": "#5c6b7a", "weight": 1.5, "fill": False},
         ).add_to(the_map)
-    the_map.add_child(SiteLayer(text, encoding, {"tiles": bool(tiles or online_tiles)}))
+    figure.html.add_child(Payload(text, encoding), name="heritage_data")
+    the_map.add_child(SiteLayer({"tiles": bool(tiles or online_tiles)}))
     for part in (TitleBar(), FilterPanel(), TimeSlider()):
         the_map.add_child(part)
     make_offline(the_map, drop=DROPPED | {"jquery"})
@@ -126,9 +127,10 @@ def build_map(
     output = Path(output)
     dossier_folder = output.parent / DOSSIER_FOLDER
     dossiers = frozenset(p.stem for p in dossier_folder.glob("*.html")) if dossier_folder.is_dir() else frozenset()
-    data = data or load_map_input(catalogue)
-    payload = build_payload(data, as_of, dossiers)
-    page, encoding = render_map(payload, online_tiles=online_tiles, tiles=tiles, outline=_outline(catalogue.root))
+    with paused_gc():
+        data = data or load_map_input(catalogue)
+        payload = build_payload(data, as_of, dossiers)
+        page, encoding = render_map(payload, online_tiles=online_tiles, tiles=tiles, outline=_outline(catalogue.root))
     output.parent.mkdir(parents=True, exist_ok=True)
     temp = output.with_name(f".{output.name}.{secrets.token_hex(4)}.tmp")
     temp.write_text(page, encoding="utf-8")

@@ -14,10 +14,10 @@ from functools import cache
 from importlib import resources
 from typing import Any, ClassVar
 
-from branca.element import MacroElement
+from branca.element import Element, MacroElement
 from jinja2 import Template
 
-from heritage.offline import script_text, style_text
+from heritage.offline import jinja_inert, script_text, style_text
 
 
 @cache
@@ -43,6 +43,22 @@ class Part(MacroElement):  # type: ignore[misc]
         self.component = script_text(static_text(self.script_file)) if self.script_file else ""
 
 
+class Payload(Element):  # type: ignore[misc]
+    """The data, in the page's body. A plain element, rendered once: macros' output is compiled
+    as a template again by branca, and catalogue text must never be template source."""
+
+    _template = Template(
+        '<script type="application/json" id="heritage-data" data-encoding="{{ this.encoding }}">\n'
+        "{{ this.payload }}</script>\n"
+    )
+
+    def __init__(self, payload: str, encoding: str) -> None:
+        super().__init__()
+        self._name = "Payload"
+        self.payload = payload  # JSON with every '<' escaped, or base64: nothing can end the script
+        self.encoding = encoding
+
+
 class SiteLayer(MacroElement):  # type: ignore[misc]
     """Every site on one canvas; the data; and the code that draws, filters and replays it."""
 
@@ -50,18 +66,13 @@ class SiteLayer(MacroElement):  # type: ignore[misc]
         """{% macro header(this, kwargs) %}<style>{{ this.css }}</style>
 <script>{{ this.js }}</script>
 {% endmacro %}
-{% macro html(this, kwargs) %}<script type="application/json" id="heritage-data" data-encoding="{{ this.encoding }}">
-{{ this.payload }}</script>
-{% endmacro %}
 {% macro script(this, kwargs) %}heritageApp.start({{ this._parent.get_name() }}, {{ this.options }});
 {% endmacro %}"""
     )
 
-    def __init__(self, payload: str, encoding: str, options: dict[str, Any]) -> None:
+    def __init__(self, options: dict[str, Any]) -> None:
         super().__init__()
         self._name = "SiteLayer"
-        self.payload = payload  # JSON with every '<' escaped, or base64: nothing can end the script
-        self.encoding = encoding
         self.options = json.dumps(options)
         self.css = style_text(static_text("heritage-map.css"))
         self.js = script_text(static_text("heritage-map.js"))
@@ -118,4 +129,4 @@ class LocalTiles(MacroElement):  # type: ignore[misc]
         self.tiles = script_text(json.dumps(tiles, separators=(",", ":")))
         self.media_type = media_type  # one of our own fixed values (tiles.MEDIA_TYPES)
         self.max_zoom = int(max_zoom)
-        self.attribution = script_text(json.dumps(attribution).replace("<", "\\u003c"))
+        self.attribution = jinja_inert(script_text(json.dumps(attribution).replace("<", "\\u003c")))

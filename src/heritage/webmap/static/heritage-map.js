@@ -80,7 +80,7 @@
     const rank = statusKeys.map(k => STATUS_RANK.indexOf(k));
     const search = new Array(n);
     for (let i = 0; i < n; i++) {
-      const parts = [s.id];
+      const parts = [s.id[i]];
       for (let j = 1; j < s.names[i].length; j += 2) parts.push(s.names[i][j]);
       search[i] = fold(parts.join("\u0001"));
     }
@@ -345,8 +345,12 @@
 
   app.start = async function (map, options) {
     app.map = map; app.options = options || {};
+    performance.mark("heritage-start");
     try {
-      prepare(await loadData());
+      const loaded = await loadData();
+      performance.mark("heritage-loaded");
+      prepare(loaded);
+      performance.mark("heritage-prepared");
     } catch (error) {
       document.body.appendChild(el("div", { class: "heritage-error",
         text: "This map's data could not be read in this browser (" + error + ")." }));
@@ -355,9 +359,12 @@
     app.day = app.data.meta.asOfDay;
     app.canvas = new SiteCanvas();
     for (const component of app.components) component(app);
+    performance.mark("heritage-components");
     app.setDate(app.day);
     map.addLayer(app.canvas);
     fitToSites(map);
+    performance.mark("heritage-drawn");
+    window.heritageReadyAt = performance.now();  // for benchmarks: milliseconds since navigation
     window.heritageReady = true;
     document.documentElement.dataset.heritageReady = "true";
   };
