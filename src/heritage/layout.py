@@ -15,6 +15,7 @@ relative, so a catalogue folder can be copied anywhere.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -55,12 +56,20 @@ def allegation_file(root: Path, allegation_id: str) -> Path:
     return root / ALLEGATIONS / f"{allegation_id}{RECORD_SUFFIX}"
 
 
+def _entries(folder: Path) -> list[os.DirEntry[str]]:
+    """A folder's entries in name order; none if it does not exist. DirEntry knows each entry's
+    kind from the directory listing itself: no stat() per file, which matters at a million."""
+    try:
+        with os.scandir(folder) as listing:
+            return sorted(listing, key=lambda entry: entry.name)
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+
+
 def _files(folder: Path, suffix: str) -> Iterator[Path]:
-    if not folder.is_dir():
-        return
-    for entry in sorted(folder.iterdir()):
-        if entry.is_file() and entry.name.endswith(suffix) and not entry.name.startswith("."):
-            yield entry
+    for entry in _entries(folder):
+        if entry.name.endswith(suffix) and not entry.name.startswith(".") and entry.is_file():
+            yield Path(entry.path)
 
 
 def site_files(root: Path) -> Iterator[Path]:
@@ -79,11 +88,9 @@ def report_files(root: Path, site_id: str | None = None) -> Iterator[Path]:
     if site_id is not None:
         yield from _files(site_reports_folder(root, site_id), RECORD_SUFFIX)
         return
-    folder = root / REPORTS
-    if folder.is_dir():
-        for site_folder in sorted(folder.iterdir()):
-            if site_folder.is_dir():
-                yield from _files(site_folder, RECORD_SUFFIX)
+    for site_folder in _entries(root / REPORTS):
+        if site_folder.is_dir():
+            yield from _files(Path(site_folder.path), RECORD_SUFFIX)
 
 
 def stray_files(root: Path) -> Iterator[Path]:

@@ -66,7 +66,7 @@ class _Checker:
         loaded = []
         for path in paths:
             try:
-                record = self.catalogue.read(model, path)
+                record = self.catalogue.read(model, path, strict=True)
             except InvalidInput as exc:
                 p = exc.problem
                 self.report.problems.append(Problem("invalid-record", p.message, p.file, p.record, p.field))
