@@ -45,9 +45,9 @@ DESCRIPTION = (
     "with the allegations of the UN letter of 12 January 2021. Sources are not yet graded (reliability F, "
     "credibility 6). A source has a party only when it is an official body or a state-owned outlet of it."
 )
-PARTIES = {
-    "armenia": "Armenian side (Armenia; the de facto Nagorno-Karabakh authorities until 2023)",
-    "azerbaijan": "Azerbaijani side (Azerbaijan)",
+PARTIES = {  # id: (name, description)
+    "armenia": ("Armenian side", "Armenia, and the de facto Nagorno-Karabakh authorities until 2023"),
+    "azerbaijan": ("Azerbaijani side", "Azerbaijan"),
 }
 # Sources that speak for a party (official bodies, state-owned news outlets), and languages.
 PARTY_OUTLETS = {
@@ -353,13 +353,23 @@ def build(reference: Path, folder: Path, work: Path) -> None:
             NAME,
             "--bbox",
             REGION,
-            *(f"--party={key}={name}" for key, name in PARTIES.items()),
+            *(f"--party={key}={name}" for key, (name, _) in PARTIES.items()),
         ],
         catch_exceptions=False,
     )
     info = json.loads((folder / "catalogue.json").read_text(encoding="utf-8"))
     (folder / "catalogue.json").write_text(
-        json.dumps(info | {"description": DESCRIPTION}, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
+        json.dumps(
+            info
+            | {
+                "description": DESCRIPTION,
+                "parties": [{"id": key, "name": name, "description": about} for key, (name, about) in PARTIES.items()],
+            },
+            ensure_ascii=False,
+            indent=2,
+            sort_keys=True,
+        )
+        + "\n",
         encoding="utf-8",
     )
     (folder / "README.md").unlink()  # the repository's README describes the layout

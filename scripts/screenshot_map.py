@@ -23,8 +23,15 @@ def main() -> None:
     args = parser.parse_args()
     with open_page(args.page, args.width, args.height) as (page, log):
         if args.site:
-            page.evaluate("id => heritageApp.openSite(heritageApp.data.sites.id.indexOf(id))", args.site)
-        page.wait_for_timeout(400)
+            page.evaluate(
+                """id => { const a = heritageApp, i = a.data.sites.id.indexOf(id);
+                if (a.data.sites.x[i] !== null) {
+                  a.map.setView([a.data.sites.y[i] / 1e5 + 0.012, a.data.sites.x[i] / 1e5 - 0.02], 13, {animate: false});
+                }
+                a.openSite(i); }""",
+                args.site,
+            )
+        page.wait_for_timeout(800)
         args.png.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(args.png))
     problems = log.foreign_requests(args.page.resolve().as_uri()) + log.console_errors + log.page_errors

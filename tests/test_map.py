@@ -346,3 +346,53 @@ def test_payload_is_compact_and_complete() -> None:
     assert [h[2] for h in sites["hist"][i]] == [3, 3, 4]  # severe, severe, destroyed
     assert len(sites["alg"][i]) == 4
     assert payload["meta"]["firstDay"] == (date(1930, 1, 1) - date(1970, 1, 1)).days
+
+
+def test_an_outline_of_the_catalogues_areas_is_drawn(page: tuple[Any, PageLog], tmp_path: Path) -> None:
+    import shutil
+
+    tab, log = page
+    root = tmp_path / "cat"
+    shutil.copytree(REPO, root, ignore=shutil.ignore_patterns(".git", "src", "tests", "maps", "*.md"))
+    outline = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"name": PAYLOADS[1]},
+                "geometry": {
+                    "type": "Polygon",
+                    "coordinates": [[[46.2, 39.4], [47.2, 39.4], [47.2, 40.3], [46.2, 40.3], [46.2, 39.4]]],
+                },
+            }
+        ],
+    }
+    (root / "areas.geojson").write_text(json.dumps(outline), encoding="utf-8")
+    output = tmp_path / "map.html"
+    build_map(Catalogue.open(root), output)
+    assert "</script><script>window.__pwned" not in output.read_text()  # names are not carried at all
+    load(tab, output)
+    outlines = tab.evaluate(
+        "(() => { let n = 0; heritageApp.map.eachLayer(l => { if (l instanceof L.Polygon) n++; }); return n; })()"
+    )
+    assert outlines == 1
+    assert_clean(log, output)
+
+
+def test_a_tile_folder_is_read_like_an_mbtiles_file(tmp_path: Path) -> None:
+    from heritage.errors import InvalidInput
+    from heritage.webmap.tiles import read_tiles
+
+    for z, x, y in [(0, 0, 0), (1, 1, 0), (1, 1, 1)]:
+        (tmp_path / "tiles" / str(z) / str(x)).mkdir(parents=True, exist_ok=True)
+        (tmp_path / "tiles" / str(z) / str(x) / f"{y}.png").write_bytes(tiny_png())
+    (tmp_path / "tiles" / "README.txt").write_text("not a tile")
+    pyramid = read_tiles(tmp_path / "tiles")
+    assert set(pyramid.tiles) == {"0/0/0", "1/1/0", "1/1/1"} and pyramid.max_zoom == 1
+    assert pyramid.media_type == "image/png"
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(InvalidInput, match="no tiles found"):
+        read_tiles(tmp_path / "empty")
+    (tmp_path / "bad.mbtiles").write_text("not sqlite")
+    with pytest.raises(InvalidInput, match="MBTiles"):
+        read_tiles(tmp_path / "bad.mbtiles")

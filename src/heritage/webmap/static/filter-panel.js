@@ -42,12 +42,18 @@ heritageApp.use(function (app) {
   const by = (values, index) => function () { let c = 0; for (let i = 0; i < n; i++) if (values(i) === index) c++; return c; };
   group("Condition", "condition", v.condition.map((c, k) => ({ value: k, label: c[1],
     symbol: el("span", { class: "heritage-swatch", style: "background:" + c[2] }), count: by(i => app.cond[i], k) })), true);
-  const statuses = [{ value: -1, label: "no allegation", symbol: el("span", { class: "heritage-ring", style: "border-color:transparent" }),
-    count: by(i => app.status[i], -1) }].concat(v.status.map((st, k) => ({ value: k, label: st[1],
-    symbol: el("span", { class: "heritage-ring", style: "border-color:" + st[2] }), count: by(i => app.status[i], k) })));
+  // The rings' legend lists the statuses that occur in this catalogue, and "no allegation".
+  const present = new Set();
+  for (const claims of s.alg) for (const claim of claims) present.add(claim[2]);
+  const ring = colour => el("span", { class: "heritage-ring", style: "border-color:" + colour });
+  const statuses = [{ value: -1, label: "no allegation", symbol: ring("transparent"), count: by(i => app.status[i], -1) }];
+  v.status.forEach((st, k) => {
+    if (present.has(k)) statuses.push({ value: k, label: st[1], symbol: ring(st[2]), count: by(i => app.status[i], k) });
+  });
   group("Allegations (ring colour: status)", "status", statuses, true);
   panel.appendChild(el("ul", { class: "heritage-symbols" }, [
-    el("li", {}, [el("span", { class: "heritage-uncertain" }), el("span", { text: "approximate location: the site is within the dashed circle" })]),
+    el("li", {}, [el("span", { class: "heritage-uncertain" }),
+      el("span", { text: "approximate location: the site is within the dashed circle" })]),
   ]));
   group("Site type", "type", v.type.map((t, k) => ({ value: k, label: t[1], symbol: null, count: by(i => s.type[i], k) })), false);
   if (v.tradition.length) {

@@ -379,7 +379,7 @@
     }
     if (west <= east) {
       map.fitBounds([[south, west], [north, east]],
-        { paddingTopLeft: [30, 70], paddingBottomRight: [wide() ? 350 : 30, 40], maxZoom: 14 });
+        { paddingTopLeft: [30, 70], paddingBottomRight: [wide() ? 350 : 30, 40], maxZoom: 14, animate: false });
     }
   }
 
