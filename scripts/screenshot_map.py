@@ -26,7 +26,8 @@ def main() -> None:
             page.evaluate(
                 """id => { const a = heritageApp, i = a.data.sites.id.indexOf(id);
                 if (a.data.sites.x[i] !== null) {
-                  a.map.setView([a.data.sites.y[i] / 1e5 + 0.012, a.data.sites.x[i] / 1e5 - 0.02], 13, {animate: false});
+                  const lat = a.data.sites.y[i] / 1e5, lon = a.data.sites.x[i] / 1e5;
+                  a.map.setView([lat + 0.012, lon - 0.02], 13, {animate: false});
                 }
                 a.openSite(i); }""",
                 args.site,
