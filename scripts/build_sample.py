@@ -38,6 +38,7 @@ from heritage.ids import slugify
 HERE = Path(__file__).resolve().parent
 DECISIONS = HERE / "sample"
 RECORDED_AT = "2026-11-28T00:00:00Z"
+RECORDED_BY = "sample build (scripts/build_sample.py)"
 NAME = "Nagorno-Karabakh and surrounding districts: sample catalogue"
 REGION = "45.4,38.8,47.8,40.8"
 DESCRIPTION = (
@@ -88,7 +89,9 @@ class Builder:
         self.folder, self.work = folder, work
 
     def run(self, *args: str) -> str:
-        result = CliRunner().invoke(cli, ["--catalogue", str(self.folder), *args], catch_exceptions=False)
+        result = CliRunner(env={"HERITAGE_USER": RECORDED_BY}).invoke(
+            cli, ["--catalogue", str(self.folder), *args], catch_exceptions=False
+        )
         if result.exit_code != 0:
             sys.exit(f"heritage {' '.join(args[:3])} ... failed:\n{result.output}")
         return result.output.strip()

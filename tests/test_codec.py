@@ -83,7 +83,7 @@ def test_any_site_round_trips(name: str, hy: str, lon: float, lat: float, descri
         document["properties"]["description"] = description
     site = decode(Site, json.dumps(document).encode())
     data = encode(site)
-    assert decode(Site, data) == site
+    assert decode(Site, data).model_dump(exclude={"sha256"}) == site.model_dump(exclude={"sha256"})
     assert encode(decode(Site, data)) == data
 
 

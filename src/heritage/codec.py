@@ -8,13 +8,14 @@ bytes.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import date
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from heritage.models import Allegation, CatalogueInfo, ConditionReport, Site, Source
+from heritage.models import Allegation, CatalogueInfo, ConditionReport, Retraction, Site, Source
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -34,12 +35,42 @@ def dumps(document: Any) -> bytes:
 
 
 def to_document(record: BaseModel) -> dict[str, Any]:
-    data: dict[str, Any] = _prune(record.model_dump(mode="json"))
+    """The record as it is stored, sealed with the SHA-256 of its canonical form if it is a record."""
+    data: dict[str, Any] = _prune(record.model_dump(mode="json", exclude={"sha256"}))
     if isinstance(record, Site):
         geometry = data.pop("geometry", None)
         site_id = data.pop("id")
-        return {"type": "Feature", "id": site_id, "geometry": geometry, "properties": data}
+        data = {"type": "Feature", "id": site_id, "geometry": geometry, "properties": data}
+    if "recorded_at" in data or isinstance(record, Site):
+        seal(data)
     return data
+
+
+def _hash_target(document: dict[str, Any]) -> dict[str, Any]:
+    """Where a document keeps its seal: a site's in its properties, any other record at the top."""
+    properties = document.get("properties")
+    return properties if document.get("type") == "Feature" and isinstance(properties, dict) else document
+
+
+def content_hash(document: dict[str, Any]) -> str:
+    """SHA-256 of the canonical serialization of a stored document, its own seal left out."""
+    target = _hash_target(document)
+    stored = target.pop("sha256", None)
+    try:
+        return hashlib.sha256(dumps(document)).hexdigest()
+    finally:
+        if stored is not None:
+            target["sha256"] = stored
+
+
+def seal(document: dict[str, Any]) -> dict[str, Any]:
+    _hash_target(document)["sha256"] = content_hash(document)
+    return document
+
+
+def stored_hash(document: dict[str, Any]) -> str | None:
+    value = _hash_target(document).get("sha256")
+    return value if isinstance(value, str) else None
 
 
 def from_document(model: type[M], document: Any, context: dict[str, Any] | None = None) -> M:
@@ -85,5 +116,6 @@ RECORD_MODELS: dict[str, type[BaseModel]] = {
     "source": Source,
     "report": ConditionReport,
     "allegation": Allegation,
+    "retraction": Retraction,
     "catalogue": CatalogueInfo,
 }

@@ -5,7 +5,9 @@
     sites/<site-id>.geojson              one GeoJSON Feature per site
     sources/<source-id>.json             one file per source
     reports/<site-id>/<report-id>.json   condition reports, grouped by the site they observe
+    retractions/<site-id>/<id>.json      withdrawals of reports (the report itself stays)
     allegations/<allegation-id>.json     one file per allegation
+    evidence/<aa>/<sha256>               evidence files, named by the SHA-256 of their bytes
 
 One record, one file, never rewritten: an append adds a file and touches nothing else, so two
 copies of a catalogue that each append merge in git without conflicts, and reading one site's
@@ -25,7 +27,9 @@ SITES = "sites"
 SOURCES = "sources"
 REPORTS = "reports"
 ALLEGATIONS = "allegations"
-FOLDERS = (SITES, SOURCES, REPORTS, ALLEGATIONS)
+RETRACTIONS = "retractions"
+EVIDENCE = "evidence"
+FOLDERS = (SITES, SOURCES, REPORTS, ALLEGATIONS, RETRACTIONS, EVIDENCE)
 SITE_SUFFIX = ".geojson"
 RECORD_SUFFIX = ".json"
 # Written by appends before the final link; left behind only by a process killed mid-write.
@@ -50,6 +54,32 @@ def site_reports_folder(root: Path, site_id: str) -> Path:
 
 def report_file(root: Path, site_id: str, report_id: str) -> Path:
     return site_reports_folder(root, site_id) / f"{report_id}{RECORD_SUFFIX}"
+
+
+def retraction_file(root: Path, site_id: str, retraction_id: str) -> Path:
+    return root / RETRACTIONS / site_id / f"{retraction_id}{RECORD_SUFFIX}"
+
+
+def retraction_files(root: Path, site_id: str | None = None) -> Iterator[Path]:
+    if site_id is not None:
+        yield from _files(root / RETRACTIONS / site_id, RECORD_SUFFIX)
+        return
+    for site_folder in _entries(root / RETRACTIONS):
+        if site_folder.is_dir():
+            yield from _files(Path(site_folder.path), RECORD_SUFFIX)
+
+
+def evidence_file(root: Path, sha256: str) -> Path:
+    """Evidence is stored by the SHA-256 of its exact bytes (what sha256sum prints)."""
+    return root / EVIDENCE / sha256[:2] / sha256
+
+
+def evidence_files(root: Path) -> Iterator[Path]:
+    for shard in _entries(root / EVIDENCE):
+        if shard.is_dir():
+            for entry in _entries(Path(shard.path)):
+                if entry.is_file() and not entry.name.startswith("."):
+                    yield Path(entry.path)
 
 
 def allegation_file(root: Path, allegation_id: str) -> Path:
@@ -97,24 +127,21 @@ def stray_files(root: Path) -> Iterator[Path]:
     """Files in the record folders that no reader will look at (misnamed or misplaced)."""
     expected = {SITES: SITE_SUFFIX, SOURCES: RECORD_SUFFIX, ALLEGATIONS: RECORD_SUFFIX}
     for name, suffix in expected.items():
-        folder = root / name
-        if folder.is_dir():
-            for entry in sorted(folder.iterdir()):
-                if entry.name in (".gitkeep", "README.md"):
-                    continue
-                if entry.is_dir() or not entry.name.endswith(suffix) or entry.name.startswith("."):
-                    yield entry
-    reports = root / REPORTS
-    if reports.is_dir():
-        for entry in sorted(reports.iterdir()):
+        for entry in _entries(root / name):
+            if entry.name in (".gitkeep", "README.md"):
+                continue
+            if entry.is_dir() or not entry.name.endswith(suffix) or entry.name.startswith("."):
+                yield Path(entry.path)
+    for name in (REPORTS, RETRACTIONS):  # <folder>/<site-id>/<record-id>.json
+        for entry in _entries(root / name):
             if entry.name in (".gitkeep", "README.md"):
                 continue
             if not entry.is_dir():
-                yield entry
+                yield Path(entry.path)
                 continue
-            for inner in sorted(entry.iterdir()):
+            for inner in _entries(Path(entry.path)):
                 if inner.is_dir() or not inner.name.endswith(RECORD_SUFFIX) or inner.name.startswith("."):
-                    yield inner
+                    yield Path(inner.path)
 
 
 def relative(root: Path, path: Path) -> str:

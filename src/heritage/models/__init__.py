@@ -4,6 +4,7 @@ from heritage.models.allegation import Allegation, Claimant, Perpetrator
 from heritage.models.catalogue_info import CatalogueInfo, Party
 from heritage.models.geometry import Point, Polygon
 from heritage.models.report import ConditionReport
+from heritage.models.retraction import Retraction
 from heritage.models.site import Designation, Dispute, Location, Name, Period, Site
 from heritage.models.source import Citation, EvidenceFile, SatelliteImage, Source
 from heritage.models.types import When
@@ -41,6 +42,7 @@ __all__ = [
     "Point",
     "Polygon",
     "Reliability",
+    "Retraction",
     "SatelliteImage",
     "Sensitivity",
     "Site",

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, ValidationInfo, field_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, StringConstraints, ValidationInfo, field_validator
 
 from heritage.models.types import Line, RecordId
 from heritage.models.vocab import DEFAULT_VOCABULARY, Vocabulary
@@ -22,6 +22,9 @@ class Record(Model):
     id: RecordId
     recorded_at: AwareDatetime
     recorded_by: Line
+    # SHA-256 of the record's canonical serialization without this field, set when it is written;
+    # `heritage verify` recomputes it (see heritage.integrity).
+    sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")] | None = None
 
     @field_validator("recorded_at")
     @classmethod
