@@ -1,27 +1,28 @@
 """A site's condition as of any date, derived from its reports; never stored twice.
 
-The condition as of D is that of the latest report observed on or before D that no other report
-supersedes. A window counts from its end: a change seen between two satellite images is known
-only once the second image exists.
+The condition as of D is that of the latest report observed on or before D that is in force: not
+superseded by a correction, not withdrawn by a retraction. A window counts from its end: a change
+seen between two satellite images is known only once the second image exists.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date
 
-from heritage.models import ConditionReport
+from heritage.models import Condition, ConditionReport, Retraction
 
 
 def superseded_ids(reports: Iterable[ConditionReport]) -> set[str]:
     return {r.supersedes for r in reports if r.supersedes}
 
 
-def in_force(reports: Iterable[ConditionReport]) -> list[ConditionReport]:
-    """The reports that no other report supersedes."""
+def in_force(reports: Iterable[ConditionReport], retracted: Iterable[str] = ()) -> list[ConditionReport]:
+    """The reports that no other report supersedes and no retraction withdraws."""
     reports = list(reports)
-    replaced = superseded_ids(reports)
-    return [r for r in reports if r.id not in replaced]
+    out = superseded_ids(reports) | set(retracted)
+    return [r for r in reports if r.id not in out]
 
 
 def _order(report: ConditionReport) -> tuple[date, date, str, str]:
@@ -35,7 +36,65 @@ def timeline(reports: Iterable[ConditionReport]) -> list[ConditionReport]:
     return sorted(reports, key=_order)
 
 
-def condition_as_of(reports: Iterable[ConditionReport], when: date | None = None) -> ConditionReport | None:
+def condition_as_of(
+    reports: Iterable[ConditionReport], when: date | None = None, retracted: Iterable[str] = ()
+) -> ConditionReport | None:
     """The report that gives the site's condition as of `when` (today if None), or None."""
-    candidates = [r for r in in_force(reports) if when is None or (r.observed.end and r.observed.end <= when)]
+    candidates = [
+        r for r in in_force(reports, retracted) if when is None or (r.observed.end and r.observed.end <= when)
+    ]
     return max(candidates, key=_order, default=None)
+
+
+@dataclass
+class Entry:
+    """One report in a site's history, with what later records say of it."""
+
+    report: ConditionReport
+    superseded_by: str | None = None
+    retraction: Retraction | None = None
+
+    @property
+    def status(self) -> str:
+        if self.retraction is not None:
+            return "retracted"
+        if self.superseded_by is not None:
+            return "superseded"
+        return "in force"
+
+
+def site_history(reports: Iterable[ConditionReport], retractions: Iterable[Retraction] = ()) -> list[Entry]:
+    reports = timeline(reports)
+    by_target = {r.retracts: r for r in retractions}
+    corrected = {r.supersedes: r.id for r in reports if r.supersedes}
+    return [Entry(r, corrected.get(r.id), by_target.get(r.id)) for r in reports]
+
+
+@dataclass
+class Change:
+    site: str
+    before: ConditionReport | None
+    after: ConditionReport | None
+
+    @property
+    def before_condition(self) -> Condition:
+        return self.before.condition if self.before else Condition.unknown
+
+    @property
+    def after_condition(self) -> Condition:
+        return self.after.condition if self.after else Condition.unknown
+
+
+def changes_between(
+    reports_by_site: Mapping[str, list[ConditionReport]], start: date, end: date, retracted: Iterable[str] = ()
+) -> list[Change]:
+    """The sites whose condition as of `end` differs from their condition as of `start`."""
+    retracted = set(retracted)
+    changes = []
+    for site_id, reports in sorted(reports_by_site.items()):
+        before = condition_as_of(reports, start, retracted)
+        after = condition_as_of(reports, end, retracted)
+        change = Change(site_id, before, after)
+        if change.before_condition is not change.after_condition:
+            changes.append(change)
+    return changes

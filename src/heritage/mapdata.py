@@ -15,49 +15,21 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
 from heritage import __version__
-from heritage.history import in_force
+from heritage.history import changes_between, in_force
 from heritage.models import Allegation, AllegationStatus, Condition, ConditionReport, Site, Source
 from heritage.models.vocab import AllegedAct, LocationPrecision, Method
 from heritage.offline import jinja_inert
+from heritage.palette import CONDITION_COLOURS, CONDITION_LABELS, STATUS_COLOURS
 from heritage.store import Catalogue
 
 EPOCH = date(1970, 1, 1)
 SCALE = 100_000  # coordinates are stored as integers of 1e-5 degree
 
-CONDITION_COLOURS = {
-    Condition.intact: "#2f9e44",
-    Condition.minor_damage: "#f2c12e",
-    Condition.moderate_damage: "#f08c00",
-    Condition.severe_damage: "#e03131",
-    Condition.destroyed: "#5c0f0f",
-    Condition.altered: "#7048e8",
-    Condition.threatened: "#e64980",
-    Condition.unknown: "#909aa3",
-}
-CONDITION_LABELS = {
-    Condition.intact: "Intact",
-    Condition.minor_damage: "Minor damage",
-    Condition.moderate_damage: "Moderate damage",
-    Condition.severe_damage: "Severe damage",
-    Condition.destroyed: "Destroyed",
-    Condition.altered: "Altered (rebuilt, converted, markers removed)",
-    Condition.threatened: "Threatened",
-    Condition.unknown: "Unknown / no report",
-}
-STATUS_COLOURS = {
-    AllegationStatus.reported: "#1971c2",
-    AllegationStatus.under_review: "#0c8599",
-    AllegationStatus.corroborated: "#d9480f",
-    AllegationStatus.not_corroborated: "#868e96",
-    AllegationStatus.disputed: "#f59f00",
-    AllegationStatus.refuted: "#343a40",
-    AllegationStatus.verified: "#a61e4d",
-}
 # Compress the embedded data past this size; smaller maps stay plain JSON that any browser reads.
 COMPRESS_ABOVE = 2_000_000
 
@@ -115,6 +87,7 @@ class MapInput:
     site_types: dict[str, str] = field(default_factory=dict)
     traditions: dict[str, str] = field(default_factory=dict)
     region: tuple[float, float, float, float] | None = None
+    retracted: set[str] = field(default_factory=set)
 
 
 def load_map_input(catalogue: Catalogue) -> MapInput:
@@ -132,15 +105,22 @@ def load_map_input(catalogue: Catalogue) -> MapInput:
         site_types=vocabulary.site_types,
         traditions=vocabulary.traditions,
         region=catalogue.info.region,
+        retracted={r.retracts for r in catalogue.retractions()},
     )
 
 
 def _history(
-    reports: Iterable[ConditionReport], sources: _Table, source_rows: dict[str, Source], parties: _Table
+    reports: Iterable[ConditionReport],
+    sources: _Table,
+    source_rows: dict[str, Source],
+    parties: _Table,
+    retracted: set[str],
 ) -> list[list[Any]]:
     """Reports in force, oldest first: [end day, start day or null, condition, method, [source refs]]."""
     rows = []
-    for report in sorted(in_force(reports), key=lambda r: (r.observed.end, r.observed.start or date.min, r.id)):
+    for report in sorted(
+        in_force(reports, retracted), key=lambda r: (r.observed.end, r.observed.start or date.min, r.id)
+    ):
         refs = []
         for citation in report.sources:
             ref = sources.index.get(citation.source)
@@ -165,7 +145,18 @@ def _history(
     return rows
 
 
-def build_payload(data: MapInput, as_of: date | None = None, dossiers: frozenset[str] = frozenset()) -> dict[str, Any]:
+def build_payload(
+    data: MapInput,
+    as_of: date | None = None,
+    dossiers: frozenset[str] = frozenset(),
+    changes: tuple[date, date] | None = None,
+) -> dict[str, Any]:
+    """The map's data. With `changes` (D1, D2): only the sites whose condition differs between
+    the two dates, shown as of D2, with the slider running from D1 to D2."""
+    if changes is not None:
+        changed = {c.site for c in changes_between(data.reports, changes[0], changes[1], data.retracted)}
+        data = replace(data, sites=[s for s in data.sites if s.id in changed])
+        as_of = changes[1]
     as_of = as_of or datetime.now(UTC).date()
     sources, claimants, parties = _Table(), _Table(), _Table()
     languages, types, traditions = _Table(), _Table(), _Table()
@@ -192,7 +183,7 @@ def build_payload(data: MapInput, as_of: date | None = None, dossiers: frozenset
         columns["period"].append(site.period.label if site.period else "")
         site_reports = data.reports.get(site.id, [])
         columns["nrep"].append(len(site_reports))
-        history = _history(site_reports, sources, data.sources, parties)
+        history = _history(site_reports, sources, data.sources, parties, data.retracted)
         for entry in history:
             first_day = min(first_day, entry[1] if entry[1] is not None else entry[0])
         columns["hist"].append(history)
@@ -218,10 +209,11 @@ def build_payload(data: MapInput, as_of: date | None = None, dossiers: frozenset
             "name": data.name,
             "asOf": as_of.isoformat(),
             "asOfDay": day_number(as_of),
-            "firstDay": first_day,
+            "firstDay": day_number(changes[0]) if changes else first_day,
             "generated": datetime.now(UTC).replace(microsecond=0).isoformat(),
             "tool": f"heritage {__version__}",
             "region": data.region,
+            "changes": [day_number(changes[0]), day_number(changes[1])] if changes else None,
         },
         "vocab": {
             "condition": [[c.value, CONDITION_LABELS[c], CONDITION_COLOURS[c]] for c in Condition],

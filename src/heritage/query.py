@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from heritage.history import condition_as_of, superseded_ids, timeline
+from heritage.history import Entry, condition_as_of, site_history
 from heritage.models import Allegation, Condition, ConditionReport, Site, Source
 from heritage.store import Catalogue
 
@@ -91,8 +91,9 @@ def summarise(catalogue: Catalogue, as_of: date | None = None) -> list[SiteSumma
     for report in catalogue.reports():
         reports[report.site].append(report)
     alleged = allegations_by_site(catalogue)
+    retracted = {r.retracts for r in catalogue.retractions()}
     return [
-        SiteSummary(site, condition_as_of(reports[site.id], as_of), len(reports[site.id]), alleged[site.id])
+        SiteSummary(site, condition_as_of(reports[site.id], as_of, retracted), len(reports[site.id]), alleged[site.id])
         for site in catalogue.sites()
     ]
 
@@ -104,21 +105,21 @@ def list_sites(catalogue: Catalogue, where: SiteFilter, as_of: date | None = Non
 @dataclass
 class SiteDetail:
     site: Site
-    reports: list[ConditionReport]  # in timeline order, superseded ones included
-    superseded: set[str]
+    history: list[Entry]  # every report in timeline order, with what became of it
     current: ConditionReport | None
     allegations: list[Allegation]
     sources: dict[str, Source]
+
+    @property
+    def reports(self) -> list[ConditionReport]:
+        return [entry.report for entry in self.history]
 
     def as_json(self) -> dict[str, Any]:
         return {
             "site": self.site.model_dump(mode="json", exclude_none=True),
             "condition": self.current.condition.value if self.current else Condition.unknown.value,
             "condition_report": self.current.id if self.current else None,
-            "reports": [
-                {**r.model_dump(mode="json", exclude_none=True), "superseded": r.id in self.superseded}
-                for r in self.reports
-            ],
+            "reports": [entry_json(entry) for entry in self.history],
             "allegations": [
                 a.model_dump(mode="json", exclude_none=True) | {"status": a.status.value} for a in self.allegations
             ],
@@ -126,10 +127,22 @@ class SiteDetail:
         }
 
 
+def entry_json(entry: Entry) -> dict[str, Any]:
+    data = entry.report.model_dump(mode="json", exclude_none=True)
+    data["status"] = entry.status
+    data["superseded"] = entry.superseded_by is not None
+    if entry.superseded_by:
+        data["superseded_by"] = entry.superseded_by
+    if entry.retraction:
+        data["retraction"] = entry.retraction.model_dump(mode="json", exclude_none=True)
+    return data
+
+
 def site_detail(catalogue: Catalogue, site_id: str) -> SiteDetail:
     """Everything about one site. Reads its own report folder, the allegations and what they cite."""
     site = catalogue.site(site_id)
-    reports = timeline(catalogue.reports(site_id))
+    reports = list(catalogue.reports(site_id))
+    retractions = list(catalogue.retractions(site_id))
     allegations = sorted(
         allegations_by_site(catalogue).get(site_id, []), key=lambda a: (a.made_on.start or date.min, a.id)
     )
@@ -137,4 +150,5 @@ def site_detail(catalogue: Catalogue, site_id: str) -> SiteDetail:
     cited |= {a.source.source for a in allegations}
     cited |= {s for d in site.disputes for s in d.sources}
     sources = {s: catalogue.source(s) for s in sorted(cited) if catalogue.has_source(s)}
-    return SiteDetail(site, reports, superseded_ids(reports), condition_as_of(reports), allegations, sources)
+    current = condition_as_of(reports, None, {r.retracts for r in retractions})
+    return SiteDetail(site, site_history(reports, retractions), current, allegations, sources)

@@ -14,7 +14,7 @@ from heritage import layout
 from heritage.atomic import create_file
 from heritage.codec import encode, from_document
 from heritage.errors import CatalogueNotFound, InvalidInput, RecordExists, RecordNotFound
-from heritage.models import Allegation, CatalogueInfo, ConditionReport, Site, Source
+from heritage.models import Allegation, CatalogueInfo, ConditionReport, Retraction, Site, Source
 from heritage.sanity import region_problem
 
 M = TypeVar("M", bound=BaseModel)
@@ -213,6 +213,17 @@ class Catalogue:
         for path in layout.report_files(self.root, site_id):
             yield self.read(ConditionReport, path)
 
+    def retractions(self, site_id: str | None = None) -> Iterator[Retraction]:
+        for path in layout.retraction_files(self.root, site_id):
+            yield self.read(Retraction, path)
+
+    def find_report(self, report_id: str) -> ConditionReport:
+        """A report by its id alone (walks the sites' folders: for commands a person types)."""
+        if _safe_id(report_id):
+            for folder in (self.root / layout.REPORTS).glob(f"*/{report_id}{layout.RECORD_SUFFIX}"):
+                return self.read(ConditionReport, folder)
+        raise RecordNotFound("no such report", record=report_id)
+
     def allegations(self) -> Iterator[Allegation]:
         for path in layout.allegation_files(self.root):
             yield self.read(Allegation, path)
@@ -259,6 +270,19 @@ class Catalogue:
             raise RecordExists("a report with this id already exists", record=report.id)
         path = layout.report_file(self.root, report.site, report.id)
         create_file(path, encode(report), record=report.id)
+        return path
+
+    def add_retraction(self, retraction: Retraction) -> Path:
+        if not self.has_report(retraction.site, retraction.retracts):
+            raise InvalidInput(
+                f"retracts {retraction.retracts!r}, which is not a report of site {retraction.site!r}",
+                record=retraction.id,
+                field="retracts",
+            )
+        if any(r.retracts == retraction.retracts for r in self.retractions(retraction.site)):
+            raise InvalidInput(f"{retraction.retracts!r} is already retracted", record=retraction.id, field="retracts")
+        path = layout.retraction_file(self.root, retraction.site, retraction.id)
+        create_file(path, encode(retraction), record=retraction.id)
         return path
 
     def add_allegation(self, allegation: Allegation) -> Path:

@@ -16,7 +16,7 @@ from typing import TypeVar
 
 from heritage import layout
 from heritage.errors import InvalidInput, Problem
-from heritage.models import Allegation, ConditionReport, Site, Source
+from heritage.models import Allegation, ConditionReport, Retraction, Site, Source
 from heritage.models.base import Record
 from heritage.sanity import region_problem
 from heritage.store import Catalogue
@@ -126,6 +126,7 @@ def validate_catalogue(catalogue: Catalogue, today: date | None = None) -> Valid
     source_rows = check.load(Source, layout.source_files(root), "sources")
     report_rows = check.load(ConditionReport, layout.report_files(root), "reports")
     allegation_rows = check.load(Allegation, layout.allegation_files(root), "allegations")
+    retraction_rows = check.load(Retraction, layout.retraction_files(root), "retractions")
 
     sites = check.unique(site_rows, _stem)
     sources = check.unique(source_rows, _stem)
@@ -179,6 +180,35 @@ def validate_catalogue(catalogue: Catalogue, today: date | None = None) -> Valid
                     report.id,
                     "supersedes",
                 )
+
+    check.unique(retraction_rows, _stem)
+    retracted: Counter[str] = Counter()
+    for path, retraction in retraction_rows:
+        if path.parent.name != retraction.site:
+            check.add(
+                "misfiled-record",
+                f"retraction for site {retraction.site!r} is filed under {path.parent.name!r}",
+                path,
+                retraction.id,
+                "site",
+            )
+        retracted[retraction.retracts] += 1
+        if retraction.retracts not in reports_by_site[retraction.site]:
+            check.add(
+                "unknown-retracted",
+                f"retracts {retraction.retracts!r}, which is not a report of site {retraction.site!r}",
+                path,
+                retraction.id,
+                "retracts",
+            )
+        elif retracted[retraction.retracts] == 2:
+            check.add(
+                "retracted-twice",
+                f"{retraction.retracts!r} is retracted more than once",
+                path,
+                retraction.id,
+                "retracts",
+            )
 
     for path, allegation in allegation_rows:
         for number, site_id in enumerate(allegation.sites):

@@ -180,18 +180,20 @@ def _print_detail(detail: SiteDetail) -> None:
 
     out.print()
     out.print(Text(f"Condition reports ({len(detail.reports)}), oldest first", style="bold"))
-    for r in detail.reports:
-        superseded = r.id in detail.superseded
+    for entry in detail.history:
+        r = entry.report
         head = Text.assemble(f"  {r.observed}  ", (r.condition.value, "bold"), f"  {r.method.value}  {r.id}")
-        if superseded:
-            head.append("  (superseded)", style="italic")
-        out.print(head, style="dim" if superseded else None)
+        if entry.status != "in force":
+            head.append(f"  ({entry.status})", style="italic")
+        out.print(head, style="dim" if entry.status != "in force" else None)
         cited = "; ".join(_cite(detail, c.source, c.locator) for c in r.sources)
         for label, value in (
             ("observer", r.observed_by),
             ("sources", cited),
             ("notes", r.notes),
             ("supersedes", r.supersedes),
+            ("superseded by", entry.superseded_by),
+            ("retracted", f"{entry.retraction.reason} ({entry.retraction.id})" if entry.retraction else None),
         ):
             if value:
                 out.print(Text("      ").append(_line(label, value)))
@@ -239,6 +241,12 @@ def _cite(detail: SiteDetail, source_id: str, locator: str | None) -> str:
     help="Where to write the map.  [default: maps/index.html in the catalogue]",
 )
 @click.option("--as-of", help="Show the catalogue as of this date (default: today); the slider goes back from it.")
+@click.option(
+    "--changes",
+    nargs=2,
+    metavar="D1 D2",
+    help="A change map: only the sites whose condition differs between D1 and D2 (before -> after).",
+)
 @click.option("--online-tiles", is_flag=True, help="Add OpenStreetMap and satellite base layers (need a network).")
 @click.option(
     "--tiles",
@@ -246,7 +254,14 @@ def _cite(detail: SiteDetail, source_id: str, locator: str | None) -> str:
     help="A local tile pyramid (folder z/x/y.png or .mbtiles) to carry inside the map.",
 )
 @pass_env
-def map_command(env: Env, output: Path | None, as_of: str | None, online_tiles: bool, tiles: Path | None) -> None:
+def map_command(
+    env: Env,
+    output: Path | None,
+    as_of: str | None,
+    changes: tuple[str, str] | None,
+    online_tiles: bool,
+    tiles: Path | None,
+) -> None:
     """Write one self-contained HTML map that works with no network.
 
     Every site at its place, coloured by its condition, ringed if it is the subject of an allegation;
@@ -256,12 +271,22 @@ def map_command(env: Env, output: Path | None, as_of: str | None, online_tiles: 
     Example:
       heritage map
       heritage map -o mission/map.html --as-of 2021-06-01 --tiles karabakh.mbtiles
+      heritage map --changes 2020-11-10 2024-12-31 -o changes.html
     """
     from heritage.webmap import build_map  # folium is loaded only for this command
 
     catalogue = env.catalogue
     target = output or catalogue.root / "maps" / "index.html"
     with console().status("building the map..."):
-        result = build_map(catalogue, target, as_of=_date(as_of), online_tiles=online_tiles, tiles=tiles)
+        window = None
+        if changes:
+            first, last = _date(changes[0]), _date(changes[1])
+            assert first is not None and last is not None
+            if last < first:
+                raise click.BadParameter("D2 is before D1", param_hint="--changes")
+            window = (first, last)
+        result = build_map(
+            catalogue, target, as_of=_date(as_of), online_tiles=online_tiles, tiles=tiles, changes=window
+        )
     unlocated = f", {result.unlocated} without location (listed in the side panel)" if result.unlocated else ""
     click.echo(f"wrote {result.path} ({result.bytes / 1e6:.1f} MB): {result.located} sites on the map{unlocated}")

@@ -277,7 +277,8 @@
     const precision = v.precision[s.prec[i]];
     if (precision !== "exact") {
       const where = precision === "unknown" ? "Location unknown" :
-        "Location " + precision + (s.unc[i] ? " (±" + s.unc[i] + " m)" : "");
+        "Location " + (precision === "settlement" ? "settlement-level" : precision) +
+        (s.unc[i] ? " (±" + s.unc[i] + " m)" : "");
       box.appendChild(el("p", { class: "heritage-precision", text: where }));
     }
     const k = app.current[i], hist = s.hist[i];
@@ -303,6 +304,13 @@
       line.appendChild(el("span", { text: " · no report on or before " + isoDay(app.day) }));
       box.appendChild(line);
     }
+    const changes = d.meta.changes;
+    if (changes) {
+      const before = conditionOn(i, changes[0]), after = conditionOn(i, changes[1]);
+      box.appendChild(el("p", { class: "heritage-change" }, [
+        el("span", { text: "Between " + isoDay(changes[0]) + " and " + isoDay(changes[1]) + ": " }),
+        el("strong", { text: v.condition[before][1] + " \u2192 " + v.condition[after][1] })]));
+    }
     const claims = s.alg[i].filter(c => c[3] === null || c[3] <= app.day);
     box.appendChild(el("p", { class: "heritage-counts",
       text: s.nrep[i] + " condition report(s) · " + claims.length + " allegation(s) as of " + isoDay(app.day) }));
@@ -323,6 +331,12 @@
     }
     return box;
   };
+
+  function conditionOn(i, day) {
+    const hist = app.data.sites.hist[i];
+    for (let k = hist.length - 1; k >= 0; k--) if (hist[k][0] <= day) return hist[k][2];
+    return app.unknown;
+  }
 
   app.openSite = function (i) {
     const s = app.data.sites;

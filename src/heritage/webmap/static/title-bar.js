@@ -3,7 +3,9 @@ heritageApp.use(function (app) {
   bar.querySelector("h1").textContent = app.data.meta.name;
   document.title = app.data.meta.name + " \u2014 heritage map";
   app.onChange(function () {
-    bar.querySelector(".heritage-asof").textContent = "as of " + app.isoDay(app.day);
+    const changes = app.data.meta.changes;
+    bar.querySelector(".heritage-asof").textContent = (changes ? "changes " + app.isoDay(changes[0]) + " \u2192 " +
+      app.isoDay(changes[1]) + " · " : "") + "as of " + app.isoDay(app.day);
     const unlocated = app.shown - app.shownLocated;
     bar.querySelector(".heritage-count").textContent = app.shown + " of " + app.n + " sites shown" +
       (unlocated ? " (" + unlocated + " without location)" : "");

@@ -1,0 +1,86 @@
+"""A site's condition over time, as a picture a person reads at a glance (SVG or PNG)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from heritage.errors import InvalidInput
+from heritage.history import Entry
+from heritage.models import Condition
+from heritage.palette import CONDITION_COLOURS
+
+SCALE = list(Condition)  # top to bottom: intact ... unknown
+FORMATS = (".svg", ".png")
+GREY = "#868e96"
+
+
+def condition_chart(title: str, history: list[Entry], path: Path, today: date | None = None) -> Path:
+    """Draw every report: a dot at its date (and a bar across a window); hollow if superseded, a
+    cross if retracted; the line follows the condition in force from one report to the next."""
+    if path.suffix.lower() not in FORMATS:
+        raise InvalidInput("the chart must be a .svg or .png file", file=path)
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.dates import date2num
+    from matplotlib.lines import Line2D
+
+    def x(day: date) -> float:
+        return float(date2num(day))
+
+    rows = {condition: len(SCALE) - 1 - n for n, condition in enumerate(SCALE)}
+    figure, axes = plt.subplots(figsize=(9, 3.6), dpi=150)
+    steps = [
+        (x(e.report.observed.end), rows[e.report.condition])
+        for e in history
+        if e.status == "in force" and e.report.observed.end
+    ]
+    if steps:
+        steps.append((x(today or datetime.now(UTC).date()), steps[-1][1]))
+        axes.step([s[0] for s in steps], [s[1] for s in steps], where="post", color="#495057", linewidth=1.2, zorder=1)
+    for entry in history:
+        report = entry.report
+        if report.observed.end is None:
+            continue
+        end, y = x(report.observed.end), rows[report.condition]
+        colour = CONDITION_COLOURS[report.condition]
+        start = report.observed.start
+        if start is not None and start != report.observed.end:
+            axes.plot([x(start), end], [y, y], color=colour, linewidth=4, alpha=0.35, solid_capstyle="butt", zorder=2)
+        elif start is None:  # "on or before": an arrow from the past
+            axes.annotate(
+                "",
+                xy=(end, y),
+                xytext=(end - 200, y),
+                zorder=2,
+                arrowprops={"arrowstyle": "->", "color": colour, "alpha": 0.6},
+            )
+        if entry.status == "retracted":
+            axes.scatter([end], [y], marker="x", s=60, color=GREY, zorder=3)
+        elif entry.status == "superseded":
+            axes.scatter([end], [y], s=60, facecolors="white", edgecolors=GREY, linewidths=1.5, zorder=3)
+        else:
+            axes.scatter([end], [y], s=70, color=colour, edgecolors="white", linewidths=0.8, zorder=4)
+    axes.xaxis_date()
+    axes.set_yticks(range(len(SCALE)), [c.value.replace("_", " ") for c in reversed(SCALE)])
+    axes.set_ylim(-0.6, len(SCALE) - 0.4)
+    axes.grid(axis="y", color="#e9ecef")
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.set_title(title, loc="left", fontsize=11, fontweight="bold")
+    legend = [
+        Line2D([], [], marker="o", linestyle="", color="#495057", label="report in force"),
+        Line2D([], [], marker="o", linestyle="", markerfacecolor="white", markeredgecolor=GREY, label="superseded"),
+        Line2D([], [], marker="x", linestyle="", color=GREY, label="retracted"),
+        Line2D([], [], color="#adb5bd", linewidth=4, label="observed between two dates"),
+    ]
+    axes.legend(handles=legend, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=4, frameon=False, fontsize=8)
+    if not history:
+        axes.text(0.5, 0.5, "no condition reports", transform=axes.transAxes, ha="center", color=GREY)
+    figure.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # No creation date in the file: the same history draws the same bytes.
+    figure.savefig(path, metadata={"Date": None} if path.suffix.lower() == ".svg" else {"Software": None})
+    plt.close(figure)
+    return path

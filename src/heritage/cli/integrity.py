@@ -1,0 +1,89 @@
+"""Proving nothing was altered: `verify` and `manifest`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from heritage.cli.app import Env, ExitCode, cli, pass_env
+from heritage.cli.common import console, echo_json, printable
+from heritage.integrity import build_manifest, compare_manifest, read_manifest, verify_catalogue
+
+
+@cli.command()
+@click.option(
+    "--against",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also report what was added, modified or removed since this manifest was made.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_env
+def verify(env: Env, against: Path | None, as_json: bool) -> None:
+    """Check every record's seal and every evidence file's hash. Exit 1 on any problem.
+
+    \b
+    Example:
+      heritage verify
+      heritage verify --against ~/manifests/2026-11-28.json
+    """
+    catalogue = env.catalogue
+    result = verify_catalogue(catalogue)
+    diff = compare_manifest(catalogue, read_manifest(against)) if against else None
+    ok = result.ok and (diff is None or diff.unchanged)
+    if as_json:
+        data: dict[str, object] = {
+            "ok": ok,
+            "checked": result.checked,
+            "problems": [p.as_dict() for p in result.problems],
+        }
+        if diff is not None:
+            data["since_manifest"] = {"added": diff.added, "modified": diff.modified, "removed": diff.removed}
+        echo_json(data)
+    else:
+        out = console()
+        for problem in result.problems:
+            out.print(
+                printable(f"{problem.severity} {problem.code}: {problem.describe()}"), markup=False, soft_wrap=True
+            )
+        if diff is not None:
+            for label, paths in (("added", diff.added), ("modified", diff.modified), ("removed", diff.removed)):
+                for path in paths:
+                    out.print(printable(f"{label} since the manifest: {path}"), markup=False, soft_wrap=True)
+        verdict = "verified" if ok else "NOT VERIFIED"
+        errors = sum(1 for p in result.problems if p.severity == "error")
+        changed = (
+            ""
+            if diff is None
+            else (
+                f"; {len(diff.added)} added, {len(diff.modified)} modified, "
+                f"{len(diff.removed)} removed since the manifest"
+            )
+        )
+        out.print(f"{verdict}: {result.checked} file(s) checked, {errors} problem(s){changed}", markup=False)
+    if not ok:
+        raise SystemExit(ExitCode.INVALID)
+
+
+@cli.command()
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Where to write the manifest (keep it outside the catalogue, or give it to someone).",
+)
+@pass_env
+def manifest(env: Env, output: Path) -> None:
+    """Write the SHA-256 of every file of the catalogue, and one root hash over them all.
+
+    \b
+    Example:
+      heritage manifest -o ~/manifests/2026-11-28.json
+      heritage verify --against ~/manifests/2026-11-28.json
+    """
+    data = build_manifest(env.catalogue)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    click.echo(f"root {data['root']}: {len(data['files'])} file(s), written to {output}")

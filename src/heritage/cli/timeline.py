@@ -1,0 +1,300 @@
+"""History and change: `history`, `changes`, `report correct`, `report retract`."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+from rich import box
+from rich.table import Table
+
+from heritage.cli.app import Env, cli, pass_env
+from heritage.cli.browse import T, _date
+from heritage.cli.common import bbox, build, citations, console, echo_json, stamp
+from heritage.cli.records import choice, report
+from heritage.errors import InvalidInput
+from heritage.history import Change, changes_between
+from heritage.ids import new_id
+from heritage.models import Condition, ConditionReport, Retraction, Site
+from heritage.models.vocab import DamageExtent, Method
+from heritage.query import entry_json, site_detail
+from heritage.store import Catalogue
+
+
+@cli.command()
+@click.argument("site_id", metavar="SITE")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@click.option("--chart", type=click.Path(dir_okay=False, path_type=Path), help="Draw condition over time (.svg/.png).")
+@pass_env
+def history(env: Env, site_id: str, as_json: bool, chart: Path | None) -> None:
+    """A site's timeline: every report, who recorded it and when, and what became of it.
+
+    \b
+    Example:
+      heritage history kanach-zham
+      heritage history kanach-zham --chart kanach-zham.svg
+    """
+    detail = site_detail(env.catalogue, site_id)
+    if chart is not None:
+        from heritage.chart import condition_chart
+
+        condition_chart(detail.site.display_name(), detail.history, chart)
+    if as_json:
+        echo_json(
+            {
+                "site": detail.site.id,
+                "name": detail.site.display_name(),
+                "condition": detail.current.condition.value if detail.current else Condition.unknown.value,
+                "timeline": [entry_json(entry) for entry in detail.history],
+            }
+        )
+        return
+    out = console()
+    table = Table(title=T(f"{detail.site.display_name()}: {len(detail.history)} report(s)"), box=box.SIMPLE_HEAD)
+    for column, ratio in (
+        ("observed", 2),
+        ("condition", 2),
+        ("method", 2),
+        ("sources", 3),
+        ("recorded", 3),
+        ("status", 3),
+        ("id", 3),
+    ):
+        table.add_column(column, overflow="fold", ratio=ratio)
+    for entry in detail.history:
+        r = entry.report
+        status = entry.status
+        if entry.superseded_by:
+            status += f" by {entry.superseded_by}"
+        if entry.retraction:
+            status = f"retracted: {entry.retraction.reason}"
+        cited = "; ".join(c.source + (f" ({c.locator})" if c.locator else "") for c in r.sources)
+        style = "dim" if entry.status != "in force" else ""
+        table.add_row(
+            T(r.observed),
+            T(r.condition.value),
+            T(r.method.value),
+            T(cited),
+            T(f"{r.recorded_by}, {r.recorded_at:%Y-%m-%d %H:%M} UTC"),
+            T(status),
+            T(r.id),
+            style=style,
+        )
+    out.print(table)
+    if chart is not None:
+        click.echo(f"chart written to {chart}")
+
+
+def _changes_rows(changes: list[Change], sites: dict[str, Site]) -> list[dict[str, Any]]:
+    rows = []
+    for change in changes:
+        site = sites[change.site]
+        point = site.geometry.representative if site.geometry else (None, None)
+        rows.append(
+            {
+                "site": site.id,
+                "name": site.display_name(),
+                "type": site.type,
+                "lon": point[0],
+                "lat": point[1],
+                "before": change.before_condition.value,
+                "before_observed": str(change.before.observed) if change.before else None,
+                "before_report": change.before.id if change.before else None,
+                "after": change.after_condition.value,
+                "after_observed": str(change.after.observed) if change.after else None,
+                "after_report": change.after.id if change.after else None,
+            }
+        )
+    return rows
+
+
+def _inside(site: Site, polygons: list[Any]) -> bool:
+    if site.geometry is None:
+        return False
+    from shapely.geometry import Point
+
+    lon, lat = site.geometry.representative
+    return any(polygon.covers(Point(lon, lat)) for polygon in polygons)
+
+
+def _area(path: Path) -> list[Any]:
+    from shapely.geometry import shape
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        features = data["features"] if data.get("type") == "FeatureCollection" else [data]
+        return [shape(f["geometry"] if f.get("type") == "Feature" else f) for f in features]
+    except FileNotFoundError:
+        raise InvalidInput("file not found", file=path) from None
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise InvalidInput(f"is not a GeoJSON polygon or FeatureCollection ({exc})", file=path) from None
+
+
+def find_changes(
+    catalogue: Catalogue,
+    start: date,
+    end: date,
+    types: tuple[str, ...] = (),
+    box_text: str | None = None,
+    area: Path | None = None,
+) -> tuple[list[Change], dict[str, Site]]:
+    sites = {s.id: s for s in catalogue.sites()}
+    reports: dict[str, list[ConditionReport]] = defaultdict(list)
+    for r in catalogue.reports():
+        reports[r.site].append(r)
+    chosen = set(sites)
+    if types:
+        chosen = {i for i in chosen if sites[i].type in types}
+    if box_text:
+        west, south, east, north = bbox(box_text) or (-180.0, -90.0, 180.0, 90.0)
+
+        def in_box(site: Site) -> bool:
+            if site.geometry is None:
+                return False
+            lon, lat = site.geometry.representative
+            return west <= lon <= east and south <= lat <= north
+
+        chosen = {i for i in chosen if in_box(sites[i])}
+    if area is not None:
+        polygons = _area(area)
+        chosen = {i for i in chosen if _inside(sites[i], polygons)}
+    retracted = {r.retracts for r in catalogue.retractions()}
+    scoped = {i: reports.get(i, []) for i in chosen}
+    return changes_between(scoped, start, end, retracted), sites
+
+
+@cli.command()
+@click.option("--from", "start", required=True, help="The earlier date (YYYY-MM-DD).")
+@click.option("--to", "end", required=True, help="The later date (YYYY-MM-DD).")
+@click.option("--type", "types", multiple=True, help="Only sites of this type; repeat.")
+@click.option("--bbox", "box_text", metavar="W,S,E,N", help="Only sites inside this box.")
+@click.option("--area", type=click.Path(dir_okay=False, path_type=Path), help="Only sites inside this GeoJSON area.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV.")
+@click.option("--geojson", "as_geojson", is_flag=True, help="Print a GeoJSON FeatureCollection.")
+@pass_env
+def changes(
+    env: Env,
+    start: str,
+    end: str,
+    types: tuple[str, ...],
+    box_text: str | None,
+    area: Path | None,
+    as_csv: bool,
+    as_geojson: bool,
+) -> None:
+    """The sites whose condition differed between two dates, with the reports behind each.
+
+    \b
+    Example:
+      heritage changes --from 2020-11-10 --to 2024-12-31
+      heritage changes --from 2021-01-01 --to 2023-01-01 --type church --geojson > changes.geojson
+    """
+    first, last = _date(start), _date(end)
+    assert first is not None and last is not None
+    if last < first:
+        raise click.BadParameter("--to is before --from", param_hint="--to")
+    found, sites = find_changes(env.catalogue, first, last, types, box_text, area)
+    rows = _changes_rows(found, sites)
+    if as_csv:
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, list(rows[0]) if rows else ["site"], lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        click.echo(buffer.getvalue(), nl=False)
+        return
+    if as_geojson:
+        features = [
+            {
+                "type": "Feature",
+                "id": row["site"],
+                "properties": row,
+                "geometry": {"type": "Point", "coordinates": [row["lon"], row["lat"]]}
+                if row["lon"] is not None
+                else None,
+            }
+            for row in rows
+        ]
+        echo_json({"type": "FeatureCollection", "features": features})
+        return
+    table = Table(title=T(f"{len(rows)} site(s) changed between {first} and {last}"), box=box.SIMPLE_HEAD)
+    for column in ("site", "before", "after", "reports", "name"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        before = f"{row['before']} ({row['before_observed']})" if row["before_observed"] else row["before"]
+        after = f"{row['after']} ({row['after_observed']})" if row["after_observed"] else row["after"]
+        behind = " → ".join(x for x in (row["before_report"], row["after_report"]) if x)
+        table.add_row(T(row["site"]), T(before), T(after), T(behind), T(row["name"]))
+    console().print(table)
+
+
+@report.command("correct")
+@click.argument("report_id", metavar="REPORT")
+@click.option("--reason", required=True, help="Why the report is corrected (kept in the new record).")
+@click.option("--observed", help="The corrected date or window.")
+@click.option("--condition", type=choice(Condition))
+@click.option("--method", type=choice(Method))
+@click.option("--source", "sources", multiple=True, metavar="ID[:LOCATOR]", help="Replace the cited sources.")
+@click.option("--credibility", type=click.IntRange(1, 6))
+@click.option("--extent", type=choice(DamageExtent))
+@pass_env
+def report_correct(
+    env: Env,
+    report_id: str,
+    reason: str,
+    observed: str | None,
+    condition: str | None,
+    method: str | None,
+    sources: tuple[str, ...],
+    credibility: int | None,
+    extent: str | None,
+) -> None:
+    """Append a report that supersedes REPORT: a copy with the corrections. The old one stays.
+
+    \b
+    Example:
+      heritage report correct r-st-sargis-mokhrenes-2022-07-06 --observed 2022-03-05/2022-07-06 \\
+        --reason "Last image showing the church intact was 5 March 2022"
+    """
+    catalogue = env.catalogue
+    old = catalogue.find_report(report_id)
+    document = old.model_dump(mode="json", exclude_none=True, exclude={"id", "sha256", "recorded_at", "recorded_by"})
+    changes = {
+        "observed": observed,
+        "condition": condition,
+        "method": method,
+        "credibility": credibility,
+        "damage_extent": extent,
+        "sources": citations(sources) if sources else None,
+    }
+    document.update({k: v for k, v in changes.items() if v is not None})
+    note = f"Correction of {old.id}: {reason}"
+    document["notes"] = note + (f"\n{old.notes}" if old.notes else "")
+    document.update(id=new_id("r"), supersedes=old.id)
+    record = build(ConditionReport, stamp(document, env.user()), catalogue.context, generated_id=True)
+    catalogue.add_report(record)
+    click.echo(record.id)
+
+
+@report.command("retract")
+@click.argument("report_id", metavar="REPORT")
+@click.option("--reason", required=True, help="Why the report is withdrawn.")
+@pass_env
+def report_retract(env: Env, report_id: str, reason: str) -> None:
+    """Withdraw REPORT: a retraction record. The report stays readable, marked as retracted.
+
+    \b
+    Example:
+      heritage report retract r-01jq3d7x... --reason "The photo shows another church"
+    """
+    catalogue = env.catalogue
+    old = catalogue.find_report(report_id)
+    document = stamp({"id": new_id("x"), "site": old.site, "retracts": old.id, "reason": reason}, env.user())
+    record = build(Retraction, document, catalogue.context, generated_id=True)
+    catalogue.add_retraction(record)
+    click.echo(record.id)

@@ -1,0 +1,188 @@
+"""Records nobody can silently alter: seals, evidence hashes, manifests.
+
+Every record is sealed when it is written: `sha256` holds the SHA-256 of its canonical
+serialization without that field (`codec.content_hash`). Evidence files are stored under the
+SHA-256 of their exact bytes. `verify_catalogue` recomputes both and reports every record or file
+that is modified, missing or unexpected. A seal proves a record was not changed by someone who
+did not also recompute it; a manifest (every file's hash, and one root hash over them, kept
+outside the catalogue or handed to a third party) proves nothing was changed at all since it was
+made: `compare_manifest` reports what was added, modified or removed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from heritage import layout
+from heritage.codec import content_hash, stored_hash
+from heritage.errors import InvalidInput, Problem
+from heritage.store import Catalogue
+
+MANIFEST_FORMAT = 1
+CHUNK = 1 << 20
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file's exact bytes, as sha256sum prints it."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def record_files(root: Path) -> Iterator[Path]:
+    yield from layout.site_files(root)
+    yield from layout.source_files(root)
+    yield from layout.report_files(root)
+    yield from layout.retraction_files(root)
+    yield from layout.allegation_files(root)
+
+
+def catalogue_files(root: Path) -> Iterator[Path]:
+    """Every file a manifest covers: the catalogue's description, records, outlines, evidence."""
+    for path in (layout.catalogue_file(root), root / layout.AREAS_FILE):
+        if path.is_file():
+            yield path
+    yield from record_files(root)
+    yield from layout.evidence_files(root)
+
+
+@dataclass
+class VerifyReport:
+    problems: list[Problem] = field(default_factory=list)
+    checked: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.severity == "error" for p in self.problems)
+
+
+def _referenced_evidence(document: dict[str, Any]) -> Iterator[str]:
+    for item in document.get("evidence", []):
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, dict) and isinstance(item.get("sha256"), str):
+            yield item["sha256"]
+
+
+def verify_catalogue(catalogue: Catalogue) -> VerifyReport:
+    root = catalogue.root
+    report = VerifyReport()
+
+    def problem(code: str, message: str, path: Path, record: str | None = None) -> None:
+        report.problems.append(Problem(code, message, catalogue.display(path), record))
+
+    referenced: dict[str, Path] = {}
+    for path in record_files(root):
+        report.checked += 1
+        try:
+            document = json.loads(path.read_bytes())
+        except (OSError, ValueError) as exc:
+            problem("unreadable", f"cannot be read as JSON ({exc})", path)
+            continue
+        if not isinstance(document, dict):
+            problem("unreadable", "does not hold one JSON object", path)
+            continue
+        record_id = document.get("id") if isinstance(document.get("id"), str) else None
+        sealed = stored_hash(document)
+        if sealed is None:
+            problem(
+                "unsealed",
+                "has no sha256 seal: it was not written by heritage, or its seal was removed",
+                path,
+                record_id,
+            )
+        elif sealed != content_hash(document):
+            problem(
+                "modified",
+                "its content no longer matches its sha256 seal: changed after it was written",
+                path,
+                record_id,
+            )
+        for sha in _referenced_evidence(document):
+            referenced.setdefault(sha, path)
+    stored: set[str] = set()
+    for path in layout.evidence_files(root):
+        report.checked += 1
+        stored.add(path.name)
+        actual = file_sha256(path)
+        if actual != path.name:
+            problem("modified", f"the file's SHA-256 is {actual}, not the {path.name} it is stored under", path)
+        elif path.parent.name != path.name[:2]:
+            problem("unexpected", "evidence file filed under the wrong folder", path)
+        elif path.name not in referenced:
+            problem("unexpected", "no source or report cites this evidence file", path)
+    for sha, citing in sorted(referenced.items()):
+        if sha not in stored:
+            problem("missing", f"cites evidence file {sha}, which is not in evidence/", citing)
+    for path in layout.stray_files(root):
+        code = "leftover-temp" if path.name.startswith(layout.TEMP_PREFIX) else "unexpected"
+        severity = "warning" if code == "leftover-temp" else "error"
+        message = (
+            "temporary file left by an interrupted append; safe to delete"
+            if severity == "warning"
+            else "not a record file where records live"
+        )
+        report.problems.append(Problem(code, message, catalogue.display(path), None, None, severity))
+    return report
+
+
+def build_manifest(catalogue: Catalogue) -> dict[str, Any]:
+    files = {catalogue.display(path): file_sha256(path) for path in catalogue_files(catalogue.root)}
+    return {
+        "format": MANIFEST_FORMAT,
+        "catalogue": catalogue.info.name,
+        "generated_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
+        "root": root_hash(files),
+        "files": dict(sorted(files.items())),
+    }
+
+
+def root_hash(files: dict[str, str]) -> str:
+    """One hash that changes if any file is added, removed, renamed or changed."""
+    lines = "".join(f"{digest}  {path}\n" for path, digest in sorted(files.items()))
+    return hashlib.sha256(lines.encode("utf-8")).hexdigest()
+
+
+def read_manifest(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InvalidInput("file not found", file=path) from None
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise InvalidInput(f"is not a heritage manifest ({exc})", file=path) from None
+    if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT or not isinstance(data.get("files"), dict):
+        raise InvalidInput("is not a heritage manifest (format 1 with a 'files' object)", file=path)
+    if root_hash(data["files"]) != data.get("root"):
+        raise InvalidInput(
+            "the manifest's own root hash does not match its list of files: it was altered", file=path, field="root"
+        )
+    return data
+
+
+@dataclass
+class ManifestDiff:
+    added: list[str]
+    modified: list[str]
+    removed: list[str]
+
+    @property
+    def unchanged(self) -> bool:
+        return not (self.added or self.modified or self.removed)
+
+
+def compare_manifest(catalogue: Catalogue, manifest: dict[str, Any]) -> ManifestDiff:
+    then: dict[str, str] = manifest["files"]
+    now = {catalogue.display(path): file_sha256(path) for path in catalogue_files(catalogue.root)}
+    return ManifestDiff(
+        added=sorted(set(now) - set(then)),
+        modified=sorted(p for p in set(now) & set(then) if now[p] != then[p]),
+        removed=sorted(set(then) - set(now)),
+    )
