@@ -396,3 +396,17 @@ def test_a_tile_folder_is_read_like_an_mbtiles_file(tmp_path: Path) -> None:
     (tmp_path / "bad.mbtiles").write_text("not sqlite")
     with pytest.raises(InvalidInput, match="MBTiles"):
         read_tiles(tmp_path / "bad.mbtiles")
+
+
+def test_a_change_map_shows_before_and_after(page: tuple[Any, PageLog], tmp_path: Path) -> None:
+    tab, log = page
+    output = tmp_path / "changes.html"
+    result = build_map(Catalogue.open(REPO), output, changes=(date(2020, 11, 10), date(2024, 12, 31)))
+    assert result.sites == 12
+    load(tab, output)
+    tab.evaluate("heritageApp.openSite(heritageApp.data.sites.id.indexOf('st-sargis-mokhrenes'))")
+    change = tab.locator(".heritage-popup .heritage-change")
+    change.wait_for()
+    assert change.inner_text() == "Between 2020-11-10 and 2024-12-31: Unknown / no report → Destroyed"
+    assert "changes 2020-11-10 → 2024-12-31" in tab.locator("#heritage-title").inner_text()
+    assert_clean(log, output)

@@ -1,0 +1,152 @@
+"""History, changes between dates, corrections and retractions: never an edit in place."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, Invoke, snapshot
+from heritage.cli import ExitCode
+from heritage.history import changes_between, condition_as_of
+from heritage.store import Catalogue
+
+
+def test_condition_as_of_counts_windows_from_their_end(catalogue: Catalogue) -> None:
+    reports = list(catalogue.reports("st-sargis"))
+    assert condition_as_of(reports, date(2021, 10, 21)) is None
+    assert condition_as_of(reports, date(2022, 7, 5)).condition.value == "intact"  # type: ignore[union-attr]
+    assert condition_as_of(reports, date(2022, 7, 6)).condition.value == "destroyed"  # type: ignore[union-attr]
+    changes = changes_between({"st-sargis": reports}, date(2022, 1, 1), date(2023, 1, 1))
+    assert [(c.before_condition.value, c.after_condition.value) for c in changes] == [("intact", "destroyed")]
+    assert changes_between({"st-sargis": reports}, date(2023, 1, 1), date(2024, 1, 1)) == []
+
+
+def test_correct_and_retract_append_and_leave_the_old_record_untouched(invoke: Invoke, catalogue: Catalogue) -> None:
+    before = snapshot(catalogue.root)
+    corrected = invoke(
+        "report",
+        "correct",
+        "r-2",
+        "--condition",
+        "severe_damage",
+        "--reason",
+        "Walls still standing on a sharper image",
+        catalogue=catalogue,
+    )
+    assert corrected.exit_code == 0, corrected.output
+    correction = corrected.output.strip()
+    after = snapshot(catalogue.root)
+    assert {k: v for k, v in after.items() if k in before} == before  # nothing rewritten, nothing removed
+    assert len(after) == len(before) + 1
+
+    history = json.loads(invoke("history", "st-sargis", "--json", catalogue=catalogue).output)
+    by_id = {entry["id"]: entry for entry in history["timeline"]}
+    assert by_id["r-2"]["status"] == "superseded" and by_id["r-2"]["superseded_by"] == correction
+    assert by_id[correction]["supersedes"] == "r-2" and by_id[correction]["condition"] == "severe_damage"
+    assert "Correction of r-2: Walls still standing" in by_id[correction]["notes"]
+    assert by_id[correction]["observed"] == by_id["r-2"]["observed"]  # copied, not re-entered
+    assert history["condition"] == "severe_damage"
+
+    again = invoke("report", "correct", "r-2", "--condition", "destroyed", "--reason", "x", catalogue=catalogue)
+    assert again.exit_code == ExitCode.INVALID and "already superseded" in again.output
+
+    retracted = invoke("report", "retract", correction, "--reason", "Wrong site in the image", catalogue=catalogue)
+    assert retracted.exit_code == 0, retracted.output
+    history = json.loads(invoke("history", "st-sargis", "--json", catalogue=catalogue).output)
+    entry = {e["id"]: e for e in history["timeline"]}[correction]
+    assert entry["status"] == "retracted" and entry["retraction"]["reason"] == "Wrong site in the image"
+    assert history["condition"] == "intact"  # the retracted correction no longer counts; r-2 stays superseded
+    assert "retracted" in invoke("show", "st-sargis", catalogue=catalogue).output
+    twice = invoke("report", "retract", correction, "--reason", "again", catalogue=catalogue)
+    assert twice.exit_code == ExitCode.INVALID and "already retracted" in twice.output
+    unknown = invoke("report", "retract", "r-404", "--reason", "x", catalogue=catalogue)
+    assert unknown.exit_code == ExitCode.NOT_FOUND
+    from heritage.validate import validate_catalogue
+
+    assert validate_catalogue(Catalogue.open(catalogue.root)).ok
+
+
+def test_history_table_and_chart(invoke: Invoke, tmp_path: Path) -> None:
+    text = invoke("history", "kanach-zham", catalogue=REPO).output
+    assert "2023-12/2024-04-04" in text and "in force" in text and "sample build" in text
+    svg, png = tmp_path / "kz.svg", tmp_path / "kz.png"
+    assert invoke("history", "kanach-zham", "--chart", str(svg), catalogue=REPO).exit_code == 0
+    assert invoke("history", "kanach-zham", "--chart", str(png), catalogue=REPO).exit_code == 0
+    assert svg.read_text().lstrip().startswith("<?xml") and "<svg" in svg.read_text()
+    assert png.read_bytes().startswith(b"\x89PNG")
+    bad = invoke("history", "kanach-zham", "--chart", str(tmp_path / "kz.pdf"), catalogue=REPO)
+    assert bad.exit_code == ExitCode.INVALID and "must be a .svg or .png" in bad.output
+
+
+def test_changes_between_two_dates(invoke: Invoke, tmp_path: Path) -> None:
+    table = invoke("changes", "--from", "2020-11-10", "--to", "2024-12-31", catalogue=REPO)
+    assert table.exit_code == 0 and "12 site(s) changed" in table.output
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                invoke(
+                    "changes", "--from", "2021-01-01", "--to", "2024-12-31", "--type", "church", "--csv", catalogue=REPO
+                ).output
+            )
+        )
+    )
+    assert {r["site"] for r in rows} == {
+        "kanach-zham",
+        "zoravor-astvatsatsin-mekhakavan",
+        "st-sargis-mokhrenes",
+        "surb-hambardzum-berdzor",
+        "vankasar",
+    }
+    kanach = next(r for r in rows if r["site"] == "kanach-zham")
+    assert (kanach["before"], kanach["after"]) == ("severe_damage", "destroyed")
+    assert kanach["after_report"] == "r-kanach-zham-2023-12-2024-04-04"
+    geo = json.loads(
+        invoke(
+            "changes",
+            "--from",
+            "2021-01-01",
+            "--to",
+            "2024-12-31",
+            "--geojson",
+            "--bbox",
+            "46.70,39.70,46.80,39.80",
+            catalogue=REPO,
+        ).output
+    )
+    assert geo["type"] == "FeatureCollection"
+    assert {f["id"] for f in geo["features"]} == {
+        "kanach-zham",
+        "ghazanchetsots-cathedral",
+        "yukhari-govhar-agha-mosque",
+    }
+    area = tmp_path / "shusha.geojson"
+    area.write_text(
+        json.dumps(
+            {
+                "type": "Polygon",
+                "coordinates": [[[46.70, 39.70], [46.80, 39.70], [46.80, 39.80], [46.70, 39.80], [46.70, 39.70]]],
+            }
+        )
+    )
+    by_area = json.loads(
+        invoke(
+            "changes", "--from", "2021-01-01", "--to", "2024-12-31", "--geojson", "--area", str(area), catalogue=REPO
+        ).output
+    )
+    assert {f["id"] for f in by_area["features"]} == {f["id"] for f in geo["features"]}
+    backwards = invoke("changes", "--from", "2024-01-01", "--to", "2021-01-01", catalogue=REPO)
+    assert backwards.exit_code == ExitCode.USAGE
+
+
+@pytest.mark.parametrize("window", [("2020-11-10", "2024-12-31")])
+def test_change_map(invoke: Invoke, tmp_path: Path, window: tuple[str, str]) -> None:
+    output = tmp_path / "changes.html"
+    result = invoke("map", "--changes", *window, "-o", str(output), catalogue=REPO)
+    assert result.exit_code == 0 and "12 sites on the map" in result.output
+    page = output.read_text(encoding="utf-8")
+    assert '"changes":[' in page and "heritage-change" in page

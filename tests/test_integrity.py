@@ -1,0 +1,254 @@
+"""Tamper evidence, merges and crashes: what a legal researcher relies on."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, Invoke
+from heritage import layout
+from heritage.cli import ExitCode
+from heritage.codec import seal
+from heritage.integrity import compare_manifest, file_sha256, verify_catalogue
+from heritage.store import Catalogue
+from heritage.validate import validate_catalogue
+
+RECORD = "reports/kanach-zham/r-kanach-zham-2021-02-15.json"
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Catalogue:
+    root = tmp_path / "sample"
+    root.mkdir()
+    for name in ("catalogue.json", "sites", "sources", "reports", "allegations"):
+        source = REPO / name
+        (shutil.copytree if source.is_dir() else shutil.copy2)(source, root / name)
+    return Catalogue.open(root)
+
+
+def codes(catalogue: Catalogue) -> list[tuple[str, str | None]]:
+    return [(p.code, p.file) for p in verify_catalogue(catalogue).problems]
+
+
+def test_the_sample_verifies_and_every_record_is_sealed(sample: Catalogue) -> None:
+    result = verify_catalogue(sample)
+    assert result.ok and result.problems == [] and result.checked == 174
+
+
+def test_one_changed_byte_is_found(sample: Catalogue) -> None:
+    path = sample.root / RECORD
+    data = bytearray(path.read_bytes())
+    data[data.index(b"severe_damage")] = ord("S")  # "Severe_damage": one byte
+    path.write_bytes(bytes(data))
+    assert codes(sample) == [("modified", RECORD)]
+
+
+def test_a_reformatted_but_unchanged_record_still_verifies(sample: Catalogue) -> None:
+    path = sample.root / RECORD
+    path.write_text(json.dumps(json.loads(path.read_text()), indent=4))  # whitespace only
+    assert verify_catalogue(sample).ok
+
+
+def test_a_deleted_record_and_a_resealed_rewrite_are_found_against_a_manifest(
+    sample: Catalogue, invoke: Invoke, tmp_path: Path
+) -> None:
+    manifest_file = tmp_path / "manifest.json"
+    made = invoke("manifest", "-o", str(manifest_file), catalogue=sample)
+    assert made.exit_code == 0 and "175 file(s)" in made.output
+    manifest = json.loads(manifest_file.read_text())
+    assert manifest["root"] and len(manifest["files"]) == 175  # catalogue.json as well
+
+    # Someone moves a report back in time and recomputes its seal: the seal alone cannot tell.
+    path = sample.root / RECORD
+    document = json.loads(path.read_text())
+    document["recorded_at"] = "2021-02-16T00:00:00Z"
+    document["observed"] = "2020-12-01"
+    path.write_text(json.dumps(seal(document), indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+    assert verify_catalogue(sample).ok
+    (sample.root / "reports/dadivank/r-dadivank-2020-11-25.json").unlink()
+    (sample.root / "sources/src-added-later.json").write_text("{}")
+
+    diff = compare_manifest(sample, manifest)
+    assert diff.modified == [RECORD]
+    assert diff.removed == ["reports/dadivank/r-dadivank-2020-11-25.json"]
+    assert diff.added == ["sources/src-added-later.json"]
+    result = invoke("verify", "--against", str(manifest_file), catalogue=sample)
+    assert result.exit_code == ExitCode.INVALID
+    for line in (
+        f"modified since the manifest: {RECORD}",
+        "removed since the manifest: reports/dadivank/r-dadivank-2020-11-25.json",
+        "added since the manifest: sources/src-added-later.json",
+        "unsealed: sources/src-added-later.json",
+    ):
+        assert line in result.output
+
+    manifest["files"][RECORD] = file_sha256(path)  # a doctored manifest betrays itself
+    manifest_file.write_text(json.dumps(manifest))
+    doctored = invoke("verify", "--against", str(manifest_file), catalogue=sample)
+    assert doctored.exit_code == ExitCode.INVALID and "root hash does not match" in doctored.output
+
+
+def test_evidence_files_are_checked_against_their_names(sample: Catalogue) -> None:
+    content = b"\x89PNG fake image bytes"
+    digest = hashlib.sha256(content).hexdigest()
+    assert (
+        digest
+        == subprocess.run(["sha256sum"], input=content, capture_output=True, check=True).stdout.split()[0].decode()
+    )
+    stored = layout.evidence_file(sample.root, digest)
+    stored.parent.mkdir(parents=True)
+    stored.write_bytes(content)
+    path = sample.root / RECORD
+    document = json.loads(path.read_text())
+    document["evidence"] = [digest, "f" * 64]
+    path.write_text(json.dumps(seal(document)))
+    assert codes(sample) == [("missing", RECORD)]  # the second hash has no file
+    stored.write_bytes(content + b"!")
+    found = codes(sample)
+    assert ("modified", f"evidence/{digest[:2]}/{digest}") in found
+
+
+def test_verify_command(invoke: Invoke, sample: Catalogue) -> None:
+    ok = invoke("verify", catalogue=sample)
+    assert ok.exit_code == 0 and "verified: 174 file(s) checked, 0 problem(s)" in ok.output
+    (sample.root / RECORD).write_text((sample.root / RECORD).read_text().replace("severe_damage", "intact"))
+    bad = invoke("verify", "--json", catalogue=sample)
+    assert bad.exit_code == ExitCode.INVALID
+    assert json.loads(bad.output)["problems"][0]["code"] == "modified"
+
+
+def git(cwd: Path, *args: str) -> str:
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.org",
+    }
+    return subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True, check=True).stdout
+
+
+def test_two_copies_that_append_merge_with_git_without_conflict(
+    sample: Catalogue, invoke: Invoke, tmp_path: Path
+) -> None:
+    git(sample.root, "init", "-q", "-b", "main")
+    git(sample.root, "add", "-A")
+    git(sample.root, "commit", "-qm", "sample")
+    field_copy = tmp_path / "field"
+    git(tmp_path, "clone", "-q", str(sample.root), str(field_copy))
+    for root, site, condition in (
+        (sample.root, "kanach-zham", "destroyed"),
+        (field_copy, "dadivank", "intact"),
+        (sample.root, "dadivank", "minor_damage"),
+    ):
+        result = invoke(
+            "report",
+            "add",
+            "--site",
+            site,
+            "--observed",
+            "2025-06-01",
+            "--condition",
+            condition,
+            "--method",
+            "field_visit",
+            "--source",
+            "src-nok-armenien-kirche-in-schuschi-zerstort",
+            catalogue=root,
+        )
+        assert result.exit_code == 0, result.output
+    git(field_copy, "add", "-A")
+    git(field_copy, "commit", "-qm", "field visit")
+    git(sample.root, "add", "-A")
+    git(sample.root, "commit", "-qm", "desk review")
+    git(sample.root, "pull", "-q", "--no-rebase", "--no-edit", str(field_copy), "main")
+    assert git(sample.root, "status", "--porcelain") == ""
+    merged = Catalogue.open(sample.root)
+    assert len(list(merged.reports("dadivank"))) == 3
+    assert verify_catalogue(merged).ok and validate_catalogue(merged).ok
+
+
+def _append_reports(root: str, worker: int, count: int) -> None:
+    from click.testing import CliRunner
+
+    from heritage.cli import cli
+
+    runner = CliRunner()
+    for n in range(count):
+        result = runner.invoke(
+            cli,
+            [
+                "--catalogue",
+                root,
+                "report",
+                "add",
+                "--site",
+                "dadivank",
+                "--observed",
+                "2024-01-01",
+                "--condition",
+                "intact",
+                "--method",
+                "remote_sensing",
+                "--source",
+                "src-nok-armenien-kirche-in-schuschi-zerstort",
+                "--note",
+                f"w{worker} n{n}",
+            ],
+        )
+        assert result.exit_code == 0, result.output
+
+
+def test_four_writers_appending_500_reports_each_lose_nothing(sample: Catalogue) -> None:
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    writers = [context.Process(target=_append_reports, args=(str(sample.root), w, 500)) for w in range(4)]
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join(300)
+        assert writer.exitcode == 0
+    notes = [r.notes for r in sample.reports("dadivank") if r.notes and r.notes.startswith("w")]
+    assert len(notes) == 2000 and set(notes) == {f"w{w} n{n}" for w in range(4) for n in range(500)}
+    assert verify_catalogue(sample).ok and validate_catalogue(sample).ok
+
+
+CRASHER = """
+import sys
+from heritage import atomic
+from heritage.cli import main
+real = atomic.os.link
+def slow_link(src, dst):  # stop between writing the temporary file and linking it
+    print("ready", flush=True)
+    import time; time.sleep(60)
+    real(src, dst)
+atomic.os.link = slow_link
+sys.argv = ["heritage", "--catalogue", sys.argv[1], "report", "add", "--site", "dadivank", "--observed", "2024-01-01",
+            "--condition", "intact", "--method", "remote_sensing", "--source",
+            "src-nok-armenien-kirche-in-schuschi-zerstort"]
+main()
+"""
+
+
+def test_a_writer_killed_mid_append_leaves_a_valid_catalogue(sample: Catalogue) -> None:
+    before = len(list(sample.reports("dadivank")))
+    child = subprocess.Popen([sys.executable, "-c", CRASHER, str(sample.root)], stdout=subprocess.PIPE, text=True)
+    assert child.stdout is not None and child.stdout.readline().strip() == "ready"
+    child.send_signal(signal.SIGKILL)
+    child.wait(10)
+    leftovers = list(layout.site_reports_folder(sample.root, "dadivank").glob(f"{layout.TEMP_PREFIX}*"))
+    assert len(leftovers) == 1  # the half-done append, hidden from every reader
+    assert len(list(sample.reports("dadivank"))) == before
+    validation = validate_catalogue(sample)
+    assert validation.ok and sorted(p.code for p in validation.warnings) == ["leftover-temp", "no-location"]
+    verification = verify_catalogue(sample)
+    assert verification.ok and [p.code for p in verification.problems] == ["leftover-temp"]
