@@ -29,9 +29,11 @@ never rewritten: a correction is a new record.
     sites/<site-id>.geojson              one GeoJSON Feature per site (opens in QGIS)
     sources/<source-id>.json             documents and media that statements cite
     reports/<site-id>/<report-id>.json   condition reports, grouped by site
+    retractions/<site-id>/<id>.json      withdrawals of reports (the report itself stays)
     allegations/<allegation-id>.json     claims made by parties
+    evidence/<aa>/<sha256>               evidence files, named by the SHA-256 of their bytes
 
-Check it with `heritage validate`; add to it with `heritage site add`, `heritage source add`,
+Check it with `heritage validate` and `heritage verify`; add to it with `heritage site add`, `heritage source add`,
 `heritage report add`, `heritage allegation add` or `heritage import`.
 """
 
