@@ -377,7 +377,7 @@ def test_allegation_add_from_flags_and_from_a_file(invoke: Invoke, catalogue: Ca
     )
     shown = json.loads(invoke("show", "st-sargis", "--json", catalogue=catalogue).output)
     assert {a["id"] for a in shown["allegations"]} == {"a-1", "a-file", result.output.strip()}
-    assert all(a["status"] == "reported" for a in shown["allegations"])
+    assert all(a["status"] == {"damage": "reported", "attribution": "reported"} for a in shown["allegations"])
 
 
 def test_list_filters(invoke: Invoke) -> None:

@@ -7,6 +7,7 @@
     reports/<site-id>/<report-id>.json   condition reports, grouped by the site they observe
     retractions/<site-id>/<id>.json      withdrawals of reports (the report itself stays)
     allegations/<allegation-id>.json     one file per allegation
+    reviews/<allegation-id>/<id>.json    reviews of an allegation: its status moves only through them
     evidence/<aa>/<sha256>               evidence files, named by the SHA-256 of their bytes
 
 One record, one file, never rewritten: an append adds a file and touches nothing else, so two
@@ -28,8 +29,9 @@ SOURCES = "sources"
 REPORTS = "reports"
 ALLEGATIONS = "allegations"
 RETRACTIONS = "retractions"
+REVIEWS = "reviews"
 EVIDENCE = "evidence"
-FOLDERS = (SITES, SOURCES, REPORTS, ALLEGATIONS, RETRACTIONS, EVIDENCE)
+FOLDERS = (SITES, SOURCES, REPORTS, ALLEGATIONS, REVIEWS, RETRACTIONS, EVIDENCE)
 SITE_SUFFIX = ".geojson"
 RECORD_SUFFIX = ".json"
 # Written by appends before the final link; left behind only by a process killed mid-write.
@@ -67,6 +69,19 @@ def retraction_files(root: Path, site_id: str | None = None) -> Iterator[Path]:
     for site_folder in _entries(root / RETRACTIONS):
         if site_folder.is_dir():
             yield from _files(Path(site_folder.path), RECORD_SUFFIX)
+
+
+def review_file(root: Path, allegation_id: str, review_id: str) -> Path:
+    return root / REVIEWS / allegation_id / f"{review_id}{RECORD_SUFFIX}"
+
+
+def review_files(root: Path, allegation_id: str | None = None) -> Iterator[Path]:
+    if allegation_id is not None:
+        yield from _files(root / REVIEWS / allegation_id, RECORD_SUFFIX)
+        return
+    for folder in _entries(root / REVIEWS):
+        if folder.is_dir():
+            yield from _files(Path(folder.path), RECORD_SUFFIX)
 
 
 def evidence_file(root: Path, sha256: str) -> Path:
@@ -132,7 +147,7 @@ def stray_files(root: Path) -> Iterator[Path]:
                 continue
             if entry.is_dir() or not entry.name.endswith(suffix) or entry.name.startswith("."):
                 yield Path(entry.path)
-    for name in (REPORTS, RETRACTIONS):  # <folder>/<site-id>/<record-id>.json
+    for name in (REPORTS, RETRACTIONS, REVIEWS):  # <folder>/<owner-id>/<record-id>.json
         for entry in _entries(root / name):
             if entry.name in (".gitkeep", "README.md"):
                 continue

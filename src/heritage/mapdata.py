@@ -20,8 +20,9 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from heritage import __version__
+from heritage.claims import current_status, reviews_by_allegation
 from heritage.history import changes_between, in_force
-from heritage.models import Allegation, AllegationStatus, Condition, ConditionReport, Site, Source
+from heritage.models import Allegation, AllegationStatus, Condition, ConditionReport, Review, ReviewAspect, Site, Source
 from heritage.models.vocab import AllegedAct, LocationPrecision, Method
 from heritage.offline import jinja_inert
 from heritage.palette import CONDITION_COLOURS, CONDITION_LABELS, STATUS_COLOURS
@@ -88,6 +89,7 @@ class MapInput:
     traditions: dict[str, str] = field(default_factory=dict)
     region: tuple[float, float, float, float] | None = None
     retracted: set[str] = field(default_factory=set)
+    reviews: dict[str, list[Review]] = field(default_factory=dict)
 
 
 def load_map_input(catalogue: Catalogue) -> MapInput:
@@ -106,6 +108,7 @@ def load_map_input(catalogue: Catalogue) -> MapInput:
         traditions=vocabulary.traditions,
         region=catalogue.info.region,
         retracted={r.retracts for r in catalogue.retractions()},
+        reviews=reviews_by_allegation(catalogue),
     )
 
 
@@ -195,7 +198,7 @@ def build_payload(
                 [
                     claimants(claimant.name),
                     party,
-                    STATUS_INDEX[allegation.status],
+                    STATUS_INDEX[current_status(data.reviews.get(allegation.id, []), ReviewAspect.damage)],
                     day_number(allegation.made_on.start),
                     str(allegation.made_on),
                     [ACT_INDEX[a] for a in allegation.acts],

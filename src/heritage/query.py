@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from heritage.claims import Claim, load_claims
 from heritage.history import Entry, condition_as_of, site_history
 from heritage.models import Allegation, Condition, ConditionReport, Site, Source
 from heritage.store import Catalogue
@@ -107,7 +108,7 @@ class SiteDetail:
     site: Site
     history: list[Entry]  # every report in timeline order, with what became of it
     current: ConditionReport | None
-    allegations: list[Allegation]
+    allegations: list[Claim]
     sources: dict[str, Source]
 
     @property
@@ -120,9 +121,7 @@ class SiteDetail:
             "condition": self.current.condition.value if self.current else Condition.unknown.value,
             "condition_report": self.current.id if self.current else None,
             "reports": [entry_json(entry) for entry in self.history],
-            "allegations": [
-                a.model_dump(mode="json", exclude_none=True) | {"status": a.status.value} for a in self.allegations
-            ],
+            "allegations": [claim.as_json() for claim in self.allegations],
             "sources": {k: v.model_dump(mode="json", exclude_none=True) for k, v in sorted(self.sources.items())},
         }
 
@@ -143,11 +142,10 @@ def site_detail(catalogue: Catalogue, site_id: str) -> SiteDetail:
     site = catalogue.site(site_id)
     reports = list(catalogue.reports(site_id))
     retractions = list(catalogue.retractions(site_id))
-    allegations = sorted(
-        allegations_by_site(catalogue).get(site_id, []), key=lambda a: (a.made_on.start or date.min, a.id)
-    )
+    concerning = {a.id for a in allegations_by_site(catalogue).get(site_id, [])}
+    allegations = [claim for claim in load_claims(catalogue) if claim.allegation.id in concerning]
     cited = {c.source for r in reports for c in r.sources}
-    cited |= {a.source.source for a in allegations}
+    cited |= {claim.allegation.source.source for claim in allegations}
     cited |= {s for d in site.disputes for s in d.sources}
     sources = {s: catalogue.source(s) for s in sorted(cited) if catalogue.has_source(s)}
     current = condition_as_of(reports, None, {r.retracts for r in retractions})

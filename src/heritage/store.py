@@ -14,7 +14,7 @@ from heritage import layout
 from heritage.atomic import create_file
 from heritage.codec import encode, from_document
 from heritage.errors import CatalogueNotFound, InvalidInput, RecordExists, RecordNotFound
-from heritage.models import Allegation, CatalogueInfo, ConditionReport, Retraction, Site, Source
+from heritage.models import Allegation, CatalogueInfo, ConditionReport, Retraction, Review, Site, Source
 from heritage.sanity import region_problem
 
 M = TypeVar("M", bound=BaseModel)
@@ -226,6 +226,10 @@ class Catalogue:
                 return self.read(ConditionReport, folder)
         raise RecordNotFound("no such report", record=report_id)
 
+    def reviews(self, allegation_id: str | None = None) -> Iterator[Review]:
+        for path in layout.review_files(self.root, allegation_id):
+            yield self.read(Review, path)
+
     def allegations(self) -> Iterator[Allegation]:
         for path in layout.allegation_files(self.root):
             yield self.read(Allegation, path)
@@ -285,6 +289,20 @@ class Catalogue:
             raise InvalidInput(f"{retraction.retracts!r} is already retracted", record=retraction.id, field="retracts")
         path = layout.retraction_file(self.root, retraction.site, retraction.id)
         create_file(path, encode(retraction), record=retraction.id)
+        return path
+
+    def add_review(self, review: Review) -> Path:
+        if not self.has_allegation(review.allegation):
+            raise RecordNotFound("no such allegation", record=review.allegation)
+        for number, ref in enumerate(review.relies_on):
+            if not (self.has_source(ref) or self.report_id_taken(ref) or self.has_allegation(ref)):
+                raise InvalidInput(
+                    f"relies on {ref!r}, which is no report, source or allegation of this catalogue",
+                    record=review.id,
+                    field=f"relies_on[{number}]",
+                )
+        path = layout.review_file(self.root, review.allegation, review.id)
+        create_file(path, encode(review), record=review.id)
         return path
 
     def add_allegation(self, allegation: Allegation) -> Path:

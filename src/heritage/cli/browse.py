@@ -200,7 +200,8 @@ def _print_detail(detail: SiteDetail) -> None:
 
     out.print()
     out.print(Text(f"Allegations ({len(detail.allegations)}), by date made", style="bold"))
-    for a in detail.allegations:
+    for claim in detail.allegations:
+        a = claim.allegation
         claimant = a.claimant.name + (f" [{a.claimant.party}]" if a.claimant.party else "")
         out.print(Text.assemble(f"  {a.made_on}  ", (printable(claimant), "bold"), f"  {a.id}"))
         perpetrator = a.alleged_perpetrator
@@ -212,7 +213,9 @@ def _print_detail(detail: SiteDetail) -> None:
             ("alleged period", str(a.alleged_period) if a.alleged_period else None),
             ("responds to", a.responds_to),
             ("source", _cite(detail, a.source.source, a.source.locator)),
-            ("status", a.status.value),
+            ("status", f"damage: {claim.damage_status.value}; attribution: {claim.attribution_status.value}"),
+            ("reviews", str(len(claim.reviews)) if claim.reviews else None),
+            ("answered by", ", ".join(claim.responses) or None),
         ):
             if value:
                 out.print(Text("      ").append(_line(label, value)))

@@ -5,6 +5,7 @@ from heritage.models.catalogue_info import CatalogueInfo, Party
 from heritage.models.geometry import Point, Polygon
 from heritage.models.report import ConditionReport
 from heritage.models.retraction import Retraction
+from heritage.models.review import Review, ReviewAspect
 from heritage.models.site import Designation, Dispute, Location, Name, Period, Site
 from heritage.models.source import Citation, EvidenceFile, SatelliteImage, Source
 from heritage.models.types import When
@@ -43,6 +44,8 @@ __all__ = [
     "Polygon",
     "Reliability",
     "Retraction",
+    "Review",
+    "ReviewAspect",
     "SatelliteImage",
     "Sensitivity",
     "Site",

@@ -10,7 +10,7 @@ from heritage.models.base import Model, Record, today_of
 from heritage.models.geometry import Polygon
 from heritage.models.source import Citation
 from heritage.models.types import Line, RecordId, ShortText, Text, When
-from heritage.models.vocab import AllegationStatus, AllegedAct, ClaimantKind, Sensitivity
+from heritage.models.vocab import AllegedAct, ClaimantKind, Sensitivity
 
 
 class Claimant(Model):
@@ -68,8 +68,3 @@ class Allegation(Record):
         if self.responds_to == self.id:
             raise ValueError("an allegation cannot respond to itself")
         return self
-
-    @property
-    def status(self) -> AllegationStatus:
-        # Status moves only through recorded reviews; until one exists a claim is 'reported'.
-        return AllegationStatus.reported

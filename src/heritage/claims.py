@@ -1,0 +1,102 @@
+"""Allegations with their reviews: current status, responses, filters and counts.
+
+An allegation's status is never stored on it: it is the status set by its latest review, for each
+aspect separately (damage: did it happen; attribution: who did it), and 'reported' until a review
+exists. Both parties' claims go through exactly the same code.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from heritage.models import Allegation, AllegationStatus, AllegedAct, Review, ReviewAspect
+from heritage.store import Catalogue
+
+
+def current_status(reviews: Iterable[Review], aspect: ReviewAspect = ReviewAspect.damage) -> AllegationStatus:
+    latest = max((r for r in reviews if r.aspect is aspect), key=lambda r: (r.recorded_at, r.id), default=None)
+    return latest.status if latest else AllegationStatus.reported
+
+
+@dataclass
+class Claim:
+    allegation: Allegation
+    reviews: list[Review] = field(default_factory=list)  # oldest first
+    responses: list[str] = field(default_factory=list)  # allegations that answer this one
+
+    @property
+    def damage_status(self) -> AllegationStatus:
+        return current_status(self.reviews, ReviewAspect.damage)
+
+    @property
+    def attribution_status(self) -> AllegationStatus:
+        return current_status(self.reviews, ReviewAspect.attribution)
+
+    def as_json(self) -> dict[str, Any]:
+        return self.allegation.model_dump(mode="json", exclude_none=True) | {
+            "status": {"damage": self.damage_status.value, "attribution": self.attribution_status.value},
+            "reviews": [r.model_dump(mode="json", exclude_none=True) for r in self.reviews],
+            "responses": self.responses,
+        }
+
+
+def reviews_by_allegation(catalogue: Catalogue) -> dict[str, list[Review]]:
+    found: dict[str, list[Review]] = defaultdict(list)
+    for review in catalogue.reviews():
+        found[review.allegation].append(review)
+    for reviews in found.values():
+        reviews.sort(key=lambda r: (r.recorded_at, r.id))
+    return found
+
+
+def load_claims(catalogue: Catalogue) -> list[Claim]:
+    allegations = sorted(catalogue.allegations(), key=lambda a: (a.made_on.start or date.min, a.id))
+    reviews = reviews_by_allegation(catalogue)
+    responses: dict[str, list[str]] = defaultdict(list)
+    for allegation in allegations:
+        if allegation.responds_to:
+            responses[allegation.responds_to].append(allegation.id)
+    return [Claim(a, reviews.get(a.id, []), responses.get(a.id, [])) for a in allegations]
+
+
+@dataclass
+class ClaimFilter:
+    statuses: set[AllegationStatus] = field(default_factory=set)  # damage status
+    claimant_parties: set[str] = field(default_factory=set)
+    perpetrator_parties: set[str] = field(default_factory=set)
+    acts: set[AllegedAct] = field(default_factory=set)
+    site: str | None = None
+    made_from: date | None = None
+    made_to: date | None = None
+
+    def matches(self, claim: Claim) -> bool:
+        a = claim.allegation
+        if self.statuses and claim.damage_status not in self.statuses:
+            return False
+        if self.claimant_parties and a.claimant.party not in self.claimant_parties:
+            return False
+        perpetrator = a.alleged_perpetrator.party if a.alleged_perpetrator else None
+        if self.perpetrator_parties and perpetrator not in self.perpetrator_parties:
+            return False
+        if self.acts and not self.acts & set(a.acts):
+            return False
+        if self.site and self.site not in a.sites:
+            return False
+        # A claim dated only roughly matches a period it may fall in.
+        if self.made_from and (a.made_on.end or date.max) < self.made_from:
+            return False
+        if self.made_to and (a.made_on.start or date.min) > self.made_to:
+            return False
+        return True
+
+
+def stats(claims: Iterable[Claim]) -> dict[str, Counter[str]]:
+    """Counts of allegations by the claimant's party and damage status ('no party' for the rest)."""
+    table: dict[str, Counter[str]] = defaultdict(Counter)
+    for claim in claims:
+        table[claim.allegation.claimant.party or "no party"][claim.damage_status.value] += 1
+    return dict(sorted(table.items()))
