@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -96,24 +95,30 @@ def test_a_deleted_record_and_a_resealed_rewrite_are_found_against_a_manifest(
     assert doctored.exit_code == ExitCode.INVALID and "root hash does not match" in doctored.output
 
 
-def test_evidence_files_are_checked_against_their_names(sample: Catalogue) -> None:
+def test_evidence_files_are_checked_against_their_names(sample: Catalogue, tmp_path: Path) -> None:
+    from heritage.evidence import add_evidence
+
     content = b"\x89PNG fake image bytes"
-    digest = hashlib.sha256(content).hexdigest()
-    assert (
-        digest
-        == subprocess.run(["sha256sum"], input=content, capture_output=True, check=True).stdout.split()[0].decode()
-    )
+    photo = tmp_path / "photo.png"
+    photo.write_bytes(content)
+    record = add_evidence(sample, photo, "src-nok-armenien-kirche-in-schuschi-zerstort", recorded_by="tester")
+    digest = record.file_sha256
+    expected = subprocess.run(["sha256sum", str(photo)], capture_output=True, text=True, check=True).stdout.split()[0]
+    assert digest == expected
     stored = layout.evidence_file(sample.root, digest)
-    stored.parent.mkdir(parents=True)
-    stored.write_bytes(content)
+    assert stored.read_bytes() == content
+    assert verify_catalogue(sample).ok
     path = sample.root / RECORD
     document = json.loads(path.read_text())
     document["evidence"] = [digest, "f" * 64]
     path.write_text(json.dumps(seal(document)))
     assert codes(sample) == [("missing", RECORD)]  # the second hash has no file
     stored.write_bytes(content + b"!")
-    found = codes(sample)
-    assert ("modified", f"evidence/{digest[:2]}/{digest}") in found
+    assert ("modified", f"evidence/{digest[:2]}/{digest}") in codes(sample)
+    stray = layout.evidence_file(sample.root, "a" * 64)
+    stray.parent.mkdir(exist_ok=True)
+    stray.write_bytes(b"x")
+    assert ("modified", f"evidence/aa/{'a' * 64}") in codes(sample)  # its name is not its hash
 
 
 def test_verify_command(invoke: Invoke, sample: Catalogue) -> None:

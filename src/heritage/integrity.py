@@ -43,6 +43,8 @@ def record_files(root: Path) -> Iterator[Path]:
     yield from layout.report_files(root)
     yield from layout.retraction_files(root)
     yield from layout.allegation_files(root)
+    yield from layout.review_files(root)
+    yield from layout.evidence_records(root)
 
 
 def catalogue_files(root: Path) -> Iterator[Path]:
@@ -80,6 +82,7 @@ def verify_catalogue(catalogue: Catalogue) -> VerifyReport:
         report.problems.append(Problem(code, message, catalogue.display(path), record))
 
     referenced: dict[str, Path] = {}
+    described: set[str] = set()
     for path in record_files(root):
         report.checked += 1
         try:
@@ -108,6 +111,9 @@ def verify_catalogue(catalogue: Catalogue) -> VerifyReport:
             )
         for sha in _referenced_evidence(document):
             referenced.setdefault(sha, path)
+        if isinstance(document.get("file_sha256"), str):  # an evidence record describes its bytes
+            described.add(document["file_sha256"])
+            referenced.setdefault(document["file_sha256"], path)
     stored: set[str] = set()
     for path in layout.evidence_files(root):
         report.checked += 1
@@ -117,8 +123,8 @@ def verify_catalogue(catalogue: Catalogue) -> VerifyReport:
             problem("modified", f"the file's SHA-256 is {actual}, not the {path.name} it is stored under", path)
         elif path.parent.name != path.name[:2]:
             problem("unexpected", "evidence file filed under the wrong folder", path)
-        elif path.name not in referenced:
-            problem("unexpected", "no source or report cites this evidence file", path)
+        elif path.name not in described:
+            problem("unexpected", "no evidence record describes this file", path)
     for sha, citing in sorted(referenced.items()):
         if sha not in stored:
             problem("missing", f"cites evidence file {sha}, which is not in evidence/", citing)

@@ -89,12 +89,26 @@ def evidence_file(root: Path, sha256: str) -> Path:
     return root / EVIDENCE / sha256[:2] / sha256
 
 
-def evidence_files(root: Path) -> Iterator[Path]:
+def evidence_record_file(root: Path, sha256: str) -> Path:
+    return evidence_file(root, sha256).with_name(f"{sha256}{RECORD_SUFFIX}")
+
+
+def _evidence_entries(root: Path, records: bool) -> Iterator[Path]:
     for shard in _entries(root / EVIDENCE):
         if shard.is_dir():
             for entry in _entries(Path(shard.path)):
-                if entry.is_file() and not entry.name.startswith("."):
+                if entry.is_file() and not entry.name.startswith(".") and entry.name.endswith(RECORD_SUFFIX) == records:
                     yield Path(entry.path)
+
+
+def evidence_files(root: Path) -> Iterator[Path]:
+    """The evidence bytes themselves."""
+    return _evidence_entries(root, records=False)
+
+
+def evidence_records(root: Path) -> Iterator[Path]:
+    """The records that describe them."""
+    return _evidence_entries(root, records=True)
 
 
 def allegation_file(root: Path, allegation_id: str) -> Path:

@@ -272,6 +272,7 @@ class Catalogue:
                     record=report.id,
                     field="supersedes",
                 )
+        self._check_evidence(report.id, report.evidence)
         if chosen_id and self.report_id_taken(report.id):
             raise RecordExists("a report with this id already exists", record=report.id)
         path = layout.report_file(self.root, report.site, report.id)
@@ -295,7 +296,8 @@ class Catalogue:
         if not self.has_allegation(review.allegation):
             raise RecordNotFound("no such allegation", record=review.allegation)
         for number, ref in enumerate(review.relies_on):
-            if not (self.has_source(ref) or self.report_id_taken(ref) or self.has_allegation(ref)):
+            known = self.has_source(ref) or self.has_allegation(ref) or self.has_evidence_id(ref)
+            if not known and not self.report_id_taken(ref):
                 raise InvalidInput(
                     f"relies on {ref!r}, which is no report, source or allegation of this catalogue",
                     record=review.id,
@@ -317,6 +319,7 @@ class Catalogue:
         if allegation.area is not None and self.info.region is not None:
             if problem := region_problem(allegation.area, self.info.region):
                 raise InvalidInput(problem.replace("coordinates", "area centre", 1), record=allegation.id, field="area")
+        self._check_evidence(allegation.id, allegation.evidence)
         if allegation.responds_to and not self.has_allegation(allegation.responds_to):
             raise InvalidInput(
                 f"responds to unknown allegation {allegation.responds_to!r}", record=allegation.id, field="responds_to"
@@ -324,6 +327,25 @@ class Catalogue:
         path = layout.allegation_file(self.root, allegation.id)
         create_file(path, encode(allegation), record=allegation.id)
         return path
+
+    def has_evidence(self, sha256: str) -> bool:
+        return layout.evidence_record_file(self.root, sha256).is_file()
+
+    def has_evidence_id(self, evidence_id: str) -> bool:
+        """Evidence ids are 'ev-' and the first 20 hex digits of the file's SHA-256."""
+        prefix = evidence_id.removeprefix("ev-")
+        if not evidence_id.startswith("ev-") or len(prefix) != 20 or not all(c in "0123456789abcdef" for c in prefix):
+            return False
+        return any((self.root / layout.EVIDENCE / prefix[:2]).glob(f"{prefix}*{layout.RECORD_SUFFIX}"))
+
+    def _check_evidence(self, record_id: str, hashes: list[str]) -> None:
+        for number, sha in enumerate(hashes):
+            if not self.has_evidence(sha):
+                raise InvalidInput(
+                    f"unknown evidence file {sha}; add it first with 'heritage evidence add'",
+                    record=record_id,
+                    field=f"evidence[{number}]",
+                )
 
     def _check_sources(self, record_id: str, source_ids: list[str], field: str) -> None:
         for source_id in source_ids:

@@ -16,7 +16,7 @@ from typing import TypeVar
 
 from heritage import layout
 from heritage.errors import InvalidInput, Problem
-from heritage.models import Allegation, ConditionReport, Retraction, Site, Source
+from heritage.models import Allegation, ConditionReport, Evidence, Retraction, Review, Site, Source
 from heritage.models.base import Record
 from heritage.sanity import region_problem
 from heritage.store import Catalogue
@@ -127,6 +127,9 @@ def validate_catalogue(catalogue: Catalogue, today: date | None = None) -> Valid
     report_rows = check.load(ConditionReport, layout.report_files(root), "reports")
     allegation_rows = check.load(Allegation, layout.allegation_files(root), "allegations")
     retraction_rows = check.load(Retraction, layout.retraction_files(root), "retractions")
+    review_rows = check.load(Review, layout.review_files(root), "reviews")
+    evidence_rows = check.load(Evidence, layout.evidence_records(root), "evidence")
+    evidence = {record.file_sha256 for _, record in evidence_rows}
 
     sites = check.unique(site_rows, _stem)
     sources = check.unique(source_rows, _stem)
@@ -180,6 +183,34 @@ def validate_catalogue(catalogue: Catalogue, today: date | None = None) -> Valid
                     report.id,
                     "supersedes",
                 )
+
+    for path, record in evidence_rows:
+        check.sources_exist(path, record.id, [record.source], "source", sources)
+    cited: list[tuple[Path, str, list[str]]] = [(p, r.id, r.evidence) for p, r in report_rows]
+    cited += [(p, a.id, a.evidence) for p, a in allegation_rows]
+    for path, record_id, hashes in cited:
+        for number, sha in enumerate(hashes):
+            if sha not in evidence:
+                check.add(
+                    "unknown-evidence",
+                    f"cites evidence file {sha}, which is not in the catalogue",
+                    path,
+                    record_id,
+                    f"evidence[{number}]",
+                )
+    for path, review in review_rows:
+        if review.allegation not in allegations:
+            check.add(
+                "unknown-allegation", f"reviews unknown allegation {review.allegation!r}", path, review.id, "allegation"
+            )
+        elif path.parent.name != review.allegation:
+            check.add(
+                "misfiled-record",
+                f"review of {review.allegation!r} is filed under {path.parent.name!r}",
+                path,
+                review.id,
+                "allegation",
+            )
 
     check.unique(retraction_rows, _stem)
     retracted: Counter[str] = Counter()

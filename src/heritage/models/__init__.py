@@ -2,6 +2,7 @@
 
 from heritage.models.allegation import Allegation, Claimant, Perpetrator
 from heritage.models.catalogue_info import CatalogueInfo, Party
+from heritage.models.evidence import Evidence
 from heritage.models.geometry import Point, Polygon
 from heritage.models.report import ConditionReport
 from heritage.models.retraction import Retraction
@@ -32,6 +33,7 @@ __all__ = [
     "ConditionReport",
     "Designation",
     "Dispute",
+    "Evidence",
     "EvidenceFile",
     "Location",
     "LocationPrecision",

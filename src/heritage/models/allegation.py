@@ -8,7 +8,7 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from heritage.models.base import Model, Record, today_of
 from heritage.models.geometry import Polygon
-from heritage.models.source import Citation
+from heritage.models.source import Citation, Sha256
 from heritage.models.types import Line, RecordId, ShortText, Text, When
 from heritage.models.vocab import AllegedAct, ClaimantKind, Sensitivity
 
@@ -42,6 +42,7 @@ class Allegation(Record):
     summary: Text  # the claim in our own words
     quote: ShortText | None = None  # at most a short exact phrase
     legal_references: list[Line] = Field(default_factory=list)
+    evidence: list[Sha256] = Field(default_factory=list)  # evidence files cited directly
     responds_to: RecordId | None = None  # a denial or counter-claim answers another allegation
     sensitivity: Sensitivity = Sensitivity.public
 

@@ -1,0 +1,254 @@
+"""Allegations as a legal researcher reads them: `allegation review|list|show`, `stats`."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import click
+from rich import box
+from rich.table import Table
+from rich.text import Text
+
+from heritage.claims import Claim, ClaimFilter, load_claims, stats
+from heritage.cli.app import Env, cli, pass_env
+from heritage.cli.browse import T
+from heritage.cli.common import build, console, echo_json, printable, stamp
+from heritage.cli.records import allegation, choice
+from heritage.errors import RecordNotFound
+from heritage.ids import new_id
+from heritage.models import AllegationStatus, AllegedAct, Review, ReviewAspect
+
+
+def _day(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint=option) from None
+
+
+@allegation.command("review")
+@click.argument("allegation_id", metavar="ALLEGATION")
+@click.option(
+    "--status", required=True, type=click.Choice([s.value for s in AllegationStatus if s.value != "reported"])
+)
+@click.option(
+    "--aspect",
+    type=choice(ReviewAspect),
+    default="damage",
+    show_default=True,
+    help="What is reviewed: whether the damage happened, or who did it.",
+)
+@click.option("--standard", help='The standard of proof, e.g. "reasonable grounds to believe".')
+@click.option("--rationale", required=True, help="Why: the reasoning, in a few sentences.")
+@click.option("--relies-on", "relies_on", multiple=True, metavar="ID", help="A report, source or allegation; repeat.")
+@click.option("--reviewer", required=True, help="Who reviewed (name, and body if any).")
+@pass_env
+def allegation_review(
+    env: Env,
+    allegation_id: str,
+    status: str,
+    aspect: str,
+    standard: str | None,
+    rationale: str,
+    relies_on: tuple[str, ...],
+    reviewer: str,
+) -> None:
+    """Record a review of an allegation; its status moves only this way. Print the review's id.
+
+    \b
+    Example:
+      heritage allegation review a-kanach-zham-2022-07-05-10 --status corroborated \\
+        --standard "reasonable grounds to believe" --relies-on r-kanach-zham-2023-12-2024-04-04 \\
+        --rationale "Imagery shows the church gone by April 2024" --reviewer "A. Analyst"
+    """
+    catalogue = env.catalogue
+    document = stamp(
+        {
+            "id": new_id("v"),
+            "allegation": allegation_id,
+            "aspect": aspect,
+            "status": status,
+            "standard": standard,
+            "rationale": rationale,
+            "relies_on": list(relies_on),
+            "reviewer": reviewer,
+        },
+        env.user(),
+    )
+    document = {k: v for k, v in document.items() if v is not None}
+    if not catalogue.has_allegation(allegation_id):
+        raise RecordNotFound("no such allegation", record=allegation_id)
+    review = build(Review, document, catalogue.context, generated_id=True)
+    catalogue.add_review(review)
+    click.echo(review.id)
+
+
+def _claim_line(claim: Claim) -> list[Text]:
+    a = claim.allegation
+    claimant = a.claimant.name + (f" [{a.claimant.party}]" if a.claimant.party else "")
+    accused = a.alleged_perpetrator.party or a.alleged_perpetrator.name if a.alleged_perpetrator else None
+    return [
+        T(a.id),
+        T(a.made_on),
+        T(claimant),
+        T(", ".join(x.value for x in a.acts)),
+        T(accused or "-"),
+        T(", ".join(a.sites) or "an area"),
+        T(claim.damage_status.value),
+        T(claim.attribution_status.value),
+    ]
+
+
+@allegation.command("list")
+@click.option("--status", "statuses", multiple=True, type=choice(AllegationStatus), help="Damage status; repeat.")
+@click.option("--party", "parties", multiple=True, help="The claimant's party; repeat.")
+@click.option("--perpetrator", "perpetrators", multiple=True, help="The alleged perpetrator's party; repeat.")
+@click.option("--act", "acts", multiple=True, type=choice(AllegedAct), help="An alleged act; repeat.")
+@click.option("--site", help="Only allegations about this site.")
+@click.option("--made-from", help="Made on or after this date.")
+@click.option("--made-to", help="Made on or before this date.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_env
+def allegation_list(
+    env: Env,
+    statuses: tuple[str, ...],
+    parties: tuple[str, ...],
+    perpetrators: tuple[str, ...],
+    acts: tuple[str, ...],
+    site: str | None,
+    made_from: str | None,
+    made_to: str | None,
+    as_json: bool,
+) -> None:
+    """List allegations, every party's the same way, with their current status.
+
+    \b
+    Example:
+      heritage allegation list --party azerbaijan --act alteration
+      heritage allegation list --site ghazanchetsots-cathedral --json
+    """
+    known = env.catalogue.info.party_ids()
+    for value, option in [*((p, "--party") for p in parties), *((p, "--perpetrator") for p in perpetrators)]:
+        if value not in known:
+            raise click.BadParameter(f"unknown party {value!r}; known: {', '.join(sorted(known))}", param_hint=option)
+    where = ClaimFilter(
+        {AllegationStatus(s) for s in statuses},
+        set(parties),
+        set(perpetrators),
+        {AllegedAct(a) for a in acts},
+        site,
+        _day(made_from, "--made-from"),
+        _day(made_to, "--made-to"),
+    )
+    found = [claim for claim in load_claims(env.catalogue) if where.matches(claim)]
+    if as_json:
+        echo_json([claim.as_json() for claim in found])
+        return
+    table = Table(title=T(f"{len(found)} allegation(s)"), box=box.SIMPLE_HEAD)
+    for column in ("id", "made", "claimant", "acts", "accused", "sites", "damage", "attribution"):
+        table.add_column(column, overflow="fold")
+    for claim in found:
+        table.add_row(*_claim_line(claim))
+    console().print(table)
+
+
+@allegation.command("show")
+@click.argument("allegation_id", metavar="ALLEGATION")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_env
+def allegation_show(env: Env, allegation_id: str, as_json: bool) -> None:
+    """One allegation with its source, the responses to it, and its whole review trail.
+
+    \b
+    Example:
+      heritage allegation show a-ghazanchetsots-cathedral-2020-10-08-01
+    """
+    claim = next((c for c in load_claims(env.catalogue) if c.allegation.id == allegation_id), None)
+    if claim is None:
+        raise RecordNotFound("no such allegation", record=allegation_id)
+    if as_json:
+        echo_json(claim.as_json())
+        return
+    a, out = claim.allegation, console()
+    source = env.catalogue.source(a.source.source) if env.catalogue.has_source(a.source.source) else None
+    lines = [
+        (
+            "claimant",
+            a.claimant.name
+            + (
+                f" ({a.claimant.kind.value}, party: {a.claimant.party})"
+                if a.claimant.party
+                else f" ({a.claimant.kind.value})"
+            ),
+        ),
+        ("made", a.made_on),
+        ("acts", ", ".join(x.value for x in a.acts)),
+        ("sites", ", ".join(a.sites) or None),
+        ("area", "a polygon" if a.area else None),
+        (
+            "alleged perpetrator",
+            ", ".join(x for x in (a.alleged_perpetrator.name, a.alleged_perpetrator.party) if x)
+            if a.alleged_perpetrator
+            else None,
+        ),
+        ("alleged period", a.alleged_period),
+        ("claim", a.summary),
+        ("quote", a.quote),
+        ("legal references", "; ".join(a.legal_references) or None),
+        (
+            "source",
+            (f"{source.title} [{source.reliability.value}]" if source else a.source.source)
+            + (f", {a.source.locator}" if a.source.locator else ""),
+        ),
+        ("responds to", a.responds_to),
+        ("answered by", ", ".join(claim.responses) or None),
+        ("status", f"damage: {claim.damage_status.value}; attribution: {claim.attribution_status.value}"),
+    ]
+    out.print(T(a.id, style="bold"))
+    for label, value in lines:
+        if value:
+            out.print(Text.assemble((f"{label}: ", "bold"), printable(value)))
+    out.print(Text(f"Reviews ({len(claim.reviews)}), oldest first", style="bold"))
+    for review in claim.reviews:
+        out.print(
+            Text.assemble(
+                f"  {review.recorded_at:%Y-%m-%d} ",
+                (f"{review.aspect.value} → {review.status.value}", "bold"),
+                f"  {review.id}",
+            )
+        )
+        for label, value in (
+            ("reviewer", review.reviewer),
+            ("standard", review.standard),
+            ("rationale", review.rationale),
+            ("relies on", ", ".join(review.relies_on)),
+        ):
+            if value:
+                out.print(Text("      ").append(Text.assemble((f"{label}: ", "bold"), printable(value))))
+
+
+@cli.command("stats")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_env
+def stats_command(env: Env, as_json: bool) -> None:
+    """Allegations by the claimant's party and by status, side by side.
+
+    \b
+    Example:
+      heritage stats
+    """
+    table_data = stats(load_claims(env.catalogue))
+    if as_json:
+        echo_json({party: dict(counts) for party, counts in table_data.items()})
+        return
+    statuses = [s.value for s in AllegationStatus]
+    table = Table(title=Text("Allegations by claimant's party and damage status"), box=box.SIMPLE_HEAD)
+    table.add_column("claimant's party")
+    for status in statuses:
+        table.add_column(status.replace("_", " "), justify="right")
+    table.add_column("total", justify="right")
+    for party, counts in table_data.items():
+        table.add_row(T(party), *(str(counts.get(s, 0)) for s in statuses), str(sum(counts.values())))
+    console().print(table)

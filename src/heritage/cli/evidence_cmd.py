@@ -1,0 +1,50 @@
+"""`heritage evidence add`: files stored by their SHA-256, with what they say about themselves."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from heritage.cli.app import Env, cli, pass_env
+
+
+@cli.group()
+def evidence() -> None:
+    """Evidence files: photos, images, documents, stored by the SHA-256 of their bytes."""
+
+
+@evidence.command("add")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--source", required=True, help="The source the file belongs to.")
+@click.option("--captured-at", help="When it was captured, with its time zone (2022-07-06T10:15:00+04:00).")
+@click.option("--captured-by", help="Who captured it.")
+@click.option("--note", "notes")
+@pass_env
+def evidence_add(
+    env: Env, file: Path, source: str, captured_at: str | None, captured_by: str | None, notes: str | None
+) -> None:
+    """Store FILE as evidence of a source; print its SHA-256 (what sha256sum prints) and its id.
+
+    Capture time, time zone, GPS position and camera are read from a photo's EXIF when present.
+
+    \b
+    Example:
+      heritage evidence add photos/IMG_2041.jpg --source src-field-visit-2026-05 \\
+        --captured-by "Mission team 2"
+    """
+    from heritage.evidence import add_evidence
+
+    when = None
+    if captured_at is not None:
+        try:
+            when = datetime.fromisoformat(captured_at)
+        except ValueError:
+            raise click.BadParameter(f"{captured_at!r} is not a date and time", param_hint="--captured-at") from None
+        if when.tzinfo is None:
+            raise click.BadParameter("give the time zone, e.g. 2022-07-06T10:15:00+04:00", param_hint="--captured-at")
+    record = add_evidence(
+        env.catalogue, file, source, recorded_by=env.user(), captured_at=when, captured_by=captured_by, notes=notes
+    )
+    click.echo(f"{record.file_sha256}  {record.id}")

@@ -1,0 +1,168 @@
+"""Adding evidence files: stored by the SHA-256 of their exact bytes, described by a sealed record.
+
+What a photo says about itself (EXIF capture time, time zone, GPS position, camera) is read and
+kept apart from what the person adding it says: `camera_time` keeps the camera's clock as written
+when the file gives no time zone, rather than guessing one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+import os
+import secrets
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from heritage import layout
+from heritage.atomic import create_file
+from heritage.codec import encode
+from heritage.errors import InvalidInput, RecordExists
+from heritage.models import Evidence
+from heritage.store import Catalogue, validation_messages
+
+EXIF_IFD, GPS_IFD = 0x8769, 0x8825
+DATETIME_ORIGINAL, OFFSET_TIME_ORIGINAL = 36867, 36881
+MAKE, MODEL = 271, 272
+
+
+def _degrees(value: Any, reference: Any, negative: str) -> float:
+    degrees, minutes, seconds = (float(part) for part in value)
+    decimal = degrees + minutes / 60 + seconds / 3600
+    return -decimal if str(reference).upper().startswith(negative) else decimal
+
+
+def photo_metadata(path: Path) -> dict[str, Any]:
+    """Capture time, position and camera from a photo's EXIF; {} for files that are not images."""
+    try:
+        from PIL import Image, UnidentifiedImageError
+    except ImportError:  # Pillow comes with matplotlib; without it, photos are stored unread
+        return {}
+    try:
+        with Image.open(path) as image:
+            exif = image.getexif()
+            media_type = Image.MIME.get(image.format or "")
+    except (UnidentifiedImageError, OSError, ValueError):
+        return {}
+    found: dict[str, Any] = {"media_type": media_type} if media_type else {}
+    details = exif.get_ifd(EXIF_IFD)
+    stamp, offset = details.get(DATETIME_ORIGINAL), details.get(OFFSET_TIME_ORIGINAL)
+    if isinstance(stamp, str) and stamp.strip():
+        try:
+            local = datetime.strptime(stamp.strip(), "%Y:%m:%d %H:%M:%S")
+            if isinstance(offset, str) and offset.strip():
+                found["captured_at"] = datetime.fromisoformat(f"{local.isoformat()}{offset.strip()}")
+            else:
+                found["camera_time"] = f"{local.isoformat()} (camera clock, no time zone in the file)"
+        except ValueError:
+            found["camera_time"] = f"{stamp.strip()} (as written in the file)"
+    gps = exif.get_ifd(GPS_IFD)
+    try:
+        if 2 in gps and 4 in gps:
+            lat, lon = _degrees(gps[2], gps.get(1, "N"), "S"), _degrees(gps[4], gps.get(3, "E"), "W")
+            if -90 <= lat <= 90 and -180 <= lon <= 180:
+                found["location"] = {"type": "Point", "coordinates": [round(lon, 7), round(lat, 7)]}
+    except (TypeError, ValueError, ZeroDivisionError):
+        pass  # a GPS block we cannot read is left out, not guessed
+    camera = " ".join(str(exif.get(tag, "")).strip() for tag in (MAKE, MODEL)).strip()
+    if camera:
+        found["camera"] = camera
+    return found
+
+
+def _hash(path: Path) -> tuple[str, int]:
+    digest, size = hashlib.sha256(), 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def _store_bytes(catalogue: Catalogue, path: Path, sha: str) -> bool:
+    """Copy the file into evidence/ under its hash; True if this call created it. Never replaces."""
+    final = layout.evidence_file(catalogue.root, sha)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    temp = final.parent / f"{layout.TEMP_PREFIX}{secrets.token_hex(8)}"
+    try:
+        digest = hashlib.sha256()
+        with path.open("rb") as source, temp.open("xb") as target:
+            while chunk := source.read(1 << 20):
+                digest.update(chunk)
+                target.write(chunk)
+            target.flush()
+            os.fsync(target.fileno())
+        if digest.hexdigest() != sha:
+            raise InvalidInput("changed while it was being added; try again", file=path)
+        try:
+            os.link(temp, final)
+        except FileExistsError:
+            return False  # the same bytes are already stored: content addressing makes it one file
+        return True
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def add_evidence(
+    catalogue: Catalogue,
+    path: Path,
+    source: str,
+    *,
+    recorded_by: str,
+    captured_at: datetime | None = None,
+    captured_by: str | None = None,
+    notes: str | None = None,
+) -> Evidence:
+    """Store `path` as evidence of `source`. Checks everything before writing anything."""
+    if not path.is_file():
+        raise InvalidInput("file not found", file=path)
+    if not catalogue.has_source(source):
+        raise InvalidInput(f"unknown source {source!r}", field="source")
+    try:
+        sha, size = _hash(path)
+    except OSError as exc:
+        raise InvalidInput(f"cannot be read ({exc.strerror})", file=path) from None
+    found = photo_metadata(path)
+    document: dict[str, Any] = {
+        "id": f"ev-{sha[:20]}",
+        "file_sha256": sha,
+        "size": size,
+        "name": path.name,
+        "source": source,
+        "media_type": found.pop("media_type", None) or mimetypes.guess_type(path.name)[0] or "application/octet-stream",
+        "captured_by": captured_by,
+        "notes": notes,
+        "recorded_by": recorded_by,
+        "recorded_at": datetime.now(UTC).isoformat(),
+        **found,
+    }
+    if captured_at is not None:
+        document["captured_at"] = captured_at  # the person's word over the camera's
+    try:
+        record = Evidence.model_validate(
+            {k: v for k, v in document.items() if v is not None}, context=catalogue.context
+        )
+    except ValidationError as exc:
+        field, message = validation_messages(exc)[0]
+        raise InvalidInput(message, file=path, field=field) from None
+    target = layout.evidence_record_file(catalogue.root, sha)
+    if target.exists():
+        raise RecordExists(f"this file is already in the catalogue as evidence {sha}", file=path)
+    created = _store_bytes(catalogue, path, sha)
+    try:
+        create_file(target, encode(record), record=record.id)
+    except BaseException:
+        if created:  # take back the bytes this call stored, so that nothing is left half-added
+            layout.evidence_file(catalogue.root, sha).unlink(missing_ok=True)
+        raise
+    return record
+
+
+def copy_out(catalogue: Catalogue, sha: str, destination: Path) -> Path:
+    """Put an evidence file back under a name a person can open (for dossiers and packages)."""
+    shutil.copyfile(layout.evidence_file(catalogue.root, sha), destination)
+    return destination
