@@ -275,4 +275,5 @@ def test_no_output_treats_one_partys_claims_differently(invoke: Invoke, catalogu
     claims = payload["sites"]["alg"][payload["sites"]["id"].index("st-sargis")]
     parties = [payload["vocab"]["party"][c[1]][0] for c in claims]
     assert sorted(parties) == ["side-a", "side-b"]
-    assert [c[2:] for c in claims][0] == [c[2:] for c in claims][1]  # same status, date and acts: same marks
+    first_claim, second_claim = (c[2:] for c in claims)
+    assert first_claim == second_claim  # same status, date and acts: the same marks on the map
