@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from heritage.models import Allegation, AllegationStatus, AllegedAct, Review, ReviewAspect
+from heritage.models import Allegation, AllegationStatus, AllegedAct, Review, ReviewAspect, When
 from heritage.store import Catalogue
 
 
@@ -72,9 +72,22 @@ class ClaimFilter:
     site: str | None = None
     made_from: date | None = None
     made_to: date | None = None
+    period: When | None = None  # the alleged period overlaps this window
+    bbox: tuple[float, float, float, float] | None = None  # a site concerned, or the area, lies in it
+    site_points: dict[str, tuple[float, float]] = field(default_factory=dict)
 
     def matches(self, claim: Claim) -> bool:
         a = claim.allegation
+        if self.period is not None:
+            alleged = a.alleged_period
+            if (
+                alleged is None
+                or (alleged.end or date.max) < (self.period.start or date.min)
+                or (alleged.start or date.min) > (self.period.end or date.max)
+            ):
+                return False
+        if self.bbox is not None and not self._in_box(a):
+            return False
         if self.statuses and claim.damage_status not in self.statuses:
             return False
         if self.claimant_parties and a.claimant.party not in self.claimant_parties:
@@ -92,6 +105,18 @@ class ClaimFilter:
         if self.made_to and (a.made_on.start or date.min) > self.made_to:
             return False
         return True
+
+    def _in_box(self, allegation: Allegation) -> bool:
+        assert self.bbox is not None
+        west, south, east, north = self.bbox
+        for site in allegation.sites:
+            point = self.site_points.get(site)
+            if point and west <= point[0] <= east and south <= point[1] <= north:
+                return True
+        if allegation.area is not None:
+            x0, y0, x1, y1 = allegation.area.bounds
+            return not (x1 < west or x0 > east or y1 < south or y0 > north)
+        return False
 
 
 def stats(claims: Iterable[Claim]) -> dict[str, Counter[str]]:

@@ -202,6 +202,7 @@ def build_payload(
                     day_number(allegation.made_on.start),
                     str(allegation.made_on),
                     [ACT_INDEX[a] for a in allegation.acts],
+                    STATUS_INDEX[current_status(data.reviews.get(allegation.id, []), ReviewAspect.attribution)],
                 ]
             )
         columns["alg"].append(claims)

@@ -12,11 +12,11 @@ from rich.text import Text
 from heritage.claims import Claim, ClaimFilter, load_claims, stats
 from heritage.cli.app import Env, cli, pass_env
 from heritage.cli.browse import T
-from heritage.cli.common import build, console, echo_json, printable, stamp
+from heritage.cli.common import bbox, build, console, echo_json, printable, stamp
 from heritage.cli.records import allegation, choice
 from heritage.errors import RecordNotFound
 from heritage.ids import new_id
-from heritage.models import AllegationStatus, AllegedAct, Review, ReviewAspect
+from heritage.models import AllegationStatus, AllegedAct, Review, ReviewAspect, When
 
 
 def _day(value: str | None, option: str) -> date | None:
@@ -85,6 +85,15 @@ def allegation_review(
     click.echo(review.id)
 
 
+def _window(value: str | None) -> When | None:
+    if value is None:
+        return None
+    try:
+        return When.parse(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--period") from None
+
+
 def _claim_line(claim: Claim) -> list[Text]:
     a = claim.allegation
     claimant = a.claimant.name + (f" [{a.claimant.party}]" if a.claimant.party else "")
@@ -109,6 +118,8 @@ def _claim_line(claim: Claim) -> list[Text]:
 @click.option("--site", help="Only allegations about this site.")
 @click.option("--made-from", help="Made on or after this date.")
 @click.option("--made-to", help="Made on or before this date.")
+@click.option("--period", help="The alleged period overlaps this date or window (2020-10, 2020-09-27/2020-11-10).")
+@click.option("--bbox", "bbox_text", metavar="W,S,E,N", help="A site concerned, or the area, lies in this box.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_env
 def allegation_list(
@@ -120,6 +131,8 @@ def allegation_list(
     site: str | None,
     made_from: str | None,
     made_to: str | None,
+    period: str | None,
+    bbox_text: str | None,
     as_json: bool,
 ) -> None:
     """List allegations, every party's the same way, with their current status.
@@ -141,6 +154,9 @@ def allegation_list(
         site,
         _day(made_from, "--made-from"),
         _day(made_to, "--made-to"),
+        _window(period),
+        bbox(bbox_text),
+        {s.id: s.geometry.representative for s in env.catalogue.sites() if s.geometry} if bbox_text else {},
     )
     found = [claim for claim in load_claims(env.catalogue) if where.matches(claim)]
     if as_json:

@@ -230,6 +230,10 @@ def source() -> None:
 )
 @click.option("--sensitivity", type=choice(Sensitivity), default="public", show_default=True)
 @click.option("--note", "notes")
+@click.option("--satellite-provider", help="For satellite images: who provides the imagery.")
+@click.option("--acquired-on", help="For satellite images: the acquisition date (YYYY-MM-DD).")
+@click.option("--sensor", help="For satellite images: the sensor or constellation.")
+@click.option("--scene-id", help="For satellite images: the scene id.")
 @FILE_OPTION
 @pass_env
 def source_add(
@@ -248,6 +252,10 @@ def source_add(
     reliability: str,
     sensitivity: str,
     notes: str | None,
+    satellite_provider: str | None,
+    acquired_on: str | None,
+    sensor: str | None,
+    scene_id: str | None,
     record_file: Path | None,
     as_recorded: bool,
 ) -> None:
@@ -255,8 +263,10 @@ def source_add(
 
     \b
     Example:
-      heritage source add --title "Letter dated 12 January 2021 (A/75/706-S/2021/42)" \\
+      heritage source add --title "Letter dated 12 January 2021 to the Secretary-General" \\
         --kind un_document --publisher "United Nations" --published 2021-01-12 --party armenia
+      heritage source add --title "SkySat scene over Mokhrenes" --kind satellite_image \\
+        --satellite-provider Planet --acquired-on 2022-07-06 --sensor SkySat --reliability B
     """
     catalogue = env.catalogue
     if record_file is not None:
@@ -280,6 +290,15 @@ def source_add(
                     "sensitivity": sensitivity,
                     "notes": notes,
                     "id": source_id,
+                    "satellite": drop_none(
+                        {
+                            "provider": satellite_provider,
+                            "acquired_on": acquired_on,
+                            "sensor": sensor,
+                            "scene_id": scene_id,
+                        }
+                    )
+                    or None,
                 }
             ),
             env.user(),

@@ -320,7 +320,8 @@
         const party = c[1] !== NONE ? " (" + v.party[c[1]][1] + ")" : "";
         list.appendChild(el("li", {}, [
           el("span", { class: "heritage-status", style: "border-color:" + v.status[c[2]][2], text: v.status[c[2]][1] }),
-          el("span", { text: " " + c[4] + " · " + d.claimants[c[0]] + party + ": " + c[5].map(a => v.act[a]).join(", ") }),
+          el("span", { text: " " + c[4] + " · " + d.claimants[c[0]] + party + ": " + c[5].map(a => v.act[a]).join(", ") +
+            (c[6] ? " · attribution " + v.status[c[6]][1] : "") }),
         ]));
       }
       box.appendChild(list);
