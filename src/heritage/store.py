@@ -47,7 +47,7 @@ def field_path(loc: tuple[Any, ...]) -> str:
             continue  # pydantic's union branch names: noise to a reader
         else:
             parts.append(("." if parts else "") + str(item))
-    return "".join(parts) or "(record)"
+    return "".join(parts)  # empty: the record as a whole
 
 
 def validation_messages(error: ValidationError) -> list[tuple[str, str]]:
