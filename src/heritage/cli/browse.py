@@ -179,6 +179,11 @@ def _print_detail(detail: SiteDetail) -> None:
     )
 
     out.print()
+    out.print(Text("What was seen and what was claimed, by date", style="bold"))
+    for line in _side_by_side(detail):
+        out.print(line)
+
+    out.print()
     out.print(Text(f"Condition reports ({len(detail.reports)}), oldest first", style="bold"))
     for entry in detail.history:
         r = entry.report
@@ -228,6 +233,26 @@ def _print_detail(detail: SiteDetail) -> None:
             T(s.id), T(s.title), T(s.kind.value), T(s.reliability.value), T(s.party or "-"), T(s.url or "-")
         )
     out.print(sources)
+
+
+def _side_by_side(detail: SiteDetail) -> list[Text]:
+    """Reports (observations) and allegations (claims) on one time line, each marked as what it is."""
+    rows: list[tuple[date, int, Text]] = []
+    for entry in detail.history:
+        r = entry.report
+        label = f"  {r.observed!s:<22} observed  {r.condition.value} ({r.method.value})"
+        mark = "" if entry.status == "in force" else f" [{entry.status}]"
+        rows.append((r.observed.end or date.min, 0, T(label + mark, style="dim" if mark else "")))
+    for claim in detail.allegations:
+        a = claim.allegation
+        party = f" [{a.claimant.party}]" if a.claimant.party else ""
+        answer = f", answering {a.responds_to}" if a.responds_to else ""
+        text = (
+            f"  {a.made_on!s:<22} claimed   {', '.join(x.value for x in a.acts)} by {a.claimant.name}{party}"
+            f"{answer} ({claim.damage_status.value})"
+        )
+        rows.append((a.made_on.start or date.min, 1, T(text)))
+    return [text for _, _, text in sorted(rows, key=lambda row: (row[0], row[1]))]
 
 
 def _cite(detail: SiteDetail, source_id: str, locator: str | None) -> str:
