@@ -60,7 +60,13 @@ def test_correct_and_retract_append_and_leave_the_old_record_untouched(invoke: I
     history = json.loads(invoke("history", "st-sargis", "--json", catalogue=catalogue).output)
     entry = {e["id"]: e for e in history["timeline"]}[correction]
     assert entry["status"] == "retracted" and entry["retraction"]["reason"] == "Wrong site in the image"
-    assert history["condition"] == "intact"  # the retracted correction no longer counts; r-2 stays superseded
+    # The withdrawn correction no longer counts, so the report it corrected is back in force.
+    assert history["condition"] == "destroyed"
+    assert {e["id"]: e for e in history["timeline"]}["r-2"]["status"] == "in force"
+    anew = invoke(
+        "report", "correct", "r-2", "--condition", "severe_damage", "--reason", "Second look", catalogue=catalogue
+    )
+    assert anew.exit_code == 0, anew.output
     assert "retracted" in invoke("show", "st-sargis", catalogue=catalogue).output
     twice = invoke("report", "retract", correction, "--reason", "again", catalogue=catalogue)
     assert twice.exit_code == ExitCode.INVALID and "already retracted" in twice.output

@@ -68,7 +68,8 @@ def condition_chart(title: str, history: list[Entry], path: Path, today: date | 
     axes.set_ylim(-0.6, len(SCALE) - 0.4)
     axes.grid(axis="y", color="#e9ecef")
     axes.spines[["top", "right"]].set_visible(False)
-    axes.set_title(title, loc="left", fontsize=11, fontweight="bold")
+    # A '$' starts mathematical notation in matplotlib; a site's name is plain text.
+    axes.set_title(title.replace("$", r"\$"), loc="left", fontsize=11, fontweight="bold")
     legend = [
         Line2D([], [], marker="o", linestyle="", color="#495057", label="report in force"),
         Line2D([], [], marker="o", linestyle="", markerfacecolor="white", markeredgecolor=GREY, label="superseded"),

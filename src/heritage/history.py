@@ -14,15 +14,25 @@ from datetime import date
 from heritage.models import Condition, ConditionReport, Retraction
 
 
-def superseded_ids(reports: Iterable[ConditionReport]) -> set[str]:
-    return {r.supersedes for r in reports if r.supersedes}
+def superseded_ids(reports: Iterable[ConditionReport], retracted: Iterable[str] = ()) -> set[str]:
+    """Reports corrected by a report that is not itself retracted (retract a correction, and the
+    report it corrected is back in force)."""
+    withdrawn = set(retracted)
+    return {r.supersedes for r in reports if r.supersedes and r.id not in withdrawn}
 
 
 def in_force(reports: Iterable[ConditionReport], retracted: Iterable[str] = ()) -> list[ConditionReport]:
-    """The reports that no other report supersedes and no retraction withdraws."""
+    """The reports that no other report in force supersedes and no retraction withdraws."""
     reports = list(reports)
-    out = superseded_ids(reports) | set(retracted)
+    withdrawn = set(retracted)
+    out = superseded_ids(reports, withdrawn) | withdrawn
     return [r for r in reports if r.id not in out]
+
+
+def report_order(report: ConditionReport) -> tuple[date, date, str, str]:
+    """The order reports describe a site in: by the last day of the observation, then its first day,
+    then when it was recorded. The map sorts the same way, so that ties resolve alike everywhere."""
+    return _order(report)
 
 
 def _order(report: ConditionReport) -> tuple[date, date, str, str]:
@@ -66,7 +76,7 @@ class Entry:
 def site_history(reports: Iterable[ConditionReport], retractions: Iterable[Retraction] = ()) -> list[Entry]:
     reports = timeline(reports)
     by_target = {r.retracts: r for r in retractions}
-    corrected = {r.supersedes: r.id for r in reports if r.supersedes}
+    corrected = {r.supersedes: r.id for r in reports if r.supersedes and r.id not in by_target}
     return [Entry(r, corrected.get(r.id), by_target.get(r.id)) for r in reports]
 
 

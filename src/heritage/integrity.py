@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -48,12 +49,17 @@ def record_files(root: Path) -> Iterator[Path]:
 
 
 def catalogue_files(root: Path) -> Iterator[Path]:
-    """Every file a manifest covers: the catalogue's description, records, outlines, evidence."""
+    """Every file a manifest covers: the catalogue's description and outlines, and every file in
+    the record and evidence folders, whatever its name (a stray file is a change too)."""
     for path in (layout.catalogue_file(root), root / layout.AREAS_FILE):
         if path.is_file():
             yield path
-    yield from record_files(root)
-    yield from layout.evidence_files(root)
+    for folder in layout.FOLDERS:
+        for directory, folders, files in sorted(os.walk(root / folder)):
+            folders.sort()
+            for name in sorted(files):
+                if name != ".gitkeep":
+                    yield Path(directory) / name
 
 
 @dataclass
@@ -72,6 +78,29 @@ def _referenced_evidence(document: dict[str, Any]) -> Iterator[str]:
             yield item
         elif isinstance(item, dict) and isinstance(item.get("sha256"), str):
             yield item["sha256"]
+
+
+def _misplaced(path: Path, document: dict[str, Any]) -> str | None:
+    """Why a sealed record is not where its content says it belongs (renamed or moved), if it is not."""
+    record_id = document.get("id")
+    if isinstance(document.get("file_sha256"), str):  # an evidence record: <aa>/<sha256>.json
+        expected = f"{document['file_sha256']}{layout.RECORD_SUFFIX}"
+        if path.name != expected or path.parent.name != document["file_sha256"][:2]:
+            return f"an evidence record for {document['file_sha256']} stored as {path.parent.name}/{path.name}"
+        return None
+    stem = path.name.removesuffix(layout.SITE_SUFFIX).removesuffix(layout.RECORD_SUFFIX)
+    if stem != record_id:
+        return f"the file is named {stem!r} but holds record {record_id!r}: renamed"
+    owner = (
+        document.get("site")
+        if path.parent.parent.name in (layout.REPORTS, layout.RETRACTIONS)
+        else document.get("allegation")
+        if path.parent.parent.name == layout.REVIEWS
+        else None
+    )
+    if owner is not None and path.parent.name != owner:
+        return f"a record of {owner!r} filed under {path.parent.name!r}: moved"
+    return None
 
 
 def verify_catalogue(catalogue: Catalogue) -> VerifyReport:
@@ -94,6 +123,9 @@ def verify_catalogue(catalogue: Catalogue) -> VerifyReport:
             problem("unreadable", "does not hold one JSON object", path)
             continue
         record_id = document.get("id") if isinstance(document.get("id"), str) else None
+        placement = _misplaced(path, document)
+        if placement:
+            problem("moved", placement, path, record_id)
         sealed = stored_hash(document)
         if sealed is None:
             problem(
@@ -128,7 +160,7 @@ def verify_catalogue(catalogue: Catalogue) -> VerifyReport:
     for sha, citing in sorted(referenced.items()):
         if sha not in stored:
             problem("missing", f"cites evidence file {sha}, which is not in evidence/", citing)
-    for path in layout.stray_files(root):
+    for path in [*layout.stray_files(root), *layout.stray_evidence(root)]:
         code = "leftover-temp" if path.name.startswith(layout.TEMP_PREFIX) else "unexpected"
         severity = "warning" if code == "leftover-temp" else "error"
         message = (

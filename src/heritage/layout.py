@@ -19,6 +19,7 @@ relative, so a catalogue folder can be copied anywhere.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -171,6 +172,19 @@ def stray_files(root: Path) -> Iterator[Path]:
             for inner in _entries(Path(entry.path)):
                 if inner.is_dir() or not inner.name.endswith(RECORD_SUFFIX) or inner.name.startswith("."):
                     yield Path(inner.path)
+
+
+def stray_evidence(root: Path) -> Iterator[Path]:
+    """Anything in evidence/ that is not <aa>/<sha256> or <aa>/<sha256>.json."""
+    for shard in _entries(root / EVIDENCE):
+        if shard.name == ".gitkeep":
+            continue
+        if not shard.is_dir() or not re.fullmatch(r"[0-9a-f]{2}", shard.name):
+            yield Path(shard.path)
+            continue
+        for entry in _entries(Path(shard.path)):
+            if entry.is_dir() or not re.fullmatch(rf"{shard.name}[0-9a-f]{{62}}(\.json)?", entry.name):
+                yield Path(entry.path)
 
 
 def relative(root: Path, path: Path) -> str:

@@ -21,7 +21,7 @@ from typing import Any
 
 from heritage import __version__
 from heritage.claims import current_status, reviews_by_allegation
-from heritage.history import changes_between, in_force
+from heritage.history import changes_between, in_force, report_order
 from heritage.models import Allegation, AllegationStatus, Condition, ConditionReport, Review, ReviewAspect, Site, Source
 from heritage.models.vocab import AllegedAct, LocationPrecision, Method
 from heritage.offline import jinja_inert
@@ -121,9 +121,7 @@ def _history(
 ) -> list[list[Any]]:
     """Reports in force, oldest first: [end day, start day or null, condition, method, [source refs]]."""
     rows = []
-    for report in sorted(
-        in_force(reports, retracted), key=lambda r: (r.observed.end, r.observed.start or date.min, r.id)
-    ):
+    for report in sorted(in_force(reports, retracted), key=report_order):
         refs = []
         for citation in report.sources:
             ref = sources.index.get(citation.source)

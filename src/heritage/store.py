@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -15,6 +15,7 @@ from heritage.atomic import create_file
 from heritage.codec import encode, from_document
 from heritage.errors import CatalogueNotFound, InvalidInput, RecordExists, RecordNotFound
 from heritage.models import Allegation, CatalogueInfo, ConditionReport, Retraction, Review, Site, Source
+from heritage.models.types import ID_PATTERN
 from heritage.sanity import region_problem
 
 M = TypeVar("M", bound=BaseModel)
@@ -195,8 +196,9 @@ class Catalogue:
         )
 
     def superseded_by(self, site_id: str, report_id: str) -> list[str]:
-        """The reports of the site that correct `report_id` (one site's folder: cheap)."""
-        return [r.id for r in self.reports(site_id) if r.supersedes == report_id]
+        """The reports of the site, not themselves retracted, that correct `report_id`."""
+        retracted = {r.retracts for r in self.retractions(site_id)}
+        return [r.id for r in self.reports(site_id) if r.supersedes == report_id and r.id not in retracted]
 
     def has_allegation(self, allegation_id: str) -> bool:
         return _safe_id(allegation_id) and layout.allegation_file(self.root, allegation_id).is_file()
@@ -364,4 +366,5 @@ class Catalogue:
 
 
 def _safe_id(record_id: str) -> bool:
-    return bool(record_id) and os.sep not in record_id and "/" not in record_id and not record_id.startswith(".")
+    """Only well-formed ids reach the file system: never a path, never a glob pattern."""
+    return isinstance(record_id, str) and re.fullmatch(ID_PATTERN, record_id) is not None

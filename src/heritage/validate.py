@@ -153,6 +153,7 @@ def validate_catalogue(catalogue: Catalogue, today: date | None = None) -> Valid
     for _, report in report_rows:
         reports_by_site[report.site][report.id] = report
     superseded: Counter[str] = Counter()
+    withdrawn = {retraction.retracts for _, retraction in retraction_rows}
     for path, report in report_rows:
         if path.parent.name != report.site:
             check.add(
@@ -166,7 +167,8 @@ def validate_catalogue(catalogue: Catalogue, today: date | None = None) -> Valid
             check.add("unknown-site", f"observes unknown site {report.site!r}", path, report.id, "site")
         check.sources_exist(path, report.id, [c.source for c in report.sources], "sources", sources)
         if report.supersedes is not None:
-            superseded[report.supersedes] += 1
+            if report.id not in withdrawn:  # a retracted correction no longer competes
+                superseded[report.supersedes] += 1
             if report.supersedes not in reports_by_site[report.site]:
                 check.add(
                     "unknown-superseded",

@@ -14,20 +14,20 @@ from rich.table import Table
 from rich.text import Text
 
 from heritage.cli.app import Env, cli, pass_env
-from heritage.cli.common import bbox, console, echo_json, printable
+from heritage.cli.common import bbox, console, echo_json, output_path, printable
 from heritage.models import Condition
 from heritage.query import SiteDetail, SiteFilter, list_sites, site_detail
 
 
-def _date(value: str | None) -> date | None:
+def _date(value: str | None, option: str = "--as-of") -> date | None:
     if value is None:
         return None
     try:
         day = date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint="--as-of") from None
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint=option) from None
     if day > datetime.now(UTC).date():
-        raise click.BadParameter(f"{value} is in the future: the catalogue cannot say yet", param_hint="--as-of")
+        raise click.BadParameter(f"{value} is in the future: the catalogue cannot say yet", param_hint=option)
     return day
 
 
@@ -304,11 +304,13 @@ def map_command(
     from heritage.webmap import build_map  # folium is loaded only for this command
 
     catalogue = env.catalogue
-    target = output or catalogue.root / "maps" / "index.html"
+    target = output_path(catalogue.root, output or catalogue.root / "maps" / "index.html")
     with console().status("building the map..."):
         window = None
+        if changes and as_of:
+            raise click.UsageError("--changes shows the catalogue as of its second date: leave out --as-of")
         if changes:
-            first, last = _date(changes[0]), _date(changes[1])
+            first, last = _date(changes[0], "--changes"), _date(changes[1], "--changes")
             assert first is not None and last is not None
             if last < first:
                 raise click.BadParameter("D2 is before D1", param_hint="--changes")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import sys
@@ -60,6 +61,8 @@ def bbox(value: str | None) -> tuple[float, float, float, float] | None:
         west, south, east, north = (float(part) for part in value.split(","))
     except ValueError:
         raise click.BadParameter(f"{value!r} is not W,S,E,N (four numbers)", param_hint="--bbox") from None
+    if not all(math.isfinite(n) for n in (west, south, east, north)):
+        raise click.BadParameter(f"{value!r} is not W,S,E,N (four finite numbers)", param_hint="--bbox")
     if west > east or south > north:
         raise click.BadParameter("give W,S,E,N with W <= E and S <= N", param_hint="--bbox")
     return west, south, east, north
@@ -149,3 +152,19 @@ def _without_record(error: InvalidInput) -> InvalidInput:
 
 def drop_none(document: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in document.items() if v is not None and v != [] and v != {}}
+
+
+def output_path(catalogue_root: Path, path: Path, *, overwrite: bool = True) -> Path:
+    """Refuse an output that would land on the catalogue's own files (a map written over a report,
+    a manifest over catalogue.json), or, when asked, on any existing file."""
+    from heritage import layout
+
+    target = path.resolve()
+    root = catalogue_root.resolve()
+    protected = {root / layout.CATALOGUE_FILE, root / layout.AREAS_FILE}
+    inside = [root / folder for folder in layout.FOLDERS]
+    if target in protected or any(target == f or f in target.parents for f in inside):
+        raise InvalidInput("is part of the catalogue itself; write outputs elsewhere", file=path)
+    if not overwrite and target.exists():
+        raise InvalidInput("already exists; choose another name (or pass --force)", file=path)
+    return path

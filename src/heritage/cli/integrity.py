@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from heritage.cli.app import Env, ExitCode, cli, pass_env
-from heritage.cli.common import console, echo_json, printable
+from heritage.cli.common import console, echo_json, output_path, printable
 from heritage.integrity import build_manifest, compare_manifest, read_manifest, verify_catalogue
 
 
@@ -74,8 +74,9 @@ def verify(env: Env, against: Path | None, as_json: bool) -> None:
     required=True,
     help="Where to write the manifest (keep it outside the catalogue, or give it to someone).",
 )
+@click.option("--force", is_flag=True, help="Replace an existing file of that name.")
 @pass_env
-def manifest(env: Env, output: Path) -> None:
+def manifest(env: Env, output: Path, force: bool) -> None:
     """Write the SHA-256 of every file of the catalogue, and one root hash over them all.
 
     \b
@@ -83,6 +84,7 @@ def manifest(env: Env, output: Path) -> None:
       heritage manifest -o ~/manifests/2026-11-28.json
       heritage verify --against ~/manifests/2026-11-28.json
     """
+    output_path(env.catalogue.root, output, overwrite=force)
     data = build_manifest(env.catalogue)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")

@@ -195,7 +195,14 @@ def changes(
       heritage changes --from 2020-11-10 --to 2024-12-31
       heritage changes --from 2021-01-01 --to 2023-01-01 --type church --geojson > changes.geojson
     """
-    first, last = _date(start), _date(end)
+    if as_csv and as_geojson:
+        raise click.UsageError("choose --csv or --geojson, not both")
+    vocabulary = env.catalogue.info.vocabulary()
+    for value in types:
+        if value not in vocabulary.site_types:
+            known = ", ".join(sorted(vocabulary.site_types))
+            raise click.BadParameter(f"unknown value {value!r}; known: {known}", param_hint="--type")
+    first, last = _date(start, "--from"), _date(end, "--to")
     assert first is not None and last is not None
     if last < first:
         raise click.BadParameter("--to is before --from", param_hint="--to")
@@ -262,6 +269,8 @@ def report_correct(
         --reason "Last image showing the church intact was 5 March 2022"
     """
     catalogue = env.catalogue
+    if not reason.strip():
+        raise click.BadParameter("give the reason for the correction", param_hint="--reason")
     old = catalogue.find_report(report_id)
     document = old.model_dump(mode="json", exclude_none=True, exclude={"id", "sha256", "recorded_at", "recorded_by"})
     changes = {

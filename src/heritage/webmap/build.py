@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import os
 import secrets
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from heritage.errors import InvalidInput
 from heritage.mapdata import MapInput, build_payload, encode_payload, load_map_input, paused_gc
 from heritage.offline import DROPPED, ContentSecurityPolicy, make_offline
 from heritage.store import Catalogue
-from heritage.webmap.elements import FilterPanel, LocalTiles, Payload, SiteLayer, TimeSlider, TitleBar
+from heritage.webmap.elements import FilterPanel, LocalTiles, Outline, Payload, SiteLayer, TimeSlider, TitleBar
 from heritage.webmap.tiles import read_tiles
 
 ONLINE_LAYERS = [
@@ -51,21 +52,46 @@ class MapResult:
         return self.sites - self.located
 
 
-def _outline(root: Path) -> dict[str, Any] | None:
-    """The catalogue's optional `areas.geojson`, reduced to geometries (its text is not shown)."""
+OUTLINE_TYPES = {"Polygon": 3, "MultiPolygon": 4, "LineString": 2, "MultiLineString": 3}
+
+
+def _clean_coordinates(value: Any, depth: int) -> Any:
+    """Nested lists of finite numbers, `depth` deep, as GeoJSON has them: nothing else survives."""
+    if depth == 1:
+        if (
+            not isinstance(value, list)
+            or len(value) not in (2, 3)
+            or not all(isinstance(n, (int, float)) and not isinstance(n, bool) and math.isfinite(n) for n in value)
+        ):
+            raise ValueError("a position must be 2 or 3 finite numbers")
+        return [float(n) for n in value]
+    if not isinstance(value, list) or not value:
+        raise ValueError("coordinates must be non-empty lists")
+    return [_clean_coordinates(item, depth - 1) for item in value]
+
+
+def _outline(root: Path) -> list[dict[str, Any]] | None:
+    """The catalogue's optional `areas.geojson`, reduced to its geometries (its text is not shown)."""
     path = root / layout.AREAS_FILE
     if not path.is_file():
         return None
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         features = data["features"] if data.get("type") == "FeatureCollection" else [data]
-        geometries = [f.get("geometry", f) if f.get("type") == "Feature" else f for f in features]
+        geometries = []
+        for feature in features:
+            geometry = feature.get("geometry") if feature.get("type") == "Feature" else feature
+            if geometry is None:
+                continue
+            kind = geometry.get("type")
+            if kind not in OUTLINE_TYPES:
+                raise ValueError(f"geometry type {kind!r} is not an outline ({', '.join(OUTLINE_TYPES)})")
+            geometries.append(
+                {"type": kind, "coordinates": _clean_coordinates(geometry.get("coordinates"), OUTLINE_TYPES[kind])}
+            )
     except (ValueError, AttributeError, KeyError, TypeError) as exc:
-        raise InvalidInput(f"is not a GeoJSON FeatureCollection ({exc})", file=path) from None
-    return {
-        "type": "FeatureCollection",
-        "features": [{"type": "Feature", "properties": {}, "geometry": g} for g in geometries if g],
-    }
+        raise InvalidInput(f"is not a GeoJSON outline of areas ({exc})", file=path) from None
+    return geometries
 
 
 def render_map(
@@ -73,7 +99,7 @@ def render_map(
     *,
     online_tiles: bool = False,
     tiles: Path | None = None,
-    outline: dict[str, Any] | None = None,
+    outline: list[dict[str, Any]] | None = None,
 ) -> tuple[str, str]:
     """The page, as text, and how its data is encoded. Everything it needs is inside it."""
     text, encoding = encode_payload(payload)
@@ -97,14 +123,8 @@ def render_map(
         for number, (name, url, attribution) in enumerate(ONLINE_LAYERS):
             folium.TileLayer(url, attr=attribution, name=name, max_zoom=19, show=number == 0).add_to(the_map)
         folium.LayerControl(position="bottomleft", collapsed=False).add_to(the_map)
-    if outline is not None:
-        folium.GeoJson(
-            outline,
-            name="Areas",
-            interactive=False,
-            control=False,
-            style_function=lambda _: {"color": "#5c6b7a", "weight": 1.5, "fill": False},
-        ).add_to(the_map)
+    if outline:
+        the_map.add_child(Outline(outline))
     figure.html.add_child(Payload(text, encoding), name="heritage_data")
     the_map.add_child(SiteLayer({"tiles": bool(tiles or online_tiles)}))
     for part in (TitleBar(), FilterPanel(), TimeSlider()):

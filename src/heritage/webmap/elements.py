@@ -126,7 +126,26 @@ class LocalTiles(MacroElement):  # type: ignore[misc]
     def __init__(self, tiles: dict[str, str], media_type: str, max_zoom: int, attribution: str) -> None:
         super().__init__()
         self._name = "LocalTiles"
-        self.tiles = script_text(json.dumps(tiles, separators=(",", ":")))
+        self.tiles = jinja_inert(script_text(json.dumps(tiles, separators=(",", ":"))))
         self.media_type = media_type  # one of our own fixed values (tiles.MEDIA_TYPES)
         self.max_zoom = int(max_zoom)
         self.attribution = jinja_inert(script_text(json.dumps(attribution).replace("<", "\\u003c")))
+
+
+class Outline(MacroElement):  # type: ignore[misc]
+    """The outlines of the catalogue's areas: geometry only, never text, drawn under the sites."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}L.geoJSON({{ this.data }}, { interactive: false,
+  style: function () { return { color: "#5c6b7a", weight: 1.5, fill: false }; } }).addTo({{ this._parent.get_name() }});
+{% endmacro %}"""
+    )
+
+    def __init__(self, geometries: list[dict[str, Any]]) -> None:
+        super().__init__()
+        self._name = "Outline"
+        collection = {
+            "type": "FeatureCollection",
+            "features": [{"type": "Feature", "properties": {}, "geometry": g} for g in geometries],
+        }
+        self.data = jinja_inert(script_text(json.dumps(collection, allow_nan=False, separators=(",", ":"))))

@@ -82,7 +82,16 @@ def _read_mbtiles(path: Path) -> TilePyramid:
         )
     if not rows:
         raise InvalidInput("holds no tiles", file=path)
-    # MBTiles numbers rows from the south (TMS); Leaflet from the north (XYZ).
-    tiles = {f"{z}/{x}/{(1 << z) - 1 - row}": base64.b64encode(data).decode("ascii") for z, x, row, data in rows}
-    attribution = re.sub(r"<[^>]*>", "", str(metadata.get("attribution", "")))
-    return TilePyramid(tiles, MEDIA_TYPES[fmt], max(z for z, *_ in rows), html.escape(attribution))
+    tiles: dict[str, str] = {}
+    for z, x, row, data in rows:
+        # The file is input like any other: numbers must be numbers, images must be bytes.
+        valid = all(isinstance(n, int) and not isinstance(n, bool) for n in (z, x, row)) and 0 <= z <= 30
+        if not valid or not (0 <= x < (1 << z) and 0 <= row < (1 << z)):
+            raise InvalidInput(f"a tile has an impossible address (zoom {z!r}, column {x!r}, row {row!r})", file=path)
+        if not isinstance(data, bytes) or not data:
+            raise InvalidInput(f"the tile at zoom {z}, column {x}, row {row} holds no image", file=path)
+        # MBTiles numbers rows from the south (TMS); Leaflet from the north (XYZ).
+        tiles[f"{z}/{x}/{(1 << z) - 1 - row}"] = base64.b64encode(data).decode("ascii")
+    # Leaflet shows attributions as HTML: keep the text (entities decoded once), drop any markup.
+    attribution = re.sub(r"<[^>]*>", "", html.unescape(str(metadata.get("attribution", ""))))
+    return TilePyramid(tiles, MEDIA_TYPES[fmt], max(int(key.split("/")[0]) for key in tiles), html.escape(attribution))
