@@ -91,12 +91,23 @@ def test_history_table_and_chart(invoke: Invoke, tmp_path: Path) -> None:
 
 def test_changes_between_two_dates(invoke: Invoke, tmp_path: Path) -> None:
     table = invoke("changes", "--from", "2020-11-10", "--to", "2024-12-31", catalogue=REPO)
-    assert table.exit_code == 0 and "12 site(s) changed" in table.output
+    assert table.exit_code == 0 and "3 site(s) changed" in table.output
+    first = invoke("changes", "--from", "2020-11-10", "--to", "2024-12-31", "--first-reports", catalogue=REPO)
+    assert "12 site(s) changed" in first.output
     rows = list(
         csv.DictReader(
             io.StringIO(
                 invoke(
-                    "changes", "--from", "2021-01-01", "--to", "2024-12-31", "--type", "church", "--csv", catalogue=REPO
+                    "changes",
+                    "--from",
+                    "2021-01-01",
+                    "--to",
+                    "2024-12-31",
+                    "--type",
+                    "church",
+                    "--csv",
+                    "--first-reports",
+                    catalogue=REPO,
                 ).output
             )
         )
@@ -119,6 +130,7 @@ def test_changes_between_two_dates(invoke: Invoke, tmp_path: Path) -> None:
             "--to",
             "2024-12-31",
             "--geojson",
+            "--first-reports",
             "--bbox",
             "46.70,39.70,46.80,39.80",
             catalogue=REPO,
@@ -141,7 +153,16 @@ def test_changes_between_two_dates(invoke: Invoke, tmp_path: Path) -> None:
     )
     by_area = json.loads(
         invoke(
-            "changes", "--from", "2021-01-01", "--to", "2024-12-31", "--geojson", "--area", str(area), catalogue=REPO
+            "changes",
+            "--from",
+            "2021-01-01",
+            "--to",
+            "2024-12-31",
+            "--geojson",
+            "--first-reports",
+            "--area",
+            str(area),
+            catalogue=REPO,
         ).output
     )
     assert {f["id"] for f in by_area["features"]} == {f["id"] for f in geo["features"]}
@@ -153,6 +174,6 @@ def test_changes_between_two_dates(invoke: Invoke, tmp_path: Path) -> None:
 def test_change_map(invoke: Invoke, tmp_path: Path, window: tuple[str, str]) -> None:
     output = tmp_path / "changes.html"
     result = invoke("map", "--changes", *window, "-o", str(output), catalogue=REPO)
-    assert result.exit_code == 0 and "12 sites on the map" in result.output
+    assert result.exit_code == 0 and "3 sites on the map" in result.output
     page = output.read_text(encoding="utf-8")
     assert '"changes":[' in page and "heritage-change" in page

@@ -96,15 +96,24 @@ class Change:
 
 
 def changes_between(
-    reports_by_site: Mapping[str, list[ConditionReport]], start: date, end: date, retracted: Iterable[str] = ()
+    reports_by_site: Mapping[str, list[ConditionReport]],
+    start: date,
+    end: date,
+    retracted: Iterable[str] = (),
+    first_reports: bool = False,
 ) -> list[Change]:
-    """The sites whose condition as of `end` differs from their condition as of `start`."""
+    """The sites whose condition as of `end` differs from their condition as of `start`.
+
+    A site with no report at all by `start` has no known condition to change from: it is left out
+    unless `first_reports` asks for sites first described in the period too."""
     retracted = set(retracted)
     changes = []
     for site_id, reports in sorted(reports_by_site.items()):
         before = condition_as_of(reports, start, retracted)
         after = condition_as_of(reports, end, retracted)
         change = Change(site_id, before, after)
+        if before is None and not first_reports:
+            continue
         if change.before_condition is not change.after_condition:
             changes.append(change)
     return changes

@@ -201,6 +201,16 @@ def build_payload(
                     str(allegation.made_on),
                     [ACT_INDEX[a] for a in allegation.acts],
                     STATUS_INDEX[current_status(data.reviews.get(allegation.id, []), ReviewAspect.attribution)],
+                    # The review trail, so that the slider shows each status as it stood on its date:
+                    # [day recorded, status, 0 for damage or 1 for attribution], oldest first.
+                    [
+                        [
+                            day_number(r.recorded_at.date()),
+                            STATUS_INDEX[r.status],
+                            int(r.aspect is ReviewAspect.attribution),
+                        ]
+                        for r in sorted(data.reviews.get(allegation.id, []), key=lambda r: (r.recorded_at, r.id))
+                    ],
                 ]
             )
         columns["alg"].append(claims)

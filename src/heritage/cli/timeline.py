@@ -143,6 +143,7 @@ def find_changes(
     types: tuple[str, ...] = (),
     box_text: str | None = None,
     area: Path | None = None,
+    first_reports: bool = False,
 ) -> tuple[list[Change], dict[str, Site]]:
     sites = {s.id: s for s in catalogue.sites()}
     reports: dict[str, list[ConditionReport]] = defaultdict(list)
@@ -166,7 +167,7 @@ def find_changes(
         chosen = {i for i in chosen if _inside(sites[i], polygons)}
     retracted = {r.retracts for r in catalogue.retractions()}
     scoped = {i: reports.get(i, []) for i in chosen}
-    return changes_between(scoped, start, end, retracted), sites
+    return changes_between(scoped, start, end, retracted, first_reports), sites
 
 
 @cli.command()
@@ -175,6 +176,11 @@ def find_changes(
 @click.option("--type", "types", multiple=True, help="Only sites of this type; repeat.")
 @click.option("--bbox", "box_text", metavar="W,S,E,N", help="Only sites inside this box.")
 @click.option("--area", type=click.Path(dir_okay=False, path_type=Path), help="Only sites inside this GeoJSON area.")
+@click.option(
+    "--first-reports",
+    is_flag=True,
+    help="Also list sites with no report before --from (first described in the period).",
+)
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV.")
 @click.option("--geojson", "as_geojson", is_flag=True, help="Print a GeoJSON FeatureCollection.")
 @pass_env
@@ -185,6 +191,7 @@ def changes(
     types: tuple[str, ...],
     box_text: str | None,
     area: Path | None,
+    first_reports: bool,
     as_csv: bool,
     as_geojson: bool,
 ) -> None:
@@ -206,7 +213,7 @@ def changes(
     assert first is not None and last is not None
     if last < first:
         raise click.BadParameter("--to is before --from", param_hint="--to")
-    found, sites = find_changes(env.catalogue, first, last, types, box_text, area)
+    found, sites = find_changes(env.catalogue, first, last, types, box_text, area, first_reports)
     rows = _changes_rows(found, sites)
     if as_csv:
         buffer = io.StringIO()

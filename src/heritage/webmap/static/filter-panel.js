@@ -44,7 +44,10 @@ heritageApp.use(function (app) {
     symbol: el("span", { class: "heritage-swatch", style: "background:" + c[2] }), count: by(i => app.cond[i], k) })), true);
   // The rings' legend lists the statuses that occur in this catalogue, and "no allegation".
   const present = new Set();
-  for (const claims of s.alg) for (const claim of claims) present.add(claim[2]);
+  for (const claims of s.alg) for (const claim of claims) {
+    present.add(0);
+    for (const review of claim[7] || []) if (review[2] === 0) present.add(review[1]);
+  }
   const ring = colour => el("span", { class: "heritage-ring", style: "border-color:" + colour });
   const statuses = [{ value: -1, label: "no allegation", symbol: ring("transparent"), count: by(i => app.status[i], -1) }];
   v.status.forEach((st, k) => {

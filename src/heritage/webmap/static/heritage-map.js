@@ -45,8 +45,12 @@
     return new Date(day * 86400000).toISOString().slice(0, 10);
   }
 
+  // Letters that Unicode does not decompose into a base letter and a mark (Azerbaijani ə and ı...).
+  const PLAIN = { "ə": "e", "ı": "i", "ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe" };
+
   function fold(text) {
-    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+    return text.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "")
+      .replace(/[əıłøđßæœ]/g, letter => PLAIN[letter]);
   }
 
   async function loadData() {
@@ -104,11 +108,19 @@
       let best = NONE;
       for (const claim of s.alg[i]) {
         if (claim[3] !== null && claim[3] > day) continue;
-        if (best === NONE || app.rank[claim[2]] < app.rank[best]) best = claim[2];
+        const status = app.claimStatus(claim, day, 0);
+        if (best === NONE || app.rank[status] < app.rank[best]) best = status;
       }
       app.status[i] = best;
     }
     app.applyFilters();
+  };
+
+  // An allegation's status as it stood on `day`: its last review of that aspect by then, or "reported".
+  app.claimStatus = function (claim, day, aspect) {
+    let status = 0;
+    for (const review of claim[7] || []) if (review[2] === aspect && review[0] <= day) status = review[1];
+    return status;
   };
 
   app.applyFilters = function () {
@@ -312,16 +324,19 @@
         el("strong", { text: v.condition[before][1] + " \u2192 " + v.condition[after][1] })]));
     }
     const claims = s.alg[i].filter(c => c[3] === null || c[3] <= app.day);
+    const seen = hist.filter(h => h[0] <= app.day).length;
     box.appendChild(el("p", { class: "heritage-counts",
-      text: s.nrep[i] + " condition report(s) · " + claims.length + " allegation(s) as of " + isoDay(app.day) }));
+      text: seen + " condition report(s) in force by " + isoDay(app.day) + " (" + s.nrep[i] + " recorded in all) · " +
+        claims.length + " allegation(s) made by then" }));
     if (claims.length) {
       const list = el("ul", { class: "heritage-allegations" });
       for (const c of claims) {
         const party = c[1] !== NONE ? " (" + v.party[c[1]][1] + ")" : "";
         list.appendChild(el("li", {}, [
-          el("span", { class: "heritage-status", style: "border-color:" + v.status[c[2]][2], text: v.status[c[2]][1] }),
+          el("span", { class: "heritage-status", style: "border-color:" + v.status[app.claimStatus(c, app.day, 0)][2],
+            text: v.status[app.claimStatus(c, app.day, 0)][1] }),
           el("span", { text: " " + c[4] + " · " + d.claimants[c[0]] + party + ": " + c[5].map(a => v.act[a]).join(", ") +
-            (c[6] ? " · attribution " + v.status[c[6]][1] : "") }),
+            (app.claimStatus(c, app.day, 1) ? " · attribution " + v.status[app.claimStatus(c, app.day, 1)][1] : "") }),
         ]));
       }
       box.appendChild(list);
