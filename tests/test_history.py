@@ -177,3 +177,54 @@ def test_change_map(invoke: Invoke, tmp_path: Path, window: tuple[str, str]) -> 
     assert result.exit_code == 0 and "3 sites on the map" in result.output
     page = output.read_text(encoding="utf-8")
     assert '"changes":[' in page and "heritage-change" in page
+
+
+@pytest.mark.parametrize("pattern", ["*", "r-*", "[r]-1", "r-?", "../cat/reports/st-sargis/r-1"])
+def test_report_ids_are_never_patterns(invoke: Invoke, catalogue: Catalogue, pattern: str) -> None:
+    before = snapshot(catalogue.root)
+    for command in (
+        ["report", "retract", pattern, "--reason", "oops"],
+        ["report", "correct", pattern, "--condition", "intact", "--reason", "oops"],
+    ):
+        result = invoke(*command, catalogue=catalogue)
+        assert result.exit_code == ExitCode.NOT_FOUND, result.output
+    assert snapshot(catalogue.root) == before
+
+
+def test_a_chart_title_is_text_not_maths(invoke: Invoke, catalogue: Catalogue, tmp_path: Path) -> None:
+    assert (
+        invoke(
+            "site",
+            "add",
+            "--id",
+            "dollar",
+            "--name",
+            r"en=Church of $\undefinedcmd{x}$ and $2 $3",
+            "--type",
+            "church",
+            catalogue=catalogue,
+        ).exit_code
+        == 0
+    )
+    result = invoke("history", "dollar", "--chart", str(tmp_path / "c.svg"), catalogue=catalogue)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "c.svg").stat().st_size > 0
+
+
+def test_a_correction_needs_a_reason(invoke: Invoke, catalogue: Catalogue) -> None:
+    result = invoke("report", "correct", "r-1", "--condition", "minor_damage", "--reason", "  ", catalogue=catalogue)
+    assert result.exit_code == ExitCode.USAGE and "give the reason" in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--from", "2021-02-30", "--to", "2022-01-01"], "Invalid value for --from"),
+        (["--from", "2021-01-01", "--to", "2022-01-01", "--type", "nosuch"], "unknown value 'nosuch'"),
+        (["--from", "2021-01-01", "--to", "2022-01-01", "--bbox", "nan,nan,nan,nan"], "four finite numbers"),
+        (["--from", "2021-01-01", "--to", "2022-01-01", "--csv", "--geojson"], "not both"),
+    ],
+)
+def test_changes_refuses_what_it_cannot_answer(invoke: Invoke, args: list[str], message: str) -> None:
+    result = invoke("changes", *args, catalogue=REPO)
+    assert result.exit_code == ExitCode.USAGE and message in result.output, result.output

@@ -16,7 +16,7 @@ from conftest import REPO, Invoke
 from heritage import layout
 from heritage.cli import ExitCode
 from heritage.codec import seal
-from heritage.integrity import compare_manifest, file_sha256, verify_catalogue
+from heritage.integrity import build_manifest, compare_manifest, file_sha256, verify_catalogue
 from heritage.store import Catalogue
 from heritage.validate import validate_catalogue
 
@@ -257,3 +257,42 @@ def test_a_writer_killed_mid_append_leaves_a_valid_catalogue(sample: Catalogue) 
     assert validation.ok and sorted(p.code for p in validation.warnings) == ["leftover-temp", "no-location"]
     verification = verify_catalogue(sample)
     assert verification.ok and [p.code for p in verification.problems] == ["leftover-temp"]
+
+
+def test_moved_and_renamed_records_are_found(sample: Catalogue) -> None:
+    moved = sample.root / "reports/dadivank/r-kanach-zham-2023-12-2024-04-04.json"
+    (sample.root / "reports/kanach-zham/r-kanach-zham-2023-12-2024-04-04.json").rename(moved)
+    renamed = sample.root / "sites/dadivank2.geojson"
+    (sample.root / "sites/gandzasar.geojson").rename(renamed)
+    found = codes(sample)
+    assert ("moved", "reports/dadivank/r-kanach-zham-2023-12-2024-04-04.json") in found
+    assert ("moved", "sites/dadivank2.geojson") in found
+
+
+@pytest.mark.parametrize(
+    "target", ["reports/dadivank/r-dadivank-2020-11-25.json", "catalogue.json", "sites/new.geojson", "evidence/ab/x"]
+)
+def test_outputs_are_never_written_over_the_catalogue(invoke: Invoke, sample: Catalogue, target: str) -> None:
+    before = {p: p.read_bytes() for p in sample.root.rglob("*") if p.is_file()}
+    for command in (["map", "-o", str(sample.root / target)], ["manifest", "-o", str(sample.root / target)]):
+        result = invoke(*command, catalogue=sample)
+        assert result.exit_code == ExitCode.INVALID and "part of the catalogue" in result.output
+    assert {p: p.read_bytes() for p in sample.root.rglob("*") if p.is_file()} == before
+
+
+def test_a_manifest_is_not_replaced_by_accident(invoke: Invoke, sample: Catalogue, tmp_path: Path) -> None:
+    target = tmp_path / "m.json"
+    assert invoke("manifest", "-o", str(target), catalogue=sample).exit_code == 0
+    again = invoke("manifest", "-o", str(target), catalogue=sample)
+    assert again.exit_code == ExitCode.INVALID and "already exists" in again.output
+    assert invoke("manifest", "-o", str(target), "--force", catalogue=sample).exit_code == 0
+
+
+def test_stray_files_in_evidence_are_found_and_listed(sample: Catalogue) -> None:
+    (sample.root / "evidence" / "ab" / "sub").mkdir(parents=True)
+    (sample.root / "evidence" / "loose.bin").write_bytes(b"x")
+    (sample.root / "evidence" / "ab" / ".hidden").write_bytes(b"x")
+    found = {file for code, file in codes(sample) if code == "unexpected"}
+    assert {"evidence/loose.bin", "evidence/ab/.hidden", "evidence/ab/sub"} <= found
+    listed = build_manifest(sample)["files"]
+    assert "evidence/loose.bin" in listed and "evidence/ab/.hidden" in listed

@@ -17,6 +17,7 @@ import pytest
 from conftest import REPO, Invoke, report_doc, site_doc, source_doc
 from heritage import mapdata
 from heritage.browser import CHROMIUM_ARGS, PageLog, chromium_path, load, wait_until, watch
+from heritage.cli import ExitCode
 from heritage.codec import decode
 from heritage.mapdata import MapInput, build_payload, load_map_input
 from heritage.models import Allegation, ConditionReport, Site, Source
@@ -411,3 +412,140 @@ def test_a_change_map_shows_before_and_after(page: tuple[Any, PageLog], tmp_path
     )
     assert "changes 2020-11-10 → 2024-12-31" in tab.locator("#heritage-title").inner_text()
     assert_clean(log, output)
+
+
+JINJA_ATTACK = "{{ lipsum.__globals__.os.mkdir(dict(pwned=1)|first) }}{{ 7*7 }}{# x"
+
+
+def test_outlines_and_tiles_never_reach_a_template(invoke: Invoke, tmp_path: Path) -> None:
+    import shutil
+
+    root = tmp_path / "cat"
+    shutil.copytree(REPO, root, ignore=shutil.ignore_patterns(".git", "src", "tests", "maps", "*.md", "docs"))
+    outline = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"x": JINJA_ATTACK},
+                "geometry": {
+                    "type": "Polygon",
+                    "note": JINJA_ATTACK,
+                    "coordinates": [[[46.2, 39.4], [47.2, 39.4], [47.2, 40.3], [46.2, 39.4]]],
+                },
+            }
+        ],
+    }
+    (root / "areas.geojson").write_text(json.dumps(outline))
+    mbtiles = tmp_path / "evil.mbtiles"
+    with sqlite3.connect(mbtiles) as db:
+        db.execute("CREATE TABLE metadata (name TEXT, value TEXT)")
+        db.execute("CREATE TABLE tiles (zoom_level INTEGER, tile_column, tile_row INTEGER, tile_data BLOB)")
+        db.execute("INSERT INTO metadata VALUES ('format', 'png'), ('attribution', ?)", (JINJA_ATTACK,))
+        db.execute("INSERT INTO tiles VALUES (0, 0, 0, ?)", (tiny_png(),))
+    output = tmp_path / "map.html"
+    result = invoke("map", "-o", str(output), "--tiles", str(mbtiles), catalogue=root)
+    assert result.exit_code == 0, result.output
+    assert not (tmp_path / "pwned").exists() and not Path("pwned").exists()
+    page = output.read_text()
+    assert "49" not in re.findall(r"attribution: ([^,]*)", page)[0] and "note" not in page
+    with sqlite3.connect(mbtiles) as db:
+        db.execute("INSERT INTO tiles VALUES (1, ?, 0, ?)", (JINJA_ATTACK, tiny_png()))
+    bad = invoke("map", "-o", str(output), "--tiles", str(mbtiles), catalogue=root)
+    assert bad.exit_code == ExitCode.INVALID and "impossible address" in bad.output
+
+
+@pytest.mark.parametrize("geometry", ['"x"', '{"type": "Blob"}', '{"type": "Polygon", "coordinates": [[[NaN, 1]]]}'])
+def test_a_malformed_outline_is_refused(invoke: Invoke, tmp_path: Path, geometry: str) -> None:
+    import shutil
+
+    root = tmp_path / "cat"
+    shutil.copytree(REPO, root, ignore=shutil.ignore_patterns(".git", "src", "tests", "maps", "*.md", "docs"))
+    (root / "areas.geojson").write_text('{"type": "Feature", "properties": {}, "geometry": ' + geometry + "}")
+    result = invoke("map", "-o", str(tmp_path / "m.html"), catalogue=root)
+    assert result.exit_code == ExitCode.INVALID and "areas.geojson" in result.output
+    assert not (tmp_path / "m.html").exists()
+
+
+def test_each_audience_sees_only_what_it_may(invoke: Invoke, catalogue: Catalogue, tmp_path: Path) -> None:
+    add = [
+        (
+            "site",
+            "add",
+            "--id",
+            "secret-shrine",
+            "--name",
+            "en=SECRET-SHRINE-NAME",
+            "--lat",
+            "39.612345",
+            "--lon",
+            "46.923456",
+            "--type",
+            "shrine",
+            "--sensitivity",
+            "confidential",
+        ),
+        (
+            "site",
+            "add",
+            "--id",
+            "guarded-church",
+            "--name",
+            "en=Guarded church",
+            "--lat",
+            "39.654321",
+            "--lon",
+            "46.987654",
+            "--type",
+            "church",
+            "--sensitivity",
+            "restricted",
+            "--location-source",
+            "RESTRICTED-COORDINATE-SOURCE",
+        ),
+        (
+            "source",
+            "add",
+            "--id",
+            "src-witness",
+            "--title",
+            "WITNESS-STATEMENT-TITLE",
+            "--kind",
+            "testimony",
+            "--sensitivity",
+            "confidential",
+        ),
+        (
+            "report",
+            "add",
+            "--site",
+            "guarded-church",
+            "--observed",
+            "2022-01-01",
+            "--condition",
+            "destroyed",
+            "--method",
+            "testimony",
+            "--source",
+            "src-witness",
+        ),
+    ]
+    for command in add:
+        assert invoke(*command, catalogue=catalogue).exit_code == 0
+    pages = {}
+    for audience in ("public", "mission", "internal"):
+        output = tmp_path / f"{audience}.html"
+        assert invoke("map", "-o", str(output), "--audience", audience, catalogue=catalogue).exit_code == 0
+        pages[audience] = output.read_text(encoding="utf-8")
+    assert "SECRET-SHRINE-NAME" in pages["internal"] and "WITNESS-STATEMENT-TITLE" in pages["internal"]
+    for audience in ("public", "mission"):
+        assert "SECRET-SHRINE-NAME" not in pages[audience] and "WITNESS-STATEMENT-TITLE" not in pages[audience]
+        secret = (str(round(46.923456 * 1e5)), str(round(39.612345 * 1e5)))
+        assert secret[0] in pages["internal"] and secret[1] in pages["internal"]
+        assert secret[0] not in pages[audience] and secret[1] not in pages[audience]
+    guarded = (str(round(46.987654 * 1e5)), str(round(39.654321 * 1e5)))
+    assert guarded[0] in pages["mission"]  # a mission sees restricted sites where they are
+    assert guarded[0] not in pages["public"] and guarded[1] not in pages["public"]
+    assert "4700000" in pages["public"] and "3970000" in pages["public"]  # at about 10 km
+    assert "RESTRICTED-COORDINATE-SOURCE" not in pages["public"]
+    assert "public edition" in pages["public"] or '"audience":"public"' in pages["public"]

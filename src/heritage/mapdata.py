@@ -22,7 +22,18 @@ from typing import Any
 from heritage import __version__
 from heritage.claims import current_status, reviews_by_allegation
 from heritage.history import changes_between, in_force, report_order
-from heritage.models import Allegation, AllegationStatus, Condition, ConditionReport, Review, ReviewAspect, Site, Source
+from heritage.models import (
+    Allegation,
+    AllegationStatus,
+    Condition,
+    ConditionReport,
+    Point,
+    Review,
+    ReviewAspect,
+    Sensitivity,
+    Site,
+    Source,
+)
 from heritage.models.vocab import AllegedAct, LocationPrecision, Method
 from heritage.offline import jinja_inert
 from heritage.palette import CONDITION_COLOURS, CONDITION_LABELS, STATUS_COLOURS
@@ -151,9 +162,11 @@ def build_payload(
     as_of: date | None = None,
     dossiers: frozenset[str] = frozenset(),
     changes: tuple[date, date] | None = None,
+    audience: str = "internal",
 ) -> dict[str, Any]:
     """The map's data. With `changes` (D1, D2): only the sites whose condition differs between
     the two dates, shown as of D2, with the slider running from D1 to D2."""
+    data = for_audience(data, audience)
     if changes is not None:
         changed = {c.site for c in changes_between(data.reports, changes[0], changes[1], data.retracted)}
         data = replace(data, sites=[s for s in data.sites if s.id in changed])
@@ -226,6 +239,7 @@ def build_payload(
             "tool": f"heritage {__version__}",
             "region": data.region,
             "changes": [day_number(changes[0]), day_number(changes[1])] if changes else None,
+            "audience": audience,
         },
         "vocab": {
             "condition": [[c.value, CONDITION_LABELS[c], CONDITION_COLOURS[c]] for c in Condition],
@@ -256,3 +270,51 @@ def encode_payload(payload: dict[str, Any]) -> tuple[str, str]:
         return text, "json"
     packed = gzip.compress(text.encode("utf-8"), compresslevel=3, mtime=0)  # level 6: 3x the time for 8 % less
     return base64.b64encode(packed).decode("ascii"), "gzip-base64"
+
+
+AUDIENCES = ("public", "mission", "internal")
+# Restricted sites on a public map: their point rounded to 0.1 degree, about 10 km.
+GENERALISED_DEGREES = 0.1
+GENERALISED_UNCERTAINTY_M = 10_000.0
+
+
+def for_audience(data: MapInput, audience: str) -> MapInput:
+    """What an audience may see. internal: everything. mission: nothing confidential. public:
+    nothing restricted either, and restricted sites only at about 10 km, as approximate."""
+    if audience not in AUDIENCES:
+        raise ValueError(f"unknown audience {audience!r}; one of {', '.join(AUDIENCES)}")
+    if audience == "internal":
+        return data
+    hidden = {Sensitivity.confidential} | ({Sensitivity.restricted} if audience == "public" else set())
+    sources = {k: s for k, s in data.sources.items() if s.sensitivity not in hidden}
+    sites = []
+    for site in data.sites:
+        if site.sensitivity is Sensitivity.confidential:
+            continue
+        if audience == "public" and site.sensitivity is Sensitivity.restricted and site.geometry is not None:
+            lon, lat = site.geometry.representative
+            step = GENERALISED_DEGREES
+            point = Point(type="Point", coordinates=[round(lon / step) * step, round(lat / step) * step])
+            location = site.location.model_copy(
+                update={
+                    "precision": LocationPrecision.approximate,
+                    "uncertainty_m": GENERALISED_UNCERTAINTY_M,
+                    "source": None,
+                }
+            )
+            site = site.model_copy(update={"geometry": point, "location": location, "description": None})
+        sites.append(site)
+    kept = {s.id for s in sites}
+    reports = {}
+    for site_id, site_reports in data.reports.items():
+        if site_id in kept:
+            visible = [r for r in site_reports if r.sensitivity not in hidden]
+            reports[site_id] = [
+                r.model_copy(update={"sources": [c for c in r.sources if c.source in sources]}) for r in visible
+            ]
+    allegations = [
+        a.model_copy(update={"sites": [s for s in a.sites if s in kept]})
+        for a in data.allegations
+        if a.sensitivity not in hidden and a.source.source in sources
+    ]
+    return replace(data, sites=sites, reports=reports, allegations=allegations, sources=sources)

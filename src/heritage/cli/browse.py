@@ -275,6 +275,13 @@ def _cite(detail: SiteDetail, source_id: str, locator: str | None) -> str:
     metavar="D1 D2",
     help="A change map: only the sites whose condition differs between D1 and D2 (before -> after).",
 )
+@click.option(
+    "--audience",
+    type=click.Choice(["public", "mission", "internal"]),
+    default="mission",
+    show_default=True,
+    help="public: nothing restricted, restricted sites at ~10 km; mission: nothing confidential; internal: everything.",
+)
 @click.option("--online-tiles", is_flag=True, help="Add OpenStreetMap and satellite base layers (need a network).")
 @click.option(
     "--tiles",
@@ -287,6 +294,7 @@ def map_command(
     output: Path | None,
     as_of: str | None,
     changes: tuple[str, str] | None,
+    audience: str,
     online_tiles: bool,
     tiles: Path | None,
 ) -> None:
@@ -316,7 +324,13 @@ def map_command(
                 raise click.BadParameter("D2 is before D1", param_hint="--changes")
             window = (first, last)
         result = build_map(
-            catalogue, target, as_of=_date(as_of), online_tiles=online_tiles, tiles=tiles, changes=window
+            catalogue,
+            target,
+            as_of=_date(as_of),
+            online_tiles=online_tiles,
+            tiles=tiles,
+            changes=window,
+            audience=audience,
         )
     unlocated = f", {result.unlocated} without location (listed in the side panel)" if result.unlocated else ""
     click.echo(f"wrote {result.path} ({result.bytes / 1e6:.1f} MB): {result.located} sites on the map{unlocated}")

@@ -143,6 +143,7 @@ def build_map(
     tiles: Path | None = None,
     data: MapInput | None = None,
     changes: tuple[date, date] | None = None,
+    audience: str = "mission",
 ) -> MapResult:
     """Write the map of `catalogue` to `output`; link the dossiers found beside it."""
     output = Path(output)
@@ -150,7 +151,7 @@ def build_map(
     dossiers = frozenset(p.stem for p in dossier_folder.glob("*.html")) if dossier_folder.is_dir() else frozenset()
     with paused_gc():
         data = data or load_map_input(catalogue)
-        payload = build_payload(data, as_of, dossiers, changes)
+        payload = build_payload(data, as_of, dossiers, changes, audience)
         page, encoding = render_map(payload, online_tiles=online_tiles, tiles=tiles, outline=_outline(catalogue.root))
     output.parent.mkdir(parents=True, exist_ok=True)
     temp = output.with_name(f".{output.name}.{secrets.token_hex(4)}.tmp")

@@ -1,6 +1,10 @@
 heritageApp.use(function (app) {
   const bar = document.getElementById("heritage-title");
   bar.querySelector("h1").textContent = app.data.meta.name;
+  if (app.data.meta.audience && app.data.meta.audience !== "internal") {
+    bar.querySelector("h1").appendChild(app.el("span", { class: "heritage-audience",
+      text: app.data.meta.audience === "public" ? " · public edition" : " · mission edition" }));
+  }
   document.title = app.data.meta.name + " \u2014 heritage map";
   app.onChange(function () {
     const changes = app.data.meta.changes;
