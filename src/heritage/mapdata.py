@@ -20,20 +20,10 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from heritage import __version__
+from heritage.audience import hidden, site_for
 from heritage.claims import current_status, reviews_by_allegation
 from heritage.history import changes_between, in_force, report_order
-from heritage.models import (
-    Allegation,
-    AllegationStatus,
-    Condition,
-    ConditionReport,
-    Point,
-    Review,
-    ReviewAspect,
-    Sensitivity,
-    Site,
-    Source,
-)
+from heritage.models import Allegation, AllegationStatus, Condition, ConditionReport, Review, ReviewAspect, Site, Source
 from heritage.models.vocab import AllegedAct, LocationPrecision, Method
 from heritage.offline import jinja_inert
 from heritage.palette import CONDITION_COLOURS, CONDITION_LABELS, STATUS_COLOURS
@@ -272,49 +262,24 @@ def encode_payload(payload: dict[str, Any]) -> tuple[str, str]:
     return base64.b64encode(packed).decode("ascii"), "gzip-base64"
 
 
-AUDIENCES = ("public", "mission", "internal")
-# Restricted sites on a public map: their point rounded to 0.1 degree, about 10 km.
-GENERALISED_DEGREES = 0.1
-GENERALISED_UNCERTAINTY_M = 10_000.0
-
-
 def for_audience(data: MapInput, audience: str) -> MapInput:
-    """What an audience may see. internal: everything. mission: nothing confidential. public:
-    nothing restricted either, and restricted sites only at about 10 km, as approximate."""
-    if audience not in AUDIENCES:
-        raise ValueError(f"unknown audience {audience!r}; one of {', '.join(AUDIENCES)}")
+    """What an audience may see of the map's records (see heritage.audience)."""
     if audience == "internal":
         return data
-    hidden = {Sensitivity.confidential} | ({Sensitivity.restricted} if audience == "public" else set())
-    sources = {k: s for k, s in data.sources.items() if s.sensitivity not in hidden}
-    sites = []
-    for site in data.sites:
-        if site.sensitivity is Sensitivity.confidential:
-            continue
-        if audience == "public" and site.sensitivity is Sensitivity.restricted and site.geometry is not None:
-            lon, lat = site.geometry.representative
-            step = GENERALISED_DEGREES
-            point = Point(type="Point", coordinates=[round(lon / step) * step, round(lat / step) * step])
-            location = site.location.model_copy(
-                update={
-                    "precision": LocationPrecision.approximate,
-                    "uncertainty_m": GENERALISED_UNCERTAINTY_M,
-                    "source": None,
-                }
-            )
-            site = site.model_copy(update={"geometry": point, "location": location, "description": None})
-        sites.append(site)
+    invisible = hidden(audience)
+    sources = {k: s for k, s in data.sources.items() if s.sensitivity not in invisible}
+    sites = [shown for site in data.sites if (shown := site_for(site, audience)) is not None]
     kept = {s.id for s in sites}
     reports = {}
     for site_id, site_reports in data.reports.items():
         if site_id in kept:
-            visible = [r for r in site_reports if r.sensitivity not in hidden]
+            visible = [r for r in site_reports if r.sensitivity not in invisible]
             reports[site_id] = [
                 r.model_copy(update={"sources": [c for c in r.sources if c.source in sources]}) for r in visible
             ]
     allegations = [
         a.model_copy(update={"sites": [s for s in a.sites if s in kept]})
         for a in data.allegations
-        if a.sensitivity not in hidden and a.source.source in sources
+        if a.sensitivity not in invisible and a.source.source in sources
     ]
     return replace(data, sites=sites, reports=reports, allegations=allegations, sources=sources)

@@ -1,0 +1,47 @@
+"""Who an output is for, and what each audience may see.
+
+internal: everything. mission: nothing confidential. public: nothing restricted either, and a
+restricted site only at a point rounded to 0.1 degree (about 10 km), shown as approximate, without
+the description or the source of its coordinates.
+"""
+
+from __future__ import annotations
+
+from heritage.models import LocationPrecision, Point, Sensitivity, Site
+
+AUDIENCES = ("public", "mission", "internal")
+GENERALISED_DEGREES = 0.1
+GENERALISED_UNCERTAINTY_M = 10_000.0
+
+
+def hidden(audience: str) -> set[Sensitivity]:
+    if audience not in AUDIENCES:
+        raise ValueError(f"unknown audience {audience!r}; one of {', '.join(AUDIENCES)}")
+    return {
+        "internal": set(),
+        "mission": {Sensitivity.confidential},
+        "public": {Sensitivity.confidential, Sensitivity.restricted},
+    }[audience]
+
+
+def site_for(site: Site, audience: str) -> Site | None:
+    """The site as this audience may see it, or None if it may not see it at all."""
+    if site.sensitivity is Sensitivity.confidential and audience != "internal":
+        return None
+    if audience == "public" and site.sensitivity is Sensitivity.restricted:
+        step = GENERALISED_DEGREES
+        geometry = None
+        if site.geometry is not None:
+            lon, lat = site.geometry.representative
+            geometry = Point(
+                type="Point", coordinates=[round(round(lon / step) * step, 1), round(round(lat / step) * step, 1)]
+            )
+        location = site.location.model_copy(
+            update={
+                "precision": LocationPrecision.approximate if geometry else LocationPrecision.unknown,
+                "uncertainty_m": GENERALISED_UNCERTAINTY_M if geometry else None,
+                "source": None,
+            }
+        )
+        return site.model_copy(update={"geometry": geometry, "location": location, "description": None})
+    return site
