@@ -314,3 +314,47 @@ def report_retract(env: Env, report_id: str, reason: str) -> None:
     record = build(Retraction, document, catalogue.context, generated_id=True)
     catalogue.add_retraction(record)
     click.echo(record.id)
+
+
+@cli.command()
+@click.argument("site_ids", metavar="SITE...", nargs=-1)
+@click.option("--all", "every", is_flag=True, help="A dossier for every site.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The folder to write to.  [default: maps/dossiers in the catalogue, where the map links to them]",
+)
+@click.option("--pdf", is_flag=True, help="Also write a PDF of each (WeasyPrint).")
+@click.option("--audience", type=click.Choice(["public", "mission", "internal"]), default="mission", show_default=True)
+@pass_env
+def dossier(env: Env, site_ids: tuple[str, ...], every: bool, output: Path | None, pdf: bool, audience: str) -> None:
+    """Write a site dossier: one HTML page that prints well (and a PDF with --pdf).
+
+    \b
+    Example:
+      heritage dossier kanach-zham --pdf
+      heritage dossier --all -o mission/dossiers --audience mission
+    """
+    from heritage.cli.common import output_path
+    from heritage.dossier import build_dossier
+    from heritage.integrity import build_manifest
+
+    catalogue = env.catalogue
+    if every == bool(site_ids):
+        raise click.UsageError("name the sites, or pass --all")
+    ids = [s.id for s in catalogue.sites()] if every else list(site_ids)
+    folder = output_path(catalogue.root, output or catalogue.root / "maps" / "dossiers")
+    root_hash = str(build_manifest(catalogue)["root"])
+    from rich.progress import Progress
+
+    with Progress(transient=True, console=console()) as progress:
+        task = progress.add_task("writing dossiers", total=len(ids))
+        for site_id in ids:
+            result = build_dossier(catalogue, site_id, folder, pdf=pdf, audience=audience, root_hash=root_hash)
+            progress.advance(task)
+    click.echo(
+        f"wrote {len(ids)} dossier(s) to {folder}"
+        + (" (HTML and PDF)" if pdf else "")
+        + (f"; last: {result.html.name}" if ids else "")
+    )

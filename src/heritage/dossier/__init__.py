@@ -1,0 +1,208 @@
+"""Site dossiers: one self-contained HTML page per site that prints well, and the same as a PDF.
+
+Everything a reader needs about one site: its names in every language, place and how well it is
+known, condition as of today and over time, every report with who recorded it, what each party
+claims and how each claim was reviewed, the sources with their grades, evidence thumbnails with
+their hashes, and the catalogue's root hash so the reader can check nothing was altered. All
+catalogue text goes through Jinja2 with autoescaping; the page's own policy forbids any request.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from heritage import __version__, layout
+from heritage.audience import hidden, site_for
+from heritage.claims import load_claims
+from heritage.errors import RecordNotFound
+from heritage.history import condition_as_of, site_history
+from heritage.models import Condition, Evidence, Site
+from heritage.palette import CONDITION_COLOURS, CONDITION_LABELS
+from heritage.store import Catalogue
+
+
+@dataclass
+class DossierResult:
+    html: Path
+    pdf: Path | None
+
+
+@cache
+def _environment() -> Environment:
+    return Environment(
+        loader=PackageLoader("heritage.dossier", "templates"),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def _css() -> str:
+    return resources.files("heritage.dossier").joinpath("templates", "dossier.css").read_text(encoding="utf-8")
+
+
+def locator_svg(site: Site, others: list[Site], region: tuple[float, float, float, float] | None) -> str:
+    """A small map of where the site is among the catalogue's sites: numbers only, no text."""
+    points = [s.geometry.representative for s in others if s.geometry]
+    if site.geometry is None:
+        return (
+            '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 210 150"><text x="105" y="78" '
+            'text-anchor="middle" font-size="11" fill="#868e96">location unknown</text></svg>'
+        )
+    if region is None:
+        lons, lats = [p[0] for p in points] or [0.0], [p[1] for p in points] or [0.0]
+        region = (min(lons) - 0.1, min(lats) - 0.1, max(lons) + 0.1, max(lats) + 0.1)
+    west, south, east, north = region
+    width, height = 210.0, 150.0
+
+    def xy(lon: float, lat: float) -> tuple[float, float]:
+        return ((lon - west) / ((east - west) or 1) * width, height - (lat - south) / ((north - south) or 1) * height)
+
+    dots = "".join(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="1.6" fill="#adb5bd"/>' for x, y in (xy(*p) for p in points))
+    x, y = xy(*site.geometry.representative)
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}">'
+        f'<rect width="100%" height="100%" fill="#f1f3f5"/>{dots}'
+        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" fill="#e03131" stroke="#fff" stroke-width="1.5"/></svg>'
+    )
+
+
+def _chart(site: Site, history: list[Any]) -> str:
+    from heritage.chart import condition_chart
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = condition_chart(site.display_name(), history, Path(folder) / "chart.svg")
+        text = path.read_text(encoding="utf-8")
+    return text[text.index("<svg") :]
+
+
+def _thumbnail(catalogue: Catalogue, record: Evidence) -> str | None:
+    if not record.media_type.startswith("image/"):
+        return None
+    try:
+        from PIL import Image
+
+        with Image.open(layout.evidence_file(catalogue.root, record.file_sha256)) as image:
+            image.thumbnail((340, 240))
+            buffer = io.BytesIO()
+            image.convert("RGB").save(buffer, "JPEG", quality=80)
+    except (OSError, ValueError, ImportError):
+        return None
+    return "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def dossier_context(
+    catalogue: Catalogue, site_id: str, audience: str = "mission", root_hash: str = "", today: date | None = None
+) -> dict[str, Any]:
+    today = today or datetime.now(UTC).date()
+    invisible = hidden(audience)
+    site = site_for(catalogue.site(site_id), audience)
+    if site is None:
+        raise RecordNotFound(f"no such site for the {audience} audience", record=site_id)
+    retractions = list(catalogue.retractions(site_id))
+    reports = [r for r in catalogue.reports(site_id) if r.sensitivity not in invisible]
+    history = site_history(reports, retractions)
+    current = condition_as_of(reports, today, {r.retracts for r in retractions})
+    claims = [
+        c for c in load_claims(catalogue) if site_id in c.allegation.sites and c.allegation.sensitivity not in invisible
+    ]
+    cited = {c.source for r in reports for c in r.sources} | {c.allegation.source.source for c in claims}
+    sources = [
+        s
+        for s in (catalogue.source(i) for i in sorted(cited) if catalogue.has_source(i))
+        if s.sensitivity not in invisible
+    ]
+    hashes = {h for r in reports for h in r.evidence} | {h for c in claims for h in c.allegation.evidence}
+    evidence = []
+    for sha in sorted(hashes):
+        path = layout.evidence_record_file(catalogue.root, sha)
+        if path.is_file():
+            record = catalogue.read(Evidence, path)
+            if record.sensitivity not in invisible:
+                evidence.append({"record": record, "thumbnail": _thumbnail(catalogue, record)})
+    timeline = [
+        {
+            "when": str(e.report.observed),
+            "kind": "observed",
+            "status": e.status,
+            "what": f"{e.report.condition.value.replace('_', ' ')} ({e.report.method.value.replace('_', ' ')})",
+            "order": e.report.observed.end,
+        }
+        for e in history
+    ]
+    timeline += [
+        {
+            "when": str(c.allegation.made_on),
+            "kind": "claimed",
+            "status": c.damage_status.value,
+            "what": f"{', '.join(a.value for a in c.allegation.acts)} by {c.allegation.claimant.name}",
+            "order": c.allegation.made_on.start or date.min,
+        }
+        for c in claims
+    ]
+    timeline.sort(key=lambda row: (row["order"] or date.min, row["kind"]))
+    others = [s for s in (site_for(o, audience) for o in catalogue.sites()) if s is not None and s.id != site.id]
+    vocabulary = catalogue.info.vocabulary()
+    condition = current.condition if current else Condition.unknown
+    return {
+        "site": site,
+        "audience": audience,
+        "catalogue_name": catalogue.info.name,
+        "today": today.isoformat(),
+        "type_label": vocabulary.site_types.get(site.type, site.type),
+        "tradition_label": vocabulary.traditions.get(site.tradition, site.tradition) if site.tradition else None,
+        "point": site.geometry.representative if site.geometry else None,
+        "current": current,
+        "condition_label": CONDITION_LABELS[condition],
+        "condition_colour": CONDITION_COLOURS[condition],
+        "history": history,
+        "claims": claims,
+        "timeline": timeline,
+        "sources": sources,
+        "evidence": evidence,
+        "party_names": {p.id: p.name for p in catalogue.info.parties},
+        "locator_svg": locator_svg(site, others, catalogue.info.region),
+        "chart_svg": _chart(site, history),
+        "root_hash": root_hash or "(not computed)",
+        "generated": datetime.now(UTC).replace(microsecond=0).isoformat(),
+        "tool": f"heritage {__version__}",
+        "css": _css(),
+    }
+
+
+def render_dossier(context: dict[str, Any]) -> str:
+    return _environment().get_template("dossier.html").render(**context)
+
+
+def write_pdf(page: str, path: Path) -> Path:
+    """The same page through WeasyPrint, with the fonts installed on this machine (no download)."""
+    from weasyprint import HTML
+
+    HTML(string=page, base_url=None).write_pdf(path)
+    return path
+
+
+def build_dossier(
+    catalogue: Catalogue,
+    site_id: str,
+    folder: Path,
+    *,
+    pdf: bool = False,
+    audience: str = "mission",
+    root_hash: str = "",
+) -> DossierResult:
+    page = render_dossier(dossier_context(catalogue, site_id, audience, root_hash))
+    folder.mkdir(parents=True, exist_ok=True)
+    html_path = folder / f"{site_id}.html"
+    html_path.write_text(page, encoding="utf-8")
+    return DossierResult(html_path, write_pdf(page, folder / f"{site_id}.pdf") if pdf else None)

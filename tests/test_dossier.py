@@ -1,0 +1,171 @@
+"""Site dossiers: complete, escaped, offline in Chromium, and a PDF whose Armenian text is real text."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import REPO, Invoke, site_doc, write
+from heritage.browser import CHROMIUM_ARGS, chromium_path, watch
+from heritage.cli import ExitCode
+from heritage.dossier import build_dossier, dossier_context, render_dossier
+from heritage.store import Catalogue
+
+HOSTILE = '<img src=x onerror="window.__pwned=1;alert(1)"></script>{{ 7*7 }}'
+
+
+@pytest.fixture(scope="module")
+def dossier_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("dossiers")
+    result = build_dossier(Catalogue.open(REPO), "kanach-zham", folder, pdf=True, root_hash="f" * 64)
+    assert result.pdf is not None
+    return {"html": result.html, "pdf": result.pdf}
+
+
+def test_the_dossier_holds_everything_about_the_site(dossier_files: dict[str, Path]) -> None:
+    page = dossier_files["html"].read_text(encoding="utf-8")
+    for expected in (
+        "Kanach Zham (St John the Baptist Church)",
+        "Կանաչ Ժամ",
+        "Destroyed",
+        "2023-12/2024-04-04",
+        "Mother See of Holy Etchmiadzin",
+        "An Azerbaijani news agency",
+        "held by azerbaijan",
+        "src-nok-armenien-kirche-in-schuschi-zerstort",
+        "sample build (scripts/build_sample.py)",
+        "f" * 64,
+        "Condition over time",
+        "<svg",
+    ):
+        assert expected in page, expected
+    assert "<a " not in page.split("<h2>Sources</h2>")[0]  # links only to sources, which are checked http(s)
+    assert "Content-Security-Policy" in page and "default-src 'none'" in page
+
+
+def test_the_pdf_has_real_armenian_text(dossier_files: dict[str, Path]) -> None:
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(dossier_files["pdf"]))
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert "Կանաչ Ժամ" in text and "Kanach Zham" in text
+    assert len(reader.pages) >= 2
+
+
+def test_hostile_text_is_escaped(catalogue: Catalogue) -> None:
+    write(
+        catalogue.root / "sites" / "evil.geojson",
+        site_doc("evil", names=[{"lang": "en", "text": HOSTILE}], description=HOSTILE),
+    )
+    from heritage.codec import decode, encode
+    from heritage.models import Site
+
+    path = catalogue.root / "sites" / "evil.geojson"
+    path.write_bytes(encode(decode(Site, path.read_bytes())))  # sealed like any record
+    page = render_dossier(dossier_context(catalogue, "evil", "internal"))
+    assert "<img src=x" not in page and "</script>{{" not in page
+    assert "&lt;img src=x onerror=" in page and "{{ 7*7 }}" in page
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+def test_the_dossier_opens_offline_in_chromium(browser: Any, dossier_files: dict[str, Path]) -> None:
+    page = browser.new_page()
+    log = watch(page)
+    page.goto(dossier_files["html"].resolve().as_uri())
+    page.wait_for_load_state("load")
+    assert log.foreign_requests(dossier_files["html"].resolve().as_uri()) == []
+    assert log.console_errors == [] and log.page_errors == [] and log.dialogs == []
+    assert "Kanach Zham" in page.title()
+    assert page.locator("svg").count() >= 2  # the locator map and the chart
+    page.close()
+
+
+def test_audiences(invoke: Invoke, catalogue: Catalogue, tmp_path: Path) -> None:
+    for command in (
+        (
+            "site",
+            "add",
+            "--id",
+            "guarded",
+            "--name",
+            "en=Guarded church",
+            "--lat",
+            "39.654321",
+            "--lon",
+            "46.987654",
+            "--type",
+            "church",
+            "--sensitivity",
+            "restricted",
+            "--description",
+            "RESTRICTED-DESCRIPTION",
+        ),
+        (
+            "source",
+            "add",
+            "--id",
+            "src-witness",
+            "--title",
+            "WITNESS-NAME",
+            "--kind",
+            "testimony",
+            "--sensitivity",
+            "confidential",
+        ),
+        (
+            "report",
+            "add",
+            "--site",
+            "guarded",
+            "--observed",
+            "2022-01-01",
+            "--condition",
+            "destroyed",
+            "--method",
+            "testimony",
+            "--source",
+            "src-witness",
+            "--note",
+            "WITNESS-ACCOUNT",
+            "--sensitivity",
+            "confidential",
+        ),
+    ):
+        assert invoke(*command, catalogue=catalogue).exit_code == 0
+    pages = {}
+    for audience in ("public", "mission", "internal"):
+        result = invoke(
+            "dossier", "guarded", "-o", str(tmp_path / audience), "--audience", audience, catalogue=catalogue
+        )
+        assert result.exit_code == 0, result.output
+        pages[audience] = (tmp_path / audience / "guarded.html").read_text(encoding="utf-8")
+    assert "WITNESS-NAME" in pages["internal"] and "WITNESS-ACCOUNT" in pages["internal"]
+    for audience in ("public", "mission"):
+        assert "WITNESS-NAME" not in pages[audience] and "WITNESS-ACCOUNT" not in pages[audience]
+    assert "39.65432" in pages["mission"] and "RESTRICTED-DESCRIPTION" in pages["mission"]
+    assert "39.65432" not in pages["public"] and "RESTRICTED-DESCRIPTION" not in pages["public"]
+    assert "39.70000, 47.00000" in pages["public"] and "public edition" in pages["public"]
+
+
+def test_dossier_command(invoke: Invoke, catalogue: Catalogue, tmp_path: Path) -> None:
+    result = invoke("dossier", "--all", "-o", str(tmp_path / "d"), catalogue=catalogue)
+    assert result.exit_code == 0 and "wrote 1 dossier(s)" in result.output
+    assert (tmp_path / "d" / "st-sargis.html").is_file()
+    assert invoke("dossier", "ghost", "-o", str(tmp_path / "d"), catalogue=catalogue).exit_code == ExitCode.NOT_FOUND
+    assert invoke("dossier", catalogue=catalogue).exit_code == ExitCode.USAGE
+    assert (
+        invoke("dossier", "st-sargis", "-o", str(catalogue.root / "reports"), catalogue=catalogue).exit_code
+        == ExitCode.INVALID
+    )
