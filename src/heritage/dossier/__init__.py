@@ -111,6 +111,8 @@ def dossier_context(
         raise RecordNotFound(f"no such site for the {audience} audience", record=site_id)
     retractions = list(catalogue.retractions(site_id))
     reports = [r for r in catalogue.reports(site_id) if r.sensitivity not in invisible]
+    if audience == "public":  # who observed can be a witness: never named to the public
+        reports = [r.model_copy(update={"observed_by": None}) for r in reports]
     history = site_history(reports, retractions)
     current = condition_as_of(reports, today, {r.retracts for r in retractions})
     claims = [
@@ -128,7 +130,11 @@ def dossier_context(
         path = layout.evidence_record_file(catalogue.root, sha)
         if path.is_file():
             record = catalogue.read(Evidence, path)
-            if record.sensitivity not in invisible:
+            source = catalogue.source(record.source) if catalogue.has_source(record.source) else None
+            # Evidence is as sensitive as the source it came from, if that is more so.
+            if record.sensitivity not in invisible and (source is None or source.sensitivity not in invisible):
+                if audience == "public":
+                    record = record.model_copy(update={"captured_by": None, "name": None})
                 evidence.append({"record": record, "thumbnail": _thumbnail(catalogue, record)})
     timeline = [
         {

@@ -394,6 +394,7 @@
     map.addLayer(app.canvas);
     fitToSites(map);
     performance.mark("heritage-drawn");
+    openFromAddress(map);
     window.heritageReadyAt = performance.now();  // for benchmarks: milliseconds since navigation
     window.heritageReady = true;
     document.documentElement.dataset.heritageReady = "true";
@@ -411,6 +412,17 @@
       map.fitBounds([[south, west], [north, east]],
         { paddingTopLeft: [30, 70], paddingBottomRight: [wide() ? 350 : 30, 40], maxZoom: 14, animate: false });
     }
+  }
+
+  // map.html#site=ID opens that site: how the mission package's table links to the map.
+  function openFromAddress(map) {
+    const match = /^#site=(.+)$/.exec(window.location.hash);
+    if (!match) return;
+    const i = app.data.sites.id.indexOf(decodeURIComponent(match[1]));
+    if (i < 0) return;
+    const s = app.data.sites;
+    if (s.x[i] !== null) map.setView([s.y[i] / SCALE, s.x[i] / SCALE], 13, { animate: false });
+    app.openSite(i);
   }
 
   // On a wide screen the filter panel covers the map's right-hand side.

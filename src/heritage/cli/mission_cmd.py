@@ -1,0 +1,117 @@
+"""`heritage mission export` and `heritage verify-package`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.progress import Progress
+
+from heritage.cli.app import Env, ExitCode, cli, pass_env
+from heritage.cli.common import bbox, console, output_path
+from heritage.models import Condition
+
+
+@cli.group()
+def mission() -> None:
+    """Mission packages: what a fact-finding mission takes with it."""
+
+
+@mission.command("export")
+@click.option("--name", required=True, help="The mission's name, shown on every page.")
+@click.option("--area", type=click.Path(dir_okay=False, path_type=Path), help="Sites inside this GeoJSON area.")
+@click.option("--bbox", "bbox_text", metavar="W,S,E,N", help="Sites inside this box.")
+@click.option("--sites", "site_list", metavar="ID,ID,...", help="These sites.")
+@click.option("--has-allegation", is_flag=True, help="Sites that are the subject of an allegation.")
+@click.option(
+    "--condition",
+    "conditions",
+    multiple=True,
+    type=click.Choice([c.value for c in Condition]),
+    help="Sites in this condition today; repeat.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="A new folder for the package.",
+)
+@click.option("--zip", "as_zip", is_flag=True, help="Also write the package as DIR.zip.")
+@click.option("--no-pdf", is_flag=True, help="Dossiers as HTML only (much quicker).")
+@click.option("--audience", type=click.Choice(["public", "mission", "internal"]), default="mission", show_default=True)
+@pass_env
+def mission_export(
+    env: Env,
+    name: str,
+    area: Path | None,
+    bbox_text: str | None,
+    site_list: str | None,
+    has_allegation: bool,
+    conditions: tuple[str, ...],
+    output: Path,
+    as_zip: bool,
+    no_pdf: bool,
+    audience: str,
+) -> None:
+    """Export a mission package: map, table, dossiers, forms, GIS data and a manifest.
+
+    \b
+    Example:
+      heritage mission export --name "Shusha, May 2026" --bbox 46.70,39.70,46.80,39.80 -o shusha-2026-05 --zip
+      heritage mission export --name "Allegations" --has-allegation --audience public -o public-package
+    """
+    from datetime import UTC, datetime
+
+    from heritage.cli.timeline import _area
+    from heritage.mission import Selection, export_mission, select_sites
+
+    if not (area or bbox_text or site_list or has_allegation or conditions):
+        raise click.UsageError("choose the sites: --area, --bbox, --sites, --has-allegation or --condition")
+    catalogue = env.catalogue
+    output_path(catalogue.root, output)
+    selection = Selection(
+        area=_area(area) if area else None,
+        bbox=bbox(bbox_text),
+        sites={s.strip() for s in site_list.split(",") if s.strip()} if site_list else None,
+        has_allegation=has_allegation,
+        conditions={Condition(c) for c in conditions} or None,
+    )
+    sites = select_sites(catalogue, selection, datetime.now(UTC).date())
+    with Progress(transient=True, console=console()) as progress:
+        task = progress.add_task("writing the package", total=len(sites))
+        result = export_mission(
+            catalogue,
+            name,
+            sites,
+            output,
+            audience=audience,
+            pdf=not no_pdf,
+            as_zip=as_zip,
+            progress=lambda _: progress.advance(task),
+        )
+    click.echo(f"wrote the {audience} package '{name}' ({len(sites)} site(s)) to {result}")
+
+
+@cli.command("verify-package")
+@click.argument("package", type=click.Path(path_type=Path))
+def verify_package_command(package: Path) -> None:
+    """Check a mission package (folder or zip) against its manifest; name every file changed, missing or added.
+
+    \b
+    Example:
+      heritage verify-package shusha-2026-05.zip
+    """
+    from heritage.mission import verify_package
+
+    check = verify_package(package)
+    for label, paths in (("changed", check.changed), ("missing", check.missing), ("added", check.added)):
+        for path in paths:
+            click.echo(f"{label}: {path}")
+    if not check.root_ok:
+        click.echo("the manifest's root hash does not match its own list: the manifest was altered")
+    if check.ok:
+        click.echo("package verified: every file matches its manifest")
+    else:
+        click.echo("NOT VERIFIED")
+        raise SystemExit(ExitCode.INVALID)

@@ -1,0 +1,317 @@
+"""The mission package: everything a field team carries, in one folder that proves its own integrity.
+
+    index.html            the front page: summary charts, a sortable table of the sites, links
+    map.html              the offline map of the selected sites (popups link to the dossiers)
+    dossiers/<id>.html    a dossier per site, and .pdf with it
+    forms/<id>.html       a printable blank condition form per site, for the field
+    data/sites.gpkg       the sites for GIS tools and phones: GeoPackage, GeoJSON, CSV, KML
+    manifest.json         the SHA-256 of every other file, and one root hash over them
+
+Everything is filtered for the package's audience before anything is written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import zipfile
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from heritage import __version__
+from heritage.audience import hidden, site_for
+from heritage.claims import load_claims
+from heritage.errors import InvalidInput
+from heritage.history import condition_as_of
+from heritage.models import Condition, ConditionReport, Site
+from heritage.palette import CONDITION_COLOURS, CONDITION_LABELS
+from heritage.store import Catalogue
+
+MANIFEST = "manifest.json"
+
+
+@dataclass
+class Selection:
+    area: list[Any] | None = None  # shapely polygons
+    bbox: tuple[float, float, float, float] | None = None
+    sites: set[str] | None = None
+    has_allegation: bool = False
+    conditions: set[Condition] | None = None
+
+
+def select_sites(catalogue: Catalogue, selection: Selection, today: date) -> list[Site]:
+    reports: dict[str, list[ConditionReport]] = defaultdict(list)
+    for report in catalogue.reports():
+        reports[report.site].append(report)
+    retracted = {r.retracts for r in catalogue.retractions()}
+    alleged = {s for c in load_claims(catalogue) for s in c.allegation.sites}
+    chosen = []
+    for site in catalogue.sites():
+        if selection.sites is not None and site.id not in selection.sites:
+            continue
+        if selection.has_allegation and site.id not in alleged:
+            continue
+        if selection.conditions:
+            current = condition_as_of(reports[site.id], today, retracted)
+            if (current.condition if current else Condition.unknown) not in selection.conditions:
+                continue
+        if selection.bbox or selection.area:
+            if site.geometry is None:
+                continue
+            lon, lat = site.geometry.representative
+            if selection.bbox:
+                west, south, east, north = selection.bbox
+                if not (west <= lon <= east and south <= lat <= north):
+                    continue
+            if selection.area:
+                from shapely.geometry import Point
+
+                if not any(polygon.covers(Point(lon, lat)) for polygon in selection.area):
+                    continue
+        chosen.append(site)
+    if selection.sites is not None:
+        missing = selection.sites - {s.id for s in chosen}
+        if missing and not (selection.has_allegation or selection.conditions or selection.bbox or selection.area):
+            raise InvalidInput(f"unknown site(s): {', '.join(sorted(missing))}", field="sites")
+    return chosen
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _rows(catalogue: Catalogue, sites: list[Site], audience: str, today: date) -> list[dict[str, Any]]:
+    invisible = hidden(audience)
+    reports: dict[str, list[ConditionReport]] = defaultdict(list)
+    for report in catalogue.reports():
+        if report.sensitivity not in invisible:
+            reports[report.site].append(report)
+    retracted = {r.retracts for r in catalogue.retractions()}
+    claims: dict[str, list[Any]] = defaultdict(list)
+    for claim in load_claims(catalogue):
+        if claim.allegation.sensitivity not in invisible:
+            for site_id in claim.allegation.sites:
+                claims[site_id].append(claim)
+    rows = []
+    for site in sites:
+        current = condition_as_of(reports[site.id], today, retracted)
+        statuses = Counter(c.damage_status.value for c in claims[site.id])
+        parties = sorted({c.allegation.claimant.party or "no party" for c in claims[site.id]})
+        point = site.geometry.representative if site.geometry else (None, None)
+        rows.append(
+            {
+                "id": site.id,
+                "name": site.display_name(),
+                "type": site.type,
+                "tradition": site.tradition or "",
+                "condition": (current.condition if current else Condition.unknown).value,
+                "observed": str(current.observed) if current else "",
+                "reports": len(reports[site.id]),
+                "allegations": len(claims[site.id]),
+                "allegation_status": ", ".join(f"{k} {v}" for k, v in sorted(statuses.items())),
+                "claimant_parties": ", ".join(parties) if claims[site.id] else "",
+                "precision": site.location.precision.value,
+                "uncertainty_m": site.location.uncertainty_m or 0,
+                "names": " | ".join(f"{n.text} [{n.lang}]" for n in site.names),
+                "lon": point[0],
+                "lat": point[1],
+            }
+        )
+    return rows
+
+
+def _write_data(rows: list[dict[str, Any]], folder: Path) -> None:
+    import geopandas as gpd
+    import pyogrio
+    from shapely.geometry import Point
+
+    folder.mkdir(parents=True)
+    frame = gpd.GeoDataFrame(
+        [{k: v for k, v in row.items() if k not in ("lon", "lat")} for row in rows],
+        geometry=[Point(r["lon"], r["lat"]) if r["lon"] is not None else None for r in rows],
+        crs="EPSG:4326",
+    )
+    pyogrio.write_dataframe(frame, folder / "sites.gpkg", layer="sites", driver="GPKG")
+    pyogrio.write_dataframe(frame, folder / "sites.geojson", driver="GeoJSON")
+    pyogrio.write_dataframe(frame, folder / "sites.kml", driver="KML")
+    frame.drop(columns="geometry").assign(lon=[r["lon"] for r in rows], lat=[r["lat"] for r in rows]).to_csv(
+        folder / "sites.csv", index=False
+    )
+
+
+def _bars(title: str, counts: Counter[str], colours: dict[str, str] | None = None) -> str:
+    """A small horizontal bar chart as SVG, numbers and escaped labels only."""
+    from html import escape
+
+    items = counts.most_common()
+    width, row = 320, 18
+    biggest = max((n for _, n in items), default=1)
+    bars = []
+    for number, (label, count) in enumerate(items):
+        y = 22 + number * row
+        length = max(2, int(180 * count / biggest))
+        colour = (colours or {}).get(label, "#5c7cfa")
+        bars.append(
+            f'<text x="0" y="{y + 12}" font-size="11">{escape(label.replace("_", " "))}</text>'
+            f'<rect x="120" y="{y + 2}" width="{length}" height="12" fill="{colour}"/>'
+            f'<text x="{126 + length}" y="{y + 12}" font-size="11">{count}</text>'
+        )
+    height = 30 + len(items) * row
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
+        f'height="{height}" role="img"><text x="0" y="12" font-size="12" font-weight="bold">{escape(title)}</text>'
+        + "".join(bars)
+        + "</svg>"
+    )
+
+
+def write_manifest(folder: Path, name: str) -> dict[str, Any]:
+    files = {}
+    for directory, folders, names in sorted(os.walk(folder)):
+        folders.sort()
+        for file_name in sorted(names):
+            path = Path(directory) / file_name
+            relative = path.relative_to(folder).as_posix()
+            if relative != MANIFEST:
+                files[relative] = _sha256(path)
+    root = hashlib.sha256("".join(f"{h}  {p}\n" for p, h in sorted(files.items())).encode()).hexdigest()
+    manifest = {
+        "format": 1,
+        "package": name,
+        "generated_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
+        "tool": f"heritage {__version__}",
+        "root": root,
+        "files": files,
+    }
+    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return manifest
+
+
+@dataclass
+class PackageCheck:
+    changed: list[str]
+    missing: list[str]
+    added: list[str]
+    root_ok: bool
+
+    @property
+    def ok(self) -> bool:
+        return self.root_ok and not (self.changed or self.missing or self.added)
+
+
+def verify_package(path: Path) -> PackageCheck:
+    """Compare a package (folder or zip) with its own manifest."""
+    if path.is_file() and zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as archive:
+            names = [n for n in archive.namelist() if not n.endswith("/")]
+            found = [n for n in names if n == MANIFEST or n.endswith(f"/{MANIFEST}")]
+            if not found:
+                raise InvalidInput("holds no manifest.json: not a heritage mission package", file=path)
+            top = min(found, key=len)
+            prefix = top.removesuffix(MANIFEST)
+            manifest = json.loads(archive.read(top))
+            actual = {
+                n.removeprefix(prefix): hashlib.sha256(archive.read(n)).hexdigest()
+                for n in names
+                if n.removeprefix(prefix) != MANIFEST
+            }
+    elif path.is_dir():
+        try:
+            manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise InvalidInput("holds no manifest.json: not a heritage mission package", file=path) from None
+        actual = {}
+        for directory, _, names in os.walk(path):
+            for file_name in names:
+                full = Path(directory) / file_name
+                relative = full.relative_to(path).as_posix()
+                if relative != MANIFEST:
+                    actual[relative] = _sha256(full)
+    else:
+        raise InvalidInput("no package folder or zip file here", file=path)
+    files: dict[str, str] = manifest.get("files", {})
+    root = hashlib.sha256("".join(f"{h}  {p}\n" for p, h in sorted(files.items())).encode()).hexdigest()
+    return PackageCheck(
+        changed=sorted(p for p in set(files) & set(actual) if files[p] != actual[p]),
+        missing=sorted(set(files) - set(actual)),
+        added=sorted(set(actual) - set(files)),
+        root_ok=root == manifest.get("root"),
+    )
+
+
+def export_mission(
+    catalogue: Catalogue,
+    name: str,
+    sites: list[Site],
+    folder: Path,
+    *,
+    audience: str = "mission",
+    pdf: bool = True,
+    as_zip: bool = False,
+    today: date | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Path:
+    """Write the package for `sites` into `folder` (which must not exist yet); return its path."""
+    from heritage.dossier import build_dossier
+    from heritage.forms import write_form
+    from heritage.integrity import build_manifest
+    from heritage.mapdata import load_map_input
+    from heritage.mission_page import write_index
+    from heritage.webmap import build_map
+
+    today = today or datetime.now(UTC).date()
+    step = progress or (lambda _: None)
+    if folder.exists() and any(folder.iterdir()):
+        raise InvalidInput("already exists and is not empty; choose a new folder", file=folder)
+    visible = [shown for site in sites if (shown := site_for(site, audience)) is not None]
+    if not visible:
+        raise InvalidInput("the selection holds no site this audience may see")
+    folder.mkdir(parents=True, exist_ok=True)
+    root_hash = str(build_manifest(catalogue)["root"])
+    ids = {s.id for s in visible}
+    for site in visible:
+        build_dossier(catalogue, site.id, folder / "dossiers", pdf=pdf, audience=audience, root_hash=root_hash)
+        write_form(catalogue, site, folder / "forms", audience)
+        step(site.id)
+    data = load_map_input(catalogue)
+    data.sites = [s for s in data.sites if s.id in ids]
+    build_map(catalogue, folder / "map.html", data=data, audience=audience)
+    rows = _rows(catalogue, visible, audience, today)
+    _write_data(rows, folder / "data")
+    charts = [
+        _bars("Condition", Counter(r["condition"] for r in rows), {c.value: CONDITION_COLOURS[c] for c in Condition}),
+        _bars("Site type", Counter(r["type"] for r in rows)),
+        _bars(
+            "Allegations by claimant's party", Counter(p for r in rows for p in r["claimant_parties"].split(", ") if p)
+        ),
+    ]
+    labels = {c.value: CONDITION_LABELS[c] for c in Condition}
+    write_index(
+        folder / "index.html",
+        name=name,
+        catalogue_name=catalogue.info.name,
+        audience=audience,
+        rows=rows,
+        charts=charts,
+        labels=labels,
+        root_hash=root_hash,
+        today=today.isoformat(),
+        pdf=pdf,
+    )
+    write_manifest(folder, name)
+    if not as_zip:
+        return folder
+    archive = folder.with_suffix(".zip")
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            bundle.write(path, f"{folder.name}/{path.relative_to(folder).as_posix()}")
+    return archive

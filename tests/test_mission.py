@@ -1,0 +1,280 @@
+"""Mission packages: complete, linked, readable by GIS tools, self-verifying, and leak-free in public."""
+
+from __future__ import annotations
+
+import csv
+import json
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pyogrio
+import pytest
+
+from conftest import REPO, Invoke
+from heritage.browser import CHROMIUM_ARGS, chromium_path, wait_until, watch
+from heritage.cli import ExitCode
+from heritage.store import Catalogue
+
+
+@pytest.fixture(scope="module")
+def package(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from click.testing import CliRunner
+
+    from heritage.cli import cli
+
+    folder = tmp_path_factory.mktemp("mission") / "shusha"
+    result = CliRunner().invoke(
+        cli,
+        [
+            "--catalogue",
+            str(REPO),
+            "mission",
+            "export",
+            "--name",
+            "Shusha <b>visit</b>",
+            "--bbox",
+            "46.70,39.70,46.80,39.80",
+            "-o",
+            str(folder),
+            "--zip",
+            "--no-pdf",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    return folder
+
+
+def test_the_package_holds_everything(package: Path) -> None:
+    names = {p.relative_to(package).as_posix() for p in package.rglob("*") if p.is_file()}
+    assert {
+        "index.html",
+        "map.html",
+        "manifest.json",
+        "data/sites.gpkg",
+        "data/sites.geojson",
+        "data/sites.csv",
+        "data/sites.kml",
+    } <= names
+    assert {f"dossiers/{s}.html" for s in ("kanach-zham", "ghazanchetsots-cathedral")} <= names
+    assert len([n for n in names if n.startswith("forms/")]) == 10
+    index = (package / "index.html").read_text(encoding="utf-8")
+    assert "Shusha &lt;b&gt;visit&lt;/b&gt;" in index and "<b>visit</b>" not in index
+    manifest = json.loads((package / "manifest.json").read_text())
+    assert set(manifest["files"]) == names - {"manifest.json"}
+
+
+@pytest.mark.parametrize("name", ["sites.gpkg", "sites.geojson", "sites.kml"])
+def test_gis_tools_open_the_data(package: Path, name: str) -> None:
+    frame = pyogrio.read_dataframe(package / "data" / name)
+    assert len(frame) == 10
+    if name != "sites.kml":  # KML keeps names and descriptions only
+        assert set(frame["condition"]) >= {"destroyed", "intact"}
+        assert "Կանաչ Ժամ" in " ".join(frame["names"])
+
+
+def test_the_csv_is_plain(package: Path) -> None:
+    with (package / "data" / "sites.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 10 and {"id", "condition", "lon", "lat"} <= set(rows[0])
+
+
+def test_verify_package_names_every_change(package: Path, tmp_path: Path, invoke: Invoke) -> None:
+    import shutil
+
+    assert invoke("verify-package", str(package)).exit_code == 0
+    assert invoke("verify-package", str(package.with_suffix(".zip"))).exit_code == 0
+    copy = tmp_path / "copy"
+    shutil.copytree(package, copy)
+    (copy / "dossiers" / "kanach-zham.html").write_text("changed")
+    (copy / "forms" / "saatli-mosque.html").unlink()
+    (copy / "extra.txt").write_text("added")
+    result = invoke("verify-package", str(copy))
+    assert result.exit_code == ExitCode.INVALID
+    for line in ("changed: dossiers/kanach-zham.html", "missing: forms/saatli-mosque.html", "added: extra.txt"):
+        assert line in result.output
+    archive = tmp_path / "copy.zip"
+    with zipfile.ZipFile(package.with_suffix(".zip")) as source, zipfile.ZipFile(archive, "w") as target:
+        for item in source.namelist():
+            data = source.read(item)
+            target.writestr(item, b"tampered" if item.endswith("map.html") else data)
+    tampered = invoke("verify-package", str(archive))
+    assert tampered.exit_code == ExitCode.INVALID and "changed: map.html" in tampered.output
+    assert invoke("verify-package", str(tmp_path / "nothing")).exit_code == ExitCode.INVALID
+
+
+def test_export_refuses_what_it_cannot_do(invoke: Invoke, package: Path, tmp_path: Path) -> None:
+    again = invoke("mission", "export", "--name", "x", "--has-allegation", "-o", str(package), catalogue=REPO)
+    assert again.exit_code == ExitCode.INVALID and "not empty" in again.output
+    none = invoke("mission", "export", "--name", "x", "-o", str(tmp_path / "n"), catalogue=REPO)
+    assert none.exit_code == ExitCode.USAGE and "choose the sites" in none.output
+    unknown = invoke("mission", "export", "--name", "x", "--sites", "ghost", "-o", str(tmp_path / "g"), catalogue=REPO)
+    assert unknown.exit_code == ExitCode.INVALID and "unknown site(s): ghost" in unknown.output
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+def test_map_table_and_dossiers_link_up_offline(browser: Any, package: Path) -> None:
+    page = browser.new_page()
+    log = watch(page)
+    index = (package / "index.html").resolve().as_uri()
+    page.goto(index)
+    page.wait_for_load_state("load")
+    page.locator("th", has_text="allegations").click()
+    page.locator("th", has_text="allegations").click()  # descending: the most alleged first
+    assert page.locator("#sites tbody tr").first.get_attribute("data-site") == "kanach-zham"
+    page.locator("#sites tbody tr").first.locator("a", has_text="dossier").click()
+    page.wait_for_load_state("load")
+    assert page.url.endswith("dossiers/kanach-zham.html") and "Kanach Zham" in page.title()
+    page.go_back()
+    page.locator("tr[data-site='ghazanchetsots-cathedral'] a", has_text="map").click()
+    wait_until(page, "window.heritageReady === true")
+    popup = page.locator(".heritage-popup .heritage-site")
+    popup.wait_for()
+    assert "Ghazanchetsots" in popup.inner_text()
+    popup.locator("a.heritage-dossier").click()
+    page.wait_for_load_state("load")
+    assert page.url.endswith("dossiers/ghazanchetsots-cathedral.html")
+    files = {Path(p).name for p in (index, *(f.as_uri() for f in package.rglob("*.html")))}
+    assert all(Path(url).name in files or url.startswith("file://") for url in log.requests)
+    assert [u for u in log.requests if not u.startswith("file://") and not u.startswith("data:")] == []
+    assert log.console_errors == [] and log.page_errors == [] and log.dialogs == []
+    page.close()
+
+
+LEAKS = [
+    "LEAK-CONF-SITE",
+    "LEAK-RESTRICTED-DESC",
+    "LEAK-RESTRICTED-COORDSRC",
+    "LEAK-CONF-SOURCE",
+    "LEAK-RESTRICTED-NOTE",
+    "LEAK-WITNESS",
+    "LEAK-CONF-QUOTE",
+    "LEAK-CONF-CLAIMANT",
+    "LEAK-EVIDENCE",
+]
+EXACT = ["39.654321", "46.987654", "3965432", "4698765", "39.65432", "46.98765", "39.61234", "46.92345"]
+
+
+def planted_catalogue(root: Path, invoke: Invoke, tmp_path: Path) -> Catalogue:
+    from PIL import Image
+
+    assert (
+        invoke(
+            "init", str(root), "--name", "Leak test", "--bbox", "45,38,48,41", "--party", "a=A", "--party", "b=B"
+        ).exit_code
+        == 0
+    )
+    photo = tmp_path / "LEAK-EVIDENCE.jpg"
+    Image.new("RGB", (16, 16), (200, 30, 30)).save(photo, "JPEG")
+    commands = [
+        "source add --id src-public --title Public --kind news",
+        "source add --id src-conf --title LEAK-CONF-SOURCE --kind testimony --sensitivity confidential",
+        "site add --id open --name en=Open --lat 39.5 --lon 46.5 --type church",
+        "site add --id conf --name en=LEAK-CONF-SITE --lat 39.612345 --lon 46.923456 --type shrine "
+        "--sensitivity confidential",
+        "site add --id guarded --name en=Guarded --lat 39.654321 --lon 46.987654 --type church "
+        "--sensitivity restricted --description LEAK-RESTRICTED-DESC --location-source LEAK-RESTRICTED-COORDSRC",
+        "report add --site open --observed 2022-01-01 --condition destroyed --method testimony --source src-public "
+        "--observer LEAK-WITNESS",
+        "report add --site open --observed 2022-02-01 --condition destroyed --method testimony --source src-conf "
+        "--note LEAK-RESTRICTED-NOTE --sensitivity restricted",
+        "report add --site guarded --observed 2022-01-01 --condition intact --method remote_sensing "
+        "--source src-public",
+        "allegation add --claimant LEAK-CONF-CLAIMANT --party a --made 2022-03-01 --source src-public --site open "
+        "--act destruction --summary S --quote LEAK-CONF-QUOTE --sensitivity confidential",
+        "allegation add --claimant Ministry --party b --made 2022-03-02 --source src-public --site open "
+        "--act destruction --summary 'A public claim'",
+    ]
+    import shlex
+
+    for command in commands:
+        result = invoke(*shlex.split(command), catalogue=root)
+        assert result.exit_code == 0, (command, result.output)
+    result = invoke(
+        "evidence", "add", str(photo), "--source", "src-conf", "--captured-by", "LEAK-WITNESS", catalogue=root
+    )
+    sha = result.output.split()[0]
+    assert (
+        invoke(
+            "report",
+            "add",
+            "--site",
+            "open",
+            "--observed",
+            "2022-04-01",
+            "--condition",
+            "destroyed",
+            "--method",
+            "field_visit",
+            "--source",
+            "src-public",
+            "--evidence",
+            sha,
+            catalogue=root,
+        ).exit_code
+        == 0
+    )
+    return Catalogue.open(root)
+
+
+def every_text(folder: Path) -> dict[str, str]:
+    from pypdf import PdfReader
+
+    texts = {}
+    for path in folder.rglob("*"):
+        if not path.is_file():
+            continue
+        raw = path.read_bytes()
+        text = raw.decode("utf-8", errors="ignore")
+        if path.suffix == ".pdf":
+            text += "".join(page.extract_text() for page in PdfReader(str(path)).pages)
+        if path.suffix == ".gpkg":
+            text += pyogrio.read_dataframe(path).to_csv()
+        texts[path.relative_to(folder).as_posix()] = text
+    return texts
+
+
+def test_a_public_package_leaks_nothing(invoke: Invoke, tmp_path: Path) -> None:
+    catalogue = planted_catalogue(tmp_path / "cat", invoke, tmp_path)
+    internal = tmp_path / "internal"
+    public = tmp_path / "public"
+    for audience, folder in (("internal", internal), ("public", public)):
+        result = invoke(
+            "mission",
+            "export",
+            "--name",
+            "Leak test",
+            "--bbox",
+            "45,38,48,41",
+            "--audience",
+            audience,
+            "-o",
+            str(folder),
+            "--zip",
+            catalogue=catalogue,
+        )
+        assert result.exit_code == 0, result.output
+    everything_internal = "\n".join(every_text(internal).values())
+    for planted in [*LEAKS, "39.65432"]:
+        assert planted in everything_internal, planted  # the internal edition proves the strings were planted
+    for name, text in every_text(public).items():
+        for planted in LEAKS + EXACT:
+            assert planted not in text, (planted, name)
+    with zipfile.ZipFile(public.with_suffix(".zip")) as archive:
+        for item in archive.namelist():
+            data = archive.read(item).decode("utf-8", errors="ignore")
+            assert not any(planted in data for planted in LEAKS + EXACT), item
+    frame = pyogrio.read_dataframe(public / "data" / "sites.gpkg")
+    guarded = frame[frame["id"] == "guarded"].iloc[0]
+    assert round(guarded.geometry.x, 6) == 47.0 and round(guarded.geometry.y, 6) == 39.7
+    assert "conf" not in set(frame["id"])
