@@ -261,7 +261,7 @@ def export_mission(
     progress: Callable[[str], None] | None = None,
 ) -> Path:
     """Write the package for `sites` into `folder` (which must not exist yet); return its path."""
-    from heritage.dossier import build_dossier
+    from heritage.dossier import Shared, build_dossier
     from heritage.forms import write_form
     from heritage.integrity import build_manifest
     from heritage.mapdata import load_map_input
@@ -278,8 +278,11 @@ def export_mission(
     folder.mkdir(parents=True, exist_ok=True)
     root_hash = str(build_manifest(catalogue)["root"])
     ids = {s.id for s in visible}
+    shared = Shared.load(catalogue)
     for site in visible:
-        build_dossier(catalogue, site.id, folder / "dossiers", pdf=pdf, audience=audience, root_hash=root_hash)
+        build_dossier(
+            catalogue, site.id, folder / "dossiers", pdf=pdf, audience=audience, root_hash=root_hash, shared=shared
+        )
         write_form(catalogue, site, folder / "forms", audience)
         step(site.id)
     data = load_map_input(catalogue)

@@ -337,7 +337,7 @@ def dossier(env: Env, site_ids: tuple[str, ...], every: bool, output: Path | Non
       heritage dossier --all -o mission/dossiers --audience mission
     """
     from heritage.cli.common import output_path
-    from heritage.dossier import build_dossier
+    from heritage.dossier import Shared, build_dossier
     from heritage.integrity import build_manifest
 
     catalogue = env.catalogue
@@ -346,12 +346,15 @@ def dossier(env: Env, site_ids: tuple[str, ...], every: bool, output: Path | Non
     ids = [s.id for s in catalogue.sites()] if every else list(site_ids)
     folder = output_path(catalogue.root, output or catalogue.root / "maps" / "dossiers")
     root_hash = str(build_manifest(catalogue)["root"])
+    shared = Shared.load(catalogue)
     from rich.progress import Progress
 
     with Progress(transient=True, console=console()) as progress:
         task = progress.add_task("writing dossiers", total=len(ids))
         for site_id in ids:
-            result = build_dossier(catalogue, site_id, folder, pdf=pdf, audience=audience, root_hash=root_hash)
+            result = build_dossier(
+                catalogue, site_id, folder, pdf=pdf, audience=audience, root_hash=root_hash, shared=shared
+            )
             progress.advance(task)
     click.echo(
         f"wrote {len(ids)} dossier(s) to {folder}"

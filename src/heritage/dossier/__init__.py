@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import io
-import tempfile
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cache
@@ -77,13 +76,10 @@ def locator_svg(site: Site, others: list[Site], region: tuple[float, float, floa
     )
 
 
-def _chart(site: Site, history: list[Any]) -> str:
-    from heritage.chart import condition_chart
+def _chart(history: list[Any]) -> str:
+    from heritage.chart import condition_svg
 
-    with tempfile.TemporaryDirectory() as folder:
-        path = condition_chart(site.display_name(), history, Path(folder) / "chart.svg")
-        text = path.read_text(encoding="utf-8")
-    return text[text.index("<svg") :]
+    return condition_svg(history)
 
 
 def _thumbnail(catalogue: Catalogue, record: Evidence) -> str | None:
@@ -101,10 +97,28 @@ def _thumbnail(catalogue: Catalogue, record: Evidence) -> str | None:
     return "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
+@dataclass
+class Shared:
+    """What every dossier of one run reads: loaded once, not once per site."""
+
+    claims: list[Any]
+    sites: list[Site]
+
+    @classmethod
+    def load(cls, catalogue: Catalogue) -> Shared:
+        return cls(load_claims(catalogue), list(catalogue.sites()))
+
+
 def dossier_context(
-    catalogue: Catalogue, site_id: str, audience: str = "mission", root_hash: str = "", today: date | None = None
+    catalogue: Catalogue,
+    site_id: str,
+    audience: str = "mission",
+    root_hash: str = "",
+    today: date | None = None,
+    shared: Shared | None = None,
 ) -> dict[str, Any]:
     today = today or datetime.now(UTC).date()
+    shared = shared or Shared.load(catalogue)
     invisible = hidden(audience)
     site = site_for(catalogue.site(site_id), audience)
     if site is None:
@@ -115,9 +129,7 @@ def dossier_context(
         reports = [r.model_copy(update={"observed_by": None}) for r in reports]
     history = site_history(reports, retractions)
     current = condition_as_of(reports, today, {r.retracts for r in retractions})
-    claims = [
-        c for c in load_claims(catalogue) if site_id in c.allegation.sites and c.allegation.sensitivity not in invisible
-    ]
+    claims = [c for c in shared.claims if site_id in c.allegation.sites and c.allegation.sensitivity not in invisible]
     cited = {c.source for r in reports for c in r.sources} | {c.allegation.source.source for c in claims}
     sources = [
         s
@@ -157,7 +169,7 @@ def dossier_context(
         for c in claims
     ]
     timeline.sort(key=lambda row: (row["order"] or date.min, row["kind"]))
-    others = [s for s in (site_for(o, audience) for o in catalogue.sites()) if s is not None and s.id != site.id]
+    others = [s for s in (site_for(o, audience) for o in shared.sites) if s is not None and s.id != site.id]
     vocabulary = catalogue.info.vocabulary()
     condition = current.condition if current else Condition.unknown
     return {
@@ -178,7 +190,7 @@ def dossier_context(
         "evidence": evidence,
         "party_names": {p.id: p.name for p in catalogue.info.parties},
         "locator_svg": locator_svg(site, others, catalogue.info.region),
-        "chart_svg": _chart(site, history),
+        "chart_svg": _chart(history),
         "root_hash": root_hash or "(not computed)",
         "generated": datetime.now(UTC).replace(microsecond=0).isoformat(),
         "tool": f"heritage {__version__}",
@@ -206,8 +218,9 @@ def build_dossier(
     pdf: bool = False,
     audience: str = "mission",
     root_hash: str = "",
+    shared: Shared | None = None,
 ) -> DossierResult:
-    page = render_dossier(dossier_context(catalogue, site_id, audience, root_hash))
+    page = render_dossier(dossier_context(catalogue, site_id, audience, root_hash, shared=shared))
     folder.mkdir(parents=True, exist_ok=True)
     html_path = folder / f"{site_id}.html"
     html_path.write_text(page, encoding="utf-8")
