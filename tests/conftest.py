@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -130,6 +130,19 @@ def invoke(monkeypatch: pytest.MonkeyPatch) -> Invoke:
         return CliRunner().invoke(cli, [*prefix, *args], input=input)
 
     return run
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium, once for the whole run (Playwright drives it; nothing is downloaded)."""
+    from playwright.sync_api import sync_playwright
+
+    from heritage.browser import CHROMIUM_ARGS, chromium_path
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
 
 
 def snapshot(root: Path) -> dict[str, bytes]:

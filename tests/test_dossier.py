@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from conftest import REPO, Invoke, site_doc, write
-from heritage.browser import CHROMIUM_ARGS, chromium_path, watch
+from heritage.browser import watch
 from heritage.cli import ExitCode
 from heritage.dossier import build_dossier, dossier_context, render_dossier
 from heritage.store import Catalogue
@@ -68,16 +67,6 @@ def test_hostile_text_is_escaped(catalogue: Catalogue) -> None:
     page = render_dossier(dossier_context(catalogue, "evil", "internal"))
     assert "<img src=x" not in page and "</script>{{" not in page
     assert "&lt;img src=x onerror=" in page and "{{ 7*7 }}" in page
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
 
 
 def test_the_dossier_opens_offline_in_chromium(browser: Any, dossier_files: dict[str, Path]) -> None:

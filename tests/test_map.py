@@ -16,7 +16,7 @@ import pytest
 
 from conftest import REPO, Invoke, report_doc, site_doc, source_doc
 from heritage import mapdata
-from heritage.browser import CHROMIUM_ARGS, PageLog, chromium_path, load, wait_until, watch
+from heritage.browser import PageLog, load, wait_until, watch
 from heritage.cli import ExitCode
 from heritage.codec import decode
 from heritage.mapdata import MapInput, build_payload, load_map_input
@@ -33,16 +33,6 @@ PAYLOADS = [
     "&lt;b&gt;entity&lt;/b&gt; and a \\u2028 escape",
     "{{ 7*7 }} {% if true %}jinja{% endif %} {# comment #} {{ this.__class__ }}",
 ]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import json
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +12,7 @@ import pyogrio
 import pytest
 
 from conftest import REPO, Invoke
-from heritage.browser import CHROMIUM_ARGS, chromium_path, wait_until, watch
+from heritage.browser import wait_until, watch
 from heritage.cli import ExitCode
 from heritage.store import Catalogue
 
@@ -111,16 +110,6 @@ def test_export_refuses_what_it_cannot_do(invoke: Invoke, package: Path, tmp_pat
     assert none.exit_code == ExitCode.USAGE and "choose the sites" in none.output
     unknown = invoke("mission", "export", "--name", "x", "--sites", "ghost", "-o", str(tmp_path / "g"), catalogue=REPO)
     assert unknown.exit_code == ExitCode.INVALID and "unknown site(s): ghost" in unknown.output
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
 
 
 def test_map_table_and_dossiers_link_up_offline(browser: Any, package: Path) -> None:

@@ -64,12 +64,7 @@ def retraction_file(root: Path, site_id: str, retraction_id: str) -> Path:
 
 
 def retraction_files(root: Path, site_id: str | None = None) -> Iterator[Path]:
-    if site_id is not None:
-        yield from _files(root / RETRACTIONS / site_id, RECORD_SUFFIX)
-        return
-    for site_folder in _entries(root / RETRACTIONS):
-        if site_folder.is_dir():
-            yield from _files(Path(site_folder.path), RECORD_SUFFIX)
+    return _owned_files(root, RETRACTIONS, site_id)
 
 
 def review_file(root: Path, allegation_id: str, review_id: str) -> Path:
@@ -77,12 +72,7 @@ def review_file(root: Path, allegation_id: str, review_id: str) -> Path:
 
 
 def review_files(root: Path, allegation_id: str | None = None) -> Iterator[Path]:
-    if allegation_id is not None:
-        yield from _files(root / REVIEWS / allegation_id, RECORD_SUFFIX)
-        return
-    for folder in _entries(root / REVIEWS):
-        if folder.is_dir():
-            yield from _files(Path(folder.path), RECORD_SUFFIX)
+    return _owned_files(root, REVIEWS, allegation_id)
 
 
 def evidence_file(root: Path, sha256: str) -> Path:
@@ -144,13 +134,18 @@ def allegation_files(root: Path) -> Iterator[Path]:
     return _files(root / ALLEGATIONS, RECORD_SUFFIX)
 
 
-def report_files(root: Path, site_id: str | None = None) -> Iterator[Path]:
-    if site_id is not None:
-        yield from _files(site_reports_folder(root, site_id), RECORD_SUFFIX)
+def _owned_files(root: Path, folder: str, owner: str | None) -> Iterator[Path]:
+    """<folder>/<owner-id>/<record-id>.json: one owner's records, or every owner's."""
+    if owner is not None:
+        yield from _files(root / folder / owner, RECORD_SUFFIX)
         return
-    for site_folder in _entries(root / REPORTS):
-        if site_folder.is_dir():
-            yield from _files(Path(site_folder.path), RECORD_SUFFIX)
+    for owner_folder in _entries(root / folder):
+        if owner_folder.is_dir():
+            yield from _files(Path(owner_folder.path), RECORD_SUFFIX)
+
+
+def report_files(root: Path, site_id: str | None = None) -> Iterator[Path]:
+    return _owned_files(root, REPORTS, site_id)
 
 
 def stray_files(root: Path) -> Iterator[Path]:
