@@ -17,7 +17,7 @@ import json
 import os
 import zipfile
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -248,6 +248,29 @@ def verify_package(path: Path) -> PackageCheck:
     )
 
 
+def _pdf_from_html(html_path: str) -> str:
+    from heritage.dossier import write_pdf
+
+    path = Path(html_path)
+    write_pdf(path.read_text(encoding="utf-8"), path.with_suffix(".pdf"))
+    return html_path
+
+
+def _render_pdfs(pages: list[Path]) -> Iterator[Path]:
+    """PDFs take most of a package's time, one document per core: use every core there is."""
+    workers = min(len(pages), os.cpu_count() or 1)
+    if workers <= 1:
+        for page in pages:
+            yield Path(_pdf_from_html(str(page)))
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        for done in as_completed([pool.submit(_pdf_from_html, str(page)) for page in pages]):
+            yield Path(done.result())
+
+
 def export_mission(
     catalogue: Catalogue,
     name: str,
@@ -279,12 +302,18 @@ def export_mission(
     root_hash = str(build_manifest(catalogue)["root"])
     ids = {s.id for s in visible}
     shared = Shared.load(catalogue)
+    pages = []
     for site in visible:
-        build_dossier(
-            catalogue, site.id, folder / "dossiers", pdf=pdf, audience=audience, root_hash=root_hash, shared=shared
+        result = build_dossier(
+            catalogue, site.id, folder / "dossiers", audience=audience, root_hash=root_hash, shared=shared
         )
         write_form(catalogue, site, folder / "forms", audience)
-        step(site.id)
+        pages.append(result.html)
+        if not pdf:
+            step(site.id)
+    if pdf:
+        for page in _render_pdfs(pages):
+            step(page.stem)
     data = load_map_input(catalogue)
     data.sites = [s for s in data.sites if s.id in ids]
     build_map(catalogue, folder / "map.html", data=data, audience=audience)
