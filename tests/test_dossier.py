@@ -158,3 +158,60 @@ def test_dossier_command(invoke: Invoke, catalogue: Catalogue, tmp_path: Path) -
         invoke("dossier", "st-sargis", "-o", str(catalogue.root / "reports"), catalogue=catalogue).exit_code
         == ExitCode.INVALID
     )
+
+
+def test_all_dossiers_skip_what_the_audience_may_not_see(invoke: Invoke, catalogue: Catalogue, tmp_path: Path) -> None:
+    assert (
+        invoke(
+            "site",
+            "add",
+            "--id",
+            "secret",
+            "--name",
+            "en=Secret",
+            "--type",
+            "shrine",
+            "--sensitivity",
+            "confidential",
+            catalogue=catalogue,
+        ).exit_code
+        == 0
+    )
+    result = invoke("dossier", "--all", "-o", str(tmp_path / "d"), catalogue=catalogue)
+    assert result.exit_code == 0 and "wrote 1 dossier(s)" in result.output
+    assert not (tmp_path / "d" / "secret.html").exists()
+    named = invoke("dossier", "st-sargis", "nope", "-o", str(tmp_path / "e"), catalogue=catalogue)
+    assert named.exit_code == ExitCode.NOT_FOUND and not (tmp_path / "e").exists()
+
+
+def test_a_huge_image_gets_no_thumbnail_and_no_traceback(invoke: Invoke, catalogue: Catalogue, tmp_path: Path) -> None:
+    from PIL import Image
+
+    big = tmp_path / "big.png"
+    Image.new("1", (14000, 14000)).save(big, "PNG")  # 196 million pixels, a few kilobytes
+    added = invoke("evidence", "add", str(big), "--source", "src-chw", catalogue=catalogue)
+    assert added.exit_code == 0, added.output
+    sha = added.output.split()[0]
+    assert (
+        invoke(
+            "report",
+            "add",
+            "--site",
+            "st-sargis",
+            "--observed",
+            "2022-01-01",
+            "--condition",
+            "intact",
+            "--method",
+            "remote_sensing",
+            "--source",
+            "src-chw",
+            "--evidence",
+            sha,
+            catalogue=catalogue,
+        ).exit_code
+        == 0
+    )
+    result = invoke("dossier", "st-sargis", "-o", str(tmp_path / "d"), catalogue=catalogue)
+    assert result.exit_code == 0, result.output
+    assert sha in (tmp_path / "d" / "st-sargis.html").read_text()

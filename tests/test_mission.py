@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import zipfile
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -267,3 +268,196 @@ def test_a_public_package_leaks_nothing(invoke: Invoke, tmp_path: Path) -> None:
     guarded = frame[frame["id"] == "guarded"].iloc[0]
     assert round(guarded.geometry.x, 6) == 47.0 and round(guarded.geometry.y, 6) == 39.7
     assert "conf" not in set(frame["id"])
+
+
+def test_public_dossiers_hide_what_pins_a_restricted_site_and_hidden_sources(invoke: Invoke, tmp_path: Path) -> None:
+    catalogue = planted_catalogue(tmp_path / "cat", invoke, tmp_path)
+    commands = [
+        (
+            "site",
+            "add",
+            "--id",
+            "pinned",
+            "--name",
+            "en=Pinned",
+            "--lat",
+            "39.7",
+            "--lon",
+            "46.7",
+            "--type",
+            "church",
+            "--sensitivity",
+            "restricted",
+            "--area",
+            "LEAK-VILLAGE",
+            "--external-id",
+            "osm=LEAK-OSM-NODE",
+        ),
+        (
+            "report",
+            "add",
+            "--site",
+            "pinned",
+            "--observed",
+            "2022-01-01",
+            "--condition",
+            "intact",
+            "--method",
+            "testimony",
+            "--source",
+            "src-conf",
+        ),
+        (
+            "allegation",
+            "add",
+            "--claimant",
+            "LEAK-PERSON",
+            "--claimant-kind",
+            "person",
+            "--made",
+            "2022-01-01",
+            "--source",
+            "src-conf",
+            "--site",
+            "pinned",
+            "--act",
+            "damage",
+            "--summary",
+            "LEAK-CONF-SOURCED-CLAIM",
+        ),
+        (
+            "allegation",
+            "add",
+            "--claimant",
+            "A witness",
+            "--claimant-kind",
+            "person",
+            "--made",
+            "2022-01-01",
+            "--source",
+            "src-public",
+            "--site",
+            "pinned",
+            "--act",
+            "damage",
+            "--summary",
+            "A public claim by a person",
+        ),
+    ]
+    for command in commands:
+        assert invoke(*command, catalogue=catalogue).exit_code == 0
+    out = tmp_path / "d"
+    assert invoke("dossier", "pinned", "--audience", "public", "-o", str(out), catalogue=catalogue).exit_code == 0
+    page = (out / "pinned.html").read_text(encoding="utf-8")
+    for leak in ("LEAK-VILLAGE", "LEAK-OSM-NODE", "src-conf", "LEAK-CONF-SOURCED-CLAIM", "LEAK-PERSON", "A witness"):
+        assert leak not in page, leak
+    assert "a person (name withheld)" in page and "A public claim by a person" in page
+
+
+def test_verify_package_needs_the_root_to_catch_a_relisted_package(
+    invoke: Invoke, package: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    from heritage.mission import verify_package, write_manifest
+
+    root = verify_package(package).root
+    copy = tmp_path / "copy"
+    shutil.copytree(package, copy)
+    (copy / "index.html").write_text("<h1>EVIL</h1>")
+    write_manifest(copy, "forged")  # whoever edited it listed it again
+    assert invoke("verify-package", str(copy)).exit_code == 0
+    caught = invoke("verify-package", str(copy), "--root", root)
+    assert caught.exit_code == ExitCode.INVALID and "files were changed and listed again" in caught.output
+    assert invoke("verify-package", str(package), "--root", root).exit_code == 0
+
+
+@pytest.mark.filterwarnings("ignore:Duplicate name")  # the test writes the duplicate on purpose
+def test_verify_package_refuses_ambiguous_or_broken_packages(invoke: Invoke, package: Path, tmp_path: Path) -> None:
+    import shutil
+
+    twice = tmp_path / "twice.zip"
+    with zipfile.ZipFile(package.with_suffix(".zip")) as source, zipfile.ZipFile(twice, "w") as target:
+        target.writestr(f"{package.name}/index.html", "<h1>EVIL</h1>")
+        for item in source.namelist():
+            target.writestr(item, source.read(item))
+    result = invoke("verify-package", str(twice))
+    assert result.exit_code == ExitCode.INVALID and "two entries with the same name" in result.output
+    linked = tmp_path / "linked"
+    shutil.copytree(package, linked)
+    (linked / "index.html").unlink()
+    (linked / "index.html").symlink_to(tmp_path / "elsewhere.html")
+    assert "symbolic link" in invoke("verify-package", str(linked)).output
+    for number, content in enumerate((b"{bad", b"[]", b'{"files": [1, 2]}', b"\xff\xfe")):
+        broken = tmp_path / f"broken-{number}"
+        shutil.copytree(package, broken)
+        (broken / "manifest.json").write_bytes(content)
+        result = invoke("verify-package", str(broken))
+        assert result.exit_code == ExitCode.INVALID and "manifest.json" in result.output
+        assert "Traceback" not in result.output
+
+
+def test_export_never_overwrites_and_never_leaves_half_a_package(
+    invoke: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "keep.zip").write_text("precious")
+    result = invoke(
+        "mission",
+        "export",
+        "--name",
+        "x",
+        "--sites",
+        "dadivank",
+        "-o",
+        str(tmp_path / "keep"),
+        "--zip",
+        "--no-pdf",
+        catalogue=REPO,
+    )
+    assert result.exit_code == ExitCode.INVALID and (tmp_path / "keep.zip").read_text() == "precious"
+    first = invoke(
+        "mission",
+        "export",
+        "--name",
+        "x",
+        "--sites",
+        "dadivank",
+        "-o",
+        str(tmp_path / "pkg.v1"),
+        "--zip",
+        "--no-pdf",
+        catalogue=REPO,
+    )
+    assert first.exit_code == 0 and (tmp_path / "pkg.v1.zip").is_file() and "package root" in first.output
+
+    import heritage.mission
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(heritage.mission, "_write_data", fail)
+    with pytest.raises(RuntimeError):
+        from heritage.mission import Selection, export_mission, select_sites
+
+        catalogue = Catalogue.open(REPO)
+        export_mission(
+            catalogue,
+            "x",
+            select_sites(catalogue, Selection(sites={"dadivank"}), date.today()),
+            tmp_path / "half",
+            pdf=False,
+        )
+    assert not (tmp_path / "half").exists() and not list(tmp_path.glob(".half.*"))
+    bad = invoke(
+        "mission", "export", "--name", "\x1b[2Jred", "--sites", "dadivank", "-o", str(tmp_path / "n"), catalogue=REPO
+    )
+    assert bad.exit_code == ExitCode.USAGE and "\x1b" not in bad.output
+
+
+def test_csv_cells_never_run_as_formulas(tmp_path: Path) -> None:
+    from heritage.mission import _write_data
+
+    row = {"id": "x", "name": '=HYPERLINK("http://evil.example","x")', "names": "+1 @sum", "lon": 46.0, "lat": 39.0}
+    _write_data([row], tmp_path / "data")
+    text = (tmp_path / "data" / "sites.csv").read_text()
+    assert "'=HYPERLINK" in text and "'+1 @sum" in text

@@ -43,5 +43,10 @@ def site_for(site: Site, audience: str) -> Site | None:
                 "source": None,
             }
         )
-        return site.model_copy(update={"geometry": geometry, "location": location, "description": None})
+        return strip_site(site.model_copy(update={"geometry": geometry, "location": location, "description": None}))
     return site
+
+
+def strip_site(site: Site) -> Site:
+    """A restricted site as the public may see it: nothing that could pin it down."""
+    return site.model_copy(update={"areas": [], "external_ids": {}, "designations": [], "disputes": []})

@@ -46,8 +46,8 @@ def photo_metadata(path: Path) -> dict[str, Any]:
         with Image.open(path) as image:
             exif = image.getexif()
             media_type = Image.MIME.get(image.format or "")
-    except (UnidentifiedImageError, OSError, ValueError):
-        return {}
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        return {}  # not an image we can read safely: stored, hashed, and described by the person adding it
     found: dict[str, Any] = {"media_type": media_type} if media_type else {}
     details = exif.get_ifd(EXIF_IFD)
     stamp, offset = details.get(DATETIME_ORIGINAL), details.get(OFFSET_TIME_ORIGINAL)

@@ -15,7 +15,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
+import tempfile
 import zipfile
+import zlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -97,8 +100,9 @@ def _rows(catalogue: Catalogue, sites: list[Site], audience: str, today: date) -
             reports[report.site].append(report)
     retracted = {r.retracts for r in catalogue.retractions()}
     claims: dict[str, list[Any]] = defaultdict(list)
+    hidden_sources = {s.id for s in catalogue.sources() if s.sensitivity in invisible}
     for claim in load_claims(catalogue):
-        if claim.allegation.sensitivity not in invisible:
+        if claim.allegation.sensitivity not in invisible and claim.allegation.source.source not in hidden_sources:
             for site_id in claim.allegation.sites:
                 claims[site_id].append(claim)
     rows = []
@@ -129,6 +133,13 @@ def _rows(catalogue: Catalogue, sites: list[Site], audience: str, today: date) -
     return rows
 
 
+def _inert_cell(value: Any) -> Any:
+    """A CSV cell that a spreadsheet will not run as a formula (=, +, -, @ lead a formula)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def _write_data(rows: list[dict[str, Any]], folder: Path) -> None:
     import geopandas as gpd
     import pyogrio
@@ -143,9 +154,10 @@ def _write_data(rows: list[dict[str, Any]], folder: Path) -> None:
     pyogrio.write_dataframe(frame, folder / "sites.gpkg", layer="sites", driver="GPKG")
     pyogrio.write_dataframe(frame, folder / "sites.geojson", driver="GeoJSON")
     pyogrio.write_dataframe(frame, folder / "sites.kml", driver="KML")
-    frame.drop(columns="geometry").assign(lon=[r["lon"] for r in rows], lat=[r["lat"] for r in rows]).to_csv(
-        folder / "sites.csv", index=False
-    )
+    table = frame.drop(columns="geometry").assign(lon=[r["lon"] for r in rows], lat=[r["lat"] for r in rows])
+    for column in table.columns:
+        table[column] = table[column].map(_inert_cell)
+    table.to_csv(folder / "sites.csv", index=False)
 
 
 def _bars(title: str, counts: Counter[str], colours: dict[str, str] | None = None) -> str:
@@ -183,7 +195,7 @@ def write_manifest(folder: Path, name: str) -> dict[str, Any]:
             relative = path.relative_to(folder).as_posix()
             if relative != MANIFEST:
                 files[relative] = _sha256(path)
-    root = hashlib.sha256("".join(f"{h}  {p}\n" for p, h in sorted(files.items())).encode()).hexdigest()
+    root = package_root(files)
     manifest = {
         "format": 1,
         "package": name,
@@ -202,35 +214,62 @@ class PackageCheck:
     missing: list[str]
     added: list[str]
     root_ok: bool
+    root: str = ""
 
     @property
     def ok(self) -> bool:
         return self.root_ok and not (self.changed or self.missing or self.added)
 
 
+def _read_manifest(data: bytes, where: Path) -> dict[str, Any]:
+    try:
+        manifest = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise InvalidInput(f"its manifest.json cannot be read ({exc})", file=where) from None
+    files = manifest.get("files") if isinstance(manifest, dict) else None
+    if not isinstance(files, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in files.items()):
+        raise InvalidInput("its manifest.json is not a heritage package manifest", file=where)
+    checked: dict[str, Any] = manifest
+    return checked
+
+
+def package_root(files: dict[str, str]) -> str:
+    return hashlib.sha256("".join(f"{h}  {p}\n" for p, h in sorted(files.items())).encode()).hexdigest()
+
+
 def verify_package(path: Path) -> PackageCheck:
-    """Compare a package (folder or zip) with its own manifest."""
+    """Compare a package (folder or zip) with its own manifest. A package edited and re-listed by
+    whoever edited it agrees with itself: compare its root with the one printed at export."""
     if path.is_file() and zipfile.is_zipfile(path):
-        with zipfile.ZipFile(path) as archive:
-            names = [n for n in archive.namelist() if not n.endswith("/")]
-            found = [n for n in names if n == MANIFEST or n.endswith(f"/{MANIFEST}")]
-            if not found:
-                raise InvalidInput("holds no manifest.json: not a heritage mission package", file=path)
-            top = min(found, key=len)
-            prefix = top.removesuffix(MANIFEST)
-            manifest = json.loads(archive.read(top))
-            actual = {
-                n.removeprefix(prefix): hashlib.sha256(archive.read(n)).hexdigest()
-                for n in names
-                if n.removeprefix(prefix) != MANIFEST
-            }
-    elif path.is_dir():
         try:
-            manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise InvalidInput("holds no manifest.json: not a heritage mission package", file=path) from None
+            with zipfile.ZipFile(path) as archive:
+                names = [n for n in archive.namelist() if not n.endswith("/")]
+                if len(names) != len(set(names)):
+                    raise InvalidInput(
+                        "holds two entries with the same name: which one is read is anyone's guess", file=path
+                    )
+                found = [n for n in names if n == MANIFEST or n.endswith(f"/{MANIFEST}")]
+                if not found:
+                    raise InvalidInput("holds no manifest.json: not a heritage mission package", file=path)
+                top = min(found, key=len)
+                prefix = top.removesuffix(MANIFEST)
+                manifest = _read_manifest(archive.read(top), path)
+                actual = {
+                    n.removeprefix(prefix): hashlib.sha256(archive.read(n)).hexdigest() for n in names if n != top
+                }
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
+            raise InvalidInput(f"is a damaged zip file ({exc})", file=path) from None
+    elif path.is_dir():
+        manifest_path = path / MANIFEST
+        if not manifest_path.is_file():
+            raise InvalidInput("holds no manifest.json: not a heritage mission package", file=path)
+        manifest = _read_manifest(manifest_path.read_bytes(), path)
         actual = {}
-        for directory, _, names in os.walk(path):
+        for directory, folders, names in os.walk(path):
+            for name in [*names, *folders]:
+                full = Path(directory) / name
+                if full.is_symlink():
+                    raise InvalidInput("holds a symbolic link: a package must hold its own files", file=full)
             for file_name in names:
                 full = Path(directory) / file_name
                 relative = full.relative_to(path).as_posix()
@@ -238,13 +277,13 @@ def verify_package(path: Path) -> PackageCheck:
                     actual[relative] = _sha256(full)
     else:
         raise InvalidInput("no package folder or zip file here", file=path)
-    files: dict[str, str] = manifest.get("files", {})
-    root = hashlib.sha256("".join(f"{h}  {p}\n" for p, h in sorted(files.items())).encode()).hexdigest()
+    files: dict[str, str] = manifest["files"]
     return PackageCheck(
         changed=sorted(p for p in set(files) & set(actual) if files[p] != actual[p]),
         missing=sorted(set(files) - set(actual)),
         added=sorted(set(actual) - set(files)),
-        root_ok=root == manifest.get("root"),
+        root_ok=package_root(files) == manifest.get("root"),
+        root=package_root(files),
     )
 
 
@@ -282,8 +321,57 @@ def export_mission(
     as_zip: bool = False,
     today: date | None = None,
     progress: Callable[[str], None] | None = None,
-) -> Path:
-    """Write the package for `sites` into `folder` (which must not exist yet); return its path."""
+) -> PackageResult:
+    """Write the package for `sites` into `folder` (new, or empty). Nothing is left half-written."""
+
+    today = today or datetime.now(UTC).date()
+    step = progress or (lambda _: None)
+    if folder.exists() and any(folder.iterdir()):
+        raise InvalidInput("already exists and is not empty; choose a new folder", file=folder)
+    archive = Path(f"{folder}.zip")
+    if as_zip and archive.exists():
+        raise InvalidInput("already exists; choose another name for the package", file=archive)
+    visible = [shown for site in sites if (shown := site_for(site, audience)) is not None]
+    if not visible:
+        raise InvalidInput("the selection holds no site this audience may see")
+    # Written in a hidden folder beside the target and moved into place whole at the end: a run
+    # that fails or is interrupted leaves no half package behind.
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    try:
+        _write_package(catalogue, name, visible, work, audience=audience, pdf=pdf, today=today, step=step)
+        manifest = write_manifest(work, name)
+        if folder.exists():
+            folder.rmdir()  # it was empty
+        os.replace(work, folder)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    if as_zip:
+        with zipfile.ZipFile(archive, "x", zipfile.ZIP_DEFLATED) as bundle:
+            for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+                bundle.write(path, f"{folder.name}/{path.relative_to(folder).as_posix()}")
+    return PackageResult(archive if as_zip else folder, len(visible), str(manifest["root"]))
+
+
+@dataclass
+class PackageResult:
+    path: Path
+    sites: int
+    root: str  # the package's root hash: give it to whoever must check the package later
+
+
+def _write_package(
+    catalogue: Catalogue,
+    name: str,
+    visible: list[Site],
+    folder: Path,
+    *,
+    audience: str,
+    pdf: bool,
+    today: date,
+    step: Callable[[str], None],
+) -> None:
     from heritage.dossier import Shared, build_dossier
     from heritage.forms import write_form
     from heritage.integrity import build_manifest
@@ -291,14 +379,6 @@ def export_mission(
     from heritage.mission_page import write_index
     from heritage.webmap import build_map
 
-    today = today or datetime.now(UTC).date()
-    step = progress or (lambda _: None)
-    if folder.exists() and any(folder.iterdir()):
-        raise InvalidInput("already exists and is not empty; choose a new folder", file=folder)
-    visible = [shown for site in sites if (shown := site_for(site, audience)) is not None]
-    if not visible:
-        raise InvalidInput("the selection holds no site this audience may see")
-    folder.mkdir(parents=True, exist_ok=True)
     root_hash = str(build_manifest(catalogue)["root"])
     ids = {s.id for s in visible}
     shared = Shared.load(catalogue)
@@ -319,12 +399,11 @@ def export_mission(
     build_map(catalogue, folder / "map.html", data=data, audience=audience)
     rows = _rows(catalogue, visible, audience, today)
     _write_data(rows, folder / "data")
+    parties = Counter(p for r in rows for p in r["claimant_parties"].split(", ") if p)
     charts = [
         _bars("Condition", Counter(r["condition"] for r in rows), {c.value: CONDITION_COLOURS[c] for c in Condition}),
         _bars("Site type", Counter(r["type"] for r in rows)),
-        _bars(
-            "Allegations by claimant's party", Counter(p for r in rows for p in r["claimant_parties"].split(", ") if p)
-        ),
+        _bars("Allegations by claimant's party", parties),
     ]
     labels = {c.value: CONDITION_LABELS[c] for c in Condition}
     write_index(
@@ -339,11 +418,3 @@ def export_mission(
         today=today.isoformat(),
         pdf=pdf,
     )
-    write_manifest(folder, name)
-    if not as_zip:
-        return folder
-    archive = folder.with_suffix(".zip")
-    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            bundle.write(path, f"{folder.name}/{path.relative_to(folder).as_posix()}")
-    return archive

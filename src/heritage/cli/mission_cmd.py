@@ -8,7 +8,7 @@ import click
 from rich.progress import Progress
 
 from heritage.cli.app import Env, ExitCode, cli, pass_env
-from heritage.cli.common import bbox, console, output_path
+from heritage.cli.common import bbox, console, output_path, printable
 from heritage.models import Condition
 
 
@@ -66,6 +66,8 @@ def mission_export(
     from heritage.cli.timeline import _area
     from heritage.mission import Selection, export_mission, select_sites
 
+    if not name.strip() or printable(name) != name or "\n" in name:
+        raise click.BadParameter("give a name of one line, without control characters", param_hint="--name")
     if not (area or bbox_text or site_list or has_allegation or conditions):
         raise click.UsageError("choose the sites: --area, --bbox, --sites, --has-allegation or --condition")
     catalogue = env.catalogue
@@ -90,12 +92,17 @@ def mission_export(
             as_zip=as_zip,
             progress=lambda _: progress.advance(task),
         )
-    click.echo(f"wrote the {audience} package '{name}' ({len(sites)} site(s)) to {result}")
+    click.echo(f"wrote the {audience} package '{printable(name)}' ({result.sites} site(s)) to {result.path}")
+    click.echo(
+        f"package root {result.root}: keep it, or send it to whoever will check the package "
+        "(heritage verify-package PACKAGE --root ...)"
+    )
 
 
 @cli.command("verify-package")
 @click.argument("package", type=click.Path(path_type=Path))
-def verify_package_command(package: Path) -> None:
+@click.option("--root", "expected_root", help="The package root printed at export: proves nothing was re-listed.")
+def verify_package_command(package: Path, expected_root: str | None) -> None:
     """Check a mission package (folder or zip) against its manifest; name every file changed, missing or added.
 
     \b
@@ -110,8 +117,14 @@ def verify_package_command(package: Path) -> None:
             click.echo(f"{label}: {path}")
     if not check.root_ok:
         click.echo("the manifest's root hash does not match its own list: the manifest was altered")
-    if check.ok:
+    matches = expected_root is None or expected_root.strip().lower() == check.root
+    if not matches:
+        click.echo(
+            f"the package root is {check.root}, not the {expected_root} given: files were changed and listed again"
+        )
+    if check.ok and matches:
+        click.echo(f"package root {check.root}")
         click.echo("package verified: every file matches its manifest")
-    else:
+    if not (check.ok and matches):
         click.echo("NOT VERIFIED")
         raise SystemExit(ExitCode.INVALID)

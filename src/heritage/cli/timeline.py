@@ -343,7 +343,16 @@ def dossier(env: Env, site_ids: tuple[str, ...], every: bool, output: Path | Non
     catalogue = env.catalogue
     if every == bool(site_ids):
         raise click.UsageError("name the sites, or pass --all")
-    ids = [s.id for s in catalogue.sites()] if every else list(site_ids)
+    from heritage.audience import site_for
+    from heritage.errors import RecordNotFound
+
+    if every:  # every site this audience may see
+        ids = [s.id for s in catalogue.sites() if site_for(s, audience) is not None]
+    else:  # all checked before anything is written
+        ids = list(site_ids)
+        for site_id in ids:
+            if site_for(catalogue.site(site_id), audience) is None:
+                raise RecordNotFound(f"no such site for the {audience} audience", record=site_id)
     folder = output_path(catalogue.root, output or catalogue.root / "maps" / "dossiers")
     root_hash = str(build_manifest(catalogue)["root"])
     shared = Shared.load(catalogue)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import base64
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from functools import cache
 from importlib import resources
@@ -92,7 +92,7 @@ def _thumbnail(catalogue: Catalogue, record: Evidence) -> str | None:
             image.thumbnail((340, 240))
             buffer = io.BytesIO()
             image.convert("RGB").save(buffer, "JPEG", quality=80)
-    except (OSError, ValueError, ImportError):
+    except Exception:
         return None
     return "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
@@ -107,6 +107,12 @@ class Shared:
     @classmethod
     def load(cls, catalogue: Catalogue) -> Shared:
         return cls(load_claims(catalogue), list(catalogue.sites()))
+
+
+def _cited_ids(catalogue: Catalogue, site_id: str, shared: Shared) -> list[str]:
+    cited = {c.source for r in catalogue.reports(site_id) for c in r.sources}
+    cited |= {c.allegation.source.source for c in shared.claims if site_id in c.allegation.sites}
+    return sorted(i for i in cited if catalogue.has_source(i))
 
 
 def dossier_context(
@@ -124,18 +130,57 @@ def dossier_context(
     if site is None:
         raise RecordNotFound(f"no such site for the {audience} audience", record=site_id)
     retractions = list(catalogue.retractions(site_id))
-    reports = [r for r in catalogue.reports(site_id) if r.sensitivity not in invisible]
+    # A record is as hidden as what it rests on: sources this audience may not see are left out of
+    # every citation, and a claim made in such a source is left out altogether (as on the map).
+    shown_sources = {
+        s.id: s
+        for s in (catalogue.source(i) for i in _cited_ids(catalogue, site_id, shared))
+        if s.sensitivity not in invisible
+    }
+    reports = [
+        r.model_copy(update={"sources": [c for c in r.sources if c.source in shown_sources]})
+        for r in catalogue.reports(site_id)
+        if r.sensitivity not in invisible
+    ]
     if audience == "public":  # who observed can be a witness: never named to the public
         reports = [r.model_copy(update={"observed_by": None}) for r in reports]
     history = site_history(reports, retractions)
     current = condition_as_of(reports, today, {r.retracts for r in retractions})
-    claims = [c for c in shared.claims if site_id in c.allegation.sites and c.allegation.sensitivity not in invisible]
-    cited = {c.source for r in reports for c in r.sources} | {c.allegation.source.source for c in claims}
-    sources = [
-        s
-        for s in (catalogue.source(i) for i in sorted(cited) if catalogue.has_source(i))
-        if s.sensitivity not in invisible
-    ]
+    visible_claims = {
+        c.allegation.id
+        for c in shared.claims
+        if c.allegation.sensitivity not in invisible and c.allegation.source.source in shown_sources
+    }
+    claims = []
+    for claim in shared.claims:
+        if site_id not in claim.allegation.sites or claim.allegation.id not in visible_claims:
+            continue
+        allegation = claim.allegation
+        if audience == "public" and allegation.claimant.kind.value == "person":
+            allegation = allegation.model_copy(
+                update={"claimant": allegation.claimant.model_copy(update={"name": "a person (name withheld)"})}
+            )
+        known = set(shown_sources) | visible_claims | {r.id for r in reports}
+        reviews = [
+            r.model_copy(update={"relies_on": [x for x in r.relies_on if x in known or x.startswith("ev-")]})
+            for r in claim.reviews
+        ]
+        claims.append(
+            replace(
+                claim,
+                allegation=allegation,
+                reviews=reviews,
+                responses=[x for x in claim.responses if x in visible_claims],
+            )
+        )
+    sources = [shown_sources[i] for i in sorted(shown_sources)]
+    site = site.model_copy(
+        update={
+            "disputes": [
+                d.model_copy(update={"sources": [x for x in d.sources if x in shown_sources]}) for d in site.disputes
+            ]
+        }
+    )
     hashes = {h for r in reports for h in r.evidence} | {h for c in claims for h in c.allegation.evidence}
     evidence = []
     for sha in sorted(hashes):
