@@ -13,7 +13,8 @@ from heritage.models.vocab import DEFAULT_VOCABULARY, Vocabulary
 
 class Model(BaseModel):
     # Catalogue files are written by hand too: a misspelt field must fail, not vanish.
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+    # defer_build: a command builds the validators of the models it uses, not of all of them.
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, defer_build=True)
 
 
 class Record(Model):
