@@ -43,3 +43,16 @@ def create_file(path: Path, data: bytes, *, record: str | None = None) -> None:
     finally:
         temp.unlink(missing_ok=True)
     _fsync_folder(path.parent)
+
+
+def replace_file(path: Path, data: bytes) -> None:
+    """Write a derived output (a map, a dossier): readers see the old file or the new one, never
+    half of one, and an interrupted run (Ctrl-C) leaves no temporary file behind."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.parent / f"{TEMP_PREFIX}{secrets.token_hex(8)}-{path.name}"
+    try:
+        with temp.open("xb") as handle:
+            handle.write(data)
+        os.replace(temp, path)
+    finally:
+        temp.unlink(missing_ok=True)

@@ -49,6 +49,7 @@ class _Checker:
         if today is not None:
             catalogue.context = {**catalogue.context, "today": today}
         self.parties = catalogue.info.party_ids()
+        self.tick: Callable[[], None] = lambda: None
 
     def add(
         self,
@@ -72,6 +73,7 @@ class _Checker:
                 self.report.problems.append(Problem("invalid-record", p.message, p.file, p.record, p.field))
                 continue
             loaded.append((path, record))
+            self.tick()
             self.report.counts[kind] += 1
         return loaded
 
@@ -106,8 +108,12 @@ def _stem(path: Path) -> str:
     return path.name.removesuffix(layout.SITE_SUFFIX).removesuffix(layout.RECORD_SUFFIX)
 
 
-def validate_catalogue(catalogue: Catalogue, today: date | None = None) -> ValidationReport:
+def validate_catalogue(
+    catalogue: Catalogue, today: date | None = None, progress: Callable[[], None] | None = None
+) -> ValidationReport:
+    """Every problem of the catalogue. `progress` is called once per file read."""
     check = _Checker(catalogue, today)
+    check.tick = progress or (lambda: None)
     root = catalogue.root
     for path in layout.stray_files(root):
         if path.name.startswith(layout.TEMP_PREFIX):

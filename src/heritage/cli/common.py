@@ -30,6 +30,11 @@ def console() -> Console:
     return Console(highlight=False, soft_wrap=False, width=132 if piped else None)
 
 
+def progress_console() -> Console:
+    """Progress bars go to stderr: stdout stays clean for tables, JSON and ids."""
+    return Console(stderr=True, highlight=False)
+
+
 def echo_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True))
 

@@ -8,7 +8,7 @@ import click
 from rich.progress import Progress
 
 from heritage.cli.app import Env, ExitCode, cli, pass_env
-from heritage.cli.common import bbox, console, output_path, printable
+from heritage.cli.common import bbox, output_path, printable, progress_console
 from heritage.models import Condition
 
 
@@ -80,7 +80,7 @@ def mission_export(
         conditions={Condition(c) for c in conditions} or None,
     )
     sites = select_sites(catalogue, selection, datetime.now(UTC).date())
-    with Progress(transient=True, console=console()) as progress:
+    with Progress(transient=True, console=progress_console()) as progress:
         task = progress.add_task("writing the package", total=len(sites))
         result = export_mission(
             catalogue,

@@ -16,7 +16,7 @@ from rich.table import Table
 
 from heritage.cli.app import Env, cli, pass_env
 from heritage.cli.browse import T, _date
-from heritage.cli.common import bbox, build, citations, console, echo_json, stamp
+from heritage.cli.common import bbox, build, citations, console, echo_json, progress_console, stamp
 from heritage.cli.records import choice, report
 from heritage.errors import InvalidInput
 from heritage.history import Change, changes_between
@@ -358,7 +358,7 @@ def dossier(env: Env, site_ids: tuple[str, ...], every: bool, output: Path | Non
     shared = Shared.load(catalogue)
     from rich.progress import Progress
 
-    with Progress(transient=True, console=console()) as progress:
+    with Progress(transient=True, console=progress_console()) as progress:
         task = progress.add_task("writing dossiers", total=len(ids))
         for site_id in ids:
             result = build_dossier(

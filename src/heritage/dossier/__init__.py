@@ -21,6 +21,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from heritage import __version__, layout
+from heritage.atomic import replace_file
 from heritage.audience import hidden, site_for
 from heritage.claims import load_claims
 from heritage.errors import RecordNotFound
@@ -251,7 +252,7 @@ def write_pdf(page: str, path: Path) -> Path:
     """The same page through WeasyPrint, with the fonts installed on this machine (no download)."""
     from weasyprint import HTML
 
-    HTML(string=page, base_url=None).write_pdf(path)
+    replace_file(path, HTML(string=page, base_url=None).write_pdf())
     return path
 
 
@@ -268,5 +269,5 @@ def build_dossier(
     page = render_dossier(dossier_context(catalogue, site_id, audience, root_hash, shared=shared))
     folder.mkdir(parents=True, exist_ok=True)
     html_path = folder / f"{site_id}.html"
-    html_path.write_text(page, encoding="utf-8")
+    replace_file(html_path, page.encode("utf-8"))
     return DossierResult(html_path, write_pdf(page, folder / f"{site_id}.pdf") if pdf else None)

@@ -5,8 +5,6 @@ from __future__ import annotations
 import html
 import json
 import math
-import os
-import secrets
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -16,6 +14,7 @@ import folium
 from branca.element import Figure
 
 from heritage import layout
+from heritage.atomic import replace_file
 from heritage.errors import InvalidInput
 from heritage.mapdata import MapInput, build_payload, encode_payload, load_map_input, paused_gc
 from heritage.offline import DROPPED, ContentSecurityPolicy, make_offline
@@ -153,9 +152,6 @@ def build_map(
         data = data or load_map_input(catalogue)
         payload = build_payload(data, as_of, dossiers, changes, audience)
         page, encoding = render_map(payload, online_tiles=online_tiles, tiles=tiles, outline=_outline(catalogue.root))
-    output.parent.mkdir(parents=True, exist_ok=True)
-    temp = output.with_name(f".{output.name}.{secrets.token_hex(4)}.tmp")
-    temp.write_text(page, encoding="utf-8")
-    os.replace(temp, output)  # a reader sees the old map or the new one, never half of one
+    replace_file(output, page.encode("utf-8"))
     located = sum(1 for x in payload["sites"]["x"] if x is not None)
     return MapResult(output, len(payload["sites"]["id"]), located, len(page.encode("utf-8")), encoding)
