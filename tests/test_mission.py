@@ -435,7 +435,7 @@ def test_export_never_overwrites_and_never_leaves_half_a_package(
     def fail(*args: object, **kwargs: object) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(heritage.mission, "_write_data", fail)
+    monkeypatch.setattr(heritage.mission, "write_layers", fail)
     with pytest.raises(RuntimeError):
         from heritage.mission import Selection, export_mission, select_sites
 
@@ -455,9 +455,9 @@ def test_export_never_overwrites_and_never_leaves_half_a_package(
 
 
 def test_csv_cells_never_run_as_formulas(tmp_path: Path) -> None:
-    from heritage.mission import _write_data
+    from heritage.frame import write_layers
 
     row = {"id": "x", "name": '=HYPERLINK("http://evil.example","x")', "names": "+1 @sum", "lon": 46.0, "lat": 39.0}
-    _write_data([row], tmp_path / "data")
+    write_layers([row], tmp_path / "data")
     text = (tmp_path / "data" / "sites.csv").read_text()
     assert "'=HYPERLINK" in text and "'+1 @sum" in text

@@ -1,9 +1,11 @@
-"""Catalogue -> GeoDataFrame. The one module that imports geopandas, so quick commands stay quick."""
+"""Catalogue -> GeoDataFrame, and GIS layers for mission packages. The one module that imports
+geopandas, so quick commands stay quick."""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from heritage.query import summarise
 from heritage.store import Catalogue
@@ -60,3 +62,30 @@ def sites_frame(catalogue: Catalogue, as_of: date | None = None) -> gpd.GeoDataF
             }
         )
     return gpd.GeoDataFrame(rows, columns=COLUMNS, geometry=geometries, crs="EPSG:4326")
+
+
+def inert_cell(value: Any) -> Any:
+    """A CSV cell that a spreadsheet will not run as a formula (=, +, -, @ lead a formula)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def write_layers(rows: list[dict[str, Any]], folder: Path) -> None:
+    import geopandas as gpd
+    import pyogrio
+    from shapely.geometry import Point
+
+    folder.mkdir(parents=True)
+    frame = gpd.GeoDataFrame(
+        [{k: v for k, v in row.items() if k not in ("lon", "lat")} for row in rows],
+        geometry=[Point(r["lon"], r["lat"]) if r["lon"] is not None else None for r in rows],
+        crs="EPSG:4326",
+    )
+    pyogrio.write_dataframe(frame, folder / "sites.gpkg", layer="sites", driver="GPKG")
+    pyogrio.write_dataframe(frame, folder / "sites.geojson", driver="GeoJSON")
+    pyogrio.write_dataframe(frame, folder / "sites.kml", driver="KML")
+    table = frame.drop(columns="geometry").assign(lon=[r["lon"] for r in rows], lat=[r["lat"] for r in rows])
+    for column in table.columns:
+        table[column] = table[column].map(inert_cell)
+    table.to_csv(folder / "sites.csv", index=False)

@@ -30,6 +30,7 @@ from heritage import __version__
 from heritage.audience import hidden, site_for
 from heritage.claims import load_claims
 from heritage.errors import InvalidInput
+from heritage.frame import write_layers
 from heritage.history import condition_as_of
 from heritage.models import Condition, ConditionReport, Site
 from heritage.palette import CONDITION_COLOURS, CONDITION_LABELS
@@ -131,33 +132,6 @@ def _rows(catalogue: Catalogue, sites: list[Site], audience: str, today: date) -
             }
         )
     return rows
-
-
-def _inert_cell(value: Any) -> Any:
-    """A CSV cell that a spreadsheet will not run as a formula (=, +, -, @ lead a formula)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-def _write_data(rows: list[dict[str, Any]], folder: Path) -> None:
-    import geopandas as gpd
-    import pyogrio
-    from shapely.geometry import Point
-
-    folder.mkdir(parents=True)
-    frame = gpd.GeoDataFrame(
-        [{k: v for k, v in row.items() if k not in ("lon", "lat")} for row in rows],
-        geometry=[Point(r["lon"], r["lat"]) if r["lon"] is not None else None for r in rows],
-        crs="EPSG:4326",
-    )
-    pyogrio.write_dataframe(frame, folder / "sites.gpkg", layer="sites", driver="GPKG")
-    pyogrio.write_dataframe(frame, folder / "sites.geojson", driver="GeoJSON")
-    pyogrio.write_dataframe(frame, folder / "sites.kml", driver="KML")
-    table = frame.drop(columns="geometry").assign(lon=[r["lon"] for r in rows], lat=[r["lat"] for r in rows])
-    for column in table.columns:
-        table[column] = table[column].map(_inert_cell)
-    table.to_csv(folder / "sites.csv", index=False)
 
 
 def _bars(title: str, counts: Counter[str], colours: dict[str, str] | None = None) -> str:
@@ -338,6 +312,9 @@ def export_mission(
     # that fails or is interrupted leaves no half package behind.
     folder.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    work.chmod(0o777 & ~umask)  # mkdtemp makes it private; a package is made to be shared
     try:
         _write_package(catalogue, name, visible, work, audience=audience, pdf=pdf, today=today, step=step)
         manifest = write_manifest(work, name)
@@ -398,7 +375,7 @@ def _write_package(
     data.sites = [s for s in data.sites if s.id in ids]
     build_map(catalogue, folder / "map.html", data=data, audience=audience)
     rows = _rows(catalogue, visible, audience, today)
-    _write_data(rows, folder / "data")
+    write_layers(rows, folder / "data")
     parties = Counter(p for r in rows for p in r["claimant_parties"].split(", ") if p)
     charts = [
         _bars("Condition", Counter(r["condition"] for r in rows), {c.value: CONDITION_COLOURS[c] for c in Condition}),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import click
@@ -117,6 +118,8 @@ def verify_package_command(package: Path, expected_root: str | None) -> None:
             click.echo(f"{label}: {path}")
     if not check.root_ok:
         click.echo("the manifest's root hash does not match its own list: the manifest was altered")
+    if expected_root is not None and not re.fullmatch(r"[0-9a-fA-F]{64}", expected_root.strip()):
+        raise click.BadParameter("give the full 64-character root printed at export", param_hint="--root")
     matches = expected_root is None or expected_root.strip().lower() == check.root
     if not matches:
         click.echo(
