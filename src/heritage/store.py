@@ -32,7 +32,8 @@ never rewritten: a correction is a new record.
     reports/<site-id>/<report-id>.json   condition reports, grouped by site
     retractions/<site-id>/<id>.json      withdrawals of reports (the report itself stays)
     allegations/<allegation-id>.json     claims made by parties
-    evidence/<aa>/<sha256>               evidence files, named by the SHA-256 of their bytes
+    reviews/<allegation-id>/<id>.json    reviews of an allegation: its status moves only through them
+    evidence/<aa>/<sha256>[.json]        evidence files, named by the SHA-256 of their bytes, and their records
 
 Check it with `heritage validate` and `heritage verify`; add to it with `heritage site add`, `heritage source add`,
 `heritage report add`, `heritage allegation add` or `heritage import`.
