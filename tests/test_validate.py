@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import allegation_doc, report_doc, site_doc, source_doc, write
+from conftest import NOW, allegation_doc, report_doc, site_doc, source_doc, write
 from heritage import layout
 from heritage.store import Catalogue
 from heritage.validate import validate_catalogue
@@ -18,6 +18,9 @@ def test_a_valid_catalogue_has_no_problem(catalogue: Catalogue) -> None:
     result = validate_catalogue(catalogue)
     assert result.ok and result.problems == []
     assert result.counts == {"sites": 1, "sources": 1, "reports": 2, "allegations": 1}
+
+
+RECORDED = {"recorded_at": NOW, "recorded_by": "tester"}
 
 
 def reports_dir(root: Path) -> Path:
@@ -80,6 +83,33 @@ BREAKAGES: list[tuple[str, Callable[[Path], object], str, str | None, str | None
         "reports/elsewhere/r-1.json",
         "r-1",
         "site",
+    ),
+    (
+        "misfiled-record",
+        lambda root: write(
+            layout.retraction_file(root, "elsewhere", "x-1"),
+            {"id": "x-1", "site": "st-sargis", "retracts": "r-1", "reason": "wrong site", **RECORDED},
+        ),
+        "retractions/elsewhere/x-1.json",
+        "x-1",
+        "site",
+    ),
+    (
+        "misfiled-record",
+        lambda root: write(
+            layout.review_file(root, "a-other", "rv-1"),
+            {
+                "id": "rv-1",
+                "allegation": "a-1",
+                "status": "under_review",
+                "rationale": "opened",
+                "reviewer": "R. Analyst",
+                **RECORDED,
+            },
+        ),
+        "reviews/a-other/rv-1.json",
+        "rv-1",
+        "allegation",
     ),
     (
         "unknown-source",

@@ -98,6 +98,11 @@ class _Checker:
         if party is not None and party not in self.parties:
             self.add("unknown-party", f"unknown party {party!r} (not declared in catalogue.json)", path, record, field)
 
+    def filed_under(self, path: Path, record: str, owner: str, field: str, what: str, code: str) -> None:
+        """A record lives in the folder named after the site or allegation it belongs to."""
+        if path.parent.name != owner:
+            self.add(code, f"{what} {owner!r} is filed under {path.parent.name!r}", path, record, field)
+
     def sources_exist(self, path: Path, record: str, ids: list[str], field: str, sources: dict[str, Source]) -> None:
         for source_id in ids:
             if source_id not in sources:
@@ -161,14 +166,7 @@ def validate_catalogue(
     superseded: Counter[str] = Counter()
     withdrawn = {retraction.retracts for _, retraction in retraction_rows}
     for path, report in report_rows:
-        if path.parent.name != report.site:
-            check.add(
-                "misfiled-report",
-                f"report of site {report.site!r} is filed under {path.parent.name!r}",
-                path,
-                report.id,
-                "site",
-            )
+        check.filed_under(path, report.id, report.site, "site", "report of site", "misfiled-report")
         if report.site not in sites:
             check.add("unknown-site", f"observes unknown site {report.site!r}", path, report.id, "site")
         check.sources_exist(path, report.id, [c.source for c in report.sources], "sources", sources)
@@ -211,26 +209,13 @@ def validate_catalogue(
             check.add(
                 "unknown-allegation", f"reviews unknown allegation {review.allegation!r}", path, review.id, "allegation"
             )
-        elif path.parent.name != review.allegation:
-            check.add(
-                "misfiled-record",
-                f"review of {review.allegation!r} is filed under {path.parent.name!r}",
-                path,
-                review.id,
-                "allegation",
-            )
+        else:
+            check.filed_under(path, review.id, review.allegation, "allegation", "review of", "misfiled-record")
 
     check.unique(retraction_rows, _stem)
     retracted: Counter[str] = Counter()
     for path, retraction in retraction_rows:
-        if path.parent.name != retraction.site:
-            check.add(
-                "misfiled-record",
-                f"retraction for site {retraction.site!r} is filed under {path.parent.name!r}",
-                path,
-                retraction.id,
-                "site",
-            )
+        check.filed_under(path, retraction.id, retraction.site, "site", "retraction for site", "misfiled-record")
         retracted[retraction.retracts] += 1
         if retraction.retracts not in reports_by_site[retraction.site]:
             check.add(
