@@ -146,8 +146,13 @@ def browser() -> Iterator[Any]:
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
-    """Every file under root, to prove that a failed command wrote nothing."""
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    """Every file of the catalogue under root, to prove that a failed command wrote nothing. The
+    index in .heritage/ is left out: it is a cache of the files, not part of the catalogue."""
+    return {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and ".heritage" not in p.relative_to(root).parts
+    }
 
 
 __all__ = ["REPO", "allegation_doc", "encode", "report_doc", "site_doc", "snapshot", "source_doc", "write"]

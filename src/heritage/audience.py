@@ -24,18 +24,20 @@ def hidden(audience: str) -> set[Sensitivity]:
     }[audience]
 
 
+def generalised(lon: float, lat: float) -> tuple[float, float]:
+    """A restricted site's point as the public may see it: to the nearest 0.1 degree."""
+    step = GENERALISED_DEGREES
+    return round(round(lon / step) * step, 1), round(round(lat / step) * step, 1)
+
+
 def site_for(site: Site, audience: str) -> Site | None:
     """The site as this audience may see it, or None if it may not see it at all."""
     if site.sensitivity is Sensitivity.confidential and audience != "internal":
         return None
     if audience == "public" and site.sensitivity is Sensitivity.restricted:
-        step = GENERALISED_DEGREES
         geometry = None
         if site.geometry is not None:
-            lon, lat = site.geometry.representative
-            geometry = Point(
-                type="Point", coordinates=[round(round(lon / step) * step, 1), round(round(lat / step) * step, 1)]
-            )
+            geometry = Point(type="Point", coordinates=list(generalised(*site.geometry.representative)))
         location = site.location.model_copy(
             update={
                 "precision": LocationPrecision.approximate if geometry else LocationPrecision.unknown,

@@ -11,10 +11,13 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from heritage.models import Allegation, AllegationStatus, AllegedAct, Review, ReviewAspect, When
 from heritage.store import Catalogue
+
+if TYPE_CHECKING:
+    from heritage.index import Index
 
 
 def current_status(reviews: Iterable[Review], aspect: ReviewAspect = ReviewAspect.damage) -> AllegationStatus:
@@ -51,6 +54,19 @@ def reviews_by_allegation(catalogue: Catalogue) -> dict[str, list[Review]]:
     for reviews in found.values():
         reviews.sort(key=lambda r: (r.recorded_at, r.id))
     return found
+
+
+def claims_about(catalogue: Catalogue, index: Index, site_id: str) -> list[Claim]:
+    """`load_claims` for the allegations about one site, found through the index: reads only those
+    allegations, their reviews and the ids of the allegations that answer them."""
+    ids = {a for (a,) in index.rows("SELECT allegation FROM allegation_sites WHERE site = ?", (site_id,))}
+    allegations = sorted((catalogue.allegation(i) for i in ids), key=lambda a: (a.made_on.start or date.min, a.id))
+    claims = []
+    for allegation in allegations:
+        reviews = sorted(catalogue.reviews(allegation.id), key=lambda r: (r.recorded_at, r.id))
+        answers = index.rows("SELECT id FROM allegations WHERE responds_to = ? ORDER BY made_day, id", (allegation.id,))
+        claims.append(Claim(allegation, reviews, [a for (a,) in answers]))
+    return claims
 
 
 def load_claims(catalogue: Catalogue) -> list[Claim]:

@@ -9,19 +9,46 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from typing import Protocol, TypeVar
 
 from heritage.models import Condition, ConditionReport, Retraction
+from heritage.models.types import When
 
 
-def superseded_ids(reports: Iterable[ConditionReport], retracted: Iterable[str] = ()) -> set[str]:
+class Correctable(Protocol):
+    """What the in-force rule needs of a report: a stored report, or the index's row of one."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def supersedes(self) -> str | None: ...
+
+
+class Observation(Correctable, Protocol):
+    @property
+    def observed(self) -> When: ...
+
+    @property
+    def recorded_at(self) -> datetime: ...
+
+    @property
+    def condition(self) -> Condition: ...
+
+
+C = TypeVar("C", bound=Correctable)
+Seen = TypeVar("Seen", bound=Observation)
+
+
+def superseded_ids(reports: Iterable[Correctable], retracted: Iterable[str] = ()) -> set[str]:
     """Reports corrected by a report that is not itself retracted (retract a correction, and the
     report it corrected is back in force)."""
     withdrawn = set(retracted)
     return {r.supersedes for r in reports if r.supersedes and r.id not in withdrawn}
 
 
-def in_force(reports: Iterable[ConditionReport], retracted: Iterable[str] = ()) -> list[ConditionReport]:
+def in_force(reports: Iterable[C], retracted: Iterable[str] = ()) -> list[C]:
     """The reports that no other report in force supersedes and no retraction withdraws."""
     reports = list(reports)
     withdrawn = set(retracted)
@@ -29,13 +56,13 @@ def in_force(reports: Iterable[ConditionReport], retracted: Iterable[str] = ()) 
     return [r for r in reports if r.id not in out]
 
 
-def report_order(report: ConditionReport) -> tuple[date, date, str, str]:
+def report_order(report: Observation) -> tuple[date, date, str, str]:
     """The order reports describe a site in: by the last day of the observation, then its first day,
     then when it was recorded. The map sorts the same way, so that ties resolve alike everywhere."""
     return _order(report)
 
 
-def _order(report: ConditionReport) -> tuple[date, date, str, str]:
+def _order(report: Observation) -> tuple[date, date, str, str]:
     observed = report.observed
     assert observed.end is not None  # the model refuses open-ended observations
     return observed.end, observed.start or date.min, report.recorded_at.isoformat(), report.id
@@ -46,9 +73,7 @@ def timeline(reports: Iterable[ConditionReport]) -> list[ConditionReport]:
     return sorted(reports, key=_order)
 
 
-def condition_as_of(
-    reports: Iterable[ConditionReport], when: date | None = None, retracted: Iterable[str] = ()
-) -> ConditionReport | None:
+def condition_as_of(reports: Iterable[Seen], when: date | None = None, retracted: Iterable[str] = ()) -> Seen | None:
     """The report that gives the site's condition as of `when` (today if None), or None."""
     candidates = [
         r for r in in_force(reports, retracted) if when is None or (r.observed.end and r.observed.end <= when)
@@ -83,8 +108,8 @@ def site_history(reports: Iterable[ConditionReport], retractions: Iterable[Retra
 @dataclass
 class Change:
     site: str
-    before: ConditionReport | None
-    after: ConditionReport | None
+    before: Observation | None
+    after: Observation | None
 
     @property
     def before_condition(self) -> Condition:
@@ -96,7 +121,7 @@ class Change:
 
 
 def changes_between(
-    reports_by_site: Mapping[str, list[ConditionReport]],
+    reports_by_site: Mapping[str, list[Seen]],
     start: date,
     end: date,
     retracted: Iterable[str] = (),

@@ -13,18 +13,20 @@ import gc
 import gzip
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
 from heritage import __version__
-from heritage.audience import hidden, site_for
+from heritage.audience import GENERALISED_UNCERTAINTY_M, generalised, hidden
 from heritage.claims import current_status, reviews_by_allegation
 from heritage.history import changes_between, in_force, report_order
+from heritage.index import Index
 from heritage.models import Allegation, AllegationStatus, Condition, ConditionReport, Review, ReviewAspect, Site, Source
-from heritage.models.vocab import AllegedAct, LocationPrecision, Method
+from heritage.models.types import When
+from heritage.models.vocab import AllegedAct, LocationPrecision, Method, Sensitivity
 from heritage.offline import jinja_inert
 from heritage.palette import CONDITION_COLOURS, CONDITION_LABELS, STATUS_COLOURS
 from heritage.store import Catalogue
@@ -76,13 +78,87 @@ class _Table:
         return self.index[key]
 
 
+@dataclass(slots=True)
+class MapSite:
+    """What the map shows of a site: from a stored site, or from the index's row of one."""
+
+    id: str
+    lon: float | None
+    lat: float | None
+    type: str
+    tradition: str | None
+    precision: LocationPrecision
+    uncertainty_m: float | None
+    names: list[tuple[str, str]]  # (language, text)
+    period: str
+    sensitivity: Sensitivity
+
+    @classmethod
+    def of(cls, site: Site) -> MapSite:
+        lon, lat = site.geometry.representative if site.geometry else (None, None)
+        return cls(
+            site.id,
+            lon,
+            lat,
+            site.type,
+            site.tradition,
+            site.location.precision,
+            site.location.uncertainty_m,
+            [(n.lang, n.text) for n in site.names],
+            site.period.label if site.period else "",
+            site.sensitivity,
+        )
+
+    def for_audience(self, audience: str) -> MapSite | None:
+        """The site as `heritage.audience.site_for` lets this audience see it, as far as the map
+        shows it: hidden if confidential, at a rounded point if restricted and public."""
+        if self.sensitivity is Sensitivity.confidential and audience != "internal":
+            return None
+        if audience == "public" and self.sensitivity is Sensitivity.restricted:
+            if self.lon is None or self.lat is None:
+                return replace(self, lon=None, lat=None, precision=LocationPrecision.unknown, uncertainty_m=None)
+            lon, lat = generalised(self.lon, self.lat)
+            precision = LocationPrecision.approximate
+            return replace(self, lon=lon, lat=lat, precision=precision, uncertainty_m=GENERALISED_UNCERTAINTY_M)
+        return self
+
+
+@dataclass(slots=True)
+class ReportRow:
+    """What the map and `changes` need of a condition report."""
+
+    id: str
+    site: str
+    observed: When
+    condition: Condition
+    method: Method
+    sources: tuple[str, ...]  # the cited sources' ids
+    supersedes: str | None
+    recorded_at: datetime
+    sensitivity: Sensitivity
+
+    @classmethod
+    def of(cls, report: ConditionReport) -> ReportRow:
+        return cls(
+            report.id,
+            report.site,
+            report.observed,
+            report.condition,
+            report.method,
+            tuple(c.source for c in report.sources),
+            report.supersedes,
+            report.recorded_at,
+            report.sensitivity,
+        )
+
+
 @dataclass
 class MapInput:
     """The records a map is drawn from; built by `load_map_input` or by tests directly."""
 
     name: str
-    sites: list[Site]
-    reports: dict[str, list[ConditionReport]]
+    sites: Sequence[Site | MapSite]
+    reports: Mapping[str, Sequence[ConditionReport | ReportRow]]
     allegations: list[Allegation]
     sources: dict[str, Source]
     parties: dict[str, str] = field(default_factory=dict)
@@ -92,15 +168,29 @@ class MapInput:
     retracted: set[str] = field(default_factory=set)
     reviews: dict[str, list[Review]] = field(default_factory=dict)
 
+    def rows(self) -> tuple[list[MapSite], dict[str, list[ReportRow]]]:
+        """Sites and reports as the map reads them, whichever form they were given in."""
+        sites = [s if isinstance(s, MapSite) else MapSite.of(s) for s in self.sites]
+        reports = {
+            site: [r if isinstance(r, ReportRow) else ReportRow.of(r) for r in rows]
+            for site, rows in self.reports.items()
+        }
+        return sites, reports
 
-def load_map_input(catalogue: Catalogue) -> MapInput:
-    reports: dict[str, list[ConditionReport]] = defaultdict(list)
-    for report in catalogue.reports():
-        reports[report.site].append(report)
+
+def load_map_input(catalogue: Catalogue, index: Index | None = None) -> MapInput:
+    """The map's records: sites and reports from the index, the rest from their files."""
+    own = index is None
+    index = index or Index.open(catalogue)
+    try:
+        sites, reports, retracted = indexed_rows(index)
+    finally:
+        if own:
+            index.close()
     vocabulary = catalogue.info.vocabulary()
     return MapInput(
         name=catalogue.info.name,
-        sites=list(catalogue.sites()),
+        sites=sites,
         reports=reports,
         allegations=list(catalogue.allegations()),
         sources={s.id: s for s in catalogue.sources()},
@@ -108,26 +198,81 @@ def load_map_input(catalogue: Catalogue) -> MapInput:
         site_types=vocabulary.site_types,
         traditions=vocabulary.traditions,
         region=catalogue.info.region,
-        retracted={r.retracts for r in catalogue.retractions()},
+        retracted=retracted,
         reviews=reviews_by_allegation(catalogue),
     )
 
 
+def indexed_rows(index: Index) -> tuple[list[MapSite], dict[str, list[ReportRow]], set[str]]:
+    """Sites, reports and the ids of retracted reports, from the index. Repeated values (days,
+    vocabulary, timestamps, lists of sources) become objects once each: a million reports share
+    a few thousand of them."""
+    precision = {p.value: p for p in LocationPrecision}
+    sensitivity = {s.value: s for s in Sensitivity}
+    sites = [
+        MapSite(
+            i,
+            lon,
+            lat,
+            kind,
+            tradition,
+            precision[prec],
+            unc,
+            [(a, b) for a, b in json.loads(names)],
+            period,
+            sensitivity[sens],
+        )
+        for i, kind, tradition, lon, lat, prec, unc, names, period, sens in index.rows(
+            "SELECT id, type, tradition, lon, lat, precision, uncertainty_m, names, period, sensitivity "
+            "FROM sites ORDER BY path"
+        )
+    ]
+    condition = {c.value: c for c in Condition}
+    method = {m.value: m for m in Method}
+    days: dict[int | None, date | None] = {None: None}
+    stamps: dict[str, datetime] = {}
+    cited: dict[str, tuple[str, ...]] = {}
+    reports: dict[str, list[ReportRow]] = defaultdict(list)
+    for site, rid, start, end, observed, recorded, cond, meth, sources, supersedes, sens in index.db.execute(
+        "SELECT site, id, start_day, end_day, observed, recorded_at, condition, method, sources, supersedes, "
+        "sensitivity FROM reports ORDER BY path"
+    ):
+        if start not in days:
+            days[start] = date.fromordinal(start)
+        if end not in days:
+            days[end] = date.fromordinal(end)
+        if recorded not in stamps:
+            stamps[recorded] = datetime.fromisoformat(recorded)
+        if sources not in cited:
+            cited[sources] = tuple(sources.split(" "))
+        reports[site].append(
+            ReportRow(
+                rid,
+                site,
+                When(observed, days[start], days[end]),
+                condition[cond],
+                method[meth],
+                cited[sources],
+                supersedes,
+                stamps[recorded],
+                sensitivity[sens],
+            )
+        )
+    retracted = {r for (r,) in index.db.execute("SELECT retracts FROM retractions")}
+    return sites, reports, retracted
+
+
 def _history(
-    reports: Iterable[ConditionReport],
-    sources: _Table,
-    source_rows: dict[str, Source],
-    parties: _Table,
-    retracted: set[str],
+    reports: Iterable[ReportRow], sources: _Table, source_rows: dict[str, Source], parties: _Table, retracted: set[str]
 ) -> list[list[Any]]:
     """Reports in force, oldest first: [end day, start day or null, condition, method, [source refs]]."""
     rows = []
     for report in sorted(in_force(reports, retracted), key=report_order):
         refs = []
-        for citation in report.sources:
-            ref = sources.index.get(citation.source)
+        for cited in report.sources:
+            ref = sources.index.get(cited)
             if ref is None:
-                source = source_rows.get(citation.source)
+                source = source_rows.get(cited)
                 if source is None:
                     continue
                 party = parties(source.party) if source.party else -1
@@ -157,9 +302,10 @@ def build_payload(
     """The map's data. With `changes` (D1, D2): only the sites whose condition differs between
     the two dates, shown as of D2, with the slider running from D1 to D2."""
     data = for_audience(data, audience)
+    sites, reports = data.rows()
     if changes is not None:
-        changed = {c.site for c in changes_between(data.reports, changes[0], changes[1], data.retracted)}
-        data = replace(data, sites=[s for s in data.sites if s.id in changed])
+        changed = {c.site for c in changes_between(reports, changes[0], changes[1], data.retracted)}
+        sites = [s for s in sites if s.id in changed]
         as_of = changes[1]
     as_of = as_of or datetime.now(UTC).date()
     sources, claimants, parties = _Table(), _Table(), _Table()
@@ -174,18 +320,17 @@ def build_payload(
     names = ("id", "x", "y", "type", "trad", "prec", "unc", "names", "period", "nrep", "hist", "alg", "dossier")
     columns: dict[str, list[Any]] = {k: [] for k in names}
     first_day = day_number(as_of) or 0
-    for site in data.sites:
-        point = site.geometry.representative if site.geometry else None
+    for site in sites:
         columns["id"].append(site.id)
-        columns["x"].append(round(point[0] * SCALE) if point else None)
-        columns["y"].append(round(point[1] * SCALE) if point else None)
+        columns["x"].append(round(site.lon * SCALE) if site.lon is not None else None)
+        columns["y"].append(round(site.lat * SCALE) if site.lat is not None else None)
         columns["type"].append(types(site.type))
         columns["trad"].append(traditions(site.tradition) if site.tradition else -1)
-        columns["prec"].append(PRECISION_INDEX[site.location.precision])
-        columns["unc"].append(round(site.location.uncertainty_m or 0))
-        columns["names"].append([item for n in site.names for item in (languages(n.lang), n.text)])
-        columns["period"].append(site.period.label if site.period else "")
-        site_reports = data.reports.get(site.id, [])
+        columns["prec"].append(PRECISION_INDEX[site.precision])
+        columns["unc"].append(round(site.uncertainty_m or 0))
+        columns["names"].append([item for lang, text in site.names for item in (languages(lang), text)])
+        columns["period"].append(site.period)
+        site_reports = reports.get(site.id, [])
         columns["nrep"].append(len(site_reports))
         history = _history(site_reports, sources, data.sources, parties, data.retracted)
         for entry in history:
@@ -267,16 +412,19 @@ def for_audience(data: MapInput, audience: str) -> MapInput:
     if audience == "internal":
         return data
     invisible = hidden(audience)
+    site_rows, report_rows = data.rows()
     sources = {k: s for k, s in data.sources.items() if s.sensitivity not in invisible}
-    sites = [shown for site in data.sites if (shown := site_for(site, audience)) is not None]
+    sites = [shown for site in site_rows if (shown := site.for_audience(audience)) is not None]
     kept = {s.id for s in sites}
-    reports = {}
-    for site_id, site_reports in data.reports.items():
-        if site_id in kept:
-            visible = [r for r in site_reports if r.sensitivity not in invisible]
-            reports[site_id] = [
-                r.model_copy(update={"sources": [c for c in r.sources if c.source in sources]}) for r in visible
-            ]
+    reports = {
+        site_id: [
+            replace(r, sources=tuple(s for s in r.sources if s in sources))
+            for r in rows
+            if r.sensitivity not in invisible
+        ]
+        for site_id, rows in report_rows.items()
+        if site_id in kept
+    }
     allegations = [
         a.model_copy(update={"sites": [s for s in a.sites if s in kept]})
         for a in data.allegations

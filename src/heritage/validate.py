@@ -7,21 +7,18 @@ look at (a site without a location, a file that no reader will see).
 
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import astuple, dataclass, field
 from datetime import date
-from pathlib import Path
-from typing import TypeVar
+from typing import Any
 
 from heritage import layout
-from heritage.errors import InvalidInput, Problem
-from heritage.models import Allegation, ConditionReport, Evidence, Retraction, Review, Site, Source
-from heritage.models.base import Record
-from heritage.sanity import region_problem
+from heritage.errors import Problem
+from heritage.examine import MODELS, owner_folder
+from heritage.index import Index
 from heritage.store import Catalogue
-
-M = TypeVar("M", bound=Record)
 
 
 @dataclass
@@ -42,214 +39,154 @@ class ValidationReport:
         return not self.errors
 
 
-class _Checker:
-    def __init__(self, catalogue: Catalogue, today: date | None) -> None:
-        self.catalogue = catalogue
-        self.report = ValidationReport()
-        if today is not None:
-            catalogue.context = {**catalogue.context, "today": today}
-        self.parties = catalogue.info.party_ids()
-        self.tick: Callable[[], None] = lambda: None
+class _Cross:
+    """Checks across records, made on the facts the index keeps of each file."""
 
-    def add(
-        self,
-        code: str,
-        message: str,
-        path: Path | None,
-        record: str | None = None,
-        field: str | None = None,
-        severity: str = "error",
-    ) -> None:
-        file = self.catalogue.display(path) if path else None
-        self.report.problems.append(Problem(code, message, file, record, field, severity))
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
 
-    def load(self, model: type[M], paths: Iterator[Path], kind: str) -> list[tuple[Path, M]]:
-        loaded = []
-        for path in paths:
-            try:
-                record = self.catalogue.read(model, path, strict=True)
-            except InvalidInput as exc:
-                p = exc.problem
-                self.report.problems.append(Problem("invalid-record", p.message, p.file, p.record, p.field))
-                continue
-            loaded.append((path, record))
-            self.tick()
-            self.report.counts[kind] += 1
-        return loaded
+    def add(self, code: str, message: str, path: str, record: str | None = None, field: str | None = None) -> None:
+        self.problems.append(Problem(code, message, path, record, field))
 
-    def unique(self, records: list[tuple[Path, M]], stem: Callable[[Path], str]) -> dict[str, M]:
-        by_id: dict[str, M] = {}
-        for path, record in records:
-            record_id = record.id
-            if stem(path) != record_id:
-                self.add(
-                    "id-mismatch",
-                    f"file name says {stem(path)!r} but the record's id is {record_id!r}",
-                    path,
-                    record_id,
-                    "id",
-                )
+    def unique(self, records: list[tuple[str, dict[str, Any]]]) -> dict[str, dict[str, Any]]:
+        by_id: dict[str, dict[str, Any]] = {}
+        for path, facts in records:
+            record_id = facts["id"]
             if record_id in by_id:
                 self.add("duplicate-id", f"id {record_id!r} is used by more than one record", path, record_id, "id")
-            by_id.setdefault(record_id, record)
+            by_id.setdefault(record_id, facts)
         return by_id
 
-    def party(self, path: Path, record: str, party: str | None, field: str) -> None:
-        if party is not None and party not in self.parties:
-            self.add("unknown-party", f"unknown party {party!r} (not declared in catalogue.json)", path, record, field)
-
-    def filed_under(self, path: Path, record: str, owner: str, field: str, what: str, code: str) -> None:
-        """A record lives in the folder named after the site or allegation it belongs to."""
-        if path.parent.name != owner:
-            self.add(code, f"{what} {owner!r} is filed under {path.parent.name!r}", path, record, field)
-
-    def sources_exist(self, path: Path, record: str, ids: list[str], field: str, sources: dict[str, Source]) -> None:
-        for source_id in ids:
+    def sources_exist(self, path: str, facts: dict[str, Any], sources: dict[str, Any]) -> None:
+        for field_name, source_id in facts.get("src", ()):
             if source_id not in sources:
-                self.add("unknown-source", f"cites unknown source {source_id!r}", path, record, field)
+                self.add("unknown-source", f"cites unknown source {source_id!r}", path, facts["id"], field_name)
 
 
-def _stem(path: Path) -> str:
-    return path.name.removesuffix(layout.SITE_SUFFIX).removesuffix(layout.RECORD_SUFFIX)
+def cross_checks(records: dict[str, list[tuple[str, dict[str, Any]]]]) -> list[Problem]:
+    """Every problem that only shows across records: ids used twice, references to records that
+    do not exist, two corrections or two retractions of one report. `records` holds each kind's
+    (file, facts) in the order the files are read."""
+    check = _Cross()
+    site_rows, report_rows = records[layout.SITES], records[layout.REPORTS]
+    sites = check.unique(site_rows)
+    sources = check.unique(records[layout.SOURCES])
+    check.unique(report_rows)
+    allegations = check.unique(records[layout.ALLEGATIONS])
+    evidence = {facts["sha"] for _, facts in records[layout.EVIDENCE]}
+
+    for path, facts in site_rows:
+        check.sources_exist(path, facts, sources)
+
+    reports_by_site: dict[str, set[str]] = defaultdict(set)
+    for _, facts in report_rows:
+        reports_by_site[facts["site"]].add(facts["id"])
+    withdrawn = {facts["retracts"] for _, facts in records[layout.RETRACTIONS]}
+    superseded: Counter[str] = Counter()
+    for path, facts in report_rows:
+        report_id, site = facts["id"], facts["site"]
+        if site not in sites:
+            check.add("unknown-site", f"observes unknown site {site!r}", path, report_id, "site")
+        check.sources_exist(path, facts, sources)
+        target = facts.get("sup")
+        if target is not None:
+            if report_id not in withdrawn:  # a retracted correction no longer competes
+                superseded[target] += 1
+            if target not in reports_by_site[site]:
+                message = f"supersedes {target!r}, which is not a report of site {site!r}"
+                check.add("unknown-superseded", message, path, report_id, "supersedes")
+            elif superseded[target] == 2:
+                message = f"{target!r} is superseded by more than one report: two corrections in force"
+                check.add("superseded-twice", message, path, report_id, "supersedes")
+
+    for path, facts in records[layout.EVIDENCE]:
+        check.sources_exist(path, facts, sources)
+    for path, facts in report_rows + records[layout.ALLEGATIONS]:
+        for number, sha in enumerate(facts.get("ev", ())):
+            if sha not in evidence:
+                message = f"cites evidence file {sha}, which is not in the catalogue"
+                check.add("unknown-evidence", message, path, facts["id"], f"evidence[{number}]")
+    for path, facts in records[layout.REVIEWS]:
+        allegation = facts["alg"]
+        if allegation not in allegations:
+            check.add(
+                "unknown-allegation", f"reviews unknown allegation {allegation!r}", path, facts["id"], "allegation"
+            )
+        elif (folder := owner_folder(path)) != allegation:
+            message = f"review of {allegation!r} is filed under {folder!r}"
+            check.add("misfiled-record", message, path, facts["id"], "allegation")
+
+    retraction_rows = records[layout.RETRACTIONS]
+    check.unique(retraction_rows)
+    retracted: Counter[str] = Counter()
+    for path, facts in retraction_rows:
+        target, site = facts["retracts"], facts["site"]
+        retracted[target] += 1
+        if target not in reports_by_site[site]:
+            message = f"retracts {target!r}, which is not a report of site {site!r}"
+            check.add("unknown-retracted", message, path, facts["id"], "retracts")
+        elif retracted[target] == 2:
+            check.add("retracted-twice", f"{target!r} is retracted more than once", path, facts["id"], "retracts")
+
+    for path, facts in records[layout.ALLEGATIONS]:
+        for number, site_id in enumerate(facts["sites"]):
+            if site_id not in sites:
+                check.add("unknown-site", f"concerns unknown site {site_id!r}", path, facts["id"], f"sites[{number}]")
+        check.sources_exist(path, facts, sources)
+        answered = facts.get("re")
+        if answered and answered not in allegations:
+            message = f"responds to unknown allegation {answered!r}"
+            check.add("unknown-allegation", message, path, facts["id"], "responds_to")
+    return check.problems
 
 
 def validate_catalogue(
-    catalogue: Catalogue, today: date | None = None, progress: Callable[[], None] | None = None
+    catalogue: Catalogue, today: date | None = None, progress: Callable[[int, int], None] | None = None
 ) -> ValidationReport:
-    """Every problem of the catalogue. `progress` is called once per file read."""
-    check = _Checker(catalogue, today)
-    check.tick = progress or (lambda: None)
-    root = catalogue.root
-    for path in layout.stray_files(root):
-        if path.name.startswith(layout.TEMP_PREFIX):
-            check.add(
-                "leftover-temp",
-                "temporary file left by an interrupted append; safe to delete",
-                path,
-                severity="warning",
-            )
-        else:
-            check.add(
-                "stray-file", "not a record file where records live; no reader will see it", path, severity="warning"
-            )
+    """Every problem of the catalogue. Files whose size and time are as the index last saw them
+    are not read again; checks across records are made again whenever any file changed.
+    `progress` is called with (pieces done, pieces to do) while files are read.
 
-    site_rows = check.load(Site, layout.site_files(root), "sites")
-    source_rows = check.load(Source, layout.source_files(root), "sources")
-    report_rows = check.load(ConditionReport, layout.report_files(root), "reports")
-    allegation_rows = check.load(Allegation, layout.allegation_files(root), "allegations")
-    retraction_rows = check.load(Retraction, layout.retraction_files(root), "retractions")
-    review_rows = check.load(Review, layout.review_files(root), "reviews")
-    evidence_rows = check.load(Evidence, layout.evidence_records(root), "evidence")
-    evidence = {record.file_sha256 for _, record in evidence_rows}
+    `today` pins the date that future dates are judged against (for tests): the check then runs
+    on an index in memory, leaving the catalogue's own index alone."""
+    if today is not None:
+        catalogue = Catalogue(catalogue.root, catalogue.info)
+        catalogue.context = {**catalogue.context, "today": today}
+    index = Index.open(catalogue, refresh=False, memory=today is not None)
+    try:
+        scan = index.full_scan(progress)
+        report = ValidationReport()
+        for path in sorted(scan.strays):
+            if path.rsplit("/", 1)[-1].startswith(layout.TEMP_PREFIX):
+                message = "temporary file left by an interrupted append; safe to delete"
+                report.problems.append(Problem("leftover-temp", message, path, severity="warning"))
+            else:
+                message = "not a record file where records live; no reader will see it"
+                report.problems.append(Problem("stray-file", message, path, severity="warning"))
+        for kind in MODELS:
+            for (problems,) in index.rows(
+                "SELECT problems FROM files WHERE kind = ? AND problems IS NOT NULL ORDER BY folder, path", (kind,)
+            ):
+                report.problems += [Problem(*p) for p in json.loads(problems)]
+        for kind, count in index.rows("SELECT kind, count(*) FROM files WHERE unreadable = 0 GROUP BY kind"):
+            report.counts[kind] = count
+        report.problems += _cross_problems(index, changed=bool(scan.read or scan.removed))
+        return report
+    finally:
+        index.close()
 
-    sites = check.unique(site_rows, _stem)
-    sources = check.unique(source_rows, _stem)
-    check.unique(report_rows, _stem)
-    allegations = check.unique(allegation_rows, _stem)
 
-    region = catalogue.info.region
-    for path, site in site_rows:
-        if site.geometry is None:
-            check.add("no-location", "site has no location; it cannot be mapped", path, site.id, "geometry", "warning")
-        elif region is not None and (problem := region_problem(site.geometry, region)):
-            code = "swapped-coordinates" if "swapped" in problem else "outside-region"
-            check.add(code, problem, path, site.id, "geometry")
-        for number, dispute in enumerate(site.disputes):
-            check.sources_exist(path, site.id, dispute.sources, f"disputes[{number}].sources", sources)
-
-    for path, source in source_rows:
-        check.party(path, source.id, source.party, "party")
-
-    reports_by_site: dict[str, dict[str, ConditionReport]] = defaultdict(dict)
-    for _, report in report_rows:
-        reports_by_site[report.site][report.id] = report
-    superseded: Counter[str] = Counter()
-    withdrawn = {retraction.retracts for _, retraction in retraction_rows}
-    for path, report in report_rows:
-        check.filed_under(path, report.id, report.site, "site", "report of site", "misfiled-report")
-        if report.site not in sites:
-            check.add("unknown-site", f"observes unknown site {report.site!r}", path, report.id, "site")
-        check.sources_exist(path, report.id, [c.source for c in report.sources], "sources", sources)
-        if report.supersedes is not None:
-            if report.id not in withdrawn:  # a retracted correction no longer competes
-                superseded[report.supersedes] += 1
-            if report.supersedes not in reports_by_site[report.site]:
-                check.add(
-                    "unknown-superseded",
-                    f"supersedes {report.supersedes!r}, which is not a report of site {report.site!r}",
-                    path,
-                    report.id,
-                    "supersedes",
-                )
-            elif superseded[report.supersedes] == 2:
-                check.add(
-                    "superseded-twice",
-                    f"{report.supersedes!r} is superseded by more than one report: two corrections in force",
-                    path,
-                    report.id,
-                    "supersedes",
-                )
-
-    for path, record in evidence_rows:
-        check.sources_exist(path, record.id, [record.source], "source", sources)
-    cited: list[tuple[Path, str, list[str]]] = [(p, r.id, r.evidence) for p, r in report_rows]
-    cited += [(p, a.id, a.evidence) for p, a in allegation_rows]
-    for path, record_id, hashes in cited:
-        for number, sha in enumerate(hashes):
-            if sha not in evidence:
-                check.add(
-                    "unknown-evidence",
-                    f"cites evidence file {sha}, which is not in the catalogue",
-                    path,
-                    record_id,
-                    f"evidence[{number}]",
-                )
-    for path, review in review_rows:
-        if review.allegation not in allegations:
-            check.add(
-                "unknown-allegation", f"reviews unknown allegation {review.allegation!r}", path, review.id, "allegation"
-            )
-        else:
-            check.filed_under(path, review.id, review.allegation, "allegation", "review of", "misfiled-record")
-
-    check.unique(retraction_rows, _stem)
-    retracted: Counter[str] = Counter()
-    for path, retraction in retraction_rows:
-        check.filed_under(path, retraction.id, retraction.site, "site", "retraction for site", "misfiled-record")
-        retracted[retraction.retracts] += 1
-        if retraction.retracts not in reports_by_site[retraction.site]:
-            check.add(
-                "unknown-retracted",
-                f"retracts {retraction.retracts!r}, which is not a report of site {retraction.site!r}",
-                path,
-                retraction.id,
-                "retracts",
-            )
-        elif retracted[retraction.retracts] == 2:
-            check.add(
-                "retracted-twice",
-                f"{retraction.retracts!r} is retracted more than once",
-                path,
-                retraction.id,
-                "retracts",
-            )
-
-    for path, allegation in allegation_rows:
-        for number, site_id in enumerate(allegation.sites):
-            if site_id not in sites:
-                check.add("unknown-site", f"concerns unknown site {site_id!r}", path, allegation.id, f"sites[{number}]")
-        check.sources_exist(path, allegation.id, [allegation.source.source], "source.source", sources)
-        check.party(path, allegation.id, allegation.claimant.party, "claimant.party")
-        if allegation.alleged_perpetrator:
-            check.party(path, allegation.id, allegation.alleged_perpetrator.party, "alleged_perpetrator.party")
-        if allegation.area is not None and region is not None and (problem := region_problem(allegation.area, region)):
-            check.add("outside-region", problem.replace("coordinates", "area centre", 1), path, allegation.id, "area")
-        if allegation.responds_to and allegation.responds_to not in allegations:
-            check.add(
-                "unknown-allegation",
-                f"responds to unknown allegation {allegation.responds_to!r}",
-                path,
-                allegation.id,
-                "responds_to",
-            )
-    return check.report
+def _cross_problems(index: Index, changed: bool) -> list[Problem]:
+    """The checks across records: kept in the index, and made again when any file changed."""
+    if not changed and (stored := index.rows("SELECT value FROM meta WHERE key = 'cross'")):
+        return [Problem(*p) for p in json.loads(stored[0][0])]
+    records: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    for kind in MODELS:
+        rows = index.rows(
+            "SELECT path, facts FROM files WHERE kind = ? AND facts IS NOT NULL ORDER BY folder, path", (kind,)
+        )
+        records[kind] = [(path, json.loads(facts)) for path, facts in rows]
+    problems = cross_checks(records)
+    encoded = json.dumps([list(astuple(p)) for p in problems])
+    index.db.execute("INSERT OR REPLACE INTO meta VALUES ('cross', ?)", (encoded,))
+    return problems

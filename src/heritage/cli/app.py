@@ -7,13 +7,16 @@ import os
 import sys
 from enum import IntEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from heritage import __version__
 from heritage.errors import CatalogueNotFound, HeritageError, RecordExists, RecordNotFound
 from heritage.store import Catalogue
+
+if TYPE_CHECKING:
+    from heritage.index import Index
 
 
 class ExitCode(IntEnum):
@@ -59,6 +62,15 @@ class Env:
         if self._catalogue is None:
             self._catalogue = Catalogue.open(self.catalogue_path)
         return self._catalogue
+
+    def index(self, kinds: tuple[str, ...] | None = None) -> Index:
+        """The catalogue's index, brought up to date (with a progress bar when that takes a while);
+        only for these record folders, if given. Close it when done."""
+        from heritage.cli.common import reading_progress
+        from heritage.index import Index
+
+        with reading_progress("indexing the catalogue") as progress:
+            return Index.open(self.catalogue, progress, kinds=kinds)
 
     @staticmethod
     def user() -> str:

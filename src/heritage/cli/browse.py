@@ -13,6 +13,7 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
+from heritage import layout
 from heritage.cli.app import Env, cli, pass_env
 from heritage.cli.common import bbox, console, echo_json, output_path, printable
 from heritage.models import Condition
@@ -123,7 +124,8 @@ def show(env: Env, site_id: str, as_json: bool) -> None:
       heritage show ghazanchetsots-cathedral
       heritage show ghazanchetsots-cathedral --json
     """
-    detail = site_detail(env.catalogue, site_id)
+    with env.index(kinds=(layout.ALLEGATIONS,)) as index:  # the allegations about it, found by the index
+        detail = site_detail(env.catalogue, site_id, index)
     if as_json:
         echo_json(detail.as_json())
     else:

@@ -7,7 +7,8 @@ import math
 import os
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -33,6 +34,26 @@ def console() -> Console:
 def progress_console() -> Console:
     """Progress bars go to stderr: stdout stays clean for tables, JSON and ids."""
     return Console(stderr=True, highlight=False)
+
+
+@contextmanager
+def reading_progress(label: str) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on stderr for long reads of the catalogue, shown once there is work to show;
+    gone when done. Yields the callback that `Index` and `validate` report (done, total) to."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    out = progress_console()
+    if not out.is_terminal:  # piped or captured: no bar, and nothing left behind in the output
+        yield lambda done, total: None
+        return
+    columns = (TextColumn(label), BarColumn(), MofNCompleteColumn(), TextColumn("parts"), TimeRemainingColumn())
+    with Progress(*columns, transient=True, console=out) as bar:
+        task = bar.add_task(label, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
 
 
 def echo_json(data: Any) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from heritage.cli.app import Env, ExitCode, cli, pass_env
-from heritage.cli.common import bbox, build, console, echo_json, pairs, printable, progress_console
+from heritage.cli.common import bbox, build, console, echo_json, pairs, printable, reading_progress
 from heritage.errors import ImportFailed, Problem
 from heritage.importer import (
     REPORT_FIELDS,
@@ -58,13 +58,8 @@ def validate(env: Env, as_json: bool) -> None:
       heritage validate
       heritage --catalogue ~/nk validate --json
     """
-    from rich.progress import Progress, SpinnerColumn, TextColumn
-
-    with Progress(
-        SpinnerColumn(), TextColumn("checking: {task.completed} records"), transient=True, console=progress_console()
-    ) as progress:
-        task = progress.add_task("checking", total=None)
-        result = validate_catalogue(env.catalogue, progress=lambda: progress.advance(task))
+    with reading_progress("checking the files") as progress:
+        result = validate_catalogue(env.catalogue, progress=progress)
     if as_json:
         echo_json({"ok": result.ok, "counts": dict(result.counts), "problems": [p.as_dict() for p in result.problems]})
     else:

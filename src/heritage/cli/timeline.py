@@ -5,26 +5,25 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections import defaultdict
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import click
 from rich import box
 from rich.table import Table
 
+from heritage import layout
 from heritage.cli.app import Env, cli, pass_env
 from heritage.cli.browse import T, _date
 from heritage.cli.common import bbox, build, citations, console, echo_json, progress_console, stamp
 from heritage.cli.records import choice, report
 from heritage.errors import InvalidInput
-from heritage.history import Change, changes_between
 from heritage.ids import new_id
-from heritage.models import Condition, ConditionReport, Retraction, Site
+from heritage.index import Index, IndexedChange
+from heritage.models import Condition, ConditionReport, Retraction
 from heritage.models.vocab import DamageExtent, Method
 from heritage.query import entry_json, site_detail
-from heritage.store import Catalogue
 
 
 @cli.command()
@@ -40,7 +39,8 @@ def history(env: Env, site_id: str, as_json: bool, chart: Path | None) -> None:
       heritage history kanach-zham
       heritage history kanach-zham --chart kanach-zham.svg
     """
-    detail = site_detail(env.catalogue, site_id)
+    with env.index(kinds=(layout.ALLEGATIONS,)) as index:  # the allegations about it, found by the index
+        detail = site_detail(env.catalogue, site_id, index)
     if chart is not None:
         from heritage.chart import condition_chart
 
@@ -91,36 +91,42 @@ def history(env: Env, site_id: str, as_json: bool, chart: Path | None) -> None:
         click.echo(f"chart written to {chart}")
 
 
-def _changes_rows(changes: list[Change], sites: dict[str, Site]) -> list[dict[str, Any]]:
+def _changes_rows(changes: list[IndexedChange], sites: dict[str, SiteRow]) -> list[dict[str, Any]]:
     rows = []
     for change in changes:
         site = sites[change.site]
-        point = site.geometry.representative if site.geometry else (None, None)
         rows.append(
             {
                 "site": site.id,
-                "name": site.display_name(),
+                "name": site.name,
                 "type": site.type,
-                "lon": point[0],
-                "lat": point[1],
+                "lon": site.lon,
+                "lat": site.lat,
                 "before": change.before_condition.value,
-                "before_observed": str(change.before.observed) if change.before else None,
+                "before_observed": change.before.observed if change.before else None,
                 "before_report": change.before.id if change.before else None,
                 "after": change.after_condition.value,
-                "after_observed": str(change.after.observed) if change.after else None,
+                "after_observed": change.after.observed if change.after else None,
                 "after_report": change.after.id if change.after else None,
             }
         )
     return rows
 
 
-def _inside(site: Site, polygons: list[Any]) -> bool:
-    if site.geometry is None:
+class SiteRow(NamedTuple):
+    id: str
+    name: str
+    type: str
+    lon: float | None
+    lat: float | None
+
+
+def _inside(site: SiteRow, polygons: list[Any]) -> bool:
+    if site.lon is None or site.lat is None:
         return False
     from shapely.geometry import Point
 
-    lon, lat = site.geometry.representative
-    return any(polygon.covers(Point(lon, lat)) for polygon in polygons)
+    return any(polygon.covers(Point(site.lon, site.lat)) for polygon in polygons)
 
 
 def _area(path: Path) -> list[Any]:
@@ -137,37 +143,29 @@ def _area(path: Path) -> list[Any]:
 
 
 def find_changes(
-    catalogue: Catalogue,
+    index: Index,
     start: date,
     end: date,
     types: tuple[str, ...] = (),
     box_text: str | None = None,
     area: Path | None = None,
     first_reports: bool = False,
-) -> tuple[list[Change], dict[str, Site]]:
-    sites = {s.id: s for s in catalogue.sites()}
-    reports: dict[str, list[ConditionReport]] = defaultdict(list)
-    for r in catalogue.reports():
-        reports[r.site].append(r)
-    chosen = set(sites)
+) -> tuple[list[IndexedChange], dict[str, SiteRow]]:
+    sites = {row[0]: SiteRow(*row) for row in index.rows("SELECT id, name, type, lon, lat FROM sites")}
+    chosen = list(sites.values())
     if types:
-        chosen = {i for i in chosen if sites[i].type in types}
+        chosen = [s for s in chosen if s.type in types]
     if box_text:
         west, south, east, north = bbox(box_text) or (-180.0, -90.0, 180.0, 90.0)
-
-        def in_box(site: Site) -> bool:
-            if site.geometry is None:
-                return False
-            lon, lat = site.geometry.representative
-            return west <= lon <= east and south <= lat <= north
-
-        chosen = {i for i in chosen if in_box(sites[i])}
+        chosen = [
+            s
+            for s in chosen
+            if s.lon is not None and s.lat is not None and west <= s.lon <= east and south <= s.lat <= north
+        ]
     if area is not None:
         polygons = _area(area)
-        chosen = {i for i in chosen if _inside(sites[i], polygons)}
-    retracted = {r.retracts for r in catalogue.retractions()}
-    scoped = {i: reports.get(i, []) for i in chosen}
-    return changes_between(scoped, start, end, retracted, first_reports), sites
+        chosen = [s for s in chosen if _inside(s, polygons)]
+    return index.changes(start, end, (s.id for s in chosen), first_reports), sites
 
 
 @cli.command()
@@ -213,7 +211,8 @@ def changes(
     assert first is not None and last is not None
     if last < first:
         raise click.BadParameter("--to is before --from", param_hint="--to")
-    found, sites = find_changes(env.catalogue, first, last, types, box_text, area, first_reports)
+    with env.index() as index:
+        found, sites = find_changes(index, first, last, types, box_text, area, first_reports)
     rows = _changes_rows(found, sites)
     if as_csv:
         buffer = io.StringIO()

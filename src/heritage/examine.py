@@ -1,0 +1,250 @@
+"""One record file, read and checked on its own: what `validate` and the index both need of it.
+
+`examine` turns a file into the problems it has by itself (it does not parse, its id does not
+match its name, its party is not declared...), the facts that checks across records need (its id,
+the records it refers to), and the row the index keeps of it. It runs in worker processes, so it
+returns plain values only: no models cross a process boundary.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import astuple, dataclass
+from typing import Any
+
+from heritage import layout
+from heritage.codec import from_document
+from heritage.errors import InvalidInput, Problem
+from heritage.models import Allegation, ConditionReport, Evidence, Retraction, Review, Site, Source
+from heritage.models.base import Record
+from heritage.sanity import region_problem
+from heritage.store import Catalogue, parse_record
+
+# Record folders and the model of the records they hold, in the order `validate` reads them.
+MODELS: dict[str, type[Record]] = {
+    layout.SITES: Site,
+    layout.SOURCES: Source,
+    layout.REPORTS: ConditionReport,
+    layout.ALLEGATIONS: Allegation,
+    layout.RETRACTIONS: Retraction,
+    layout.REVIEWS: Review,
+    layout.EVIDENCE: Evidence,
+}
+KIND_ORDER = {kind: number for number, kind in enumerate(MODELS)}
+
+
+def kind_of(relative: str) -> str:
+    return relative.split("/", 1)[0]
+
+
+def stem(relative: str) -> str:
+    name = relative.rsplit("/", 1)[-1]
+    return name.removesuffix(layout.SITE_SUFFIX).removesuffix(layout.RECORD_SUFFIX)
+
+
+def owner_folder(relative: str) -> str:
+    """For <folder>/<owner>/<id>.json: the owner's name (the site or allegation it is filed under)."""
+    parts = relative.split("/")
+    return parts[1] if len(parts) == 3 else ""
+
+
+def day(value: Any) -> int | None:
+    return None if value is None else int(value.toordinal())
+
+
+def order_key(report: ConditionReport) -> str:
+    """`heritage.history.report_order` as one string that sorts the same way, so that SQL can
+    pick the latest report of a site with max(). No ISO timestamp with an offset is a prefix of
+    another, so comparing the joined string compares the parts in turn."""
+    observed = report.observed
+    end = day(observed.end) or 0
+    start = day(observed.start) or 1  # date.min
+    return f"{end:07d} {start:07d} {report.recorded_at.isoformat()} {report.id}"
+
+
+@dataclass
+class Examined:
+    """What one file says by itself. `facts` is None if the file is not a valid record."""
+
+    path: str  # relative to the catalogue, with '/'
+    size: int
+    mtime_ns: int
+    problems: list[Problem]
+    facts: dict[str, Any] | None = None
+    row: tuple[Any, ...] | None = None  # for the kind's own table in the index
+    links: list[str] | None = None  # sites an allegation concerns
+    known: bool = False  # the index had a row for this path before
+    facts_json: str | None = None
+    problems_json: str | None = None
+
+    def pack(self) -> None:
+        """Encode facts and problems as the index stores them (in the worker, not the writer)."""
+        if self.facts is not None:
+            self.facts_json = _json(self.facts)
+        if self.problems:
+            self.problems_json = _json([list(astuple(p)) for p in self.problems])
+
+    @property
+    def kind(self) -> str:
+        return kind_of(self.path)
+
+    @property
+    def unreadable(self) -> Problem | None:
+        """The problem that stops the record being read at all, if there is one."""
+        return next((p for p in self.problems if p.code == "invalid-record"), None)
+
+
+class _Notes:
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.problems: list[Problem] = []
+
+    def add(self, code: str, message: str, record: str | None, field: str | None, severity: str = "error") -> None:
+        self.problems.append(Problem(code, message, self.path, record, field, severity))
+
+    def party(self, record: str, party: str | None, field: str, parties: set[str]) -> None:
+        if party is not None and party not in parties:
+            self.add("unknown-party", f"unknown party {party!r} (not declared in catalogue.json)", record, field)
+
+    def filed_under(self, record: str, owner: str, field: str, what: str, code: str) -> None:
+        """A record lives in the folder named after the site or allegation it belongs to."""
+        folder = owner_folder(self.path)
+        if folder != owner:
+            self.add(code, f"{what} {owner!r} is filed under {folder!r}", record, field)
+
+
+_KEY = re.compile(rb'"\s*:')
+
+
+def _key_count(value: Any) -> int:
+    count, stack = 0, [value]
+    while stack:
+        item = stack.pop()
+        if type(item) is dict:
+            count += len(item)
+            stack += [v for v in item.values() if type(v) is dict or type(v) is list]
+        elif type(item) is list:
+            stack += [v for v in item if type(v) is dict or type(v) is list]
+    return count
+
+
+def read_strict(catalogue: Catalogue, relative: str, model: type[Record]) -> Record:
+    """One record file, refusing a key given twice. Quick when there is none: every key is a
+    string followed by a colon, so if the text holds no more `"<space>:` than the parsed object has
+    keys, no key was dropped; otherwise the careful parser decides (and names the duplicate)."""
+    path = os.path.join(catalogue.root, relative)
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        raise InvalidInput(f"cannot be read ({exc.strerror})", file=relative) from None
+    try:
+        raw = json.loads(data.decode("utf-8"))
+        if _key_count(raw) == len(_KEY.findall(data)):
+            return from_document(model, raw, catalogue.context)
+    except ValueError:  # not UTF-8, not JSON, or not valid: parse_record says exactly why
+        pass
+    return parse_record(model, data, file=relative, context=catalogue.context)
+
+
+def examine(catalogue: Catalogue, relative: str, size: int = -1, mtime_ns: int = -1, known: bool = False) -> Examined:
+    """Read and check one record file. `size` and `mtime_ns` are as the file was found, before it
+    was read: a file that changes after that looks changed the next time it is compared. `known`:
+    the index already has a row for this path (so the old one must go)."""
+    notes = _Notes(relative)
+    examined = Examined(relative, size, mtime_ns, notes.problems, known=known)
+    kind = kind_of(relative)
+    try:
+        record = read_strict(catalogue, relative, MODELS[kind])
+    except InvalidInput as exc:
+        p = exc.problem
+        notes.add("invalid-record", p.message, p.record, p.field)
+        return examined
+    if kind in (layout.SITES, layout.SOURCES, layout.REPORTS, layout.ALLEGATIONS, layout.RETRACTIONS):
+        if stem(relative) != record.id:
+            message = f"file name says {stem(relative)!r} but the record's id is {record.id!r}"
+            notes.add("id-mismatch", message, record.id, "id")
+    facts: dict[str, Any] = {"id": record.id}
+    region = catalogue.info.region
+    parties = catalogue.info.party_ids()
+    if isinstance(record, Site):
+        if record.geometry is None:
+            notes.add("no-location", "site has no location; it cannot be mapped", record.id, "geometry", "warning")
+        elif region is not None and (problem := region_problem(record.geometry, region)):
+            notes.add(
+                "swapped-coordinates" if "swapped" in problem else "outside-region", problem, record.id, "geometry"
+            )
+        facts["src"] = [[f"disputes[{n}].sources", s] for n, d in enumerate(record.disputes) for s in d.sources]
+        examined.row = _site_row(record)
+    elif isinstance(record, Source):
+        notes.party(record.id, record.party, "party", parties)
+    elif isinstance(record, ConditionReport):
+        notes.filed_under(record.id, record.site, "site", "report of site", "misfiled-report")
+        facts.update(site=record.site, sup=record.supersedes, src=[["sources", c.source] for c in record.sources])
+        facts["ev"] = record.evidence
+        examined.row = _report_row(record)
+    elif isinstance(record, Allegation):
+        notes.party(record.id, record.claimant.party, "claimant.party", parties)
+        if record.alleged_perpetrator:
+            notes.party(record.id, record.alleged_perpetrator.party, "alleged_perpetrator.party", parties)
+        if record.area is not None and region is not None and (problem := region_problem(record.area, region)):
+            notes.add("outside-region", problem.replace("coordinates", "area centre", 1), record.id, "area")
+        facts.update(sites=record.sites, src=[["source.source", record.source.source]], ev=record.evidence)
+        facts["re"] = record.responds_to
+        examined.links = list(record.sites)
+        examined.row = (record.id, record.responds_to, day(record.made_on.start))
+    elif isinstance(record, Retraction):
+        notes.filed_under(record.id, record.site, "site", "retraction for site", "misfiled-record")
+        facts.update(site=record.site, retracts=record.retracts)
+        examined.row = (record.site, record.id, record.retracts)
+    elif isinstance(record, Review):
+        facts["alg"] = record.allegation
+    elif isinstance(record, Evidence):
+        facts.update(sha=record.file_sha256, src=[["source", record.source]])
+    examined.facts = facts
+    return examined
+
+
+def _site_row(site: Site) -> tuple[Any, ...]:
+    lon, lat = site.geometry.representative if site.geometry else (None, None)
+    names = [[n.lang, n.text] for n in site.names]
+    period = site.period.label if site.period else ""
+    location = site.location
+    return (
+        site.id,
+        site.type,
+        site.tradition,
+        lon,
+        lat,
+        location.precision.value,
+        location.uncertainty_m,
+        site.display_name(),
+        _json(names),
+        period,
+        _json(site.areas),
+        site.sensitivity.value,
+    )
+
+
+def _report_row(report: ConditionReport) -> tuple[Any, ...]:
+    observed = report.observed
+    return (
+        report.site,
+        report.id,
+        day(observed.start),
+        day(observed.end),
+        str(observed),
+        report.recorded_at.isoformat(),
+        order_key(report),
+        report.condition.value,
+        report.method.value,
+        " ".join(c.source for c in report.sources),
+        report.supersedes,
+        report.sensitivity.value,
+    )
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))

@@ -1,0 +1,620 @@
+"""A disposable index of the catalogue, so that commands stay quick at a million records.
+
+The files are the catalogue; the index is a summary of them kept in SQLite at
+`<catalogue>/.heritage/index.sqlite`. It is never the source of truth: it is rebuilt from the files
+whenever they change, it can be deleted at any time, and a catalogue that cannot be written to
+(a read-only copy) gets an index in memory for the run instead.
+
+What it holds: one row per record file (its size and modification time, the facts that checks
+across records need, and the problems the file has by itself), plus the columns that `changes`,
+`map` and `show` read (a site's names and point, a report's dates, condition and sources, which
+reports are still in force).
+
+How it notices changes. Every append links a new file into its folder, and so do git, copies
+and most editors when they save; each changes the folder's modification time. Quick commands
+therefore compare the folders' times (about 100,000 report folders take a quarter of a second)
+and re-read only the folders that changed. `validate` goes further and compares every file's
+size and time, so it also sees a file edited in place; quick commands see such an edit only
+after the next `validate`. Times within a couple of seconds of the scan are not trusted (a
+change in the same clock tick would look like no change): those folders and files are read
+again next time, as git does with its index.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import signal
+import sqlite3
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from stat import S_ISREG
+from typing import Any, NamedTuple
+
+from heritage import __version__, layout
+from heritage.errors import InvalidInput, Problem
+from heritage.examine import Examined, examine, kind_of
+from heritage.models.vocab import Condition
+from heritage.store import Catalogue
+
+FOLDER = ".heritage"
+FILE = "index.sqlite"
+SCHEMA = 3
+# A folder or file changed this recently may change again within the same clock tick unseen.
+RACY_NS = 2_000_000_000
+CHUNK = 500  # files per piece of work handed to a worker
+COMMIT_EVERY = 2.0  # seconds of work kept in one transaction while the index is brought up to date
+
+FLAT = (layout.SITES, layout.SOURCES, layout.ALLEGATIONS)
+NESTED = (layout.REPORTS, layout.RETRACTIONS, layout.REVIEWS, layout.EVIDENCE)
+
+Progress = Callable[[int, int], None]  # (files done, files to do)
+
+_TABLES = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE folders (path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL);
+CREATE TABLE files (
+    path TEXT PRIMARY KEY, folder TEXT NOT NULL, kind TEXT NOT NULL, size INTEGER, mtime_ns INTEGER,
+    facts TEXT, problems TEXT, unreadable INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX files_folder ON files (folder);
+CREATE INDEX files_unreadable ON files (unreadable) WHERE unreadable = 1;
+CREATE INDEX files_kind ON files (kind, unreadable);
+CREATE INDEX files_problems ON files (kind, folder, path) WHERE problems IS NOT NULL;
+CREATE TABLE sites (
+    path TEXT PRIMARY KEY, id TEXT, type TEXT, tradition TEXT, lon REAL, lat REAL, precision TEXT,
+    uncertainty_m REAL, name TEXT, names TEXT, period TEXT, areas TEXT, sensitivity TEXT);
+CREATE INDEX sites_id ON sites (id);
+CREATE TABLE reports (
+    path TEXT PRIMARY KEY, site TEXT, id TEXT, start_day INTEGER, end_day INTEGER, observed TEXT,
+    recorded_at TEXT, ord TEXT, condition TEXT, method TEXT, sources TEXT, supersedes TEXT,
+    sensitivity TEXT, live INTEGER NOT NULL DEFAULT 1);
+CREATE INDEX reports_site ON reports (site);
+CREATE TABLE retractions (path TEXT PRIMARY KEY, site TEXT, id TEXT, retracts TEXT);
+CREATE INDEX retractions_site ON retractions (site);
+CREATE TABLE allegations (path TEXT PRIMARY KEY, id TEXT, responds_to TEXT, made_day INTEGER);
+CREATE INDEX allegations_responds_to ON allegations (responds_to);
+CREATE TABLE allegation_sites (path TEXT, allegation TEXT, site TEXT);
+CREATE INDEX allegation_sites_site ON allegation_sites (site);
+CREATE INDEX allegation_sites_path ON allegation_sites (path);
+"""
+_KIND_TABLES = {
+    layout.SITES: "sites",
+    layout.REPORTS: "reports",
+    layout.RETRACTIONS: "retractions",
+    layout.ALLEGATIONS: "allegations",
+}
+_INSERT = {
+    "sites": "INSERT OR REPLACE INTO sites VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+    "reports": "INSERT OR REPLACE INTO reports VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,1)",
+    "retractions": "INSERT OR REPLACE INTO retractions VALUES (?,?,?,?)",
+    "allegations": "INSERT OR REPLACE INTO allegations VALUES (?,?,?,?)",
+}
+
+
+class Found(NamedTuple):
+    """A record file as a folder listing shows it."""
+
+    path: str  # relative, with '/'
+    size: int
+    mtime_ns: int
+    known: bool  # the index has a row for it (changed rather than new)
+
+
+@dataclass
+class Task:
+    """A piece of a scan: whole folders of a nested kind, or a slice of a flat folder's names."""
+
+    folders: list[str] = field(default_factory=list)
+    flat: str | None = None
+    names: list[str] = field(default_factory=list)
+    lower: str = ""  # the slice covers the index's rows from this path...
+    upper: str | None = None  # ...up to this one (the next slice's first), or the folder's end
+
+
+@dataclass
+class Outcome:
+    """What a task found: the files it read again, and what is gone or does not belong."""
+
+    examined: list[Examined] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    strays: list[str] = field(default_factory=list)
+    folders: dict[str, int] = field(default_factory=dict)  # folder -> time to record
+    seen: int = 0
+
+
+@dataclass
+class Scan:
+    """What bringing the index up to date found."""
+
+    read: int = 0  # files read again
+    removed: int = 0
+    seen: int = 0  # files compared
+    strays: list[str] = field(default_factory=list)
+
+
+def index_path(root: Path) -> Path:
+    return root / FOLDER / FILE
+
+
+def _connect(catalogue: Catalogue, memory: bool = False) -> sqlite3.Connection:
+    """The catalogue's index, or one in memory if asked or if the catalogue's folder cannot be
+    written (a read-only copy)."""
+    folder = catalogue.root / FOLDER
+    try:
+        if memory:
+            raise OSError("an index in memory was asked for")
+        folder.mkdir(exist_ok=True)
+        ignore = folder / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("# heritage's index: rebuilt from the files, safe to delete\n*\n", encoding="utf-8")
+        db = sqlite3.connect(folder / FILE, timeout=60, isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+    except (OSError, sqlite3.Error):
+        db = sqlite3.connect(":memory:", isolation_level=None)
+    db.execute("PRAGMA synchronous=NORMAL")
+    return db
+
+
+def _stamp(catalogue: Catalogue) -> str:
+    """What every row depends on besides its own file: the schema, the tool and catalogue.json
+    (its vocabulary decides which records are valid; its region and parties, which are wrong)."""
+    stat = os.stat(layout.catalogue_file(catalogue.root))
+    return f"{SCHEMA} {__version__} {stat.st_size} {stat.st_mtime_ns}"
+
+
+class Index:
+    """Open with `Index.open(catalogue)`: the index is made ready (brought up to date with the
+    folders that changed) before anything is read from it."""
+
+    def __init__(self, catalogue: Catalogue, db: sqlite3.Connection) -> None:
+        self.catalogue = catalogue
+        self.db = db
+
+    @classmethod
+    def open(
+        cls,
+        catalogue: Catalogue,
+        progress: Progress | None = None,
+        *,
+        refresh: bool = True,
+        memory: bool = False,
+        kinds: Iterable[str] | None = None,
+    ) -> Index:
+        index = cls(catalogue, _connect(catalogue, memory))
+        try:
+            index._prepare()
+        except sqlite3.DatabaseError:  # not an index any more (a damaged or foreign file): start again
+            index.close()
+            for suffix in ("", "-wal", "-shm"):
+                index_path(catalogue.root).with_name(FILE + suffix).unlink(missing_ok=True)
+            index = cls(catalogue, _connect(catalogue, memory))
+            index._prepare()
+        if refresh:
+            index.refresh(progress, kinds)
+        return index
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Index:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _prepare(self) -> None:
+        stamp = _stamp(self.catalogue)
+        with self._write():
+            tables = {row[0] for row in self.db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            if "meta" in tables:
+                row = self.db.execute("SELECT value FROM meta WHERE key='stamp'").fetchone()
+                if row and row[0] == stamp:
+                    return
+                for name in tables:
+                    self.db.execute(f"DROP TABLE IF EXISTS {name}")
+            for statement in _TABLES.split(";"):
+                if statement.strip():
+                    self.db.execute(statement)
+            self.db.execute("INSERT INTO meta VALUES ('stamp', ?)", (stamp,))
+
+    def _write(self) -> _Transaction:
+        return _Transaction(self.db)
+
+    # -- bringing the index up to date -------------------------------------------------------
+
+    def refresh(self, progress: Progress | None = None, kinds: Iterable[str] | None = None) -> Scan:
+        """Re-read the folders whose modification time changed (of these kinds only, if given: a
+        command that reads only allegations from the index need not look at a million reports).
+        Raises InvalidInput, naming the file, if a record cannot be read: no command works from a
+        catalogue it cannot read."""
+        wanted = set(kinds) if kinds is not None else set(FLAT + NESTED)
+        scan = self._run(lambda: self._changed_folders(wanted), progress)
+        self.raise_unreadable(wanted)
+        return scan
+
+    def full_scan(self, progress: Progress | None = None) -> Scan:
+        """Compare every file's size and time with the index, and re-read what differs (what
+        `validate` does: it also sees files edited in place)."""
+        return self._run(self._all_folders, progress)
+
+    def raise_unreadable(self, kinds: Iterable[str]) -> None:
+        marks = ",".join("?" * len(list(kinds)))
+        query = f"SELECT problems FROM files WHERE unreadable = 1 AND kind IN ({marks}) ORDER BY path LIMIT 1"
+        row = self.db.execute(query, list(kinds)).fetchone()
+        if row:
+            problem = Problem(*json.loads(row[0])[0])
+            raise InvalidInput(problem.message, file=problem.file, record=problem.record, field=problem.field)
+
+    def _known_folders(self) -> dict[str, dict[str, int]]:
+        """The folders the index has read, by kind: {'reports': {'reports/site-1': mtime}}."""
+        known: dict[str, dict[str, int]] = defaultdict(dict)
+        for path, mtime in self.db.execute("SELECT path, mtime_ns FROM folders"):
+            known[path.split("/", 1)[0]][path] = mtime
+        return known
+
+    def _changed_folders(self, wanted: set[str]) -> _Plan:
+        root = self.catalogue.root
+        known = self._known_folders()
+        plan = _Plan(time.time_ns())
+        for name in (f for f in FLAT if f in wanted):
+            mtime = _mtime(root / name)
+            if mtime is None or mtime != known[name].get(name):
+                plan.flat(root, name, mtime)
+        for parent in (n for n in NESTED if n in wanted):
+            mtime = _mtime(root / parent)
+            inner = known[parent]
+            if mtime is None or mtime != inner.get(parent):
+                plan.parent(root, parent, mtime, inner, every=False)
+                continue
+            for folder, recorded in inner.items():
+                if folder != parent and (now := _mtime(root / folder)) != recorded:
+                    if now is None:
+                        plan.gone.append(folder)
+                    else:
+                        plan.nested.append(folder)
+        return plan
+
+    def _all_folders(self) -> _Plan:
+        root = self.catalogue.root
+        known = self._known_folders()
+        plan = _Plan(time.time_ns())
+        for name in FLAT:
+            plan.flat(root, name, _mtime(root / name))
+        for parent in NESTED:
+            plan.parent(root, parent, _mtime(root / parent), known[parent], every=True)
+        return plan
+
+    def _run(self, planner: Callable[[], _Plan], progress: Progress | None) -> Scan:
+        """Make a plan and carry it out: forget what is gone, read what changed, record the
+        folders' times. The plan is made inside the write transaction, so two commands bringing
+        the index up to date take turns rather than both reading the same files. Work is committed
+        every few seconds: an interruption keeps what was done, and a folder is marked as read only
+        once all of its files are."""
+        with self._write() as transaction:
+            plan = planner()
+            scan = Scan(strays=plan.strays)
+            tasks = plan.tasks()
+            for folder in plan.gone:
+                paths = [r[0] for r in self.db.execute("SELECT path FROM files WHERE folder = ?", (folder,))]
+                self._forget(paths)
+                self.db.execute("DELETE FROM folders WHERE path = ?", (folder,))
+                scan.removed += len(paths)
+            done = 0
+            for outcome in _carry_out(self, tasks):
+                self._forget(outcome.removed)
+                self._store_all(outcome.examined, plan.now)
+                self.db.executemany("INSERT OR REPLACE INTO folders VALUES (?, ?)", outcome.folders.items())
+                scan.read += len(outcome.examined)
+                scan.removed += len(outcome.removed)
+                scan.seen += outcome.seen
+                scan.strays += outcome.strays
+                done += 1
+                if progress:
+                    progress(done, len(tasks))
+                transaction.checkpoint()
+            # Flat folders and the parents of nested ones count as read once every part is.
+            self.db.executemany("INSERT OR REPLACE INTO folders VALUES (?, ?)", plan.whole.items())
+        return scan
+
+    def _forget(self, paths: list[str], keep_files: bool = False) -> None:
+        if not paths:
+            return
+        owners = {p.split("/")[1] for p in paths if kind_of(p) in (layout.REPORTS, layout.RETRACTIONS)}
+        rows = [(p,) for p in paths]
+        for table in ("sites", "reports", "retractions", "allegations", "allegation_sites") + (
+            () if keep_files else ("files",)
+        ):
+            self.db.executemany(f"DELETE FROM {table} WHERE path = ?", rows)
+        self._update_in_force(owners)
+
+    def _store_all(self, batch: list[Examined], now: int) -> None:
+        self._forget([e.path for e in batch if e.known], keep_files=True)
+        files, rows, links = [], defaultdict(list), []
+        owners: set[str] = set()
+        for examined in batch:
+            path = examined.path
+            kind = kind_of(path)
+            # A file changed within the same clock tick as it was read could change again unseen:
+            # recorded without its time, it is read again next time.
+            # A record that cannot be read is read again each time: its date may be in the future
+            # today and not tomorrow.
+            racy = examined.mtime_ns > now - RACY_NS
+            mtime = -1 if racy or examined.unreadable else examined.mtime_ns
+            files.append(
+                (
+                    path,
+                    path.rsplit("/", 1)[0],
+                    kind,
+                    examined.size,
+                    mtime,
+                    examined.facts_json,
+                    examined.problems_json,
+                    int(examined.unreadable is not None),
+                )
+            )
+            table = _KIND_TABLES.get(kind)
+            if table and examined.row is not None:
+                rows[table].append((path, *examined.row))
+            if examined.links and examined.facts:
+                links += [(path, examined.facts["id"], site) for site in examined.links]
+            if kind in (layout.REPORTS, layout.RETRACTIONS):
+                owners.add(path.split("/")[1])
+        self.db.executemany("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?,?)", files)
+        for table, values in rows.items():
+            self.db.executemany(_INSERT[table], values)
+        self.db.executemany("DELETE FROM allegation_sites WHERE path = ?", {(link[0],) for link in links})
+        self.db.executemany("INSERT INTO allegation_sites VALUES (?,?,?)", links)
+        self._update_in_force(owners)
+
+    def _update_in_force(self, sites: set[str]) -> None:
+        """Mark which reports of these sites are in force (see heritage.history.in_force)."""
+        from heritage.history import in_force
+
+        for site in sites:
+            rows = [
+                _Ids(i, s) for i, s in self.db.execute("SELECT id, supersedes FROM reports WHERE site = ?", (site,))
+            ]
+            withdrawn = [r[0] for r in self.db.execute("SELECT retracts FROM retractions WHERE site = ?", (site,))]
+            live = {r.id for r in in_force(rows, withdrawn)}
+            self.db.execute("UPDATE reports SET live = 1 WHERE site = ?", (site,))
+            out = [(site, r.id) for r in rows if r.id not in live]
+            self.db.executemany("UPDATE reports SET live = 0 WHERE site = ? AND id = ?", out)
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def rows(self, sql: str, parameters: tuple[Any, ...] = ()) -> list[Any]:
+        return self.db.execute(sql, parameters).fetchall()
+
+    def conditions_on(self, day: date) -> dict[str, Latest]:
+        """Each site's condition as of `day`: its latest report in force observed by then, as
+        `heritage.history.condition_as_of` picks it (`ord` sorts as `report_order` does)."""
+        rows = self.db.execute(
+            "SELECT site, id, observed, condition, max(ord) FROM reports WHERE live = 1 AND end_day <= ? GROUP BY site",
+            (day.toordinal(),),
+        )
+        return {site: Latest(i, observed, Condition(condition)) for site, i, observed, condition, _ in rows}
+
+    def changes(self, start: date, end: date, sites: Iterable[str], first_reports: bool = False) -> list[IndexedChange]:
+        """`heritage.history.changes_between`, answered from the index."""
+        before, after = self.conditions_on(start), self.conditions_on(end)
+        found = []
+        for site in sorted(sites):
+            earlier, later = before.get(site), after.get(site)
+            if earlier is None and not first_reports:
+                continue
+            change = IndexedChange(site, earlier, later)
+            if change.before_condition is not change.after_condition:
+                found.append(change)
+        return found
+
+
+@dataclass(frozen=True)
+class Latest:
+    """The report that gives a site's condition on a day."""
+
+    id: str
+    observed: str
+    condition: Condition
+
+
+@dataclass(frozen=True)
+class IndexedChange:
+    site: str
+    before: Latest | None
+    after: Latest | None
+
+    @property
+    def before_condition(self) -> Condition:
+        return self.before.condition if self.before else Condition.unknown
+
+    @property
+    def after_condition(self) -> Condition:
+        return self.after.condition if self.after else Condition.unknown
+
+
+class _Ids(NamedTuple):
+    id: str
+    supersedes: str | None
+
+
+class _Transaction:
+    """BEGIN IMMEDIATE ... COMMIT, rolled back on any error or Ctrl-C. `checkpoint` commits the
+    work so far and goes on in a new transaction once enough has piled up."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+        self.started = 0.0
+
+    def __enter__(self) -> _Transaction:
+        self.db.execute("BEGIN IMMEDIATE")
+        self.started = time.monotonic()
+        return self
+
+    def checkpoint(self) -> None:
+        if time.monotonic() - self.started >= COMMIT_EVERY:
+            self.db.execute("COMMIT")
+            self.db.execute("BEGIN IMMEDIATE")
+            self.started = time.monotonic()
+
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        self.db.execute("ROLLBACK" if kind is not None else "COMMIT")
+
+
+def _mtime(path: Path) -> int | None:
+    try:
+        return os.stat(path).st_mtime_ns
+    except OSError:
+        return None
+
+
+def _trusted(mtime: int | None, now: int) -> int:
+    """The time to record for a folder: -1 (read it again next time) if it is too recent to trust."""
+    if mtime is None or mtime > now - RACY_NS:
+        return -1
+    return mtime
+
+
+class _Plan:
+    """The folders a scan will read, cut into tasks of about a thousand files."""
+
+    GROUP = 100  # nested folders per task (about ten files each)
+
+    def __init__(self, now: int) -> None:
+        self.now = now
+        self.flats: list[tuple[str, list[str]]] = []
+        self.nested: list[str] = []
+        self.gone: list[str] = []
+        self.strays: list[str] = []
+        self.whole: dict[str, int] = {}  # folders whose time is recorded once all tasks are done
+
+    def flat(self, root: Path, name: str, mtime: int | None) -> None:
+        self.whole[name] = _trusted(mtime, self.now)
+        self.flats.append((name, sorted(e.name for e in layout._entries(root / name))))
+
+    def parent(self, root: Path, parent: str, mtime: int | None, known: dict[str, int], every: bool) -> None:
+        """The folders inside a nested kind's folder: all of them (`every`), or the new ones and
+        those whose time differs from the one recorded."""
+        self.whole[parent] = _trusted(mtime, self.now)
+        present = []
+        for entry in layout._entries(root / parent):
+            if entry.is_dir(follow_symlinks=False):
+                folder = f"{parent}/{entry.name}"
+                present.append(folder)
+                if every or entry.stat(follow_symlinks=False).st_mtime_ns != known.get(folder):
+                    self.nested.append(folder)
+            elif entry.name not in (".gitkeep", "README.md"):
+                self.strays.append(f"{parent}/{entry.name}")
+        self.gone += sorted(set(known) - set(present) - {parent})
+
+    def tasks(self) -> list[Task]:
+        tasks = []
+        for name, names in self.flats:
+            for n in range(0, max(len(names), 1), CHUNK):
+                lower = f"{name}/{names[n]}" if n else f"{name}/"
+                upper = f"{name}/{names[n + CHUNK]}" if n + CHUNK < len(names) else None
+                tasks.append(Task(flat=name, names=names[n : n + CHUNK], lower=lower, upper=upper))
+        for n in range(0, len(self.nested), self.GROUP):
+            tasks.append(Task(folders=self.nested[n : n + self.GROUP]))
+        return tasks
+
+
+def _carry_out(index: Index, tasks: list[Task]) -> Iterator[Outcome]:
+    """Run the tasks, on every core when there is much to do. Workers read the index on their own
+    connection; only this process writes to it."""
+    workers = min(os.cpu_count() or 1, 4)
+    in_memory = index.db.execute("PRAGMA database_list").fetchone()[2] == ""
+    if len(tasks) < 4 or workers < 2 or in_memory or "fork" not in multiprocessing.get_all_start_methods():
+        for task in tasks:
+            yield _task(index.catalogue, index.db, task)
+        return
+    _WORKER["catalogue"] = index.catalogue
+    # A pool that notices a worker that died (killed, out of memory) rather than waiting forever.
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_quiet_worker)
+    try:
+        yield from pool.map(_work, tasks)
+    finally:
+        # On Ctrl-C too: the pieces in hand finish (a fraction of a second), no new ones start,
+        # and no worker or thread outlives the call.
+        pool.shutdown(wait=True, cancel_futures=True)
+        _WORKER.clear()
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _quiet_worker() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    _WORKER["db"] = None
+
+
+def _work(task: Task) -> Outcome:
+    catalogue: Catalogue = _WORKER["catalogue"]
+    if _WORKER.get("db") is None:
+        uri = index_path(catalogue.root).resolve().as_uri() + "?mode=ro"
+        _WORKER["db"] = sqlite3.connect(uri, uri=True, timeout=60)
+    return _task(catalogue, _WORKER["db"], task)
+
+
+def _task(catalogue: Catalogue, db: sqlite3.Connection, task: Task) -> Outcome:
+    """List, compare and read again what changed. The hot loop of a warm `validate` (a million
+    files): plain strings and one query per task, no pathlib."""
+    root = str(catalogue.root)
+    outcome = Outcome()
+    now = time.time_ns()
+    listed: list[tuple[str, str, os.stat_result]] = []  # (folder, name, stat)
+    if task.flat is not None:
+        folder = task.flat
+        # The slice's rows by the primary key: from `lower` up to the next slice's first name.
+        upper = task.upper or f"{folder}0"  # '0' follows '/': the end of this folder's paths
+        query = "SELECT path, size, mtime_ns FROM files WHERE path >= ? AND path < ?"  # by the primary key
+        stored = {p: (size, m) for p, size, m in db.execute(query, (task.lower, upper))}
+        for name in task.names:
+            try:
+                listed.append((folder, name, os.stat(f"{root}/{folder}/{name}", follow_symlinks=False)))
+            except OSError:
+                continue  # gone since the listing
+    if task.folders:
+        marks = ",".join("?" * len(task.folders))
+        query = f"SELECT path, size, mtime_ns FROM files WHERE folder IN ({marks})"
+        stored = {p: (size, m) for p, size, m in db.execute(query, task.folders)}
+        for folder in task.folders:
+            base = f"{root}/{folder}"
+            try:
+                mtime = os.stat(base).st_mtime_ns  # before the listing: a file added after it shows next time
+                with os.scandir(base) as listing:
+                    entries = list(listing)
+            except OSError:
+                continue  # gone: its rows stay in `stored` and count as removed
+            outcome.folders[folder] = _trusted(mtime, now)
+            for entry in entries:
+                try:
+                    listed.append((folder, entry.name, entry.stat(follow_symlinks=False)))
+                except OSError:
+                    continue
+    found: list[Found] = []
+    for folder, name, stat in listed:
+        path = f"{folder}/{name}"
+        if name.endswith(layout.RECORD_SUFFIX) or name.endswith(layout.SITE_SUFFIX):
+            suffix = layout.SITE_SUFFIX if folder == layout.SITES else layout.RECORD_SUFFIX
+            if name[0] != "." and name.endswith(suffix) and S_ISREG(stat.st_mode):
+                outcome.seen += 1
+                before = stored.pop(path, None)
+                if before is None or before[0] != stat.st_size or before[1] != stat.st_mtime_ns:
+                    found.append(Found(path, stat.st_size, stat.st_mtime_ns, before is not None))
+                continue
+        elif name in (".gitkeep", "README.md"):
+            continue
+        elif folder.startswith(layout.EVIDENCE) and name[0] != ".":
+            continue  # the evidence bytes themselves: `verify` checks those
+        outcome.strays.append(path)
+    outcome.removed = list(stored) if task.flat is not None or task.folders else []
+    outcome.examined = [examine(catalogue, f.path, f.size, f.mtime_ns, f.known) for f in found]
+    for examined in outcome.examined:
+        examined.pack()
+    return outcome

@@ -1,0 +1,308 @@
+"""The index: a summary of the files that is rebuilt when they change and never trusted over them."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import REPO, Invoke, report_doc, write
+from heritage import index as index_module
+from heritage import layout
+from heritage.codec import dumps
+from heritage.errors import InvalidInput
+from heritage.history import changes_between
+from heritage.index import Index, index_path
+from heritage.mapdata import build_payload, load_map_input
+from heritage.models import ConditionReport
+from heritage.store import Catalogue
+from heritage.validate import validate_catalogue
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+from synthetic import generate
+
+HOUR_AGO = 3600 * 10**9
+
+
+def age(root: Path) -> None:
+    """Set every file's and folder's time an hour back, as if written long ago (times within two
+    seconds of a scan are not trusted, so fresh files are always read again)."""
+    past = os_time() - HOUR_AGO
+    for folder, folders, files in os.walk(root, topdown=False):
+        for name in files + folders:
+            os.utime(Path(folder) / name, ns=(past, past))
+    os.utime(root, ns=(past, past))
+
+
+def os_time() -> int:
+    import time
+
+    return time.time_ns()
+
+
+def synthetic(tmp_path: Path, sites: int = 120, seed: int = 3) -> Catalogue:
+    """A generated catalogue with corrections, plus retractions (some of corrections, which puts
+    the report they corrected back in force)."""
+    root = tmp_path / "synthetic"
+    generate(root, sites, reports_per_site=5, seed=seed)
+    catalogue = Catalogue.open(root)
+    rng = random.Random(seed)
+    reports = list(catalogue.reports())
+    corrections = [r for r in reports if r.supersedes]
+    chosen = rng.sample(reports, 15) + rng.sample(corrections, min(5, len(corrections)))
+    for number, report in enumerate({r.id: r for r in chosen}.values()):
+        document = {
+            "id": f"x-{number}",
+            "site": report.site,
+            "retracts": report.id,
+            "reason": "Withdrawn by the test.",
+            "recorded_at": "2026-01-02T00:00:00Z",
+            "recorded_by": "tester",
+        }
+        path = layout.retraction_file(root, report.site, document["id"])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(dumps(document))
+    return catalogue
+
+
+def rows(index: Index) -> dict[str, Any]:
+    """Everything the index holds about the records, for comparing two indexes."""
+    tables = {"files": sorted(index.rows("SELECT path, folder, kind, size, facts, problems, unreadable FROM files"))}
+    for table in ("sites", "reports", "retractions", "allegation_sites"):
+        tables[table] = sorted(map(repr, index.rows(f"SELECT * FROM {table}")))
+    return tables
+
+
+def test_index_is_a_hidden_folder_that_git_ignores(invoke: Invoke, catalogue: Catalogue) -> None:
+    root = catalogue.root
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    subprocess.run(["git", "-C", str(root), "add", "-A"], check=True)
+    assert invoke("changes", "--from", "2021-01-01", "--to", "2023-01-01", catalogue=catalogue).exit_code == 0
+    assert index_path(root).is_file()
+    assert (root / ".heritage" / ".gitignore").read_text().splitlines()[-1] == "*"
+    status = subprocess.run(
+        ["git", "-C", str(root), "status", "--porcelain", "--untracked-files=all"], capture_output=True, text=True
+    )
+    assert "catalogue.json" in status.stdout and ".heritage" not in status.stdout and "??" not in status.stdout
+
+
+def test_deleting_the_index_changes_no_answer(invoke: Invoke, tmp_path: Path) -> None:
+    catalogue = synthetic(tmp_path)
+
+    def answers() -> list[Any]:
+        changes = invoke("changes", "--from", "2016-01-01", "--to", "2024-06-30", "--csv", catalogue=catalogue)
+        validation = invoke("validate", "--json", catalogue=catalogue)
+        payload = build_payload(load_map_input(catalogue), date(2026, 1, 1))
+        payload["meta"].pop("generated")
+        return [changes.output, validation.output, payload]
+
+    first = answers()
+    assert first[0].count("\n") > 10  # the comparison means something: many sites changed
+    again = answers()  # from the index as it stands
+    shutil.rmtree(catalogue.root / ".heritage")
+    rebuilt = answers()
+    assert first == again == rebuilt
+
+
+def test_an_append_is_seen_at_once_and_only_it_is_read(invoke: Invoke, tmp_path: Path) -> None:
+    catalogue = synthetic(tmp_path)
+    age(catalogue.root)
+    with Index.open(catalogue) as index:
+        assert index.refresh().read == 0  # nothing changed since it was built
+    site = "site-0000007"
+    before = invoke(
+        "changes", "--from", "2000-01-01", "--to", "2026-01-01", "--csv", "--first-reports", catalogue=catalogue
+    )
+    added = invoke(
+        "report",
+        "add",
+        "--site",
+        site,
+        "--observed",
+        "2025-12-30",
+        "--condition",
+        "destroyed",
+        "--method",
+        "field_visit",
+        "--source",
+        "src-000001",
+        catalogue=catalogue,
+    )
+    assert added.exit_code == 0, added.output
+    with Index.open(catalogue, refresh=False) as index:
+        scan = index.refresh()
+        assert scan.read == 1 and scan.seen < 40  # one site's folder was listed, not the catalogue
+        assert index.rows("SELECT condition FROM reports WHERE id = ?", (added.output.strip(),)) == [("destroyed",)]
+    after = invoke(
+        "changes", "--from", "2000-01-01", "--to", "2026-01-01", "--csv", "--first-reports", catalogue=catalogue
+    )
+    row = next(r for r in csv.DictReader(io.StringIO(after.output)) if r["site"] == site)
+    assert row["after"] == "destroyed" and row["after_report"] == added.output.strip()
+    assert before.output != after.output
+
+
+def test_removed_files_and_folders_leave_the_index(tmp_path: Path) -> None:
+    catalogue = synthetic(tmp_path)
+    age(catalogue.root)
+    Index.open(catalogue).close()
+    folder = layout.site_reports_folder(catalogue.root, "site-0000003")
+    victim = sorted(folder.iterdir())[0]
+    victim.unlink()
+    shutil.rmtree(layout.site_reports_folder(catalogue.root, "site-0000004"))
+    with Index.open(catalogue, refresh=False) as index:
+        scan = index.refresh()
+        assert scan.removed >= 2
+        assert not index.rows("SELECT 1 FROM reports WHERE path = ?", (f"reports/site-0000003/{victim.name}",))
+        assert not index.rows("SELECT 1 FROM reports WHERE site = 'site-0000004'")
+        assert not index.rows("SELECT 1 FROM files WHERE folder = 'reports/site-0000004'")
+
+
+def test_validate_sees_a_file_edited_in_place_and_quick_commands_then_refuse_it(
+    invoke: Invoke, catalogue: Catalogue
+) -> None:
+    age(catalogue.root)
+    assert invoke("validate", catalogue=catalogue).exit_code == 0
+    path = layout.report_file(catalogue.root, "st-sargis", "r-1")
+    text = path.read_text()
+    folder_time = path.parent.stat().st_mtime_ns
+    with path.open("r+", encoding="utf-8") as handle:  # in place: the folder's time does not change
+        handle.write(text.replace('"intact"', '"unsure"'))
+        handle.truncate()
+    assert path.parent.stat().st_mtime_ns == folder_time
+    with Index.open(catalogue, refresh=False) as index:
+        assert index.refresh().read == 0  # the quick look does not see it...
+    result = invoke("validate", catalogue=catalogue)  # ...validate compares every file
+    assert (
+        result.exit_code == 1 and "reports/st-sargis/r-1.json" in result.output and "field condition" in result.output
+    )
+    refused = invoke("changes", "--from", "2021-01-01", "--to", "2023-01-01", catalogue=catalogue)
+    assert refused.exit_code == 1 and "reports/st-sargis/r-1.json" in refused.output
+    path.write_text(text, encoding="utf-8")
+    assert invoke("validate", catalogue=catalogue).exit_code == 0
+    assert invoke("changes", "--from", "2021-01-01", "--to", "2023-01-01", catalogue=catalogue).exit_code == 0
+
+
+def test_a_file_changed_within_the_same_clock_tick_is_read_again(catalogue: Catalogue) -> None:
+    path = layout.report_file(catalogue.root, "st-sargis", "r-1")
+    with Index.open(catalogue) as index:  # the files are seconds old: too recent to trust
+        stat = path.stat()
+        edited = path.read_text().replace('"2021-10-22"', '"2021-10-23"')
+        assert len(edited) == len(path.read_text())
+        path.write_text(edited)
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same size, same time
+        index.full_scan()
+        assert index.rows("SELECT observed FROM reports WHERE id = 'r-1'") == [("2021-10-23",)]
+
+
+def test_a_damaged_index_is_rebuilt(invoke: Invoke, catalogue: Catalogue) -> None:
+    assert "st-sargis" in invoke("changes", "--from", "2022-01-01", "--to", "2023-01-01", catalogue=catalogue).output
+    index_path(catalogue.root).write_bytes(b"this is not a database" * 200)
+    for suffix in ("-wal", "-shm"):
+        index_path(catalogue.root).with_name(index_module.FILE + suffix).unlink(missing_ok=True)
+    result = invoke("changes", "--from", "2022-01-01", "--to", "2023-01-01", catalogue=catalogue)
+    assert result.exit_code == 0 and "st-sargis" in result.output
+
+
+def test_a_change_to_catalogue_json_rebuilds_the_index(catalogue: Catalogue) -> None:
+    age(catalogue.root)
+    Index.open(catalogue).close()
+    info = json.loads(layout.catalogue_file(catalogue.root).read_text())
+    info["parties"] = info["parties"][:1]  # side-b is no longer declared: the allegation is wrong now
+    layout.catalogue_file(catalogue.root).write_bytes(dumps(info))
+    reopened = Catalogue.open(catalogue.root)
+    with Index.open(reopened, refresh=False) as index:
+        assert index.refresh().read == 5  # every record read again
+    assert "unknown-party" in {p.code for p in validate_catalogue(reopened).problems}
+
+
+def test_changes_from_the_index_match_the_rule_in_history(tmp_path: Path) -> None:
+    catalogue = synthetic(tmp_path)
+    reports: dict[str, list[ConditionReport]] = {}
+    for report in catalogue.reports():
+        reports.setdefault(report.site, []).append(report)
+    retracted = {r.retracts for r in catalogue.retractions()}
+    assert retracted & {r.id for rs in reports.values() for r in rs if r.supersedes}  # corrections withdrawn too
+    sites = [s.id for s in catalogue.sites()]
+    with Index.open(catalogue) as index:
+        for start, end in [(date(2016, 1, 1), date(2020, 1, 1)), (date(2017, 6, 1), date(2024, 12, 31))]:
+            for first in (False, True):
+                expected = changes_between({s: reports.get(s, []) for s in sites}, start, end, retracted, first)
+                found = index.changes(start, end, sites, first)
+                assert len(expected) > 5
+                assert [(c.site, c.before and c.before.id, c.after and c.after.id) for c in found] == [
+                    (c.site, c.before and c.before.id, c.after and c.after.id) for c in expected
+                ]
+
+
+def test_reading_on_several_cores_gives_the_same_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    catalogue = synthetic(tmp_path)
+    with Index.open(catalogue, memory=True) as alone:  # an index in memory is built in this process
+        expected = rows(alone)
+    monkeypatch.setattr(index_module._Plan, "GROUP", 7)  # many small pieces: the workers take them
+    monkeypatch.setattr(index_module, "CHUNK", 20)
+    with Index.open(catalogue) as shared:
+        assert rows(shared) == expected
+        assert shared.rows("SELECT count(*) FROM reports WHERE live = 0")[0][0] > 10
+
+
+def test_an_interrupted_build_keeps_what_it_did_and_finishes_later(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    catalogue = synthetic(tmp_path)
+    with Index.open(catalogue, memory=True) as alone:
+        expected = rows(alone)
+    real = Index._store_all
+    calls = {"n": 0}
+
+    def interrupted(self: Index, *args: Any) -> None:  # Ctrl-C reaches the process that writes
+        calls["n"] += 1
+        if calls["n"] == 4:
+            raise KeyboardInterrupt
+        real(self, *args)
+
+    monkeypatch.setattr(Index, "_store_all", interrupted)
+    monkeypatch.setattr(index_module, "COMMIT_EVERY", 0.0)  # commit after every piece
+    monkeypatch.setattr(index_module._Plan, "GROUP", 7)
+    with pytest.raises(KeyboardInterrupt):
+        Index.open(catalogue)
+    monkeypatch.setattr(Index, "_store_all", real)
+    with Index.open(catalogue, refresh=False) as index:
+        kept = index.rows("SELECT count(*) FROM files")[0][0]
+        assert 0 < kept < len(expected["files"])
+        index.refresh()
+        assert rows(index) == expected
+
+
+def test_commands_bringing_the_index_up_to_date_at_once_take_turns(tmp_path: Path) -> None:
+    catalogue = synthetic(tmp_path, sites=60)
+    script = (
+        "import sys; from heritage.store import Catalogue; from heritage.index import Index\n"
+        "with Index.open(Catalogue.open(sys.argv[1])) as index:\n"
+        "    print(index.rows('SELECT count(*) FROM files')[0][0])\n"
+    )
+    runs = [
+        subprocess.Popen([sys.executable, "-c", script, str(catalogue.root)], stdout=subprocess.PIPE, text=True)
+        for _ in range(3)
+    ]
+    counts = [int(run.communicate(timeout=120)[0]) for run in runs]
+    assert all(run.returncode == 0 for run in runs)
+    with Index.open(catalogue, memory=True) as alone:
+        assert counts == [alone.rows("SELECT count(*) FROM files")[0][0]] * 3
+
+
+def test_an_unreadable_record_stops_quick_commands_naming_it(invoke: Invoke, catalogue: Catalogue) -> None:
+    write(layout.report_file(catalogue.root, "st-sargis", "r-9"), report_doc("r-9", condition="splendid"))
+    result = invoke("changes", "--from", "2021-01-01", "--to", "2023-01-01", catalogue=catalogue)
+    assert result.exit_code == 1 and "reports/st-sargis/r-9.json" in result.output and "r-9" in result.output
+    with pytest.raises(InvalidInput):
+        Index.open(catalogue)
