@@ -10,6 +10,7 @@ import random
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,8 @@ from heritage.errors import InvalidInput
 from heritage.history import changes_between
 from heritage.index import Index, index_path
 from heritage.mapdata import build_payload, load_map_input
-from heritage.models import ConditionReport
+from heritage.models import Condition, ConditionReport
+from heritage.query import SiteFilter, list_indexed, list_sites
 from heritage.store import Catalogue
 from heritage.validate import validate_catalogue
 
@@ -306,3 +308,73 @@ def test_an_unreadable_record_stops_quick_commands_naming_it(invoke: Invoke, cat
     assert result.exit_code == 1 and "reports/st-sargis/r-9.json" in result.output and "r-9" in result.output
     with pytest.raises(InvalidInput):
         Index.open(catalogue)
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        {},
+        {"has_allegation": True},
+        {"types": {"church", "mosque", "monastery"}},
+        {"conditions": {Condition.destroyed, Condition.intact}},
+        {"bbox": (30.0, 45.0, 40.0, 50.0), "has_allegation": False},
+        {"area": "DISTRICT 1"},
+    ],
+)
+def test_the_list_from_the_index_is_the_list_from_the_files(tmp_path: Path, where: dict[str, Any]) -> None:
+    catalogue = synthetic(tmp_path)
+    as_of = date(2021, 6, 1)
+    expected = [s.as_json() for s in list_sites(catalogue, SiteFilter(**where), as_of)]
+    with Index.open(catalogue) as index:
+        found = [s.as_json() for s in list_indexed(index, SiteFilter(**where), as_of)]
+    assert found == expected
+    assert expected  # every filter here finds some sites: the comparison means something
+
+
+def test_the_sample_lists_alike_from_the_index_and_the_files(tmp_path: Path) -> None:
+    sample = tmp_path / "sample"
+    shutil.copytree(REPO, sample, ignore=shutil.ignore_patterns(".git", ".heritage", "src", "tests", "docs"))
+    catalogue = Catalogue.open(sample)
+    expected = [s.as_json() for s in list_sites(catalogue, SiteFilter())]
+    with Index.open(catalogue) as index:
+        assert [s.as_json() for s in list_indexed(index, SiteFilter())] == expected
+    assert any(s["allegations"] for s in expected) and any(s["names"][1:] for s in expected)
+
+
+@pytest.mark.parametrize("audience", ["internal", "mission", "public"])
+@pytest.mark.parametrize("changes", [None, (date(2017, 1, 1), date(2023, 1, 1))])
+def test_the_map_from_the_index_is_the_map_from_the_files(
+    tmp_path: Path, audience: str, changes: tuple[date, date] | None
+) -> None:
+    catalogue = synthetic(tmp_path)
+    indexed = load_map_input(catalogue, audience=audience)
+    assert indexed.indexed is not None  # no report is hidden: the rows in force come from the index
+    from_files = replace(
+        indexed,
+        sites=list(catalogue.sites()),
+        reports={site: list(catalogue.reports(site)) for site in {r.site for r in catalogue.reports()}},
+        retracted={r.retracts for r in catalogue.retractions()},
+        indexed=None,
+    )
+    expected = build_payload(from_files, date(2026, 1, 1), changes=changes, audience=audience)
+    found = build_payload(indexed, date(2026, 1, 1), changes=changes, audience=audience)
+    for payload in (expected, found):
+        payload["meta"].pop("generated")
+    assert found == expected
+    assert len(found["sites"]["id"]) > (10 if changes else 100)
+
+
+def test_a_report_hidden_from_the_audience_is_left_out_of_the_map_as_before(tmp_path: Path) -> None:
+    catalogue = synthetic(tmp_path)
+    correction = next(r for r in catalogue.reports() if r.supersedes and r.sensitivity.value == "public")
+    path = layout.report_file(catalogue.root, correction.site, correction.id)
+    document = json.loads(path.read_text())
+    document["sensitivity"] = "confidential"
+    path.write_bytes(dumps(document))
+    for audience, hidden in (("internal", False), ("mission", True)):
+        data = load_map_input(catalogue, audience=audience)
+        assert (data.indexed is None) is hidden  # a hidden report: every report is loaded instead
+        payload = build_payload(data, date(2026, 1, 1), audience=audience)
+        site = payload["sites"]["id"].index(correction.site)
+        count = payload["sites"]["nrep"][site]
+        assert count == len(list(catalogue.reports(correction.site))) - hidden

@@ -209,7 +209,8 @@ def examine(catalogue: Catalogue, relative: str, size: int = -1, mtime_ns: int =
 
 def _site_row(site: Site) -> tuple[Any, ...]:
     lon, lat = site.geometry.representative if site.geometry else (None, None)
-    names = [[n.lang, n.text] for n in site.names]
+    west, south, east, north = site.geometry.bounds if site.geometry else (None, None, None, None)
+    names = [n.model_dump(mode="json", exclude_defaults=True) for n in site.names]
     period = site.period.label if site.period else ""
     location = site.location
     return (
@@ -225,6 +226,10 @@ def _site_row(site: Site) -> tuple[Any, ...]:
         period,
         _json(site.areas),
         site.sensitivity.value,
+        west,
+        south,
+        east,
+        north,
     )
 
 

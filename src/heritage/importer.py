@@ -225,6 +225,7 @@ class ImportOptions:
     skip_invalid: bool = False
     as_recorded: bool = False  # keep recorded_at / recorded_by columns (migrations, the sample build)
     ignore: frozenset[str] = frozenset()  # columns present in the file that are not to be read
+    progress: Callable[[int, int], None] | None = None  # (rows done, rows to do): checked, then written
 
 
 RECORDED = ("recorded_at", "recorded_by")
@@ -273,7 +274,10 @@ def _run(
     state: dict[str, Any] = {}
     problems: list[Problem] = []
     failed_lines: set[int] = set()
-    for line, raw in rows:
+    tick = options.progress or (lambda done, total: None)
+    for number, (line, raw) in enumerate(rows):
+        if number % 100 == 0:
+            tick(number, 2 * len(rows))
         r = _Row(raw, mapping)
         given = r.get("id") or None
         label = f"line {line}" + (f" ({given})" if given else "")
@@ -305,7 +309,9 @@ def _run(
     result = ImportResult(skipped=problems, skipped_rows=len(failed_lines))
     written: list[Path] = []
     try:
-        for record in good:
+        for number, record in enumerate(good):
+            if number % 100 == 0:
+                tick(len(rows) + number, len(rows) + len(good))
             written.append(write(record))
             result.written.append(record.id)
     except BaseException:

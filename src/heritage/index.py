@@ -30,7 +30,6 @@ import sqlite3
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -45,10 +44,11 @@ from heritage.store import Catalogue
 
 FOLDER = ".heritage"
 FILE = "index.sqlite"
-SCHEMA = 3
+SCHEMA = 6
 # A folder or file changed this recently may change again within the same clock tick unseen.
 RACY_NS = 2_000_000_000
 CHUNK = 500  # files per piece of work handed to a worker
+TASK_TIMEOUT = 300.0  # seconds for one piece of work (a thousand files take well under one)
 COMMIT_EVERY = 2.0  # seconds of work kept in one transaction while the index is brought up to date
 
 FLAT = (layout.SITES, layout.SOURCES, layout.ALLEGATIONS)
@@ -62,13 +62,14 @@ CREATE TABLE folders (path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL);
 CREATE TABLE files (
     path TEXT PRIMARY KEY, folder TEXT NOT NULL, kind TEXT NOT NULL, size INTEGER, mtime_ns INTEGER,
     facts TEXT, problems TEXT, unreadable INTEGER NOT NULL DEFAULT 0);
-CREATE INDEX files_folder ON files (folder);
+CREATE INDEX files_folder ON files (folder, path, size, mtime_ns);
 CREATE INDEX files_unreadable ON files (unreadable) WHERE unreadable = 1;
 CREATE INDEX files_kind ON files (kind, unreadable);
 CREATE INDEX files_problems ON files (kind, folder, path) WHERE problems IS NOT NULL;
 CREATE TABLE sites (
     path TEXT PRIMARY KEY, id TEXT, type TEXT, tradition TEXT, lon REAL, lat REAL, precision TEXT,
-    uncertainty_m REAL, name TEXT, names TEXT, period TEXT, areas TEXT, sensitivity TEXT);
+    uncertainty_m REAL, name TEXT, names TEXT, period TEXT, areas TEXT, sensitivity TEXT,
+    west REAL, south REAL, east REAL, north REAL);
 CREATE INDEX sites_id ON sites (id);
 CREATE TABLE reports (
     path TEXT PRIMARY KEY, site TEXT, id TEXT, start_day INTEGER, end_day INTEGER, observed TEXT,
@@ -90,7 +91,7 @@ _KIND_TABLES = {
     layout.ALLEGATIONS: "allegations",
 }
 _INSERT = {
-    "sites": "INSERT OR REPLACE INTO sites VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+    "sites": "INSERT OR REPLACE INTO sites VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
     "reports": "INSERT OR REPLACE INTO reports VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,1)",
     "retractions": "INSERT OR REPLACE INTO retractions VALUES (?,?,?,?)",
     "allegations": "INSERT OR REPLACE INTO allegations VALUES (?,?,?,?)",
@@ -158,6 +159,9 @@ def _connect(catalogue: Catalogue, memory: bool = False) -> sqlite3.Connection:
     except (OSError, sqlite3.Error):
         db = sqlite3.connect(":memory:", isolation_level=None)
     db.execute("PRAGMA synchronous=NORMAL")
+    # Building the index writes a million rows into several B-trees at once: a roomy page cache
+    # (256 MB at most, taken only as used) keeps that from turning into random reads and writes.
+    db.execute("PRAGMA cache_size=-262144")
     return db
 
 
@@ -534,14 +538,19 @@ def _carry_out(index: Index, tasks: list[Task]) -> Iterator[Outcome]:
             yield _task(index.catalogue, index.db, task)
         return
     _WORKER["catalogue"] = index.catalogue
-    # A pool that notices a worker that died (killed, out of memory) rather than waiting forever.
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_quiet_worker)
+    pool = multiprocessing.get_context("fork").Pool(workers, initializer=_quiet_worker)
     try:
-        yield from pool.map(_work, tasks)
+        results = pool.imap(_work, tasks)
+        for _ in tasks:
+            try:
+                yield results.next(timeout=TASK_TIMEOUT)
+            except multiprocessing.TimeoutError:  # a worker died (killed, out of memory): say so, do not hang
+                raise RuntimeError(
+                    f"a worker reading the catalogue gave no answer in {TASK_TIMEOUT:.0f} s; run the command again"
+                ) from None
     finally:
-        # On Ctrl-C too: the pieces in hand finish (a fraction of a second), no new ones start,
-        # and no worker or thread outlives the call.
-        pool.shutdown(wait=True, cancel_futures=True)
+        pool.terminate()  # on Ctrl-C too: nothing outlives the call
+        pool.join()
         _WORKER.clear()
 
 
@@ -614,6 +623,7 @@ def _task(catalogue: Catalogue, db: sqlite3.Connection, task: Task) -> Outcome:
             continue  # the evidence bytes themselves: `verify` checks those
         outcome.strays.append(path)
     outcome.removed = list(stored) if task.flat is not None or task.folders else []
+    found.sort()  # rows go into the index's B-trees in order: much cheaper than at random
     outcome.examined = [examine(catalogue, f.path, f.size, f.mtime_ns, f.known) for f in found]
     for examined in outcome.examined:
         examined.pack()

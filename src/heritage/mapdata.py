@@ -13,7 +13,7 @@ import gc
 import gzip
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
@@ -40,8 +40,8 @@ COMPRESS_ABOVE = 2_000_000
 
 _EPOCH_ORDINAL = EPOCH.toordinal()
 # Vocabulary positions, looked up once: the page refers to every term by its index.
-CONDITION_INDEX = {c: n for n, c in enumerate(Condition)}
-METHOD_INDEX = {m: n for n, m in enumerate(Method)}
+CONDITION_INDEX: dict[str, int] = {c: n for n, c in enumerate(Condition)}  # StrEnum: its text finds it too
+METHOD_INDEX: dict[str, int] = {m: n for n, m in enumerate(Method)}
 PRECISION_INDEX = {p: n for n, p in enumerate(LocationPrecision)}
 STATUS_INDEX = {s: n for n, s in enumerate(AllegationStatus)}
 ACT_INDEX = {a: n for n, a in enumerate(AllegedAct)}
@@ -152,6 +152,22 @@ class ReportRow:
         )
 
 
+# A report in force as the map carries it: (end, start or None as date ordinals, condition, method,
+# cited source ids).
+InForce = tuple[int, int | None, str, str, tuple[str, ...]]
+
+
+@dataclass
+class IndexedHistory:
+    """Each site's reports in force, oldest first, straight from the index: what the map shows when
+    no report is hidden from its audience (so that which reports are in force is as the index
+    worked it out). A million reports then need no object each."""
+
+    in_force: dict[str, list[InForce]]
+    counts: dict[str, int]  # all of a site's reports, in force or not
+    changed: Callable[[date, date], set[str]]  # the sites whose condition differs between two dates
+
+
 @dataclass
 class MapInput:
     """The records a map is drawn from; built by `load_map_input` or by tests directly."""
@@ -167,6 +183,7 @@ class MapInput:
     region: tuple[float, float, float, float] | None = None
     retracted: set[str] = field(default_factory=set)
     reviews: dict[str, list[Review]] = field(default_factory=dict)
+    indexed: IndexedHistory | None = None  # if set, `reports` is empty and this stands for it
 
     def rows(self) -> tuple[list[MapSite], dict[str, list[ReportRow]]]:
         """Sites and reports as the map reads them, whichever form they were given in."""
@@ -178,12 +195,24 @@ class MapInput:
         return sites, reports
 
 
-def load_map_input(catalogue: Catalogue, index: Index | None = None) -> MapInput:
-    """The map's records: sites and reports from the index, the rest from their files."""
+def load_map_input(catalogue: Catalogue, index: Index | None = None, audience: str = "internal") -> MapInput:
+    """The map's records: sites and reports from the index, the rest from their files. Reports come
+    as rows in force unless some are hidden from `audience` (then each report is loaded, so that a
+    hidden correction does not decide which report is in force)."""
     own = index is None
     index = index or Index.open(catalogue)
     try:
-        sites, reports, retracted = indexed_rows(index)
+        hidden_values = [s.value for s in hidden(audience)]
+        marks = ",".join("?" * len(hidden_values))
+        some_hidden = bool(hidden_values) and bool(
+            index.rows(f"SELECT 1 FROM reports WHERE sensitivity IN ({marks}) LIMIT 1", tuple(hidden_values))
+        )
+        if some_hidden:
+            sites, reports, retracted = indexed_rows(index)
+            indexed = None
+        else:
+            sites, reports, retracted = indexed_sites(index), {}, set()
+            indexed = indexed_history(index)
     finally:
         if own:
             index.close()
@@ -200,16 +229,44 @@ def load_map_input(catalogue: Catalogue, index: Index | None = None) -> MapInput
         region=catalogue.info.region,
         retracted=retracted,
         reviews=reviews_by_allegation(catalogue),
+        indexed=indexed,
     )
 
 
-def indexed_rows(index: Index) -> tuple[list[MapSite], dict[str, list[ReportRow]], set[str]]:
-    """Sites, reports and the ids of retracted reports, from the index. Repeated values (days,
-    vocabulary, timestamps, lists of sources) become objects once each: a million reports share
-    a few thousand of them."""
+def indexed_history(index: Index) -> IndexedHistory:
+    in_force: dict[str, list[InForce]] = defaultdict(list)
+    cited: dict[str, tuple[str, ...]] = {}
+    for site, end, start, condition, method, sources in index.db.execute(
+        "SELECT site, end_day, start_day, condition, method, sources FROM reports WHERE live = 1 ORDER BY site, ord"
+    ):
+        if sources not in cited:
+            cited[sources] = tuple(sources.split(" "))
+        in_force[site].append((end, start, condition, method, cited[sources]))
+    counts = dict(index.rows("SELECT site, count(*) FROM reports GROUP BY site"))
+
+    def changed(start: date, end: date) -> set[str]:
+        """`heritage.history.changes_between` on rows in force, oldest first: the condition as of
+        a day is that of the last row observed by then."""
+        found = set()
+        first, last = start.toordinal(), end.toordinal()
+        for site, rows in in_force.items():
+            before = after = None
+            for row in rows:
+                if row[0] <= first:
+                    before = row
+                if row[0] <= last:
+                    after = row
+            if before is not None and after is not None and before[2] != after[2]:
+                found.add(site)
+        return found
+
+    return IndexedHistory(in_force, counts, changed)
+
+
+def indexed_sites(index: Index) -> list[MapSite]:
     precision = {p.value: p for p in LocationPrecision}
     sensitivity = {s.value: s for s in Sensitivity}
-    sites = [
+    return [
         MapSite(
             i,
             lon,
@@ -218,7 +275,7 @@ def indexed_rows(index: Index) -> tuple[list[MapSite], dict[str, list[ReportRow]
             tradition,
             precision[prec],
             unc,
-            [(a, b) for a, b in json.loads(names)],
+            [(n["lang"], n["text"]) for n in json.loads(names)],
             period,
             sensitivity[sens],
         )
@@ -227,6 +284,14 @@ def indexed_rows(index: Index) -> tuple[list[MapSite], dict[str, list[ReportRow]
             "FROM sites ORDER BY path"
         )
     ]
+
+
+def indexed_rows(index: Index) -> tuple[list[MapSite], dict[str, list[ReportRow]], set[str]]:
+    """Sites, reports and the ids of retracted reports, from the index. Repeated values (days,
+    vocabulary, timestamps, lists of sources) become objects once each: a million reports share
+    a few thousand of them."""
+    sites = indexed_sites(index)
+    sensitivity = {s.value: s for s in Sensitivity}
     condition = {c.value: c for c in Condition}
     method = {m.value: m for m in Method}
     days: dict[int | None, date | None] = {None: None}
@@ -262,30 +327,43 @@ def indexed_rows(index: Index) -> tuple[list[MapSite], dict[str, list[ReportRow]
     return sites, reports, retracted
 
 
+def _in_force(reports: Iterable[ReportRow], retracted: set[str]) -> list[InForce]:
+    """A site's reports in force, oldest first, as the map carries them."""
+    return [
+        (
+            r.observed.end.toordinal() if r.observed.end else 0,
+            r.observed.start.toordinal() if r.observed.start else None,
+            r.condition,
+            r.method,
+            r.sources,
+        )
+        for r in sorted(in_force(reports, retracted), key=report_order)
+    ]
+
+
 def _history(
-    reports: Iterable[ReportRow], sources: _Table, source_rows: dict[str, Source], parties: _Table, retracted: set[str]
+    reports: Iterable[InForce], sources: _Table, source_rows: dict[str, Source], parties: _Table
 ) -> list[list[Any]]:
-    """Reports in force, oldest first: [end day, start day or null, condition, method, [source refs]]."""
+    """[end day, start day or null, condition, method, [source refs]] for each report in force."""
     rows = []
-    for report in sorted(in_force(reports, retracted), key=report_order):
+    for end, start, condition, method, cited_ids in reports:
         refs = []
-        for cited in report.sources:
+        for cited in cited_ids:
             ref = sources.index.get(cited)
             if ref is None:
                 source = source_rows.get(cited)
                 if source is None:
-                    continue
+                    continue  # not in the catalogue, or hidden from this audience
                 party = parties(source.party) if source.party else -1
                 row = [source.title, source.publisher or "", source.reliability.value, source.url or "", party]
                 ref = sources(source.id, row)
             refs.append(ref)
-        observed = report.observed
         rows.append(
             [
-                day_number(observed.end),
-                day_number(observed.start),
-                CONDITION_INDEX[report.condition],
-                METHOD_INDEX[report.method],
+                end - _EPOCH_ORDINAL,
+                None if start is None else start - _EPOCH_ORDINAL,
+                CONDITION_INDEX[condition],
+                METHOD_INDEX[method],
                 refs,
             ]
         )
@@ -304,7 +382,10 @@ def build_payload(
     data = for_audience(data, audience)
     sites, reports = data.rows()
     if changes is not None:
-        changed = {c.site for c in changes_between(reports, changes[0], changes[1], data.retracted)}
+        if data.indexed is not None:
+            changed = data.indexed.changed(changes[0], changes[1])
+        else:
+            changed = {c.site for c in changes_between(reports, changes[0], changes[1], data.retracted)}
         sites = [s for s in sites if s.id in changed]
         as_of = changes[1]
     as_of = as_of or datetime.now(UTC).date()
@@ -330,9 +411,13 @@ def build_payload(
         columns["unc"].append(round(site.uncertainty_m or 0))
         columns["names"].append([item for lang, text in site.names for item in (languages(lang), text)])
         columns["period"].append(site.period)
-        site_reports = reports.get(site.id, [])
-        columns["nrep"].append(len(site_reports))
-        history = _history(site_reports, sources, data.sources, parties, data.retracted)
+        if data.indexed is not None:
+            columns["nrep"].append(data.indexed.counts.get(site.id, 0))
+            history = _history(data.indexed.in_force.get(site.id, ()), sources, data.sources, parties)
+        else:
+            site_reports = reports.get(site.id, [])
+            columns["nrep"].append(len(site_reports))
+            history = _history(_in_force(site_reports, data.retracted), sources, data.sources, parties)
         for entry in history:
             first_day = min(first_day, entry[1] if entry[1] is not None else entry[0])
         columns["hist"].append(history)
@@ -407,6 +492,13 @@ def encode_payload(payload: dict[str, Any]) -> tuple[str, str]:
     return base64.b64encode(packed).decode("ascii"), "gzip-base64"
 
 
+def _citing(report: ReportRow, visible: Mapping[str, Source]) -> ReportRow:
+    """The report citing only the sources an audience may see (itself if it cites no other)."""
+    if all(s in visible for s in report.sources):
+        return report
+    return replace(report, sources=tuple(s for s in report.sources if s in visible))
+
+
 def for_audience(data: MapInput, audience: str) -> MapInput:
     """What an audience may see of the map's records (see heritage.audience)."""
     if audience == "internal":
@@ -417,11 +509,7 @@ def for_audience(data: MapInput, audience: str) -> MapInput:
     sites = [shown for site in site_rows if (shown := site.for_audience(audience)) is not None]
     kept = {s.id for s in sites}
     reports = {
-        site_id: [
-            replace(r, sources=tuple(s for s in r.sources if s in sources))
-            for r in rows
-            if r.sensitivity not in invisible
-        ]
+        site_id: [_citing(r, sources) for r in rows if r.sensitivity not in invisible]
         for site_id, rows in report_rows.items()
         if site_id in kept
     }

@@ -371,7 +371,7 @@ def _write_package(
     if pdf:
         for page in _render_pdfs(pages):
             step(page.stem)
-    data = load_map_input(catalogue)
+    data = load_map_input(catalogue, audience=audience)
     data.sites = [s for s in data.sites if s.id in ids]
     build_map(catalogue, folder / "map.html", data=data, audience=audience)
     rows = _rows(catalogue, visible, audience, today)

@@ -34,6 +34,7 @@ never rewritten: a correction is a new record.
     allegations/<allegation-id>.json     claims made by parties
     reviews/<allegation-id>/<id>.json    reviews of an allegation: its status moves only through them
     evidence/<aa>/<sha256>[.json]        evidence files, named by the SHA-256 of their bytes, and their records
+    .heritage/                           heritage's index of the files, to stay quick; ignored by git, safe to delete
 
 Check it with `heritage validate` and `heritage verify`; add to it with `heritage site add`, `heritage source add`,
 `heritage report add`, `heritage allegation add` or `heritage import`.

@@ -17,7 +17,7 @@ from heritage import layout
 from heritage.cli.app import Env, cli, pass_env
 from heritage.cli.common import bbox, console, echo_json, output_path, printable
 from heritage.models import Condition
-from heritage.query import SiteDetail, SiteFilter, list_sites, site_detail
+from heritage.query import SiteDetail, SiteFilter, list_indexed, site_detail
 
 
 def _date(value: str | None, option: str = "--as-of") -> date | None:
@@ -85,7 +85,8 @@ def list_command(
     where = SiteFilter(
         set(types), set(traditions), {Condition(c) for c in conditions}, area, bbox(bbox_text), has_allegation
     )
-    summaries = list_sites(env.catalogue, where, _date(as_of))
+    with env.index() as index:
+        summaries = list_indexed(index, where, _date(as_of))
     if as_json:
         echo_json([s.as_json() for s in summaries])
         return
@@ -99,15 +100,14 @@ def list_command(
     table.add_column("type", overflow="fold", ratio=2)
     table.add_column("name", overflow="fold", ratio=5)
     for s in summaries:
-        observed = str(s.current.observed) if s.current else "-"
         table.add_row(
-            T(s.site.id),
+            T(s.id),
             T(s.condition.value),
-            T(observed),
+            T(s.current.observed if s.current else "-"),
             str(s.report_count),
-            str(len(s.allegations)),
-            T(s.site.type),
-            T(s.site.display_name()),
+            str(s.allegation_count),
+            T(s.type),
+            T(s.name),
         )
     console().print(table)
 
@@ -311,20 +311,23 @@ def map_command(
       heritage map -o mission/map.html --as-of 2021-06-01 --tiles karabakh.mbtiles
       heritage map --changes 2020-11-10 2024-12-31 -o changes.html
     """
+    from heritage.mapdata import load_map_input
     from heritage.webmap import build_map  # folium is loaded only for this command
 
     catalogue = env.catalogue
     target = output_path(catalogue.root, output or catalogue.root / "maps" / "index.html")
+    window = None
+    if changes and as_of:
+        raise click.UsageError("--changes shows the catalogue as of its second date: leave out --as-of")
+    if changes:
+        first, last = _date(changes[0], "--changes"), _date(changes[1], "--changes")
+        assert first is not None and last is not None
+        if last < first:
+            raise click.BadParameter("D2 is before D1", param_hint="--changes")
+        window = (first, last)
+    with env.index() as index:  # a progress bar while a new or much changed catalogue is indexed
+        data = load_map_input(catalogue, index, audience)
     with console().status("building the map..."):
-        window = None
-        if changes and as_of:
-            raise click.UsageError("--changes shows the catalogue as of its second date: leave out --as-of")
-        if changes:
-            first, last = _date(changes[0], "--changes"), _date(changes[1], "--changes")
-            assert first is not None and last is not None
-            if last < first:
-                raise click.BadParameter("D2 is before D1", param_hint="--changes")
-            window = (first, last)
         result = build_map(
             catalogue,
             target,
@@ -333,6 +336,7 @@ def map_command(
             tiles=tiles,
             changes=window,
             audience=audience,
+            data=data,
         )
     unlocated = f", {result.unlocated} without location (listed in the side panel)" if result.unlocated else ""
     click.echo(f"wrote {result.path} ({result.bytes / 1e6:.1f} MB): {result.located} sites on the map{unlocated}")

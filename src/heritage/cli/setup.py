@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -86,9 +87,10 @@ def _row(problem: Problem) -> str:
     return Problem(problem.code, problem.message, None, problem.record, problem.field).describe()
 
 
-def _run_import(run: Callable[[], ImportResult], kind: str) -> None:
+def _run_import(run: Callable[[ImportOptions], ImportResult], options: ImportOptions, kind: str) -> None:
     try:
-        result = run()
+        with reading_progress(f"importing {kind}") as progress:
+            result = run(replace(options, progress=progress))
     except ImportFailed as failure:
         for problem in failure.problems:
             click.echo(f"  {_row(problem)}", err=True)
@@ -162,7 +164,7 @@ def import_sites_command(
     """
     mapping = parse_mapping(columns, SITE_FIELDS)
     options = _options(env, skip_invalid, ignored, as_recorded)
-    _run_import(lambda: import_sites(env.catalogue, file, mapping, options, default_precision), "site(s)")
+    _run_import(lambda o: import_sites(env.catalogue, file, mapping, o, default_precision), options, "site(s)")
 
 
 @import_group.command("reports")
@@ -187,4 +189,4 @@ def import_reports_command(
     """
     mapping = parse_mapping(columns, REPORT_FIELDS)
     options = _options(env, skip_invalid, ignored, as_recorded)
-    _run_import(lambda: import_reports(env.catalogue, file, mapping, options), "report(s)")
+    _run_import(lambda o: import_reports(env.catalogue, file, mapping, o), options, "report(s)")
