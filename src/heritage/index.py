@@ -44,7 +44,7 @@ from heritage.store import Catalogue
 
 FOLDER = ".heritage"
 FILE = "index.sqlite"
-SCHEMA = 6
+SCHEMA = 7
 # A folder or file changed this recently may change again within the same clock tick unseen.
 RACY_NS = 2_000_000_000
 CHUNK = 500  # files per piece of work handed to a worker
@@ -76,6 +76,8 @@ CREATE TABLE reports (
     recorded_at TEXT, ord TEXT, condition TEXT, method TEXT, sources TEXT, supersedes TEXT,
     sensitivity TEXT, live INTEGER NOT NULL DEFAULT 1);
 CREATE INDEX reports_site ON reports (site);
+CREATE INDEX reports_in_force ON reports (
+    live, site, ord, end_day, start_day, condition, method, sources, id, observed);
 CREATE TABLE retractions (path TEXT PRIMARY KEY, site TEXT, id TEXT, retracts TEXT);
 CREATE INDEX retractions_site ON retractions (site);
 CREATE TABLE allegations (path TEXT PRIMARY KEY, id TEXT, responds_to TEXT, made_day INTEGER);
@@ -276,8 +278,9 @@ class Index:
             if mtime is None or mtime != inner.get(parent):
                 plan.parent(root, parent, mtime, inner, every=False)
                 continue
+            base = str(root)  # plain strings: this loop stats every site's folder
             for folder, recorded in inner.items():
-                if folder != parent and (now := _mtime(root / folder)) != recorded:
+                if folder != parent and (now := _mtime(f"{base}/{folder}")) != recorded:
                     if now is None:
                         plan.gone.append(folder)
                     else:
@@ -470,7 +473,7 @@ class _Transaction:
         self.db.execute("ROLLBACK" if kind is not None else "COMMIT")
 
 
-def _mtime(path: Path) -> int | None:
+def _mtime(path: Path | str) -> int | None:
     try:
         return os.stat(path).st_mtime_ns
     except OSError:

@@ -70,6 +70,7 @@ class _Table:
     def __init__(self) -> None:
         self.index: dict[Any, int] = {}
         self.rows: list[Any] = []
+        self.refs: dict[tuple[str, ...], list[int]] = {}  # for the sources table: a citation's refs
 
     def __call__(self, key: Any, row: Any = None) -> int:
         if key not in self.index:
@@ -347,17 +348,20 @@ def _history(
     """[end day, start day or null, condition, method, [source refs]] for each report in force."""
     rows = []
     for end, start, condition, method, cited_ids in reports:
-        refs = []
-        for cited in cited_ids:
-            ref = sources.index.get(cited)
-            if ref is None:
-                source = source_rows.get(cited)
-                if source is None:
-                    continue  # not in the catalogue, or hidden from this audience
-                party = parties(source.party) if source.party else -1
-                row = [source.title, source.publisher or "", source.reliability.value, source.url or "", party]
-                ref = sources(source.id, row)
-            refs.append(ref)
+        refs = sources.refs.get(cited_ids)
+        if refs is None:  # the same sources are cited again and again: look them up once
+            refs = []
+            for cited in cited_ids:
+                ref = sources.index.get(cited)
+                if ref is None:
+                    source = source_rows.get(cited)
+                    if source is None:
+                        continue  # not in the catalogue, or hidden from this audience
+                    party = parties(source.party) if source.party else -1
+                    row = [source.title, source.publisher or "", source.reliability.value, source.url or "", party]
+                    ref = sources(source.id, row)
+                refs.append(ref)
+            sources.refs[cited_ids] = refs
         rows.append(
             [
                 end - _EPOCH_ORDINAL,
