@@ -8,6 +8,7 @@ import json
 import os
 import random
 import shutil
+import sqlite3
 import subprocess
 import sys
 from dataclasses import replace
@@ -378,3 +379,70 @@ def test_a_report_hidden_from_the_audience_is_left_out_of_the_map_as_before(tmp_
         site = payload["sites"]["id"].index(correction.site)
         count = payload["sites"]["nrep"][site]
         assert count == len(list(catalogue.reports(correction.site))) - hidden
+
+
+def test_checks_across_records_are_made_again_when_a_quick_command_took_in_a_change(
+    invoke: Invoke, catalogue: Catalogue
+) -> None:
+    assert invoke("validate", catalogue=catalogue).exit_code == 0
+    layout.source_file(catalogue.root, "src-chw").unlink()  # every record cites it
+    assert invoke("list", catalogue=catalogue).exit_code == 0  # the index takes the removal in
+    result = invoke("validate", catalogue=catalogue)
+    assert result.exit_code == 1 and "unknown-source" in result.output
+
+
+def test_a_site_made_confidential_in_place_leaves_the_public_map(invoke: Invoke, catalogue: Catalogue) -> None:
+    age(catalogue.root)
+    Index.open(catalogue).close()
+    path = layout.site_file(catalogue.root, "st-sargis")
+    document = json.loads(path.read_text())
+    document["properties"]["sensitivity"] = "confidential"
+    with path.open("r+", encoding="utf-8") as handle:  # in place: the folder's time stays as it was
+        handle.write(json.dumps(document))
+        handle.truncate()
+    public = load_map_input(catalogue, audience="public")
+    assert [s.id for s in public.sites] == ["st-sargis"]  # loaded; the audience rule leaves it out below
+    assert build_payload(public, date(2026, 1, 1), audience="public")["sites"]["id"] == []
+    out = catalogue.root / "public.html"
+    assert invoke("map", "--audience", "public", "-o", str(out), catalogue=catalogue).exit_code == 0
+    assert "st-sargis" not in out.read_text()
+
+
+def test_a_busy_index_is_waited_for_and_never_taken_for_a_damaged_one(
+    catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    Index.open(catalogue).close()
+    before = index_path(catalogue.root).stat().st_ino
+    holder = sqlite3.connect(index_path(catalogue.root), isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    monkeypatch.setattr(index_module, "BUSY_WAIT", 0.2)
+    try:
+        with pytest.raises(InvalidInput, match="busy"):
+            Index.open(catalogue)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert index_path(catalogue.root).stat().st_ino == before
+
+
+def test_a_record_that_could_not_be_read_is_read_again_by_quick_commands(invoke: Invoke, catalogue: Catalogue) -> None:
+    path = write(layout.report_file(catalogue.root, "st-sargis", "r-9"), report_doc("r-9", condition="splendid"))
+    age(catalogue.root)
+    assert invoke("changes", "--from", "2022-01-01", "--to", "2023-01-01", catalogue=catalogue).exit_code == 1
+    text = path.read_text().replace("splendid", "destroyed")
+    with path.open("r+", encoding="utf-8") as handle:  # fixed in place
+        handle.write(text)
+        handle.truncate()
+    assert invoke("changes", "--from", "2022-01-01", "--to", "2023-01-01", catalogue=catalogue).exit_code == 0
+
+
+def test_odd_file_names_and_broken_sources_are_reported_not_fatal(invoke: Invoke, catalogue: Catalogue) -> None:
+    odd = os.fsencode(str(catalogue.root / "sources")) + b"/bad\xff.json"
+    with open(odd, "wb") as handle:
+        handle.write(b"{}")
+    result = invoke("validate", catalogue=catalogue)
+    assert result.exit_code == 0 and "stray-file" in result.output and "bad" in result.output
+    write(layout.source_file(catalogue.root, "src-broken"), {"id": "src-broken"})
+    changes = invoke("changes", "--from", "2022-01-01", "--to", "2023-01-01", catalogue=catalogue)
+    assert changes.exit_code == 0 and "st-sargis" in changes.output  # changes reads no source
+    assert invoke("validate", catalogue=catalogue).exit_code == 1

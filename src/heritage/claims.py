@@ -59,8 +59,9 @@ def reviews_by_allegation(catalogue: Catalogue) -> dict[str, list[Review]]:
 def claims_about(catalogue: Catalogue, index: Index, site_id: str) -> list[Claim]:
     """`load_claims` for the allegations about one site, found through the index: reads only those
     allegations, their reviews and the ids of the allegations that answer them."""
-    ids = {a for (a,) in index.rows("SELECT allegation FROM allegation_sites WHERE site = ?", (site_id,))}
-    allegations = sorted((catalogue.allegation(i) for i in ids), key=lambda a: (a.made_on.start or date.min, a.id))
+    paths = {p for (p,) in index.rows("SELECT path FROM allegation_sites WHERE site = ?", (site_id,))}
+    found = (catalogue.read(Allegation, catalogue.root / path) for path in paths)
+    allegations = sorted(found, key=lambda a: (a.made_on.start or date.min, a.id))
     claims = []
     for allegation in allegations:
         reviews = sorted(catalogue.reviews(allegation.id), key=lambda r: (r.recorded_at, r.id))

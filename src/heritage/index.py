@@ -44,11 +44,12 @@ from heritage.store import Catalogue
 
 FOLDER = ".heritage"
 FILE = "index.sqlite"
-SCHEMA = 7
+SCHEMA = 8
 # A folder or file changed this recently may change again within the same clock tick unseen.
 RACY_NS = 2_000_000_000
 CHUNK = 500  # files per piece of work handed to a worker
 TASK_TIMEOUT = 300.0  # seconds for one piece of work (a thousand files take well under one)
+BUSY_WAIT = 600.0  # seconds a command waits for another that is updating the index
 COMMIT_EVERY = 2.0  # seconds of work kept in one transaction while the index is brought up to date
 
 FLAT = (layout.SITES, layout.SOURCES, layout.ALLEGATIONS)
@@ -156,7 +157,8 @@ def _connect(catalogue: Catalogue, memory: bool = False) -> sqlite3.Connection:
         ignore = folder / ".gitignore"
         if not ignore.exists():
             ignore.write_text("# heritage's index: rebuilt from the files, safe to delete\n*\n", encoding="utf-8")
-        db = sqlite3.connect(folder / FILE, timeout=60, isolation_level=None)
+        # A second command waits while another builds the index (minutes, the first time).
+        db = sqlite3.connect(folder / FILE, timeout=BUSY_WAIT, isolation_level=None)
         db.execute("PRAGMA journal_mode=WAL")
     except (OSError, sqlite3.Error):
         db = sqlite3.connect(":memory:", isolation_level=None)
@@ -191,17 +193,31 @@ class Index:
         refresh: bool = True,
         memory: bool = False,
         kinds: Iterable[str] | None = None,
+        thorough: bool = False,
     ) -> Index:
+        """`thorough`: compare every file as `validate` does, not only the folders (for outputs
+        shared beyond the team: a file edited in place, say made confidential, is seen)."""
         index = cls(catalogue, _connect(catalogue, memory))
         try:
             index._prepare()
-        except sqlite3.DatabaseError:  # not an index any more (a damaged or foreign file): start again
+        except sqlite3.DatabaseError as error:
+            if getattr(error, "sqlite_errorcode", None) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+                index.close()
+                raise InvalidInput(
+                    "the index is busy: another heritage command is bringing it up to date; run this one again "
+                    "when it is done",
+                    file=index_path(catalogue.root),
+                ) from None
+            # Not an index any more (a damaged or foreign file): start again.
             index.close()
             for suffix in ("", "-wal", "-shm"):
                 index_path(catalogue.root).with_name(FILE + suffix).unlink(missing_ok=True)
             index = cls(catalogue, _connect(catalogue, memory))
             index._prepare()
-        if refresh:
+        if refresh and thorough:
+            index.full_scan(progress)
+            index.raise_unreadable(FLAT + NESTED)
+        elif refresh:
             index.refresh(progress, kinds)
         return index
 
@@ -266,6 +282,11 @@ class Index:
 
     def _changed_folders(self, wanted: set[str]) -> _Plan:
         root = self.catalogue.root
+        # A folder holding a record that could not be read is looked at again each time: the record
+        # may be fixed in place, or become valid (a date that was in the future).
+        self.db.execute(
+            "UPDATE folders SET mtime_ns = -1 WHERE path IN (SELECT folder FROM files WHERE unreadable = 1)"
+        )
         known = self._known_folders()
         plan = _Plan(time.time_ns())
         for name in (f for f in FLAT if f in wanted):
@@ -327,7 +348,18 @@ class Index:
                 transaction.checkpoint()
             # Flat folders and the parents of nested ones count as read once every part is.
             self.db.executemany("INSERT OR REPLACE INTO folders VALUES (?, ?)", plan.whole.items())
+            if scan.read or scan.removed:
+                self.db.execute(
+                    "INSERT INTO meta VALUES ('generation', '1') "
+                    "ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+                )
         return scan
+
+    @property
+    def generation(self) -> str:
+        """Changes whenever the index takes in a changed, new or removed file."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+        return str(row[0]) if row else "0"
 
     def _forget(self, paths: list[str], keep_files: bool = False) -> None:
         if not paths:
@@ -470,7 +502,24 @@ class _Transaction:
             self.started = time.monotonic()
 
     def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
-        self.db.execute("ROLLBACK" if kind is not None else "COMMIT")
+        if kind is None:
+            self.db.execute("COMMIT")
+        elif self.db.in_transaction:  # not if Ctrl-C came between a checkpoint's COMMIT and BEGIN
+            self.db.execute("ROLLBACK")
+
+
+def _plain(name: str) -> bool:
+    """A file name the index can hold: one that is UTF-8 on disk (records' names always are)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _shown(path: str) -> str:
+    """A path for a message, with bytes that are not UTF-8 shown as replacement characters."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def _mtime(path: Path | str) -> int | None:
@@ -502,7 +551,9 @@ class _Plan:
 
     def flat(self, root: Path, name: str, mtime: int | None) -> None:
         self.whole[name] = _trusted(mtime, self.now)
-        self.flats.append((name, sorted(e.name for e in layout._entries(root / name))))
+        names = [e.name for e in layout._entries(root / name)]
+        self.strays += [_shown(f"{name}/{n}") for n in names if not _plain(n)]
+        self.flats.append((name, sorted(n for n in names if _plain(n))))
 
     def parent(self, root: Path, parent: str, mtime: int | None, known: dict[str, int], every: bool) -> None:
         """The folders inside a nested kind's folder: all of them (`every`), or the new ones and
@@ -510,10 +561,12 @@ class _Plan:
         self.whole[parent] = _trusted(mtime, self.now)
         present = []
         for entry in layout._entries(root / parent):
-            if entry.is_dir(follow_symlinks=False):
+            if not _plain(entry.name):
+                self.strays.append(_shown(f"{parent}/{entry.name}"))
+            elif entry.is_dir():
                 folder = f"{parent}/{entry.name}"
                 present.append(folder)
-                if every or entry.stat(follow_symlinks=False).st_mtime_ns != known.get(folder):
+                if every or entry.stat().st_mtime_ns != known.get(folder):
                     self.nested.append(folder)
             elif entry.name not in (".gitkeep", "README.md"):
                 self.strays.append(f"{parent}/{entry.name}")
@@ -588,7 +641,7 @@ def _task(catalogue: Catalogue, db: sqlite3.Connection, task: Task) -> Outcome:
         stored = {p: (size, m) for p, size, m in db.execute(query, (task.lower, upper))}
         for name in task.names:
             try:
-                listed.append((folder, name, os.stat(f"{root}/{folder}/{name}", follow_symlinks=False)))
+                listed.append((folder, name, os.stat(f"{root}/{folder}/{name}")))
             except OSError:
                 continue  # gone since the listing
     if task.folders:
@@ -601,17 +654,22 @@ def _task(catalogue: Catalogue, db: sqlite3.Connection, task: Task) -> Outcome:
                 mtime = os.stat(base).st_mtime_ns  # before the listing: a file added after it shows next time
                 with os.scandir(base) as listing:
                     entries = list(listing)
-            except OSError:
+            except FileNotFoundError:
                 continue  # gone: its rows stay in `stored` and count as removed
+            except OSError as error:
+                raise InvalidInput(f"cannot be read ({error.strerror})", file=folder) from None
             outcome.folders[folder] = _trusted(mtime, now)
             for entry in entries:
                 try:
-                    listed.append((folder, entry.name, entry.stat(follow_symlinks=False)))
+                    listed.append((folder, entry.name, entry.stat()))
                 except OSError:
                     continue
     found: list[Found] = []
     for folder, name, stat in listed:
         path = f"{folder}/{name}"
+        if not _plain(name):
+            outcome.strays.append(_shown(path))
+            continue
         if name.endswith(layout.RECORD_SUFFIX) or name.endswith(layout.SITE_SUFFIX):
             suffix = layout.SITE_SUFFIX if folder == layout.SITES else layout.RECORD_SUFFIX
             if name[0] != "." and name.endswith(suffix) and S_ISREG(stat.st_mode):

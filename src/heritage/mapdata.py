@@ -167,6 +167,7 @@ class IndexedHistory:
     in_force: dict[str, list[InForce]]
     counts: dict[str, int]  # all of a site's reports, in force or not
     changed: Callable[[date, date], set[str]]  # the sites whose condition differs between two dates
+    sensitivities: frozenset[str]  # of the reports: rows in force stand only if none is hidden
 
 
 @dataclass
@@ -201,19 +202,16 @@ def load_map_input(catalogue: Catalogue, index: Index | None = None, audience: s
     as rows in force unless some are hidden from `audience` (then each report is loaded, so that a
     hidden correction does not decide which report is in force)."""
     own = index is None
-    index = index or Index.open(catalogue)
+    # Beyond the team, every file is compared: a file made confidential in place must be seen.
+    index = index or Index.open(catalogue, thorough=audience != "internal")
     try:
-        hidden_values = [s.value for s in hidden(audience)]
-        marks = ",".join("?" * len(hidden_values))
-        some_hidden = bool(hidden_values) and bool(
-            index.rows(f"SELECT 1 FROM reports WHERE sensitivity IN ({marks}) LIMIT 1", tuple(hidden_values))
-        )
-        if some_hidden:
+        present = {value for (value,) in index.rows("SELECT DISTINCT sensitivity FROM reports")}
+        if present & {s.value for s in hidden(audience)}:
             sites, reports, retracted = indexed_rows(index)
             indexed = None
         else:
             sites, reports, retracted = indexed_sites(index), {}, set()
-            indexed = indexed_history(index)
+            indexed = indexed_history(index, frozenset(present))
     finally:
         if own:
             index.close()
@@ -234,7 +232,7 @@ def load_map_input(catalogue: Catalogue, index: Index | None = None, audience: s
     )
 
 
-def indexed_history(index: Index) -> IndexedHistory:
+def indexed_history(index: Index, sensitivities: frozenset[str]) -> IndexedHistory:
     in_force: dict[str, list[InForce]] = defaultdict(list)
     cited: dict[str, tuple[str, ...]] = {}
     for site, end, start, condition, method, sources in index.db.execute(
@@ -261,7 +259,7 @@ def indexed_history(index: Index) -> IndexedHistory:
                 found.add(site)
         return found
 
-    return IndexedHistory(in_force, counts, changed)
+    return IndexedHistory(in_force, counts, changed, sensitivities)
 
 
 def indexed_sites(index: Index) -> list[MapSite]:
@@ -383,6 +381,8 @@ def build_payload(
 ) -> dict[str, Any]:
     """The map's data. With `changes` (D1, D2): only the sites whose condition differs between
     the two dates, shown as of D2, with the slider running from D1 to D2."""
+    if data.indexed is not None and data.indexed.sensitivities & {s.value for s in hidden(audience)}:
+        raise ValueError(f"these map data hold reports hidden from {audience!r}: load them for that audience")
     data = for_audience(data, audience)
     sites, reports = data.rows()
     if changes is not None:

@@ -178,12 +178,6 @@ class Catalogue:
             raise RecordNotFound("no such source", record=source_id)
         return self.read(Source, path)
 
-    def allegation(self, allegation_id: str) -> Allegation:
-        path = layout.allegation_file(self.root, allegation_id)
-        if not _safe_id(allegation_id) or not path.is_file():
-            raise RecordNotFound("no such allegation", record=allegation_id)
-        return self.read(Allegation, path)
-
     def has_site(self, site_id: str) -> bool:
         return _safe_id(site_id) and layout.site_file(self.root, site_id).is_file()
 

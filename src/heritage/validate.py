@@ -170,16 +170,21 @@ def validate_catalogue(
                 report.problems += [Problem(*p) for p in json.loads(problems)]
         for kind, count in index.rows("SELECT kind, count(*) FROM files WHERE unreadable = 0 GROUP BY kind"):
             report.counts[kind] = count
-        report.problems += _cross_problems(index, changed=bool(scan.read or scan.removed))
+        report.problems += _cross_problems(index)
         return report
     finally:
         index.close()
 
 
-def _cross_problems(index: Index, changed: bool) -> list[Problem]:
-    """The checks across records: kept in the index, and made again when any file changed."""
-    if not changed and (stored := index.rows("SELECT value FROM meta WHERE key = 'cross'")):
-        return [Problem(*p) for p in json.loads(stored[0][0])]
+def _cross_problems(index: Index) -> list[Problem]:
+    """The checks across records: kept in the index with the generation of the files they were
+    made on, and made again once any file changed (whichever command brought the change in)."""
+    generation = index.generation
+    stored = index.rows("SELECT value FROM meta WHERE key = 'cross'")
+    if stored:
+        kept = json.loads(stored[0][0])
+        if kept["generation"] == generation:
+            return [Problem(*p) for p in kept["problems"]]
     records: dict[str, list[tuple[str, dict[str, Any]]]] = {}
     for kind in MODELS:
         rows = index.rows(
@@ -187,6 +192,6 @@ def _cross_problems(index: Index, changed: bool) -> list[Problem]:
         )
         records[kind] = [(path, json.loads(facts)) for path, facts in rows]
     problems = cross_checks(records)
-    encoded = json.dumps([list(astuple(p)) for p in problems])
+    encoded = json.dumps({"generation": generation, "problems": [list(astuple(p)) for p in problems]})
     index.db.execute("INSERT OR REPLACE INTO meta VALUES ('cross', ?)", (encoded,))
     return problems

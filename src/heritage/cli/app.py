@@ -63,14 +63,15 @@ class Env:
             self._catalogue = Catalogue.open(self.catalogue_path)
         return self._catalogue
 
-    def index(self, kinds: tuple[str, ...] | None = None) -> Index:
-        """The catalogue's index, brought up to date (with a progress bar when that takes a while);
-        only for these record folders, if given. Close it when done."""
+    def index(self, kinds: tuple[str, ...] | None = None, thorough: bool = False) -> Index:
+        """The catalogue's index, brought up to date (with a progress bar when that takes a while):
+        only for these record folders, if given; every file compared if `thorough`. Close it
+        when done."""
         from heritage.cli.common import reading_progress
         from heritage.index import Index
 
         with reading_progress("indexing the catalogue") as progress:
-            return Index.open(self.catalogue, progress, kinds=kinds)
+            return Index.open(self.catalogue, progress, kinds=kinds, thorough=thorough)
 
     @staticmethod
     def user() -> str:

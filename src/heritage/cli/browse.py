@@ -85,7 +85,7 @@ def list_command(
     where = SiteFilter(
         set(types), set(traditions), {Condition(c) for c in conditions}, area, bbox(bbox_text), has_allegation
     )
-    with env.index() as index:
+    with env.index(kinds=(layout.SITES, layout.REPORTS, layout.RETRACTIONS, layout.ALLEGATIONS)) as index:
         summaries = list_indexed(index, where, _date(as_of))
     if as_json:
         echo_json([s.as_json() for s in summaries])
@@ -325,7 +325,9 @@ def map_command(
         if last < first:
             raise click.BadParameter("D2 is before D1", param_hint="--changes")
         window = (first, last)
-    with env.index() as index:  # a progress bar while a new or much changed catalogue is indexed
+    # A map for anyone but the team compares every file: an edit in place (a site made confidential)
+    # must reach it. A progress bar shows while a new or much changed catalogue is indexed.
+    with env.index(thorough=audience != "internal") as index:
         data = load_map_input(catalogue, index, audience)
     with console().status("building the map..."):
         result = build_map(

@@ -211,7 +211,7 @@ def changes(
     assert first is not None and last is not None
     if last < first:
         raise click.BadParameter("--to is before --from", param_hint="--to")
-    with env.index() as index:
+    with env.index(kinds=(layout.SITES, layout.REPORTS, layout.RETRACTIONS)) as index:
         found, sites = find_changes(index, first, last, types, box_text, area, first_reports)
     rows = _changes_rows(found, sites)
     if as_csv:

@@ -149,7 +149,7 @@ def build_map(
     dossier_folder = output.parent / DOSSIER_FOLDER
     dossiers = frozenset(p.stem for p in dossier_folder.glob("*.html")) if dossier_folder.is_dir() else frozenset()
     with paused_gc():
-        data = data or load_map_input(catalogue)
+        data = data or load_map_input(catalogue, audience=audience)
         payload = build_payload(data, as_of, dossiers, changes, audience)
         page, encoding = render_map(payload, online_tiles=online_tiles, tiles=tiles, outline=_outline(catalogue.root))
     replace_file(output, page.encode("utf-8"))
