@@ -9,18 +9,15 @@ returns plain values only: no models cross a process boundary.
 from __future__ import annotations
 
 import json
-import os
-import re
 from dataclasses import astuple, dataclass
 from typing import Any
 
 from heritage import layout
-from heritage.codec import from_document
 from heritage.errors import InvalidInput, Problem
 from heritage.models import Allegation, ConditionReport, Evidence, Retraction, Review, Site, Source
 from heritage.models.base import Record
 from heritage.sanity import region_problem
-from heritage.store import Catalogue, parse_record
+from heritage.store import Catalogue
 
 # Record folders and the model of the records they hold, in the order `validate` reads them.
 MODELS: dict[str, type[Record]] = {
@@ -115,40 +112,6 @@ class _Notes:
             self.add(code, f"{what} {owner!r} is filed under {folder!r}", record, field)
 
 
-_KEY = re.compile(rb'"\s*:')
-
-
-def _key_count(value: Any) -> int:
-    count, stack = 0, [value]
-    while stack:
-        item = stack.pop()
-        if type(item) is dict:
-            count += len(item)
-            stack += [v for v in item.values() if type(v) is dict or type(v) is list]
-        elif type(item) is list:
-            stack += [v for v in item if type(v) is dict or type(v) is list]
-    return count
-
-
-def read_strict(catalogue: Catalogue, relative: str, model: type[Record]) -> Record:
-    """One record file, refusing a key given twice. Quick when there is none: every key is a
-    string followed by a colon, so if the text holds no more `"<space>:` than the parsed object has
-    keys, no key was dropped; otherwise the careful parser decides (and names the duplicate)."""
-    path = os.path.join(catalogue.root, relative)
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError as exc:
-        raise InvalidInput(f"cannot be read ({exc.strerror})", file=relative) from None
-    try:
-        raw = json.loads(data.decode("utf-8"))
-        if _key_count(raw) == len(_KEY.findall(data)):
-            return from_document(model, raw, catalogue.context)
-    except ValueError:  # not UTF-8, not JSON, or not valid: parse_record says exactly why
-        pass
-    return parse_record(model, data, file=relative, context=catalogue.context)
-
-
 def examine(catalogue: Catalogue, relative: str, size: int = -1, mtime_ns: int = -1, known: bool = False) -> Examined:
     """Read and check one record file. `size` and `mtime_ns` are as the file was found, before it
     was read: a file that changes after that looks changed the next time it is compared. `known`:
@@ -157,7 +120,7 @@ def examine(catalogue: Catalogue, relative: str, size: int = -1, mtime_ns: int =
     examined = Examined(relative, size, mtime_ns, notes.problems, known=known)
     kind = kind_of(relative)
     try:
-        record = read_strict(catalogue, relative, MODELS[kind])
+        record = catalogue.read(MODELS[kind], catalogue.root / relative, strict=True)
     except InvalidInput as exc:
         p = exc.problem
         notes.add("invalid-record", p.message, p.record, p.field)

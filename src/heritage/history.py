@@ -37,6 +37,20 @@ class Observation(Correctable, Protocol):
     def condition(self) -> Condition: ...
 
 
+class Finding(Protocol):
+    """What a change names on each side: the report that gave the condition (a stored report,
+    a row of one, or the index's answer for a day)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def observed(self) -> object: ...
+
+    @property
+    def condition(self) -> Condition: ...
+
+
 C = TypeVar("C", bound=Correctable)
 Seen = TypeVar("Seen", bound=Observation)
 
@@ -108,8 +122,8 @@ def site_history(reports: Iterable[ConditionReport], retractions: Iterable[Retra
 @dataclass
 class Change:
     site: str
-    before: Observation | None
-    after: Observation | None
+    before: Finding | None
+    after: Finding | None
 
     @property
     def before_condition(self) -> Condition:

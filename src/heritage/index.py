@@ -39,6 +39,7 @@ from typing import Any, NamedTuple
 from heritage import __version__, layout
 from heritage.errors import InvalidInput, Problem
 from heritage.examine import Examined, examine, kind_of
+from heritage.history import Change, in_force
 from heritage.models.vocab import Condition
 from heritage.store import Catalogue
 
@@ -413,8 +414,6 @@ class Index:
 
     def _update_in_force(self, sites: set[str]) -> None:
         """Mark which reports of these sites are in force (see heritage.history.in_force)."""
-        from heritage.history import in_force
-
         for site in sites:
             rows = [
                 _Ids(i, s) for i, s in self.db.execute("SELECT id, supersedes FROM reports WHERE site = ?", (site,))
@@ -439,7 +438,7 @@ class Index:
         )
         return {site: Latest(i, observed, Condition(condition)) for site, i, observed, condition, _ in rows}
 
-    def changes(self, start: date, end: date, sites: Iterable[str], first_reports: bool = False) -> list[IndexedChange]:
+    def changes(self, start: date, end: date, sites: Iterable[str], first_reports: bool = False) -> list[Change]:
         """`heritage.history.changes_between`, answered from the index."""
         before, after = self.conditions_on(start), self.conditions_on(end)
         found = []
@@ -447,7 +446,7 @@ class Index:
             earlier, later = before.get(site), after.get(site)
             if earlier is None and not first_reports:
                 continue
-            change = IndexedChange(site, earlier, later)
+            change = Change(site, earlier, later)
             if change.before_condition is not change.after_condition:
                 found.append(change)
         return found
@@ -460,21 +459,6 @@ class Latest:
     id: str
     observed: str
     condition: Condition
-
-
-@dataclass(frozen=True)
-class IndexedChange:
-    site: str
-    before: Latest | None
-    after: Latest | None
-
-    @property
-    def before_condition(self) -> Condition:
-        return self.before.condition if self.before else Condition.unknown
-
-    @property
-    def after_condition(self) -> Condition:
-        return self.after.condition if self.after else Condition.unknown
 
 
 class _Ids(NamedTuple):

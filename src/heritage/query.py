@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
-from heritage.claims import Claim, claims_about, load_claims
+from heritage.claims import Claim, claims_about
 from heritage.history import Entry, condition_as_of, site_history
 from heritage.models import Allegation, Condition, ConditionReport, Site, Source
 from heritage.store import Catalogue
@@ -236,17 +236,13 @@ def entry_json(entry: Entry) -> dict[str, Any]:
     return data
 
 
-def site_detail(catalogue: Catalogue, site_id: str, index: Index | None = None) -> SiteDetail:
-    """Everything about one site. Reads its own report folder, the allegations about it and what
-    they cite; with an index, only the allegations about it, else every allegation."""
+def site_detail(catalogue: Catalogue, site_id: str, index: Index) -> SiteDetail:
+    """Everything about one site. Reads its own report folder, the allegations the index says are
+    about it, and what they cite."""
     site = catalogue.site(site_id)
     reports = list(catalogue.reports(site_id))
     retractions = list(catalogue.retractions(site_id))
-    if index is not None:
-        allegations = claims_about(catalogue, index, site_id)
-    else:
-        concerning = {a.id for a in allegations_by_site(catalogue).get(site_id, [])}
-        allegations = [claim for claim in load_claims(catalogue) if claim.allegation.id in concerning]
+    allegations = claims_about(catalogue, index, site_id)
     cited = {c.source for r in reports for c in r.sources}
     cited |= {claim.allegation.source.source for claim in allegations}
     cited |= {s for d in site.disputes for s in d.sources}

@@ -88,6 +88,35 @@ def read_fast(model: type[M], data: bytes, context: dict[str, Any]) -> M | None:
         return None
 
 
+_KEY = re.compile(rb'"\s*:')
+
+
+def _key_count(value: Any) -> int:
+    count, stack = 0, [value]
+    while stack:
+        item = stack.pop()
+        if type(item) is dict:
+            count += len(item)
+            stack += [v for v in item.values() if type(v) is dict or type(v) is list]
+        elif type(item) is list:
+            stack += [v for v in item if type(v) is dict or type(v) is list]
+    return count
+
+
+def read_unique(model: type[M], data: bytes, context: dict[str, Any]) -> M | None:
+    """`read_fast` that also refuses a key given twice, cheaply when there is none: every key is a
+    string followed by a colon, so if the text holds no more `"<space>:` than the parsed objects
+    have keys, no key was dropped. None when in doubt or invalid: `parse_record` then decides,
+    and names the problem."""
+    try:
+        raw = json.loads(data.decode("utf-8"))
+        if _key_count(raw) == len(_KEY.findall(data)):
+            return from_document(model, raw, context)
+    except ValueError:
+        pass
+    return None
+
+
 def parse_record(model: type[M], data: bytes, *, file: Path | str, context: dict[str, Any]) -> M:
     """Decode one file or one JSON text; a failure names the file, the record and the field."""
     record_id = None
@@ -155,13 +184,14 @@ class Catalogue:
         return layout.relative(self.root, path)
 
     def read(self, model: type[M], path: Path, strict: bool = False) -> M:
-        """One stored record. `strict` also refuses keys given twice (slower; `validate` uses it)."""
+        """One stored record. `strict` also refuses keys given twice (`validate` uses it)."""
         try:
             data = path.read_bytes()
         except OSError as exc:
             raise InvalidInput(f"cannot be read ({exc.strerror})", file=self.display(path)) from None
-        if not strict and (record := read_fast(model, data, self.context)) is not None:
-            return record
+        quick = read_unique(model, data, self.context) if strict else read_fast(model, data, self.context)
+        if quick is not None:
+            return quick
         return parse_record(model, data, file=self.display(path), context=self.context)
 
     # -- one record ------------------------------------------------------------------------

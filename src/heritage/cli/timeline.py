@@ -19,8 +19,9 @@ from heritage.cli.browse import T, _date
 from heritage.cli.common import bbox, build, citations, console, echo_json, progress_console, stamp
 from heritage.cli.records import choice, report
 from heritage.errors import InvalidInput
+from heritage.history import Change
 from heritage.ids import new_id
-from heritage.index import Index, IndexedChange
+from heritage.index import Index
 from heritage.models import Condition, ConditionReport, Retraction
 from heritage.models.vocab import DamageExtent, Method
 from heritage.query import entry_json, site_detail
@@ -91,7 +92,7 @@ def history(env: Env, site_id: str, as_json: bool, chart: Path | None) -> None:
         click.echo(f"chart written to {chart}")
 
 
-def _changes_rows(changes: list[IndexedChange], sites: dict[str, SiteRow]) -> list[dict[str, Any]]:
+def _changes_rows(changes: list[Change], sites: dict[str, SiteRow]) -> list[dict[str, Any]]:
     rows = []
     for change in changes:
         site = sites[change.site]
@@ -103,10 +104,10 @@ def _changes_rows(changes: list[IndexedChange], sites: dict[str, SiteRow]) -> li
                 "lon": site.lon,
                 "lat": site.lat,
                 "before": change.before_condition.value,
-                "before_observed": change.before.observed if change.before else None,
+                "before_observed": str(change.before.observed) if change.before else None,
                 "before_report": change.before.id if change.before else None,
                 "after": change.after_condition.value,
-                "after_observed": change.after.observed if change.after else None,
+                "after_observed": str(change.after.observed) if change.after else None,
                 "after_report": change.after.id if change.after else None,
             }
         )
@@ -150,7 +151,7 @@ def find_changes(
     box_text: str | None = None,
     area: Path | None = None,
     first_reports: bool = False,
-) -> tuple[list[IndexedChange], dict[str, SiteRow]]:
+) -> tuple[list[Change], dict[str, SiteRow]]:
     sites = {row[0]: SiteRow(*row) for row in index.rows("SELECT id, name, type, lon, lat FROM sites")}
     chosen = list(sites.values())
     if types:
