@@ -25,7 +25,7 @@ from heritage.codec import dumps
 from heritage.errors import InvalidInput
 from heritage.history import changes_between
 from heritage.index import Index, index_path
-from heritage.mapdata import build_payload, load_map_input
+from heritage.mapdata import build_payload, encode_payload, load_map_input
 from heritage.models import Condition, ConditionReport
 from heritage.query import SiteFilter, list_indexed, list_sites
 from heritage.store import Catalogue
@@ -357,12 +357,27 @@ def test_the_map_from_the_index_is_the_map_from_the_files(
         retracted={r.retracts for r in catalogue.retractions()},
         indexed=None,
     )
-    expected = build_payload(from_files, date(2026, 1, 1), changes=changes, audience=audience)
-    found = build_payload(indexed, date(2026, 1, 1), changes=changes, audience=audience)
-    for payload in (expected, found):
-        payload["meta"].pop("generated")
+    expected = resolved(build_payload(from_files, date(2026, 1, 1), changes=changes, audience=audience))
+    found = resolved(build_payload(indexed, date(2026, 1, 1), changes=changes, audience=audience))
     assert found == expected
     assert len(found["sites"]["id"]) > (10 if changes else 100)
+    assert all(entry[4] for history in found["sites"]["hist"] for entry in history)  # each cites a source
+
+
+def resolved(payload: dict[str, Any]) -> dict[str, Any]:
+    """The payload as the page reads it, each history entry's citation number replaced by the rows
+    of the sources it cites: two payloads saying the same may number citations differently."""
+    text, encoding = encode_payload(payload)
+    assert encoding == "json"
+    page = json.loads(text)
+    sources, cites = page.pop("sources"), page.pop("cites")
+    histories = page["sites"]["hist"]
+    assert set(cites) == {str(entry[4]) for history in histories for entry in history}  # none unused
+    assert {r for refs in cites.values() for r in refs} == set(range(len(sources)))  # no source uncited
+    page["sites"]["hist"] = [[[*e[:4], [sources[r] for r in cites[str(e[4])]]] for e in h] for h in histories]
+    page["sources"] = sorted(map(json.dumps, sources))
+    page["meta"].pop("generated")
+    return page
 
 
 def test_a_report_hidden_from_the_audience_is_left_out_of_the_map_as_before(tmp_path: Path) -> None:
@@ -446,3 +461,64 @@ def test_odd_file_names_and_broken_sources_are_reported_not_fatal(invoke: Invoke
     changes = invoke("changes", "--from", "2022-01-01", "--to", "2023-01-01", catalogue=catalogue)
     assert changes.exit_code == 0 and "st-sargis" in changes.output  # changes reads no source
     assert invoke("validate", catalogue=catalogue).exit_code == 1
+
+
+def test_a_folder_listed_as_before_is_not_compared_file_by_file_and_an_edit_in_it_is(catalogue: Catalogue) -> None:
+    age(catalogue.root)
+    folder = "reports/st-sargis"
+    with Index.open(catalogue, thorough=True) as index:
+        assert index.rows("SELECT digest IS NOT NULL FROM folders WHERE path = ?", (folder,)) == [(1,)]
+        # Make the index's row for one file wrong: the listing has not changed, so nothing is re-read...
+        index.db.execute("UPDATE files SET size = 1 WHERE path = ?", (f"{folder}/r-1.json",))
+        assert index.full_scan().read == 0
+        # ...until a file in the folder changes, in place: then every file of the folder is compared.
+        path = layout.report_file(catalogue.root, "st-sargis", "r-2")
+        text = path.read_text()
+        with path.open("r+", encoding="utf-8") as handle:
+            handle.write(text.replace('"2022-03-05/', '"2022-03-06/'))
+        scan = index.full_scan()
+        assert scan.read == 2  # the edited file, and the one whose row was wrong
+        assert index.rows("SELECT observed FROM reports WHERE id = 'r-2'") == [("2022-03-06/2022-07-06",)]
+        assert index.rows("SELECT size FROM files WHERE path = ?", (f"{folder}/r-1.json",))[0][0] > 1
+        # A file within two seconds of the scan: the folder keeps no digest, and is compared next time.
+        assert index.rows("SELECT digest FROM folders WHERE path = ?", (folder,)) == [(None,)]
+
+
+def test_a_stray_file_is_reported_by_every_validate(invoke: Invoke, catalogue: Catalogue) -> None:
+    (layout.site_reports_folder(catalogue.root, "st-sargis") / "notes.txt").write_text("scribbles")
+    age(catalogue.root)
+    for _ in range(2):
+        result = invoke("validate", catalogue=catalogue)
+        assert "stray-file" in result.output and "reports/st-sargis/notes.txt" in result.output
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_work_done_while_every_file_is_compared_is_done_again_if_one_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parallel: bool
+) -> None:
+    catalogue = synthetic(tmp_path)
+    if parallel:  # many small pieces of work, for the workers to take while the reading runs
+        monkeypatch.setattr(index_module._Plan, "GROUP", 7)
+    age(catalogue.root)
+    Index.open(catalogue).close()
+    calls = []
+
+    def sensitivity(index: Index) -> list[Any]:
+        calls.append(index)
+        return index.rows("SELECT sensitivity FROM sites WHERE id = 'site-0000007'")
+
+    assert index_module.verified(catalogue, sensitivity) == [("public",)] and len(calls) == 1
+    path = layout.site_file(catalogue.root, "site-0000007")
+    document = json.loads(path.read_text())
+    document["properties"]["sensitivity"] = "confidential"
+    with path.open("r+", encoding="utf-8") as handle:  # in place: only comparing every file finds it
+        handle.write(json.dumps(document))
+        handle.truncate()
+    assert index_module.verified(catalogue, sensitivity) == [("confidential",)]
+    assert len(calls) == 3  # read during the comparison, and again after it took the change in
+
+    def broken(index: Index) -> None:
+        raise InvalidInput("cannot be drawn", file=catalogue.root / "x")
+
+    with pytest.raises(InvalidInput, match="cannot be drawn"):
+        index_module.verified(catalogue, broken)

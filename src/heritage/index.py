@@ -8,50 +8,61 @@ whenever they change, it can be deleted at any time, and a catalogue that cannot
 What it holds: one row per record file (its size and modification time, the facts that checks
 across records need, and the problems the file has by itself), plus the columns that `changes`,
 `map` and `show` read (a site's names and point, a report's dates, condition and sources, which
-reports are still in force).
+reports are still in force, and each site's history of reports in force as the map carries it).
 
 How it notices changes. Every append links a new file into its folder, and so do git, copies
 and most editors when they save; each changes the folder's modification time. Quick commands
 therefore compare the folders' times (about 100,000 report folders take a quarter of a second)
 and re-read only the folders that changed. `validate` goes further and compares every file's
 size and time, so it also sees a file edited in place; quick commands see such an edit only
-after the next `validate`. Times within a couple of seconds of the scan are not trusted (a
-change in the same clock tick would look like no change): those folders and files are read
-again next time, as git does with its index.
+after the next `validate` (outputs shared beyond the team compare every file too: see
+`verified`). To keep that cheap, each folder's listing (names, sizes, times) is kept as a
+digest: a folder whose digest is unchanged needs no row of the index read. Times within a couple
+of seconds of the scan are not trusted (a change in the same clock tick would look like no
+change): those folders and files are read again next time, as git does with its index.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import multiprocessing
 import os
 import signal
 import sqlite3
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from stat import S_ISREG
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from heritage import __version__, layout
 from heritage.errors import InvalidInput, Problem
 from heritage.examine import Examined, examine, kind_of
 from heritage.history import Change, in_force
-from heritage.models.vocab import Condition
+from heritage.models.vocab import Condition, Method
 from heritage.store import Catalogue
 
 FOLDER = ".heritage"
 FILE = "index.sqlite"
-SCHEMA = 8
+SCHEMA = 11
 # A folder or file changed this recently may change again within the same clock tick unseen.
 RACY_NS = 2_000_000_000
 CHUNK = 500  # files per piece of work handed to a worker
 TASK_TIMEOUT = 300.0  # seconds for one piece of work (a thousand files take well under one)
 BUSY_WAIT = 600.0  # seconds a command waits for another that is updating the index
 COMMIT_EVERY = 2.0  # seconds of work kept in one transaction while the index is brought up to date
+
+# The map's positions for vocabulary terms and its day numbers (days since 1970-01-01): the index
+# keeps each site's history as the map carries it.
+CONDITION_INDEX: dict[str, int] = {c: n for n, c in enumerate(Condition)}  # StrEnum: its text finds it too
+METHOD_INDEX: dict[str, int] = {m: n for n, m in enumerate(Method)}
+EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 
 FLAT = (layout.SITES, layout.SOURCES, layout.ALLEGATIONS)
 NESTED = (layout.REPORTS, layout.RETRACTIONS, layout.REVIEWS, layout.EVIDENCE)
@@ -60,7 +71,7 @@ Progress = Callable[[int, int], None]  # (files done, files to do)
 
 _TABLES = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
-CREATE TABLE folders (path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL);
+CREATE TABLE folders (path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL, digest TEXT);
 CREATE TABLE files (
     path TEXT PRIMARY KEY, folder TEXT NOT NULL, kind TEXT NOT NULL, size INTEGER, mtime_ns INTEGER,
     facts TEXT, problems TEXT, unreadable INTEGER NOT NULL DEFAULT 0);
@@ -80,6 +91,10 @@ CREATE TABLE reports (
 CREATE INDEX reports_site ON reports (site);
 CREATE INDEX reports_in_force ON reports (
     live, site, ord, end_day, start_day, condition, method, sources, id, observed);
+CREATE TABLE history (
+    site TEXT PRIMARY KEY, entries TEXT, cited TEXT, first_day INTEGER, conditions TEXT, reports INTEGER,
+    sensitivities TEXT);
+CREATE TABLE citations (id INTEGER PRIMARY KEY, sources TEXT UNIQUE);
 CREATE TABLE retractions (path TEXT PRIMARY KEY, site TEXT, id TEXT, retracts TEXT);
 CREATE INDEX retractions_site ON retractions (site);
 CREATE TABLE allegations (path TEXT PRIMARY KEY, id TEXT, responds_to TEXT, made_day INTEGER);
@@ -102,6 +117,16 @@ _INSERT = {
 }
 
 
+class Known(NamedTuple):
+    """What the index records for a folder: its time, and a digest of its listing (every entry's
+    name, type, size and time) when all of its files are stored as they are and none is too recent
+    to trust. A folder whose listing has the same digest holds no changed file; only the folders
+    whose digest differs need their files compared one by one."""
+
+    mtime_ns: int
+    digest: str | None = None
+
+
 class Found(NamedTuple):
     """A record file as a folder listing shows it."""
 
@@ -116,6 +141,7 @@ class Task:
     """A piece of a scan: whole folders of a nested kind, or a slice of a flat folder's names."""
 
     folders: list[str] = field(default_factory=list)
+    known: list[Known | None] = field(default_factory=list)  # what the index holds for each folder
     flat: str | None = None
     names: list[str] = field(default_factory=list)
     lower: str = ""  # the slice covers the index's rows from this path...
@@ -129,7 +155,7 @@ class Outcome:
     examined: list[Examined] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     strays: list[str] = field(default_factory=list)
-    folders: dict[str, int] = field(default_factory=dict)  # folder -> time to record
+    folders: dict[str, Known] = field(default_factory=dict)  # folder -> what to record for it
     seen: int = 0
 
 
@@ -184,6 +210,7 @@ class Index:
     def __init__(self, catalogue: Catalogue, db: sqlite3.Connection) -> None:
         self.catalogue = catalogue
         self.db = db
+        self._citations: dict[str, int] = {}  # numbers read or given in this run (see `_citation`)
 
     @classmethod
     def open(
@@ -261,10 +288,15 @@ class Index:
         self.raise_unreadable(wanted)
         return scan
 
-    def full_scan(self, progress: Progress | None = None) -> Scan:
+    def full_scan(self, progress: Progress | None = None, started: Callable[[], None] | None = None) -> Scan:
         """Compare every file's size and time with the index, and re-read what differs (what
-        `validate` does: it also sees files edited in place)."""
-        return self._run(self._all_folders, progress)
+        `validate` does: it also sees files edited in place). `started` is called once the
+        comparison is under way in its worker processes (see `verified`)."""
+        return self._run(self._all_folders, progress, started)
+
+    @property
+    def in_memory(self) -> bool:
+        return bool(self.db.execute("PRAGMA database_list").fetchone()[2] == "")
 
     def raise_unreadable(self, kinds: Iterable[str]) -> None:
         marks = ",".join("?" * len(list(kinds)))
@@ -274,11 +306,14 @@ class Index:
             problem = Problem(*json.loads(row[0])[0])
             raise InvalidInput(problem.message, file=problem.file, record=problem.record, field=problem.field)
 
-    def _known_folders(self) -> dict[str, dict[str, int]]:
-        """The folders the index has read, by kind: {'reports': {'reports/site-1': mtime}}."""
-        known: dict[str, dict[str, int]] = defaultdict(dict)
-        for path, mtime in self.db.execute("SELECT path, mtime_ns FROM folders"):
-            known[path.split("/", 1)[0]][path] = mtime
+    def _known_folders(self) -> dict[str, dict[str, Known]]:
+        """The folders the index has read, by kind: {'reports': {'reports/site-1': Known(...)}}."""
+        known: dict[str, dict[str, Known]] = defaultdict(dict)
+        for kind in FLAT + NESTED:  # by the primary key: from 'kind' up to 'kind0' ('0' follows '/')
+            query = "SELECT path, mtime_ns, digest FROM folders WHERE path >= ? AND path < ?"
+            known[kind] = {
+                path: Known(mtime, digest) for path, mtime, digest in self.db.execute(query, (kind, kind + "0"))
+            }
         return known
 
     def _changed_folders(self, wanted: set[str]) -> _Plan:
@@ -286,27 +321,28 @@ class Index:
         # A folder holding a record that could not be read is looked at again each time: the record
         # may be fixed in place, or become valid (a date that was in the future).
         self.db.execute(
-            "UPDATE folders SET mtime_ns = -1 WHERE path IN (SELECT folder FROM files WHERE unreadable = 1)"
+            "UPDATE folders SET mtime_ns = -1, digest = NULL "
+            "WHERE path IN (SELECT folder FROM files WHERE unreadable = 1)"
         )
         known = self._known_folders()
         plan = _Plan(time.time_ns())
         for name in (f for f in FLAT if f in wanted):
             mtime = _mtime(root / name)
-            if mtime is None or mtime != known[name].get(name):
+            if mtime is None or mtime != _time(known[name].get(name)):
                 plan.flat(root, name, mtime)
         for parent in (n for n in NESTED if n in wanted):
             mtime = _mtime(root / parent)
             inner = known[parent]
-            if mtime is None or mtime != inner.get(parent):
+            if mtime is None or mtime != _time(inner.get(parent)):
                 plan.parent(root, parent, mtime, inner, every=False)
                 continue
             base = str(root)  # plain strings: this loop stats every site's folder
             for folder, recorded in inner.items():
-                if folder != parent and (now := _mtime(f"{base}/{folder}")) != recorded:
+                if folder != parent and (now := _mtime(f"{base}/{folder}")) != recorded.mtime_ns:
                     if now is None:
                         plan.gone.append(folder)
                     else:
-                        plan.nested.append(folder)
+                        plan.nested[folder] = recorded
         return plan
 
     def _all_folders(self) -> _Plan:
@@ -319,13 +355,15 @@ class Index:
             plan.parent(root, parent, _mtime(root / parent), known[parent], every=True)
         return plan
 
-    def _run(self, planner: Callable[[], _Plan], progress: Progress | None) -> Scan:
+    def _run(
+        self, planner: Callable[[], _Plan], progress: Progress | None, started: Callable[[], None] | None = None
+    ) -> Scan:
         """Make a plan and carry it out: forget what is gone, read what changed, record the
         folders' times. The plan is made inside the write transaction, so two commands bringing
         the index up to date take turns rather than both reading the same files. Work is committed
         every few seconds: an interruption keeps what was done, and a folder is marked as read only
         once all of its files are."""
-        with self._write() as transaction:
+        with self._write() as transaction, self._forgetting_citations_on_error():
             plan = planner()
             scan = Scan(strays=plan.strays)
             tasks = plan.tasks()
@@ -335,10 +373,13 @@ class Index:
                 self.db.execute("DELETE FROM folders WHERE path = ?", (folder,))
                 scan.removed += len(paths)
             done = 0
-            for outcome in _carry_out(self, tasks):
+            for outcome in _carry_out(self, tasks, started):
                 self._forget(outcome.removed)
                 self._store_all(outcome.examined, plan.now)
-                self.db.executemany("INSERT OR REPLACE INTO folders VALUES (?, ?)", outcome.folders.items())
+                self.db.executemany(
+                    "INSERT OR REPLACE INTO folders VALUES (?, ?, ?)",
+                    [(folder, *known) for folder, known in outcome.folders.items()],
+                )
                 scan.read += len(outcome.examined)
                 scan.removed += len(outcome.removed)
                 scan.seen += outcome.seen
@@ -348,13 +389,22 @@ class Index:
                     progress(done, len(tasks))
                 transaction.checkpoint()
             # Flat folders and the parents of nested ones count as read once every part is.
-            self.db.executemany("INSERT OR REPLACE INTO folders VALUES (?, ?)", plan.whole.items())
+            self.db.executemany("INSERT OR REPLACE INTO folders VALUES (?, ?, NULL)", plan.whole.items())
             if scan.read or scan.removed:
                 self.db.execute(
                     "INSERT INTO meta VALUES ('generation', '1') "
                     "ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
                 )
         return scan
+
+    @contextmanager
+    def _forgetting_citations_on_error(self) -> Iterator[None]:
+        """Numbers given in work that is rolled back are not kept."""
+        try:
+            yield
+        except BaseException:
+            self._citations.clear()
+            raise
 
     @property
     def generation(self) -> str:
@@ -413,16 +463,50 @@ class Index:
         self._update_in_force(owners)
 
     def _update_in_force(self, sites: set[str]) -> None:
-        """Mark which reports of these sites are in force (see heritage.history.in_force)."""
+        """Mark which reports of these sites are in force (see heritage.history.in_force), and
+        write each site's history as the map carries it (see heritage.mapdata.IndexedHistory)."""
         for site in sites:
             rows = [
-                _Ids(i, s) for i, s in self.db.execute("SELECT id, supersedes FROM reports WHERE site = ?", (site,))
+                _Report(*row)
+                for row in self.db.execute(
+                    "SELECT id, supersedes, ord, end_day, start_day, condition, method, sources, sensitivity, "
+                    "path, live FROM reports WHERE site = ?",
+                    (site,),
+                )
             ]
             withdrawn = [r[0] for r in self.db.execute("SELECT retracts FROM retractions WHERE site = ?", (site,))]
-            live = {r.id for r in in_force(rows, withdrawn)}
-            self.db.execute("UPDATE reports SET live = 1 WHERE site = ?", (site,))
-            out = [(site, r.id) for r in rows if r.id not in live]
-            self.db.executemany("UPDATE reports SET live = 0 WHERE site = ? AND id = ?", out)
+            live = sorted(in_force(rows, withdrawn), key=lambda r: r.ord)
+            kept = {r.id for r in live}
+            # Only the rows whose mark changes: `live` leads the covering index, so each write moves an entry.
+            turned = [(int(r.id in kept), r.path) for r in rows if r.live != (r.id in kept)]
+            self.db.executemany("UPDATE reports SET live = ? WHERE path = ?", turned)
+            if not rows:
+                self.db.execute("DELETE FROM history WHERE site = ?", (site,))
+                continue
+            entries = ",".join(
+                f"[{r.end_day - EPOCH_ORDINAL},{'null' if r.start_day is None else r.start_day - EPOCH_ORDINAL},"
+                f"{CONDITION_INDEX[r.condition]},{METHOD_INDEX[r.method]},{self._citation(r.sources)}]"
+                for r in live
+            )
+            cited = " ".join(dict.fromkeys(str(self._citation(r.sources)) for r in live))
+            first = min((r.start_day if r.start_day is not None else r.end_day for r in live), default=None)
+            conditions = " ".join(f"{r.end_day}:{r.condition}" for r in live)
+            sensitivities = " ".join(sorted({r.sensitivity for r in rows}))
+            self.db.execute(
+                "INSERT OR REPLACE INTO history VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (site, entries, cited, first, conditions, len(rows), sensitivities),
+            )
+
+    def _citation(self, sources: str) -> int:
+        """The number of a set of cited sources (ids joined by ' '), given once and kept: a site's
+        history refers to what it cites by this number."""
+        number = self._citations.get(sources)
+        if number is None:
+            row = self.db.execute("SELECT id FROM citations WHERE sources = ?", (sources,)).fetchone()
+            if row is None:
+                row = self.db.execute("INSERT INTO citations (sources) VALUES (?) RETURNING id", (sources,)).fetchone()
+            number = self._citations[sources] = int(row[0])
+        return number
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -432,24 +516,76 @@ class Index:
     def conditions_on(self, day: date) -> dict[str, Latest]:
         """Each site's condition as of `day`: its latest report in force observed by then, as
         `heritage.history.condition_as_of` picks it (`ord` sorts as `report_order` does)."""
-        rows = self.db.execute(
-            "SELECT site, id, observed, condition, max(ord) FROM reports WHERE live = 1 AND end_day <= ? GROUP BY site",
-            (day.toordinal(),),
-        )
-        return {site: Latest(i, observed, Condition(condition)) for site, i, observed, condition, _ in rows}
+        rows = self.db.execute(_LATEST, (day.toordinal(),))
+        return {site: Latest(i, observed, _CONDITION[condition]) for site, i, observed, condition, _ in rows}
 
     def changes(self, start: date, end: date, sites: Iterable[str], first_reports: bool = False) -> list[Change]:
-        """`heritage.history.changes_between`, answered from the index."""
-        before, after = self.conditions_on(start), self.conditions_on(end)
+        """`heritage.history.changes_between`, answered from the index in one query that returns
+        only the sites whose condition differs (a site's report by `start` is one by `end` too, so
+        every site with a condition at `start` has one at `end`)."""
+        query = f"""
+            WITH after AS ({_LATEST}), before AS ({_LATEST})
+            SELECT after.site, before.id, before.observed, before.condition,
+                   after.id, after.observed, after.condition
+            FROM after LEFT JOIN before ON before.site = after.site
+            WHERE coalesce(before.condition, 'unknown') != after.condition
+            {"" if first_reports else "AND before.site IS NOT NULL"}
+            """
+        wanted = set(sites)
         found = []
-        for site in sorted(sites):
-            earlier, later = before.get(site), after.get(site)
-            if earlier is None and not first_reports:
-                continue
-            change = Change(site, earlier, later)
-            if change.before_condition is not change.after_condition:
-                found.append(change)
+        for site, b_id, b_observed, b_condition, a_id, a_observed, a_condition in self.db.execute(
+            query, (end.toordinal(), start.toordinal())
+        ):
+            if site in wanted:
+                earlier = Latest(b_id, b_observed, _CONDITION[b_condition]) if b_id is not None else None
+                found.append(Change(site, earlier, Latest(a_id, a_observed, _CONDITION[a_condition])))
+        found.sort(key=lambda change: change.site)
         return found
+
+
+# Each site's latest report in force observed by a day (SQLite returns the other columns of the
+# row that holds the max()).
+_CONDITION = {condition.value: condition for condition in Condition}  # quicker than Condition(value)
+_LATEST = "SELECT site, id, observed, condition, max(ord) FROM reports WHERE live = 1 AND end_day <= ? GROUP BY site"
+
+
+T = TypeVar("T")
+
+
+def verified(catalogue: Catalogue, work: Callable[[Index], T], progress: Progress | None = None) -> T:
+    """`work(index)`, on an index that agrees with every file, as `validate` checks it.
+
+    The comparison of every file with the index runs in worker processes; meanwhile `work` runs
+    on the index as it stands, in a thread of this process, so that neither waits for the other.
+    If the comparison took in any change, the result is thrown away and `work` runs again on the
+    index brought up to date. Either way the result is what the files say now: this is what any
+    output shared beyond the team is built with (a file made confidential in place is seen)."""
+    with Index.open(catalogue, refresh=False) as index:  # ready: a changed catalogue.json empties it
+        if index.in_memory:  # a read-only catalogue: another connection would see another index
+            index.full_scan(progress)
+            index.raise_unreadable(FLAT + NESTED)
+            return work(index)
+        done: dict[str, Any] = {}
+
+        def read() -> None:
+            try:
+                # Its own connection, and no preparing: that would wait for the comparison's writes.
+                with Index(catalogue, _connect(catalogue)) as reader:
+                    done["result"] = work(reader)
+            except BaseException as error:  # handed to the calling thread below
+                done["error"] = error
+
+        # A daemon: Ctrl-C during the comparison does not wait for the reading to end.
+        thread = threading.Thread(target=read, name="heritage-read", daemon=True)
+        scan = index.full_scan(progress, started=thread.start)
+        if thread.ident is not None:
+            thread.join()
+        index.raise_unreadable(FLAT + NESTED)
+        if scan.read or scan.removed or not done:
+            return work(index)  # the index changed under the reading: read again
+        if "error" in done:
+            raise done["error"]
+        return done["result"]  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)
@@ -461,9 +597,18 @@ class Latest:
     condition: Condition
 
 
-class _Ids(NamedTuple):
+class _Report(NamedTuple):
     id: str
     supersedes: str | None
+    ord: str
+    end_day: int
+    start_day: int | None
+    condition: str
+    method: str
+    sources: str
+    sensitivity: str
+    path: str
+    live: int
 
 
 class _Transaction:
@@ -513,6 +658,10 @@ def _mtime(path: Path | str) -> int | None:
         return None
 
 
+def _time(known: Known | None) -> int | None:
+    return known.mtime_ns if known else None
+
+
 def _trusted(mtime: int | None, now: int) -> int:
     """The time to record for a folder: -1 (read it again next time) if it is too recent to trust."""
     if mtime is None or mtime > now - RACY_NS:
@@ -528,33 +677,38 @@ class _Plan:
     def __init__(self, now: int) -> None:
         self.now = now
         self.flats: list[tuple[str, list[str]]] = []
-        self.nested: list[str] = []
+        self.nested: dict[str, Known | None] = {}  # folder -> what the index holds for it
         self.gone: list[str] = []
         self.strays: list[str] = []
         self.whole: dict[str, int] = {}  # folders whose time is recorded once all tasks are done
 
     def flat(self, root: Path, name: str, mtime: int | None) -> None:
         self.whole[name] = _trusted(mtime, self.now)
-        names = [e.name for e in layout._entries(root / name)]
-        self.strays += [_shown(f"{name}/{n}") for n in names if not _plain(n)]
-        self.flats.append((name, sorted(n for n in names if _plain(n))))
+        names = [e.name for e in layout._entries(root / name)]  # in order
+        if not _plain("/".join(names)):  # rare: look at each
+            self.strays += [_shown(f"{name}/{n}") for n in names if not _plain(n)]
+            names = [n for n in names if _plain(n)]
+        self.flats.append((name, names))
 
-    def parent(self, root: Path, parent: str, mtime: int | None, known: dict[str, int], every: bool) -> None:
+    def parent(self, root: Path, parent: str, mtime: int | None, known: dict[str, Known], every: bool) -> None:
         """The folders inside a nested kind's folder: all of them (`every`), or the new ones and
         those whose time differs from the one recorded."""
         self.whole[parent] = _trusted(mtime, self.now)
-        present = []
-        for entry in layout._entries(root / parent):
-            if not _plain(entry.name):
+        present = set()
+        entries = layout._entries(root / parent)
+        plain = _plain("/".join(e.name for e in entries))  # rare otherwise: then look at each
+        for entry in entries:
+            if not plain and not _plain(entry.name):
                 self.strays.append(_shown(f"{parent}/{entry.name}"))
             elif entry.is_dir():
                 folder = f"{parent}/{entry.name}"
-                present.append(folder)
-                if every or entry.stat().st_mtime_ns != known.get(folder):
-                    self.nested.append(folder)
+                present.add(folder)
+                recorded = known.get(folder)
+                if every or entry.stat().st_mtime_ns != _time(recorded):
+                    self.nested[folder] = recorded
             elif entry.name not in (".gitkeep", "README.md"):
                 self.strays.append(f"{parent}/{entry.name}")
-        self.gone += sorted(set(known) - set(present) - {parent})
+        self.gone += sorted(known.keys() - present - {parent})
 
     def tasks(self) -> list[Task]:
         tasks = []
@@ -563,22 +717,28 @@ class _Plan:
                 lower = f"{name}/{names[n]}" if n else f"{name}/"
                 upper = f"{name}/{names[n + CHUNK]}" if n + CHUNK < len(names) else None
                 tasks.append(Task(flat=name, names=names[n : n + CHUNK], lower=lower, upper=upper))
-        for n in range(0, len(self.nested), self.GROUP):
-            tasks.append(Task(folders=self.nested[n : n + self.GROUP]))
+        folders = list(self.nested)
+        for n in range(0, len(folders), self.GROUP):
+            part = folders[n : n + self.GROUP]
+            tasks.append(Task(folders=part, known=[self.nested[f] for f in part]))
         return tasks
 
 
-def _carry_out(index: Index, tasks: list[Task]) -> Iterator[Outcome]:
+def _carry_out(index: Index, tasks: list[Task], started: Callable[[], None] | None = None) -> Iterator[Outcome]:
     """Run the tasks, on every core when there is much to do. Workers read the index on their own
-    connection; only this process writes to it."""
+    connection; only this process writes to it. `started` is called once the workers exist (a
+    thread started before the fork would be copied into them half-way through its work)."""
     workers = min(os.cpu_count() or 1, 4)
-    in_memory = index.db.execute("PRAGMA database_list").fetchone()[2] == ""
-    if len(tasks) < 4 or workers < 2 or in_memory or "fork" not in multiprocessing.get_all_start_methods():
+    if len(tasks) < 4 or workers < 2 or index.in_memory or "fork" not in multiprocessing.get_all_start_methods():
+        if started:
+            started()
         for task in tasks:
             yield _task(index.catalogue, index.db, task)
         return
     _WORKER["catalogue"] = index.catalogue
     pool = multiprocessing.get_context("fork").Pool(workers, initializer=_quiet_worker)
+    if started:
+        started()
     try:
         results = pool.imap(_work, tasks)
         for _ in tasks:
@@ -617,6 +777,7 @@ def _task(catalogue: Catalogue, db: sqlite3.Connection, task: Task) -> Outcome:
     outcome = Outcome()
     now = time.time_ns()
     listed: list[tuple[str, str, os.stat_result]] = []  # (folder, name, stat)
+    stored: dict[str, tuple[int, int]] = {}  # path -> (size, time) in the index, for the files compared
     if task.flat is not None:
         folder = task.flat
         # The slice's rows by the primary key: from `lower` up to the next slice's first name.
@@ -629,25 +790,30 @@ def _task(catalogue: Catalogue, db: sqlite3.Connection, task: Task) -> Outcome:
             except OSError:
                 continue  # gone since the listing
     if task.folders:
-        marks = ",".join("?" * len(task.folders))
-        query = f"SELECT path, size, mtime_ns FROM files WHERE folder IN ({marks})"
-        stored = {p: (size, m) for p, size, m in db.execute(query, task.folders)}
-        for folder in task.folders:
+        slow: list[str] = []  # folders whose files are compared one by one
+        for folder, known in zip(task.folders, task.known or [None] * len(task.folders), strict=True):
             base = f"{root}/{folder}"
             try:
                 mtime = os.stat(base).st_mtime_ns  # before the listing: a file added after it shows next time
-                with os.scandir(base) as listing:
-                    entries = list(listing)
+                entries = _listing(base)
             except FileNotFoundError:
-                continue  # gone: its rows stay in `stored` and count as removed
+                slow.append(folder)  # gone: its rows count as removed
+                continue
             except OSError as error:
                 raise InvalidInput(f"cannot be read ({error.strerror})", file=folder) from None
-            outcome.folders[folder] = _trusted(mtime, now)
-            for entry in entries:
-                try:
-                    listed.append((folder, entry.name, entry.stat()))
-                except OSError:
-                    continue
+            now_known = Known(_trusted(mtime, now), _digest(entries, now))
+            if known is not None and now_known.digest is not None and now_known.digest == known.digest:
+                outcome.seen += len(entries)
+                if now_known != known:
+                    outcome.folders[folder] = now_known
+                continue
+            slow.append(folder)
+            outcome.folders[folder] = now_known
+            listed += [(folder, name, stat) for name, stat in entries]
+        if slow:
+            marks = ",".join("?" * len(slow))
+            query = f"SELECT path, size, mtime_ns FROM files WHERE folder IN ({marks})"
+            stored = {p: (size, m) for p, size, m in db.execute(query, slow)}
     found: list[Found] = []
     for folder, name, stat in listed:
         path = f"{folder}/{name}"
@@ -655,8 +821,7 @@ def _task(catalogue: Catalogue, db: sqlite3.Connection, task: Task) -> Outcome:
             outcome.strays.append(_shown(path))
             continue
         if name.endswith(layout.RECORD_SUFFIX) or name.endswith(layout.SITE_SUFFIX):
-            suffix = layout.SITE_SUFFIX if folder == layout.SITES else layout.RECORD_SUFFIX
-            if name[0] != "." and name.endswith(suffix) and S_ISREG(stat.st_mode):
+            if _record(folder, name, stat):
                 outcome.seen += 1
                 before = stored.pop(path, None)
                 if before is None or before[0] != stat.st_size or before[1] != stat.st_mtime_ns:
@@ -667,9 +832,50 @@ def _task(catalogue: Catalogue, db: sqlite3.Connection, task: Task) -> Outcome:
         elif folder.startswith(layout.EVIDENCE) and name[0] != ".":
             continue  # the evidence bytes themselves: `verify` checks those
         outcome.strays.append(path)
-    outcome.removed = list(stored) if task.flat is not None or task.folders else []
+    outcome.removed = list(stored)
     found.sort()  # rows go into the index's B-trees in order: much cheaper than at random
     outcome.examined = [examine(catalogue, f.path, f.size, f.mtime_ns, f.known) for f in found]
+    # A folder with a stray or an unreadable record keeps no digest: it is looked at again each time.
+    doubtful = {path.rsplit("/", 1)[0] for path in outcome.strays}
+    doubtful |= {e.path.rsplit("/", 1)[0] for e in outcome.examined if e.unreadable is not None}
+    for folder in doubtful & outcome.folders.keys():
+        outcome.folders[folder] = outcome.folders[folder]._replace(digest=None)
     for examined in outcome.examined:
         examined.pack()
     return outcome
+
+
+def _record(folder: str, name: str, stat: os.stat_result) -> bool:
+    """A record file (rather than a stray): a regular file with the kind's suffix."""
+    suffix = layout.SITE_SUFFIX if folder == layout.SITES else layout.RECORD_SUFFIX
+    return name[0] != "." and name.endswith(suffix) and S_ISREG(stat.st_mode)
+
+
+def _listing(base: str) -> list[tuple[str, os.stat_result]]:
+    """Each entry of a folder with its `stat`, each name looked up in the open folder: two
+    processes walking whole paths at once contend for the folders they share (measured)."""
+    fd = os.open(base, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        names = os.listdir(fd)
+        try:
+            return [(name, os.stat(name, dir_fd=fd)) for name in names]
+        except OSError:  # one went away since the listing (or is a broken link): leave it out
+            entries = []
+            for name in names:
+                try:
+                    entries.append((name, os.stat(name, dir_fd=fd)))
+                except OSError:
+                    continue
+            return entries
+    finally:
+        os.close(fd)
+
+
+def _digest(entries: list[tuple[str, os.stat_result]], now: int) -> str | None:
+    """A digest of a folder's listing, or None if an entry is too recent to trust."""
+    parts = []
+    for name, stat in sorted(entries):
+        if stat.st_mtime_ns > now - RACY_NS:
+            return None
+        parts.append(f"{name}/{stat.st_mode}/{stat.st_size}/{stat.st_mtime_ns}")
+    return hashlib.blake2b("\n".join(parts).encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()

@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
+from operator import attrgetter
 from pathlib import Path
 
 CATALOGUE_FILE = "catalogue.json"
@@ -111,7 +112,7 @@ def _entries(folder: Path) -> list[os.DirEntry[str]]:
     kind from the directory listing itself: no stat() per file, which matters at a million."""
     try:
         with os.scandir(folder) as listing:
-            return sorted(listing, key=lambda entry: entry.name)
+            return sorted(listing, key=attrgetter("name"))
     except (FileNotFoundError, NotADirectoryError):
         return []
 

@@ -1,8 +1,9 @@
 """What the offline map needs to know, as one compact JSON document.
 
 Columns, not objects: one array per property with one entry per site, repeated strings (sources,
-claimants, vocabulary) in tables referred to by index, coordinates as integers of 1e-5 degree
-(about a metre), dates as day numbers. Everything the page shows at any date is here: the
+claimants, vocabulary) in tables referred to by index, each set of sources cited together once (a
+history entry gives its number in `cites`), coordinates as integers of 1e-5 degree (about a
+metre), dates as day numbers. Everything the page shows at any date is here: the
 browser derives the condition as of a date from the history, as `heritage.history` does.
 """
 
@@ -23,7 +24,7 @@ from heritage import __version__
 from heritage.audience import GENERALISED_UNCERTAINTY_M, generalised, hidden
 from heritage.claims import current_status, reviews_by_allegation
 from heritage.history import changes_between, in_force, report_order
-from heritage.index import Index
+from heritage.index import CONDITION_INDEX, EPOCH_ORDINAL, METHOD_INDEX, Index
 from heritage.models import Allegation, AllegationStatus, Condition, ConditionReport, Review, ReviewAspect, Site, Source
 from heritage.models.types import When
 from heritage.models.vocab import AllegedAct, LocationPrecision, Method, Sensitivity
@@ -38,10 +39,8 @@ SCALE = 100_000  # coordinates are stored as integers of 1e-5 degree
 COMPRESS_ABOVE = 2_000_000
 
 
-_EPOCH_ORDINAL = EPOCH.toordinal()
+_EPOCH_ORDINAL = EPOCH_ORDINAL
 # Vocabulary positions, looked up once: the page refers to every term by its index.
-CONDITION_INDEX: dict[str, int] = {c: n for n, c in enumerate(Condition)}  # StrEnum: its text finds it too
-METHOD_INDEX: dict[str, int] = {m: n for n, m in enumerate(Method)}
 PRECISION_INDEX = {p: n for n, p in enumerate(LocationPrecision)}
 STATUS_INDEX = {s: n for n, s in enumerate(AllegationStatus)}
 ACT_INDEX = {a: n for n, a in enumerate(AllegedAct)}
@@ -70,7 +69,6 @@ class _Table:
     def __init__(self) -> None:
         self.index: dict[Any, int] = {}
         self.rows: list[Any] = []
-        self.refs: dict[tuple[str, ...], list[int]] = {}  # for the sources table: a citation's refs
 
     def __call__(self, key: Any, row: Any = None) -> int:
         if key not in self.index:
@@ -162,9 +160,14 @@ InForce = tuple[int, int | None, str, str, tuple[str, ...]]
 class IndexedHistory:
     """Each site's reports in force, oldest first, straight from the index: what the map shows when
     no report is hidden from its audience (so that which reports are in force is as the index
-    worked it out). A million reports then need no object each."""
+    worked it out). A million reports then need no object each: the index keeps each site's
+    history as the JSON text the payload carries, each entry citing its sources by a number that
+    the payload's `cites` resolves for the audience."""
 
-    in_force: dict[str, list[InForce]]
+    entries: dict[str, str]  # site -> its history entries, JSON text without the enclosing [ ]
+    cited: dict[str, str]  # site -> the citation numbers its history uses, joined by ' '
+    citations: dict[int, tuple[str, ...]]  # citation number -> the source ids cited
+    first: dict[str, int]  # each site's earliest day in its history (start, or end if no start), as an ordinal
     counts: dict[str, int]  # all of a site's reports, in force or not
     changed: Callable[[date, date], set[str]]  # the sites whose condition differs between two dates
     sensitivities: frozenset[str]  # of the reports: rows in force stand only if none is hidden
@@ -205,7 +208,7 @@ def load_map_input(catalogue: Catalogue, index: Index | None = None, audience: s
     # Beyond the team, every file is compared: a file made confidential in place must be seen.
     index = index or Index.open(catalogue, thorough=audience != "internal")
     try:
-        present = {value for (value,) in index.rows("SELECT DISTINCT sensitivity FROM reports")}
+        present = {s for (values,) in index.rows("SELECT DISTINCT sensitivities FROM history") for s in values.split()}
         if present & {s.value for s in hidden(audience)}:
             sites, reports, retracted = indexed_rows(index)
             indexed = None
@@ -233,38 +236,44 @@ def load_map_input(catalogue: Catalogue, index: Index | None = None, audience: s
 
 
 def indexed_history(index: Index, sensitivities: frozenset[str]) -> IndexedHistory:
-    in_force: dict[str, list[InForce]] = defaultdict(list)
-    cited: dict[str, tuple[str, ...]] = {}
-    for site, end, start, condition, method, sources in index.db.execute(
-        "SELECT site, end_day, start_day, condition, method, sources FROM reports WHERE live = 1 ORDER BY site, ord"
+    entries, cited, first, conditions, counts = {}, {}, {}, {}, {}
+    for site, text, numbers, day, seen, count in index.db.execute(
+        "SELECT site, entries, cited, first_day, conditions, reports FROM history"
     ):
-        if sources not in cited:
-            cited[sources] = tuple(sources.split(" "))
-        in_force[site].append((end, start, condition, method, cited[sources]))
-    counts = dict(index.rows("SELECT site, count(*) FROM reports GROUP BY site"))
+        counts[site] = count
+        if text:  # a report in force
+            entries[site], cited[site], first[site], conditions[site] = text, numbers, day, seen
+    citations = {n: tuple(ids.split(" ")) for n, ids in index.db.execute("SELECT id, sources FROM citations")}
 
     def changed(start: date, end: date) -> set[str]:
         """`heritage.history.changes_between` on rows in force, oldest first: the condition as of
         a day is that of the last row observed by then."""
         found = set()
-        first, last = start.toordinal(), end.toordinal()
-        for site, rows in in_force.items():
+        since, until = start.toordinal(), end.toordinal()
+        for site, seen in conditions.items():
             before = after = None
-            for row in rows:
-                if row[0] <= first:
-                    before = row
-                if row[0] <= last:
-                    after = row
-            if before is not None and after is not None and before[2] != after[2]:
+            for row in seen.split(" "):
+                day, condition = row.split(":")
+                if int(day) <= since:
+                    before = condition
+                if int(day) <= until:
+                    after = condition
+            if before is not None and after is not None and before != after:
                 found.add(site)
         return found
 
-    return IndexedHistory(in_force, counts, changed, sensitivities)
+    return IndexedHistory(entries, cited, citations, first, counts, changed, sensitivities)
 
 
 def indexed_sites(index: Index) -> list[MapSite]:
     precision = {p.value: p for p in LocationPrecision}
     sensitivity = {s.value: s for s in Sensitivity}
+    rows = index.rows(
+        "SELECT id, type, tradition, lon, lat, precision, uncertainty_m, names, period, sensitivity FROM sites "
+        "ORDER BY path"
+    )
+    # Every site's names in one JSON document: one parse instead of one per site.
+    names = json.loads("[" + ",".join(row[7] for row in rows) + "]")
     return [
         MapSite(
             i,
@@ -274,14 +283,11 @@ def indexed_sites(index: Index) -> list[MapSite]:
             tradition,
             precision[prec],
             unc,
-            [(n["lang"], n["text"]) for n in json.loads(names)],
+            [(n["lang"], n["text"]) for n in site_names],
             period,
             sensitivity[sens],
         )
-        for i, kind, tradition, lon, lat, prec, unc, names, period, sens in index.rows(
-            "SELECT id, type, tradition, lon, lat, precision, uncertainty_m, names, period, sensitivity "
-            "FROM sites ORDER BY path"
-        )
+        for (i, kind, tradition, lon, lat, prec, unc, _, period, sens), site_names in zip(rows, names, strict=True)
     ]
 
 
@@ -340,36 +346,47 @@ def _in_force(reports: Iterable[ReportRow], retracted: set[str]) -> list[InForce
     ]
 
 
+def _refs(cited_ids: tuple[str, ...], sources: _Table, source_rows: dict[str, Source], parties: _Table) -> list[int]:
+    """The sources table's rows for a citation, adding the sources not yet in it (and leaving out
+    those not in the catalogue or hidden from the audience)."""
+    refs = []
+    for cited in cited_ids:
+        ref = sources.index.get(cited)
+        if ref is None:
+            source = source_rows.get(cited)
+            if source is None:
+                continue
+            party = parties(source.party) if source.party else -1
+            row = [source.title, source.publisher or "", source.reliability.value, source.url or "", party]
+            ref = sources(source.id, row)
+        refs.append(ref)
+    return refs
+
+
 def _history(
-    reports: Iterable[InForce], sources: _Table, source_rows: dict[str, Source], parties: _Table
+    reports: Iterable[InForce], cites: dict[int, list[int]], numbers: dict[tuple[str, ...], int], refs: _Refs
 ) -> list[list[Any]]:
-    """[end day, start day or null, condition, method, [source refs]] for each report in force."""
+    """[end day, start day or null, condition, method, citation] for each report in force; the
+    citation is a number in `cites`, which holds its source refs."""
     rows = []
     for end, start, condition, method, cited_ids in reports:
-        refs = sources.refs.get(cited_ids)
-        if refs is None:  # the same sources are cited again and again: look them up once
-            refs = []
-            for cited in cited_ids:
-                ref = sources.index.get(cited)
-                if ref is None:
-                    source = source_rows.get(cited)
-                    if source is None:
-                        continue  # not in the catalogue, or hidden from this audience
-                    party = parties(source.party) if source.party else -1
-                    row = [source.title, source.publisher or "", source.reliability.value, source.url or "", party]
-                    ref = sources(source.id, row)
-                refs.append(ref)
-            sources.refs[cited_ids] = refs
+        number = numbers.get(cited_ids)
+        if number is None:  # the same sources are cited again and again: look them up once
+            number = numbers[cited_ids] = len(numbers)
+            cites[number] = refs(cited_ids)
         rows.append(
             [
                 end - _EPOCH_ORDINAL,
                 None if start is None else start - _EPOCH_ORDINAL,
                 CONDITION_INDEX[condition],
                 METHOD_INDEX[method],
-                refs,
+                number,
             ]
         )
     return rows
+
+
+_Refs = Callable[[tuple[str, ...]], list[int]]
 
 
 def build_payload(
@@ -405,6 +422,12 @@ def build_payload(
     names = ("id", "x", "y", "type", "trad", "prec", "unc", "names", "period", "nrep", "hist", "alg", "dossier")
     columns: dict[str, list[Any]] = {k: [] for k in names}
     first_day = day_number(as_of) or 0
+    cites: dict[int, list[int]] = {}  # citation number -> source refs
+    numbers: dict[tuple[str, ...], int] = {}  # cited source ids -> citation number (read from files)
+
+    def refs(cited_ids: tuple[str, ...]) -> list[int]:
+        return _refs(cited_ids, sources, data.sources, parties)
+
     for site in sites:
         columns["id"].append(site.id)
         columns["x"].append(round(site.lon * SCALE) if site.lon is not None else None)
@@ -415,16 +438,24 @@ def build_payload(
         columns["unc"].append(round(site.uncertainty_m or 0))
         columns["names"].append([item for lang, text in site.names for item in (languages(lang), text)])
         columns["period"].append(site.period)
+        # Each site's history goes in as JSON text (see `encode_payload`).
         if data.indexed is not None:
-            columns["nrep"].append(data.indexed.counts.get(site.id, 0))
-            history = _history(data.indexed.in_force.get(site.id, ()), sources, data.sources, parties)
+            indexed = data.indexed
+            columns["nrep"].append(indexed.counts.get(site.id, 0))
+            text = f"[{indexed.entries.get(site.id, '')}]"
+            if site.id in indexed.first:
+                first_day = min(first_day, indexed.first[site.id] - _EPOCH_ORDINAL)
+                for number in map(int, indexed.cited[site.id].split(" ")):
+                    if number not in cites:
+                        cites[number] = refs(indexed.citations.get(number, ()))
         else:
             site_reports = reports.get(site.id, [])
             columns["nrep"].append(len(site_reports))
-            history = _history(_in_force(site_reports, data.retracted), sources, data.sources, parties)
-        for entry in history:
-            first_day = min(first_day, entry[1] if entry[1] is not None else entry[0])
-        columns["hist"].append(history)
+            history = _history(_in_force(site_reports, data.retracted), cites, numbers, refs)
+            for entry in history:
+                first_day = min(first_day, entry[1] if entry[1] is not None else entry[0])
+            text = json.dumps(history, separators=(",", ":"))
+        columns["hist"].append(text)
         claims = []
         for allegation in sorted(by_site.get(site.id, []), key=lambda a: (a.made_on.start or date.min, a.id)):
             claimant = allegation.claimant
@@ -477,9 +508,15 @@ def build_payload(
             "party": [[p, data.parties.get(p, p)] for p in parties.rows],
         },
         "sources": sources.rows,
+        "cites": cites,
         "claimants": claimants.rows,
         "sites": columns,
     }
+
+
+# Where the histories go. Found with its key: inside a JSON string every '"' is escaped, so no
+# catalogue text can look like `"hist":"…"`.
+_HISTORIES = "histories go here"
 
 
 def encode_payload(payload: dict[str, Any]) -> tuple[str, str]:
@@ -487,8 +524,13 @@ def encode_payload(payload: dict[str, Any]) -> tuple[str, str]:
 
     Every '<' is written as \\u003c, so no catalogue text can close the script element. Large
     payloads are gzipped and base64-encoded; the page inflates them with DecompressionStream.
+    The sites' histories are JSON text already (numbers only): they go in as they are.
     """
-    text = jinja_inert(json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False))
+    histories = payload["sites"]["hist"]
+    payload = {**payload, "sites": {**payload["sites"], "hist": _HISTORIES}}
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    text = text.replace(f'"hist":{json.dumps(_HISTORIES)}', '"hist":[' + ",".join(histories) + "]", 1)
+    text = jinja_inert(text)
     text = text.replace("<", "\\u003c")
     if len(text) <= COMPRESS_ABOVE:
         return text, "json"

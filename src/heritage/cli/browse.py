@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich import box
@@ -15,9 +16,13 @@ from rich.text import Text
 
 from heritage import layout
 from heritage.cli.app import Env, cli, pass_env
-from heritage.cli.common import bbox, console, echo_json, output_path, printable
+from heritage.cli.common import bbox, console, echo_json, output_path, printable, reading_progress
 from heritage.models import Condition
 from heritage.query import SiteDetail, SiteFilter, list_indexed, site_detail
+
+if TYPE_CHECKING:
+    from heritage.index import Index
+    from heritage.webmap import MapResult
 
 
 def _date(value: str | None, option: str = "--as-of") -> date | None:
@@ -311,8 +316,10 @@ def map_command(
       heritage map -o mission/map.html --as-of 2021-06-01 --tiles karabakh.mbtiles
       heritage map --changes 2020-11-10 2024-12-31 -o changes.html
     """
+    from heritage.atomic import replace_file
+    from heritage.index import verified
     from heritage.mapdata import load_map_input
-    from heritage.webmap import build_map  # folium is loaded only for this command
+    from heritage.webmap.build import draw_map  # folium is loaded only for this command
 
     catalogue = env.catalogue
     target = output_path(catalogue.root, output or catalogue.root / "maps" / "index.html")
@@ -325,12 +332,10 @@ def map_command(
         if last < first:
             raise click.BadParameter("D2 is before D1", param_hint="--changes")
         window = (first, last)
-    # A map for anyone but the team compares every file: an edit in place (a site made confidential)
-    # must reach it. A progress bar shows while a new or much changed catalogue is indexed.
-    with env.index(thorough=audience != "internal") as index:
+
+    def draw(index: Index) -> tuple[bytes, MapResult]:
         data = load_map_input(catalogue, index, audience)
-    with console().status("building the map..."):
-        result = build_map(
+        return draw_map(
             catalogue,
             target,
             as_of=_date(as_of),
@@ -340,5 +345,15 @@ def map_command(
             audience=audience,
             data=data,
         )
+
+    if audience == "internal":
+        with env.index() as index, console().status("building the map..."):
+            body, result = draw(index)
+    else:
+        # A map for anyone but the team is drawn while every file is compared with the index: an
+        # edit in place (a site made confidential) must reach it. Drawn again if any file changed.
+        with reading_progress("checking every file and drawing the map") as progress:
+            body, result = verified(catalogue, draw, progress)
+    replace_file(target, body)
     unlocated = f", {result.unlocated} without location (listed in the side panel)" if result.unlocated else ""
     click.echo(f"wrote {result.path} ({result.bytes / 1e6:.1f} MB): {result.located} sites on the map{unlocated}")

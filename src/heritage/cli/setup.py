@@ -7,6 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import click
+from rich.text import Text
 
 from heritage.cli.app import Env, ExitCode, cli, pass_env
 from heritage.cli.common import bbox, build, console, echo_json, pairs, printable, reading_progress
@@ -65,10 +66,14 @@ def validate(env: Env, as_json: bool) -> None:
         echo_json({"ok": result.ok, "counts": dict(result.counts), "problems": [p.as_dict() for p in result.problems]})
     else:
         out = console()
+        lines = []
         for problem in result.problems:
-            colour = "red" if problem.severity == "error" else "yellow"
-            out.print(f"[{colour}]{problem.severity}[/{colour}] {problem.code}: ", end="")
-            out.print(printable(problem.describe()), markup=False, soft_wrap=True)
+            line = Text(problem.severity, style="red" if problem.severity == "error" else "yellow")
+            line.append(f" {problem.code}: ")
+            line.append(printable(problem.describe()))  # catalogue text: never read as markup
+            lines.append(line)
+        if lines:  # printed at once: thousands of warnings print in a blink rather than seconds
+            out.print(Text("\n").join(lines), soft_wrap=True)
         counts = ", ".join(f"{n} {kind}" for kind, n in sorted(result.counts.items())) or "no records"
         verdict = "valid" if result.ok else "INVALID"
         out.print(

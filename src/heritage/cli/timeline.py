@@ -217,9 +217,9 @@ def changes(
     rows = _changes_rows(found, sites)
     if as_csv:
         buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, list(rows[0]) if rows else ["site"], lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(list(rows[0]) if rows else ["site"])
+        writer.writerows(row.values() for row in rows)  # every row has the same keys, in order
         click.echo(buffer.getvalue(), nl=False)
         return
     if as_geojson:

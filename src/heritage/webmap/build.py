@@ -133,7 +133,7 @@ def render_map(
     return str(figure.render()), encoding
 
 
-def build_map(
+def draw_map(
     catalogue: Catalogue,
     output: Path,
     *,
@@ -143,8 +143,8 @@ def build_map(
     data: MapInput | None = None,
     changes: tuple[date, date] | None = None,
     audience: str = "mission",
-) -> MapResult:
-    """Write the map of `catalogue` to `output`; link the dossiers found beside it."""
+) -> tuple[bytes, MapResult]:
+    """The map of `catalogue` that `build_map` writes to `output`, and what it holds, unwritten."""
     output = Path(output)
     dossier_folder = output.parent / DOSSIER_FOLDER
     dossiers = frozenset(p.stem for p in dossier_folder.glob("*.html")) if dossier_folder.is_dir() else frozenset()
@@ -152,6 +152,14 @@ def build_map(
         data = data or load_map_input(catalogue, audience=audience)
         payload = build_payload(data, as_of, dossiers, changes, audience)
         page, encoding = render_map(payload, online_tiles=online_tiles, tiles=tiles, outline=_outline(catalogue.root))
-    replace_file(output, page.encode("utf-8"))
     located = sum(1 for x in payload["sites"]["x"] if x is not None)
-    return MapResult(output, len(payload["sites"]["id"]), located, len(page.encode("utf-8")), encoding)
+    body = page.encode("utf-8")
+    return body, MapResult(output, len(payload["sites"]["id"]), located, len(body), encoding)
+
+
+def build_map(catalogue: Catalogue, output: Path, **options: Any) -> MapResult:
+    """Write the map of `catalogue` to `output` (options as `draw_map`); link the dossiers found
+    beside it."""
+    body, result = draw_map(catalogue, output, **options)
+    replace_file(Path(output), body)
+    return result
