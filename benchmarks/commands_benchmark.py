@@ -44,6 +44,12 @@ def measure(command: list[str], runs: int) -> tuple[float, float]:
     return summary([run(command) for _ in range(runs)])
 
 
+def machine_speed() -> float:
+    """Seconds for a fixed pure-Python loop: the same on a quiet machine from run to run, longer
+    when the shared machine is slowed down (printed at the start and end, to read the rest by)."""
+    return run([sys.executable, "-c", "sum(range(10**8))"])[0]
+
+
 def summary(results: list[tuple[float, float]]) -> tuple[float, float]:
     return statistics.median(r[0] for r in results), max(r[1] for r in results)
 
@@ -59,6 +65,7 @@ def main() -> None:
 
     heritage = [sys.executable, "-m", "heritage"]
     rows: list[tuple[str, str, float | None, float | None]] = []
+    speed = [machine_speed()]
     for sites in args.sizes:
         folder = args.work / f"cmd-{sites}-{args.reports_per_site:g}"
         if not (folder / "catalogue.json").is_file():
@@ -90,7 +97,14 @@ def main() -> None:
             ("show SITE", [*cat, "show", site]),
             ("history SITE", [*cat, "history", site]),
             ("changes --from --to (warm)", [*cat, "changes", "--from", "2018-01-01", "--to", "2024-01-01", "--csv"]),
-            ("map", [*cat, "map", "-o", str(args.work / f"cmd-map-{sites}.html")]),
+            (
+                "map (audience mission, the default: every file compared)",
+                [*cat, "map", "-o", str(args.work / f"cmd-map-{sites}.html")],
+            ),
+            (
+                "map --audience internal",
+                [*cat, "map", "--audience", "internal", "-o", str(args.work / f"cmd-map-internal-{sites}.html")],
+            ),
             ("dossier SITE", [*cat, "dossier", site, "-o", str(args.work / f"cmd-dossiers-{sites}")]),
             (
                 "baseline: geopandas reads the sites from a GeoPackage",
@@ -141,10 +155,12 @@ def main() -> None:
             after_add.append(run([*cat, "validate"]))
         rows.append((label, "validate (warm, after one report add)", *summary(after_add)))
         print(f"done: {label}", file=sys.stderr)
+    speed.append(machine_speed())
     cores = os.cpu_count()
     print(
         f"Machine: {platform.machine()}, {cores} cores, Python {platform.python_version()}; median of {args.runs} runs"
     )
+    print(f"Machine speed: `sum(range(10**8))` took {speed[0]:.2f} s before the run and {speed[1]:.2f} s after it")
     print()
     print("| catalogue | command | wall s | peak MB |")
     print("|---|---|---:|---:|")
