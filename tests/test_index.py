@@ -245,6 +245,8 @@ def test_changes_from_the_index_match_the_rule_in_history(tmp_path: Path) -> Non
                 assert [(c.site, c.before and c.before.id, c.after and c.after.id) for c in found] == [
                     (c.site, c.before and c.before.id, c.after and c.after.id) for c in expected
                 ]
+        with pytest.raises(ValueError, match="before"):
+            index.changes(date(2020, 1, 1), date(2019, 1, 1), sites)
 
 
 def test_reading_on_several_cores_gives_the_same_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -522,3 +524,57 @@ def test_work_done_while_every_file_is_compared_is_done_again_if_one_changed(
 
     with pytest.raises(InvalidInput, match="cannot be drawn"):
         index_module.verified(catalogue, broken)
+
+
+def test_work_is_done_again_if_another_command_changed_the_index_meanwhile(tmp_path: Path) -> None:
+    catalogue = synthetic(tmp_path)
+    age(catalogue.root)
+    Index.open(catalogue).close()
+    calls = []
+
+    def work(index: Index) -> str:
+        calls.append(index)
+        generation = index.generation
+        if len(calls) == 1:  # another command takes a change in while this one reads
+            other = sqlite3.connect(index_path(catalogue.root), timeout=60)
+            with other:
+                other.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")
+            other.close()
+        return generation
+
+    seen = index_module.verified(catalogue, work)
+    with Index.open(catalogue, refresh=False) as index:
+        assert len(calls) == 2 and seen == index.generation
+
+
+def test_a_misfiled_report_made_confidential_in_place_leaves_the_map_of_the_site_it_names(tmp_path: Path) -> None:
+    catalogue = synthetic(tmp_path)
+    folder_site, named = "site-0000003", "site-0000005"
+    path = write(
+        layout.report_file(catalogue.root, folder_site, "r-misfiled"),
+        report_doc(
+            "r-misfiled",
+            site=named,
+            observed="2025-06-01",
+            condition="destroyed",
+            sources=[{"source": next(iter(catalogue.sources())).id}],
+        ),
+    )
+    age(catalogue.root)
+
+    def count(audience: str) -> int:
+        payload = build_payload(load_map_input(catalogue, audience=audience), date(2026, 1, 1), audience=audience)
+        return int(payload["sites"]["nrep"][payload["sites"]["id"].index(named)])
+
+    with_it = count("mission")
+    document = json.loads(path.read_text())
+    document["sensitivity"] = "confidential"
+    with path.open("r+", encoding="utf-8") as handle:  # in place: only comparing every file finds it
+        handle.write(json.dumps(document))
+        handle.truncate()
+    assert count("mission") == with_it - 1
+    assert count("internal") == with_it
+    with Index.open(catalogue, refresh=False) as index:  # the named site's history knows of it
+        assert index.rows("SELECT reports FROM history WHERE site = ?", (named,)) == [(with_it,)]
+    path.unlink()
+    assert count("internal") == with_it - 1  # and forgets it once it is gone

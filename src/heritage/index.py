@@ -32,6 +32,7 @@ import signal
 import sqlite3
 import threading
 import time
+import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -45,24 +46,19 @@ from heritage import __version__, layout
 from heritage.errors import InvalidInput, Problem
 from heritage.examine import Examined, examine, kind_of
 from heritage.history import Change, in_force
-from heritage.models.vocab import Condition, Method
+from heritage.mapformat import VOCABULARY, history_entry
+from heritage.models.vocab import Condition
 from heritage.store import Catalogue
 
 FOLDER = ".heritage"
 FILE = "index.sqlite"
-SCHEMA = 11
+SCHEMA = 12
 # A folder or file changed this recently may change again within the same clock tick unseen.
 RACY_NS = 2_000_000_000
 CHUNK = 500  # files per piece of work handed to a worker
 TASK_TIMEOUT = 300.0  # seconds for one piece of work (a thousand files take well under one)
 BUSY_WAIT = 600.0  # seconds a command waits for another that is updating the index
 COMMIT_EVERY = 2.0  # seconds of work kept in one transaction while the index is brought up to date
-
-# The map's positions for vocabulary terms and its day numbers (days since 1970-01-01): the index
-# keeps each site's history as the map carries it.
-CONDITION_INDEX: dict[str, int] = {c: n for n, c in enumerate(Condition)}  # StrEnum: its text finds it too
-METHOD_INDEX: dict[str, int] = {m: n for n, m in enumerate(Method)}
-EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 
 FLAT = (layout.SITES, layout.SOURCES, layout.ALLEGATIONS)
 NESTED = (layout.REPORTS, layout.RETRACTIONS, layout.REVIEWS, layout.EVIDENCE)
@@ -89,11 +85,11 @@ CREATE TABLE reports (
     recorded_at TEXT, ord TEXT, condition TEXT, method TEXT, sources TEXT, supersedes TEXT,
     sensitivity TEXT, live INTEGER NOT NULL DEFAULT 1);
 CREATE INDEX reports_site ON reports (site);
+CREATE INDEX reports_sensitivity ON reports (sensitivity);
 CREATE INDEX reports_in_force ON reports (
     live, site, ord, end_day, start_day, condition, method, sources, id, observed);
 CREATE TABLE history (
-    site TEXT PRIMARY KEY, entries TEXT, cited TEXT, first_day INTEGER, conditions TEXT, reports INTEGER,
-    sensitivities TEXT);
+    site TEXT PRIMARY KEY, entries TEXT, cited TEXT, first_day INTEGER, conditions TEXT, reports INTEGER);
 CREATE TABLE citations (id INTEGER PRIMARY KEY, sources TEXT UNIQUE);
 CREATE TABLE retractions (path TEXT PRIMARY KEY, site TEXT, id TEXT, retracts TEXT);
 CREATE INDEX retractions_site ON retractions (site);
@@ -197,10 +193,12 @@ def _connect(catalogue: Catalogue, memory: bool = False) -> sqlite3.Connection:
 
 
 def _stamp(catalogue: Catalogue) -> str:
-    """What every row depends on besides its own file: the schema, the tool and catalogue.json
-    (its vocabulary decides which records are valid; its region and parties, which are wrong)."""
+    """What every row depends on besides its own file: the schema, the tool, catalogue.json (its
+    vocabulary decides which records are valid; its region and parties, which are wrong) and the
+    order of the map's vocabulary (the histories kept refer to terms by position)."""
     stat = os.stat(layout.catalogue_file(catalogue.root))
-    return f"{SCHEMA} {__version__} {stat.st_size} {stat.st_mtime_ns}"
+    vocabulary = zlib.crc32(VOCABULARY.encode("utf-8"))
+    return f"{SCHEMA} {__version__} {stat.st_size} {stat.st_mtime_ns} {vocabulary:08x}"
 
 
 class Index:
@@ -363,7 +361,8 @@ class Index:
         the index up to date take turns rather than both reading the same files. Work is committed
         every few seconds: an interruption keeps what was done, and a folder is marked as read only
         once all of its files are."""
-        with self._write() as transaction, self._forgetting_citations_on_error():
+        # Citation numbers given in work that is not committed in the end are forgotten with it.
+        with self._forgetting_citations_on_error(), self._write() as transaction:
             plan = planner()
             scan = Scan(strays=plan.strays)
             tasks = plan.tasks()
@@ -415,7 +414,14 @@ class Index:
     def _forget(self, paths: list[str], keep_files: bool = False) -> None:
         if not paths:
             return
-        owners = {p.split("/")[1] for p in paths if kind_of(p) in (layout.REPORTS, layout.RETRACTIONS)}
+        owned = [p for p in paths if kind_of(p) in (layout.REPORTS, layout.RETRACTIONS)]
+        owners = {p.split("/")[1] for p in owned}
+        # A record may name another site than its folder's (misfiled): that site's history changes too.
+        for table in ("reports", "retractions"):
+            for n in range(0, len(owned), 500):
+                part = owned[n : n + 500]
+                query = f"SELECT DISTINCT site FROM {table} WHERE path IN ({','.join('?' * len(part))})"
+                owners |= {site for (site,) in self.db.execute(query, part)}
         rows = [(p,) for p in paths]
         for table in ("sites", "reports", "retractions", "allegations", "allegation_sites") + (
             () if keep_files else ("files",)
@@ -455,6 +461,8 @@ class Index:
                 links += [(path, examined.facts["id"], site) for site in examined.links]
             if kind in (layout.REPORTS, layout.RETRACTIONS):
                 owners.add(path.split("/")[1])
+                if examined.row is not None:  # the site the record names, if misfiled under another
+                    owners.add(examined.row[0])
         self.db.executemany("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?,?)", files)
         for table, values in rows.items():
             self.db.executemany(_INSERT[table], values)
@@ -469,8 +477,8 @@ class Index:
             rows = [
                 _Report(*row)
                 for row in self.db.execute(
-                    "SELECT id, supersedes, ord, end_day, start_day, condition, method, sources, sensitivity, "
-                    "path, live FROM reports WHERE site = ?",
+                    "SELECT id, supersedes, ord, end_day, start_day, condition, method, sources, path, live "
+                    "FROM reports WHERE site = ?",
                     (site,),
                 )
             ]
@@ -484,17 +492,14 @@ class Index:
                 self.db.execute("DELETE FROM history WHERE site = ?", (site,))
                 continue
             entries = ",".join(
-                f"[{r.end_day - EPOCH_ORDINAL},{'null' if r.start_day is None else r.start_day - EPOCH_ORDINAL},"
-                f"{CONDITION_INDEX[r.condition]},{METHOD_INDEX[r.method]},{self._citation(r.sources)}]"
-                for r in live
+                history_entry(r.end_day, r.start_day, r.condition, r.method, self._citation(r.sources)) for r in live
             )
             cited = " ".join(dict.fromkeys(str(self._citation(r.sources)) for r in live))
             first = min((r.start_day if r.start_day is not None else r.end_day for r in live), default=None)
             conditions = " ".join(f"{r.end_day}:{r.condition}" for r in live)
-            sensitivities = " ".join(sorted({r.sensitivity for r in rows}))
             self.db.execute(
-                "INSERT OR REPLACE INTO history VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (site, entries, cited, first, conditions, len(rows), sensitivities),
+                "INSERT OR REPLACE INTO history VALUES (?, ?, ?, ?, ?, ?)",
+                (site, entries, cited, first, conditions, len(rows)),
             )
 
     def _citation(self, sources: str) -> int:
@@ -504,7 +509,7 @@ class Index:
         if number is None:
             row = self.db.execute("SELECT id FROM citations WHERE sources = ?", (sources,)).fetchone()
             if row is None:
-                row = self.db.execute("INSERT INTO citations (sources) VALUES (?) RETURNING id", (sources,)).fetchone()
+                row = (self.db.execute("INSERT INTO citations (sources) VALUES (?)", (sources,)).lastrowid,)
             number = self._citations[sources] = int(row[0])
         return number
 
@@ -523,6 +528,8 @@ class Index:
         """`heritage.history.changes_between`, answered from the index in one query that returns
         only the sites whose condition differs (a site's report by `start` is one by `end` too, so
         every site with a condition at `start` has one at `end`)."""
+        if end < start:
+            raise ValueError(f"the later date {end} is before the earlier one {start}")
         query = f"""
             WITH after AS ({_LATEST}), before AS ({_LATEST})
             SELECT after.site, before.id, before.observed, before.condition,
@@ -555,12 +562,14 @@ T = TypeVar("T")
 def verified(catalogue: Catalogue, work: Callable[[Index], T], progress: Progress | None = None) -> T:
     """`work(index)`, on an index that agrees with every file, as `validate` checks it.
 
-    The comparison of every file with the index runs in worker processes; meanwhile `work` runs
-    on the index as it stands, in a thread of this process, so that neither waits for the other.
-    If the comparison took in any change, the result is thrown away and `work` runs again on the
-    index brought up to date. Either way the result is what the files say now: this is what any
-    output shared beyond the team is built with (a file made confidential in place is seen)."""
-    with Index.open(catalogue, refresh=False) as index:  # ready: a changed catalogue.json empties it
+    The index first takes in the folders that changed (appends, as quick commands do). Then every
+    file is compared with it in worker processes, while `work` runs on the index as it stands, in
+    a thread of this process and one read transaction, so that neither waits for the other. If
+    the index changed meanwhile (the comparison took in a file edited in place, or another
+    command wrote to it), the result is thrown away and `work` runs again on the index as it is
+    now. Either way the result is what the files say: this is what any output shared beyond the
+    team is built with (a file made confidential in place is seen)."""
+    with Index.open(catalogue, progress) as index:  # up to date with the folders that changed
         if index.in_memory:  # a read-only catalogue: another connection would see another index
             index.full_scan(progress)
             index.raise_unreadable(FLAT + NESTED)
@@ -571,17 +580,22 @@ def verified(catalogue: Catalogue, work: Callable[[Index], T], progress: Progres
             try:
                 # Its own connection, and no preparing: that would wait for the comparison's writes.
                 with Index(catalogue, _connect(catalogue)) as reader:
-                    done["result"] = work(reader)
+                    reader.db.execute("BEGIN")  # one snapshot for all of the work
+                    try:
+                        done["generation"] = reader.generation
+                        done["result"] = work(reader)
+                    finally:
+                        reader.db.execute("ROLLBACK")  # it only read
             except BaseException as error:  # handed to the calling thread below
                 done["error"] = error
 
         # A daemon: Ctrl-C during the comparison does not wait for the reading to end.
         thread = threading.Thread(target=read, name="heritage-read", daemon=True)
-        scan = index.full_scan(progress, started=thread.start)
+        index.full_scan(progress, started=thread.start)
         if thread.ident is not None:
             thread.join()
         index.raise_unreadable(FLAT + NESTED)
-        if scan.read or scan.removed or not done:
+        if done.get("generation") != index.generation:
             return work(index)  # the index changed under the reading: read again
         if "error" in done:
             raise done["error"]
@@ -606,7 +620,6 @@ class _Report(NamedTuple):
     condition: str
     method: str
     sources: str
-    sensitivity: str
     path: str
     live: int
 

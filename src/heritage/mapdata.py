@@ -24,7 +24,8 @@ from heritage import __version__
 from heritage.audience import GENERALISED_UNCERTAINTY_M, generalised, hidden
 from heritage.claims import current_status, reviews_by_allegation
 from heritage.history import changes_between, in_force, report_order
-from heritage.index import CONDITION_INDEX, EPOCH_ORDINAL, METHOD_INDEX, Index
+from heritage.index import Index
+from heritage.mapformat import EPOCH_ORDINAL, history_entry
 from heritage.models import Allegation, AllegationStatus, Condition, ConditionReport, Review, ReviewAspect, Site, Source
 from heritage.models.types import When
 from heritage.models.vocab import AllegedAct, LocationPrecision, Method, Sensitivity
@@ -208,7 +209,9 @@ def load_map_input(catalogue: Catalogue, index: Index | None = None, audience: s
     # Beyond the team, every file is compared: a file made confidential in place must be seen.
     index = index or Index.open(catalogue, thorough=audience != "internal")
     try:
-        present = {s for (values,) in index.rows("SELECT DISTINCT sensitivities FROM history") for s in values.split()}
+        # From the reports themselves (by their index), not from anything worked out of them.
+        query = "SELECT 1 FROM reports WHERE sensitivity = ? LIMIT 1"
+        present = {level.value for level in Sensitivity if index.rows(query, (level.value,))}
         if present & {s.value for s in hidden(audience)}:
             sites, reports, retracted = indexed_rows(index)
             indexed = None
@@ -365,25 +368,17 @@ def _refs(cited_ids: tuple[str, ...], sources: _Table, source_rows: dict[str, So
 
 def _history(
     reports: Iterable[InForce], cites: dict[int, list[int]], numbers: dict[tuple[str, ...], int], refs: _Refs
-) -> list[list[Any]]:
-    """[end day, start day or null, condition, method, citation] for each report in force; the
-    citation is a number in `cites`, which holds its source refs."""
-    rows = []
+) -> str:
+    """A site's history as JSON text (see heritage.mapformat): one entry for each report in force;
+    each citation is a number in `cites`, which holds its source refs."""
+    entries = []
     for end, start, condition, method, cited_ids in reports:
         number = numbers.get(cited_ids)
         if number is None:  # the same sources are cited again and again: look them up once
             number = numbers[cited_ids] = len(numbers)
             cites[number] = refs(cited_ids)
-        rows.append(
-            [
-                end - _EPOCH_ORDINAL,
-                None if start is None else start - _EPOCH_ORDINAL,
-                CONDITION_INDEX[condition],
-                METHOD_INDEX[method],
-                number,
-            ]
-        )
-    return rows
+        entries.append(history_entry(end, start, condition, method, number))
+    return "[" + ",".join(entries) + "]"
 
 
 _Refs = Callable[[tuple[str, ...]], list[int]]
@@ -447,14 +442,16 @@ def build_payload(
                 first_day = min(first_day, indexed.first[site.id] - _EPOCH_ORDINAL)
                 for number in map(int, indexed.cited[site.id].split(" ")):
                     if number not in cites:
-                        cites[number] = refs(indexed.citations.get(number, ()))
+                        if number not in indexed.citations:  # never written so: the index is damaged
+                            raise RuntimeError(f"the index cites {number}, which it does not hold: delete .heritage")
+                        cites[number] = refs(indexed.citations[number])
         else:
             site_reports = reports.get(site.id, [])
             columns["nrep"].append(len(site_reports))
-            history = _history(_in_force(site_reports, data.retracted), cites, numbers, refs)
-            for entry in history:
-                first_day = min(first_day, entry[1] if entry[1] is not None else entry[0])
-            text = json.dumps(history, separators=(",", ":"))
+            rows = _in_force(site_reports, data.retracted)
+            text = _history(rows, cites, numbers, refs)
+            for end, start, *_ in rows:
+                first_day = min(first_day, (end if start is None else start) - _EPOCH_ORDINAL)
         columns["hist"].append(text)
         claims = []
         for allegation in sorted(by_site.get(site.id, []), key=lambda a: (a.made_on.start or date.min, a.id)):
@@ -529,7 +526,9 @@ def encode_payload(payload: dict[str, Any]) -> tuple[str, str]:
     histories = payload["sites"]["hist"]
     payload = {**payload, "sites": {**payload["sites"], "hist": _HISTORIES}}
     text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    text = text.replace(f'"hist":{json.dumps(_HISTORIES)}', '"hist":[' + ",".join(histories) + "]", 1)
+    mark = f'"hist":{json.dumps(_HISTORIES)}'
+    assert text.count(mark) == 1
+    text = text.replace(mark, '"hist":[' + ",".join(histories) + "]")
     text = jinja_inert(text)
     text = text.replace("<", "\\u003c")
     if len(text) <= COMPRESS_ABOVE:

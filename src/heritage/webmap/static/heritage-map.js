@@ -305,7 +305,7 @@
       line.appendChild(el("span", { text: " · observed " + observed + " · " + v.method[h[3]] }));
       box.appendChild(line);
       const sources = el("ul", { class: "heritage-sources" });
-      for (const ref of d.cites[h[4]] || []) {  // a citation's number -> its rows in d.sources
+      for (const ref of d.cites[h[4]]) {  // a citation's number -> its rows in d.sources
         const src = d.sources[ref];
         const label = src[0] + (src[1] ? " — " + src[1] : "");
         sources.appendChild(el("li", {}, [link(src[3], label), el("span", { class: "heritage-grade",
