@@ -46,7 +46,7 @@ def measure(command: list[str], runs: int) -> tuple[float, float]:
 
 def machine_speed() -> float:
     """Seconds for a fixed pure-Python loop: the same on a quiet machine from run to run, longer
-    when the shared machine is slowed down (printed at the start and end, to read the rest by)."""
+    when the shared machine is slowed down. Measured before each row, to read the row by."""
     return run([sys.executable, "-c", "sum(range(10**8))"])[0]
 
 
@@ -64,8 +64,7 @@ def main() -> None:
     from synthetic import generate
 
     heritage = [sys.executable, "-m", "heritage"]
-    rows: list[tuple[str, str, float | None, float | None]] = []
-    speed = [machine_speed()]
+    rows: list[tuple[str, str, float | None, float | None, float]] = []
     for sites in args.sizes:
         folder = args.work / f"cmd-{sites}-{args.reports_per_site:g}"
         if not (folder / "catalogue.json").is_file():
@@ -90,7 +89,8 @@ def main() -> None:
             )
         label = f"{counts['sites']:,} sites, {counts['reports']:,} reports"
         shutil.rmtree(folder / ".heritage", ignore_errors=True)
-        rows.append((label, "validate (cold: no index)", *run([*cat, "validate"])))
+        speed = machine_speed()
+        rows.append((label, "validate (cold: no index)", *run([*cat, "validate"]), speed))
         steps = [
             ("validate (warm)", [*cat, "validate"]),
             ("list --json", [*cat, "list", "--json"]),
@@ -112,7 +112,8 @@ def main() -> None:
             ),
         ]
         for name, command in steps:
-            rows.append((label, name, *measure(command, args.runs)))
+            speed = machine_speed()
+            rows.append((label, name, *measure(command, args.runs), speed))
         points = args.work / f"cmd-points-{sites}.json"
         subprocess.run(
             [
@@ -130,8 +131,9 @@ def main() -> None:
         from map_benchmark import build_baseline
 
         for kind, name in (("markers", "folium Marker + Popup"), ("fastcluster", "folium FastMarkerCluster")):
+            speed = machine_speed()
             seconds = build_baseline(kind, points, args.work / f"cmd-{kind}-{sites}.html", BASELINE_LIMIT)
-            rows.append((label, f"baseline: plain {name} (no filters, slider or history)", seconds, None))
+            rows.append((label, f"baseline: plain {name} (no filters, slider or history)", seconds, None, speed))
         # report add last: it adds records (a new one per run)
         add = [
             *cat,
@@ -148,26 +150,28 @@ def main() -> None:
             "--source",
             "src-000001",
         ]
-        rows.append((label, "report add", *measure(add, args.runs)))
+        speed = machine_speed()
+        rows.append((label, "report add", *measure(add, args.runs), speed))
+        speed = machine_speed()
         after_add = []
         for _ in range(args.runs):
             run(add)
             after_add.append(run([*cat, "validate"]))
-        rows.append((label, "validate (warm, after one report add)", *summary(after_add)))
+        rows.append((label, "validate (warm, after one report add)", *summary(after_add), speed))
         print(f"done: {label}", file=sys.stderr)
-    speed.append(machine_speed())
     cores = os.cpu_count()
     print(
         f"Machine: {platform.machine()}, {cores} cores, Python {platform.python_version()}; median of {args.runs} runs"
     )
-    print(f"Machine speed: `sum(range(10**8))` took {speed[0]:.2f} s before the run and {speed[1]:.2f} s after it")
+    print("'speed' is the seconds `sum(range(10**8))` took just before the row: larger when the shared")
+    print("machine was slowed down, and every figure of the row with it.")
     print()
-    print("| catalogue | command | wall s | peak MB |")
-    print("|---|---|---:|---:|")
-    for label, name, wall, peak in rows:
+    print("| catalogue | command | wall s | peak MB | speed s |")
+    print("|---|---|---:|---:|---:|")
+    for label, name, wall, peak, speed in rows:
         wall_text = f">{BASELINE_LIMIT:.0f}" if wall is None else f"{wall:.2f}"
         peak_text = "" if peak is None else f"{peak:.0f}"
-        print(f"| {label} | {name} | {wall_text} | {peak_text} |")
+        print(f"| {label} | {name} | {wall_text} | {peak_text} | {speed:.2f} |")
     print(json.dumps({"rows": rows}), file=sys.stderr)
 
 
