@@ -578,3 +578,19 @@ def test_a_misfiled_report_made_confidential_in_place_leaves_the_map_of_the_site
         assert index.rows("SELECT reports FROM history WHERE site = ?", (named,)) == [(with_it,)]
     path.unlink()
     assert count("internal") == with_it - 1  # and forgets it once it is gone
+
+
+def test_a_file_replaced_by_one_of_the_same_size_and_time_is_seen(catalogue: Catalogue) -> None:
+    age(catalogue.root)
+    path = layout.report_file(catalogue.root, "st-sargis", "r-1")
+    with Index.open(catalogue, thorough=True) as index:
+        text = path.read_text()
+        stat, folder = path.stat(), path.parent.stat()
+        copy = path.with_name(".r-1.json.new")
+        copy.write_text(text.replace('"2021-10-22"', '"2021-10-23"'))  # the same length
+        os.utime(copy, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # and the same time, as `cp -p` keeps it
+        os.replace(copy, path)
+        os.utime(path.parent, ns=(folder.st_atime_ns, folder.st_mtime_ns))  # even the folder's time
+        assert path.stat().st_size == stat.st_size and path.stat().st_mtime_ns == stat.st_mtime_ns
+        assert index.full_scan().read == 1
+        assert index.rows("SELECT observed FROM reports WHERE id = 'r-1'") == [("2021-10-23",)]

@@ -75,6 +75,8 @@ class Examined:
     known: bool = False  # the index had a row for this path before
     facts_json: str | None = None
     problems_json: str | None = None
+    ctime_ns: int = -1  # as the file was found (with its inode): what the index compares besides size and time
+    ino: int = -1
 
     def pack(self) -> None:
         """Encode facts and problems as the index stores them (in the worker, not the writer)."""

@@ -5,7 +5,7 @@ The files are the catalogue; the index is a summary of them kept in SQLite at
 whenever they change, it can be deleted at any time, and a catalogue that cannot be written to
 (a read-only copy) gets an index in memory for the run instead.
 
-What it holds: one row per record file (its size and modification time, the facts that checks
+What it holds: one row per record file (its size, times and inode, the facts that checks
 across records need, and the problems the file has by itself), plus the columns that `changes`,
 `map` and `show` read (a site's names and point, a report's dates, condition and sources, which
 reports are still in force, and each site's history of reports in force as the map carries it).
@@ -14,12 +14,13 @@ How it notices changes. Every append links a new file into its folder, and so do
 and most editors when they save; each changes the folder's modification time. Quick commands
 therefore compare the folders' times (about 100,000 report folders take a quarter of a second)
 and re-read only the folders that changed. `validate` goes further and compares every file's
-size and time, so it also sees a file edited in place; quick commands see such an edit only
-after the next `validate` (outputs shared beyond the team compare every file too: see
-`verified`). To keep that cheap, each folder's listing (names, sizes, times) is kept as a
-digest: a folder whose digest is unchanged needs no row of the index read. Times within a couple
-of seconds of the scan are not trusted (a change in the same clock tick would look like no
-change): those folders and files are read again next time, as git does with its index.
+size, times and inode, so it also sees a file edited in place or replaced by an older copy;
+quick commands see such an edit only after the next `validate` (outputs shared beyond the team
+compare every file too: see `verified`). To keep that cheap, each folder's listing (names,
+sizes, times, inodes) is kept as a digest: a folder whose digest is unchanged needs no row of the
+index read. Times within a couple of seconds of the scan are not trusted (a change in the same
+clock tick would look like no change): those folders and files are read again next time, as git
+does with its index.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ from heritage.store import Catalogue
 
 FOLDER = ".heritage"
 FILE = "index.sqlite"
-SCHEMA = 12
+SCHEMA = 13
 # A folder or file changed this recently may change again within the same clock tick unseen.
 RACY_NS = 2_000_000_000
 CHUNK = 500  # files per piece of work handed to a worker
@@ -70,8 +71,8 @@ CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE folders (path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL, digest TEXT);
 CREATE TABLE files (
     path TEXT PRIMARY KEY, folder TEXT NOT NULL, kind TEXT NOT NULL, size INTEGER, mtime_ns INTEGER,
-    facts TEXT, problems TEXT, unreadable INTEGER NOT NULL DEFAULT 0);
-CREATE INDEX files_folder ON files (folder, path, size, mtime_ns);
+    facts TEXT, problems TEXT, unreadable INTEGER NOT NULL DEFAULT 0, ctime_ns INTEGER, ino INTEGER);
+CREATE INDEX files_folder ON files (folder, path, size, mtime_ns, ctime_ns, ino);
 CREATE INDEX files_unreadable ON files (unreadable) WHERE unreadable = 1;
 CREATE INDEX files_kind ON files (kind, unreadable);
 CREATE INDEX files_problems ON files (kind, folder, path) WHERE problems IS NOT NULL;
@@ -113,11 +114,17 @@ _INSERT = {
 }
 
 
+# What a file's `stat` is compared on: size, times and inode. A file replaced by another of the same
+# size and modification time (a copy that keeps times, an old version moved back) has another
+# inode or change time, as git's index also checks.
+_COMPARED = "size, mtime_ns, ctime_ns, ino"
+
+
 class Known(NamedTuple):
     """What the index records for a folder: its time, and a digest of its listing (every entry's
-    name, type, size and time) when all of its files are stored as they are and none is too recent
-    to trust. A folder whose listing has the same digest holds no changed file; only the folders
-    whose digest differs need their files compared one by one."""
+    name, type, size, times and inode) when all of its files are stored as they are and none is
+    too recent to trust. A folder whose listing has the same digest holds no changed file; only
+    the folders whose digest differs need their files compared one by one."""
 
     mtime_ns: int
     digest: str | None = None
@@ -130,6 +137,8 @@ class Found(NamedTuple):
     size: int
     mtime_ns: int
     known: bool  # the index has a row for it (changed rather than new)
+    ctime_ns: int
+    ino: int
 
 
 @dataclass
@@ -287,7 +296,7 @@ class Index:
         return scan
 
     def full_scan(self, progress: Progress | None = None, started: Callable[[], None] | None = None) -> Scan:
-        """Compare every file's size and time with the index, and re-read what differs (what
+        """Compare every file's size, times and inode with the index, and re-read what differs (what
         `validate` does: it also sees files edited in place). `started` is called once the
         comparison is under way in its worker processes (see `verified`)."""
         return self._run(self._all_folders, progress, started)
@@ -452,6 +461,8 @@ class Index:
                     examined.facts_json,
                     examined.problems_json,
                     int(examined.unreadable is not None),
+                    examined.ctime_ns,
+                    examined.ino,
                 )
             )
             table = _KIND_TABLES.get(kind)
@@ -463,7 +474,7 @@ class Index:
                 owners.add(path.split("/")[1])
                 if examined.row is not None:  # the site the record names, if misfiled under another
                     owners.add(examined.row[0])
-        self.db.executemany("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?,?)", files)
+        self.db.executemany("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?,?,?,?)", files)
         for table, values in rows.items():
             self.db.executemany(_INSERT[table], values)
         self.db.executemany("DELETE FROM allegation_sites WHERE path = ?", {(link[0],) for link in links})
@@ -790,13 +801,13 @@ def _task(catalogue: Catalogue, db: sqlite3.Connection, task: Task) -> Outcome:
     outcome = Outcome()
     now = time.time_ns()
     listed: list[tuple[str, str, os.stat_result]] = []  # (folder, name, stat)
-    stored: dict[str, tuple[int, int]] = {}  # path -> (size, time) in the index, for the files compared
+    stored: dict[str, tuple[int, ...]] = {}  # path -> (size, times, inode) in the index, for the files compared
     if task.flat is not None:
         folder = task.flat
         # The slice's rows by the primary key: from `lower` up to the next slice's first name.
         upper = task.upper or f"{folder}0"  # '0' follows '/': the end of this folder's paths
-        query = "SELECT path, size, mtime_ns FROM files WHERE path >= ? AND path < ?"  # by the primary key
-        stored = {p: (size, m) for p, size, m in db.execute(query, (task.lower, upper))}
+        query = f"SELECT path, {_COMPARED} FROM files WHERE path >= ? AND path < ?"  # by the primary key
+        stored = {row[0]: row[1:] for row in db.execute(query, (task.lower, upper))}
         for name in task.names:
             try:
                 listed.append((folder, name, os.stat(f"{root}/{folder}/{name}")))
@@ -825,8 +836,8 @@ def _task(catalogue: Catalogue, db: sqlite3.Connection, task: Task) -> Outcome:
             listed += [(folder, name, stat) for name, stat in entries]
         if slow:
             marks = ",".join("?" * len(slow))
-            query = f"SELECT path, size, mtime_ns FROM files WHERE folder IN ({marks})"
-            stored = {p: (size, m) for p, size, m in db.execute(query, slow)}
+            query = f"SELECT path, {_COMPARED} FROM files WHERE folder IN ({marks})"
+            stored = {row[0]: row[1:] for row in db.execute(query, slow)}
     found: list[Found] = []
     for folder, name, stat in listed:
         path = f"{folder}/{name}"
@@ -837,8 +848,9 @@ def _task(catalogue: Catalogue, db: sqlite3.Connection, task: Task) -> Outcome:
             if _record(folder, name, stat):
                 outcome.seen += 1
                 before = stored.pop(path, None)
-                if before is None or before[0] != stat.st_size or before[1] != stat.st_mtime_ns:
-                    found.append(Found(path, stat.st_size, stat.st_mtime_ns, before is not None))
+                now_seen = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+                if before != now_seen:
+                    found.append(Found(path, *now_seen[:2], before is not None, *now_seen[2:]))
                 continue
         elif name in (".gitkeep", "README.md"):
             continue
@@ -848,6 +860,8 @@ def _task(catalogue: Catalogue, db: sqlite3.Connection, task: Task) -> Outcome:
     outcome.removed = list(stored)
     found.sort()  # rows go into the index's B-trees in order: much cheaper than at random
     outcome.examined = [examine(catalogue, f.path, f.size, f.mtime_ns, f.known) for f in found]
+    for examined, f in zip(outcome.examined, found, strict=True):
+        examined.ctime_ns, examined.ino = f.ctime_ns, f.ino
     # A folder with a stray or an unreadable record keeps no digest: it is looked at again each time.
     doubtful = {path.rsplit("/", 1)[0] for path in outcome.strays}
     doubtful |= {e.path.rsplit("/", 1)[0] for e in outcome.examined if e.unreadable is not None}
@@ -890,5 +904,5 @@ def _digest(entries: list[tuple[str, os.stat_result]], now: int) -> str | None:
     for name, stat in sorted(entries):
         if stat.st_mtime_ns > now - RACY_NS:
             return None
-        parts.append(f"{name}/{stat.st_mode}/{stat.st_size}/{stat.st_mtime_ns}")
+        parts.append(f"{name}/{stat.st_mode}/{stat.st_size}/{stat.st_mtime_ns}/{stat.st_ctime_ns}/{stat.st_ino}")
     return hashlib.blake2b("\n".join(parts).encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
