@@ -269,11 +269,11 @@ def test_an_interrupted_build_keeps_what_it_did_and_finishes_later(
     real = Index._store_all
     calls = {"n": 0}
 
-    def interrupted(self: Index, *args: Any) -> None:  # Ctrl-C reaches the process that writes
+    def interrupted(self: Index, *args: Any) -> set[str]:  # Ctrl-C reaches the process that writes
         calls["n"] += 1
         if calls["n"] == 4:
             raise KeyboardInterrupt
-        real(self, *args)
+        return real(self, *args)
 
     monkeypatch.setattr(Index, "_store_all", interrupted)
     monkeypatch.setattr(index_module, "COMMIT_EVERY", 0.0)  # commit after every piece

@@ -29,7 +29,6 @@ MODELS: dict[str, type[Record]] = {
     layout.REVIEWS: Review,
     layout.EVIDENCE: Evidence,
 }
-KIND_ORDER = {kind: number for number, kind in enumerate(MODELS)}
 
 
 def kind_of(relative: str) -> str:

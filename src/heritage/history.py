@@ -26,17 +26,6 @@ class Correctable(Protocol):
     def supersedes(self) -> str | None: ...
 
 
-class Observation(Correctable, Protocol):
-    @property
-    def observed(self) -> When: ...
-
-    @property
-    def recorded_at(self) -> datetime: ...
-
-    @property
-    def condition(self) -> Condition: ...
-
-
 class Finding(Protocol):
     """What a change names on each side: the report that gave the condition (a stored report,
     a row of one, or the index's answer for a day)."""
@@ -49,6 +38,16 @@ class Finding(Protocol):
 
     @property
     def condition(self) -> Condition: ...
+
+
+class Observation(Correctable, Finding, Protocol):
+    """What ordering reports by what they observed needs: a stored report, or a row of one."""
+
+    @property
+    def observed(self) -> When: ...
+
+    @property
+    def recorded_at(self) -> datetime: ...
 
 
 C = TypeVar("C", bound=Correctable)

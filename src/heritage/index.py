@@ -377,13 +377,14 @@ class Index:
             tasks = plan.tasks()
             for folder in plan.gone:
                 paths = [r[0] for r in self.db.execute("SELECT path FROM files WHERE folder = ?", (folder,))]
-                self._forget(paths)
+                self._update_in_force(self._forget(paths))
                 self.db.execute("DELETE FROM folders WHERE path = ?", (folder,))
                 scan.removed += len(paths)
             done = 0
             for outcome in _carry_out(self, tasks, started):
-                self._forget(outcome.removed)
-                self._store_all(outcome.examined, plan.now)
+                # The sites whose reports changed have their reports in force worked out once, after both.
+                changed = self._forget(outcome.removed) | self._store_all(outcome.examined, plan.now)
+                self._update_in_force(changed)
                 self.db.executemany(
                     "INSERT OR REPLACE INTO folders VALUES (?, ?, ?)",
                     [(folder, *known) for folder, known in outcome.folders.items()],
@@ -420,9 +421,10 @@ class Index:
         row = self.db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
         return str(row[0]) if row else "0"
 
-    def _forget(self, paths: list[str], keep_files: bool = False) -> None:
+    def _forget(self, paths: list[str], keep_files: bool = False) -> set[str]:
+        """Delete these files' rows; return the sites whose reports in force may have changed."""
         if not paths:
-            return
+            return set()
         owned = [p for p in paths if kind_of(p) in (layout.REPORTS, layout.RETRACTIONS)]
         owners = {p.split("/")[1] for p in owned}
         # A record may name another site than its folder's (misfiled): that site's history changes too.
@@ -436,12 +438,12 @@ class Index:
             () if keep_files else ("files",)
         ):
             self.db.executemany(f"DELETE FROM {table} WHERE path = ?", rows)
-        self._update_in_force(owners)
+        return owners
 
-    def _store_all(self, batch: list[Examined], now: int) -> None:
-        self._forget([e.path for e in batch if e.known], keep_files=True)
+    def _store_all(self, batch: list[Examined], now: int) -> set[str]:
+        """Store what the files say; return the sites whose reports in force may have changed."""
+        owners = self._forget([e.path for e in batch if e.known], keep_files=True)
         files, rows, links = [], defaultdict(list), []
-        owners: set[str] = set()
         for examined in batch:
             path = examined.path
             kind = kind_of(path)
@@ -479,11 +481,11 @@ class Index:
             self.db.executemany(_INSERT[table], values)
         self.db.executemany("DELETE FROM allegation_sites WHERE path = ?", {(link[0],) for link in links})
         self.db.executemany("INSERT INTO allegation_sites VALUES (?,?,?)", links)
-        self._update_in_force(owners)
+        return owners
 
     def _update_in_force(self, sites: set[str]) -> None:
         """Mark which reports of these sites are in force (see heritage.history.in_force), and
-        write each site's history as the map carries it (see heritage.mapdata.IndexedHistory)."""
+        write each site's history as the map carries it (see heritage.mapformat)."""
         for site in sites:
             rows = [
                 _Report(*row)
@@ -502,10 +504,12 @@ class Index:
             if not rows:
                 self.db.execute("DELETE FROM history WHERE site = ?", (site,))
                 continue
+            numbers = [self._citation(r.sources) for r in live]
             entries = ",".join(
-                history_entry(r.end_day, r.start_day, r.condition, r.method, self._citation(r.sources)) for r in live
+                history_entry(r.end_day, r.start_day, r.condition, r.method, number)
+                for r, number in zip(live, numbers, strict=True)
             )
-            cited = " ".join(dict.fromkeys(str(self._citation(r.sources)) for r in live))
+            cited = " ".join(dict.fromkeys(map(str, numbers)))
             first = min((r.start_day if r.start_day is not None else r.end_day for r in live), default=None)
             conditions = " ".join(f"{r.end_day}:{r.condition}" for r in live)
             self.db.execute(

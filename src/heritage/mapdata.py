@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from heritage import __version__
 from heritage.audience import GENERALISED_UNCERTAINTY_M, generalised, hidden
@@ -157,6 +157,16 @@ class ReportRow:
 InForce = tuple[int, int | None, str, str, tuple[str, ...]]
 
 
+class SiteHistory(NamedTuple):
+    """A site's row of the index's `history` table (see heritage.mapformat)."""
+
+    entries: str  # its reports in force, oldest first, as JSON text without the enclosing [ ]
+    cited: str  # the citation numbers those entries use, joined by ' '
+    first: int | None  # the earliest day in them (start, or end if no start), as an ordinal
+    conditions: str  # 'end ordinal:condition' of each, joined by ' '
+    reports: int  # all of the site's reports, in force or not
+
+
 @dataclass
 class IndexedHistory:
     """Each site's reports in force, oldest first, straight from the index: what the map shows when
@@ -165,13 +175,26 @@ class IndexedHistory:
     history as the JSON text the payload carries, each entry citing its sources by a number that
     the payload's `cites` resolves for the audience."""
 
-    entries: dict[str, str]  # site -> its history entries, JSON text without the enclosing [ ]
-    cited: dict[str, str]  # site -> the citation numbers its history uses, joined by ' '
+    sites: dict[str, SiteHistory]  # the sites with any report
     citations: dict[int, tuple[str, ...]]  # citation number -> the source ids cited
-    first: dict[str, int]  # each site's earliest day in its history (start, or end if no start), as an ordinal
-    counts: dict[str, int]  # all of a site's reports, in force or not
-    changed: Callable[[date, date], set[str]]  # the sites whose condition differs between two dates
     sensitivities: frozenset[str]  # of the reports: rows in force stand only if none is hidden
+
+    def changed(self, start: date, end: date) -> set[str]:
+        """`heritage.history.changes_between` on the rows in force: the condition as of a day is
+        that of the last row observed by then."""
+        found = set()
+        since, until = start.toordinal(), end.toordinal()
+        for site, history in self.sites.items():
+            before = after = None
+            for row in history.conditions.split():
+                day, condition = row.split(":")
+                if int(day) <= since:
+                    before = condition
+                if int(day) <= until:
+                    after = condition
+            if before is not None and after is not None and before != after:
+                found.add(site)
+        return found
 
 
 @dataclass
@@ -239,33 +262,10 @@ def load_map_input(catalogue: Catalogue, index: Index | None = None, audience: s
 
 
 def indexed_history(index: Index, sensitivities: frozenset[str]) -> IndexedHistory:
-    entries, cited, first, conditions, counts = {}, {}, {}, {}, {}
-    for site, text, numbers, day, seen, count in index.db.execute(
-        "SELECT site, entries, cited, first_day, conditions, reports FROM history"
-    ):
-        counts[site] = count
-        if text:  # a report in force
-            entries[site], cited[site], first[site], conditions[site] = text, numbers, day, seen
+    query = "SELECT site, entries, cited, first_day, conditions, reports FROM history"
+    sites = {row[0]: SiteHistory(*row[1:]) for row in index.db.execute(query)}
     citations = {n: tuple(ids.split(" ")) for n, ids in index.db.execute("SELECT id, sources FROM citations")}
-
-    def changed(start: date, end: date) -> set[str]:
-        """`heritage.history.changes_between` on rows in force, oldest first: the condition as of
-        a day is that of the last row observed by then."""
-        found = set()
-        since, until = start.toordinal(), end.toordinal()
-        for site, seen in conditions.items():
-            before = after = None
-            for row in seen.split(" "):
-                day, condition = row.split(":")
-                if int(day) <= since:
-                    before = condition
-                if int(day) <= until:
-                    after = condition
-            if before is not None and after is not None and before != after:
-                found.add(site)
-        return found
-
-    return IndexedHistory(entries, cited, citations, first, counts, changed, sensitivities)
+    return IndexedHistory(sites, citations, sensitivities)
 
 
 def indexed_sites(index: Index) -> list[MapSite]:
@@ -435,16 +435,17 @@ def build_payload(
         columns["period"].append(site.period)
         # Each site's history goes in as JSON text (see `encode_payload`).
         if data.indexed is not None:
-            indexed = data.indexed
-            columns["nrep"].append(indexed.counts.get(site.id, 0))
-            text = f"[{indexed.entries.get(site.id, '')}]"
-            if site.id in indexed.first:
-                first_day = min(first_day, indexed.first[site.id] - _EPOCH_ORDINAL)
-                for number in map(int, indexed.cited[site.id].split(" ")):
+            citations = data.indexed.citations
+            kept = data.indexed.sites.get(site.id)
+            columns["nrep"].append(kept.reports if kept else 0)
+            text = f"[{kept.entries if kept else ''}]"
+            if kept and kept.first is not None:
+                first_day = min(first_day, kept.first - _EPOCH_ORDINAL)
+                for number in map(int, kept.cited.split()):
                     if number not in cites:
-                        if number not in indexed.citations:  # never written so: the index is damaged
+                        if number not in citations:  # never written so: the index is damaged
                             raise RuntimeError(f"the index cites {number}, which it does not hold: delete .heritage")
-                        cites[number] = refs(indexed.citations[number])
+                        cites[number] = refs(citations[number])
         else:
             site_reports = reports.get(site.id, [])
             columns["nrep"].append(len(site_reports))

@@ -173,7 +173,7 @@ class IndexedSummary:
 def list_indexed(index: Index, where: SiteFilter, as_of: date | None = None) -> list[IndexedSummary]:
     """`list_sites`, answered from the index: the same lines, in the same order."""
     current = index.conditions_on(as_of or datetime.now(UTC).date())
-    reports = dict(index.rows("SELECT site, count(*) FROM reports GROUP BY site"))
+    reports = dict(index.rows("SELECT site, reports FROM history"))  # counted as the index took them in
     alleged = dict(index.rows("SELECT site, count(*) FROM allegation_sites GROUP BY site"))
     found = []
     for row in index.rows(
