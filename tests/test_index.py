@@ -154,20 +154,37 @@ def test_an_append_is_seen_at_once_and_only_it_is_read(invoke: Invoke, tmp_path:
     assert before.output != after.output
 
 
-def test_removed_files_and_folders_leave_the_index(tmp_path: Path) -> None:
+@pytest.mark.parametrize("every_file", [False, True])
+def test_removed_files_and_folders_leave_the_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, every_file: bool
+) -> None:
     catalogue = synthetic(tmp_path)
     age(catalogue.root)
     Index.open(catalogue).close()
+    # Small pieces: a full comparison hands the folders out by ranges of names, and a folder that
+    # is gone must be found whether it was first, last or inside a range.
+    monkeypatch.setattr(index_module._Plan, "GROUP", 3)
+    reports = catalogue.root / layout.REPORTS
+    folders = sorted(p.name for p in reports.iterdir() if p.is_dir())
     folder = layout.site_reports_folder(catalogue.root, "site-0000003")
     victim = sorted(folder.iterdir())[0]
     victim.unlink()
-    shutil.rmtree(layout.site_reports_folder(catalogue.root, "site-0000004"))
+    gone = [folders[0], "site-0000004", folders[-1]]
+    for name in gone:
+        shutil.rmtree(reports / name)
+    (reports / gone[1]).write_text("not a folder")  # a file where a site's folder was
     with Index.open(catalogue, refresh=False) as index:
-        scan = index.refresh()
-        assert scan.removed >= 2
+        scan = index.full_scan() if every_file else index.refresh()
+        assert scan.removed >= 4
         assert not index.rows("SELECT 1 FROM reports WHERE path = ?", (f"reports/site-0000003/{victim.name}",))
-        assert not index.rows("SELECT 1 FROM reports WHERE site = 'site-0000004'")
-        assert not index.rows("SELECT 1 FROM files WHERE folder = 'reports/site-0000004'")
+        for name in gone:
+            assert not index.rows("SELECT 1 FROM reports WHERE site = ?", (name,))
+            assert not index.rows("SELECT 1 FROM files WHERE folder = ?", (f"reports/{name}",))
+            assert not index.rows("SELECT 1 FROM folders WHERE path = ?", (f"reports/{name}",))
+        assert f"reports/{gone[1]}" in scan.strays
+        assert index.rows("SELECT count(*) FROM folders WHERE path > 'reports/' AND path < 'reports0'") == [
+            (len(folders) - len(gone),)  # the file in one's place is no folder
+        ]
 
 
 def test_validate_sees_a_file_edited_in_place_and_quick_commands_then_refuse_it(

@@ -232,10 +232,16 @@ def hostile_input() -> MapInput:
     )
 
 
-def test_hostile_catalogue_text_executes_nothing(page: tuple[Any, PageLog], tmp_path: Path) -> None:
+@pytest.mark.parametrize("packed", [False, True])
+def test_hostile_catalogue_text_executes_nothing(
+    page: tuple[Any, PageLog], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, packed: bool
+) -> None:
     tab, log = page
     path = tmp_path / "evil.html"
-    html, _ = render_map(build_payload(hostile_input(), date(2026, 11, 28)))
+    if packed:  # a large catalogue's data go in gzipped, unescaped inside
+        monkeypatch.setattr(mapdata, "COMPRESS_ABOVE", 1000)
+    html, encoding = render_map(build_payload(hostile_input(), date(2026, 11, 28)))
+    assert encoding == ("gzip-base64" if packed else "json")
     path.write_text(html, encoding="utf-8")
     assert "</script><script>window.__pwned" not in html
     load(tab, path)

@@ -151,6 +151,8 @@ class Task:
     names: list[str] = field(default_factory=list)
     lower: str = ""  # the slice covers the index's rows from this path...
     upper: str | None = None  # ...up to this one (the next slice's first), or the folder's end
+    # Nested folders given as a range (lower and upper set, `known` empty): the worker reads what
+    # the index holds for the range, and finds the folders it holds that are gone.
 
 
 @dataclass
@@ -161,6 +163,7 @@ class Outcome:
     removed: list[str] = field(default_factory=list)
     strays: list[str] = field(default_factory=list)
     folders: dict[str, Known] = field(default_factory=dict)  # folder -> what to record for it
+    gone: list[str] = field(default_factory=list)  # folders the index holds that are no longer there
     seen: int = 0
 
 
@@ -341,7 +344,7 @@ class Index:
             mtime = _mtime(root / parent)
             inner = known[parent]
             if mtime is None or mtime != _time(inner.get(parent)):
-                plan.parent(root, parent, mtime, inner, every=False)
+                plan.parent(root, parent, mtime, inner)
                 continue
             base = str(root)  # plain strings: this loop stats every site's folder
             for folder, recorded in inner.items():
@@ -353,13 +356,14 @@ class Index:
         return plan
 
     def _all_folders(self) -> _Plan:
+        """Every folder, each compared in a worker with what the index holds for it (the workers
+        read those rows themselves, by ranges of the listing: this process only lists)."""
         root = self.catalogue.root
-        known = self._known_folders()
         plan = _Plan(time.time_ns())
         for name in FLAT:
             plan.flat(root, name, _mtime(root / name))
         for parent in NESTED:
-            plan.parent(root, parent, _mtime(root / parent), known[parent], every=True)
+            plan.every(root, parent, _mtime(root / parent))
         return plan
 
     def _run(
@@ -389,6 +393,7 @@ class Index:
                     "INSERT OR REPLACE INTO folders VALUES (?, ?, ?)",
                     [(folder, *known) for folder, known in outcome.folders.items()],
                 )
+                self.db.executemany("DELETE FROM folders WHERE path = ?", [(folder,) for folder in outcome.gone])
                 scan.read += len(outcome.examined)
                 scan.removed += len(outcome.removed)
                 scan.seen += outcome.seen
@@ -665,6 +670,9 @@ class _Transaction:
             self.db.execute("ROLLBACK")
 
 
+_NOT_RECORDS = (".gitkeep", "README.md")  # files a folder of the catalogue may hold that are not records
+
+
 def _plain(name: str) -> bool:
     """A file name the index can hold: one that is UTF-8 on disk (records' names always are)."""
     try:
@@ -709,18 +717,22 @@ class _Plan:
         self.gone: list[str] = []
         self.strays: list[str] = []
         self.whole: dict[str, int] = {}  # folders whose time is recorded once all tasks are done
+        self.ranges: list[tuple[str, list[str]]] = []  # nested kinds whose every folder is compared
 
     def flat(self, root: Path, name: str, mtime: int | None) -> None:
         self.whole[name] = _trusted(mtime, self.now)
-        names = [e.name for e in layout._entries(root / name)]  # in order
+        try:
+            names = sorted(os.listdir(root / name))
+        except (FileNotFoundError, NotADirectoryError):
+            names = []
         if not _plain("/".join(names)):  # rare: look at each
             self.strays += [_shown(f"{name}/{n}") for n in names if not _plain(n)]
             names = [n for n in names if _plain(n)]
         self.flats.append((name, names))
 
-    def parent(self, root: Path, parent: str, mtime: int | None, known: dict[str, Known], every: bool) -> None:
-        """The folders inside a nested kind's folder: all of them (`every`), or the new ones and
-        those whose time differs from the one recorded."""
+    def parent(self, root: Path, parent: str, mtime: int | None, known: dict[str, Known]) -> None:
+        """The folders inside a nested kind's folder that are new or whose time differs from the
+        one recorded."""
         self.whole[parent] = _trusted(mtime, self.now)
         present = set()
         entries = layout._entries(root / parent)
@@ -732,11 +744,24 @@ class _Plan:
                 folder = f"{parent}/{entry.name}"
                 present.add(folder)
                 recorded = known.get(folder)
-                if every or entry.stat().st_mtime_ns != _time(recorded):
+                if entry.stat().st_mtime_ns != _time(recorded):
                     self.nested[folder] = recorded
-            elif entry.name not in (".gitkeep", "README.md"):
+            elif entry.name not in _NOT_RECORDS:
                 self.strays.append(f"{parent}/{entry.name}")
         self.gone += sorted(known.keys() - present - {parent})
+
+    def every(self, root: Path, parent: str, mtime: int | None) -> None:
+        """All the folders inside a nested kind's folder, by name alone: whether each is a folder,
+        and what the index holds for it, is for the workers to find out."""
+        self.whole[parent] = _trusted(mtime, self.now)
+        try:
+            names = sorted(os.listdir(root / parent))
+        except (FileNotFoundError, NotADirectoryError):
+            names = []
+        if not _plain("/".join(names)):  # rare: look at each
+            self.strays += [_shown(f"{parent}/{n}") for n in names if not _plain(n)]
+            names = [n for n in names if _plain(n)]
+        self.ranges.append((parent, [n for n in names if n not in _NOT_RECORDS]))
 
     def tasks(self) -> list[Task]:
         tasks = []
@@ -749,6 +774,15 @@ class _Plan:
         for n in range(0, len(folders), self.GROUP):
             part = folders[n : n + self.GROUP]
             tasks.append(Task(folders=part, known=[self.nested[f] for f in part]))
+        for parent, names in self.ranges:
+            # Each task covers the index's folders from its first name up to the next task's
+            # first, the first from the kind's start and the last to its end: a folder the index
+            # holds that is no longer listed falls in exactly one range.
+            for n in range(0, max(len(names), 1), self.GROUP):
+                lower = f"{parent}/{names[n]}" if n else f"{parent}/"
+                upper = f"{parent}/{names[n + self.GROUP]}" if n + self.GROUP < len(names) else f"{parent}0"
+                part = [f"{parent}/{name}" for name in names[n : n + self.GROUP]]
+                tasks.append(Task(folders=part, lower=lower, upper=upper))
         return tasks
 
 
@@ -812,20 +846,43 @@ def _task(catalogue: Catalogue, db: sqlite3.Connection, task: Task) -> Outcome:
         upper = task.upper or f"{folder}0"  # '0' follows '/': the end of this folder's paths
         query = f"SELECT path, {_COMPARED} FROM files WHERE path >= ? AND path < ?"  # by the primary key
         stored = {row[0]: row[1:] for row in db.execute(query, (task.lower, upper))}
-        for name in task.names:
+        try:
+            fd = os.open(f"{root}/{folder}", os.O_RDONLY | os.O_DIRECTORY)
+        except FileNotFoundError:
+            fd = None  # gone since the listing: its rows count as removed
+        except OSError as error:
+            raise InvalidInput(f"cannot be read ({error.strerror})", file=folder) from None
+        if fd is not None:
             try:
-                listed.append((folder, name, os.stat(f"{root}/{folder}/{name}")))
-            except OSError:
-                continue  # gone since the listing
-    if task.folders:
+                for name in task.names:
+                    try:
+                        listed.append((folder, name, os.stat(name, dir_fd=fd)))
+                    except OSError:
+                        continue  # gone since the listing
+            finally:
+                os.close(fd)
+    if task.flat is None:
         slow: list[str] = []  # folders whose files are compared one by one
-        for folder, known in zip(task.folders, task.known or [None] * len(task.folders), strict=True):
+        if task.known:
+            held = dict(zip(task.folders, task.known, strict=True))
+        else:  # a range: what the index holds from its lower bound up to its upper one
+            query = "SELECT path, mtime_ns, digest FROM folders WHERE path >= ? AND path < ?"  # by the primary key
+            held = {path: Known(mtime, digest) for path, mtime, digest in db.execute(query, (task.lower, task.upper))}
+            outcome.gone = sorted(held.keys() - set(task.folders))
+            slow += outcome.gone
+        for folder in task.folders:
+            known = held.get(folder)
             base = f"{root}/{folder}"
             try:
-                mtime = os.stat(base).st_mtime_ns  # before the listing: a file added after it shows next time
-                entries = _listing(base)
+                mtime, entries = _listing(base)
             except FileNotFoundError:
                 slow.append(folder)  # gone: its rows count as removed
+                continue
+            except NotADirectoryError:  # a file where a site's folder would be
+                outcome.strays.append(folder)
+                if known is not None:  # it was a folder: what the index holds for it goes
+                    slow.append(folder)
+                    outcome.gone.append(folder)
                 continue
             except OSError as error:
                 raise InvalidInput(f"cannot be read ({error.strerror})", file=folder) from None
@@ -856,7 +913,7 @@ def _task(catalogue: Catalogue, db: sqlite3.Connection, task: Task) -> Outcome:
                 if before != now_seen:
                     found.append(Found(path, *now_seen[:2], before is not None, *now_seen[2:]))
                 continue
-        elif name in (".gitkeep", "README.md"):
+        elif name in _NOT_RECORDS:
             continue
         elif folder.startswith(layout.EVIDENCE) and name[0] != ".":
             continue  # the evidence bytes themselves: `verify` checks those
@@ -882,14 +939,16 @@ def _record(folder: str, name: str, stat: os.stat_result) -> bool:
     return name[0] != "." and name.endswith(suffix) and S_ISREG(stat.st_mode)
 
 
-def _listing(base: str) -> list[tuple[str, os.stat_result]]:
-    """Each entry of a folder with its `stat`, each name looked up in the open folder: two
+def _listing(base: str) -> tuple[int, list[tuple[str, os.stat_result]]]:
+    """A folder's modification time, taken before it is listed (a file added meanwhile shows next
+    time), and each entry with its `stat`. Each name is looked up in the open folder: two
     processes walking whole paths at once contend for the folders they share (measured)."""
     fd = os.open(base, os.O_RDONLY | os.O_DIRECTORY)
     try:
+        mtime = os.fstat(fd).st_mtime_ns
         names = os.listdir(fd)
         try:
-            return [(name, os.stat(name, dir_fd=fd)) for name in names]
+            return mtime, [(name, os.stat(name, dir_fd=fd)) for name in names]
         except OSError:  # one went away since the listing (or is a broken link): leave it out
             entries = []
             for name in names:
@@ -897,7 +956,7 @@ def _listing(base: str) -> list[tuple[str, os.stat_result]]:
                     entries.append((name, os.stat(name, dir_fd=fd)))
                 except OSError:
                     continue
-            return entries
+            return mtime, entries
     finally:
         os.close(fd)
 

@@ -318,8 +318,7 @@ def map_command(
     """
     from heritage.atomic import replace_file
     from heritage.index import verified
-    from heritage.mapdata import load_map_input
-    from heritage.webmap.build import draw_map  # folium is loaded only for this command
+    from heritage.mapdata import load_map_input, paused_gc
 
     catalogue = env.catalogue
     target = output_path(catalogue.root, output or catalogue.root / "maps" / "index.html")
@@ -334,17 +333,21 @@ def map_command(
         window = (first, last)
 
     def draw(index: Index) -> tuple[bytes, MapResult]:
-        data = load_map_input(catalogue, index, audience)
-        return draw_map(
-            catalogue,
-            target,
-            as_of=_date(as_of),
-            online_tiles=online_tiles,
-            tiles=tiles,
-            changes=window,
-            audience=audience,
-            data=data,
-        )
+        # folium is loaded only for this command, and here: while every file is compared.
+        from heritage.webmap.build import draw_map
+
+        with paused_gc():  # from loading to the page's bytes: see paused_gc
+            data = load_map_input(catalogue, index, audience)
+            return draw_map(
+                catalogue,
+                target,
+                as_of=_date(as_of),
+                online_tiles=online_tiles,
+                tiles=tiles,
+                changes=window,
+                audience=audience,
+                data=data,
+            )
 
     if audience == "internal":
         with env.index() as index, console().status("building the map..."):
