@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from heritage import layout
+from heritage.bulk import paused_gc
 from heritage.errors import Problem
 from heritage.examine import MODELS, owner_folder
 from heritage.index import Index
@@ -186,12 +187,14 @@ def _cross_problems(index: Index) -> list[Problem]:
         if kept["generation"] == generation:
             return [Problem(*p) for p in kept["problems"]]
     records: dict[str, list[tuple[str, dict[str, Any]]]] = {}
-    for kind in MODELS:
-        rows = index.rows(
-            "SELECT path, facts FROM files WHERE kind = ? AND facts IS NOT NULL ORDER BY folder, path", (kind,)
-        )
-        records[kind] = [(path, json.loads(facts)) for path, facts in rows]
-    problems = cross_checks(records)
+    with paused_gc():
+        for kind in MODELS:
+            # Sorted here: SQLite would sort them in a temporary B-tree (916,507 reports: 5.6 s, against
+            # 1.8 s to fetch them as they are and 0.1 s to sort them, as they come nearly in order).
+            rows = index.rows("SELECT folder, path, facts FROM files WHERE kind = ? AND facts IS NOT NULL", (kind,))
+            rows.sort()
+            records[kind] = [(path, json.loads(facts)) for _, path, facts in rows]
+        problems = cross_checks(records)
     encoded = json.dumps({"generation": generation, "problems": [list(astuple(p)) for p in problems]})
     index.db.execute("INSERT OR REPLACE INTO meta VALUES ('cross', ?)", (encoded,))
     return problems

@@ -317,8 +317,9 @@ def map_command(
       heritage map --changes 2020-11-10 2024-12-31 -o changes.html
     """
     from heritage.atomic import replace_file
+    from heritage.bulk import paused_gc
     from heritage.index import verified
-    from heritage.mapdata import load_map_input, paused_gc
+    from heritage.mapdata import load_map_input
 
     catalogue = env.catalogue
     target = output_path(catalogue.root, output or catalogue.root / "maps" / "index.html")

@@ -15,8 +15,9 @@ from branca.element import Figure
 
 from heritage import layout
 from heritage.atomic import replace_file
+from heritage.bulk import paused_gc
 from heritage.errors import InvalidInput
-from heritage.mapdata import MapInput, build_payload, encode_payload, load_map_input, paused_gc
+from heritage.mapdata import MapInput, build_payload, encode_payload, load_map_input
 from heritage.offline import DROPPED, ContentSecurityPolicy, make_offline
 from heritage.store import Catalogue
 from heritage.webmap.elements import FilterPanel, LocalTiles, Outline, Payload, SiteLayer, TimeSlider, TitleBar
