@@ -388,6 +388,9 @@ def test_list_filters(invoke: Invoke) -> None:
 
     everything = ids()
     assert len(everything) == 34
+    lines = invoke("list", "--json", catalogue=REPO).output.splitlines()
+    assert len(lines) == 34 + 2 and lines[0] == "[" and lines[-1] == "]"  # one site a line, for grep and diff
+    assert invoke("list", "--json", "--bbox", "0,0,1,1", catalogue=REPO).output.strip() == "[]"
     assert ids("--type", "mosque") == {
         "aghdam-mosque",
         "yukhari-govhar-agha-mosque",

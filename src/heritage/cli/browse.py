@@ -15,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from heritage import layout
+from heritage.bulk import paused_gc
 from heritage.cli.app import Env, cli, pass_env
 from heritage.cli.common import bbox, console, echo_json, output_path, printable, reading_progress
 from heritage.models import Condition
@@ -90,10 +91,11 @@ def list_command(
     where = SiteFilter(
         set(types), set(traditions), {Condition(c) for c in conditions}, area, bbox(bbox_text), has_allegation
     )
-    with env.index(kinds=(layout.SITES, layout.REPORTS, layout.RETRACTIONS, layout.ALLEGATIONS)) as index:
+    with paused_gc(), env.index(kinds=(layout.SITES, layout.REPORTS, layout.RETRACTIONS, layout.ALLEGATIONS)) as index:
         summaries = list_indexed(index, where, _date(as_of))
     if as_json:
-        echo_json([s.as_json() for s in summaries])
+        with paused_gc():
+            echo_json([s.as_json() for s in summaries])
         return
     table = Table(title=T(f"{env.catalogue.info.name}: {len(summaries)} site(s)"), box=box.SIMPLE_HEAD)
     # Every column folds rather than cuts: a name in a report must never lose its end.

@@ -57,7 +57,13 @@ def reading_progress(label: str) -> Iterator[Callable[[int, int], None]]:
 
 
 def echo_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True))
+    """JSON for scripts. A list has one item per line: Python encodes indented JSON in Python
+    rather than in C, which took 11 s of 16 for the 100,000 sites of `list --json`."""
+    if isinstance(data, list) and data:
+        items = ",\n".join("  " + json.dumps(item, ensure_ascii=False, sort_keys=True) for item in data)
+        click.echo(f"[\n{items}\n]")
+    else:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True))
 
 
 def pairs(values: tuple[str, ...], option: str, sep: str = "=") -> list[tuple[str, str]]:
