@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, Invoke
-from heritage import layout
+from heritage import integrity, layout
 from heritage.cli import ExitCode
 from heritage.codec import seal
-from heritage.integrity import build_manifest, compare_manifest, file_sha256, verify_catalogue
+from heritage.index import Index
+from heritage.integrity import build_manifest, compare_manifest, file_sha256, read_manifest, verify_catalogue
 from heritage.store import Catalogue
 from heritage.validate import validate_catalogue
 
@@ -54,6 +55,54 @@ def test_a_reformatted_but_unchanged_record_still_verifies(sample: Catalogue) ->
     path = sample.root / RECORD
     path.write_text(json.dumps(json.loads(path.read_text()), indent=4))  # whitespace only
     assert verify_catalogue(sample).ok
+
+
+def test_a_manifest_hashes_again_only_what_changed(sample: Catalogue, monkeypatch: pytest.MonkeyPatch) -> None:
+    hashed: list[str] = []
+    real = integrity.file_sha256
+
+    def counted(path: Path) -> str:
+        hashed.append(path.relative_to(sample.root).as_posix())
+        return real(path)
+
+    monkeypatch.setattr(integrity, "file_sha256", counted)
+    first = build_manifest(sample)
+    assert len(hashed) == len(first["files"]) == 175
+    hashed.clear()
+    assert build_manifest(sample)["root"] == first["root"] and hashed == []  # the copies keep old times
+
+    # One byte changed in place, and the file's size and modification time put back as they were:
+    # its change time gives it away.
+    path = sample.root / RECORD
+    before = path.stat()
+    data = bytearray(path.read_bytes())
+    data[data.index(b"severe_damage")] = ord("S")
+    with path.open("r+b") as handle:
+        handle.write(data)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size and path.stat().st_mtime_ns == before.st_mtime_ns
+    (sample.root / "reports/dadivank/r-dadivank-2020-11-25.json").unlink()
+    (sample.root / "reports/dadivank/notes.txt").write_text("new, and too recent to keep a hash of")
+    for _ in range(2):
+        hashed.clear()
+        after = build_manifest(sample)
+        assert after["files"][RECORD] == real(path) != first["files"][RECORD]
+        assert "reports/dadivank/r-dadivank-2020-11-25.json" not in after["files"]
+        assert "reports/dadivank/notes.txt" in hashed  # each time: it changed within the last two seconds
+    assert hashed == ["reports/dadivank/notes.txt"]
+    with Index.open(sample, refresh=False) as index:
+        assert "reports/dadivank/r-dadivank-2020-11-25.json" not in index.kept_hashes()
+
+
+def test_a_file_name_that_is_not_utf8_goes_into_the_manifest(sample: Catalogue, invoke: Invoke, tmp_path: Path) -> None:
+    with open(os.fsencode(sample.root / "sources") + b"/bad\xff.txt", "wb") as handle:
+        handle.write(b"scribbles")
+    manifest_file = tmp_path / "manifest.json"
+    for _ in range(2):
+        made = invoke("manifest", "-o", str(manifest_file), "--force", catalogue=sample)
+        assert made.exit_code == 0, made.output
+        assert "sources/bad\udcff.txt" in json.loads(manifest_file.read_text())["files"]
+        assert compare_manifest(sample, read_manifest(manifest_file)).unchanged
 
 
 def test_a_deleted_record_and_a_resealed_rewrite_are_found_against_a_manifest(

@@ -53,7 +53,7 @@ from heritage.store import Catalogue
 
 FOLDER = ".heritage"
 FILE = "index.sqlite"
-SCHEMA = 13
+SCHEMA = 14
 # A folder or file changed this recently may change again within the same clock tick unseen.
 RACY_NS = 2_000_000_000
 CHUNK = 500  # files per piece of work handed to a worker
@@ -99,6 +99,8 @@ CREATE INDEX allegations_responds_to ON allegations (responds_to);
 CREATE TABLE allegation_sites (path TEXT, allegation TEXT, site TEXT);
 CREATE INDEX allegation_sites_site ON allegation_sites (site);
 CREATE INDEX allegation_sites_path ON allegation_sites (path);
+CREATE TABLE hashes (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER, ino INTEGER,
+    sha256 TEXT) WITHOUT ROWID;
 """
 _KIND_TABLES = {
     layout.SITES: "sites",
@@ -532,6 +534,18 @@ class Index:
                 row = (self.db.execute("INSERT INTO citations (sources) VALUES (?)", (sources,)).lastrowid,)
             number = self._citations[sources] = int(row[0])
         return number
+
+    # -- the files' SHA-256, for manifests (see heritage.integrity) ----------------------------
+
+    def kept_hashes(self) -> dict[str, tuple[int, int, int, int, str]]:
+        """path -> (size, mtime_ns, ctime_ns, ino, sha256) as each file was when it was hashed."""
+        query = "SELECT path, size, mtime_ns, ctime_ns, ino, sha256 FROM hashes"
+        return {path: (size, mtime, ctime, ino, sha) for path, size, mtime, ctime, ino, sha in self.db.execute(query)}
+
+    def keep_hashes(self, hashed: list[tuple[str, int, int, int, int, str]], gone: list[str]) -> None:
+        with self._write():
+            self.db.executemany("DELETE FROM hashes WHERE path = ?", [(path,) for path in gone])
+            self.db.executemany("INSERT OR REPLACE INTO hashes VALUES (?, ?, ?, ?, ?, ?)", hashed)
 
     # -- reading -----------------------------------------------------------------------------
 

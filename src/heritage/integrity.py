@@ -14,13 +14,17 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 from collections.abc import Iterator
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 
 from heritage import layout
+from heritage.bulk import paused_gc
 from heritage.codec import content_hash, stored_hash
 from heritage.errors import InvalidInput, Problem
 from heritage.store import Catalogue
@@ -46,20 +50,6 @@ def record_files(root: Path) -> Iterator[Path]:
     yield from layout.allegation_files(root)
     yield from layout.review_files(root)
     yield from layout.evidence_records(root)
-
-
-def catalogue_files(root: Path) -> Iterator[Path]:
-    """Every file a manifest covers: the catalogue's description and outlines, and every file in
-    the record and evidence folders, whatever its name (a stray file is a change too)."""
-    for path in (layout.catalogue_file(root), root / layout.AREAS_FILE):
-        if path.is_file():
-            yield path
-    for folder in layout.FOLDERS:
-        for directory, folders, files in sorted(os.walk(root / folder)):
-            folders.sort()
-            for name in sorted(files):
-                if name != ".gitkeep":
-                    yield Path(directory) / name
 
 
 @dataclass
@@ -172,8 +162,68 @@ def verify_catalogue(catalogue: Catalogue) -> VerifyReport:
     return report
 
 
+def hashed_files(catalogue: Catalogue) -> dict[str, str]:
+    """Every file a manifest covers (see `_listed`), by its path in the catalogue, with its
+    SHA-256. A hash is computed again unless the index kept one for the file as it is now: the
+    same size, modification and change time, and inode (the comparison git's index makes; a file
+    changed within the last two seconds is always hashed). Hashing a million files takes minutes;
+    listing and comparing them, seconds."""
+    from heritage.index import RACY_NS, Index, _plain
+
+    with paused_gc(), Index.open(catalogue, refresh=False) as index:
+        kept = index.kept_hashes()
+        now = time.time_ns()
+        files: dict[str, str] = {}
+        hashed: list[tuple[str, int, int, int, int, str]] = []
+        for relative, stat in _listed(str(catalogue.root)):
+            seen = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+            before = kept.get(relative)
+            if before is not None and before[:4] == seen and stat.st_mtime_ns <= now - RACY_NS:
+                files[relative] = before[4]
+                continue
+            files[relative] = file_sha256(catalogue.root / relative)
+            # A file this recent may change again unseen (as in the index): it is hashed each time.
+            # So is one whose name is not UTF-8 (a stray): the index cannot hold its name.
+            if stat.st_mtime_ns <= now - RACY_NS and _plain(relative):
+                hashed.append((relative, *seen, files[relative]))
+        gone = [path for path in kept if path not in files]
+        if hashed or gone:
+            index.keep_hashes(hashed, gone)
+    return files
+
+
+def _listed(root: str) -> Iterator[tuple[str, os.stat_result]]:
+    """Every file a manifest covers, with its `stat`: the catalogue's description and outlines,
+    and every file in the record and evidence folders, whatever its name (a stray file is a change
+    too). Paths relative to the catalogue, with '/', in no particular order: a million of them."""
+    for name in (layout.CATALOGUE_FILE, layout.AREAS_FILE):
+        with suppress(FileNotFoundError):
+            stat = os.stat(f"{root}/{name}")
+            if S_ISREG(stat.st_mode):
+                yield name, stat
+    folders = list(layout.FOLDERS)
+    while folders:
+        folder = folders.pop()
+        try:
+            with os.scandir(f"{root}/{folder}") as listing:
+                entries = [(entry.name, entry.is_dir(), entry.is_symlink()) for entry in listing]
+        except FileNotFoundError:
+            continue
+        except OSError as error:
+            raise InvalidInput(f"cannot be read ({error.strerror})", file=folder) from None
+        for name, is_folder, is_link in entries:
+            if is_folder:
+                if not is_link:  # a link to a folder is not followed, as os.walk does
+                    folders.append(f"{folder}/{name}")
+            elif name != ".gitkeep":
+                try:
+                    yield f"{folder}/{name}", os.stat(f"{root}/{folder}/{name}")
+                except OSError as error:
+                    raise InvalidInput(f"cannot be read ({error.strerror})", file=f"{folder}/{name}") from None
+
+
 def build_manifest(catalogue: Catalogue) -> dict[str, Any]:
-    files = {catalogue.display(path): file_sha256(path) for path in catalogue_files(catalogue.root)}
+    files = hashed_files(catalogue)
     return {
         "format": MANIFEST_FORMAT,
         "catalogue": catalogue.info.name,
@@ -186,7 +236,8 @@ def build_manifest(catalogue: Catalogue) -> dict[str, Any]:
 def root_hash(files: dict[str, str]) -> str:
     """One hash that changes if any file is added, removed, renamed or changed."""
     lines = "".join(f"{digest}  {path}\n" for path, digest in sorted(files.items()))
-    return hashlib.sha256(lines.encode("utf-8")).hexdigest()
+    # A name that is not UTF-8 goes in as the bytes it has on disk.
+    return hashlib.sha256(lines.encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def read_manifest(path: Path) -> dict[str, Any]:
@@ -218,7 +269,7 @@ class ManifestDiff:
 
 def compare_manifest(catalogue: Catalogue, manifest: dict[str, Any]) -> ManifestDiff:
     then: dict[str, str] = manifest["files"]
-    now = {catalogue.display(path): file_sha256(path) for path in catalogue_files(catalogue.root)}
+    now = hashed_files(catalogue)
     return ManifestDiff(
         added=sorted(set(now) - set(then)),
         modified=sorted(p for p in set(now) & set(then) if now[p] != then[p]),
