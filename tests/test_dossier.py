@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +12,7 @@ import pytest
 from conftest import REPO, Invoke, site_doc, write
 from heritage.browser import watch
 from heritage.cli import ExitCode
-from heritage.dossier import build_dossier, dossier_context, render_dossier
+from heritage.dossier import Shared, build_dossier, dossier_context, render_dossier
 from heritage.store import Catalogue
 
 HOSTILE = '<img src=x onerror="window.__pwned=1;alert(1)"></script>{{ 7*7 }}'
@@ -215,3 +217,35 @@ def test_a_huge_image_gets_no_thumbnail_and_no_traceback(invoke: Invoke, catalog
     result = invoke("dossier", "st-sargis", "-o", str(tmp_path / "d"), catalogue=catalogue)
     assert result.exit_code == 0, result.output
     assert sha in (tmp_path / "d" / "st-sargis.html").read_text()
+
+
+def test_the_locator_shows_other_sites_as_the_audience_may_see_them(catalogue: Catalogue) -> None:
+    for site_id, level, point in (
+        ("open", "public", [46.51, 39.81]),
+        ("guarded", "restricted", [46.7437, 39.7613]),
+        ("secret", "confidential", [47.1234, 40.2345]),
+    ):
+        write(
+            catalogue.root / "sites" / f"{site_id}.geojson",
+            site_doc(site_id, sensitivity=level, geometry={"type": "Point", "coordinates": point}),
+        )
+
+    past = time.time_ns() - 3600 * 10**9  # all written an hour ago: no time too recent to trust
+    for folder, _, files in os.walk(catalogue.root):
+        for name in [*files, "."]:
+            os.utime(Path(folder) / name, ns=(past, past))
+
+    def others(audience: str) -> set[tuple[float, float]]:
+        return set(Shared.load(catalogue).others("st-sargis", audience))
+
+    assert others("internal") == {(46.51, 39.81), (46.7437, 39.7613), (47.1234, 40.2345)}
+    assert others("mission") == {(46.51, 39.81), (46.7437, 39.7613)}
+    assert others("public") == {(46.51, 39.81), (46.7, 39.8)}  # a restricted site to the nearest 0.1 degree
+    page = dossier_context(catalogue, "st-sargis", "mission")["locator_svg"]
+    assert page.count("<circle") == 3  # the two others, and the site itself
+    # Made confidential in place (same folder listing): it leaves the next dossier's locator.
+    path = catalogue.root / "sites" / "open.geojson"
+    text = path.read_text()
+    with path.open("r+", encoding="utf-8") as handle:
+        handle.write(text.replace('"public"', '"confidential"', 1))
+    assert others("mission") == {(46.7437, 39.7613)}

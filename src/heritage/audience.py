@@ -30,6 +30,16 @@ def generalised(lon: float, lat: float) -> tuple[float, float]:
     return round(round(lon / step) * step, 1), round(round(lat / step) * step, 1)
 
 
+def point_for(lon: float, lat: float, sensitivity: Sensitivity, audience: str) -> tuple[float, float] | None:
+    """Where this audience may see a site's point (as `site_for` shows it), or None if it may not
+    see the site at all."""
+    if sensitivity is Sensitivity.confidential and audience != "internal":
+        return None
+    if audience == "public" and sensitivity is Sensitivity.restricted:
+        return generalised(lon, lat)
+    return lon, lat
+
+
 def site_for(site: Site, audience: str) -> Site | None:
     """The site as this audience may see it, or None if it may not see it at all."""
     if site.sensitivity is Sensitivity.confidential and audience != "internal":

@@ -22,11 +22,12 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from heritage import __version__, layout
 from heritage.atomic import replace_file
-from heritage.audience import hidden, site_for
+from heritage.audience import hidden, point_for, site_for
 from heritage.claims import load_claims
 from heritage.errors import RecordNotFound
 from heritage.history import condition_as_of, site_history
 from heritage.models import Condition, Evidence, Site
+from heritage.models.vocab import Sensitivity
 from heritage.palette import CONDITION_COLOURS, CONDITION_LABELS
 from heritage.store import Catalogue
 
@@ -51,9 +52,9 @@ def _css() -> str:
     return resources.files("heritage.dossier").joinpath("templates", "dossier.css").read_text(encoding="utf-8")
 
 
-def locator_svg(site: Site, others: list[Site], region: tuple[float, float, float, float] | None) -> str:
-    """A small map of where the site is among the catalogue's sites: numbers only, no text."""
-    points = [s.geometry.representative for s in others if s.geometry]
+def locator_svg(site: Site, points: list[tuple[float, float]], region: tuple[float, float, float, float] | None) -> str:
+    """A small map of where the site is among the catalogue's other sites (their `points`):
+    numbers only, no text."""
     if site.geometry is None:
         return (
             '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 210 150"><text x="105" y="78" '
@@ -103,11 +104,25 @@ class Shared:
     """What every dossier of one run reads: loaded once, not once per site."""
 
     claims: list[Any]
-    sites: list[Site]
+    points: list[tuple[str, float, float, Sensitivity]]  # every located site: id, point, sensitivity
 
     @classmethod
     def load(cls, catalogue: Catalogue) -> Shared:
-        return cls(load_claims(catalogue), list(catalogue.sites()))
+        """The sites' points come from the index, after every file is compared with it (as for a
+        shared map: a site made confidential in place must leave the locator at once)."""
+        from heritage.index import Index
+
+        with Index.open(catalogue, thorough=True) as index:
+            rows = index.rows("SELECT id, lon, lat, sensitivity FROM sites WHERE lon IS NOT NULL ORDER BY path")
+        return cls(load_claims(catalogue), [(i, lon, lat, Sensitivity(level)) for i, lon, lat, level in rows])
+
+    def others(self, site_id: str, audience: str) -> list[tuple[float, float]]:
+        """The points of every other site, as this audience may see them."""
+        return [
+            point
+            for i, lon, lat, level in self.points
+            if i != site_id and (point := point_for(lon, lat, level, audience)) is not None
+        ]
 
 
 def _cited_ids(catalogue: Catalogue, site_id: str, shared: Shared) -> list[str]:
@@ -215,7 +230,6 @@ def dossier_context(
         for c in claims
     ]
     timeline.sort(key=lambda row: (row["order"] or date.min, row["kind"]))
-    others = [s for s in (site_for(o, audience) for o in shared.sites) if s is not None and s.id != site.id]
     vocabulary = catalogue.info.vocabulary()
     condition = current.condition if current else Condition.unknown
     return {
@@ -235,7 +249,7 @@ def dossier_context(
         "sources": sources,
         "evidence": evidence,
         "party_names": {p.id: p.name for p in catalogue.info.parties},
-        "locator_svg": locator_svg(site, others, catalogue.info.region),
+        "locator_svg": locator_svg(site, shared.others(site.id, audience), catalogue.info.region),
         "chart_svg": _chart(history),
         "root_hash": root_hash or "(not computed)",
         "generated": datetime.now(UTC).replace(microsecond=0).isoformat(),
