@@ -318,14 +318,18 @@ class Index:
             problem = Problem(*json.loads(row[0])[0])
             raise InvalidInput(problem.message, file=problem.file, record=problem.record, field=problem.field)
 
-    def _known_folders(self) -> dict[str, dict[str, Known]]:
-        """The folders the index has read, by kind: {'reports': {'reports/site-1': Known(...)}}."""
-        known: dict[str, dict[str, Known]] = defaultdict(dict)
-        for kind in FLAT + NESTED:  # by the primary key: from 'kind' up to 'kind0' ('0' follows '/')
-            query = "SELECT path, mtime_ns, digest FROM folders WHERE path >= ? AND path < ?"
-            known[kind] = {
-                path: Known(mtime, digest) for path, mtime, digest in self.db.execute(query, (kind, kind + "0"))
-            }
+    def _known(self, kind: str, folders: list[str] | None = None) -> dict[str, Known]:
+        """What the index holds for a kind's folders (all of them, or these), by path: the kind's
+        own folder ('reports') and those inside it ('reports/site-1')."""
+        query = "SELECT path, mtime_ns, digest FROM folders WHERE "
+        if folders is None:  # by the primary key: from 'kind' up to 'kind0' ('0' follows '/')
+            rows = self.db.execute(query + "path >= ? AND path < ?", (kind, kind + "0"))
+            return {path: Known(mtime, digest) for path, mtime, digest in rows}
+        known = {}
+        for n in range(0, len(folders), 500):
+            part = folders[n : n + 500]
+            rows = self.db.execute(query + f"path IN ({','.join('?' * len(part))})", part)
+            known.update({path: Known(mtime, digest) for path, mtime, digest in rows})
         return known
 
     def _changed_folders(self, wanted: set[str]) -> _Plan:
@@ -336,25 +340,40 @@ class Index:
             "UPDATE folders SET mtime_ns = -1, digest = NULL "
             "WHERE path IN (SELECT folder FROM files WHERE unreadable = 1)"
         )
-        known = self._known_folders()
         plan = _Plan(time.time_ns())
+        times = "SELECT mtime_ns FROM folders WHERE path = ?"
         for name in (f for f in FLAT if f in wanted):
             mtime = _mtime(root / name)
-            if mtime is None or mtime != _time(known[name].get(name)):
+            if mtime is None or mtime != _first(self.db.execute(times, (name,)).fetchone()):
                 plan.flat(root, name, mtime)
         for parent in (n for n in NESTED if n in wanted):
             mtime = _mtime(root / parent)
-            inner = known[parent]
-            if mtime is None or mtime != _time(inner.get(parent)):
-                plan.parent(root, parent, mtime, inner)
+            if mtime is None or mtime != _first(self.db.execute(times, (parent,)).fetchone()):
+                plan.parent(root, parent, mtime, self._known(parent))
                 continue
-            base = str(root)  # plain strings: this loop stats every site's folder
-            for folder, recorded in inner.items():
-                if folder != parent and (now := _mtime(f"{base}/{folder}")) != recorded.mtime_ns:
-                    if now is None:
+            try:
+                fd = os.open(root / parent, os.O_RDONLY | os.O_DIRECTORY)
+            except OSError:  # gone or replaced since its time was taken
+                plan.parent(root, parent, None, self._known(parent))
+                continue
+            # Every site's folder is looked at: only their times, each by its name in the open parent.
+            query = "SELECT path, mtime_ns FROM folders WHERE path > ? AND path < ?"
+            rows = self.db.execute(query, (parent + "/", parent + "0"))
+            changed = []
+            start = len(parent) + 1
+            try:
+                for folder, recorded in rows.fetchall():
+                    try:
+                        now = os.stat(folder[start:], dir_fd=fd).st_mtime_ns
+                    except OSError:
                         plan.gone.append(folder)
-                    else:
-                        plan.nested[folder] = recorded
+                        continue
+                    if now != recorded:
+                        changed.append(folder)
+            finally:
+                os.close(fd)
+            known = self._known(parent, changed)
+            plan.nested.update((folder, known.get(folder)) for folder in changed)
         return plan
 
     def _all_folders(self) -> _Plan:
@@ -542,12 +561,19 @@ class Index:
         query = "SELECT path, size, mtime_ns, ctime_ns, ino, sha256 FROM hashes"
         return {path: (size, mtime, ctime, ino, sha) for path, size, mtime, ctime, ino, sha in self.db.execute(query)}
 
+    def kept_paths(self) -> set[str]:
+        return {path for (path,) in self.db.execute("SELECT path FROM hashes")}
+
     def keep_hashes(self, hashed: list[tuple[str, int, int, int, int, str]], gone: list[str]) -> None:
         with self._write():
             self.db.executemany("DELETE FROM hashes WHERE path = ?", [(path,) for path in gone])
             self.db.executemany("INSERT OR REPLACE INTO hashes VALUES (?, ?, ?, ?, ?, ?)", hashed)
 
     # -- reading -----------------------------------------------------------------------------
+
+    def located_sites(self) -> list[tuple[str, float, float, str]]:
+        """Every site with a point: id, longitude, latitude, sensitivity, in the files' order."""
+        return self.rows("SELECT id, lon, lat, sensitivity FROM sites WHERE lon IS NOT NULL ORDER BY path")
 
     def rows(self, sql: str, parameters: tuple[Any, ...] = ()) -> list[Any]:
         return self.db.execute(sql, parameters).fetchall()
@@ -687,7 +713,7 @@ class _Transaction:
 _NOT_RECORDS = (".gitkeep", "README.md")  # files a folder of the catalogue may hold that are not records
 
 
-def _plain(name: str) -> bool:
+def storable(name: str) -> bool:
     """A file name the index can hold: one that is UTF-8 on disk (records' names always are)."""
     try:
         name.encode("utf-8")
@@ -706,6 +732,10 @@ def _mtime(path: Path | str) -> int | None:
         return os.stat(path).st_mtime_ns
     except OSError:
         return None
+
+
+def _first(row: tuple[Any, ...] | None) -> Any:
+    return row[0] if row else None
 
 
 def _time(known: Known | None) -> int | None:
@@ -739,9 +769,9 @@ class _Plan:
             names = sorted(os.listdir(root / name))
         except (FileNotFoundError, NotADirectoryError):
             names = []
-        if not _plain("/".join(names)):  # rare: look at each
-            self.strays += [_shown(f"{name}/{n}") for n in names if not _plain(n)]
-            names = [n for n in names if _plain(n)]
+        if not storable("/".join(names)):  # rare: look at each
+            self.strays += [_shown(f"{name}/{n}") for n in names if not storable(n)]
+            names = [n for n in names if storable(n)]
         self.flats.append((name, names))
 
     def parent(self, root: Path, parent: str, mtime: int | None, known: dict[str, Known]) -> None:
@@ -750,9 +780,9 @@ class _Plan:
         self.whole[parent] = _trusted(mtime, self.now)
         present = set()
         entries = layout._entries(root / parent)
-        plain = _plain("/".join(e.name for e in entries))  # rare otherwise: then look at each
+        plain = storable("/".join(e.name for e in entries))  # rare otherwise: then look at each
         for entry in entries:
-            if not plain and not _plain(entry.name):
+            if not plain and not storable(entry.name):
                 self.strays.append(_shown(f"{parent}/{entry.name}"))
             elif entry.is_dir():
                 folder = f"{parent}/{entry.name}"
@@ -772,9 +802,9 @@ class _Plan:
             names = sorted(os.listdir(root / parent))
         except (FileNotFoundError, NotADirectoryError):
             names = []
-        if not _plain("/".join(names)):  # rare: look at each
-            self.strays += [_shown(f"{parent}/{n}") for n in names if not _plain(n)]
-            names = [n for n in names if _plain(n)]
+        if not storable("/".join(names)):  # rare: look at each
+            self.strays += [_shown(f"{parent}/{n}") for n in names if not storable(n)]
+            names = [n for n in names if storable(n)]
         self.ranges.append((parent, [n for n in names if n not in _NOT_RECORDS]))
 
     def tasks(self) -> list[Task]:
@@ -862,7 +892,7 @@ def _task(catalogue: Catalogue, db: sqlite3.Connection, task: Task) -> Outcome:
         stored = {row[0]: row[1:] for row in db.execute(query, (task.lower, upper))}
         try:
             fd = os.open(f"{root}/{folder}", os.O_RDONLY | os.O_DIRECTORY)
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
             fd = None  # gone since the listing: its rows count as removed
         except OSError as error:
             raise InvalidInput(f"cannot be read ({error.strerror})", file=folder) from None
@@ -890,7 +920,9 @@ def _task(catalogue: Catalogue, db: sqlite3.Connection, task: Task) -> Outcome:
             try:
                 mtime, entries = _listing(base)
             except FileNotFoundError:
-                slow.append(folder)  # gone: its rows count as removed
+                slow.append(folder)  # gone since the listing: its rows count as removed, and so does its own
+                if known is not None:
+                    outcome.gone.append(folder)
                 continue
             except NotADirectoryError:  # a file where a site's folder would be
                 outcome.strays.append(folder)
@@ -916,7 +948,7 @@ def _task(catalogue: Catalogue, db: sqlite3.Connection, task: Task) -> Outcome:
     found: list[Found] = []
     for folder, name, stat in listed:
         path = f"{folder}/{name}"
-        if not _plain(name):
+        if not storable(name):
             outcome.strays.append(_shown(path))
             continue
         if name.endswith(layout.RECORD_SUFFIX) or name.endswith(layout.SITE_SUFFIX):

@@ -14,13 +14,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import time
 from collections.abc import Iterator
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from stat import S_ISREG
+from time import time_ns
 from typing import Any
 
 from heritage import layout
@@ -162,31 +162,45 @@ def verify_catalogue(catalogue: Catalogue) -> VerifyReport:
     return report
 
 
-def hashed_files(catalogue: Catalogue) -> dict[str, str]:
+def hashed_files(catalogue: Catalogue, *, kept: bool = False) -> dict[str, str]:
     """Every file a manifest covers (see `_listed`), by its path in the catalogue, with its
-    SHA-256. A hash is computed again unless the index kept one for the file as it is now: the
-    same size, modification and change time, and inode (the comparison git's index makes; a file
-    changed within the last two seconds is always hashed). Hashing a million files takes minutes;
-    listing and comparing them, seconds."""
-    from heritage.index import RACY_NS, Index, _plain
+    SHA-256, each file hashed now. The hashes are kept in the index with each file's size,
+    modification and change time, and inode.
 
-    with paused_gc(), Index.open(catalogue, refresh=False) as index:
-        kept = index.kept_hashes()
-        now = time.time_ns()
+    With `kept`, a hash kept for a file that is as it was then is used rather than made again
+    (the comparison git's index makes): a million files are listed and compared in seconds,
+    where hashing them takes minutes. For a dossier's root hash only: `manifest` and `verify
+    --against`, the tools that prove nothing changed, hash every file, since whoever can write
+    to the catalogue can also write to its index."""
+    from heritage.index import RACY_NS, Index, storable
+
+    with Index.open(catalogue, refresh=False) as index:
+        with paused_gc():
+            before = index.kept_hashes() if kept else {}
+            known = index.kept_paths() if not kept else set(before)
+        trusted_until = time_ns() - RACY_NS  # a later change may be followed by another unseen
         files: dict[str, str] = {}
         hashed: list[tuple[str, int, int, int, int, str]] = []
         for relative, stat in _listed(str(catalogue.root)):
             seen = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
-            before = kept.get(relative)
-            if before is not None and before[:4] == seen and stat.st_mtime_ns <= now - RACY_NS:
-                files[relative] = before[4]
+            old = before.get(relative)
+            if old is not None and old[:4] == seen and max(stat.st_mtime_ns, stat.st_ctime_ns) <= trusted_until:
+                files[relative] = old[4]
                 continue
-            files[relative] = file_sha256(catalogue.root / relative)
-            # A file this recent may change again unseen (as in the index): it is hashed each time.
-            # So is one whose name is not UTF-8 (a stray): the index cannot hold its name.
-            if stat.st_mtime_ns <= now - RACY_NS and _plain(relative):
+            path = catalogue.root / relative
+            try:
+                files[relative] = file_sha256(path)
+                after = os.stat(path)
+            except FileNotFoundError:
+                continue  # gone since the listing (a temporary file, say)
+            except OSError as error:
+                raise InvalidInput(f"cannot be read ({error.strerror})", file=relative) from None
+            # Kept only for a file that did not change while it was hashed, nor in the last two
+            # seconds, and whose name is UTF-8 (a stray's may not be: the index cannot hold it).
+            unchanged = (after.st_size, after.st_mtime_ns, after.st_ctime_ns, after.st_ino) == seen
+            if unchanged and max(stat.st_mtime_ns, stat.st_ctime_ns) <= trusted_until and storable(relative):
                 hashed.append((relative, *seen, files[relative]))
-        gone = [path for path in kept if path not in files]
+        gone = [path for path in known if path not in files]
         if hashed or gone:
             index.keep_hashes(hashed, gone)
     return files
@@ -218,12 +232,15 @@ def _listed(root: str) -> Iterator[tuple[str, os.stat_result]]:
             elif name != ".gitkeep":
                 try:
                     yield f"{folder}/{name}", os.stat(f"{root}/{folder}/{name}")
+                except FileNotFoundError:
+                    continue  # gone since the listing
                 except OSError as error:
                     raise InvalidInput(f"cannot be read ({error.strerror})", file=f"{folder}/{name}") from None
 
 
-def build_manifest(catalogue: Catalogue) -> dict[str, Any]:
-    files = hashed_files(catalogue)
+def build_manifest(catalogue: Catalogue, *, kept: bool = False) -> dict[str, Any]:
+    """Every file's SHA-256 and the root hash over them (see `hashed_files` for `kept`)."""
+    files = hashed_files(catalogue, kept=kept)
     return {
         "format": MANIFEST_FORMAT,
         "catalogue": catalogue.info.name,

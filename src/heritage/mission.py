@@ -356,7 +356,7 @@ def _write_package(
     from heritage.mission_page import write_index
     from heritage.webmap import build_map
 
-    root_hash = str(build_manifest(catalogue)["root"])
+    root_hash = str(build_manifest(catalogue, kept=True)["root"])  # for the dossiers: see hashed_files
     ids = {s.id for s in visible}
     shared = Shared.load(catalogue)
     pages = []

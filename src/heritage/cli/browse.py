@@ -91,8 +91,9 @@ def list_command(
     where = SiteFilter(
         set(types), set(traditions), {Condition(c) for c in conditions}, area, bbox(bbox_text), has_allegation
     )
-    with paused_gc(), env.index(kinds=(layout.SITES, layout.REPORTS, layout.RETRACTIONS, layout.ALLEGATIONS)) as index:
-        summaries = list_indexed(index, where, _date(as_of))
+    with env.index(kinds=(layout.SITES, layout.REPORTS, layout.RETRACTIONS, layout.ALLEGATIONS)) as index:
+        with paused_gc():  # not while the index is brought up to date: its workers would inherit it
+            summaries = list_indexed(index, where, _date(as_of))
     if as_json:
         with paused_gc():
             echo_json([s.as_json() for s in summaries])
@@ -319,7 +320,6 @@ def map_command(
       heritage map --changes 2020-11-10 2024-12-31 -o changes.html
     """
     from heritage.atomic import replace_file
-    from heritage.bulk import paused_gc
     from heritage.index import verified
     from heritage.mapdata import load_map_input
 

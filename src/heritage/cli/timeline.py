@@ -14,6 +14,7 @@ from rich import box
 from rich.table import Table
 
 from heritage import layout
+from heritage.bulk import paused_gc
 from heritage.cli.app import Env, cli, pass_env
 from heritage.cli.browse import T, _date
 from heritage.cli.common import bbox, build, citations, console, echo_json, progress_console, stamp
@@ -212,9 +213,9 @@ def changes(
     assert first is not None and last is not None
     if last < first:
         raise click.BadParameter("--to is before --from", param_hint="--to")
-    with env.index(kinds=(layout.SITES, layout.REPORTS, layout.RETRACTIONS)) as index:
+    with env.index(kinds=(layout.SITES, layout.REPORTS, layout.RETRACTIONS)) as index, paused_gc():
         found, sites = find_changes(index, first, last, types, box_text, area, first_reports)
-    rows = _changes_rows(found, sites)
+        rows = _changes_rows(found, sites)
     if as_csv:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
@@ -354,7 +355,7 @@ def dossier(env: Env, site_ids: tuple[str, ...], every: bool, output: Path | Non
             if site_for(catalogue.site(site_id), audience) is None:
                 raise RecordNotFound(f"no such site for the {audience} audience", record=site_id)
     folder = output_path(catalogue.root, output or catalogue.root / "maps" / "dossiers")
-    root_hash = str(build_manifest(catalogue)["root"])
+    root_hash = str(build_manifest(catalogue, kept=True)["root"])  # see hashed_files
     shared = Shared.load(catalogue)
     from rich.progress import Progress
 

@@ -113,11 +113,12 @@ class Shared:
         from heritage.index import Index
 
         with Index.open(catalogue, thorough=True) as index:
-            rows = index.rows("SELECT id, lon, lat, sensitivity FROM sites WHERE lon IS NOT NULL ORDER BY path")
+            rows = index.located_sites()
         return cls(load_claims(catalogue), [(i, lon, lat, Sensitivity(level)) for i, lon, lat, level in rows])
 
     def others(self, site_id: str, audience: str) -> list[tuple[float, float]]:
         """The points of every other site, as this audience may see them."""
+        hidden(audience)  # an audience by its exact name, or an error
         return [
             point
             for i, lon, lat, level in self.points
