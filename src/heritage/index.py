@@ -53,7 +53,7 @@ from heritage.store import Catalogue
 
 FOLDER = ".heritage"
 FILE = "index.sqlite"
-SCHEMA = 14
+SCHEMA = 15
 # A folder or file changed this recently may change again within the same clock tick unseen.
 RACY_NS = 2_000_000_000
 CHUNK = 500  # files per piece of work handed to a worker
@@ -99,8 +99,7 @@ CREATE INDEX allegations_responds_to ON allegations (responds_to);
 CREATE TABLE allegation_sites (path TEXT, allegation TEXT, site TEXT);
 CREATE INDEX allegation_sites_site ON allegation_sites (site);
 CREATE INDEX allegation_sites_path ON allegation_sites (path);
-CREATE TABLE hashes (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER, ino INTEGER,
-    sha256 TEXT) WITHOUT ROWID;
+CREATE TABLE hashes (path TEXT PRIMARY KEY, stamp TEXT, sha256 TEXT) WITHOUT ROWID;
 """
 _KIND_TABLES = {
     layout.SITES: "sites",
@@ -556,18 +555,20 @@ class Index:
 
     # -- the files' SHA-256, for manifests (see heritage.integrity) ----------------------------
 
-    def kept_hashes(self) -> dict[str, tuple[int, int, int, int, str]]:
-        """path -> (size, mtime_ns, ctime_ns, ino, sha256) as each file was when it was hashed."""
-        query = "SELECT path, size, mtime_ns, ctime_ns, ino, sha256 FROM hashes"
-        return {path: (size, mtime, ctime, ino, sha) for path, size, mtime, ctime, ino, sha in self.db.execute(query)}
+    def kept_hashes(self) -> tuple[dict[str, str], dict[str, str]]:
+        """Each file's stamp (size, times, inode) when it was hashed, and its SHA-256, by path."""
+        return (
+            dict(self.db.execute("SELECT path, stamp FROM hashes")),
+            dict(self.db.execute("SELECT path, sha256 FROM hashes")),
+        )
 
-    def kept_paths(self) -> set[str]:
-        return {path for (path,) in self.db.execute("SELECT path FROM hashes")}
+    def kept_paths(self) -> list[str]:
+        return [path for (path,) in self.db.execute("SELECT path FROM hashes")]
 
-    def keep_hashes(self, hashed: list[tuple[str, int, int, int, int, str]], gone: list[str]) -> None:
+    def keep_hashes(self, hashed: list[tuple[str, str, str]], gone: list[str]) -> None:
         with self._write():
             self.db.executemany("DELETE FROM hashes WHERE path = ?", [(path,) for path in gone])
-            self.db.executemany("INSERT OR REPLACE INTO hashes VALUES (?, ?, ?, ?, ?, ?)", hashed)
+            self.db.executemany("INSERT OR REPLACE INTO hashes VALUES (?, ?, ?)", hashed)
 
     # -- reading -----------------------------------------------------------------------------
 

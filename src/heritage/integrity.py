@@ -19,7 +19,7 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from stat import S_ISREG
+from stat import S_ISDIR, S_ISLNK, S_ISREG
 from time import time_ns
 from typing import Any
 
@@ -174,18 +174,16 @@ def hashed_files(catalogue: Catalogue, *, kept: bool = False) -> dict[str, str]:
     to the catalogue can also write to its index."""
     from heritage.index import RACY_NS, Index, storable
 
-    with Index.open(catalogue, refresh=False) as index:
-        with paused_gc():
-            before = index.kept_hashes() if kept else {}
-            known = index.kept_paths() if not kept else set(before)
+    # Nothing is read into the index here (no worker is forked): the collector can rest throughout.
+    with Index.open(catalogue, refresh=False) as index, paused_gc():
+        stamps, shas = index.kept_hashes() if kept else ({}, {})
         trusted_until = time_ns() - RACY_NS  # a later change may be followed by another unseen
         files: dict[str, str] = {}
-        hashed: list[tuple[str, int, int, int, int, str]] = []
+        hashed: list[tuple[str, str, str]] = []
         for relative, stat in _listed(str(catalogue.root)):
-            seen = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
-            old = before.get(relative)
-            if old is not None and old[:4] == seen and max(stat.st_mtime_ns, stat.st_ctime_ns) <= trusted_until:
-                files[relative] = old[4]
+            stamp = _stamp(stat)
+            if stamps.get(relative) == stamp and max(stat.st_mtime_ns, stat.st_ctime_ns) <= trusted_until:
+                files[relative] = shas[relative]
                 continue
             path = catalogue.root / relative
             try:
@@ -197,19 +195,25 @@ def hashed_files(catalogue: Catalogue, *, kept: bool = False) -> dict[str, str]:
                 raise InvalidInput(f"cannot be read ({error.strerror})", file=relative) from None
             # Kept only for a file that did not change while it was hashed, nor in the last two
             # seconds, and whose name is UTF-8 (a stray's may not be: the index cannot hold it).
-            unchanged = (after.st_size, after.st_mtime_ns, after.st_ctime_ns, after.st_ino) == seen
-            if unchanged and max(stat.st_mtime_ns, stat.st_ctime_ns) <= trusted_until and storable(relative):
-                hashed.append((relative, *seen, files[relative]))
-        gone = [path for path in known if path not in files]
+            if _stamp(after) == stamp and max(stat.st_mtime_ns, stat.st_ctime_ns) <= trusted_until:
+                if storable(relative):
+                    hashed.append((relative, stamp, files[relative]))
+        gone = [path for path in (shas if kept else index.kept_paths()) if path not in files]
         if hashed or gone:
             index.keep_hashes(hashed, gone)
     return files
 
 
+def _stamp(stat: os.stat_result) -> str:
+    """What a kept hash is checked against: size, modification and change time, inode."""
+    return f"{stat.st_size} {stat.st_mtime_ns} {stat.st_ctime_ns} {stat.st_ino}"
+
+
 def _listed(root: str) -> Iterator[tuple[str, os.stat_result]]:
     """Every file a manifest covers, with its `stat`: the catalogue's description and outlines,
     and every file in the record and evidence folders, whatever its name (a stray file is a change
-    too). Paths relative to the catalogue, with '/', in no particular order: a million of them."""
+    too). Paths relative to the catalogue, with '/', in no particular order: a million of them.
+    A link is followed to a file, not to a folder (as os.walk does)."""
     for name in (layout.CATALOGUE_FILE, layout.AREAS_FILE):
         with suppress(FileNotFoundError):
             stat = os.stat(f"{root}/{name}")
@@ -219,23 +223,37 @@ def _listed(root: str) -> Iterator[tuple[str, os.stat_result]]:
     while folders:
         folder = folders.pop()
         try:
-            with os.scandir(f"{root}/{folder}") as listing:
-                entries = [(entry.name, entry.is_dir(), entry.is_symlink()) for entry in listing]
+            fd = os.open(f"{root}/{folder}", os.O_RDONLY | os.O_DIRECTORY)
         except FileNotFoundError:
             continue
         except OSError as error:
             raise InvalidInput(f"cannot be read ({error.strerror})", file=folder) from None
-        for name, is_folder, is_link in entries:
-            if is_folder:
-                if not is_link:  # a link to a folder is not followed, as os.walk does
-                    folders.append(f"{folder}/{name}")
-            elif name != ".gitkeep":
-                try:
-                    yield f"{folder}/{name}", os.stat(f"{root}/{folder}/{name}")
+        try:
+            for name in os.listdir(fd):
+                if name == ".gitkeep":
+                    continue
+                try:  # looked up in the open folder: no path walked
+                    stat = os.stat(name, dir_fd=fd, follow_symlinks=False)
+                    if S_ISLNK(stat.st_mode):
+                        stat = os.stat(name, dir_fd=fd)
+                        if S_ISDIR(stat.st_mode):
+                            continue
+                    elif S_ISDIR(stat.st_mode):
+                        folders.append(f"{folder}/{name}")
+                        continue
                 except FileNotFoundError:
-                    continue  # gone since the listing
+                    continue  # gone since the listing, or a broken link
                 except OSError as error:
                     raise InvalidInput(f"cannot be read ({error.strerror})", file=f"{folder}/{name}") from None
+                yield f"{folder}/{name}", stat
+        finally:
+            os.close(fd)
+
+
+def root_hash_of(catalogue: Catalogue) -> str:
+    """The root hash for a dossier, from the hashes kept where the files are as they were (see
+    `hashed_files`)."""
+    return root_hash(hashed_files(catalogue, kept=True))
 
 
 def build_manifest(catalogue: Catalogue, *, kept: bool = False) -> dict[str, Any]:

@@ -351,12 +351,12 @@ def _write_package(
 ) -> None:
     from heritage.dossier import Shared, build_dossier
     from heritage.forms import write_form
-    from heritage.integrity import build_manifest
+    from heritage.integrity import root_hash_of
     from heritage.mapdata import load_map_input
     from heritage.mission_page import write_index
     from heritage.webmap import build_map
 
-    root_hash = str(build_manifest(catalogue, kept=True)["root"])  # for the dossiers: see hashed_files
+    root_hash = root_hash_of(catalogue)
     ids = {s.id for s in visible}
     shared = Shared.load(catalogue)
     pages = []

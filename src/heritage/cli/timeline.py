@@ -339,7 +339,7 @@ def dossier(env: Env, site_ids: tuple[str, ...], every: bool, output: Path | Non
     """
     from heritage.cli.common import output_path
     from heritage.dossier import Shared, build_dossier
-    from heritage.integrity import build_manifest
+    from heritage.integrity import root_hash_of
 
     catalogue = env.catalogue
     if every == bool(site_ids):
@@ -355,7 +355,7 @@ def dossier(env: Env, site_ids: tuple[str, ...], every: bool, output: Path | Non
             if site_for(catalogue.site(site_id), audience) is None:
                 raise RecordNotFound(f"no such site for the {audience} audience", record=site_id)
     folder = output_path(catalogue.root, output or catalogue.root / "maps" / "dossiers")
-    root_hash = str(build_manifest(catalogue, kept=True)["root"])  # see hashed_files
+    root_hash = root_hash_of(catalogue)
     shared = Shared.load(catalogue)
     from rich.progress import Progress
 
