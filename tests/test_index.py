@@ -21,6 +21,7 @@ import pytest
 from conftest import REPO, Invoke, report_doc, write
 from heritage import index as index_module
 from heritage import layout
+from heritage import scan as scan_module
 from heritage.codec import dumps
 from heritage.errors import InvalidInput
 from heritage.history import changes_between
@@ -163,7 +164,7 @@ def test_removed_files_and_folders_leave_the_index(
     Index.open(catalogue).close()
     # Small pieces: a full comparison hands the folders out by ranges of names, and a folder that
     # is gone must be found whether it was first, last or inside a range.
-    monkeypatch.setattr(index_module._Plan, "GROUP", 3)
+    monkeypatch.setattr(scan_module.Plan, "GROUP", 3)
     reports = catalogue.root / layout.REPORTS
     folders = sorted(p.name for p in reports.iterdir() if p.is_dir())
     folder = layout.site_reports_folder(catalogue.root, "site-0000003")
@@ -270,8 +271,8 @@ def test_reading_on_several_cores_gives_the_same_index(tmp_path: Path, monkeypat
     catalogue = synthetic(tmp_path)
     with Index.open(catalogue, memory=True) as alone:  # an index in memory is built in this process
         expected = rows(alone)
-    monkeypatch.setattr(index_module._Plan, "GROUP", 7)  # many small pieces: the workers take them
-    monkeypatch.setattr(index_module, "CHUNK", 20)
+    monkeypatch.setattr(scan_module.Plan, "GROUP", 7)  # many small pieces: the workers take them
+    monkeypatch.setattr(scan_module, "CHUNK", 20)
     with Index.open(catalogue) as shared:
         assert rows(shared) == expected
         assert shared.rows("SELECT count(*) FROM reports WHERE live = 0")[0][0] > 10
@@ -294,7 +295,7 @@ def test_an_interrupted_build_keeps_what_it_did_and_finishes_later(
 
     monkeypatch.setattr(Index, "_store_all", interrupted)
     monkeypatch.setattr(index_module, "COMMIT_EVERY", 0.0)  # commit after every piece
-    monkeypatch.setattr(index_module._Plan, "GROUP", 7)
+    monkeypatch.setattr(scan_module.Plan, "GROUP", 7)
     with pytest.raises(KeyboardInterrupt):
         Index.open(catalogue)
     monkeypatch.setattr(Index, "_store_all", real)
@@ -517,7 +518,7 @@ def test_work_done_while_every_file_is_compared_is_done_again_if_one_changed(
 ) -> None:
     catalogue = synthetic(tmp_path)
     if parallel:  # many small pieces of work, for the workers to take while the reading runs
-        monkeypatch.setattr(index_module._Plan, "GROUP", 7)
+        monkeypatch.setattr(scan_module.Plan, "GROUP", 7)
     age(catalogue.root)
     Index.open(catalogue).close()
     calls = []

@@ -25,11 +25,8 @@ does with its index.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import multiprocessing
 import os
-import signal
 import sqlite3
 import threading
 import time
@@ -37,32 +34,25 @@ import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from stat import S_ISREG
 from typing import Any, NamedTuple, TypeVar
 
 from heritage import __version__, layout
 from heritage.errors import InvalidInput, Problem
-from heritage.examine import Examined, examine, kind_of
+from heritage.examine import Examined, kind_of
 from heritage.history import Change, in_force
 from heritage.mapformat import VOCABULARY, history_entry
 from heritage.models.vocab import Condition
+from heritage.scan import FLAT, NESTED, RACY_NS, Known, Plan, Scan, carry_out, mtime_of
 from heritage.store import Catalogue
 
 FOLDER = ".heritage"
 FILE = "index.sqlite"
 SCHEMA = 15
-# A folder or file changed this recently may change again within the same clock tick unseen.
-RACY_NS = 2_000_000_000
-CHUNK = 500  # files per piece of work handed to a worker
-TASK_TIMEOUT = 300.0  # seconds for one piece of work (a thousand files take well under one)
 BUSY_WAIT = 600.0  # seconds a command waits for another that is updating the index
 COMMIT_EVERY = 2.0  # seconds of work kept in one transaction while the index is brought up to date
-
-FLAT = (layout.SITES, layout.SOURCES, layout.ALLEGATIONS)
-NESTED = (layout.REPORTS, layout.RETRACTIONS, layout.REVIEWS, layout.EVIDENCE)
 
 Progress = Callable[[int, int], None]  # (files done, files to do)
 
@@ -113,69 +103,6 @@ _INSERT = {
     "retractions": "INSERT OR REPLACE INTO retractions VALUES (?,?,?,?)",
     "allegations": "INSERT OR REPLACE INTO allegations VALUES (?,?,?,?)",
 }
-
-
-# What a file's `stat` is compared on: size, times and inode. A file replaced by another of the same
-# size and modification time (a copy that keeps times, an old version moved back) has another
-# inode or change time, as git's index also checks.
-_COMPARED = "size, mtime_ns, ctime_ns, ino"
-
-
-class Known(NamedTuple):
-    """What the index records for a folder: its time, and a digest of its listing (every entry's
-    name, type, size, times and inode) when all of its files are stored as they are and none is
-    too recent to trust. A folder whose listing has the same digest holds no changed file; only
-    the folders whose digest differs need their files compared one by one."""
-
-    mtime_ns: int
-    digest: str | None = None
-
-
-class Found(NamedTuple):
-    """A record file as a folder listing shows it."""
-
-    path: str  # relative, with '/'
-    size: int
-    mtime_ns: int
-    known: bool  # the index has a row for it (changed rather than new)
-    ctime_ns: int
-    ino: int
-
-
-@dataclass
-class Task:
-    """A piece of a scan: whole folders of a nested kind, or a slice of a flat folder's names."""
-
-    folders: list[str] = field(default_factory=list)
-    known: list[Known | None] = field(default_factory=list)  # what the index holds for each folder
-    flat: str | None = None
-    names: list[str] = field(default_factory=list)
-    lower: str = ""  # the slice covers the index's rows from this path...
-    upper: str | None = None  # ...up to this one (the next slice's first), or the folder's end
-    # Nested folders given as a range (lower and upper set, `known` empty): the worker reads what
-    # the index holds for the range, and finds the folders it holds that are gone.
-
-
-@dataclass
-class Outcome:
-    """What a task found: the files it read again, and what is gone or does not belong."""
-
-    examined: list[Examined] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-    strays: list[str] = field(default_factory=list)
-    folders: dict[str, Known] = field(default_factory=dict)  # folder -> what to record for it
-    gone: list[str] = field(default_factory=list)  # folders the index holds that are no longer there
-    seen: int = 0
-
-
-@dataclass
-class Scan:
-    """What bringing the index up to date found."""
-
-    read: int = 0  # files read again
-    removed: int = 0
-    seen: int = 0  # files compared
-    strays: list[str] = field(default_factory=list)
 
 
 def index_path(root: Path) -> Path:
@@ -305,6 +232,10 @@ class Index:
         comparison is under way in its worker processes (see `verified`)."""
         return self._run(self._all_folders, progress, started)
 
+    def _reader_uri(self) -> str | None:
+        """The index's address for other connections that only read it (None if it is in memory)."""
+        return None if self.in_memory else index_path(self.catalogue.root).resolve().as_uri() + "?mode=ro"
+
     @property
     def in_memory(self) -> bool:
         return bool(self.db.execute("PRAGMA database_list").fetchone()[2] == "")
@@ -331,7 +262,7 @@ class Index:
             known.update({path: Known(mtime, digest) for path, mtime, digest in rows})
         return known
 
-    def _changed_folders(self, wanted: set[str]) -> _Plan:
+    def _changed_folders(self, wanted: set[str]) -> Plan:
         root = self.catalogue.root
         # A folder holding a record that could not be read is looked at again each time: the record
         # may be fixed in place, or become valid (a date that was in the future).
@@ -339,14 +270,14 @@ class Index:
             "UPDATE folders SET mtime_ns = -1, digest = NULL "
             "WHERE path IN (SELECT folder FROM files WHERE unreadable = 1)"
         )
-        plan = _Plan(time.time_ns())
+        plan = Plan(time.time_ns())
         times = "SELECT mtime_ns FROM folders WHERE path = ?"
         for name in (f for f in FLAT if f in wanted):
-            mtime = _mtime(root / name)
+            mtime = mtime_of(root / name)
             if mtime is None or mtime != _first(self.db.execute(times, (name,)).fetchone()):
                 plan.flat(root, name, mtime)
         for parent in (n for n in NESTED if n in wanted):
-            mtime = _mtime(root / parent)
+            mtime = mtime_of(root / parent)
             if mtime is None or mtime != _first(self.db.execute(times, (parent,)).fetchone()):
                 plan.parent(root, parent, mtime, self._known(parent))
                 continue
@@ -375,19 +306,19 @@ class Index:
             plan.nested.update((folder, known.get(folder)) for folder in changed)
         return plan
 
-    def _all_folders(self) -> _Plan:
+    def _all_folders(self) -> Plan:
         """Every folder, each compared in a worker with what the index holds for it (the workers
         read those rows themselves, by ranges of the listing: this process only lists)."""
         root = self.catalogue.root
-        plan = _Plan(time.time_ns())
+        plan = Plan(time.time_ns())
         for name in FLAT:
-            plan.flat(root, name, _mtime(root / name))
+            plan.flat(root, name, mtime_of(root / name))
         for parent in NESTED:
-            plan.every(root, parent, _mtime(root / parent))
+            plan.every(root, parent, mtime_of(root / parent))
         return plan
 
     def _run(
-        self, planner: Callable[[], _Plan], progress: Progress | None, started: Callable[[], None] | None = None
+        self, planner: Callable[[], Plan], progress: Progress | None, started: Callable[[], None] | None = None
     ) -> Scan:
         """Make a plan and carry it out: forget what is gone, read what changed, record the
         folders' times. The plan is made inside the write transaction, so two commands bringing
@@ -405,7 +336,7 @@ class Index:
                 self.db.execute("DELETE FROM folders WHERE path = ?", (folder,))
                 scan.removed += len(paths)
             done = 0
-            for outcome in _carry_out(self, tasks, started):
+            for outcome in carry_out(self.catalogue, self.db, tasks, started, self._reader_uri()):
                 # The sites whose reports changed have their reports in force worked out once, after both.
                 changed = self._forget(outcome.removed) | self._store_all(outcome.examined, plan.now)
                 self._update_in_force(changed)
@@ -711,308 +642,5 @@ class _Transaction:
             self.db.execute("ROLLBACK")
 
 
-_NOT_RECORDS = (".gitkeep", "README.md")  # files a folder of the catalogue may hold that are not records
-
-
-def storable(name: str) -> bool:
-    """A file name the index can hold: one that is UTF-8 on disk (records' names always are)."""
-    try:
-        name.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def _shown(path: str) -> str:
-    """A path for a message, with bytes that are not UTF-8 shown as replacement characters."""
-    return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-
-
-def _mtime(path: Path | str) -> int | None:
-    try:
-        return os.stat(path).st_mtime_ns
-    except OSError:
-        return None
-
-
 def _first(row: tuple[Any, ...] | None) -> Any:
     return row[0] if row else None
-
-
-def _time(known: Known | None) -> int | None:
-    return known.mtime_ns if known else None
-
-
-def _trusted(mtime: int | None, now: int) -> int:
-    """The time to record for a folder: -1 (read it again next time) if it is too recent to trust."""
-    if mtime is None or mtime > now - RACY_NS:
-        return -1
-    return mtime
-
-
-class _Plan:
-    """The folders a scan will read, cut into tasks of about a thousand files."""
-
-    GROUP = 100  # nested folders per task (about ten files each)
-
-    def __init__(self, now: int) -> None:
-        self.now = now
-        self.flats: list[tuple[str, list[str]]] = []
-        self.nested: dict[str, Known | None] = {}  # folder -> what the index holds for it
-        self.gone: list[str] = []
-        self.strays: list[str] = []
-        self.whole: dict[str, int] = {}  # folders whose time is recorded once all tasks are done
-        self.ranges: list[tuple[str, list[str]]] = []  # nested kinds whose every folder is compared
-
-    def flat(self, root: Path, name: str, mtime: int | None) -> None:
-        self.whole[name] = _trusted(mtime, self.now)
-        try:
-            names = sorted(os.listdir(root / name))
-        except (FileNotFoundError, NotADirectoryError):
-            names = []
-        if not storable("/".join(names)):  # rare: look at each
-            self.strays += [_shown(f"{name}/{n}") for n in names if not storable(n)]
-            names = [n for n in names if storable(n)]
-        self.flats.append((name, names))
-
-    def parent(self, root: Path, parent: str, mtime: int | None, known: dict[str, Known]) -> None:
-        """The folders inside a nested kind's folder that are new or whose time differs from the
-        one recorded."""
-        self.whole[parent] = _trusted(mtime, self.now)
-        present = set()
-        entries = layout._entries(root / parent)
-        plain = storable("/".join(e.name for e in entries))  # rare otherwise: then look at each
-        for entry in entries:
-            if not plain and not storable(entry.name):
-                self.strays.append(_shown(f"{parent}/{entry.name}"))
-            elif entry.is_dir():
-                folder = f"{parent}/{entry.name}"
-                present.add(folder)
-                recorded = known.get(folder)
-                if entry.stat().st_mtime_ns != _time(recorded):
-                    self.nested[folder] = recorded
-            elif entry.name not in _NOT_RECORDS:
-                self.strays.append(f"{parent}/{entry.name}")
-        self.gone += sorted(known.keys() - present - {parent})
-
-    def every(self, root: Path, parent: str, mtime: int | None) -> None:
-        """All the folders inside a nested kind's folder, by name alone: whether each is a folder,
-        and what the index holds for it, is for the workers to find out."""
-        self.whole[parent] = _trusted(mtime, self.now)
-        try:
-            names = sorted(os.listdir(root / parent))
-        except (FileNotFoundError, NotADirectoryError):
-            names = []
-        if not storable("/".join(names)):  # rare: look at each
-            self.strays += [_shown(f"{parent}/{n}") for n in names if not storable(n)]
-            names = [n for n in names if storable(n)]
-        self.ranges.append((parent, [n for n in names if n not in _NOT_RECORDS]))
-
-    def tasks(self) -> list[Task]:
-        tasks = []
-        for name, names in self.flats:
-            for n in range(0, max(len(names), 1), CHUNK):
-                lower = f"{name}/{names[n]}" if n else f"{name}/"
-                upper = f"{name}/{names[n + CHUNK]}" if n + CHUNK < len(names) else None
-                tasks.append(Task(flat=name, names=names[n : n + CHUNK], lower=lower, upper=upper))
-        folders = list(self.nested)
-        for n in range(0, len(folders), self.GROUP):
-            part = folders[n : n + self.GROUP]
-            tasks.append(Task(folders=part, known=[self.nested[f] for f in part]))
-        for parent, names in self.ranges:
-            # Each task covers the index's folders from its first name up to the next task's
-            # first, the first from the kind's start and the last to its end: a folder the index
-            # holds that is no longer listed falls in exactly one range.
-            for n in range(0, max(len(names), 1), self.GROUP):
-                lower = f"{parent}/{names[n]}" if n else f"{parent}/"
-                upper = f"{parent}/{names[n + self.GROUP]}" if n + self.GROUP < len(names) else f"{parent}0"
-                part = [f"{parent}/{name}" for name in names[n : n + self.GROUP]]
-                tasks.append(Task(folders=part, lower=lower, upper=upper))
-        return tasks
-
-
-def _carry_out(index: Index, tasks: list[Task], started: Callable[[], None] | None = None) -> Iterator[Outcome]:
-    """Run the tasks, on every core when there is much to do. Workers read the index on their own
-    connection; only this process writes to it. `started` is called once the workers exist (a
-    thread started before the fork would be copied into them half-way through its work)."""
-    workers = min(os.cpu_count() or 1, 4)
-    if len(tasks) < 4 or workers < 2 or index.in_memory or "fork" not in multiprocessing.get_all_start_methods():
-        if started:
-            started()
-        for task in tasks:
-            yield _task(index.catalogue, index.db, task)
-        return
-    _WORKER["catalogue"] = index.catalogue
-    pool = multiprocessing.get_context("fork").Pool(workers, initializer=_quiet_worker)
-    if started:
-        started()
-    try:
-        results = pool.imap(_work, tasks)
-        for _ in tasks:
-            try:
-                yield results.next(timeout=TASK_TIMEOUT)
-            except multiprocessing.TimeoutError:  # a worker died (killed, out of memory): say so, do not hang
-                raise RuntimeError(
-                    f"a worker reading the catalogue gave no answer in {TASK_TIMEOUT:.0f} s; run the command again"
-                ) from None
-    finally:
-        pool.terminate()  # on Ctrl-C too: nothing outlives the call
-        pool.join()
-        _WORKER.clear()
-
-
-_WORKER: dict[str, Any] = {}
-
-
-def _quiet_worker() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    _WORKER["db"] = None
-
-
-def _work(task: Task) -> Outcome:
-    catalogue: Catalogue = _WORKER["catalogue"]
-    if _WORKER.get("db") is None:
-        uri = index_path(catalogue.root).resolve().as_uri() + "?mode=ro"
-        _WORKER["db"] = sqlite3.connect(uri, uri=True, timeout=60)
-    return _task(catalogue, _WORKER["db"], task)
-
-
-def _task(catalogue: Catalogue, db: sqlite3.Connection, task: Task) -> Outcome:
-    """List, compare and read again what changed. The hot loop of a warm `validate` (a million
-    files): plain strings and one query per task, no pathlib."""
-    root = str(catalogue.root)
-    outcome = Outcome()
-    now = time.time_ns()
-    listed: list[tuple[str, str, os.stat_result]] = []  # (folder, name, stat)
-    stored: dict[str, tuple[int, ...]] = {}  # path -> (size, times, inode) in the index, for the files compared
-    if task.flat is not None:
-        folder = task.flat
-        # The slice's rows by the primary key: from `lower` up to the next slice's first name.
-        upper = task.upper or f"{folder}0"  # '0' follows '/': the end of this folder's paths
-        query = f"SELECT path, {_COMPARED} FROM files WHERE path >= ? AND path < ?"  # by the primary key
-        stored = {row[0]: row[1:] for row in db.execute(query, (task.lower, upper))}
-        try:
-            fd = os.open(f"{root}/{folder}", os.O_RDONLY | os.O_DIRECTORY)
-        except (FileNotFoundError, NotADirectoryError):
-            fd = None  # gone since the listing: its rows count as removed
-        except OSError as error:
-            raise InvalidInput(f"cannot be read ({error.strerror})", file=folder) from None
-        if fd is not None:
-            try:
-                for name in task.names:
-                    try:
-                        listed.append((folder, name, os.stat(name, dir_fd=fd)))
-                    except OSError:
-                        continue  # gone since the listing
-            finally:
-                os.close(fd)
-    if task.flat is None:
-        slow: list[str] = []  # folders whose files are compared one by one
-        if task.known:
-            held = dict(zip(task.folders, task.known, strict=True))
-        else:  # a range: what the index holds from its lower bound up to its upper one
-            query = "SELECT path, mtime_ns, digest FROM folders WHERE path >= ? AND path < ?"  # by the primary key
-            held = {path: Known(mtime, digest) for path, mtime, digest in db.execute(query, (task.lower, task.upper))}
-            outcome.gone = sorted(held.keys() - set(task.folders))
-            slow += outcome.gone
-        for folder in task.folders:
-            known = held.get(folder)
-            base = f"{root}/{folder}"
-            try:
-                mtime, entries = _listing(base)
-            except FileNotFoundError:
-                slow.append(folder)  # gone since the listing: its rows count as removed, and so does its own
-                if known is not None:
-                    outcome.gone.append(folder)
-                continue
-            except NotADirectoryError:  # a file where a site's folder would be
-                outcome.strays.append(folder)
-                if known is not None:  # it was a folder: what the index holds for it goes
-                    slow.append(folder)
-                    outcome.gone.append(folder)
-                continue
-            except OSError as error:
-                raise InvalidInput(f"cannot be read ({error.strerror})", file=folder) from None
-            now_known = Known(_trusted(mtime, now), _digest(entries, now))
-            if known is not None and now_known.digest is not None and now_known.digest == known.digest:
-                outcome.seen += len(entries)
-                if now_known != known:
-                    outcome.folders[folder] = now_known
-                continue
-            slow.append(folder)
-            outcome.folders[folder] = now_known
-            listed += [(folder, name, stat) for name, stat in entries]
-        if slow:
-            marks = ",".join("?" * len(slow))
-            query = f"SELECT path, {_COMPARED} FROM files WHERE folder IN ({marks})"
-            stored = {row[0]: row[1:] for row in db.execute(query, slow)}
-    found: list[Found] = []
-    for folder, name, stat in listed:
-        path = f"{folder}/{name}"
-        if not storable(name):
-            outcome.strays.append(_shown(path))
-            continue
-        if name.endswith(layout.RECORD_SUFFIX) or name.endswith(layout.SITE_SUFFIX):
-            if _record(folder, name, stat):
-                outcome.seen += 1
-                before = stored.pop(path, None)
-                now_seen = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
-                if before != now_seen:
-                    found.append(Found(path, *now_seen[:2], before is not None, *now_seen[2:]))
-                continue
-        elif name in _NOT_RECORDS:
-            continue
-        elif folder.startswith(layout.EVIDENCE) and name[0] != ".":
-            continue  # the evidence bytes themselves: `verify` checks those
-        outcome.strays.append(path)
-    outcome.removed = list(stored)
-    found.sort()  # rows go into the index's B-trees in order: much cheaper than at random
-    outcome.examined = [examine(catalogue, f.path, f.size, f.mtime_ns, f.known) for f in found]
-    for examined, f in zip(outcome.examined, found, strict=True):
-        examined.ctime_ns, examined.ino = f.ctime_ns, f.ino
-    # A folder with a stray or an unreadable record keeps no digest: it is looked at again each time.
-    doubtful = {path.rsplit("/", 1)[0] for path in outcome.strays}
-    doubtful |= {e.path.rsplit("/", 1)[0] for e in outcome.examined if e.unreadable is not None}
-    for folder in doubtful & outcome.folders.keys():
-        outcome.folders[folder] = outcome.folders[folder]._replace(digest=None)
-    for examined in outcome.examined:
-        examined.pack()
-    return outcome
-
-
-def _record(folder: str, name: str, stat: os.stat_result) -> bool:
-    """A record file (rather than a stray): a regular file with the kind's suffix."""
-    suffix = layout.SITE_SUFFIX if folder == layout.SITES else layout.RECORD_SUFFIX
-    return name[0] != "." and name.endswith(suffix) and S_ISREG(stat.st_mode)
-
-
-def _listing(base: str) -> tuple[int, list[tuple[str, os.stat_result]]]:
-    """A folder's modification time, taken before it is listed (a file added meanwhile shows next
-    time), and each entry with its `stat`. Each name is looked up in the open folder: two
-    processes walking whole paths at once contend for the folders they share (measured)."""
-    fd = os.open(base, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        mtime = os.fstat(fd).st_mtime_ns
-        names = os.listdir(fd)
-        try:
-            return mtime, [(name, os.stat(name, dir_fd=fd)) for name in names]
-        except OSError:  # one went away since the listing (or is a broken link): leave it out
-            entries = []
-            for name in names:
-                try:
-                    entries.append((name, os.stat(name, dir_fd=fd)))
-                except OSError:
-                    continue
-            return mtime, entries
-    finally:
-        os.close(fd)
-
-
-def _digest(entries: list[tuple[str, os.stat_result]], now: int) -> str | None:
-    """A digest of a folder's listing, or None if an entry is too recent to trust."""
-    parts = []
-    for name, stat in sorted(entries):
-        if stat.st_mtime_ns > now - RACY_NS:
-            return None
-        parts.append(f"{name}/{stat.st_mode}/{stat.st_size}/{stat.st_mtime_ns}/{stat.st_ctime_ns}/{stat.st_ino}")
-    return hashlib.blake2b("\n".join(parts).encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()

@@ -172,7 +172,8 @@ def hashed_files(catalogue: Catalogue, *, kept: bool = False) -> dict[str, str]:
     where hashing them takes minutes. For a dossier's root hash only: `manifest` and `verify
     --against`, the tools that prove nothing changed, hash every file, since whoever can write
     to the catalogue can also write to its index."""
-    from heritage.index import RACY_NS, Index, storable
+    from heritage.index import Index
+    from heritage.scan import RACY_NS, storable
 
     # Nothing is read into the index here (no worker is forked): the collector can rest throughout.
     with Index.open(catalogue, refresh=False) as index, paused_gc():

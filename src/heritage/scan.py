@@ -1,0 +1,407 @@
+"""Comparing the catalogue's folders and files with what its index holds (see heritage.index).
+
+A scan is planned in the process that writes to the index and carried out in pieces (`Task`),
+on every core when there is much to do: each piece lists its folders, compares them with the
+index's rows, and reads again the files that changed (`heritage.examine`). Only the planning
+process writes what the pieces found.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import signal
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from stat import S_ISREG
+from typing import Any, NamedTuple
+
+from heritage import layout
+from heritage.errors import InvalidInput
+from heritage.examine import Examined, examine
+from heritage.store import Catalogue
+
+# A folder or file changed this recently may change again within the same clock tick unseen.
+RACY_NS = 2_000_000_000
+CHUNK = 500  # files per piece of work handed to a worker
+TASK_TIMEOUT = 300.0  # seconds for one piece of work (a thousand files take well under one)
+
+FLAT = (layout.SITES, layout.SOURCES, layout.ALLEGATIONS)
+NESTED = (layout.REPORTS, layout.RETRACTIONS, layout.REVIEWS, layout.EVIDENCE)
+
+
+# What a file's `stat` is compared on: size, times and inode. A file replaced by another of the same
+# size and modification time (a copy that keeps times, an old version moved back) has another
+# inode or change time, as git's index also checks.
+COMPARED = "size, mtime_ns, ctime_ns, ino"
+
+
+class Known(NamedTuple):
+    """What the index records for a folder: its time, and a digest of its listing (every entry's
+    name, type, size, times and inode) when all of its files are stored as they are and none is
+    too recent to trust. A folder whose listing has the same digest holds no changed file; only
+    the folders whose digest differs need their files compared one by one."""
+
+    mtime_ns: int
+    digest: str | None = None
+
+
+class Found(NamedTuple):
+    """A record file as a folder listing shows it."""
+
+    path: str  # relative, with '/'
+    size: int
+    mtime_ns: int
+    known: bool  # the index has a row for it (changed rather than new)
+    ctime_ns: int
+    ino: int
+
+
+@dataclass
+class Task:
+    """A piece of a scan: whole folders of a nested kind, or a slice of a flat folder's names."""
+
+    folders: list[str] = field(default_factory=list)
+    known: list[Known | None] = field(default_factory=list)  # what the index holds for each folder
+    flat: str | None = None
+    names: list[str] = field(default_factory=list)
+    lower: str = ""  # the slice covers the index's rows from this path...
+    upper: str | None = None  # ...up to this one (the next slice's first), or the folder's end
+    # Nested folders given as a range, from `lower` up to `upper`, with `known` empty: the worker
+    # reads what the index holds for the range, and finds the folders it holds that are gone.
+    ranged: bool = False
+
+
+@dataclass
+class Outcome:
+    """What a task found: the files it read again, and what is gone or does not belong."""
+
+    examined: list[Examined] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    strays: list[str] = field(default_factory=list)
+    folders: dict[str, Known] = field(default_factory=dict)  # folder -> what to record for it
+    gone: list[str] = field(default_factory=list)  # folders the index holds that are no longer there
+    seen: int = 0
+
+
+@dataclass
+class Scan:
+    """What bringing the index up to date found."""
+
+    read: int = 0  # files read again
+    removed: int = 0
+    seen: int = 0  # files compared
+    strays: list[str] = field(default_factory=list)
+
+
+_NOT_RECORDS = (".gitkeep", "README.md")  # files a folder of the catalogue may hold that are not records
+
+
+def storable(name: str) -> bool:
+    """A file name the index can hold: one that is UTF-8 on disk (records' names always are)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _shown(path: str) -> str:
+    """A path for a message, with bytes that are not UTF-8 shown as replacement characters."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def mtime_of(path: Path | str) -> int | None:
+    try:
+        return os.stat(path).st_mtime_ns
+    except OSError:
+        return None
+
+
+def time_of(known: Known | None) -> int | None:
+    return known.mtime_ns if known else None
+
+
+def trusted(mtime: int | None, now: int) -> int:
+    """The time to record for a folder: -1 (read it again next time) if it is too recent to trust."""
+    if mtime is None or mtime > now - RACY_NS:
+        return -1
+    return mtime
+
+
+class Plan:
+    """The folders a scan will read, cut into tasks of about a thousand files."""
+
+    GROUP = 100  # nested folders per task (about ten files each)
+
+    def __init__(self, now: int) -> None:
+        self.now = now
+        self.flats: list[tuple[str, list[str]]] = []
+        self.nested: dict[str, Known | None] = {}  # folder -> what the index holds for it
+        self.gone: list[str] = []
+        self.strays: list[str] = []
+        self.whole: dict[str, int] = {}  # folders whose time is recorded once all tasks are done
+        self.ranges: list[tuple[str, list[str]]] = []  # nested kinds whose every folder is compared
+
+    def flat(self, root: Path, name: str, mtime: int | None) -> None:
+        self.whole[name] = trusted(mtime, self.now)
+        try:
+            names = sorted(os.listdir(root / name))
+        except (FileNotFoundError, NotADirectoryError):
+            names = []
+        if not storable("/".join(names)):  # rare: look at each
+            self.strays += [_shown(f"{name}/{n}") for n in names if not storable(n)]
+            names = [n for n in names if storable(n)]
+        self.flats.append((name, names))
+
+    def parent(self, root: Path, parent: str, mtime: int | None, known: dict[str, Known]) -> None:
+        """The folders inside a nested kind's folder that are new or whose time differs from the
+        one recorded."""
+        self.whole[parent] = trusted(mtime, self.now)
+        present = set()
+        entries = layout._entries(root / parent)
+        plain = storable("/".join(e.name for e in entries))  # rare otherwise: then look at each
+        for entry in entries:
+            if not plain and not storable(entry.name):
+                self.strays.append(_shown(f"{parent}/{entry.name}"))
+            elif entry.is_dir():
+                folder = f"{parent}/{entry.name}"
+                present.add(folder)
+                recorded = known.get(folder)
+                if entry.stat().st_mtime_ns != time_of(recorded):
+                    self.nested[folder] = recorded
+            elif entry.name not in _NOT_RECORDS:
+                self.strays.append(f"{parent}/{entry.name}")
+        self.gone += sorted(known.keys() - present - {parent})
+
+    def every(self, root: Path, parent: str, mtime: int | None) -> None:
+        """All the folders inside a nested kind's folder, by name alone: whether each is a folder,
+        and what the index holds for it, is for the workers to find out."""
+        self.whole[parent] = trusted(mtime, self.now)
+        try:
+            names = sorted(os.listdir(root / parent))
+        except (FileNotFoundError, NotADirectoryError):
+            names = []
+        if not storable("/".join(names)):  # rare: look at each
+            self.strays += [_shown(f"{parent}/{n}") for n in names if not storable(n)]
+            names = [n for n in names if storable(n)]
+        self.ranges.append((parent, [n for n in names if n not in _NOT_RECORDS]))
+
+    def tasks(self) -> list[Task]:
+        tasks = []
+        for name, names in self.flats:
+            for n in range(0, max(len(names), 1), CHUNK):
+                lower = f"{name}/{names[n]}" if n else f"{name}/"
+                upper = f"{name}/{names[n + CHUNK]}" if n + CHUNK < len(names) else None
+                tasks.append(Task(flat=name, names=names[n : n + CHUNK], lower=lower, upper=upper))
+        folders = list(self.nested)
+        for n in range(0, len(folders), self.GROUP):
+            part = folders[n : n + self.GROUP]
+            tasks.append(Task(folders=part, known=[self.nested[f] for f in part]))
+        for parent, names in self.ranges:
+            # Each task covers the index's folders from its first name up to the next task's
+            # first, the first from the kind's start and the last to its end: a folder the index
+            # holds that is no longer listed falls in exactly one range.
+            for n in range(0, max(len(names), 1), self.GROUP):
+                lower = f"{parent}/{names[n]}" if n else f"{parent}/"
+                upper = f"{parent}/{names[n + self.GROUP]}" if n + self.GROUP < len(names) else f"{parent}0"
+                part = [f"{parent}/{name}" for name in names[n : n + self.GROUP]]
+                tasks.append(Task(folders=part, lower=lower, upper=upper, ranged=True))
+        return tasks
+
+
+def carry_out(
+    catalogue: Catalogue,
+    db: sqlite3.Connection,
+    tasks: list[Task],
+    started: Callable[[], None] | None = None,
+    reader: str | None = None,
+) -> Iterator[Outcome]:
+    """Run the tasks, on every core when there is much to do and the index is a file (`reader`:
+    its address for the workers' own read-only connections); only this process writes to it.
+    `started` is called once the workers exist (a thread started before the fork would be copied
+    into them half-way through its work)."""
+    workers = min(os.cpu_count() or 1, 4)
+    if len(tasks) < 4 or workers < 2 or reader is None or "fork" not in multiprocessing.get_all_start_methods():
+        if started:
+            started()
+        for task in tasks:
+            yield _task(catalogue, db, task)
+        return
+    _WORKER.update(catalogue=catalogue, reader=reader)
+    pool = multiprocessing.get_context("fork").Pool(workers, initializer=_quiet_worker)
+    if started:
+        started()
+    try:
+        results = pool.imap(_work, tasks)
+        for _ in tasks:
+            try:
+                yield results.next(timeout=TASK_TIMEOUT)
+            except multiprocessing.TimeoutError:  # a worker died (killed, out of memory): say so, do not hang
+                raise RuntimeError(
+                    f"a worker reading the catalogue gave no answer in {TASK_TIMEOUT:.0f} s; run the command again"
+                ) from None
+    finally:
+        pool.terminate()  # on Ctrl-C too: nothing outlives the call
+        pool.join()
+        _WORKER.clear()
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _quiet_worker() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    _WORKER["db"] = None
+
+
+def _work(task: Task) -> Outcome:
+    catalogue: Catalogue = _WORKER["catalogue"]
+    if _WORKER.get("db") is None:
+        _WORKER["db"] = sqlite3.connect(_WORKER["reader"], uri=True, timeout=60)
+    return _task(catalogue, _WORKER["db"], task)
+
+
+def _task(catalogue: Catalogue, db: sqlite3.Connection, task: Task) -> Outcome:
+    """List, compare and read again what changed. The hot loop of a warm `validate` (a million
+    files): plain strings and one query per task, no pathlib."""
+    root = str(catalogue.root)
+    outcome = Outcome()
+    now = time.time_ns()
+    listed: list[tuple[str, str, os.stat_result]] = []  # (folder, name, stat)
+    stored: dict[str, tuple[int, ...]] = {}  # path -> (size, times, inode) in the index, for the files compared
+    if task.flat is not None:
+        folder = task.flat
+        # The slice's rows by the primary key: from `lower` up to the next slice's first name.
+        upper = task.upper or f"{folder}0"  # '0' follows '/': the end of this folder's paths
+        query = f"SELECT path, {COMPARED} FROM files WHERE path >= ? AND path < ?"  # by the primary key
+        stored = {row[0]: row[1:] for row in db.execute(query, (task.lower, upper))}
+        try:
+            fd = os.open(f"{root}/{folder}", os.O_RDONLY | os.O_DIRECTORY)
+        except (FileNotFoundError, NotADirectoryError):
+            fd = None  # gone since the listing: its rows count as removed
+        except OSError as error:
+            raise InvalidInput(f"cannot be read ({error.strerror})", file=folder) from None
+        if fd is not None:
+            try:
+                for name in task.names:
+                    try:
+                        listed.append((folder, name, os.stat(name, dir_fd=fd)))
+                    except OSError:
+                        continue  # gone since the listing
+            finally:
+                os.close(fd)
+    if task.flat is None:
+        slow: list[str] = []  # folders whose files are compared one by one
+        if not task.ranged:
+            held = dict(zip(task.folders, task.known, strict=True))
+        else:  # what the index holds from the range's lower bound up to its upper one
+            query = "SELECT path, mtime_ns, digest FROM folders WHERE path >= ? AND path < ?"  # by the primary key
+            held = {path: Known(mtime, digest) for path, mtime, digest in db.execute(query, (task.lower, task.upper))}
+            outcome.gone = sorted(held.keys() - set(task.folders))
+            slow += outcome.gone
+        for folder in task.folders:
+            known = held.get(folder)
+            base = f"{root}/{folder}"
+            try:
+                mtime, entries = _listing(base)
+            except FileNotFoundError:
+                slow.append(folder)  # gone since the listing: its rows count as removed, and so does its own
+                if known is not None:
+                    outcome.gone.append(folder)
+                continue
+            except NotADirectoryError:  # a file where a site's folder would be
+                outcome.strays.append(folder)
+                if known is not None:  # it was a folder: what the index holds for it goes
+                    slow.append(folder)
+                    outcome.gone.append(folder)
+                continue
+            except OSError as error:
+                raise InvalidInput(f"cannot be read ({error.strerror})", file=folder) from None
+            now_known = Known(trusted(mtime, now), _digest(entries, now))
+            if known is not None and now_known.digest is not None and now_known.digest == known.digest:
+                outcome.seen += len(entries)
+                if now_known != known:
+                    outcome.folders[folder] = now_known
+                continue
+            slow.append(folder)
+            outcome.folders[folder] = now_known
+            listed += [(folder, name, stat) for name, stat in entries]
+        if slow:
+            marks = ",".join("?" * len(slow))
+            query = f"SELECT path, {COMPARED} FROM files WHERE folder IN ({marks})"
+            stored = {row[0]: row[1:] for row in db.execute(query, slow)}
+    found: list[Found] = []
+    for folder, name, stat in listed:
+        path = f"{folder}/{name}"
+        if not storable(name):
+            outcome.strays.append(_shown(path))
+            continue
+        if name.endswith(layout.RECORD_SUFFIX) or name.endswith(layout.SITE_SUFFIX):
+            if _record(folder, name, stat):
+                outcome.seen += 1
+                before = stored.pop(path, None)
+                now_seen = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+                if before != now_seen:
+                    found.append(Found(path, *now_seen[:2], before is not None, *now_seen[2:]))
+                continue
+        elif name in _NOT_RECORDS:
+            continue
+        elif folder.startswith(layout.EVIDENCE) and name[0] != ".":
+            continue  # the evidence bytes themselves: `verify` checks those
+        outcome.strays.append(path)
+    outcome.removed = list(stored)
+    found.sort()  # rows go into the index's B-trees in order: much cheaper than at random
+    outcome.examined = [examine(catalogue, f.path, f.size, f.mtime_ns, f.known) for f in found]
+    for examined, f in zip(outcome.examined, found, strict=True):
+        examined.ctime_ns, examined.ino = f.ctime_ns, f.ino
+    # A folder with a stray or an unreadable record keeps no digest: it is looked at again each time.
+    doubtful = {path.rsplit("/", 1)[0] for path in outcome.strays}
+    doubtful |= {e.path.rsplit("/", 1)[0] for e in outcome.examined if e.unreadable is not None}
+    for folder in doubtful & outcome.folders.keys():
+        outcome.folders[folder] = outcome.folders[folder]._replace(digest=None)
+    for examined in outcome.examined:
+        examined.pack()
+    return outcome
+
+
+def _record(folder: str, name: str, stat: os.stat_result) -> bool:
+    """A record file (rather than a stray): a regular file with the kind's suffix."""
+    suffix = layout.SITE_SUFFIX if folder == layout.SITES else layout.RECORD_SUFFIX
+    return name[0] != "." and name.endswith(suffix) and S_ISREG(stat.st_mode)
+
+
+def _listing(base: str) -> tuple[int, list[tuple[str, os.stat_result]]]:
+    """A folder's modification time, taken before it is listed (a file added meanwhile shows next
+    time), and each entry with its `stat`. Each name is looked up in the open folder: two
+    processes walking whole paths at once contend for the folders they share (measured)."""
+    fd = os.open(base, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        mtime = os.fstat(fd).st_mtime_ns
+        names = os.listdir(fd)
+        try:
+            return mtime, [(name, os.stat(name, dir_fd=fd)) for name in names]
+        except OSError:  # one went away since the listing (or is a broken link): leave it out
+            entries = []
+            for name in names:
+                try:
+                    entries.append((name, os.stat(name, dir_fd=fd)))
+                except OSError:
+                    continue
+            return mtime, entries
+    finally:
+        os.close(fd)
+
+
+def _digest(entries: list[tuple[str, os.stat_result]], now: int) -> str | None:
+    """A digest of a folder's listing, or None if an entry is too recent to trust."""
+    parts = []
+    for name, stat in sorted(entries):
+        if stat.st_mtime_ns > now - RACY_NS:
+            return None
+        parts.append(f"{name}/{stat.st_mode}/{stat.st_size}/{stat.st_mtime_ns}/{stat.st_ctime_ns}/{stat.st_ino}")
+    return hashlib.blake2b("\n".join(parts).encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
