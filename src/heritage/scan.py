@@ -37,7 +37,7 @@ NESTED = (layout.REPORTS, layout.RETRACTIONS, layout.REVIEWS, layout.EVIDENCE)
 # What a file's `stat` is compared on: size, times and inode. A file replaced by another of the same
 # size and modification time (a copy that keeps times, an old version moved back) has another
 # inode or change time, as git's index also checks.
-COMPARED = "size, mtime_ns, ctime_ns, ino"
+_COMPARED = "size, mtime_ns, ctime_ns, ino"
 
 
 class Known(NamedTuple):
@@ -278,7 +278,7 @@ def _task(catalogue: Catalogue, db: sqlite3.Connection, task: Task) -> Outcome:
         folder = task.flat
         # The slice's rows by the primary key: from `lower` up to the next slice's first name.
         upper = task.upper or f"{folder}0"  # '0' follows '/': the end of this folder's paths
-        query = f"SELECT path, {COMPARED} FROM files WHERE path >= ? AND path < ?"  # by the primary key
+        query = f"SELECT path, {_COMPARED} FROM files WHERE path >= ? AND path < ?"  # by the primary key
         stored = {row[0]: row[1:] for row in db.execute(query, (task.lower, upper))}
         try:
             fd = os.open(f"{root}/{folder}", os.O_RDONLY | os.O_DIRECTORY)
@@ -333,7 +333,7 @@ def _task(catalogue: Catalogue, db: sqlite3.Connection, task: Task) -> Outcome:
             listed += [(folder, name, stat) for name, stat in entries]
         if slow:
             marks = ",".join("?" * len(slow))
-            query = f"SELECT path, {COMPARED} FROM files WHERE folder IN ({marks})"
+            query = f"SELECT path, {_COMPARED} FROM files WHERE folder IN ({marks})"
             stored = {row[0]: row[1:] for row in db.execute(query, slow)}
     found: list[Found] = []
     for folder, name, stat in listed:
