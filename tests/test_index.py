@@ -368,6 +368,16 @@ def test_the_map_from_the_index_is_the_map_from_the_files(
     tmp_path: Path, audience: str, changes: tuple[date, date] | None
 ) -> None:
     catalogue = synthetic(tmp_path)
+    # Allegations and sources some audiences may not see: the index must leave out the same ones.
+    for number, path in enumerate(sorted((catalogue.root / layout.ALLEGATIONS).glob("*.json"))[:12]):
+        document = json.loads(path.read_text())
+        document["sensitivity"] = ("restricted", "confidential")[number % 2]
+        path.write_bytes(dumps(document))
+    for number, path in enumerate(sorted((catalogue.root / layout.SOURCES).glob("*.json"))[:40]):
+        document = json.loads(path.read_text())
+        document["sensitivity"] = ("restricted", "confidential")[number % 2]
+        document["publisher"] = f"Publisher <{number}>"
+        path.write_bytes(dumps(document))
     indexed = load_map_input(catalogue, audience=audience)
     assert indexed.indexed is not None  # no report is hidden: the rows in force come from the index
     from_files = replace(
@@ -375,13 +385,19 @@ def test_the_map_from_the_index_is_the_map_from_the_files(
         sites=list(catalogue.sites()),
         reports={site: list(catalogue.reports(site)) for site in {r.site for r in catalogue.reports()}},
         retracted={r.retracts for r in catalogue.retractions()},
+        allegations=list(catalogue.allegations()),
+        sources={s.id: s for s in catalogue.sources()},
         indexed=None,
     )
     expected = resolved(build_payload(from_files, date(2026, 1, 1), changes=changes, audience=audience))
     found = resolved(build_payload(indexed, date(2026, 1, 1), changes=changes, audience=audience))
     assert found == expected
     assert len(found["sites"]["id"]) > (10 if changes else 100)
-    assert all(entry[4] for history in found["sites"]["hist"] for entry in history)  # each cites a source
+    if changes is None:  # the comparison is not an empty one
+        claims = [claim for site in found["sites"]["alg"] for claim in site]
+        assert len(claims) >= {"internal": 6, "mission": 1, "public": 0}[audience]
+    cited = [bool(entry[4]) for history in found["sites"]["hist"] for entry in history]
+    assert all(cited) if audience == "internal" else not all(cited)  # hidden sources leave citations
 
 
 def resolved(payload: dict[str, Any]) -> dict[str, Any]:
@@ -441,6 +457,25 @@ def test_a_site_made_confidential_in_place_leaves_the_public_map(invoke: Invoke,
     out = catalogue.root / "public.html"
     assert invoke("map", "--audience", "public", "-o", str(out), catalogue=catalogue).exit_code == 0
     assert "st-sargis" not in out.read_text()
+
+
+def test_a_source_made_confidential_in_place_leaves_the_mission_map(invoke: Invoke, catalogue: Catalogue) -> None:
+    out = catalogue.root / "mission.html"
+    assert invoke("map", "-o", str(out), catalogue=catalogue).exit_code == 0
+    assert "CHW storymap" in out.read_text()  # the source's title, in the popups' citations
+    age(catalogue.root)
+    Index.open(catalogue).close()
+    path = layout.source_file(catalogue.root, "src-chw")
+    document = json.loads(path.read_text())
+    document["sensitivity"] = "confidential"
+    with path.open("r+", encoding="utf-8") as handle:  # in place: the folder's time stays as it was
+        handle.write(json.dumps(document))
+        handle.truncate()
+    assert invoke("map", "-o", str(out), catalogue=catalogue).exit_code == 0
+    assert "CHW storymap" not in out.read_text()
+    internal = catalogue.root / "internal.html"
+    assert invoke("map", "--audience", "internal", "-o", str(internal), catalogue=catalogue).exit_code == 0
+    assert "CHW storymap" in internal.read_text()
 
 
 def test_a_busy_index_is_waited_for_and_never_taken_for_a_damaged_one(

@@ -144,6 +144,15 @@ def examine(catalogue: Catalogue, relative: str, size: int = -1, mtime_ns: int =
         examined.row = _site_row(record)
     elif isinstance(record, Source):
         notes.party(record.id, record.party, "party", parties)
+        examined.row = (
+            record.id,
+            record.title,
+            record.publisher,
+            record.reliability.value,
+            record.url,
+            record.party,
+            record.sensitivity.value,
+        )
     elif isinstance(record, ConditionReport):
         notes.filed_under(record.id, record.site, "site", "report of site", "misfiled-report")
         facts.update(site=record.site, sup=record.supersedes, src=[["sources", c.source] for c in record.sources])
@@ -158,7 +167,17 @@ def examine(catalogue: Catalogue, relative: str, size: int = -1, mtime_ns: int =
         facts.update(sites=record.sites, src=[["source.source", record.source.source]], ev=record.evidence)
         facts["re"] = record.responds_to
         examined.links = list(record.sites)
-        examined.row = (record.id, record.responds_to, day(record.made_on.start))
+        examined.row = (
+            record.id,
+            record.responds_to,
+            day(record.made_on.start),
+            record.claimant.name,
+            record.claimant.party,
+            str(record.made_on),
+            " ".join(act.value for act in record.acts),
+            record.sensitivity.value,
+            record.source.source,
+        )
     elif isinstance(record, Retraction):
         notes.filed_under(record.id, record.site, "site", "retraction for site", "misfiled-record")
         facts.update(site=record.site, retracts=record.retracts)

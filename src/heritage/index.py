@@ -50,7 +50,7 @@ from heritage.store import Catalogue
 
 FOLDER = ".heritage"
 FILE = "index.sqlite"
-SCHEMA = 15
+SCHEMA = 16
 BUSY_WAIT = 600.0  # seconds a command waits for another that is updating the index
 COMMIT_EVERY = 2.0  # seconds of work kept in one transaction while the index is brought up to date
 
@@ -84,7 +84,12 @@ CREATE TABLE history (
 CREATE TABLE citations (id INTEGER PRIMARY KEY, sources TEXT UNIQUE);
 CREATE TABLE retractions (path TEXT PRIMARY KEY, site TEXT, id TEXT, retracts TEXT);
 CREATE INDEX retractions_site ON retractions (site);
-CREATE TABLE allegations (path TEXT PRIMARY KEY, id TEXT, responds_to TEXT, made_day INTEGER);
+CREATE TABLE allegations (
+    path TEXT PRIMARY KEY, id TEXT, responds_to TEXT, made_day INTEGER, claimant TEXT, party TEXT, made TEXT,
+    acts TEXT, sensitivity TEXT, source TEXT);
+CREATE TABLE sources (
+    path TEXT PRIMARY KEY, id TEXT, title TEXT, publisher TEXT, reliability TEXT, url TEXT, party TEXT,
+    sensitivity TEXT);
 CREATE INDEX allegations_responds_to ON allegations (responds_to);
 CREATE TABLE allegation_sites (path TEXT, allegation TEXT, site TEXT);
 CREATE INDEX allegation_sites_site ON allegation_sites (site);
@@ -96,12 +101,14 @@ _KIND_TABLES = {
     layout.REPORTS: "reports",
     layout.RETRACTIONS: "retractions",
     layout.ALLEGATIONS: "allegations",
+    layout.SOURCES: "sources",
 }
 _INSERT = {
     "sites": "INSERT OR REPLACE INTO sites VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
     "reports": "INSERT OR REPLACE INTO reports VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,1)",
     "retractions": "INSERT OR REPLACE INTO retractions VALUES (?,?,?,?)",
-    "allegations": "INSERT OR REPLACE INTO allegations VALUES (?,?,?,?)",
+    "allegations": "INSERT OR REPLACE INTO allegations VALUES (?,?,?,?,?,?,?,?,?,?)",
+    "sources": "INSERT OR REPLACE INTO sources VALUES (?,?,?,?,?,?,?,?)",
 }
 
 
@@ -390,7 +397,7 @@ class Index:
                 query = f"SELECT DISTINCT site FROM {table} WHERE path IN ({','.join('?' * len(part))})"
                 owners |= {site for (site,) in self.db.execute(query, part)}
         rows = [(p,) for p in paths]
-        for table in ("sites", "reports", "retractions", "allegations", "allegation_sites") + (
+        for table in ("sites", "sources", "reports", "retractions", "allegations", "allegation_sites") + (
             () if keep_files else ("files",)
         ):
             self.db.executemany(f"DELETE FROM {table} WHERE path = ?", rows)

@@ -27,7 +27,7 @@ from heritage.index import Index
 from heritage.mapformat import EPOCH_ORDINAL, history_entry
 from heritage.models import Allegation, AllegationStatus, Condition, ConditionReport, Review, ReviewAspect, Site, Source
 from heritage.models.types import When
-from heritage.models.vocab import AllegedAct, LocationPrecision, Method, Sensitivity
+from heritage.models.vocab import AllegedAct, LocationPrecision, Method, Reliability, Sensitivity
 from heritage.offline import jinja_inert
 from heritage.palette import CONDITION_COLOURS, CONDITION_LABELS, STATUS_COLOURS
 from heritage.store import Catalogue
@@ -62,6 +62,54 @@ class _Table:
             self.index[key] = len(self.rows)
             self.rows.append(key if row is None else row)
         return self.index[key]
+
+
+@dataclass(slots=True)
+class MapClaim:
+    """What the map shows of an allegation: from a stored one, or from the index's row of one."""
+
+    id: str
+    sites: list[str]
+    claimant: str
+    party: str | None  # the claimant's
+    made_start: date | None
+    made: str  # when it was made, as written
+    acts: list[AllegedAct]
+    sensitivity: Sensitivity
+    source: str  # the id of the source it was made in
+
+    @classmethod
+    def of(cls, allegation: Allegation) -> MapClaim:
+        return cls(
+            allegation.id,
+            list(allegation.sites),
+            allegation.claimant.name,
+            allegation.claimant.party,
+            allegation.made_on.start,
+            str(allegation.made_on),
+            list(allegation.acts),
+            allegation.sensitivity,
+            allegation.source.source,
+        )
+
+
+@dataclass(slots=True)
+class MapSource:
+    """What the map shows of a source: from a stored one, or from the index's row of one."""
+
+    id: str
+    title: str
+    publisher: str | None
+    reliability: Reliability
+    url: str | None
+    party: str | None
+    sensitivity: Sensitivity
+
+    @classmethod
+    def of(cls, source: Source) -> MapSource:
+        return cls(
+            source.id, source.title, source.publisher, source.reliability, source.url, source.party, source.sensitivity
+        )
 
 
 @dataclass(slots=True)
@@ -190,8 +238,8 @@ class MapInput:
     name: str
     sites: Sequence[Site | MapSite]
     reports: Mapping[str, Sequence[ConditionReport | ReportRow]]
-    allegations: list[Allegation]
-    sources: dict[str, Source]
+    allegations: Sequence[Allegation | MapClaim]
+    sources: Mapping[str, Source | MapSource]
     parties: dict[str, str] = field(default_factory=dict)
     site_types: dict[str, str] = field(default_factory=dict)
     traditions: dict[str, str] = field(default_factory=dict)
@@ -199,6 +247,12 @@ class MapInput:
     retracted: set[str] = field(default_factory=set)
     reviews: dict[str, list[Review]] = field(default_factory=dict)
     indexed: IndexedHistory | None = None  # if set, `reports` is empty and this stands for it
+
+    def claims(self) -> tuple[list[MapClaim], dict[str, MapSource]]:
+        """Allegations and sources as the map reads them, whichever form they were given in."""
+        claims = [a if isinstance(a, MapClaim) else MapClaim.of(a) for a in self.allegations]
+        sources = {k: s if isinstance(s, MapSource) else MapSource.of(s) for k, s in self.sources.items()}
+        return claims, sources
 
     def rows(self) -> tuple[list[MapSite], dict[str, list[ReportRow]]]:
         """Sites and reports as the map reads them, whichever form they were given in."""
@@ -232,6 +286,7 @@ def _map_input(catalogue: Catalogue, index: Index, audience: str, own: bool) -> 
         else:
             sites, reports, retracted = indexed_sites(index), {}, set()
             indexed = indexed_history(index, frozenset(present))
+        allegations, sources = indexed_claims(index)
     finally:
         if own:
             index.close()
@@ -240,8 +295,8 @@ def _map_input(catalogue: Catalogue, index: Index, audience: str, own: bool) -> 
         name=catalogue.info.name,
         sites=sites,
         reports=reports,
-        allegations=list(catalogue.allegations()),
-        sources={s.id: s for s in catalogue.sources()},
+        allegations=allegations,
+        sources=sources,
         parties={p.id: p.name for p in catalogue.info.parties},
         site_types=vocabulary.site_types,
         traditions=vocabulary.traditions,
@@ -250,6 +305,40 @@ def _map_input(catalogue: Catalogue, index: Index, audience: str, own: bool) -> 
         reviews=reviews_by_allegation(catalogue),
         indexed=indexed,
     )
+
+
+def indexed_claims(index: Index) -> tuple[list[MapClaim], dict[str, MapSource]]:
+    """Allegations and sources as the map reads them, from the index: in the files' order, as
+    `Catalogue.allegations()` and `Catalogue.sources()` give them."""
+    sensitivity = {s.value: s for s in Sensitivity}
+    act = {a.value: a for a in AllegedAct}
+    sites: dict[str, list[str]] = defaultdict(list)
+    for path, site in index.db.execute("SELECT path, site FROM allegation_sites ORDER BY rowid"):
+        sites[path].append(site)
+    claims = [
+        MapClaim(
+            i,
+            sites.get(path, []),
+            claimant,
+            party,
+            None if day is None else date.fromordinal(day),
+            made,
+            [act[a] for a in acts.split()],
+            sensitivity[level],
+            source,
+        )
+        for path, i, day, claimant, party, made, acts, level, source in index.db.execute(
+            "SELECT path, id, made_day, claimant, party, made, acts, sensitivity, source FROM allegations ORDER BY path"
+        )
+    ]
+    reliability = {r.value: r for r in Reliability}
+    sources = {
+        i: MapSource(i, title, publisher, reliability[grade], url, party, sensitivity[level])
+        for i, title, publisher, grade, url, party, level in index.db.execute(
+            "SELECT id, title, publisher, reliability, url, party, sensitivity FROM sources ORDER BY path"
+        )
+    }
+    return claims, sources
 
 
 def indexed_history(index: Index, sensitivities: frozenset[str]) -> IndexedHistory:
@@ -340,7 +429,9 @@ def _in_force(reports: Iterable[ReportRow], retracted: set[str]) -> list[InForce
     ]
 
 
-def _refs(cited_ids: tuple[str, ...], sources: _Table, source_rows: dict[str, Source], parties: _Table) -> list[int]:
+def _refs(
+    cited_ids: tuple[str, ...], sources: _Table, source_rows: Mapping[str, MapSource], parties: _Table
+) -> list[int]:
     """The sources table's rows for a citation, adding the sources not yet in it (and leaving out
     those not in the catalogue or hidden from the audience)."""
     refs = []
@@ -388,6 +479,7 @@ def build_payload(
         raise ValueError(f"these map data hold reports hidden from {audience!r}: load them for that audience")
     data = for_audience(data, audience)
     sites, reports = data.rows()
+    alleged, source_rows = data.claims()
     if changes is not None:
         if data.indexed is not None:
             changed = data.indexed.changed(changes[0], changes[1])
@@ -400,8 +492,8 @@ def build_payload(
     languages, types, traditions = _Table(), _Table(), _Table()
     for party_id in data.parties:
         parties(party_id)
-    by_site: dict[str, list[Allegation]] = defaultdict(list)
-    for allegation in data.allegations:
+    by_site: dict[str, list[MapClaim]] = defaultdict(list)
+    for allegation in alleged:
         for site_id in allegation.sites:
             by_site[site_id].append(allegation)
 
@@ -412,7 +504,7 @@ def build_payload(
     numbers: dict[tuple[str, ...], int] = {}  # cited source ids -> citation number (read from files)
 
     def refs(cited_ids: tuple[str, ...]) -> list[int]:
-        return _refs(cited_ids, sources, data.sources, parties)
+        return _refs(cited_ids, sources, source_rows, parties)
 
     for site in sites:
         columns["id"].append(site.id)
@@ -446,16 +538,15 @@ def build_payload(
                 first_day = min(first_day, (end if start is None else start) - _EPOCH_ORDINAL)
         columns["hist"].append(text)
         claims = []
-        for allegation in sorted(by_site.get(site.id, []), key=lambda a: (a.made_on.start or date.min, a.id)):
-            claimant = allegation.claimant
-            party = parties(claimant.party) if claimant.party else -1
+        for allegation in sorted(by_site.get(site.id, []), key=lambda a: (a.made_start or date.min, a.id)):
+            party = parties(allegation.party) if allegation.party else -1
             claims.append(
                 [
-                    claimants(claimant.name),
+                    claimants(allegation.claimant),
                     party,
                     STATUS_INDEX[current_status(data.reviews.get(allegation.id, []), ReviewAspect.damage)],
-                    day_number(allegation.made_on.start),
-                    str(allegation.made_on),
+                    day_number(allegation.made_start),
+                    allegation.made,
                     [ACT_INDEX[a] for a in allegation.acts],
                     STATUS_INDEX[current_status(data.reviews.get(allegation.id, []), ReviewAspect.attribution)],
                     # The review trail, so that the slider shows each status as it stood on its date:
@@ -530,7 +621,7 @@ def encode_payload(payload: dict[str, Any]) -> tuple[str, str]:
     return base64.b64encode(packed).decode("ascii"), "gzip-base64"
 
 
-def _citing(report: ReportRow, visible: Mapping[str, Source]) -> ReportRow:
+def _citing(report: ReportRow, visible: Mapping[str, MapSource]) -> ReportRow:
     """The report citing only the sources an audience may see (itself if it cites no other)."""
     if all(s in visible for s in report.sources):
         return report
@@ -543,7 +634,8 @@ def for_audience(data: MapInput, audience: str) -> MapInput:
         return data
     invisible = hidden(audience)
     site_rows, report_rows = data.rows()
-    sources = {k: s for k, s in data.sources.items() if s.sensitivity not in invisible}
+    claims, source_rows = data.claims()
+    sources = {k: s for k, s in source_rows.items() if s.sensitivity not in invisible}
     sites = [shown for site in site_rows if (shown := site.for_audience(audience)) is not None]
     kept = {s.id for s in sites}
     reports = {
@@ -552,8 +644,8 @@ def for_audience(data: MapInput, audience: str) -> MapInput:
         if site_id in kept
     }
     allegations = [
-        a.model_copy(update={"sites": [s for s in a.sites if s in kept]})
-        for a in data.allegations
-        if a.sensitivity not in invisible and a.source.source in sources
+        replace(a, sites=[s for s in a.sites if s in kept])
+        for a in claims
+        if a.sensitivity not in invisible and a.source in sources
     ]
     return replace(data, sites=sites, reports=reports, allegations=allegations, sources=sources)
