@@ -257,9 +257,9 @@ def root_hash_of(catalogue: Catalogue) -> str:
     return root_hash(hashed_files(catalogue, kept=True))
 
 
-def build_manifest(catalogue: Catalogue, *, kept: bool = False) -> dict[str, Any]:
-    """Every file's SHA-256 and the root hash over them (see `hashed_files` for `kept`)."""
-    files = hashed_files(catalogue, kept=kept)
+def build_manifest(catalogue: Catalogue) -> dict[str, Any]:
+    """Every file's SHA-256, each hashed now, and the root hash over them."""
+    files = hashed_files(catalogue)
     return {
         "format": MANIFEST_FORMAT,
         "catalogue": catalogue.info.name,

@@ -70,7 +70,7 @@ class Task:
     flat: str | None = None
     names: list[str] = field(default_factory=list)
     lower: str = ""  # the slice covers the index's rows from this path...
-    upper: str | None = None  # ...up to this one (the next slice's first), or the folder's end
+    upper: str = ""  # ...up to this one (the next slice's first, or the folder's end)
     # Nested folders given as a range, from `lower` up to `upper`, with `known` empty: the worker
     # reads what the index holds for the range, and finds the folders it holds that are gone.
     ranged: bool = False
@@ -148,15 +148,20 @@ class Plan:
         self.ranges: list[tuple[str, list[str]]] = []  # nested kinds whose every folder is compared
 
     def flat(self, root: Path, name: str, mtime: int | None) -> None:
-        self.whole[name] = trusted(mtime, self.now)
+        self.flats.append((name, self._names(root, name, mtime)))
+
+    def _names(self, root: Path, folder: str, mtime: int | None) -> list[str]:
+        """A folder's names in order, to be recorded with its time once every task is done; a
+        name the index cannot hold is a stray."""
+        self.whole[folder] = trusted(mtime, self.now)
         try:
-            names = sorted(os.listdir(root / name))
+            names = sorted(os.listdir(root / folder))
         except (FileNotFoundError, NotADirectoryError):
-            names = []
+            return []
         if not storable("/".join(names)):  # rare: look at each
-            self.strays += [_shown(f"{name}/{n}") for n in names if not storable(n)]
+            self.strays += [_shown(f"{folder}/{n}") for n in names if not storable(n)]
             names = [n for n in names if storable(n)]
-        self.flats.append((name, names))
+        return names
 
     def parent(self, root: Path, parent: str, mtime: int | None, known: dict[str, Known]) -> None:
         """The folders inside a nested kind's folder that are new or whose time differs from the
@@ -181,37 +186,34 @@ class Plan:
     def every(self, root: Path, parent: str, mtime: int | None) -> None:
         """All the folders inside a nested kind's folder, by name alone: whether each is a folder,
         and what the index holds for it, is for the workers to find out."""
-        self.whole[parent] = trusted(mtime, self.now)
-        try:
-            names = sorted(os.listdir(root / parent))
-        except (FileNotFoundError, NotADirectoryError):
-            names = []
-        if not storable("/".join(names)):  # rare: look at each
-            self.strays += [_shown(f"{parent}/{n}") for n in names if not storable(n)]
-            names = [n for n in names if storable(n)]
+        names = self._names(root, parent, mtime)
         self.ranges.append((parent, [n for n in names if n not in _NOT_RECORDS]))
 
     def tasks(self) -> list[Task]:
         tasks = []
         for name, names in self.flats:
-            for n in range(0, max(len(names), 1), CHUNK):
-                lower = f"{name}/{names[n]}" if n else f"{name}/"
-                upper = f"{name}/{names[n + CHUNK]}" if n + CHUNK < len(names) else None
-                tasks.append(Task(flat=name, names=names[n : n + CHUNK], lower=lower, upper=upper))
+            for lower, upper, part in _slices(name, names, CHUNK):
+                tasks.append(Task(flat=name, names=part, lower=lower, upper=upper))
         folders = list(self.nested)
         for n in range(0, len(folders), self.GROUP):
             part = folders[n : n + self.GROUP]
             tasks.append(Task(folders=part, known=[self.nested[f] for f in part]))
         for parent, names in self.ranges:
-            # Each task covers the index's folders from its first name up to the next task's
-            # first, the first from the kind's start and the last to its end: a folder the index
-            # holds that is no longer listed falls in exactly one range.
-            for n in range(0, max(len(names), 1), self.GROUP):
-                lower = f"{parent}/{names[n]}" if n else f"{parent}/"
-                upper = f"{parent}/{names[n + self.GROUP]}" if n + self.GROUP < len(names) else f"{parent}0"
-                part = [f"{parent}/{name}" for name in names[n : n + self.GROUP]]
-                tasks.append(Task(folders=part, lower=lower, upper=upper, ranged=True))
+            for lower, upper, part in _slices(parent, names, self.GROUP):
+                folders = [f"{parent}/{name}" for name in part]
+                tasks.append(Task(folders=folders, lower=lower, upper=upper, ranged=True))
         return tasks
+
+
+def _slices(folder: str, names: list[str], size: int) -> Iterator[tuple[str, str, list[str]]]:
+    """A folder's sorted names cut into slices of `size`, each with the range of index paths it
+    covers: from its first name up to the next slice's first, the first from the folder's start
+    and the last to its end ('0' follows '/'). A path the index holds that is no longer listed
+    falls in exactly one range. An empty folder is one empty slice, covering it all."""
+    for n in range(0, max(len(names), 1), size):
+        lower = f"{folder}/{names[n]}" if n else f"{folder}/"
+        upper = f"{folder}/{names[n + size]}" if n + size < len(names) else f"{folder}0"
+        yield lower, upper, names[n : n + size]
 
 
 def carry_out(
@@ -277,9 +279,8 @@ def _task(catalogue: Catalogue, db: sqlite3.Connection, task: Task) -> Outcome:
     if task.flat is not None:
         folder = task.flat
         # The slice's rows by the primary key: from `lower` up to the next slice's first name.
-        upper = task.upper or f"{folder}0"  # '0' follows '/': the end of this folder's paths
-        query = f"SELECT path, {_COMPARED} FROM files WHERE path >= ? AND path < ?"  # by the primary key
-        stored = {row[0]: row[1:] for row in db.execute(query, (task.lower, upper))}
+        query = f"SELECT path, {_COMPARED} FROM files WHERE path >= ? AND path < ?"
+        stored = {row[0]: row[1:] for row in db.execute(query, (task.lower, task.upper))}
         try:
             fd = os.open(f"{root}/{folder}", os.O_RDONLY | os.O_DIRECTORY)
         except (FileNotFoundError, NotADirectoryError):
