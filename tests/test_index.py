@@ -165,6 +165,7 @@ def test_removed_files_and_folders_leave_the_index(
     # Small pieces: a full comparison hands the folders out by ranges of names, and a folder that
     # is gone must be found whether it was first, last or inside a range.
     monkeypatch.setattr(scan_module.Plan, "GROUP", 3)
+    monkeypatch.setattr(scan_module.Plan, "SPAN", 3)
     reports = catalogue.root / layout.REPORTS
     folders = sorted(p.name for p in reports.iterdir() if p.is_dir())
     folder = layout.site_reports_folder(catalogue.root, "site-0000003")
@@ -272,6 +273,7 @@ def test_reading_on_several_cores_gives_the_same_index(tmp_path: Path, monkeypat
     with Index.open(catalogue, memory=True) as alone:  # an index in memory is built in this process
         expected = rows(alone)
     monkeypatch.setattr(scan_module.Plan, "GROUP", 7)  # many small pieces: the workers take them
+    monkeypatch.setattr(scan_module.Plan, "SPAN", 7)
     monkeypatch.setattr(scan_module, "CHUNK", 20)
     with Index.open(catalogue) as shared:
         assert rows(shared) == expected
@@ -296,6 +298,7 @@ def test_an_interrupted_build_keeps_what_it_did_and_finishes_later(
     monkeypatch.setattr(Index, "_store_all", interrupted)
     monkeypatch.setattr(index_module, "COMMIT_EVERY", 0.0)  # commit after every piece
     monkeypatch.setattr(scan_module.Plan, "GROUP", 7)
+    monkeypatch.setattr(scan_module.Plan, "SPAN", 7)
     with pytest.raises(KeyboardInterrupt):
         Index.open(catalogue)
     monkeypatch.setattr(Index, "_store_all", real)
@@ -539,6 +542,56 @@ def test_a_folder_listed_as_before_is_not_compared_file_by_file_and_an_edit_in_i
         assert index.rows("SELECT digest FROM folders WHERE path = ?", (folder,)) == [(None,)]
 
 
+def test_a_folder_whose_time_is_unchanged_is_looked_up_not_listed_and_still_compared(
+    catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    age(catalogue.root)
+    Index.open(catalogue, thorough=True).close()
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)  # the work in this process, where its listings are seen
+    listings: list[object] = []
+    listdir = os.listdir
+
+    def counted(path: Any = ".") -> list[str]:
+        listings.append(path)
+        return listdir(path)
+
+    monkeypatch.setattr(os, "listdir", counted)
+    folder_listings = lambda: [p for p in listings if isinstance(p, int)]  # noqa: E731 (folders opened by the scan)
+    with Index.open(catalogue) as index:
+        listings.clear()
+        assert index.full_scan().read == 0 and folder_listings() == []
+        # An edit in place leaves the folder's time as it was, but not its digest: the edit is seen, and
+        # that folder listed (names looked up are kept only if they give the digest recorded).
+        path = layout.report_file(catalogue.root, "st-sargis", "r-2")
+        text = path.read_text()
+        with path.open("r+", encoding="utf-8") as handle:
+            handle.write(text.replace('"2022-03-05/', '"2022-03-06/'))
+        assert index.full_scan().read == 1 and len(folder_listings()) == 1
+        assert index.rows("SELECT observed FROM reports WHERE id = 'r-2'") == [("2022-03-06/2022-07-06",)]
+        # A file added to a folder changes its time: that folder alone is listed, and the file read.
+        age(catalogue.root)
+        index.full_scan()
+        listings.clear()
+        write(layout.report_file(catalogue.root, "st-sargis", "r-9"), report_doc("r-9"))
+        assert index.full_scan().read == 1 and len(folder_listings()) == 1
+
+
+def test_names_recorded_wrongly_for_a_folder_are_not_trusted(catalogue: Catalogue) -> None:
+    age(catalogue.root)
+    folder = "reports/st-sargis"
+    with Index.open(catalogue, thorough=True) as index:
+        names = index.rows("SELECT names FROM folders WHERE path = ?", (folder,))[0][0]
+        assert "r-1.json" in names.split("/")
+        # An index that has lost a name (with the folder's time and digest as they were)...
+        fewer = "/".join(name for name in names.split("/") if name != "r-1.json")
+        index.db.execute("UPDATE folders SET names = ? WHERE path = ?", (fewer, folder))
+        # ...has the folder listed again: the file is still there, and its name recorded again.
+        scan = index.full_scan()
+        assert scan.removed == 0 and scan.read == 0
+        assert index.rows("SELECT count(*) FROM files WHERE path = ?", (f"{folder}/r-1.json",)) == [(1,)]
+        assert index.rows("SELECT names FROM folders WHERE path = ?", (folder,)) == [(names,)]
+
+
 def test_a_stray_file_is_reported_by_every_validate(invoke: Invoke, catalogue: Catalogue) -> None:
     (layout.site_reports_folder(catalogue.root, "st-sargis") / "notes.txt").write_text("scribbles")
     age(catalogue.root)
@@ -554,6 +607,7 @@ def test_work_done_while_every_file_is_compared_is_done_again_if_one_changed(
     catalogue = synthetic(tmp_path)
     if parallel:  # many small pieces of work, for the workers to take while the reading runs
         monkeypatch.setattr(scan_module.Plan, "GROUP", 7)
+        monkeypatch.setattr(scan_module.Plan, "SPAN", 7)
     age(catalogue.root)
     Index.open(catalogue).close()
     calls = []

@@ -16,11 +16,12 @@ therefore compare the folders' times (about 100,000 report folders take a quarte
 and re-read only the folders that changed. `validate` goes further and compares every file's
 size, times and inode, so it also sees a file edited in place or replaced by an older copy;
 quick commands see such an edit only after the next `validate` (outputs shared beyond the team
-compare every file too: see `verified`). To keep that cheap, each folder's listing (names,
-sizes, times, inodes) is kept as a digest: a folder whose digest is unchanged needs no row of the
-index read. Times within a couple of seconds of the scan are not trusted (a change in the same
-clock tick would look like no change): those folders and files are read again next time, as git
-does with its index.
+compare every file too: see `verified`). To keep that cheap, each folder's names are kept, with
+a digest of their files' sizes, times and inodes: a folder whose time is unchanged is not listed
+again (its names are looked up), and one whose digest is unchanged needs no row of the index
+read. Times within a couple of seconds of the scan are not trusted (a change in the same clock
+tick would look like no change): those folders and files are read again next time, as git does
+with its index.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ from heritage.store import Catalogue
 
 FOLDER = ".heritage"
 FILE = "index.sqlite"
-SCHEMA = 16
+SCHEMA = 17
 BUSY_WAIT = 600.0  # seconds a command waits for another that is updating the index
 COMMIT_EVERY = 2.0  # seconds of work kept in one transaction while the index is brought up to date
 
@@ -58,7 +59,7 @@ Progress = Callable[[int, int], None]  # (files done, files to do)
 
 _TABLES = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
-CREATE TABLE folders (path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL, digest TEXT);
+CREATE TABLE folders (path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL, digest INTEGER, names TEXT);
 CREATE TABLE files (
     path TEXT PRIMARY KEY, folder TEXT NOT NULL, kind TEXT NOT NULL, size INTEGER, mtime_ns INTEGER,
     facts TEXT, problems TEXT, unreadable INTEGER NOT NULL DEFAULT 0, ctime_ns INTEGER, ino INTEGER);
@@ -258,15 +259,15 @@ class Index:
     def _known(self, kind: str, folders: list[str] | None = None) -> dict[str, Known]:
         """What the index holds for a kind's folders (all of them, or these), by path: the kind's
         own folder ('reports') and those inside it ('reports/site-1')."""
-        query = "SELECT path, mtime_ns, digest FROM folders WHERE "
+        query = "SELECT path, mtime_ns, digest, names FROM folders WHERE "
         if folders is None:  # by the primary key: from 'kind' up to 'kind0' ('0' follows '/')
             rows = self.db.execute(query + "path >= ? AND path < ?", (kind, kind + "0"))
-            return {path: Known(mtime, digest) for path, mtime, digest in rows}
+            return {row[0]: Known(*row[1:]) for row in rows}
         known = {}
         for n in range(0, len(folders), 500):
             part = folders[n : n + 500]
             rows = self.db.execute(query + f"path IN ({','.join('?' * len(part))})", part)
-            known.update({path: Known(mtime, digest) for path, mtime, digest in rows})
+            known.update({row[0]: Known(*row[1:]) for row in rows})
         return known
 
     def _changed_folders(self, wanted: set[str]) -> Plan:
@@ -274,7 +275,7 @@ class Index:
         # A folder holding a record that could not be read is looked at again each time: the record
         # may be fixed in place, or become valid (a date that was in the future).
         self.db.execute(
-            "UPDATE folders SET mtime_ns = -1, digest = NULL "
+            "UPDATE folders SET mtime_ns = -1, digest = NULL, names = NULL "
             "WHERE path IN (SELECT folder FROM files WHERE unreadable = 1)"
         )
         plan = Plan(time.time_ns())
@@ -348,7 +349,7 @@ class Index:
                 changed = self._forget(outcome.removed) | self._store_all(outcome.examined, plan.now)
                 self._update_in_force(changed)
                 self.db.executemany(
-                    "INSERT OR REPLACE INTO folders VALUES (?, ?, ?)",
+                    "INSERT OR REPLACE INTO folders VALUES (?, ?, ?, ?)",
                     [(folder, *known) for folder, known in outcome.folders.items()],
                 )
                 self.db.executemany("DELETE FROM folders WHERE path = ?", [(folder,) for folder in outcome.gone])
@@ -361,7 +362,7 @@ class Index:
                     progress(done, len(tasks))
                 transaction.checkpoint()
             # Flat folders and the parents of nested ones count as read once every part is.
-            self.db.executemany("INSERT OR REPLACE INTO folders VALUES (?, ?, NULL)", plan.whole.items())
+            self.db.executemany("INSERT OR REPLACE INTO folders VALUES (?, ?, NULL, NULL)", plan.whole.items())
             if scan.read or scan.removed:
                 self.db.execute(
                     "INSERT INTO meta VALUES ('generation', '1') "
