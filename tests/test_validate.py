@@ -20,6 +20,14 @@ def test_a_valid_catalogue_has_no_problem(catalogue: Catalogue) -> None:
     assert result.counts == {"sites": 1, "sources": 1, "reports": 2, "allegations": 1}
 
 
+def test_counts_kept_in_the_index_follow_the_files(catalogue: Catalogue) -> None:
+    validate_catalogue(catalogue)  # counted, and the counts kept
+    write(layout.report_file(catalogue.root, "st-sargis", "r-9"), report_doc("r-9"))
+    assert validate_catalogue(catalogue).counts["reports"] == 3
+    layout.report_file(catalogue.root, "st-sargis", "r-1").write_text("{")  # a record that cannot be read
+    assert validate_catalogue(catalogue).counts["reports"] == 2
+
+
 RECORDED = {"recorded_at": NOW, "recorded_by": "tester"}
 
 

@@ -169,23 +169,34 @@ def validate_catalogue(
                 "SELECT problems FROM files WHERE kind = ? AND problems IS NOT NULL ORDER BY folder, path", (kind,)
             ):
                 report.problems += [Problem(*p) for p in json.loads(problems)]
-        for kind, count in index.rows("SELECT kind, count(*) FROM files WHERE unreadable = 0 GROUP BY kind"):
-            report.counts[kind] = count
-        report.problems += _cross_problems(index)
+        report.counts.update(_kept(index, "counts", lambda: dict(index.rows(_COUNTS))))
+        report.problems += [Problem(*p) for p in _kept(index, "cross", lambda: _cross_problems(index))]
         return report
     finally:
         index.close()
 
 
-def _cross_problems(index: Index) -> list[Problem]:
-    """The checks across records: kept in the index with the generation of the files they were
-    made on, and made again once any file changed (whichever command brought the change in)."""
+_COUNTS = "SELECT kind, count(*) FROM files WHERE unreadable = 0 GROUP BY kind"  # 0.15 s at a million files
+
+
+def _kept(index: Index, key: str, make: Callable[[], Any]) -> Any:
+    """`make()`, a value that depends only on the files: kept in the index with the generation of
+    the files it was made on, and made again once any file changed (whichever command brought
+    the change in)."""
     generation = index.generation
-    stored = index.rows("SELECT value FROM meta WHERE key = 'cross'")
+    stored = index.rows("SELECT value FROM meta WHERE key = ?", (key,))
     if stored:
         kept = json.loads(stored[0][0])
-        if kept["generation"] == generation:
-            return [Problem(*p) for p in kept["problems"]]
+        if kept.get("generation") == generation and "value" in kept:
+            return kept["value"]
+    value = make()
+    encoded = json.dumps({"generation": generation, "value": value})
+    index.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, encoded))
+    return json.loads(encoded)["value"]  # as it will be read next time
+
+
+def _cross_problems(index: Index) -> list[list[Any]]:
+    """The checks across records, each problem as a list of its fields."""
     records: dict[str, list[tuple[str, dict[str, Any]]]] = {}
     with paused_gc():
         for kind in MODELS:
@@ -195,6 +206,4 @@ def _cross_problems(index: Index) -> list[Problem]:
             rows.sort()
             records[kind] = [(path, json.loads(facts)) for _, path, facts in rows]
         problems = cross_checks(records)
-    encoded = json.dumps({"generation": generation, "problems": [list(astuple(p)) for p in problems]})
-    index.db.execute("INSERT OR REPLACE INTO meta VALUES ('cross', ?)", (encoded,))
-    return problems
+    return [list(astuple(p)) for p in problems]
