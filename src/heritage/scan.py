@@ -309,36 +309,42 @@ def _task(catalogue: Catalogue, db: sqlite3.Connection, task: Task) -> Outcome:
             held = {path: Known(t, d, n) for path, t, d, n in db.execute(query, (task.lower, task.upper))}
             outcome.gone = sorted(held.keys() - set(task.folders))
             slow += outcome.gone
-        for folder in task.folders:
-            known = held.get(folder)
-            base = f"{root}/{folder}"
-            try:
-                mtime, names, stats, digest, as_recorded = _listing(base, known, now)
-            except FileNotFoundError:
-                slow.append(folder)  # gone since the listing: its rows count as removed, and so does its own
-                if known is not None:
-                    outcome.gone.append(folder)
-                continue
-            except NotADirectoryError:  # a file where a site's folder would be
-                outcome.strays.append(folder)
-                if known is not None:  # it was a folder: what the index holds for it goes
-                    slow.append(folder)
-                    outcome.gone.append(folder)
-                continue
-            except OSError as error:
-                raise InvalidInput(f"cannot be read ({error.strerror})", file=folder) from None
-            if as_recorded:  # the commonest case by far: nothing to do
-                outcome.seen += len(names)
-                continue
-            now_known = Known(trusted(mtime, now), digest, "/".join(names) if digest is not None else None)
-            if known is not None and digest is not None and (digest, now_known.names) == known[1:]:
-                outcome.seen += len(names)
-                if now_known != known:  # its time changed, not what it holds
-                    outcome.folders[folder] = now_known
-                continue
-            slow.append(folder)
-            outcome.folders[folder] = now_known
-            listed += [(folder, name, stat) for name, stat in zip(names, stats, strict=True)]
+        # A range's folders are all in one folder (its kind's), opened once to look names up in.
+        parent_fd = _opened(f"{root}/{task.folders[0].rpartition('/')[0]}") if task.ranged and task.folders else None
+        try:
+            for folder in task.folders:
+                known = held.get(folder)
+                base = f"{root}/{folder}"
+                try:
+                    mtime, names, stats, digest, as_recorded = _listing(base, known, now, parent_fd)
+                except FileNotFoundError:
+                    slow.append(folder)  # gone since the listing: its rows count as removed, and so does its own
+                    if known is not None:
+                        outcome.gone.append(folder)
+                    continue
+                except NotADirectoryError:  # a file where a site's folder would be
+                    outcome.strays.append(folder)
+                    if known is not None:  # it was a folder: what the index holds for it goes
+                        slow.append(folder)
+                        outcome.gone.append(folder)
+                    continue
+                except OSError as error:
+                    raise InvalidInput(f"cannot be read ({error.strerror})", file=folder) from None
+                if as_recorded:  # the commonest case by far: nothing to do
+                    outcome.seen += len(names)
+                    continue
+                now_known = Known(trusted(mtime, now), digest, "/".join(names) if digest is not None else None)
+                if known is not None and digest is not None and (digest, now_known.names) == known[1:]:
+                    outcome.seen += len(names)
+                    if now_known != known:  # its time changed, not what it holds
+                        outcome.folders[folder] = now_known
+                    continue
+                slow.append(folder)
+                outcome.folders[folder] = now_known
+                listed += [(folder, name, stat) for name, stat in zip(names, stats, strict=True)]
+        finally:
+            if parent_fd is not None:
+                os.close(parent_fd)
         if slow:
             marks = ",".join("?" * len(slow))
             query = f"SELECT path, {_COMPARED} FROM files WHERE folder IN ({marks})"
@@ -377,34 +383,47 @@ def _task(catalogue: Catalogue, db: sqlite3.Connection, task: Task) -> Outcome:
     return outcome
 
 
+def _opened(folder: str) -> int | None:
+    """An open folder, or None if it cannot be opened (each folder in it then says why)."""
+    try:
+        return os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return None
+
+
 def _record(folder: str, name: str, stat: os.stat_result) -> bool:
     """A record file (rather than a stray): a regular file with the kind's suffix."""
     suffix = layout.SITE_SUFFIX if folder == layout.SITES else layout.RECORD_SUFFIX
     return name[0] != "." and name.endswith(suffix) and S_ISREG(stat.st_mode)
 
 
-def _listing(base: str, known: Known | None, now: int) -> tuple[int, list[str], list[os.stat_result], int | None, bool]:
+def _listing(
+    base: str, known: Known | None, now: int, parent_fd: int | None
+) -> tuple[int, list[str], list[os.stat_result], int | None, bool]:
     """A folder's modification time, taken before it is listed (a file added meanwhile shows next
     time), its names in order, each with its `stat`, and their digest (see `_digest`).
 
     A folder whose time is the one recorded holds the names recorded, as git's untracked cache
     also assumes: they are looked up, not listed. They are kept (and the last value is True) only
     if they give the digest recorded; otherwise (a change within the clock tick recorded, an
-    index that is wrong) the folder is listed after all. Each name is looked up in the open
-    folder: two processes walking whole paths at once contend for the folders they share
-    (measured)."""
+    index that is wrong) the folder is listed after all. Names are looked up from the open folder
+    that holds it (`parent_fd`), with no folder opened: a third of the system calls (measured:
+    two processes walking whole paths from the root at once contend for the folders they share)."""
+    if known is not None and known.names is not None and known.digest is not None and parent_fd is not None:
+        name = base.rpartition("/")[2]
+        try:
+            mtime = os.stat(name, dir_fd=parent_fd).st_mtime_ns
+            if mtime == known.mtime_ns:
+                names = known.names.split("/") if known.names else []
+                stats = [os.stat(f"{name}/{entry}", dir_fd=parent_fd) for entry in names]
+                digest = _digest(stats, now)
+                if digest is not None and digest == known.digest:
+                    return mtime, names, stats, digest, True
+        except OSError:
+            pass  # listed below, which tells what is the matter
     fd = os.open(base, os.O_RDONLY | os.O_DIRECTORY)
     try:
         mtime = os.fstat(fd).st_mtime_ns
-        if known is not None and known.names is not None and known.digest is not None and known.mtime_ns == mtime:
-            names = known.names.split("/") if known.names else []
-            try:
-                stats = [os.stat(name, dir_fd=fd) for name in names]
-            except OSError:
-                stats = []
-            digest = _digest(stats, now) if len(stats) == len(names) else None
-            if digest is not None and digest == known.digest:
-                return mtime, names, stats, digest, True
         names = sorted(os.listdir(fd))
         try:
             stats = [os.stat(name, dir_fd=fd) for name in names]
