@@ -139,7 +139,7 @@ class Plan:
 
     GROUP = 100  # nested folders per task (about ten files each)
     # Nested folders per task when every folder is compared: most need no file read, and fewer,
-    # larger tasks cost the process handing them out less (measured: 0.9 s of its time at 100,000 sites).
+    # larger tasks cost the process handing them out less (measured at 100,000 sites: its CPU 1.3 s → 0.8 s).
     SPAN = 400
 
     def __init__(self, now: int) -> None:
