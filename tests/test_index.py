@@ -592,6 +592,63 @@ def test_names_recorded_wrongly_for_a_folder_are_not_trusted(catalogue: Catalogu
         assert index.rows("SELECT names FROM folders WHERE path = ?", (folder,)) == [(names,)]
 
 
+def test_a_file_added_to_a_folder_whose_time_is_then_put_back_is_seen(catalogue: Catalogue) -> None:
+    age(catalogue.root)
+    folder = layout.site_reports_folder(catalogue.root, "st-sargis")
+    with Index.open(catalogue, thorough=True) as index:
+        before = folder.stat()
+        write(layout.report_file(catalogue.root, "st-sargis", "r-9"), report_doc("r-9"))
+        os.utime(folder, ns=(before.st_atime_ns, before.st_mtime_ns))  # as `touch -r`, `cp -p` or `tar` leave it
+        assert folder.stat().st_mtime_ns == before.st_mtime_ns
+        # The folder's change time moved: its names are listed, not looked up, and the new file found.
+        assert index.full_scan().read == 1
+        assert index.rows("SELECT count(*) FROM reports WHERE id = 'r-9'") == [(1,)]
+
+
+def test_a_name_that_could_not_be_looked_up_is_looked_for_again(catalogue: Catalogue, tmp_path: Path) -> None:
+    age(catalogue.root)
+    folder = layout.site_reports_folder(catalogue.root, "st-sargis")
+    target = tmp_path / "elsewhere" / "r-9.json"
+    with Index.open(catalogue, thorough=True) as index:
+        (folder / "r-9.json").symlink_to(target)  # a link to a file that is not there yet
+        past = os_time() - HOUR_AGO
+        os.utime(folder, ns=(past, past))  # the folder's time old enough to be trusted
+        index.full_scan()
+        assert index.rows("SELECT count(*) FROM reports WHERE id = 'r-9'") == [(0,)]
+        # The file appears; the folder itself is as it was: its shorter list of names is not trusted.
+        write(target, report_doc("r-9"))
+        assert index.full_scan().read == 1
+        assert index.rows("SELECT count(*) FROM reports WHERE id = 'r-9'") == [(1,)]
+
+
+def test_what_validate_keeps_is_made_again_after_a_scan_interrupted_after_a_commit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    catalogue = synthetic(tmp_path)
+    age(catalogue.root)
+    before = validate_catalogue(catalogue).counts["reports"]  # counted, and the counts kept
+    new = write(layout.report_file(catalogue.root, "site-0000000", "r-new"), report_doc("r-new", site="site-0000000"))
+    past = os_time() - HOUR_AGO
+    for path in (new, new.parent):  # nothing too recent to trust: once stored, it is not read again
+        os.utime(path, ns=(past, past))
+    real = Index._store_all
+    stored = {"new": False}
+
+    def interrupted(self: Index, examined: list[Any], *args: Any) -> set[str]:
+        if stored["new"]:  # Ctrl-C in the piece of work after the one that stored the new report
+            raise KeyboardInterrupt
+        stored["new"] = any(e.path.endswith("/r-new.json") for e in examined)
+        return real(self, examined, *args)
+
+    monkeypatch.setattr(Index, "_store_all", interrupted)
+    monkeypatch.setattr(index_module, "COMMIT_EVERY", 0.0)  # commit after every piece
+    monkeypatch.setattr(scan_module.Plan, "SPAN", 3)
+    with pytest.raises(KeyboardInterrupt):
+        validate_catalogue(catalogue)
+    monkeypatch.setattr(Index, "_store_all", real)
+    assert validate_catalogue(catalogue).counts["reports"] == before + 1
+
+
 def test_a_stray_file_is_reported_by_every_validate(invoke: Invoke, catalogue: Catalogue) -> None:
     (layout.site_reports_folder(catalogue.root, "st-sargis") / "notes.txt").write_text("scribbles")
     age(catalogue.root)

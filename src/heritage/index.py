@@ -51,7 +51,7 @@ from heritage.store import Catalogue
 
 FOLDER = ".heritage"
 FILE = "index.sqlite"
-SCHEMA = 17
+SCHEMA = 18
 BUSY_WAIT = 600.0  # seconds a command waits for another that is updating the index
 COMMIT_EVERY = 2.0  # seconds of work kept in one transaction while the index is brought up to date
 
@@ -59,7 +59,8 @@ Progress = Callable[[int, int], None]  # (files done, files to do)
 
 _TABLES = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
-CREATE TABLE folders (path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL, digest INTEGER, names TEXT);
+CREATE TABLE folders (
+    path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL, digest INTEGER, names TEXT, ctime_ns INTEGER);
 CREATE TABLE files (
     path TEXT PRIMARY KEY, folder TEXT NOT NULL, kind TEXT NOT NULL, size INTEGER, mtime_ns INTEGER,
     facts TEXT, problems TEXT, unreadable INTEGER NOT NULL DEFAULT 0, ctime_ns INTEGER, ino INTEGER);
@@ -259,7 +260,7 @@ class Index:
     def _known(self, kind: str, folders: list[str] | None = None) -> dict[str, Known]:
         """What the index holds for a kind's folders (all of them, or these), by path: the kind's
         own folder ('reports') and those inside it ('reports/site-1')."""
-        query = "SELECT path, mtime_ns, digest, names FROM folders WHERE "
+        query = "SELECT path, mtime_ns, digest, names, ctime_ns FROM folders WHERE "
         if folders is None:  # by the primary key: from 'kind' up to 'kind0' ('0' follows '/')
             rows = self.db.execute(query + "path >= ? AND path < ?", (kind, kind + "0"))
             return {row[0]: Known(*row[1:]) for row in rows}
@@ -343,16 +344,20 @@ class Index:
                 self._update_in_force(self._forget(paths))
                 self.db.execute("DELETE FROM folders WHERE path = ?", (folder,))
                 scan.removed += len(paths)
+            if scan.removed:
+                self._new_generation()
             done = 0
             for outcome in carry_out(self.catalogue, self.db, tasks, started, self._reader_uri()):
                 # The sites whose reports changed have their reports in force worked out once, after both.
                 changed = self._forget(outcome.removed) | self._store_all(outcome.examined, plan.now)
                 self._update_in_force(changed)
                 self.db.executemany(
-                    "INSERT OR REPLACE INTO folders VALUES (?, ?, ?, ?)",
+                    "INSERT OR REPLACE INTO folders VALUES (?, ?, ?, ?, ?)",
                     [(folder, *known) for folder, known in outcome.folders.items()],
                 )
                 self.db.executemany("DELETE FROM folders WHERE path = ?", [(folder,) for folder in outcome.gone])
+                if outcome.examined or outcome.removed:
+                    self._new_generation()  # in the transaction that changes the rows, whenever it is committed
                 scan.read += len(outcome.examined)
                 scan.removed += len(outcome.removed)
                 scan.seen += outcome.seen
@@ -362,13 +367,17 @@ class Index:
                     progress(done, len(tasks))
                 transaction.checkpoint()
             # Flat folders and the parents of nested ones count as read once every part is.
-            self.db.executemany("INSERT OR REPLACE INTO folders VALUES (?, ?, NULL, NULL)", plan.whole.items())
-            if scan.read or scan.removed:
-                self.db.execute(
-                    "INSERT INTO meta VALUES ('generation', '1') "
-                    "ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
-                )
+            self.db.executemany("INSERT OR REPLACE INTO folders VALUES (?, ?, NULL, NULL, NULL)", plan.whole.items())
         return scan
+
+    def _new_generation(self) -> None:
+        """Mark the files' rows as changed, for what is kept until they change (see `generation`).
+        Done in each transaction that changes them: a scan interrupted after a commit leaves the
+        index changed, and what was kept must not be taken for current."""
+        self.db.execute(
+            "INSERT INTO meta VALUES ('generation', '1') "
+            "ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+        )
 
     @contextmanager
     def _forgetting_citations_on_error(self) -> Iterator[None]:

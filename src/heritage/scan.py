@@ -49,6 +49,9 @@ class Known(NamedTuple):
     mtime_ns: int
     digest: int | None = None
     names: str | None = None  # sorted, joined with '/' (which no file name holds)
+    # The folder's change time: setting its modification time back (`touch -r`, `cp -p`, `rsync
+    # -t`, `tar`) after adding a file moves it, so the names are looked up only if both are as recorded.
+    ctime_ns: int | None = None
 
 
 class Found(NamedTuple):
@@ -305,8 +308,8 @@ def _task(catalogue: Catalogue, db: sqlite3.Connection, task: Task) -> Outcome:
         if not task.ranged:
             held = dict(zip(task.folders, task.known, strict=True))
         else:  # what the index holds from the range's lower bound up to its upper one
-            query = "SELECT path, mtime_ns, digest, names FROM folders WHERE path >= ? AND path < ?"  # by the key
-            held = {path: Known(t, d, n) for path, t, d, n in db.execute(query, (task.lower, task.upper))}
+            query = "SELECT path, mtime_ns, digest, names, ctime_ns FROM folders WHERE path >= ? AND path < ?"
+            held = {path: Known(t, d, n, c) for path, t, d, n, c in db.execute(query, (task.lower, task.upper))}
             outcome.gone = sorted(held.keys() - set(task.folders))
             slow += outcome.gone
         # A range's folders are all in one folder (its kind's), opened once to look names up in.
@@ -316,7 +319,7 @@ def _task(catalogue: Catalogue, db: sqlite3.Connection, task: Task) -> Outcome:
                 known = held.get(folder)
                 base = f"{root}/{folder}"
                 try:
-                    mtime, names, stats, digest, as_recorded = _listing(base, known, now, parent_fd)
+                    found_here = _listing(base, known, now, parent_fd)
                 except FileNotFoundError:
                     slow.append(folder)  # gone since the listing: its rows count as removed, and so does its own
                     if known is not None:
@@ -330,18 +333,20 @@ def _task(catalogue: Catalogue, db: sqlite3.Connection, task: Task) -> Outcome:
                     continue
                 except OSError as error:
                     raise InvalidInput(f"cannot be read ({error.strerror})", file=folder) from None
-                if as_recorded:  # the commonest case by far: nothing to do
+                names, digest = found_here.names, found_here.digest
+                if found_here.as_recorded:  # the commonest case by far: nothing to do
                     outcome.seen += len(names)
                     continue
-                now_known = Known(trusted(mtime, now), digest, "/".join(names) if digest is not None else None)
-                if known is not None and digest is not None and (digest, now_known.names) == known[1:]:
+                joined = "/".join(names) if digest is not None else None
+                now_known = Known(trusted(found_here.mtime_ns, now), digest, joined, found_here.ctime_ns)
+                if known is not None and digest is not None and (digest, joined) == (known.digest, known.names):
                     outcome.seen += len(names)
-                    if now_known != known:  # its time changed, not what it holds
+                    if now_known != known:  # its times changed, not what it holds
                         outcome.folders[folder] = now_known
                     continue
                 slow.append(folder)
                 outcome.folders[folder] = now_known
-                listed += [(folder, name, stat) for name, stat in zip(names, stats, strict=True)]
+                listed += [(folder, name, stat) for name, stat in zip(names, found_here.stats, strict=True)]
         finally:
             if parent_fd is not None:
                 os.close(parent_fd)
@@ -397,37 +402,46 @@ def _record(folder: str, name: str, stat: os.stat_result) -> bool:
     return name[0] != "." and name.endswith(suffix) and S_ISREG(stat.st_mode)
 
 
-def _listing(
-    base: str, known: Known | None, now: int, parent_fd: int | None
-) -> tuple[int, list[str], list[os.stat_result], int | None, bool]:
-    """A folder's modification time, taken before it is listed (a file added meanwhile shows next
-    time), its names in order, each with its `stat`, and their digest (see `_digest`).
+class Listing(NamedTuple):
+    """A folder as `_listing` found it."""
 
-    A folder whose time is the one recorded holds the names recorded, as git's untracked cache
-    also assumes: they are looked up, not listed. They are kept (and the last value is True) only
-    if they give the digest recorded; otherwise (a change within the clock tick recorded, an
-    index that is wrong) the folder is listed after all. Names are looked up from the open folder
-    that holds it (`parent_fd`), with no folder opened: a third of the system calls (measured:
-    two processes walking whole paths from the root at once contend for the folders they share)."""
+    mtime_ns: int
+    ctime_ns: int
+    names: list[str]  # in order
+    stats: list[os.stat_result]  # each name's
+    digest: int | None  # see `_digest`; None also if a name could not be looked up
+    as_recorded: bool  # the names recorded were looked up and gave the digest recorded
+
+
+def _listing(base: str, known: Known | None, now: int, parent_fd: int | None) -> Listing:
+    """A folder's times, taken before it is listed (a file added meanwhile shows next time), its
+    names in order, each with its `stat`, and their digest.
+
+    A folder whose modification and change times are the ones recorded holds the names recorded,
+    as git's untracked cache also assumes: they are looked up, not listed. They are kept only if
+    they give the digest recorded; otherwise (a change within the clock tick recorded, an index
+    that is wrong) the folder is listed after all. Names are looked up from the open folder that
+    holds it (`parent_fd`), with no folder opened: a third of the system calls (measured: two
+    processes walking whole paths from the root at once contend for the folders they share)."""
     if known is not None and known.names is not None and known.digest is not None and parent_fd is not None:
         name = base.rpartition("/")[2]
         try:
-            mtime = os.stat(name, dir_fd=parent_fd).st_mtime_ns
-            if mtime == known.mtime_ns:
+            own = os.stat(name, dir_fd=parent_fd)
+            if own.st_mtime_ns == known.mtime_ns and own.st_ctime_ns == known.ctime_ns:
                 names = known.names.split("/") if known.names else []
                 stats = [os.stat(f"{name}/{entry}", dir_fd=parent_fd) for entry in names]
                 digest = _digest(stats, now)
                 if digest is not None and digest == known.digest:
-                    return mtime, names, stats, digest, True
+                    return Listing(own.st_mtime_ns, own.st_ctime_ns, names, stats, digest, True)
         except OSError:
             pass  # listed below, which tells what is the matter
     fd = os.open(base, os.O_RDONLY | os.O_DIRECTORY)
     try:
-        mtime = os.fstat(fd).st_mtime_ns
+        own = os.fstat(fd)
         names = sorted(os.listdir(fd))
         try:
             stats = [os.stat(name, dir_fd=fd) for name in names]
-        except OSError:  # one went away since the listing (or is a broken link): leave it out
+        except OSError:  # one went away since the listing, is a broken link, cannot be reached...
             kept, stats = [], []
             for name in names:
                 try:
@@ -435,8 +449,10 @@ def _listing(
                 except OSError:
                     continue
                 kept.append(name)
-            names = kept
-        return mtime, names, stats, _digest(stats, now), False
+            # ...and may be back next time, with the folder's times as they are: no digest, so
+            # that the folder is listed again rather than its shorter list of names trusted.
+            return Listing(own.st_mtime_ns, own.st_ctime_ns, kept, stats, None, False)
+        return Listing(own.st_mtime_ns, own.st_ctime_ns, names, stats, _digest(stats, now), False)
     finally:
         os.close(fd)
 
