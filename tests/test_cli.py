@@ -442,3 +442,20 @@ def test_a_corrupt_record_stops_a_reading_command_with_one_line(invoke: Invoke, 
         result = invoke(*command, catalogue=catalogue)
         assert result.exit_code == ExitCode.INVALID
         assert result.output == "error: sites/st-sargis.geojson: is not valid JSON (Expecting ',' delimiter, line 1)\n"
+
+
+def test_json_output_reads_back_as_the_data_with_each_item_of_an_array_on_its_own_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from heritage.cli.common import echo_json
+
+    features = [{"id": f"site-{n}", "properties": {"name": "Գանձասար", "n": n}, "geometry": None} for n in range(3)]
+    data = {"type": "FeatureCollection", "features": features, "empty": [], "nested": {"b": [1, [2]], "a": {}}}
+    echo_json(data)
+    text = capsys.readouterr().out
+    assert json.loads(text) == data
+    lines = text.splitlines()
+    assert [
+        json.loads(line.strip().rstrip(",")) for line in lines[lines.index('  "features": [') + 1 :][:3]
+    ] == features
+    assert "Գանձասար" in text  # not escaped

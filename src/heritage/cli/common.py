@@ -57,13 +57,27 @@ def reading_progress(label: str) -> Iterator[Callable[[int, int], None]]:
 
 
 def echo_json(data: Any) -> None:
-    """JSON for scripts. A list has one item per line: Python encodes indented JSON in Python
-    rather than in C, which took 11 s of 16 for the 100,000 sites of `list --json`."""
-    if isinstance(data, list) and data:
-        items = ",\n".join("  " + json.dumps(item, ensure_ascii=False, sort_keys=True) for item in data)
-        click.echo(f"[\n{items}\n]")
-    else:
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True))
+    """JSON for scripts, sorted by key: an object a key a line, an array an item a line, each
+    item encoded compactly. Python encodes indented JSON in Python rather than in C, which took
+    11 s of 16 for the 100,000 sites of `list --json`, and 3 s for the 61,000 features of
+    `changes --geojson`."""
+    click.echo(_json_lines(data, ""))
+
+
+def _json_lines(value: Any, indent: str) -> str:
+    inner = indent + "  "
+    if isinstance(value, list) and value:
+        items = ",\n".join(inner + _compact(item) for item in value)
+        return f"[\n{items}\n{indent}]"
+    if isinstance(value, dict) and value:
+        keys = sorted(value)
+        items = ",\n".join(f"{inner}{_compact(str(key))}: {_json_lines(value[key], inner)}" for key in keys)
+        return f"{{\n{items}\n{indent}}}"
+    return _compact(value)
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(", ", ": "))
 
 
 def pairs(values: tuple[str, ...], option: str, sep: str = "=") -> list[tuple[str, str]]:
