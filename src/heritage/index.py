@@ -17,11 +17,11 @@ and re-read only the folders that changed. `validate` goes further and compares 
 size, times and inode, so it also sees a file edited in place or replaced by an older copy;
 quick commands see such an edit only after the next `validate` (outputs shared beyond the team
 compare every file too: see `verified`). To keep that cheap, each folder's names are kept, with
-a digest of their files' sizes, times and inodes: a folder whose time is unchanged is not listed
-again (its names are looked up), and one whose digest is unchanged needs no row of the index
-read. Times within a couple of seconds of the scan are not trusted (a change in the same clock
-tick would look like no change): those folders and files are read again next time, as git does
-with its index.
+a digest of their files' sizes, times and inodes: a folder whose times are unchanged is not
+listed again (its names are looked up), and one whose digest is unchanged needs no row of the
+index read. Times within a couple of seconds of the scan are not trusted (a change in the same
+clock tick would look like no change): those folders and files are read again next time, as git
+does with its index.
 """
 
 from __future__ import annotations

@@ -27,7 +27,7 @@ from heritage.store import Catalogue
 # A folder or file changed this recently may change again within the same clock tick unseen.
 RACY_NS = 2_000_000_000
 CHUNK = 2000  # files of a flat folder per piece of work handed to a worker
-TASK_TIMEOUT = 300.0  # seconds for one piece of work (a thousand files take well under one)
+TASK_TIMEOUT = 300.0  # seconds for one piece of work (a few thousand files take a few seconds at most)
 
 FLAT = (layout.SITES, layout.SOURCES, layout.ALLEGATIONS)
 NESTED = (layout.REPORTS, layout.RETRACTIONS, layout.REVIEWS, layout.EVIDENCE)
@@ -40,11 +40,11 @@ _COMPARED = "size, mtime_ns, ctime_ns, ino"
 
 
 class Known(NamedTuple):
-    """What the index records for a folder: its time, and when all of its files are stored as
+    """What the index records for a folder: its times, and when all of its files are stored as
     they are and none is too recent to trust, its names and a digest of their `stat` (type, size,
-    times and inode). A folder whose time is unchanged holds the same names: they are not listed
-    again, only looked up. A folder whose names and digest are unchanged holds no changed file;
-    only the folders whose digest differs need their files compared one by one."""
+    times and inode). A folder whose times are unchanged holds the same names: they are not
+    listed again, only looked up. A folder whose names and digest are unchanged holds no changed
+    file; only the folders whose digest differs need their files compared one by one."""
 
     mtime_ns: int
     digest: int | None = None
@@ -138,7 +138,7 @@ def trusted(mtime: int | None, now: int) -> int:
 
 
 class Plan:
-    """The folders a scan will read, cut into tasks of about a thousand files."""
+    """The folders a scan will read, cut into tasks of a thousand to a few thousand files."""
 
     GROUP = 100  # nested folders per task (about ten files each)
     # Nested folders per task when every folder is compared: most need no file read, and fewer,

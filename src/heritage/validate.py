@@ -187,7 +187,7 @@ def _kept(index: Index, key: str, make: Callable[[], Any]) -> Any:
     stored = index.rows("SELECT value FROM meta WHERE key = ?", (key,))
     if stored:
         kept = json.loads(stored[0][0])
-        if kept.get("generation") == generation and "value" in kept:
+        if kept["generation"] == generation:
             return kept["value"]
     value = make()
     encoded = json.dumps({"generation": generation, "value": value})
