@@ -11,8 +11,10 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import time
 from dataclasses import replace
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +27,7 @@ from heritage import scan as scan_module
 from heritage.codec import dumps
 from heritage.errors import InvalidInput
 from heritage.history import changes_between
-from heritage.index import Index, index_path
+from heritage.index import Ahead, Index, index_path
 from heritage.mapdata import build_payload, encode_payload, load_map_input
 from heritage.models import Condition, ConditionReport
 from heritage.query import SiteFilter, list_indexed, list_sites
@@ -49,8 +51,6 @@ def age(root: Path) -> None:
 
 
 def os_time() -> int:
-    import time
-
     return time.time_ns()
 
 
@@ -266,6 +266,70 @@ def test_changes_from_the_index_match_the_rule_in_history(tmp_path: Path) -> Non
                 ]
         with pytest.raises(ValueError, match="before"):
             index.changes(date(2020, 1, 1), date(2019, 1, 1), sites)
+
+
+def _reports_seen(index: Index, marker: Path | None = None) -> tuple[int, int]:
+    """A read for `Ahead`: which process made it, and the reports it saw; it leaves `marker`
+    behind once made (in whichever process)."""
+    seen = index.rows("SELECT count(*) FROM reports")[0][0]
+    if marker is not None:
+        marker.write_text(str(seen))
+    return os.getpid(), seen
+
+
+def test_reads_ahead_run_in_another_process_and_again_here_once_the_index_changed(
+    catalogue: Catalogue, tmp_path: Path
+) -> None:
+    age(catalogue.root)
+    Index.open(catalogue).close()
+    marker = tmp_path / "read"
+    with Index.open(catalogue, refresh=False) as index:
+        with Ahead(index, [_reports_seen]) as ahead:
+            index.refresh()
+            [(process, seen)] = ahead.results()
+        assert process != os.getpid() and seen == 2  # made apart, on an index nothing changed
+
+        with Ahead(index, [partial(_reports_seen, marker=marker)]) as ahead:
+            for _ in range(600):  # until the other process has made its read
+                if marker.exists() and marker.read_text():
+                    break
+                time.sleep(0.05)
+            assert marker.read_text() == "2"
+            write(layout.report_file(catalogue.root, "st-sargis", "r-9"), report_doc("r-9"))
+            index.refresh()  # takes in the new report: the read made before it is made again
+            [(process, seen)] = ahead.results()
+        assert (process, seen) == (os.getpid(), 3)
+
+
+def test_reads_ahead_that_fail_or_are_left_are_done_here_or_ended(catalogue: Catalogue) -> None:
+    parent = os.getpid()
+
+    def fails_apart(index: Index) -> int:
+        if os.getpid() != parent:
+            raise RuntimeError("only in the other process")
+        return int(index.rows("SELECT count(*) FROM sites")[0][0])
+
+    with Index.open(catalogue) as index:
+        with Ahead(index, [fails_apart]) as ahead:
+            assert ahead.results() == [1]  # made here instead
+
+        with pytest.raises(KeyboardInterrupt), Ahead(index, [lambda _: time.sleep(60)]) as ahead:
+            [copy] = ahead.copies
+            assert copy is not None and copy.pid is not None
+            pid = copy.pid
+            raise KeyboardInterrupt  # as Ctrl-C during the refresh
+        with pytest.raises(ChildProcessError):  # ended and reaped, not left running for a minute
+            os.waitpid(pid, os.WNOHANG)
+
+
+def test_changes_see_a_report_added_since_the_index_was_made(invoke: Invoke, catalogue: Catalogue) -> None:
+    age(catalogue.root)
+    before = invoke("changes", "--from", "2021-12-01", "--to", "2026-01-01", "--csv", catalogue=catalogue)
+    assert before.exit_code == 0 and before.output.count("\n") == 2  # st-sargis: intact (r-1), then destroyed (r-2)
+    report = report_doc("r-9", observed="2023-01-05", condition="intact")
+    write(layout.report_file(catalogue.root, "st-sargis", "r-9"), report)
+    after = invoke("changes", "--from", "2021-12-01", "--to", "2026-01-01", "--csv", catalogue=catalogue)
+    assert after.exit_code == 0 and after.output.count("\n") == 1  # intact again by the later day: no change
 
 
 def test_reading_on_several_cores_gives_the_same_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -37,12 +37,14 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from heritage import __version__, layout
 from heritage.errors import InvalidInput, Problem
 from heritage.examine import Examined, kind_of
+from heritage.forked import Forked
 from heritage.history import Change, in_force
 from heritage.mapformat import VOCABULARY, history_entry
 from heritage.models.vocab import Condition
@@ -534,29 +536,43 @@ class Index:
         return {site: Latest(i, observed, _CONDITION[condition]) for site, i, observed, condition, _ in rows}
 
     def changes(self, start: date, end: date, sites: Iterable[str], first_reports: bool = False) -> list[Change]:
-        """`heritage.history.changes_between`, answered from the index in one query that returns
-        only the sites whose condition differs (a site's report by `start` is one by `end` too, so
-        every site with a condition at `start` has one at `end`)."""
+        """`heritage.history.changes_between`, answered from the index: each site's latest
+        report in force by either day (see `latest`), compared."""
         if end < start:
             raise ValueError(f"the later date {end} is before the earlier one {start}")
-        query = f"""
-            WITH after AS ({_LATEST}), before AS ({_LATEST})
-            SELECT after.site, before.id, before.observed, before.condition,
-                   after.id, after.observed, after.condition
-            FROM after LEFT JOIN before ON before.site = after.site
-            WHERE coalesce(before.condition, 'unknown') != after.condition
-            {"" if first_reports else "AND before.site IS NOT NULL"}
-            """
-        wanted = set(sites)
-        found = []
-        for site, b_id, b_observed, b_condition, a_id, a_observed, a_condition in self.db.execute(
-            query, (end.toordinal(), start.toordinal())
-        ):
-            if site in wanted:
-                earlier = Latest(b_id, b_observed, _CONDITION[b_condition]) if b_id is not None else None
-                found.append(Change(site, earlier, Latest(a_id, a_observed, _CONDITION[a_condition])))
-        found.sort(key=lambda change: change.site)
-        return found
+        return compared(self.latest(end), self.latest(start), sites, first_reports)
+
+    def latest(self, day: date) -> list[tuple[str, str, str, str]]:
+        """(site, report, observed, condition) of the latest report in force observed by `day`,
+        for each site that has one (what `conditions_on` gives, as plain rows)."""
+        return [row[:4] for row in self.db.execute(_LATEST, (day.toordinal(),))]
+
+
+def compared(
+    later: list[tuple[str, str, str, str]],
+    earlier: list[tuple[str, str, str, str]],
+    sites: Iterable[str],
+    first_reports: bool = False,
+) -> list[Change]:
+    """The sites among `sites` whose latest report by the later day gives another condition than
+    the one by the earlier day (`Index.latest` of each). A site with a report by the earlier day
+    has one by the later day too; one without is left out unless `first_reports`, and then
+    counts as unknown before."""
+    before = {row[0]: row for row in earlier}
+    wanted = set(sites)
+    found = []
+    for site, a_id, a_observed, a_condition in later:
+        if site not in wanted:
+            continue
+        b = before.get(site)
+        if b is None and not first_reports:
+            continue
+        if (b[3] if b is not None else "unknown") == a_condition:
+            continue
+        earliest = Latest(b[1], b[2], _CONDITION[b[3]]) if b is not None else None
+        found.append(Change(site, earliest, Latest(a_id, a_observed, _CONDITION[a_condition])))
+    found.sort(key=lambda change: change.site)
+    return found
 
 
 # Each site's latest report in force observed by a day (SQLite returns the other columns of the
@@ -609,6 +625,52 @@ def verified(catalogue: Catalogue, work: Callable[[Index], T], progress: Progres
         if "error" in done:
             raise done["error"]
         return done["result"]  # type: ignore[no-any-return]
+
+
+class Ahead(Generic[T]):
+    """Reads of the index started in forked processes on the index as it is, while this process
+    brings it up to date with the folders that changed: at 100,000 sites, a quarter to half a
+    second of looking at folders that no longer holds up a query of as long. `results` gives
+    what each read gives on the index as it is by then: a read that ran on an index that has
+    changed since (a report was added, another command wrote to it) is made again, here.
+
+    Start it before any thread (a progress bar's); use it as a context manager, so that an
+    error or Ctrl-C ends the processes still at work."""
+
+    def __init__(self, index: Index, reads: list[Callable[[Index], T]]) -> None:
+        self.index, self.reads = index, reads
+        catalogue = index.catalogue
+        apart = not index.in_memory  # another connection would see another index in memory
+        self.copies = [Forked(partial(_read_apart, catalogue, read)) if apart else None for read in reads]
+
+    def results(self) -> list[T]:
+        generation = self.index.generation
+        results = []
+        for read, copy in zip(self.reads, self.copies, strict=True):
+            done = copy.result() if copy is not None else None
+            if done is not None and done[0][0] == generation:
+                results.append(done[0][1])
+            else:  # not run apart, failed there, or made on an index that has changed since
+                results.append(read(self.index))
+        return results
+
+    def __enter__(self) -> Ahead[T]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for copy in self.copies:
+            if copy is not None:
+                copy.cancel()
+
+
+def _read_apart(catalogue: Catalogue, read: Callable[[Index], T]) -> tuple[str, T]:
+    """`read` on a connection of its own, in one read transaction, with the generation it saw."""
+    with Index(catalogue, _connect(catalogue)) as reader:
+        reader.db.execute("BEGIN")
+        try:
+            return reader.generation, read(reader)
+        finally:
+            reader.db.execute("ROLLBACK")
 
 
 @dataclass(frozen=True)

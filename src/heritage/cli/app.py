@@ -63,15 +63,25 @@ class Env:
             self._catalogue = Catalogue.open(self.catalogue_path)
         return self._catalogue
 
-    def index(self, kinds: tuple[str, ...] | None = None, thorough: bool = False) -> Index:
+    def index(self, kinds: tuple[str, ...] | None = None, thorough: bool = False, refresh: bool = True) -> Index:
         """The catalogue's index, brought up to date (with a progress bar when that takes a while):
-        only for these record folders, if given; every file compared if `thorough`. Close it
-        when done."""
+        only for these record folders, if given; every file compared if `thorough`; left as it
+        is, for `refresh` later, if not `refresh`. Close it when done."""
         from heritage.cli.common import reading_progress
         from heritage.index import Index
 
+        if not refresh:
+            return Index.open(self.catalogue, refresh=False)
         with reading_progress("indexing the catalogue") as progress:
             return Index.open(self.catalogue, progress, kinds=kinds, thorough=thorough)
+
+    @staticmethod
+    def refresh(index: Index, kinds: tuple[str, ...] | None = None) -> None:
+        """Bring an index opened with `refresh=False` up to date, as `index` does."""
+        from heritage.cli.common import reading_progress
+
+        with reading_progress("indexing the catalogue") as progress:
+            index.refresh(progress, kinds)
 
     @staticmethod
     def user() -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -22,7 +22,7 @@ from heritage.cli.records import choice, report
 from heritage.errors import InvalidInput
 from heritage.history import Change
 from heritage.ids import new_id
-from heritage.index import Index
+from heritage.index import Ahead, Index, compared
 from heritage.models import Condition, ConditionReport, Retraction
 from heritage.models.vocab import DamageExtent, Method
 from heritage.query import entry_json, site_detail
@@ -146,8 +146,8 @@ def _area(path: Path) -> list[Any]:
 
 def find_changes(
     index: Index,
-    start: date,
-    end: date,
+    later: list[tuple[str, str, str, str]],
+    earlier: list[tuple[str, str, str, str]],
     types: tuple[str, ...] = (),
     box_text: str | None = None,
     area: Path | None = None,
@@ -167,7 +167,7 @@ def find_changes(
     if area is not None:
         polygons = _area(area)
         chosen = [s for s in chosen if _inside(s, polygons)]
-    return index.changes(start, end, (s.id for s in chosen), first_reports), sites
+    return compared(later, earlier, (s.id for s in chosen), first_reports), sites
 
 
 @cli.command()
@@ -213,8 +213,14 @@ def changes(
     assert first is not None and last is not None
     if last < first:
         raise click.BadParameter("--to is before --from", param_hint="--to")
-    with env.index(kinds=(layout.SITES, layout.REPORTS, layout.RETRACTIONS)) as index, paused_gc():
-        found, sites = find_changes(index, first, last, types, box_text, area, first_reports)
+    kinds = (layout.SITES, layout.REPORTS, layout.RETRACTIONS)
+    with env.index(kinds, refresh=False) as index, paused_gc():
+        # Each day's latest reports are read in processes of their own while this one brings the
+        # index up to date (0.5 s at 100,000 sites, as long as either query).
+        with Ahead(index, [partial(Index.latest, day=last), partial(Index.latest, day=first)]) as ahead:
+            env.refresh(index, kinds)
+            later, earlier = ahead.results()
+        found, sites = find_changes(index, later, earlier, types, box_text, area, first_reports)
         rows = _changes_rows(found, sites)
     if as_csv:
         buffer = io.StringIO()
