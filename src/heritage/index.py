@@ -540,19 +540,25 @@ class Index:
         report in force by either day (see `latest`), compared."""
         if end < start:
             raise ValueError(f"the later date {end} is before the earlier one {start}")
-        return compared(self.latest(end), self.latest(start), sites, first_reports)
+        return compared(unpacked(self.latest(end)), unpacked(self.latest(start)), sites, first_reports)
 
-    def latest(self, day: date) -> list[tuple[str, str, str, str]]:
-        """(site, report, observed, condition) of the latest report in force observed by `day`,
-        for each site that has one (what `conditions_on` gives, as plain rows)."""
-        return [row[:4] for row in self.db.execute(_LATEST, (day.toordinal(),))]
+    def latest(self, day: date) -> str:
+        """The latest report in force observed by `day` of each site that has one (what
+        `conditions_on` gives), packed by SQLite into one text for `unpacked`: one string goes
+        from a process to another far quicker than 100,000 rows (0.4 s against 0.65 s, both
+        SQLite's own work included)."""
+        packed = "group_concat(site || char(31) || id || char(31) || observed || char(31) || condition, char(30))"
+        return self.db.execute(f"SELECT {packed} FROM ({_LATEST})", (day.toordinal(),)).fetchone()[0] or ""
+
+
+def unpacked(latest: str) -> list[list[str]]:
+    """`Index.latest` as rows: site, report, observed, condition (ids and dates hold no control
+    characters, and none of the four is ever NULL in the index)."""
+    return [row.split("\x1f") for row in latest.split("\x1e")] if latest else []
 
 
 def compared(
-    later: list[tuple[str, str, str, str]],
-    earlier: list[tuple[str, str, str, str]],
-    sites: Iterable[str],
-    first_reports: bool = False,
+    later: list[list[str]], earlier: list[list[str]], sites: Iterable[str], first_reports: bool = False
 ) -> list[Change]:
     """The sites among `sites` whose latest report by the later day gives another condition than
     the one by the earlier day (`Index.latest` of each). A site with a report by the earlier day

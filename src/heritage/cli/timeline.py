@@ -22,7 +22,7 @@ from heritage.cli.records import choice, report
 from heritage.errors import InvalidInput
 from heritage.history import Change
 from heritage.ids import new_id
-from heritage.index import Ahead, Index, compared
+from heritage.index import Ahead, Index, compared, unpacked
 from heritage.models import Condition, ConditionReport, Retraction
 from heritage.models.vocab import DamageExtent, Method
 from heritage.query import entry_json, site_detail
@@ -146,8 +146,8 @@ def _area(path: Path) -> list[Any]:
 
 def find_changes(
     index: Index,
-    later: list[tuple[str, str, str, str]],
-    earlier: list[tuple[str, str, str, str]],
+    later: list[list[str]],
+    earlier: list[list[str]],
     types: tuple[str, ...] = (),
     box_text: str | None = None,
     area: Path | None = None,
@@ -220,7 +220,7 @@ def changes(
         with Ahead(index, [partial(Index.latest, day=last), partial(Index.latest, day=first)]) as ahead:
             env.refresh(index, kinds)
             later, earlier = ahead.results()
-        found, sites = find_changes(index, later, earlier, types, box_text, area, first_reports)
+        found, sites = find_changes(index, unpacked(later), unpacked(earlier), types, box_text, area, first_reports)
         rows = _changes_rows(found, sites)
     if as_csv:
         buffer = io.StringIO()
