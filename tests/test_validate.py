@@ -29,6 +29,7 @@ def test_counts_kept_in_the_index_follow_the_files(catalogue: Catalogue) -> None
 
 
 RECORDED = {"recorded_at": NOW, "recorded_by": "tester"}
+SHA = "a" * 64  # an evidence file the catalogue does not hold
 
 
 def reports_dir(root: Path) -> Path:
@@ -168,6 +169,87 @@ BREAKAGES: list[tuple[str, Callable[[Path], object], str, str | None, str | None
         "reports/st-sargis/r-4.json",
         "r-4",
         "supersedes",
+    ),
+    (
+        "unknown-source",
+        lambda root: write(
+            layout.site_file(root, "disputed"),
+            site_doc("disputed", disputes=[{"aspect": "builder", "claim": "built in 1200", "sources": ["src-gone"]}]),
+        ),
+        "sites/disputed.geojson",
+        "disputed",
+        "disputes[0].sources",
+    ),
+    (
+        "unknown-source",
+        lambda root: write(layout.allegation_file(root, "a-2"), allegation_doc("a-2", source={"source": "src-gone"})),
+        "allegations/a-2.json",
+        "a-2",
+        "source.source",
+    ),
+    (
+        "unknown-source",
+        lambda root: write(
+            layout.evidence_record_file(root, SHA),
+            {"id": "ev-1", "file_sha256": SHA, "size": 3, "media_type": "image/jpeg", "source": "src-gone", **RECORDED},
+        ),
+        f"evidence/{SHA[:2]}/{SHA}.json",
+        "ev-1",
+        "source",
+    ),
+    (
+        "unknown-evidence",
+        lambda root: write(layout.report_file(root, "st-sargis", "r-3"), report_doc("r-3", evidence=[SHA])),
+        "reports/st-sargis/r-3.json",
+        "r-3",
+        "evidence[0]",
+    ),
+    (
+        "unknown-evidence",
+        lambda root: write(layout.allegation_file(root, "a-2"), allegation_doc("a-2", evidence=[SHA, "b" * 64])),
+        "allegations/a-2.json",
+        "a-2",
+        "evidence[1]",
+    ),
+    (
+        "unknown-retracted",
+        lambda root: write(
+            layout.retraction_file(root, "st-sargis", "x-1"),
+            {"id": "x-1", "site": "st-sargis", "retracts": "r-404", "reason": "no such report", **RECORDED},
+        ),
+        "retractions/st-sargis/x-1.json",
+        "x-1",
+        "retracts",
+    ),
+    (
+        "retracted-twice",
+        lambda root: [
+            write(
+                layout.retraction_file(root, "st-sargis", f"x-{n}"),
+                {"id": f"x-{n}", "site": "st-sargis", "retracts": "r-1", "reason": "wrong", **RECORDED},
+            )
+            for n in (1, 2)
+        ],
+        "retractions/st-sargis/x-2.json",
+        "x-2",
+        "retracts",
+    ),
+    (
+        "unknown-allegation",
+        lambda root: write(
+            layout.review_file(root, "a-404", "rv-1"),
+            {
+                "id": "rv-1",
+                "allegation": "a-404",
+                "status": "under_review",
+                "rationale": "opened",
+                "reviewer": "R. Analyst",
+                **RECORDED,
+            },
+        ),
+        "reviews/a-404/rv-1.json",
+        "rv-1",
+        "allegation",
     ),
     (
         "outside-region",

@@ -53,7 +53,7 @@ from heritage.store import Catalogue
 
 FOLDER = ".heritage"
 FILE = "index.sqlite"
-SCHEMA = 18
+SCHEMA = 19
 BUSY_WAIT = 600.0  # seconds a command waits for another that is updating the index
 COMMIT_EVERY = 2.0  # seconds of work kept in one transaction while the index is brought up to date
 
@@ -435,7 +435,7 @@ class Index:
                     kind,
                     examined.size,
                     mtime,
-                    examined.facts_json,
+                    examined.facts_text,
                     examined.problems_json,
                     int(examined.unreadable is not None),
                     examined.ctime_ns,
@@ -446,7 +446,7 @@ class Index:
             if table and examined.row is not None:
                 rows[table].append((path, *examined.row))
             if examined.links and examined.facts:
-                links += [(path, examined.facts["id"], site) for site in examined.links]
+                links += [(path, examined.facts.id, site) for site in examined.links]
             if kind in (layout.REPORTS, layout.RETRACTIONS):
                 owners.add(path.split("/")[1])
                 if examined.row is not None:  # the site the record names, if misfiled under another
