@@ -134,6 +134,8 @@ class Examined:
     @property
     def unreadable(self) -> Problem | None:
         """The problem that stops the record being read at all, if there is one."""
+        if not self.problems:  # nearly always: asked of every file stored
+            return None
         return next((p for p in self.problems if p.code == "invalid-record"), None)
 
 

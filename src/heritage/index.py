@@ -427,7 +427,8 @@ class Index:
             # A record that cannot be read is read again each time: its date may be in the future
             # today and not tomorrow.
             racy = examined.mtime_ns > now - RACY_NS
-            mtime = -1 if racy or examined.unreadable else examined.mtime_ns
+            unreadable = examined.unreadable is not None
+            mtime = -1 if racy or unreadable else examined.mtime_ns
             files.append(
                 (
                     path,
@@ -437,7 +438,7 @@ class Index:
                     mtime,
                     examined.facts_text,
                     examined.problems_json,
-                    int(examined.unreadable is not None),
+                    int(unreadable),
                     examined.ctime_ns,
                     examined.ino,
                 )
