@@ -822,3 +822,13 @@ def test_a_file_replaced_by_one_of_the_same_size_and_time_is_seen(catalogue: Cat
         assert path.stat().st_size == stat.st_size and path.stat().st_mtime_ns == stat.st_mtime_ns
         assert index.full_scan().read == 1
         assert index.rows("SELECT observed FROM reports WHERE id = 'r-1'") == [("2021-10-23",)]
+
+
+def test_a_read_ahead_that_cannot_fork_is_made_here(catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_room() -> int:
+        raise BlockingIOError("Resource temporarily unavailable")
+
+    with Index.open(catalogue) as index:
+        monkeypatch.setattr(os, "fork", no_room)
+        with Ahead(index, [_reports_seen]) as ahead:
+            assert ahead.results() == [(os.getpid(), 2)]

@@ -29,7 +29,12 @@ class Forked(Generic[T]):
         if not hasattr(os, "fork"):
             return
         read_end, write_end = os.pipe()
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:  # no room for another process: the caller does the work itself
+            os.close(read_end)
+            os.close(write_end)
+            return
         if pid == 0:  # the copy
             status = 1
             try:
