@@ -10,8 +10,8 @@ folium drawing them (a Marker with a Popup per site, and FastMarkerCluster; stop
 "cold" is `validate` with no index (the .heritage folder deleted first): every file is read and
 checked. "warm" runs find the index up to date. A dossier carries the catalogue's root hash: the
 first one hashes every file, later ones hash only the files that changed. "after report add" is a `validate` right after
-one report was added. The operating system's file cache is not dropped: the catalogue's files
-were read or written just before.
+one report was added. The operating system's file cache is not dropped: every file of the
+catalogue is read once just before the cold run.
 """
 
 from __future__ import annotations
@@ -59,6 +59,17 @@ def summary(results: list[tuple[float, float]]) -> tuple[float, float]:
     return statistics.median(r[0] for r in results), max(r[1] for r in results)
 
 
+def read_every_file(folder: Path) -> None:
+    """Read the whole catalogue once, so that the cold run finds it in the file cache as the
+    docstring says, however long ago it was generated (this machine lets go of files it has not
+    used for a while: a catalogue of 100,000 sites read from the disk took 205 s to validate
+    cold, against 117 s from the cache)."""
+    for parent, _, names in os.walk(folder):
+        for name in names:
+            with open(os.path.join(parent, name), "rb") as handle:
+                handle.read()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10000, 100000])
@@ -94,6 +105,7 @@ def main() -> None:
             )
         label = f"{counts['sites']:,} sites, {counts['reports']:,} reports"
         shutil.rmtree(folder / ".heritage", ignore_errors=True)
+        read_every_file(folder)
         speed = machine_speed()
         rows.append((label, "validate (cold: no index)", *run([*cat, "validate"]), speed))
         steps = [
