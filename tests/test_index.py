@@ -8,6 +8,7 @@ import json
 import os
 import random
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -822,6 +823,36 @@ def test_a_file_replaced_by_one_of_the_same_size_and_time_is_seen(catalogue: Cat
         assert path.stat().st_size == stat.st_size and path.stat().st_mtime_ns == stat.st_mtime_ns
         assert index.full_scan().read == 1
         assert index.rows("SELECT observed FROM reports WHERE id = 'r-1'") == [("2021-10-23",)]
+
+
+def test_ctrl_c_while_waiting_for_a_read_ahead_ends_it_at_once(catalogue: Catalogue) -> None:
+    def interrupt(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    with Index.open(catalogue) as index:
+        previous = signal.signal(signal.SIGALRM, interrupt)
+        started = time.monotonic()
+        try:
+            with pytest.raises(KeyboardInterrupt), Ahead(index, [lambda _: time.sleep(30)]) as ahead:
+                [copy] = ahead.copies
+                assert copy is not None and copy.pid is not None
+                pid = copy.pid
+                signal.setitimer(signal.ITIMER_REAL, 0.3)  # Ctrl-C, while this process waits for it
+                ahead.results()
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+        assert time.monotonic() - started < 10  # not after the other process's 30 s
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
+
+
+def test_an_index_built_again_does_not_repeat_a_generation(catalogue: Catalogue) -> None:
+    with Index.open(catalogue) as index:
+        first = index.generation
+    shutil.rmtree(catalogue.root / ".heritage")
+    with Index.open(catalogue) as index:
+        assert index.generation != first  # a result kept from the first is not taken for the second's
 
 
 def test_a_read_ahead_that_cannot_fork_is_made_here(catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch) -> None:

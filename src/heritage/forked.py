@@ -11,27 +11,37 @@ from __future__ import annotations
 import os
 import pickle
 import signal
-from collections.abc import Callable
-from typing import Generic, TypeVar
+import struct
+from collections.abc import Callable, Iterator
+from typing import Any
 
-T = TypeVar("T")
+_LENGTH = struct.Struct("<Q")
 
 
-class Forked(Generic[T]):
-    """`work()` run in a forked copy of this process; `result` collects what it returned. The
-    copy takes no part in Ctrl-C (this process ends it), and leaves without any clean-up of
-    its own: what it inherited (open files, the index's connection) stays this process's.
-    Fork before any thread is started: a copy holds only the thread that forked."""
+class Forked:
+    """`work()` run in a forked copy of this process. `work` yields values, each handed back as
+    soon as it is made (`next`), so that this process can judge the first before the copy is
+    done with the rest. The copy takes no part in Ctrl-C (this process ends it), and leaves
+    without any clean-up of its own. Fork with no SQLite connection open and no other thread
+    running: a copy holds only the thread that forked, and SQLite's own records of its locks
+    would cross with it."""
 
-    def __init__(self, work: Callable[[], T]) -> None:
+    def __init__(self, work: Callable[[], Iterator[Any]]) -> None:
         self.pid: int | None = None
-        self._pipe = -1
+        self._source: Any = None
         if not hasattr(os, "fork"):
             return
-        read_end, write_end = os.pipe()
+        try:
+            read_end, write_end = os.pipe()
+        except OSError:  # no file descriptors left: the caller does the work itself
+            return
+        # Ctrl-C is held back until the copy ignores it: one arriving in between would have the
+        # copy unwind this process's stack (close its files, print "Aborted!").
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         try:
             pid = os.fork()
-        except OSError:  # no room for another process: the caller does the work itself
+        except OSError:  # no room for another process
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
             os.close(read_end)
             os.close(write_end)
             return
@@ -39,46 +49,50 @@ class Forked(Generic[T]):
             status = 1
             try:
                 signal.signal(signal.SIGINT, signal.SIG_IGN)
+                signal.pthread_sigmask(signal.SIG_SETMASK, held)
                 os.close(read_end)
-                data = pickle.dumps(work(), protocol=pickle.HIGHEST_PROTOCOL)
                 with os.fdopen(write_end, "wb") as out:
-                    out.write(data)
+                    for value in work():
+                        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+                        out.write(_LENGTH.pack(len(data)) + data)
+                        out.flush()
                 status = 0
             finally:
                 os._exit(status)  # no atexit handlers, no buffers flushed twice
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
         os.close(write_end)
-        self.pid, self._pipe = pid, read_end
+        self.pid = pid
+        self._source = os.fdopen(read_end, "rb")
 
-    def result(self) -> tuple[T] | None:
-        """What `work()` returned, as a 1-tuple; None if it could not be run apart or failed there
-        (the caller then does the work itself, which shows what the matter is)."""
-        if self.pid is None:
+    def next(self) -> tuple[Any] | None:
+        """The next value the copy made, as a 1-tuple; None if there is none (the copy could not
+        be started, failed, or is done). Ctrl-C while waiting ends the copy."""
+        if self._source is None:
             return None
         try:
-            with os.fdopen(self._pipe, "rb") as source:
-                self._pipe = -1
-                data = source.read()
-        finally:
-            self._reap()
-        return (pickle.loads(data),) if self._status == 0 and data else None
+            head = self._source.read(_LENGTH.size)
+            if len(head) < _LENGTH.size:
+                self.close()
+                return None
+            length = _LENGTH.unpack(head)[0]
+            data = self._source.read(length)
+            if len(data) < length:  # the copy died half-way
+                self.close()
+                return None
+            return (pickle.loads(data),)  # from a copy of this very process: trusted
+        except BaseException:
+            self.close()
+            raise
 
-    def cancel(self) -> None:
-        """End the copy if it is still at work (after an error or Ctrl-C here)."""
-        if self.pid is None:
-            return
-        try:
-            os.kill(self.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        if self._pipe >= 0:
-            os.close(self._pipe)
-            self._pipe = -1
-        self._reap()
-
-    _status = -1
-
-    def _reap(self) -> None:
+    def close(self) -> None:
+        """End the copy, done or still at work, and let go of it."""
+        if self._source is not None:
+            self._source.close()
+            self._source = None
         if self.pid is not None:
-            _, status = os.waitpid(self.pid, 0)
-            self._status = os.waitstatus_to_exitcode(status)
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            os.waitpid(self.pid, 0)
             self.pid = None

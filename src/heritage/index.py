@@ -221,6 +221,9 @@ class Index:
                 if statement.strip():
                     self.db.execute(statement)
             self.db.execute("INSERT INTO meta VALUES ('stamp', ?)", (stamp,))
+            # Counted on from the clock, so that an index built again never repeats a generation
+            # that a process still holding an older result could take for its own.
+            self.db.execute("INSERT INTO meta VALUES ('generation', ?)", (str(time.time_ns()),))
 
     def _write(self) -> _Transaction:
         return _Transaction(self.db)
@@ -541,7 +544,21 @@ class Index:
         report in force by either day (see `latest`), compared."""
         if end < start:
             raise ValueError(f"the later date {end} is before the earlier one {start}")
-        return compared(unpacked(self.latest(end)), unpacked(self.latest(start)), sites, first_reports)
+        with self.snapshot():
+            later, earlier = self.latest(end), self.latest(start)
+        return compared(unpacked(later), unpacked(earlier), sites, first_reports)
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """The reads within on one state of the index (a read transaction), unless one is open."""
+        if self.db.in_transaction:
+            yield
+            return
+        self.db.execute("BEGIN")
+        try:
+            yield
+        finally:
+            self.db.execute("ROLLBACK")  # it only read
 
     def latest(self, day: date) -> str:
         """The latest report in force observed by `day` of each site that has one (what
@@ -571,13 +588,13 @@ def compared(
     for site, a_id, a_observed, a_condition in later:
         if site not in wanted:
             continue
-        b = before.get(site)
-        if b is None and not first_reports:
+        was = before.get(site)
+        if was is None and not first_reports:
             continue
-        if (b[3] if b is not None else "unknown") == a_condition:
+        if (was[3] if was is not None else "unknown") == a_condition:
             continue
-        earliest = Latest(b[1], b[2], _CONDITION[b[3]]) if b is not None else None
-        found.append(Change(site, earliest, Latest(a_id, a_observed, _CONDITION[a_condition])))
+        then = Latest(was[1], was[2], _CONDITION[was[3]]) if was is not None else None
+        found.append(Change(site, then, Latest(a_id, a_observed, _CONDITION[a_condition])))
     found.sort(key=lambda change: change.site)
     return found
 
@@ -638,7 +655,7 @@ class Ahead(Generic[T]):
     """Reads of the index started in forked processes on the index as it is, while this process
     brings it up to date with the folders that changed: at 100,000 sites, a quarter to half a
     second of looking at folders that no longer holds up a query of as long. `results` gives
-    what each read gives on the index as it is by then: a read that ran on an index that has
+    what each read gives on the index as it is by then: a read made on an index that has
     changed since (a report was added, another command wrote to it) is made again, here.
 
     Start it before any thread (a progress bar's); use it as a context manager, so that an
@@ -646,19 +663,36 @@ class Ahead(Generic[T]):
 
     def __init__(self, index: Index, reads: list[Callable[[Index], T]]) -> None:
         self.index, self.reads = index, reads
+        self.copies: list[Forked | None] = [None] * len(reads)
+        if index.in_memory:  # another connection would see another index
+            return
         catalogue = index.catalogue
-        apart = not index.in_memory  # another connection would see another index in memory
-        self.copies = [Forked(partial(_read_apart, catalogue, read)) if apart else None for read in reads]
+        # This process's connection is closed while it forks: what SQLite records of its locks
+        # must not be copied into processes that do not hold them.
+        index.db.close()
+        try:
+            for n, read in enumerate(reads):
+                self.copies[n] = Forked(partial(_read_apart, catalogue, read))
+        except BaseException:
+            self.__exit__()
+            raise
+        finally:
+            index.db = _connect(catalogue)
+        index._prepare()  # as `Index.open` leaves it, should the file have gone meanwhile
 
     def results(self) -> list[T]:
-        generation = self.index.generation
+        """Each read's result, in one read transaction with the generation they are judged by."""
+        index = self.index
         results = []
-        for read, copy in zip(self.reads, self.copies, strict=True):
-            done = copy.result() if copy is not None else None
-            if done is not None and done[0][0] == generation:
-                results.append(done[0][1])
-            else:  # not run apart, failed there, or made on an index that has changed since
-                results.append(read(self.index))
+        with index.snapshot():
+            generation = index.generation
+            for read, copy in zip(self.reads, self.copies, strict=True):
+                seen = copy.next() if copy is not None else None
+                done = copy.next() if copy is not None and seen is not None and seen[0] == generation else None
+                if copy is not None:
+                    copy.close()  # at once, if its read was made on an older index
+                # Not run apart, failed there, or made on an index that has changed since: made here.
+                results.append(done[0] if done is not None else read(index))
         return results
 
     def __enter__(self) -> Ahead[T]:
@@ -667,15 +701,17 @@ class Ahead(Generic[T]):
     def __exit__(self, *exc: object) -> None:
         for copy in self.copies:
             if copy is not None:
-                copy.cancel()
+                copy.close()
 
 
-def _read_apart(catalogue: Catalogue, read: Callable[[Index], T]) -> tuple[str, T]:
-    """`read` on a connection of its own, in one read transaction, with the generation it saw."""
+def _read_apart(catalogue: Catalogue, read: Callable[[Index], T]) -> Iterator[Any]:
+    """In a forked process: the generation of the index, then `read` on it, both in one read
+    transaction on a connection of its own."""
     with Index(catalogue, _connect(catalogue)) as reader:
         reader.db.execute("BEGIN")
         try:
-            return reader.generation, read(reader)
+            yield reader.generation
+            yield read(reader)
         finally:
             reader.db.execute("ROLLBACK")
 
