@@ -43,7 +43,7 @@ from typing import Any, Generic, NamedTuple, TypeVar
 
 from heritage import __version__, layout
 from heritage.errors import InvalidInput, Problem
-from heritage.examine import Examined, kind_of
+from heritage.examine import Stored, kind_of
 from heritage.forked import Forked
 from heritage.history import Change, in_force
 from heritage.mapformat import VOCABULARY, history_entry
@@ -354,16 +354,16 @@ class Index:
             done = 0
             for outcome in carry_out(self.catalogue, self.db, tasks, started, self._reader_uri()):
                 # The sites whose reports changed have their reports in force worked out once, after both.
-                changed = self._forget(outcome.removed) | self._store_all(outcome.examined, plan.now)
+                changed = self._forget(outcome.removed) | self._store_all(outcome.stored, plan.now)
                 self._update_in_force(changed)
                 self.db.executemany(
                     "INSERT OR REPLACE INTO folders VALUES (?, ?, ?, ?, ?)",
                     [(folder, *known) for folder, known in outcome.folders.items()],
                 )
                 self.db.executemany("DELETE FROM folders WHERE path = ?", [(folder,) for folder in outcome.gone])
-                if outcome.examined or outcome.removed:
+                if outcome.stored or outcome.removed:
                     self._new_generation()  # in the transaction that changes the rows, whenever it is committed
-                scan.read += len(outcome.examined)
+                scan.read += len(outcome.stored)
                 scan.removed += len(outcome.removed)
                 scan.seen += outcome.seen
                 scan.strays += outcome.strays
@@ -418,43 +418,41 @@ class Index:
             self.db.executemany(f"DELETE FROM {table} WHERE path = ?", rows)
         return owners
 
-    def _store_all(self, batch: list[Examined], now: int) -> set[str]:
+    def _store_all(self, batch: list[Stored], now: int) -> set[str]:
         """Store what the files say; return the sites whose reports in force may have changed."""
         owners = self._forget([e.path for e in batch if e.known], keep_files=True)
         files, rows, links = [], defaultdict(list), []
-        for examined in batch:
-            path = examined.path
+        for stored in batch:
+            path = stored.path
             kind = kind_of(path)
             # A file changed within the same clock tick as it was read could change again unseen:
             # recorded without its time, it is read again next time.
             # A record that cannot be read is read again each time: its date may be in the future
             # today and not tomorrow.
-            racy = examined.mtime_ns > now - RACY_NS
-            unreadable = examined.unreadable is not None
-            mtime = -1 if racy or unreadable else examined.mtime_ns
+            racy = stored.mtime_ns > now - RACY_NS
+            mtime = -1 if racy or stored.unreadable else stored.mtime_ns
             files.append(
                 (
                     path,
                     path.rsplit("/", 1)[0],
                     kind,
-                    examined.size,
+                    stored.size,
                     mtime,
-                    examined.facts_text,
-                    examined.problems_json,
-                    int(unreadable),
-                    examined.ctime_ns,
-                    examined.ino,
+                    stored.facts,
+                    stored.problems,
+                    int(stored.unreadable),
+                    stored.ctime_ns,
+                    stored.ino,
                 )
             )
             table = _KIND_TABLES.get(kind)
-            if table and examined.row is not None:
-                rows[table].append((path, *examined.row))
-            if examined.links and examined.facts:
-                links += [(path, examined.facts.id, site) for site in examined.links]
+            if table and stored.row is not None:
+                rows[table].append((path, *stored.row))
+            links += [(path, allegation, site) for allegation, site in stored.links]
             if kind in (layout.REPORTS, layout.RETRACTIONS):
                 owners.add(path.split("/")[1])
-                if examined.row is not None:  # the site the record names, if misfiled under another
-                    owners.add(examined.row[0])
+                if stored.row is not None:  # the site the record names, if misfiled under another
+                    owners.add(stored.row[0])
         self.db.executemany("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?,?,?,?)", files)
         for table, values in rows.items():
             self.db.executemany(_INSERT[table], values)

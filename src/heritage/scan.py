@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 
 from heritage import layout
 from heritage.errors import InvalidInput
-from heritage.examine import Examined, examine
+from heritage.examine import Stored, examine
 from heritage.store import Catalogue
 
 # A folder or file changed this recently may change again within the same clock tick unseen.
@@ -84,7 +84,7 @@ class Task:
 class Outcome:
     """What a task found: the files it read again, and what is gone or does not belong."""
 
-    examined: list[Examined] = field(default_factory=list)
+    stored: list[Stored] = field(default_factory=list)  # the files read again
     removed: list[str] = field(default_factory=list)
     strays: list[str] = field(default_factory=list)
     folders: dict[str, Known] = field(default_factory=dict)  # folder -> what to record for it
@@ -375,16 +375,15 @@ def _task(catalogue: Catalogue, db: sqlite3.Connection, task: Task) -> Outcome:
         outcome.strays.append(path)
     outcome.removed = list(stored)
     found.sort()  # rows go into the index's B-trees in order: much cheaper than at random
-    outcome.examined = [examine(catalogue, f.path, f.size, f.mtime_ns, f.known) for f in found]
-    for examined, f in zip(outcome.examined, found, strict=True):
-        examined.ctime_ns, examined.ino = f.ctime_ns, f.ino
+    examined = [examine(catalogue, f.path, f.size, f.mtime_ns, f.known) for f in found]
+    for one, f in zip(examined, found, strict=True):
+        one.ctime_ns, one.ino = f.ctime_ns, f.ino
     # A folder with a stray or an unreadable record keeps no digest: it is looked at again each time.
     doubtful = {path.rsplit("/", 1)[0] for path in outcome.strays}
-    doubtful |= {e.path.rsplit("/", 1)[0] for e in outcome.examined if e.unreadable is not None}
+    doubtful |= {e.path.rsplit("/", 1)[0] for e in examined if e.unreadable is not None}
     for folder in doubtful & outcome.folders.keys():
         outcome.folders[folder] = outcome.folders[folder]._replace(digest=None, names=None)
-    for examined in outcome.examined:
-        examined.pack()
+    outcome.stored = [one.stored() for one in examined]
     return outcome
 
 
