@@ -94,11 +94,6 @@ def items(joined: str) -> list[str]:
     return joined.split(ITEM) if joined else []
 
 
-def cited(facts: Facts) -> list[tuple[str, str]]:
-    """(field, source) for each source the record cites."""
-    return [(field, source) for field, _, source in (pair.partition(PAIR) for pair in items(facts.sources))]
-
-
 def _citing(pairs: Iterable[tuple[str, str]]) -> str:
     return ITEM.join(f"{field}{PAIR}{source}" for field, source in pairs)
 

@@ -17,7 +17,7 @@ from typing import Any
 from heritage import layout
 from heritage.bulk import paused_gc
 from heritage.errors import Problem
-from heritage.examine import MODELS, Facts, cited, items, owner_folder
+from heritage.examine import ITEM, MODELS, PAIR, Facts, items, owner_folder
 from heritage.index import Index
 from heritage.store import Catalogue
 
@@ -63,7 +63,8 @@ class _Cross:
     def sources_exist(self, path: str, facts: Facts, sources: set[str]) -> None:
         if not facts.sources:
             return
-        for field_name, source_id in cited(facts):
+        for cited in facts.sources.split(ITEM):  # field PAIR source (a list built first cost 0.6 s a million)
+            field_name, _, source_id = cited.partition(PAIR)
             if source_id not in sources:
                 self.add("unknown-source", f"cites unknown source {source_id!r}", path, facts.id, field_name)
 
