@@ -9,7 +9,6 @@ returns plain values only: no models cross a process boundary.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterable
 from dataclasses import astuple, dataclass
 from typing import Any, NamedTuple
@@ -19,7 +18,7 @@ from heritage.errors import InvalidInput, Problem
 from heritage.models import Allegation, ConditionReport, Evidence, Retraction, Review, Site, Source
 from heritage.models.base import Record
 from heritage.sanity import region_problem
-from heritage.store import Catalogue, parse_record, read_unique
+from heritage.store import Catalogue
 
 # Record folders and the model of the records they hold, in the order `validate` reads them.
 MODELS: dict[str, type[Record]] = {
@@ -187,7 +186,7 @@ def examine(catalogue: Catalogue, relative: str, size: int = -1, mtime_ns: int =
     examined = Examined(relative, size, mtime_ns, notes.problems, known=known)
     kind = kind_of(relative)
     try:
-        record = _read(catalogue, MODELS[kind], relative)
+        record = catalogue.read(MODELS[kind], f"{catalogue.root}/{relative}", strict=True)
     except InvalidInput as exc:
         p = exc.problem
         notes.add("invalid-record", p.message, p.record, p.field)
@@ -263,30 +262,6 @@ def examine(catalogue: Catalogue, relative: str, size: int = -1, mtime_ns: int =
         facts = facts._replace(target=record.file_sha256, sources=_citing([("source", record.source)]))
     examined.facts = facts
     return examined
-
-
-def _read(catalogue: Catalogue, model: type[Record], relative: str) -> Record:
-    """`Catalogue.read(strict=True)` on a path as a string, read with two system calls: a file's
-    `pathlib` path and buffered reading cost a quarter of the time spent on each of a million
-    records at their first reading."""
-    try:
-        fd = os.open(f"{catalogue.root}/{relative}", os.O_RDONLY)
-        try:
-            data = _whole(fd)
-        finally:
-            os.close(fd)
-    except OSError as exc:
-        raise InvalidInput(f"cannot be read ({exc.strerror})", file=relative) from None
-    quick = read_unique(model, data, catalogue.context)
-    return quick if quick is not None else parse_record(model, data, file=relative, context=catalogue.context)
-
-
-def _whole(fd: int) -> bytes:
-    """The rest of an open file (a record is a few kB: one read, as a rule)."""
-    parts = []
-    while chunk := os.read(fd, 1 << 16):
-        parts.append(chunk)
-    return b"".join(parts)
 
 
 def _site_row(site: Site) -> tuple[Any, ...]:

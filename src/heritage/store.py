@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -138,6 +139,19 @@ def parse_record(model: type[M], data: bytes, *, file: Path | str, context: dict
         raise InvalidInput(str(exc), file=file, record=record_id) from None
 
 
+def read_whole(path: Path | str) -> bytes:
+    """A file's bytes with two or three system calls: `Path.read_bytes` and its buffered file
+    cost a quarter of the time spent on each of a million records at their first reading."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        parts = []
+        while chunk := os.read(fd, 1 << 16):  # a record is a few kB: one read, as a rule
+            parts.append(chunk)
+        return b"".join(parts)
+    finally:
+        os.close(fd)
+
+
 def find_root(start: Path) -> Path | None:
     if layout.catalogue_file(start).is_file():
         return start
@@ -180,13 +194,13 @@ class Catalogue:
         create_file(layout.catalogue_file(root), encode(info))
         return cls(root, info)
 
-    def display(self, path: Path) -> str:
-        return layout.relative(self.root, path)
+    def display(self, path: Path | str) -> str:
+        return layout.relative(self.root, Path(path))
 
-    def read(self, model: type[M], path: Path, strict: bool = False) -> M:
+    def read(self, model: type[M], path: Path | str, strict: bool = False) -> M:
         """One stored record. `strict` also refuses keys given twice (`validate` uses it)."""
         try:
-            data = path.read_bytes()
+            data = read_whole(path)
         except OSError as exc:
             raise InvalidInput(f"cannot be read ({exc.strerror})", file=self.display(path)) from None
         quick = read_unique(model, data, self.context) if strict else read_fast(model, data, self.context)
