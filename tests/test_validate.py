@@ -32,6 +32,21 @@ RECORDED = {"recorded_at": NOW, "recorded_by": "tester"}
 SHA = "a" * 64  # an evidence file the catalogue does not hold
 
 
+def retraction_doc(retraction_id: str, retracts: str) -> dict[str, object]:
+    return {"id": retraction_id, "site": "st-sargis", "retracts": retracts, "reason": "withdrawn", **RECORDED}
+
+
+def review_doc(review_id: str, allegation: str) -> dict[str, object]:
+    return {
+        "id": review_id,
+        "allegation": allegation,
+        "status": "under_review",
+        "rationale": "opened",
+        "reviewer": "R. Analyst",
+        **RECORDED,
+    }
+
+
 def reports_dir(root: Path) -> Path:
     return layout.site_reports_folder(root, "st-sargis")
 
@@ -95,27 +110,14 @@ BREAKAGES: list[tuple[str, Callable[[Path], object], str, str | None, str | None
     ),
     (
         "misfiled-record",
-        lambda root: write(
-            layout.retraction_file(root, "elsewhere", "x-1"),
-            {"id": "x-1", "site": "st-sargis", "retracts": "r-1", "reason": "wrong site", **RECORDED},
-        ),
+        lambda root: write(layout.retraction_file(root, "elsewhere", "x-1"), retraction_doc("x-1", retracts="r-1")),
         "retractions/elsewhere/x-1.json",
         "x-1",
         "site",
     ),
     (
         "misfiled-record",
-        lambda root: write(
-            layout.review_file(root, "a-other", "rv-1"),
-            {
-                "id": "rv-1",
-                "allegation": "a-1",
-                "status": "under_review",
-                "rationale": "opened",
-                "reviewer": "R. Analyst",
-                **RECORDED,
-            },
-        ),
+        lambda root: write(layout.review_file(root, "a-other", "rv-1"), review_doc("rv-1", allegation="a-1")),
         "reviews/a-other/rv-1.json",
         "rv-1",
         "allegation",
@@ -213,10 +215,7 @@ BREAKAGES: list[tuple[str, Callable[[Path], object], str, str | None, str | None
     ),
     (
         "unknown-retracted",
-        lambda root: write(
-            layout.retraction_file(root, "st-sargis", "x-1"),
-            {"id": "x-1", "site": "st-sargis", "retracts": "r-404", "reason": "no such report", **RECORDED},
-        ),
+        lambda root: write(layout.retraction_file(root, "st-sargis", "x-1"), retraction_doc("x-1", retracts="r-404")),
         "retractions/st-sargis/x-1.json",
         "x-1",
         "retracts",
@@ -224,10 +223,7 @@ BREAKAGES: list[tuple[str, Callable[[Path], object], str, str | None, str | None
     (
         "retracted-twice",
         lambda root: [
-            write(
-                layout.retraction_file(root, "st-sargis", f"x-{n}"),
-                {"id": f"x-{n}", "site": "st-sargis", "retracts": "r-1", "reason": "wrong", **RECORDED},
-            )
+            write(layout.retraction_file(root, "st-sargis", f"x-{n}"), retraction_doc(f"x-{n}", retracts="r-1"))
             for n in (1, 2)
         ],
         "retractions/st-sargis/x-2.json",
@@ -236,17 +232,7 @@ BREAKAGES: list[tuple[str, Callable[[Path], object], str, str | None, str | None
     ),
     (
         "unknown-allegation",
-        lambda root: write(
-            layout.review_file(root, "a-404", "rv-1"),
-            {
-                "id": "rv-1",
-                "allegation": "a-404",
-                "status": "under_review",
-                "rationale": "opened",
-                "reviewer": "R. Analyst",
-                **RECORDED,
-            },
-        ),
+        lambda root: write(layout.review_file(root, "a-404", "rv-1"), review_doc("rv-1", allegation="a-404")),
         "reviews/a-404/rv-1.json",
         "rv-1",
         "allegation",
