@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from conftest import REPO, Invoke, report_doc, write
+from conftest import REPO, Invoke, report_doc, site_doc, write
 from heritage import index as index_module
 from heritage import layout
 from heritage import scan as scan_module
@@ -639,6 +639,43 @@ def test_a_folder_whose_time_is_unchanged_is_looked_up_not_listed_and_still_comp
         listings.clear()
         write(layout.report_file(catalogue.root, "st-sargis", "r-9"), report_doc("r-9"))
         assert index.full_scan().read == 1 and len(folder_listings()) == 1
+
+
+def test_the_kinds_own_folders_are_listed_only_when_their_times_move(
+    catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    age(catalogue.root)
+    Index.open(catalogue, thorough=True).close()
+    listings: list[object] = []
+    listdir = os.listdir
+
+    def counted(path: Any = ".") -> list[str]:
+        listings.append(path)
+        return listdir(path)
+
+    monkeypatch.setattr(os, "listdir", counted)
+    kinds_listed = lambda: sorted(Path(p).name for p in listings if not isinstance(p, int))  # noqa: E731
+    with Index.open(catalogue) as index:
+        listings.clear()
+        assert index.full_scan().read == 0 and kinds_listed() == []
+        # A site added, and the folder's time put back as `touch -r` or `tar` leave it: its change
+        # time moved, so `sites/` is listed after all, and the new site read.
+        sites = catalogue.root / layout.SITES
+        before = sites.stat()
+        site = write(layout.site_file(catalogue.root, "st-new"), site_doc("st-new"))
+        past = os_time() - HOUR_AGO
+        os.utime(site, ns=(past, past))  # not too recent to be trusted: read once
+        os.utime(sites, ns=(before.st_atime_ns, before.st_mtime_ns))
+        assert index.full_scan().read == 1 and kinds_listed() == [layout.SITES]
+        assert index.rows("SELECT count(*) FROM sites WHERE id = 'st-new'") == [(1,)]
+        # A site's folder of reports added: `reports/` is listed, and the report in it read.
+        report = write(layout.report_file(catalogue.root, "st-new", "r-9"), report_doc("r-9", site="st-new"))
+        for path in (report, report.parent, report.parent.parent):  # none too recent to be trusted
+            os.utime(path, ns=(past, past))
+        listings.clear()
+        assert index.full_scan().read == 1 and kinds_listed() == [layout.REPORTS]
+        listings.clear()
+        assert index.full_scan().read == 0 and kinds_listed() == []
 
 
 def test_names_recorded_wrongly_for_a_folder_are_not_trusted(catalogue: Catalogue) -> None:

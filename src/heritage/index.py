@@ -289,7 +289,7 @@ class Index:
         for name in (f for f in FLAT if f in wanted):
             mtime = mtime_of(root / name)
             if mtime is None or mtime != _first(self.db.execute(times, (name,)).fetchone()):
-                plan.flat(root, name, mtime)
+                plan.flat(root, name)
         for parent in (n for n in NESTED if n in wanted):
             mtime = mtime_of(root / parent)
             if mtime is None or mtime != _first(self.db.execute(times, (parent,)).fetchone()):
@@ -324,11 +324,16 @@ class Index:
         """Every folder, each compared in a worker with what the index holds for it (the workers
         read those rows themselves, by ranges of the listing: this process only lists)."""
         root = self.catalogue.root
-        plan = Plan(time.time_ns())
+        kinds = FLAT + NESTED
+        rows = self.db.execute(
+            f"SELECT path, mtime_ns, digest, names, ctime_ns FROM folders WHERE path IN ({','.join('?' * len(kinds))})",
+            kinds,
+        )
+        plan = Plan(time.time_ns(), {row[0]: Known(*row[1:]) for row in rows})
         for name in FLAT:
-            plan.flat(root, name, mtime_of(root / name))
+            plan.flat(root, name)
         for parent in NESTED:
-            plan.every(root, parent, mtime_of(root / parent))
+            plan.every(root, parent)
         return plan
 
     def _run(
@@ -372,7 +377,10 @@ class Index:
                     progress(done, len(tasks))
                 transaction.checkpoint()
             # Flat folders and the parents of nested ones count as read once every part is.
-            self.db.executemany("INSERT OR REPLACE INTO folders VALUES (?, ?, NULL, NULL, NULL)", plan.whole.items())
+            self.db.executemany(
+                "INSERT OR REPLACE INTO folders VALUES (?, ?, ?, ?, ?)",
+                [(folder, *known) for folder, known in plan.whole.items() if plan.recorded.get(folder) != known],
+            )
         return scan
 
     def _new_generation(self) -> None:

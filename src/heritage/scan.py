@@ -145,35 +145,51 @@ class Plan:
     # larger tasks cost the process handing them out less (measured at 100,000 sites: its CPU 1.3 s → 0.8 s).
     SPAN = 400
 
-    def __init__(self, now: int) -> None:
+    def __init__(self, now: int, recorded: dict[str, Known] | None = None) -> None:
         self.now = now
+        self.recorded = recorded or {}  # what the index holds for the kinds' own folders
         self.flats: list[tuple[str, list[str]]] = []
         self.nested: dict[str, Known | None] = {}  # folder -> what the index holds for it
         self.gone: list[str] = []
         self.strays: list[str] = []
-        self.whole: dict[str, int] = {}  # folders whose time is recorded once all tasks are done
+        self.whole: dict[str, Known] = {}  # folders recorded once all tasks are done
         self.ranges: list[tuple[str, list[str]]] = []  # nested kinds whose every folder is compared
 
-    def flat(self, root: Path, name: str, mtime: int | None) -> None:
-        self.flats.append((name, self._names(root, name, mtime)))
+    def flat(self, root: Path, name: str) -> None:
+        self.flats.append((name, self._names(root, name)))
 
-    def _names(self, root: Path, folder: str, mtime: int | None) -> list[str]:
-        """A folder's names in order, to be recorded with its time once every task is done; a
-        name the index cannot hold is a stray."""
-        self.whole[folder] = trusted(mtime, self.now)
+    def _names(self, root: Path, folder: str) -> list[str]:
+        """A kind's folder's names in order, to be recorded with its times once every task is
+        done; a name the index cannot hold is a stray. As for a site's folder (see `Known`), a
+        folder whose times are the ones recorded holds the names recorded: they are not listed
+        and sorted again (100,000 sites: 0.2 s before any worker can start)."""
+        try:
+            own = os.stat(root / folder)
+            mtime, ctime = own.st_mtime_ns, own.st_ctime_ns
+        except OSError:
+            mtime, ctime = None, None
+        recorded = self.recorded.get(folder)
+        if recorded is not None and recorded.names is not None and mtime is not None:
+            if (mtime, ctime) == (recorded.mtime_ns, recorded.ctime_ns):
+                self.whole[folder] = recorded
+                return recorded.names.split("/") if recorded.names else []
         try:
             names = sorted(os.listdir(root / folder))
         except (FileNotFoundError, NotADirectoryError):
-            return []
-        if not storable("/".join(names)):  # rare: look at each
+            names = []
+        joined: str | None = "/".join(names)
+        if not storable(joined or ""):  # rare: look at each
             self.strays += [_shown(f"{folder}/{n}") for n in names if not storable(n)]
             names = [n for n in names if storable(n)]
+            joined = None  # listed again next time, to find the strays again
+        time = trusted(mtime, self.now)
+        self.whole[folder] = Known(time, None, joined if time != -1 else None, ctime)
         return names
 
     def parent(self, root: Path, parent: str, mtime: int | None, known: dict[str, Known]) -> None:
         """The folders inside a nested kind's folder that are new or whose time differs from the
         one recorded."""
-        self.whole[parent] = trusted(mtime, self.now)
+        self.whole[parent] = Known(trusted(mtime, self.now))
         present = set()
         entries = layout._entries(root / parent)
         plain = storable("/".join(e.name for e in entries))  # rare otherwise: then look at each
@@ -190,10 +206,10 @@ class Plan:
                 self.strays.append(f"{parent}/{entry.name}")
         self.gone += sorted(known.keys() - present - {parent})
 
-    def every(self, root: Path, parent: str, mtime: int | None) -> None:
+    def every(self, root: Path, parent: str) -> None:
         """All the folders inside a nested kind's folder, by name alone: whether each is a folder,
         and what the index holds for it, is for the workers to find out."""
-        names = self._names(root, parent, mtime)
+        names = self._names(root, parent)
         self.ranges.append((parent, [n for n in names if n not in _NOT_RECORDS]))
 
     def tasks(self) -> list[Task]:
@@ -285,9 +301,10 @@ def _task(catalogue: Catalogue, db: sqlite3.Connection, task: Task) -> Outcome:
     stored: dict[str, tuple[int, ...]] = {}  # path -> (size, times, inode) in the index, for the files compared
     if task.flat is not None:
         folder = task.flat
-        # The slice's rows by the primary key: from `lower` up to the next slice's first name.
-        query = f"SELECT path, {_COMPARED} FROM files WHERE path >= ? AND path < ?"
-        stored = {row[0]: row[1:] for row in db.execute(query, (task.lower, task.upper))}
+        # The slice's rows, from `lower` up to the next slice's first name, from the index that
+        # holds all they need (the table's rows also hold each file's facts and problems).
+        query = f"SELECT path, {_COMPARED} FROM files WHERE folder = ? AND path >= ? AND path < ?"
+        stored = {row[0]: row[1:] for row in db.execute(query, (folder, task.lower, task.upper))}
         try:
             fd = os.open(f"{root}/{folder}", os.O_RDONLY | os.O_DIRECTORY)
         except (FileNotFoundError, NotADirectoryError):
@@ -298,9 +315,18 @@ def _task(catalogue: Catalogue, db: sqlite3.Connection, task: Task) -> Outcome:
             try:
                 for name in task.names:
                     try:
-                        listed.append((folder, name, os.stat(name, dir_fd=fd)))
+                        stat = os.stat(name, dir_fd=fd)
                     except OSError:
                         continue  # gone since the listing
+                    # The commonest case by far, settled here: a file the index holds as it is (only
+                    # record files have rows). Anything else is looked at below.
+                    path = f"{folder}/{name}"
+                    if stored.get(path) == (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino):
+                        if S_ISREG(stat.st_mode):
+                            del stored[path]
+                            outcome.seen += 1
+                            continue
+                    listed.append((folder, name, stat))
             finally:
                 os.close(fd)
     if task.flat is None:
