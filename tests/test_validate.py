@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import NOW, allegation_doc, report_doc, site_doc, source_doc, write
+from conftest import NOW, REPO, allegation_doc, report_doc, site_doc, source_doc, write
 from heritage import layout
 from heritage.store import Catalogue
 from heritage.validate import validate_catalogue
@@ -300,3 +300,73 @@ def test_future_dates_are_judged_against_today(catalogue: Catalogue) -> None:
     assert validate_catalogue(Catalogue.open(catalogue.root), today=date(2026, 7, 1)).ok
     result = validate_catalogue(Catalogue.open(catalogue.root), today=date(2026, 5, 1))
     assert [(p.record, p.field) for p in result.errors] == [("r-3", "observed")]
+
+
+def _with_a_key_twice(text: str, key: str, value: str) -> str:
+    """The JSON text with `key` given once more, just before its first appearance."""
+    at = text.index(f'"{key}"')
+    return f"{text[:at]}{value}, {text[at:]}"
+
+
+DUPLICATED = [
+    # (file, how the text is changed, the key named)
+    ("reports/st-sargis/r-1.json", lambda t: _with_a_key_twice(t, "observed", '"observed": "2021"'), "observed"),
+    # ...inside a citation, which only the count of the citation's own keys can tell
+    ("reports/st-sargis/r-1.json", lambda t: _with_a_key_twice(t, "source", '"source": "src-chw"'), "source"),
+    # ...written with a space before the colon, as some tools write JSON
+    ("reports/st-sargis/r-1.json", lambda t: _with_a_key_twice(t, "method", '"method" : "site_visit"'), "method"),
+    ("sources/src-chw.json", lambda t: _with_a_key_twice(t, "title", '"title": "Other"'), "title"),
+    ("sites/st-sargis.geojson", lambda t: _with_a_key_twice(t, "type", '"type": "church"'), "type"),
+]
+
+
+@pytest.mark.parametrize(("file", "change", "key"), DUPLICATED, ids=[f"{d[0]}-{d[2]}" for d in DUPLICATED])
+def test_a_key_given_twice_in_a_stored_record_is_an_error(
+    catalogue: Catalogue, file: str, change: Callable[[str], str], key: str
+) -> None:
+    path = catalogue.root / file
+    path.write_text(change(path.read_text()))
+    result = validate_catalogue(Catalogue.open(catalogue.root))
+    problems = [(p.code, p.file, p.message) for p in result.errors]
+    assert ("invalid-record", file, f"the key {key!r} appears twice in one object") in problems, problems
+
+
+def test_no_record_model_adds_keys_before_it_checks_them() -> None:
+    """A key given twice is found by counting the keys of the models read (see
+    `heritage.store.read_unique`): that count is the text's only if no validator runs before a
+    model's own, where it could add or rename keys, and only the date type has a validator of
+    its own that takes the place of pydantic's (it reads a text, never an object)."""
+    from heritage.examine import MODELS
+
+    def functions(node: object, found: set[str]) -> set[str]:
+        if isinstance(node, dict):
+            kind = node.get("type")
+            if isinstance(kind, str) and kind.startswith("function-") and kind != "function-after":
+                found.add(f"{kind} {node['function']['function'].__qualname__}")
+            for key, value in node.items():
+                if key != "serialization":  # how values are written out, not read
+                    functions(value, found)
+        elif isinstance(node, list | tuple):
+            for value in node:
+                functions(value, found)
+        return found
+
+    for model in MODELS.values():
+        model.model_rebuild()
+        found = functions(model.__pydantic_core_schema__, set())
+        assert found <= {"function-plain When.__get_pydantic_core_schema__.<locals>.validate"}, (model, found)
+
+
+def test_every_record_of_the_sample_is_read_the_quick_way() -> None:
+    """Counting the keys of the models read must give the text's count for a record as written
+    (with citations, claimants, areas, satellite images...): else every one is read twice."""
+    from heritage.examine import MODELS
+    from heritage.store import read_unique
+
+    sample = Catalogue.open(REPO)
+    read = 0
+    for kind, model in MODELS.items():
+        for path in sorted((REPO / kind).rglob("*.*json")):
+            assert read_unique(model, path.read_bytes(), sample.context) is not None, path
+            read += 1
+    assert read > 100

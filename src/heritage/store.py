@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
+import typing
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -90,6 +92,15 @@ def read_fast(model: type[M], data: bytes, context: dict[str, Any]) -> M | None:
 
 
 _KEY = re.compile(rb'"\s*:')
+_SPACED_KEY = re.compile(rb'"\s+:')
+
+
+def _colons_after_quotes(data: bytes) -> int:
+    """How many times a quote is followed by a colon, with or without space between: each key once,
+    and any such pair inside a string value besides."""
+    if _SPACED_KEY.search(data) is None:  # as heritage writes them, and as most tools do
+        return data.count(b'":')
+    return len(_KEY.findall(data))
 
 
 def _key_count(value: Any) -> int:
@@ -106,16 +117,52 @@ def _key_count(value: Any) -> int:
 
 def read_unique(model: type[M], data: bytes, context: dict[str, Any]) -> M | None:
     """`read_fast` that also refuses a key given twice, cheaply when there is none: every key is a
-    string followed by a colon, so if the text holds no more `"<space>:` than the parsed objects
+    string followed by a colon, so if the text holds no more `"<space>:` than the objects read
     have keys, no key was dropped. None when in doubt or invalid: `parse_record` then decides,
     and names the problem."""
     try:
-        raw = json.loads(data.decode("utf-8"))
-        if _key_count(raw) == len(_KEY.findall(data)):
-            return from_document(model, raw, context)
+        if model is Site:  # a GeoJSON Feature: its properties are lifted out before they are checked
+            raw = json.loads(data.decode("utf-8"))
+            return from_document(model, raw, context) if _key_count(raw) == _colons_after_quotes(data) else None
+        # pydantic parses the JSON itself: 21 to 24 µs a report, against 31 to 33 µs through json.loads.
+        record = model.model_validate_json(data, context=context)
     except ValueError:
-        pass
-    return None
+        return None
+    return record if _keys_given(record) == _colons_after_quotes(data) else None
+
+
+def _keys_given(record: BaseModel) -> int:
+    """How many keys the JSON objects a record was read from held, counted on the models made of
+    them: each model's fields given (its models refuse unknown keys, and none adds a field before
+    it is checked: see the test that says so), and each mapping's keys. Only the fields that can
+    hold an object are looked into."""
+    given = record.model_fields_set
+    count = len(given)
+    for name in _holding_objects(type(record)) & given:
+        count += _keys_in(getattr(record, name))
+    return count
+
+
+def _keys_in(value: Any) -> int:
+    if isinstance(value, BaseModel):
+        return _keys_given(value)
+    if type(value) is list or type(value) is tuple:
+        return sum(_keys_in(item) for item in value)
+    if type(value) is dict:
+        return len(value) + sum(_keys_in(item) for item in value.values())
+    return 0
+
+
+@functools.cache
+def _holding_objects(model: type[BaseModel]) -> frozenset[str]:
+    """A model's fields whose type can hold a JSON object: a model or a mapping, at any depth."""
+
+    def holds(annotation: Any) -> bool:
+        if isinstance(annotation, type) and issubclass(annotation, (BaseModel, dict)):
+            return True
+        return typing.get_origin(annotation) is dict or any(holds(arg) for arg in typing.get_args(annotation))
+
+    return frozenset(name for name, field in model.model_fields.items() if holds(field.annotation))
 
 
 def parse_record(model: type[M], data: bytes, *, file: Path | str, context: dict[str, Any]) -> M:
