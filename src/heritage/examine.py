@@ -92,7 +92,7 @@ def items(joined: str) -> list[str]:
 
 
 def _citing(pairs: Iterable[tuple[str, str]]) -> str:
-    return ITEM.join(f"{field}{PAIR}{source}" for field, source in pairs)
+    return ITEM.join([f"{field}{PAIR}{source}" for field, source in pairs])
 
 
 class Stored(NamedTuple):
@@ -196,9 +196,9 @@ def examine(catalogue: Catalogue, relative: str, size: int = -1, mtime_ns: int =
     info = catalogue.info
     if isinstance(record, ConditionReport):  # nine files in ten: first, and done at once
         notes.filed_under(record.id, record.site, "site", "report of site", "misfiled-report")
-        sources = ITEM.join([f"sources{PAIR}{c.source}" for c in record.sources])
-        evidence = ITEM.join(record.evidence)
-        examined.facts = Facts(record.id, record.site, record.supersedes or "", sources, evidence)
+        sources = _citing([("sources", c.source) for c in record.sources])
+        evidence, target = ITEM.join(record.evidence), record.supersedes or ""
+        examined.facts = Facts(record.id, site=record.site, target=target, sources=sources, evidence=evidence)
         examined.row = _report_row(record)
         return examined
     facts, region = Facts(record.id), info.region

@@ -48,7 +48,7 @@ from heritage.forked import Forked
 from heritage.history import Change, in_force
 from heritage.mapformat import VOCABULARY, history_entry
 from heritage.models.vocab import Condition
-from heritage.scan import FLAT, NESTED, RACY_NS, Known, Plan, Scan, carry_out, mtime_of
+from heritage.scan import FLAT, KNOWN, NESTED, RACY_NS, Known, Plan, Scan, carry_out, mtime_of
 from heritage.store import Catalogue
 
 FOLDER = ".heritage"
@@ -265,7 +265,7 @@ class Index:
     def _known(self, kind: str, folders: list[str] | None = None) -> dict[str, Known]:
         """What the index holds for a kind's folders (all of them, or these), by path: the kind's
         own folder ('reports') and those inside it ('reports/site-1')."""
-        query = "SELECT path, mtime_ns, digest, names, ctime_ns FROM folders WHERE "
+        query = f"SELECT path, {KNOWN} FROM folders WHERE "
         if folders is None:  # by the primary key: from 'kind' up to 'kind0' ('0' follows '/')
             rows = self.db.execute(query + "path >= ? AND path < ?", (kind, kind + "0"))
             return {row[0]: Known(*row[1:]) for row in rows}
@@ -322,13 +322,10 @@ class Index:
 
     def _all_folders(self) -> Plan:
         """Every folder, each compared in a worker with what the index holds for it (the workers
-        read those rows themselves, by ranges of the listing: this process only lists)."""
+        read those rows themselves, by ranges of the kinds' names: this process only takes those)."""
         root = self.catalogue.root
         kinds = FLAT + NESTED
-        rows = self.db.execute(
-            f"SELECT path, mtime_ns, digest, names, ctime_ns FROM folders WHERE path IN ({','.join('?' * len(kinds))})",
-            kinds,
-        )
+        rows = self.db.execute(f"SELECT path, {KNOWN} FROM folders WHERE path IN ({','.join('?' * len(kinds))})", kinds)
         plan = Plan(time.time_ns(), {row[0]: Known(*row[1:]) for row in rows})
         for name in FLAT:
             plan.flat(root, name)

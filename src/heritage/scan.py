@@ -39,12 +39,23 @@ NESTED = (layout.REPORTS, layout.RETRACTIONS, layout.REVIEWS, layout.EVIDENCE)
 _COMPARED = "size, mtime_ns, ctime_ns, ino"
 
 
+def compared(stat: os.stat_result) -> tuple[int, int, int, int]:
+    """What the index compares of a file's `stat` (see `_COMPARED`), in the same order."""
+    return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino
+
+
+KNOWN = "mtime_ns, digest, names, ctime_ns"  # a `Known`'s columns in the index's table of folders
+
+
 class Known(NamedTuple):
     """What the index records for a folder: its times, and when all of its files are stored as
     they are and none is too recent to trust, its names and a digest of their `stat` (type, size,
     times and inode). A folder whose times are unchanged holds the same names: they are not
     listed again, only looked up. A folder whose names and digest are unchanged holds no changed
-    file; only the folders whose digest differs need their files compared one by one."""
+    file; only the folders whose digest differs need their files compared one by one.
+
+    A kind's own folder (`sites/`, `reports/`...) keeps its names and no digest: its names are
+    taken as recorded while its times are, and its files (or folders) are each looked at anyway."""
 
     mtime_ns: int
     digest: int | None = None
@@ -130,9 +141,12 @@ def time_of(known: Known | None) -> int | None:
     return known.mtime_ns if known else None
 
 
-def trusted(mtime: int | None, now: int) -> int:
-    """The time to record for a folder: -1 (read it again next time) if it is too recent to trust."""
-    if mtime is None or mtime > now - RACY_NS:
+def trusted(mtime: int | None, now: int, ctime: int | None = None) -> int:
+    """The time to record for a folder: -1 (read it again next time) if it is too recent to trust.
+    So is a folder whose change time is that recent: within the same clock tick, a file could be
+    added and the modification time put back (`tar`, `rsync -t`) without moving either time."""
+    limit = now - RACY_NS
+    if mtime is None or mtime > limit or (ctime is not None and ctime > limit):
         return -1
     return mtime
 
@@ -160,9 +174,9 @@ class Plan:
 
     def _names(self, root: Path, folder: str) -> list[str]:
         """A kind's folder's names in order, to be recorded with its times once every task is
-        done; a name the index cannot hold is a stray. As for a site's folder (see `Known`), a
-        folder whose times are the ones recorded holds the names recorded: they are not listed
-        and sorted again (100,000 sites: 0.2 s before any worker can start)."""
+        done; a name the index cannot hold is a stray. A folder whose times are the ones recorded
+        holds the names recorded (see `Known`): they are not listed and sorted again (100,000
+        sites: 0.2 s before any worker could start)."""
         try:
             own = os.stat(root / folder)
             mtime, ctime = own.st_mtime_ns, own.st_ctime_ns
@@ -177,13 +191,14 @@ class Plan:
             names = sorted(os.listdir(root / folder))
         except (FileNotFoundError, NotADirectoryError):
             names = []
-        joined: str | None = "/".join(names)
-        if not storable(joined or ""):  # rare: look at each
+        joined = "/".join(names)
+        plain = storable(joined)
+        if not plain:  # rare: look at each (and list the folder again next time, to find them again)
             self.strays += [_shown(f"{folder}/{n}") for n in names if not storable(n)]
             names = [n for n in names if storable(n)]
-            joined = None  # listed again next time, to find the strays again
-        time = trusted(mtime, self.now)
-        self.whole[folder] = Known(time, None, joined if time != -1 else None, ctime)
+        recorded_time = trusted(mtime, self.now, ctime)
+        kept = joined if plain and recorded_time != -1 else None
+        self.whole[folder] = Known(recorded_time, None, kept, ctime)
         return names
 
     def parent(self, root: Path, parent: str, mtime: int | None, known: dict[str, Known]) -> None:
@@ -321,7 +336,7 @@ def _task(catalogue: Catalogue, db: sqlite3.Connection, task: Task) -> Outcome:
                     # The commonest case by far, settled here: a file the index holds as it is (only
                     # record files have rows). Anything else is looked at below.
                     path = f"{folder}/{name}"
-                    if stored.get(path) == (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino):
+                    if stored.get(path) == compared(stat):
                         if S_ISREG(stat.st_mode):
                             del stored[path]
                             outcome.seen += 1
@@ -334,7 +349,7 @@ def _task(catalogue: Catalogue, db: sqlite3.Connection, task: Task) -> Outcome:
         if not task.ranged:
             held = dict(zip(task.folders, task.known, strict=True))
         else:  # what the index holds from the range's lower bound up to its upper one
-            query = "SELECT path, mtime_ns, digest, names, ctime_ns FROM folders WHERE path >= ? AND path < ?"
+            query = f"SELECT path, {KNOWN} FROM folders WHERE path >= ? AND path < ?"
             held = {path: Known(t, d, n, c) for path, t, d, n, c in db.execute(query, (task.lower, task.upper))}
             outcome.gone = sorted(held.keys() - set(task.folders))
             slow += outcome.gone
@@ -364,7 +379,9 @@ def _task(catalogue: Catalogue, db: sqlite3.Connection, task: Task) -> Outcome:
                     outcome.seen += len(names)
                     continue
                 joined = "/".join(names) if digest is not None else None
-                now_known = Known(trusted(found_here.mtime_ns, now), digest, joined, found_here.ctime_ns)
+                now_known = Known(
+                    trusted(found_here.mtime_ns, now, found_here.ctime_ns), digest, joined, found_here.ctime_ns
+                )
                 if known is not None and digest is not None and (digest, joined) == (known.digest, known.names):
                     outcome.seen += len(names)
                     if now_known != known:  # its times changed, not what it holds
@@ -390,9 +407,9 @@ def _task(catalogue: Catalogue, db: sqlite3.Connection, task: Task) -> Outcome:
             if _record(folder, name, stat):
                 outcome.seen += 1
                 before = stored.pop(path, None)
-                now_seen = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+                size, mtime_ns, ctime_ns, ino = now_seen = compared(stat)
                 if before != now_seen:
-                    found.append(Found(path, *now_seen[:2], before is not None, *now_seen[2:]))
+                    found.append(Found(path, size, mtime_ns, before is not None, ctime_ns, ino))
                 continue
         elif name in _NOT_RECORDS:
             continue
