@@ -284,6 +284,16 @@ def test_duplicate_keys_in_a_record_file_are_refused(invoke: Invoke, catalogue: 
     assert result.exit_code == ExitCode.INVALID and "'observed' appears twice" in result.output
 
 
+def test_a_record_file_nested_too_deeply_is_one_clear_line(
+    invoke: Invoke, catalogue: Catalogue, tmp_path: Path
+) -> None:
+    path = tmp_path / "r.json"
+    path.write_bytes(b'{"site": "st-sargis", "notes": ' + b"[" * 100_000 + b"]" * 100_000 + b"}")
+    result = invoke("report", "add", "--file", str(path), catalogue=catalogue)
+    assert result.exit_code == ExitCode.INVALID and "nested too deeply" in result.output
+    assert "Traceback" not in result.output
+
+
 def test_names_derived_by_racing_writers_all_land(catalogue: Catalogue, tmp_path: Path) -> None:
     import subprocess
     import sys

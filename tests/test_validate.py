@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from conftest import NOW, REPO, allegation_doc, report_doc, site_doc, source_doc, write
 from heritage import layout
 from heritage.examine import MODELS
+from heritage.integrity import verify_catalogue
 from heritage.store import Catalogue, read_unique
 from heritage.validate import validate_catalogue
 
@@ -374,3 +375,16 @@ def test_every_record_of_the_sample_is_read_the_quick_way() -> None:
             assert read_unique(model, path.read_bytes(), sample.context) is not None, path
             read += 1
     assert read > 100
+
+
+DEEP = b'{"id": "r-3", "notes": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"  # deeper than Python's parser goes
+
+
+def test_a_record_nested_too_deeply_to_parse_is_an_error_not_a_crash(catalogue: Catalogue) -> None:
+    layout.report_file(catalogue.root, "st-sargis", "r-3").write_bytes(DEEP)
+    result = validate_catalogue(Catalogue.open(catalogue.root))
+    problems = [(p.code, p.file, p.message) for p in result.errors]
+    message = "is not valid JSON (arrays or objects nested too deeply, line 1)"
+    assert problems == [("invalid-record", "reports/st-sargis/r-3.json", message)]
+    checked = [(p.code, p.file) for p in verify_catalogue(Catalogue.open(catalogue.root)).problems]
+    assert ("unreadable", "reports/st-sargis/r-3.json") in checked

@@ -99,7 +99,17 @@ def encode(record: BaseModel) -> bytes:
 
 
 def decode(model: type[M], data: bytes, context: dict[str, Any] | None = None) -> M:
-    return from_document(model, json.loads(data.decode("utf-8")), context)
+    return from_document(model, loads(data.decode("utf-8")), context)
+
+
+def loads(text: str | bytes, **options: Any) -> Any:
+    """`json.loads`, refusing a text that nests arrays or objects deeper than Python's parser
+    can go as invalid JSON, rather than failing with RecursionError (every reader of a file
+    names a JSONDecodeError, the invalid-JSON case, with its file)."""
+    try:
+        return json.loads(text, **options)
+    except RecursionError:
+        raise json.JSONDecodeError("arrays or objects nested too deeply", "", 0) from None
 
 
 def json_default(value: Any) -> Any:

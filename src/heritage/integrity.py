@@ -12,7 +12,6 @@ made: `compare_manifest` reports what was added, modified or removed.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from collections.abc import Iterator
 from contextlib import suppress
@@ -25,7 +24,7 @@ from typing import Any
 
 from heritage import layout
 from heritage.bulk import paused_gc
-from heritage.codec import content_hash, stored_hash
+from heritage.codec import content_hash, loads, stored_hash
 from heritage.errors import InvalidInput, Problem
 from heritage.store import Catalogue
 
@@ -105,7 +104,7 @@ def verify_catalogue(catalogue: Catalogue) -> VerifyReport:
     for path in record_files(root):
         report.checked += 1
         try:
-            document = json.loads(path.read_bytes())
+            document = loads(path.read_bytes())
         except (OSError, ValueError) as exc:
             problem("unreadable", f"cannot be read as JSON ({exc})", path)
             continue
@@ -278,7 +277,7 @@ def root_hash(files: dict[str, str]) -> str:
 
 def read_manifest(path: Path) -> dict[str, Any]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise InvalidInput("file not found", file=path) from None
     except (UnicodeDecodeError, ValueError) as exc:

@@ -29,6 +29,7 @@ from typing import Any
 from heritage import __version__
 from heritage.audience import hidden, site_for
 from heritage.claims import load_claims
+from heritage.codec import loads
 from heritage.errors import InvalidInput
 from heritage.frame import write_layers
 from heritage.history import condition_as_of
@@ -197,7 +198,7 @@ class PackageCheck:
 
 def _read_manifest(data: bytes, where: Path) -> dict[str, Any]:
     try:
-        manifest = json.loads(data.decode("utf-8"))
+        manifest = loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
         raise InvalidInput(f"its manifest.json cannot be read ({exc})", file=where) from None
     files = manifest.get("files") if isinstance(manifest, dict) else None

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from heritage import layout
 from heritage.atomic import create_file
-from heritage.codec import encode, from_document
+from heritage.codec import encode, from_document, loads
 from heritage.errors import CatalogueNotFound, InvalidInput, RecordExists, RecordNotFound
 from heritage.models import Allegation, CatalogueInfo, ConditionReport, Retraction, Review, Site, Source
 from heritage.models.types import ID_PATTERN
@@ -85,7 +85,7 @@ def read_fast(model: type[M], data: bytes, context: dict[str, Any]) -> M | None:
     the record does not parse: the caller then asks `parse_record` for a precise error."""
     try:
         if model is Site:
-            return from_document(model, json.loads(data), context)
+            return from_document(model, loads(data), context)
         return model.model_validate_json(data, context=context)
     except ValueError:
         return None
@@ -122,7 +122,7 @@ def read_unique(model: type[M], data: bytes, context: dict[str, Any]) -> M | Non
     and names the problem."""
     try:
         if model is Site:  # a GeoJSON Feature: its properties are lifted out before they are checked
-            raw = json.loads(data.decode("utf-8"))
+            raw = loads(data.decode("utf-8"))
             return from_document(model, raw, context) if _key_count(raw) == _colons_after_quotes(data) else None
         # pydantic parses the JSON itself: 21 to 24 µs a report, against 31 to 33 µs through json.loads.
         record = model.model_validate_json(data, context=context)
@@ -169,7 +169,7 @@ def parse_record(model: type[M], data: bytes, *, file: Path | str, context: dict
     """Decode one file or one JSON text; a failure names the file, the record and the field."""
     record_id = None
     try:
-        raw = json.loads(data.decode("utf-8"), object_pairs_hook=unique_keys)
+        raw = loads(data.decode("utf-8"), object_pairs_hook=unique_keys)
         if isinstance(raw, dict) and isinstance(raw.get("id"), str):
             record_id = raw["id"]
         return from_document(model, raw, context)

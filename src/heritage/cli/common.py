@@ -17,7 +17,7 @@ import click
 from pydantic import BaseModel, ValidationError
 from rich.console import Console
 
-from heritage.codec import dumps
+from heritage.codec import dumps, loads
 from heritage.errors import InvalidInput
 from heritage.store import DuplicateKey, parse_record, unique_keys, validation_messages
 
@@ -137,7 +137,7 @@ def stamp(document: dict[str, Any], user: str, as_recorded: bool = False, file: 
 
 def read_json_file(path: Path) -> dict[str, Any]:
     try:
-        data = json.loads(path.read_bytes().decode("utf-8"), object_pairs_hook=unique_keys)
+        data = loads(path.read_bytes().decode("utf-8"), object_pairs_hook=unique_keys)
     except FileNotFoundError:
         raise InvalidInput("file not found", file=path) from None
     except UnicodeDecodeError:
