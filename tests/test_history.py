@@ -168,6 +168,9 @@ def test_changes_between_two_dates(invoke: Invoke, tmp_path: Path) -> None:
     assert {f["id"] for f in by_area["features"]} == {f["id"] for f in geo["features"]}
     backwards = invoke("changes", "--from", "2024-01-01", "--to", "2021-01-01", catalogue=REPO)
     assert backwards.exit_code == ExitCode.USAGE
+    area.write_bytes(b'{"type": "Polygon", "coordinates": ' + b"[" * 100_000 + b"]" * 100_000 + b"}")
+    deep = invoke("changes", "--from", "2021-01-01", "--to", "2024-12-31", "--area", str(area), catalogue=REPO)
+    assert deep.exit_code == ExitCode.INVALID and "nested too deeply" in deep.output, deep.output
 
 
 @pytest.mark.parametrize("window", [("2020-11-10", "2024-12-31")])

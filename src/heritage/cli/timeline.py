@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from functools import partial
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -19,6 +18,7 @@ from heritage.cli.app import Env, cli, pass_env
 from heritage.cli.browse import T, _date
 from heritage.cli.common import bbox, build, citations, console, echo_json, progress_console, stamp
 from heritage.cli.records import choice, report
+from heritage.codec import loads
 from heritage.errors import InvalidInput
 from heritage.history import Change
 from heritage.ids import new_id
@@ -135,7 +135,7 @@ def _area(path: Path) -> list[Any]:
     from shapely.geometry import shape
 
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = loads(path.read_text(encoding="utf-8"))
         features = data["features"] if data.get("type") == "FeatureCollection" else [data]
         return [shape(f["geometry"] if f.get("type") == "Feature" else f) for f in features]
     except FileNotFoundError:
