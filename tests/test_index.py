@@ -39,6 +39,7 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 from synthetic import generate
 
 HOUR_AGO = 3600 * 10**9
+RACY_NS = scan_module.RACY_NS
 
 
 def age(root: Path) -> None:
@@ -57,10 +58,11 @@ def os_time() -> int:
 
 @pytest.fixture
 def settled(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Folders' times trusted however recent. `age` can set modification times back but not
-    change times, which it moves to now: a folder whose change time is within 2 s of a scan is
-    looked at again next time (see `heritage.scan.trusted`, and the test of that rule)."""
+    """Times trusted however recent. `age` can set modification times back but not change
+    times, which it moves to now: a file or folder whose change time is within 2 s of a scan is
+    looked at again next time (see `heritage.scan.trusted`, and the tests of that rule)."""
     monkeypatch.setattr(scan_module, "RACY_NS", 0)
+    monkeypatch.setattr(index_module, "RACY_NS", 0)
 
 
 def synthetic(tmp_path: Path, sites: int = 120, seed: int = 3) -> Catalogue:
@@ -287,7 +289,7 @@ def _reports_seen(index: Index, marker: Path | None = None) -> tuple[int, int]:
 
 
 def test_reads_ahead_run_in_another_process_and_again_here_once_the_index_changed(
-    catalogue: Catalogue, tmp_path: Path
+    catalogue: Catalogue, tmp_path: Path, settled: None
 ) -> None:
     age(catalogue.root)
     Index.open(catalogue).close()
@@ -594,7 +596,9 @@ def test_odd_file_names_and_broken_sources_are_reported_not_fatal(invoke: Invoke
     assert invoke("validate", catalogue=catalogue).exit_code == 1
 
 
-def test_a_folder_listed_as_before_is_not_compared_file_by_file_and_an_edit_in_it_is(catalogue: Catalogue) -> None:
+def test_a_folder_listed_as_before_is_not_compared_file_by_file_and_an_edit_in_it_is(
+    catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch, settled: None
+) -> None:
     age(catalogue.root)
     folder = "reports/st-sargis"
     with Index.open(catalogue, thorough=True) as index:
@@ -607,6 +611,8 @@ def test_a_folder_listed_as_before_is_not_compared_file_by_file_and_an_edit_in_i
         text = path.read_text()
         with path.open("r+", encoding="utf-8") as handle:
             handle.write(text.replace('"2022-03-05/', '"2022-03-06/'))
+        monkeypatch.setattr(scan_module, "RACY_NS", RACY_NS)  # recent times distrusted again, as always
+        monkeypatch.setattr(index_module, "RACY_NS", RACY_NS)
         scan = index.full_scan()
         assert scan.read == 2  # the edited file, and the one whose row was wrong
         assert index.rows("SELECT observed FROM reports WHERE id = 'r-2'") == [("2022-03-06/2022-07-06",)]
@@ -736,7 +742,46 @@ def test_a_file_added_in_the_tick_of_a_scan_with_the_folders_time_put_back_is_fo
         ) == [(1,)]
 
 
-def test_a_flat_folders_file_replaced_by_one_of_the_same_size_and_time_is_read(catalogue: Catalogue) -> None:
+EDITED_IN_THE_TICK = [
+    ("sites/st-sargis.geojson", '"St Sargis"', '"St Sarkis"', "SELECT names FROM sites WHERE id = 'st-sargis'"),
+    ("reports/st-sargis/r-2.json", '"2022-03-05/', '"2022-03-06/', "SELECT observed FROM reports WHERE id = 'r-2'"),
+]
+
+
+@pytest.mark.parametrize(("file", "before", "after", "query"), EDITED_IN_THE_TICK, ids=["site", "report"])
+def test_a_file_edited_in_the_tick_of_a_scan_with_its_time_put_back_is_read(
+    catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch, file: str, before: str, after: str, query: str
+) -> None:
+    age(catalogue.root)
+    stat, fstat = os.stat, os.fstat
+
+    def scanned(index: Index) -> None:  # on a file system that keeps whole seconds
+        with monkeypatch.context() as coarse:
+            coarse.setattr(os, "stat", lambda *args, **kwargs: _WholeSeconds(stat(*args, **kwargs)))
+            coarse.setattr(os, "fstat", lambda fd: _WholeSeconds(fstat(fd)))
+            index.full_scan()
+
+    path, past = catalogue.root / file, os_time() - HOUR_AGO
+    text = path.read_text(encoding="utf-8")
+    assert before in text and len(after) == len(before)
+    with Index.open(catalogue, thorough=True) as index:
+        # What follows, within one second (files' times come from a clock a tick behind this one).
+        while not 20_000_000 < time.time_ns() % 10**9 < 100_000_000:
+            time.sleep(0.005)
+        os.utime(path, ns=(past, past))  # a file's time put back, as `tar` or `rsync -t` do...
+        scanned(index)  # ...seen by a scan in the same second...
+        with path.open("r+", encoding="utf-8") as handle:  # ...and edited in place, the same size,
+            handle.write(text.replace(before, after))
+        os.utime(path, ns=(past, past))  # ...its time put back again, still in that second
+        time.sleep(1.1)
+        scanned(index)
+        scanned(index)
+        assert after.strip('"/') in str(index.rows(query))
+
+
+def test_a_flat_folders_file_replaced_by_one_of_the_same_size_and_time_is_read(
+    catalogue: Catalogue, settled: None
+) -> None:
     age(catalogue.root)
     path = layout.site_file(catalogue.root, "st-sargis")
     with Index.open(catalogue, thorough=True) as index:
@@ -761,7 +806,7 @@ def test_a_name_that_is_not_utf8_in_a_kinds_folder_is_reported_by_every_validate
         assert [p.file for p in validate_catalogue(catalogue).warnings] == ["sites/notes\ufffd.txt"]
 
 
-def test_names_recorded_wrongly_for_a_folder_are_not_trusted(catalogue: Catalogue) -> None:
+def test_names_recorded_wrongly_for_a_folder_are_not_trusted(catalogue: Catalogue, settled: None) -> None:
     age(catalogue.root)
     folder = "reports/st-sargis"
     with Index.open(catalogue, thorough=True) as index:
@@ -777,7 +822,7 @@ def test_names_recorded_wrongly_for_a_folder_are_not_trusted(catalogue: Catalogu
         assert index.rows("SELECT names FROM folders WHERE path = ?", (folder,)) == [(names,)]
 
 
-def test_a_file_added_to_a_folder_whose_time_is_then_put_back_is_seen(catalogue: Catalogue) -> None:
+def test_a_file_added_to_a_folder_whose_time_is_then_put_back_is_seen(catalogue: Catalogue, settled: None) -> None:
     age(catalogue.root)
     folder = layout.site_reports_folder(catalogue.root, "st-sargis")
     with Index.open(catalogue, thorough=True) as index:
@@ -790,7 +835,9 @@ def test_a_file_added_to_a_folder_whose_time_is_then_put_back_is_seen(catalogue:
         assert index.rows("SELECT count(*) FROM reports WHERE id = 'r-9'") == [(1,)]
 
 
-def test_a_name_that_could_not_be_looked_up_is_looked_for_again(catalogue: Catalogue, tmp_path: Path) -> None:
+def test_a_name_that_could_not_be_looked_up_is_looked_for_again(
+    catalogue: Catalogue, tmp_path: Path, settled: None
+) -> None:
     age(catalogue.root)
     folder = layout.site_reports_folder(catalogue.root, "st-sargis")
     target = tmp_path / "elsewhere" / "r-9.json"
@@ -844,7 +891,7 @@ def test_a_stray_file_is_reported_by_every_validate(invoke: Invoke, catalogue: C
 
 @pytest.mark.parametrize("parallel", [False, True])
 def test_work_done_while_every_file_is_compared_is_done_again_if_one_changed(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parallel: bool
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parallel: bool, settled: None
 ) -> None:
     catalogue = synthetic(tmp_path)
     if parallel:  # many small pieces of work, for the workers to take while the reading runs
@@ -929,7 +976,7 @@ def test_a_misfiled_report_made_confidential_in_place_leaves_the_map_of_the_site
     assert count("internal") == with_it - 1  # and forgets it once it is gone
 
 
-def test_a_file_replaced_by_one_of_the_same_size_and_time_is_seen(catalogue: Catalogue) -> None:
+def test_a_file_replaced_by_one_of_the_same_size_and_time_is_seen(catalogue: Catalogue, settled: None) -> None:
     age(catalogue.root)
     path = layout.report_file(catalogue.root, "st-sargis", "r-1")
     with Index.open(catalogue, thorough=True) as index:

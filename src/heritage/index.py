@@ -434,7 +434,7 @@ class Index:
             # recorded without its time, it is read again next time.
             # A record that cannot be read is read again each time: its date may be in the future
             # today and not tomorrow.
-            racy = stored.mtime_ns > now - RACY_NS
+            racy = max(stored.mtime_ns, stored.ctime_ns) > now - RACY_NS  # see `heritage.scan.trusted`
             mtime = -1 if racy or stored.unreadable else stored.mtime_ns
             files.append(
                 (

@@ -507,7 +507,7 @@ def _digest(stats: list[os.stat_result], now: int) -> int | None:
     limit = now - RACY_NS
     parts = []
     for stat in stats:
-        if stat.st_mtime_ns > limit:
+        if stat.st_mtime_ns > limit or stat.st_ctime_ns > limit:  # see `trusted`
             return None
         parts.append((stat.st_mode, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino))
     return hash(tuple(parts))
