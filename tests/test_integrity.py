@@ -10,7 +10,6 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -117,41 +116,6 @@ def test_a_dossiers_root_hash_hashes_again_only_what_changed(
         index.db.execute("UPDATE hashes SET sha256 = ? WHERE path = ?", (first[RECORD], RECORD))
     assert root_hash_of(sample) != root_hash(after)  # the forged hash is believed here...
     assert compare_manifest(sample, {"files": first}).modified == [RECORD]  # ...not here
-
-
-def test_a_dossiers_root_hash_takes_a_folders_names_as_recorded_only_while_its_times_are(
-    sample: Catalogue, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from heritage import index as index_module
-    from heritage import scan
-
-    monkeypatch.setattr(scan, "RACY_NS", 0)  # the copy's change times are recent: trusted here
-    monkeypatch.setattr(index_module, "RACY_NS", 0)
-    Index.open(sample, thorough=True).close()  # each site's folder's names recorded by a scan
-    kinds = [name for name in layout.FOLDERS if (sample.root / name).is_dir()]
-    sites = [folder for folder in (sample.root / "reports").iterdir() if folder.is_dir()]
-    listings: list[object] = []
-    listdir = os.listdir
-
-    def counted(path: Any = ".") -> list[str]:
-        listings.append(path)
-        return listdir(path)
-
-    monkeypatch.setattr(os, "listdir", counted)
-    manifest = build_manifest(sample)
-    assert len(listings) == len(kinds) + len(sites)  # a manifest lists every folder, trusting nothing
-    listings.clear()
-    assert root_hash_of(sample) == manifest["root"]
-    assert len(listings) == len(kinds)  # a dossier's: only the kinds' own folders, each site's names looked up
-    # A file added to a site's folder, and the folder's time put back: its change time moved, so
-    # the folder is listed, and the file is in the root hash.
-    folder = sample.root / "reports" / "dadivank"
-    before = folder.stat()
-    (folder / "notes.txt").write_text("scribbles")
-    os.utime(folder, ns=(before.st_atime_ns, before.st_mtime_ns))
-    listings.clear()
-    assert root_hash_of(sample) == build_manifest(sample)["root"]
-    assert "reports/dadivank/notes.txt" in build_manifest(sample)["files"]
 
 
 def test_a_file_name_that_is_not_utf8_goes_into_the_manifest(sample: Catalogue, invoke: Invoke, tmp_path: Path) -> None:

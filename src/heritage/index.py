@@ -519,12 +519,6 @@ class Index:
             dict(self.db.execute("SELECT path, sha256 FROM hashes")),
         )
 
-    def recorded_names(self) -> dict[str, tuple[int, int, str]]:
-        """(modification time, change time, names joined with '/') of each folder whose names are
-        recorded (see `heritage.scan.Known`), by path."""
-        query = "SELECT path, mtime_ns, ctime_ns, names FROM folders WHERE names IS NOT NULL AND mtime_ns != -1"
-        return {path: (mtime, ctime, names) for path, mtime, ctime, names in self.db.execute(query)}
-
     def kept_paths(self) -> list[str]:
         return [path for (path,) in self.db.execute("SELECT path FROM hashes")]
 

@@ -177,11 +177,10 @@ def hashed_files(catalogue: Catalogue, *, kept: bool = False) -> dict[str, str]:
     # Nothing is read into the index here (no worker is forked): the collector can rest throughout.
     with Index.open(catalogue, refresh=False) as index, paused_gc():
         stamps, shas = index.kept_hashes() if kept else ({}, {})
-        recorded = index.recorded_names() if kept else None
         trusted_until = time_ns() - RACY_NS  # a later change may be followed by another unseen
         files: dict[str, str] = {}
         hashed: list[tuple[str, str, str]] = []
-        for relative, stat in _listed(str(catalogue.root), recorded):
+        for relative, stat in _listed(str(catalogue.root)):
             stamp = _stamp(stat)
             if stamps.get(relative) == stamp and max(stat.st_mtime_ns, stat.st_ctime_ns) <= trusted_until:
                 files[relative] = shas[relative]
@@ -210,17 +209,11 @@ def _stamp(stat: os.stat_result) -> str:
     return f"{stat.st_size} {stat.st_mtime_ns} {stat.st_ctime_ns} {stat.st_ino}"
 
 
-def _listed(root: str, recorded: dict[str, tuple[int, int, str]] | None = None) -> Iterator[tuple[str, os.stat_result]]:
+def _listed(root: str) -> Iterator[tuple[str, os.stat_result]]:
     """Every file a manifest covers, with its `stat`: the catalogue's description and outlines,
     and every file in the record and evidence folders, whatever its name (a stray file is a change
     too). Paths relative to the catalogue, with '/', in no particular order: a million of them.
-    A link is followed to a file, not to a folder (as os.walk does).
-
-    With the names the index `recorded` for folders (a dossier's root hash only, which trusts the
-    index as it trusts its kept hashes), a folder whose modification and change times are the ones
-    recorded is taken to hold the names recorded, as a scan takes it (see `heritage.scan.Known`):
-    they are looked up from the folder that holds it, which is not opened and listed (100,000
-    sites' folders: 3.5 s)."""
+    A link is followed to a file, not to a folder (as os.walk does)."""
     for name in (layout.CATALOGUE_FILE, layout.AREAS_FILE):
         with suppress(FileNotFoundError):
             stat = os.stat(f"{root}/{name}")
@@ -237,43 +230,24 @@ def _listed(root: str, recorded: dict[str, tuple[int, int, str]] | None = None) 
             raise InvalidInput(f"cannot be read ({error.strerror})", file=folder) from None
         try:
             for name in os.listdir(fd):
-                relative = f"{folder}/{name}"
-                found = _entry(fd, name, relative)
-                if found is None:
+                if name == ".gitkeep":
                     continue
-                if not S_ISDIR(found.st_mode):
-                    yield relative, found
-                    continue
-                kept = recorded.get(relative) if recorded is not None else None
-                if kept is None or (found.st_mtime_ns, found.st_ctime_ns) != kept[:2]:
-                    folders.append(relative)  # listed in its turn
-                    continue
-                for inner in kept[2].split("/") if kept[2] else []:
-                    found = _entry(fd, f"{name}/{inner}", f"{relative}/{inner}")
-                    if found is not None and S_ISDIR(found.st_mode):
-                        folders.append(f"{relative}/{inner}")
-                    elif found is not None:
-                        yield f"{relative}/{inner}", found
+                try:  # looked up in the open folder: no path walked
+                    stat = os.stat(name, dir_fd=fd, follow_symlinks=False)
+                    if S_ISLNK(stat.st_mode):
+                        stat = os.stat(name, dir_fd=fd)
+                        if S_ISDIR(stat.st_mode):
+                            continue
+                    elif S_ISDIR(stat.st_mode):
+                        folders.append(f"{folder}/{name}")
+                        continue
+                except FileNotFoundError:
+                    continue  # gone since the listing, or a broken link
+                except OSError as error:
+                    raise InvalidInput(f"cannot be read ({error.strerror})", file=f"{folder}/{name}") from None
+                yield f"{folder}/{name}", stat
         finally:
             os.close(fd)
-
-
-def _entry(fd: int, path: str, relative: str) -> os.stat_result | None:
-    """The `stat` of an entry of an open folder, looked up by its path from it (no path walked
-    from the root): a link is followed to a file; None for a link to a folder, a broken link, one
-    gone since the listing, and `.gitkeep`."""
-    if relative.endswith("/.gitkeep"):
-        return None
-    try:
-        stat = os.stat(path, dir_fd=fd, follow_symlinks=False)
-        if S_ISLNK(stat.st_mode):
-            stat = os.stat(path, dir_fd=fd)
-            return None if S_ISDIR(stat.st_mode) else stat
-        return stat
-    except FileNotFoundError:
-        return None
-    except OSError as error:
-        raise InvalidInput(f"cannot be read ({error.strerror})", file=relative) from None
 
 
 def root_hash_of(catalogue: Catalogue) -> str:
