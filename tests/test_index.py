@@ -704,18 +704,28 @@ class _WholeSeconds:
         return value - value % 10**9 if name in ("st_mtime_ns", "st_ctime_ns") else value
 
 
+def scanned_in_whole_seconds(index: Index, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A full scan on a file system that keeps whole seconds."""
+    stat, fstat = os.stat, os.fstat
+    with monkeypatch.context() as coarse:
+        coarse.setattr(os, "stat", lambda *args, **kwargs: _WholeSeconds(stat(*args, **kwargs)))
+        coarse.setattr(os, "fstat", lambda fd: _WholeSeconds(fstat(fd)))
+        index.full_scan()
+
+
+def at_a_seconds_start() -> None:
+    """Wait for the start of a second, so that what follows happens within it (files' times come
+    from a clock a tick behind this one: not the very start)."""
+    while not 20_000_000 < time.time_ns() % 10**9 < 100_000_000:
+        time.sleep(0.005)
+
+
 @pytest.mark.parametrize("folder", [layout.SITES, "reports/st-sargis"])
 def test_a_file_added_in_the_tick_of_a_scan_with_the_folders_time_put_back_is_found(
     catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch, folder: str
 ) -> None:
     age(catalogue.root)
-    stat, fstat = os.stat, os.fstat
-
-    def scanned(index: Index) -> None:  # on a file system that keeps whole seconds
-        with monkeypatch.context() as coarse:
-            coarse.setattr(os, "stat", lambda *args, **kwargs: _WholeSeconds(stat(*args, **kwargs)))
-            coarse.setattr(os, "fstat", lambda fd: _WholeSeconds(fstat(fd)))
-            index.full_scan()
+    scanned = partial(scanned_in_whole_seconds, monkeypatch=monkeypatch)
 
     site = "st-new" if folder == layout.SITES else "st-sargis"
     added = (
@@ -725,9 +735,7 @@ def test_a_file_added_in_the_tick_of_a_scan_with_the_folders_time_put_back_is_fo
     )
     path, past = catalogue.root / folder, os_time() - HOUR_AGO
     with Index.open(catalogue, thorough=True) as index:
-        # What follows, within one second (files' times come from a clock a tick behind this one).
-        while not 20_000_000 < time.time_ns() % 10**9 < 100_000_000:
-            time.sleep(0.005)
+        at_a_seconds_start()
         os.utime(path, ns=(past, past))  # a folder's time put back, as `tar` or `rsync -t` do...
         scanned(index)  # ...seen by a scan in the same second...
         write(added, site_doc(site) if folder == layout.SITES else report_doc("r-9"))
@@ -753,21 +761,13 @@ def test_a_file_edited_in_the_tick_of_a_scan_with_its_time_put_back_is_read(
     catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch, file: str, before: str, after: str, query: str
 ) -> None:
     age(catalogue.root)
-    stat, fstat = os.stat, os.fstat
-
-    def scanned(index: Index) -> None:  # on a file system that keeps whole seconds
-        with monkeypatch.context() as coarse:
-            coarse.setattr(os, "stat", lambda *args, **kwargs: _WholeSeconds(stat(*args, **kwargs)))
-            coarse.setattr(os, "fstat", lambda fd: _WholeSeconds(fstat(fd)))
-            index.full_scan()
+    scanned = partial(scanned_in_whole_seconds, monkeypatch=monkeypatch)
 
     path, past = catalogue.root / file, os_time() - HOUR_AGO
     text = path.read_text(encoding="utf-8")
     assert before in text and len(after) == len(before)
     with Index.open(catalogue, thorough=True) as index:
-        # What follows, within one second (files' times come from a clock a tick behind this one).
-        while not 20_000_000 < time.time_ns() % 10**9 < 100_000_000:
-            time.sleep(0.005)
+        at_a_seconds_start()
         os.utime(path, ns=(past, past))  # a file's time put back, as `tar` or `rsync -t` do...
         scanned(index)  # ...seen by a scan in the same second...
         with path.open("r+", encoding="utf-8") as handle:  # ...and edited in place, the same size,
