@@ -29,20 +29,6 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 
-def record_files(root: Path) -> list[str]:
-    """Every record file, relative to the catalogue, as the index names them."""
-    from heritage import layout
-    from heritage.examine import MODELS
-
-    found = []
-    for kind in MODELS:
-        suffix = layout.SITE_SUFFIX if kind == layout.SITES else layout.RECORD_SUFFIX
-        for parent, _, names in os.walk(root / kind):
-            relative = Path(parent).relative_to(root).as_posix()
-            found += [f"{relative}/{name}" for name in names if name.endswith(suffix)]
-    return sorted(found)
-
-
 def spread(work: Callable[[str], object], paths: list[str], processes: int) -> tuple[float, float]:
     """(wall seconds, CPU seconds) of `work` over the paths, shared among forked processes."""
     before, start = os.times(), time.perf_counter()
@@ -69,12 +55,6 @@ def cpu_since(before: os.times_result) -> float:
     return sum(now[:4]) - sum(before[:4])  # user and system, this process and its children
 
 
-def machine_speed() -> float:
-    start = time.perf_counter()
-    sum(range(10**8))
-    return time.perf_counter() - start
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sites", type=int, default=100000)
@@ -82,11 +62,12 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--work", type=Path, default=Path("/tmp/heritage-bench"))
     args = parser.parse_args()
-    from commands_benchmark import read_every_file
+    from commands_benchmark import machine_speed, read_every_file
     from synthetic import generate
 
     from heritage.examine import examine
     from heritage.index import Index
+    from heritage.integrity import record_files
     from heritage.store import Catalogue, read_whole
 
     root = args.work / f"cmd-{args.sites}-{args.reports_per_site:g}"
@@ -94,7 +75,7 @@ def main() -> None:
         root.mkdir(parents=True, exist_ok=True)
         generate(root, args.sites, args.reports_per_site)
     catalogue = Catalogue.open(root)
-    paths = record_files(root)
+    paths = sorted(path.relative_to(root).as_posix() for path in record_files(root))
     read_every_file(root)
     text = str(root)
     rows = []

@@ -713,13 +713,9 @@ class Ahead(Generic[T]):
 def _read_apart(catalogue: Catalogue, read: Callable[[Index], T]) -> Iterator[Any]:
     """In a forked process: the generation of the index, then `read` on it, both in one read
     transaction on a connection of its own."""
-    with Index(catalogue, _connect(catalogue)) as reader:
-        reader.db.execute("BEGIN")
-        try:
-            yield reader.generation
-            yield read(reader)
-        finally:
-            reader.db.execute("ROLLBACK")
+    with Index(catalogue, _connect(catalogue)) as reader, reader.snapshot():
+        yield reader.generation
+        yield read(reader)
 
 
 @dataclass(frozen=True)

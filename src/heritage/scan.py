@@ -39,7 +39,7 @@ NESTED = (layout.REPORTS, layout.RETRACTIONS, layout.REVIEWS, layout.EVIDENCE)
 _COMPARED = "size, mtime_ns, ctime_ns, ino"
 
 
-def compared(stat: os.stat_result) -> tuple[int, int, int, int]:
+def compared_stat(stat: os.stat_result) -> tuple[int, int, int, int]:
     """What the index compares of a file's `stat` (see `_COMPARED`), in the same order."""
     return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino
 
@@ -336,7 +336,7 @@ def _task(catalogue: Catalogue, db: sqlite3.Connection, task: Task) -> Outcome:
                     # The commonest case by far, settled here: a file the index holds as it is (only
                     # record files have rows). Anything else is looked at below.
                     path = f"{folder}/{name}"
-                    if stored.get(path) == compared(stat):
+                    if stored.get(path) == compared_stat(stat):
                         if S_ISREG(stat.st_mode):
                             del stored[path]
                             outcome.seen += 1
@@ -407,7 +407,7 @@ def _task(catalogue: Catalogue, db: sqlite3.Connection, task: Task) -> Outcome:
             if _record(folder, name, stat):
                 outcome.seen += 1
                 before = stored.pop(path, None)
-                size, mtime_ns, ctime_ns, ino = now_seen = compared(stat)
+                size, mtime_ns, ctime_ns, ino = now_seen = compared_stat(stat)
                 if before != now_seen:
                     found.append(Found(path, size, mtime_ns, before is not None, ctime_ns, ino))
                 continue

@@ -17,7 +17,7 @@ from typing import Any
 from heritage import layout
 from heritage.bulk import paused_gc
 from heritage.errors import Problem
-from heritage.examine import ITEM, MODELS, PAIR, Facts, items, owner_folder
+from heritage.examine import MODELS, PAIR, Facts, items, owner_folder
 from heritage.index import Index
 from heritage.store import Catalogue
 
@@ -61,9 +61,7 @@ class _Cross:
         return ids
 
     def sources_exist(self, path: str, facts: Facts, sources: set[str]) -> None:
-        if not facts.sources:
-            return
-        for cited in facts.sources.split(ITEM):  # field PAIR source (a list built first cost 0.6 s a million)
+        for cited in items(facts.sources):  # field PAIR source, split here (pairs built first cost 0.6 s a million)
             field_name, _, source_id = cited.partition(PAIR)
             if source_id not in sources:
                 self.add("unknown-source", f"cites unknown source {source_id!r}", path, facts.id, field_name)
@@ -106,8 +104,6 @@ def cross_checks(records: dict[str, Records]) -> list[Problem]:
     for path, facts in records[layout.EVIDENCE]:
         check.sources_exist(path, facts, sources)
     for path, facts in report_rows + records[layout.ALLEGATIONS]:
-        if not facts.evidence:
-            continue
         for number, sha in enumerate(items(facts.evidence)):
             if sha not in evidence:
                 message = f"cites evidence file {sha}, which is not in the catalogue"
