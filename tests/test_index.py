@@ -32,6 +32,7 @@ from heritage.index import Ahead, Index, index_path
 from heritage.mapdata import build_payload, encode_payload, load_map_input
 from heritage.models import Condition, ConditionReport
 from heritage.query import SiteFilter, list_indexed, list_sites
+from heritage.scan import Batch
 from heritage.store import Catalogue
 from heritage.validate import validate_catalogue
 
@@ -62,7 +63,6 @@ def settled(monkeypatch: pytest.MonkeyPatch) -> None:
     times, which it moves to now: a file or folder whose change time is within 2 s of a scan is
     looked at again next time (see `heritage.scan.trusted`, and the tests of that rule)."""
     monkeypatch.setattr(scan_module, "RACY_NS", 0)
-    monkeypatch.setattr(index_module, "RACY_NS", 0)
 
 
 def synthetic(tmp_path: Path, sites: int = 120, seed: int = 3) -> Catalogue:
@@ -355,33 +355,82 @@ def test_reading_on_several_cores_gives_the_same_index(tmp_path: Path, monkeypat
         assert shared.rows("SELECT count(*) FROM reports WHERE live = 0")[0][0] > 10
 
 
-def test_an_interrupted_build_keeps_what_it_did_and_finishes_later(
+def _interrupted_at_the_fourth_piece(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C reaching the process that writes the index as it stores the fourth piece of work,
+    with the work committed after every piece where it is committed at all."""
+    real = Index._store_all
+    calls = {"n": 0}
+
+    def interrupted(self: Index, *args: Any) -> set[str]:
+        calls["n"] += 1
+        if calls["n"] == 4:
+            monkeypatch.setattr(Index, "_store_all", real)
+            raise KeyboardInterrupt
+        return real(self, *args)
+
+    monkeypatch.setattr(Index, "_store_all", interrupted)
+    monkeypatch.setattr(index_module, "COMMIT_EVERY", 0.0)
+    monkeypatch.setattr(scan_module.Plan, "GROUP", 7)
+    monkeypatch.setattr(scan_module.Plan, "SPAN", 7)
+
+
+def test_an_interrupted_first_build_leaves_the_index_empty_and_the_next_command_builds_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     catalogue = synthetic(tmp_path)
     with Index.open(catalogue, memory=True) as alone:
         expected = rows(alone)
-    real = Index._store_all
-    calls = {"n": 0}
-
-    def interrupted(self: Index, *args: Any) -> set[str]:  # Ctrl-C reaches the process that writes
-        calls["n"] += 1
-        if calls["n"] == 4:
-            raise KeyboardInterrupt
-        return real(self, *args)
-
-    monkeypatch.setattr(Index, "_store_all", interrupted)
-    monkeypatch.setattr(index_module, "COMMIT_EVERY", 0.0)  # commit after every piece
-    monkeypatch.setattr(scan_module.Plan, "GROUP", 7)
-    monkeypatch.setattr(scan_module.Plan, "SPAN", 7)
+    _interrupted_at_the_fourth_piece(monkeypatch)
     with pytest.raises(KeyboardInterrupt):
         Index.open(catalogue)
-    monkeypatch.setattr(Index, "_store_all", real)
     with Index.open(catalogue, refresh=False) as index:
-        kept = index.rows("SELECT count(*) FROM files")[0][0]
+        assert index.rows("SELECT count(*) FROM files")[0][0] == 0  # nothing half done is kept
+        assert index.rows("SELECT count(*) FROM folders")[0][0] == 0
+        indexes = {name for (name,) in index.rows("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        assert {"files_folder", "reports_site", "reports_in_force"} <= indexes  # as it was before
+        index.refresh()
+        assert rows(index) == expected
+
+
+def test_an_interrupted_update_keeps_what_it_did_and_finishes_later(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    catalogue = synthetic(tmp_path)
+    with Index.open(catalogue, memory=True) as alone:
+        expected = rows(alone)
+    Index.open(catalogue, kinds=[layout.SOURCES]).close()  # a first build of the sources alone
+    _interrupted_at_the_fourth_piece(monkeypatch)
+    with pytest.raises(KeyboardInterrupt):
+        Index.open(catalogue)
+    with Index.open(catalogue, refresh=False) as index:
+        kept = index.rows("SELECT count(*) FROM files WHERE kind != 'sources'")[0][0]
         assert 0 < kept < len(expected["files"])
         index.refresh()
         assert rows(index) == expected
+
+
+def _in_force(index: Index) -> tuple[list[Any], list[Any]]:
+    """Which reports are in force, and each site's history with its citations written out (their
+    numbers depend on the order the work was done in)."""
+    cited = dict(index.rows("SELECT id, sources FROM citations"))
+    live = sorted(index.rows("SELECT path, live FROM reports"))
+    histories = []
+    for site, entries, numbers, first, conditions, count in sorted(index.rows("SELECT * FROM history")):
+        written = [[*entry[:4], cited[entry[4]]] for entry in json.loads(f"[{entries}]")]
+        histories.append((site, written, sorted(cited[int(n)] for n in numbers.split()), first, conditions, count))
+    return live, histories
+
+
+def test_a_first_build_works_out_the_reports_in_force_as_a_build_site_by_site_does(tmp_path: Path) -> None:
+    catalogue = synthetic(tmp_path)
+    with Index.open(catalogue, memory=True) as whole:  # reports in force worked out once, at the end
+        expected = _in_force(whole)
+    Index.open(catalogue, kinds=[layout.SOURCES]).close()
+    with Index.open(catalogue) as by_sites:  # the rest, worked out site by site as pieces come in
+        found = _in_force(by_sites)
+    assert found == expected
+    assert any(not live for _, live in found[0])  # corrections and retractions took some out of force
+    assert len(found[1]) > 100
 
 
 def test_commands_bringing_the_index_up_to_date_at_once_take_turns(tmp_path: Path) -> None:
@@ -612,7 +661,6 @@ def test_a_folder_listed_as_before_is_not_compared_file_by_file_and_an_edit_in_i
         with path.open("r+", encoding="utf-8") as handle:
             handle.write(text.replace('"2022-03-05/', '"2022-03-06/'))
         monkeypatch.setattr(scan_module, "RACY_NS", RACY_NS)  # recent times distrusted again, as always
-        monkeypatch.setattr(index_module, "RACY_NS", RACY_NS)
         scan = index.full_scan()
         assert scan.read == 2  # the edited file, and the one whose row was wrong
         assert index.rows("SELECT observed FROM reports WHERE id = 'r-2'") == [("2022-03-06/2022-07-06",)]
@@ -866,11 +914,11 @@ def test_what_validate_keeps_is_made_again_after_a_scan_interrupted_after_a_comm
     real = Index._store_all
     stored = {"new": False}
 
-    def interrupted(self: Index, examined: list[Any], *args: Any) -> set[str]:
+    def interrupted(self: Index, batch: Batch) -> set[str]:
         if stored["new"]:  # Ctrl-C in the piece of work after the one that stored the new report
             raise KeyboardInterrupt
-        stored["new"] = any(e.path.endswith("/r-new.json") for e in examined)
-        return real(self, examined, *args)
+        stored["new"] = any(row[0].endswith("/r-new.json") for row in batch.files)
+        return real(self, batch)
 
     monkeypatch.setattr(Index, "_store_all", interrupted)
     monkeypatch.setattr(index_module, "COMMIT_EVERY", 0.0)  # commit after every piece

@@ -95,24 +95,6 @@ def _citing(pairs: Iterable[tuple[str, str]]) -> str:
     return ITEM.join([f"{field}{PAIR}{source}" for field, source in pairs])
 
 
-class Stored(NamedTuple):
-    """What the index keeps of an examined file, as plain values: what a worker hands to the
-    process that writes the index (a tuple crosses between processes in a fifth of the time an
-    `Examined` takes)."""
-
-    path: str
-    size: int
-    mtime_ns: int
-    ctime_ns: int
-    ino: int
-    known: bool  # the index had a row for this path before
-    facts: str | None  # `Facts.packed`; None if the file is not a valid record
-    problems: str | None  # the file's own problems, as JSON
-    unreadable: bool  # one of them stops the record being read at all
-    row: tuple[Any, ...] | None  # for the kind's own table in the index
-    links: list[tuple[str, str]]  # (allegation, site) for each site an allegation concerns
-
-
 @dataclass
 class Examined:
     """What one file says by itself. `facts` is None if the file is not a valid record."""
@@ -128,26 +110,13 @@ class Examined:
     ctime_ns: int = -1  # as the file was found (with its inode): what the index compares besides size and time
     ino: int = -1
 
-    def stored(self) -> Stored:
-        """What the index keeps of it, encoded (in the worker, not the writer)."""
-        facts = self.facts
-        return Stored(
-            self.path,
-            self.size,
-            self.mtime_ns,
-            self.ctime_ns,
-            self.ino,
-            self.known,
-            facts.packed() if facts is not None else None,
-            _json([list(astuple(p)) for p in self.problems]) if self.problems else None,
-            self.unreadable is not None,
-            self.row,
-            [(facts.id, site) for site in self.links] if self.links and facts is not None else [],
-        )
-
     @property
     def kind(self) -> str:
         return kind_of(self.path)
+
+    def problems_text(self) -> str | None:
+        """Its problems as the index keeps them (JSON), or None if it has none."""
+        return _json([list(astuple(p)) for p in self.problems]) if self.problems else None
 
     @property
     def unreadable(self) -> Problem | None:

@@ -38,17 +38,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, Generic, NamedTuple, TypeVar
 
 from heritage import __version__, layout
 from heritage.errors import InvalidInput, Problem
-from heritage.examine import Stored, kind_of
+from heritage.examine import kind_of
 from heritage.forked import Forked
 from heritage.history import Change, in_force
 from heritage.mapformat import VOCABULARY, history_entry
 from heritage.models.vocab import Condition
-from heritage.scan import FLAT, KNOWN, NESTED, RACY_NS, Known, Plan, Scan, carry_out, mtime_of
+from heritage.scan import FLAT, KNOWN, NESTED, Batch, Known, Plan, Scan, carry_out, mtime_of
 from heritage.store import Catalogue
 
 FOLDER = ".heritage"
@@ -66,47 +68,44 @@ CREATE TABLE folders (
 CREATE TABLE files (
     path TEXT PRIMARY KEY, folder TEXT NOT NULL, kind TEXT NOT NULL, size INTEGER, mtime_ns INTEGER,
     facts TEXT, problems TEXT, unreadable INTEGER NOT NULL DEFAULT 0, ctime_ns INTEGER, ino INTEGER);
-CREATE INDEX files_folder ON files (folder, path, size, mtime_ns, ctime_ns, ino);
-CREATE INDEX files_unreadable ON files (unreadable) WHERE unreadable = 1;
-CREATE INDEX files_kind ON files (kind, unreadable);
-CREATE INDEX files_problems ON files (kind, folder, path) WHERE problems IS NOT NULL;
 CREATE TABLE sites (
     path TEXT PRIMARY KEY, id TEXT, type TEXT, tradition TEXT, lon REAL, lat REAL, precision TEXT,
     uncertainty_m REAL, name TEXT, names TEXT, period TEXT, areas TEXT, sensitivity TEXT,
     west REAL, south REAL, east REAL, north REAL);
-CREATE INDEX sites_id ON sites (id);
 CREATE TABLE reports (
     path TEXT PRIMARY KEY, site TEXT, id TEXT, start_day INTEGER, end_day INTEGER, observed TEXT,
     recorded_at TEXT, ord TEXT, condition TEXT, method TEXT, sources TEXT, supersedes TEXT,
     sensitivity TEXT, live INTEGER NOT NULL DEFAULT 1);
-CREATE INDEX reports_site ON reports (site);
-CREATE INDEX reports_sensitivity ON reports (sensitivity);
-CREATE INDEX reports_in_force ON reports (
-    live, site, ord, end_day, start_day, condition, method, sources, id, observed);
 CREATE TABLE history (
     site TEXT PRIMARY KEY, entries TEXT, cited TEXT, first_day INTEGER, conditions TEXT, reports INTEGER);
 CREATE TABLE citations (id INTEGER PRIMARY KEY, sources TEXT UNIQUE);
 CREATE TABLE retractions (path TEXT PRIMARY KEY, site TEXT, id TEXT, retracts TEXT);
-CREATE INDEX retractions_site ON retractions (site);
 CREATE TABLE allegations (
     path TEXT PRIMARY KEY, id TEXT, responds_to TEXT, made_day INTEGER, claimant TEXT, party TEXT, made TEXT,
     acts TEXT, sensitivity TEXT, source TEXT);
 CREATE TABLE sources (
     path TEXT PRIMARY KEY, id TEXT, title TEXT, publisher TEXT, reliability TEXT, url TEXT, party TEXT,
     sensitivity TEXT);
-CREATE INDEX allegations_responds_to ON allegations (responds_to);
 CREATE TABLE allegation_sites (path TEXT, allegation TEXT, site TEXT);
-CREATE INDEX allegation_sites_site ON allegation_sites (site);
-CREATE INDEX allegation_sites_path ON allegation_sites (path);
 CREATE TABLE hashes (path TEXT PRIMARY KEY, stamp TEXT, sha256 TEXT) WITHOUT ROWID;
 """
-_KIND_TABLES = {
-    layout.SITES: "sites",
-    layout.REPORTS: "reports",
-    layout.RETRACTIONS: "retractions",
-    layout.ALLEGATIONS: "allegations",
-    layout.SOURCES: "sources",
-}
+# The indexes besides the tables' keys. A first build makes them once its rows are in: sorting a
+# million rows once is far cheaper than keeping six B-trees in order row by row.
+_INDEXES = """
+CREATE INDEX files_folder ON files (folder, path, size, mtime_ns, ctime_ns, ino);
+CREATE INDEX files_unreadable ON files (unreadable) WHERE unreadable = 1;
+CREATE INDEX files_kind ON files (kind, unreadable);
+CREATE INDEX files_problems ON files (kind, folder, path) WHERE problems IS NOT NULL;
+CREATE INDEX sites_id ON sites (id);
+CREATE INDEX reports_site ON reports (site);
+CREATE INDEX reports_sensitivity ON reports (sensitivity);
+CREATE INDEX reports_in_force ON reports (
+    live, site, ord, end_day, start_day, condition, method, sources, id, observed);
+CREATE INDEX retractions_site ON retractions (site);
+CREATE INDEX allegations_responds_to ON allegations (responds_to);
+CREATE INDEX allegation_sites_site ON allegation_sites (site);
+CREATE INDEX allegation_sites_path ON allegation_sites (path);
+"""
 _INSERT = {
     "sites": "INSERT OR REPLACE INTO sites VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
     "reports": "INSERT OR REPLACE INTO reports VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,1)",
@@ -217,9 +216,8 @@ class Index:
                     return
                 for name in tables:
                     self.db.execute(f"DROP TABLE IF EXISTS {name}")
-            for statement in _TABLES.split(";"):
-                if statement.strip():
-                    self.db.execute(statement)
+            for statement in _statements(_TABLES + _INDEXES):
+                self.db.execute(statement)
             self.db.execute("INSERT INTO meta VALUES ('stamp', ?)", (stamp,))
             # Counted on from the clock, so that an index built again never repeats a generation
             # that a process still holding an older result could take for its own.
@@ -343,6 +341,13 @@ class Index:
         once all of its files are."""
         # Citation numbers given in work that is not committed in the end are forgotten with it.
         with self._forgetting_citations_on_error(), self._write() as transaction:
+            # The first build (an index with nothing in it) goes in one transaction, its indexes
+            # made and its reports in force worked out once at the end: another command never sees
+            # it half done, and Ctrl-C leaves the index empty, as it was.
+            first = self.db.execute("SELECT 1 FROM folders LIMIT 1").fetchone() is None
+            if first:
+                for statement in _statements(_INDEXES):
+                    self.db.execute("DROP INDEX " + statement.split()[2])
             plan = planner()
             scan = Scan(strays=plan.strays)
             tasks = plan.tasks()
@@ -356,23 +361,29 @@ class Index:
             done = 0
             for outcome in carry_out(self.catalogue, self.db, tasks, started, self._reader_uri()):
                 # The sites whose reports changed have their reports in force worked out once, after both.
-                changed = self._forget(outcome.removed) | self._store_all(outcome.stored, plan.now)
-                self._update_in_force(changed)
+                changed = self._forget(outcome.removed) | self._store_all(outcome.stored)
+                if not first:
+                    self._update_in_force(changed)
                 self.db.executemany(
                     "INSERT OR REPLACE INTO folders VALUES (?, ?, ?, ?, ?)",
                     [(folder, *known) for folder, known in outcome.folders.items()],
                 )
                 self.db.executemany("DELETE FROM folders WHERE path = ?", [(folder,) for folder in outcome.gone])
-                if outcome.stored or outcome.removed:
+                if outcome.read or outcome.removed:
                     self._new_generation()  # in the transaction that changes the rows, whenever it is committed
-                scan.read += len(outcome.stored)
+                scan.read += outcome.read
                 scan.removed += len(outcome.removed)
                 scan.seen += outcome.seen
                 scan.strays += outcome.strays
                 done += 1
                 if progress:
-                    progress(done, len(tasks))
-                transaction.checkpoint()
+                    progress(done, len(tasks) + first)
+                if not first:
+                    transaction.checkpoint()
+            if first:
+                self._finish_first_build()
+                if progress:
+                    progress(done + 1, len(tasks) + 1)
             # Flat folders and the parents of nested ones count as read once every part is.
             self.db.executemany(
                 "INSERT OR REPLACE INTO folders VALUES (?, ?, ?, ?, ?)",
@@ -423,81 +434,69 @@ class Index:
             self.db.executemany(f"DELETE FROM {table} WHERE path = ?", rows)
         return owners
 
-    def _store_all(self, batch: list[Stored], now: int) -> set[str]:
+    def _store_all(self, batch: Batch) -> set[str]:
         """Store what the files say; return the sites whose reports in force may have changed."""
-        owners = self._forget([e.path for e in batch if e.known], keep_files=True)
-        files, rows, links = [], defaultdict(list), []
-        for stored in batch:
-            path = stored.path
-            kind = kind_of(path)
-            # A file changed within the same clock tick as it was read could change again unseen:
-            # recorded without its time, it is read again next time.
-            # A record that cannot be read is read again each time: its date may be in the future
-            # today and not tomorrow.
-            racy = max(stored.mtime_ns, stored.ctime_ns) > now - RACY_NS  # see `heritage.scan.trusted`
-            mtime = -1 if racy or stored.unreadable else stored.mtime_ns
-            files.append(
-                (
-                    path,
-                    path.rsplit("/", 1)[0],
-                    kind,
-                    stored.size,
-                    mtime,
-                    stored.facts,
-                    stored.problems,
-                    int(stored.unreadable),
-                    stored.ctime_ns,
-                    stored.ino,
-                )
-            )
-            table = _KIND_TABLES.get(kind)
-            if table and stored.row is not None:
-                rows[table].append((path, *stored.row))
-            links += [(path, allegation, site) for allegation, site in stored.links]
-            if kind in (layout.REPORTS, layout.RETRACTIONS):
-                owners.add(path.split("/")[1])
-                if stored.row is not None:  # the site the record names, if misfiled under another
-                    owners.add(stored.row[0])
-        self.db.executemany("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?,?,?,?)", files)
-        for table, values in rows.items():
+        owners = self._forget(batch.known, keep_files=True) | batch.owners
+        self.db.executemany("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?,?,?,?)", batch.files)
+        for table, values in batch.rows.items():
             self.db.executemany(_INSERT[table], values)
-        self.db.executemany("DELETE FROM allegation_sites WHERE path = ?", {(link[0],) for link in links})
-        self.db.executemany("INSERT INTO allegation_sites VALUES (?,?,?)", links)
+        self.db.executemany("DELETE FROM allegation_sites WHERE path = ?", {(link[0],) for link in batch.links})
+        self.db.executemany("INSERT INTO allegation_sites VALUES (?,?,?)", batch.links)
         return owners
 
     def _update_in_force(self, sites: set[str]) -> None:
         """Mark which reports of these sites are in force (see heritage.history.in_force), and
         write each site's history as the map carries it (see heritage.mapformat)."""
         for site in sites:
-            rows = [
-                _Report(*row)
-                for row in self.db.execute(
-                    "SELECT id, supersedes, ord, end_day, start_day, condition, method, sources, path, live "
-                    "FROM reports WHERE site = ?",
-                    (site,),
-                )
-            ]
+            rows = [_Report(*row) for row in self.db.execute(f"SELECT {_REPORT} FROM reports WHERE site = ?", (site,))]
             withdrawn = [r[0] for r in self.db.execute("SELECT retracts FROM retractions WHERE site = ?", (site,))]
-            live = sorted(in_force(rows, withdrawn), key=lambda r: r.ord)
-            kept = {r.id for r in live}
-            # Only the rows whose mark changes: `live` leads the covering index, so each write moves an entry.
-            turned = [(int(r.id in kept), r.path) for r in rows if r.live != (r.id in kept)]
+            turned, history = self._in_force(site, rows, withdrawn)
             self.db.executemany("UPDATE reports SET live = ? WHERE path = ?", turned)
-            if not rows:
+            if history is None:
                 self.db.execute("DELETE FROM history WHERE site = ?", (site,))
-                continue
-            numbers = [self._citation(r.sources) for r in live]
-            entries = ",".join(
-                history_entry(r.end_day, r.start_day, r.condition, r.method, number)
-                for r, number in zip(live, numbers, strict=True)
-            )
-            cited = " ".join(dict.fromkeys(map(str, numbers)))
-            first = min((r.start_day if r.start_day is not None else r.end_day for r in live), default=None)
-            conditions = " ".join(f"{r.end_day}:{r.condition}" for r in live)
-            self.db.execute(
-                "INSERT OR REPLACE INTO history VALUES (?, ?, ?, ?, ?, ?)",
-                (site, entries, cited, first, conditions, len(rows)),
-            )
+            else:
+                self.db.execute("INSERT OR REPLACE INTO history VALUES (?, ?, ?, ?, ?, ?)", history)
+
+    def _finish_first_build(self) -> None:
+        """Every site's reports in force and history, from one pass over the reports in site
+        order (100,000 sites: a query for each took 11.5 s), then the indexes."""
+        self.db.execute("CREATE INDEX reports_site ON reports (site)")
+        withdrawn: dict[str, list[str]] = defaultdict(list)
+        for site, retracts in self.db.execute("SELECT site, retracts FROM retractions"):
+            withdrawn[site].append(retracts)
+        turned, histories = [], []
+        rows = self.db.execute(f"SELECT site, {_REPORT} FROM reports ORDER BY site")
+        for site, group in groupby(rows, key=itemgetter(0)):
+            changes, history = self._in_force(site, [_Report(*row[1:]) for row in group], withdrawn[site])
+            turned += changes
+            if history is not None:  # it always is: the site has reports
+                histories.append(history)
+        self.db.executemany("UPDATE reports SET live = ? WHERE path = ?", turned)
+        self.db.executemany("INSERT INTO history VALUES (?, ?, ?, ?, ?, ?)", histories)
+        for statement in _statements(_INDEXES):
+            if not statement.startswith("CREATE INDEX reports_site "):
+                self.db.execute(statement)
+
+    def _in_force(
+        self, site: str, rows: list[_Report], withdrawn: list[str]
+    ) -> tuple[list[tuple[int, str]], tuple[Any, ...] | None]:
+        """For one site's reports: the (live, path) of those whose mark changes, and the site's
+        row in `history` (None if it has no report)."""
+        live = sorted(in_force(rows, withdrawn), key=lambda r: r.ord)
+        kept = {r.id for r in live}
+        # Only the rows whose mark changes: `live` leads the covering index, so each write moves an entry.
+        turned = [(int(r.id in kept), r.path) for r in rows if r.live != (r.id in kept)]
+        if not rows:
+            return turned, None
+        numbers = [self._citation(r.sources) for r in live]
+        entries = ",".join(
+            history_entry(r.end_day, r.start_day, r.condition, r.method, number)
+            for r, number in zip(live, numbers, strict=True)
+        )
+        cited = " ".join(dict.fromkeys(map(str, numbers)))
+        first = min((r.start_day if r.start_day is not None else r.end_day for r in live), default=None)
+        conditions = " ".join(f"{r.end_day}:{r.condition}" for r in live)
+        return turned, (site, entries, cited, first, conditions, len(rows))
 
     def _citation(self, sources: str) -> int:
         """The number of a set of cited sources (ids joined by ' '), given once and kept: a site's
@@ -727,6 +726,9 @@ class Latest:
     condition: Condition
 
 
+_REPORT = "id, supersedes, ord, end_day, start_day, condition, method, sources, path, live"  # a `_Report`
+
+
 class _Report(NamedTuple):
     id: str
     supersedes: str | None
@@ -764,6 +766,10 @@ class _Transaction:
             self.db.execute("COMMIT")
         elif self.db.in_transaction:  # not if Ctrl-C came between a checkpoint's COMMIT and BEGIN
             self.db.execute("ROLLBACK")
+
+
+def _statements(script: str) -> list[str]:
+    return [statement.strip() for statement in script.split(";") if statement.strip()]
 
 
 def _first(row: tuple[Any, ...] | None) -> Any:
