@@ -338,7 +338,7 @@ class Index:
         folders' times. The plan is made inside the write transaction, so two commands bringing
         the index up to date take turns rather than both reading the same files. Work is committed
         every few seconds: an interruption keeps what was done, and a folder is marked as read only
-        once all of its files are."""
+        once all of its files are. A first build is committed once, whole."""
         # Citation numbers given in work that is not committed in the end are forgotten with it.
         with self._forgetting_citations_on_error(), self._write() as transaction:
             # The first build (an index with nothing in it) goes in one transaction, its indexes
