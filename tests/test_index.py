@@ -409,6 +409,33 @@ def test_an_interrupted_update_keeps_what_it_did_and_finishes_later(
         assert rows(index) == expected
 
 
+def test_a_first_build_looks_up_nothing_in_the_index_it_is_making(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its rows go in without their indexes: a piece of work looking up the rows stored before it
+    (in this process, as with one core or an index in memory) would search them one by one."""
+    catalogue = synthetic(tmp_path)
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)  # the work in this process, on the writing connection
+    statements: list[str] = []
+    connect = index_module._connect
+
+    def traced(*args: Any, **options: Any) -> sqlite3.Connection:
+        db = connect(*args, **options)
+        db.set_trace_callback(statements.append)
+        return db
+
+    monkeypatch.setattr(index_module, "_connect", traced)
+    looked_up = lambda: [s for s in statements if "FROM files WHERE folder" in s]  # noqa: E731
+    for memory in (True, False):
+        statements.clear()
+        Index.open(catalogue, memory=memory).close()
+        assert not looked_up()
+    statements.clear()
+    with Index.open(catalogue, refresh=False) as index:
+        index.full_scan()
+    assert looked_up()  # once there is something to look up
+
+
 def _in_force(index: Index) -> tuple[list[Any], list[Any]]:
     """Which reports are in force, and each site's history with its citations written out (their
     numbers depend on the order the work was done in)."""

@@ -344,13 +344,13 @@ class Index:
             # The first build (an index with nothing in it) goes in one transaction, its indexes
             # made and its reports in force worked out once at the end: another command never sees
             # it half done, and Ctrl-C leaves the index empty, as it was.
-            first = self.db.execute("SELECT 1 FROM folders LIMIT 1").fetchone() is None
+            first = self.db.execute("SELECT 1 FROM folders UNION ALL SELECT 1 FROM files LIMIT 1").fetchone() is None
             if first:
                 for statement in _statements(_INDEXES):
                     self.db.execute("DROP INDEX " + statement.split()[2])
             plan = planner()
             scan = Scan(strays=plan.strays)
-            tasks = plan.tasks()
+            tasks = plan.tasks(empty=first)
             for folder in plan.gone:
                 paths = [r[0] for r in self.db.execute("SELECT path FROM files WHERE folder = ?", (folder,))]
                 self._update_in_force(self._forget(paths))

@@ -89,6 +89,9 @@ class Task:
     # Nested folders given as a range, from `lower` up to `upper`, with `known` empty: the worker
     # reads what the index holds for the range, and finds the folders it holds that are gone.
     ranged: bool = False
+    # The index held nothing when the scan began (a first build): there is nothing to look up,
+    # and the rows stored meanwhile, without their indexes yet, would be searched one by one.
+    empty: bool = False
 
 
 # The kinds whose records have a table of their own in the index, besides `files`.
@@ -285,19 +288,20 @@ class Plan:
         names = self._names(root, parent)
         self.ranges.append((parent, [n for n in names if n not in _NOT_RECORDS]))
 
-    def tasks(self) -> list[Task]:
+    def tasks(self, empty: bool = False) -> list[Task]:
+        """`empty`: the index holds nothing (see `Task.empty`)."""
         tasks = []
         for name, names in self.flats:
             for lower, upper, part in _slices(name, names, CHUNK):
-                tasks.append(Task(flat=name, names=part, lower=lower, upper=upper))
+                tasks.append(Task(flat=name, names=part, lower=lower, upper=upper, empty=empty))
         folders = list(self.nested)
         for n in range(0, len(folders), self.GROUP):
             part = folders[n : n + self.GROUP]
-            tasks.append(Task(folders=part, known=[self.nested[f] for f in part]))
+            tasks.append(Task(folders=part, known=[self.nested[f] for f in part], empty=empty))
         for parent, names in self.ranges:
             for lower, upper, part in _slices(parent, names, self.SPAN):
                 folders = [f"{parent}/{name}" for name in part]
-                tasks.append(Task(folders=folders, lower=lower, upper=upper, ranged=True))
+                tasks.append(Task(folders=folders, lower=lower, upper=upper, ranged=True, empty=empty))
         return tasks
 
 
@@ -377,7 +381,8 @@ def _task(catalogue: Catalogue, db: sqlite3.Connection, task: Task) -> Outcome:
         # The slice's rows, from `lower` up to the next slice's first name, from the index that
         # holds all they need (the table's rows also hold each file's facts and problems).
         query = f"SELECT path, {_COMPARED} FROM files WHERE folder = ? AND path >= ? AND path < ?"
-        stored = {row[0]: row[1:] for row in db.execute(query, (folder, task.lower, task.upper))}
+        if not task.empty:
+            stored = {row[0]: row[1:] for row in db.execute(query, (folder, task.lower, task.upper))}
         try:
             fd = os.open(f"{root}/{folder}", os.O_RDONLY | os.O_DIRECTORY)
         except (FileNotFoundError, NotADirectoryError):
@@ -406,6 +411,8 @@ def _task(catalogue: Catalogue, db: sqlite3.Connection, task: Task) -> Outcome:
         slow: list[str] = []  # folders whose files are compared one by one
         if not task.ranged:
             held = dict(zip(task.folders, task.known, strict=True))
+        elif task.empty:
+            held = {}
         else:  # what the index holds from the range's lower bound up to its upper one
             query = f"SELECT path, {KNOWN} FROM folders WHERE path >= ? AND path < ?"
             held = {path: Known(t, d, n, c) for path, t, d, n, c in db.execute(query, (task.lower, task.upper))}
@@ -451,7 +458,7 @@ def _task(catalogue: Catalogue, db: sqlite3.Connection, task: Task) -> Outcome:
         finally:
             if parent_fd is not None:
                 os.close(parent_fd)
-        if slow:
+        if slow and not task.empty:
             marks = ",".join("?" * len(slow))
             query = f"SELECT path, {_COMPARED} FROM files WHERE folder IN ({marks})"
             stored = {row[0]: row[1:] for row in db.execute(query, slow)}
