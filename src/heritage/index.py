@@ -91,21 +91,20 @@ CREATE TABLE hashes (path TEXT PRIMARY KEY, stamp TEXT, sha256 TEXT) WITHOUT ROW
 """
 # The indexes besides the tables' keys. A first build makes them once its rows are in: sorting a
 # million rows once is far cheaper than keeping six B-trees in order row by row.
-_INDEXES = """
-CREATE INDEX files_folder ON files (folder, path, size, mtime_ns, ctime_ns, ino);
-CREATE INDEX files_unreadable ON files (unreadable) WHERE unreadable = 1;
-CREATE INDEX files_kind ON files (kind, unreadable);
-CREATE INDEX files_problems ON files (kind, folder, path) WHERE problems IS NOT NULL;
-CREATE INDEX sites_id ON sites (id);
-CREATE INDEX reports_site ON reports (site);
-CREATE INDEX reports_sensitivity ON reports (sensitivity);
-CREATE INDEX reports_in_force ON reports (
-    live, site, ord, end_day, start_day, condition, method, sources, id, observed);
-CREATE INDEX retractions_site ON retractions (site);
-CREATE INDEX allegations_responds_to ON allegations (responds_to);
-CREATE INDEX allegation_sites_site ON allegation_sites (site);
-CREATE INDEX allegation_sites_path ON allegation_sites (path);
-"""
+_INDEXES = {  # name -> what it indexes
+    "files_folder": "files (folder, path, size, mtime_ns, ctime_ns, ino)",
+    "files_unreadable": "files (unreadable) WHERE unreadable = 1",
+    "files_kind": "files (kind, unreadable)",
+    "files_problems": "files (kind, folder, path) WHERE problems IS NOT NULL",
+    "sites_id": "sites (id)",
+    "reports_site": "reports (site)",
+    "reports_sensitivity": "reports (sensitivity)",
+    "reports_in_force": "reports (live, site, ord, end_day, start_day, condition, method, sources, id, observed)",
+    "retractions_site": "retractions (site)",
+    "allegations_responds_to": "allegations (responds_to)",
+    "allegation_sites_site": "allegation_sites (site)",
+    "allegation_sites_path": "allegation_sites (path)",
+}
 _INSERT = {
     "sites": "INSERT OR REPLACE INTO sites VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
     "reports": "INSERT OR REPLACE INTO reports VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,1)",
@@ -136,8 +135,9 @@ def _connect(catalogue: Catalogue, memory: bool = False) -> sqlite3.Connection:
     except (OSError, sqlite3.Error):
         db = sqlite3.connect(":memory:", isolation_level=None)
     db.execute("PRAGMA synchronous=NORMAL")
-    # Building the index writes a million rows into several B-trees at once: a roomy page cache
-    # (256 MB at most, taken only as used) keeps that from turning into random reads and writes.
+    # Bringing the index up to date writes rows into several B-trees at once, and a first build
+    # sorts a million rows into each index: a roomy page cache (256 MB at most, taken only as
+    # used) keeps that from turning into random reads and writes.
     db.execute("PRAGMA cache_size=-262144")
     return db
 
@@ -216,8 +216,11 @@ class Index:
                     return
                 for name in tables:
                     self.db.execute(f"DROP TABLE IF EXISTS {name}")
-            for statement in _statements(_TABLES + _INDEXES):
-                self.db.execute(statement)
+            for statement in _TABLES.split(";"):
+                if statement.strip():
+                    self.db.execute(statement)
+            for name in _INDEXES:
+                self.db.execute(_create_index(name))
             self.db.execute("INSERT INTO meta VALUES ('stamp', ?)", (stamp,))
             # Counted on from the clock, so that an index built again never repeats a generation
             # that a process still holding an older result could take for its own.
@@ -346,8 +349,8 @@ class Index:
             # it half done, and Ctrl-C leaves the index empty, as it was.
             first = self.db.execute("SELECT 1 FROM folders UNION ALL SELECT 1 FROM files LIMIT 1").fetchone() is None
             if first:
-                for statement in _statements(_INDEXES):
-                    self.db.execute("DROP INDEX " + statement.split()[2])
+                for name in _INDEXES:
+                    self.db.execute(f"DROP INDEX {name}")
             plan = planner()
             scan = Scan(strays=plan.strays)
             tasks = plan.tasks(empty=first)
@@ -369,15 +372,15 @@ class Index:
                     [(folder, *known) for folder, known in outcome.folders.items()],
                 )
                 self.db.executemany("DELETE FROM folders WHERE path = ?", [(folder,) for folder in outcome.gone])
-                if outcome.read or outcome.removed:
+                if outcome.stored.files or outcome.removed:
                     self._new_generation()  # in the transaction that changes the rows, whenever it is committed
-                scan.read += outcome.read
+                scan.read += len(outcome.stored.files)
                 scan.removed += len(outcome.removed)
                 scan.seen += outcome.seen
                 scan.strays += outcome.strays
                 done += 1
                 if progress:
-                    progress(done, len(tasks) + first)
+                    progress(done, len(tasks) + int(first))
                 if not first:
                     transaction.checkpoint()
             if first:
@@ -436,11 +439,10 @@ class Index:
 
     def _store_all(self, batch: Batch) -> set[str]:
         """Store what the files say; return the sites whose reports in force may have changed."""
-        owners = self._forget(batch.known, keep_files=True) | batch.owners
+        owners = self._forget(batch.known, keep_files=True) | batch.owners  # and their links to sites
         self.db.executemany("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?,?,?,?)", batch.files)
         for table, values in batch.rows.items():
             self.db.executemany(_INSERT[table], values)
-        self.db.executemany("DELETE FROM allegation_sites WHERE path = ?", {(link[0],) for link in batch.links})
         self.db.executemany("INSERT INTO allegation_sites VALUES (?,?,?)", batch.links)
         return owners
 
@@ -460,7 +462,7 @@ class Index:
     def _finish_first_build(self) -> None:
         """Every site's reports in force and history, from one pass over the reports in site
         order (100,000 sites: a query for each took 11.5 s), then the indexes."""
-        self.db.execute("CREATE INDEX reports_site ON reports (site)")
+        self.db.execute(_create_index("reports_site"))
         withdrawn: dict[str, list[str]] = defaultdict(list)
         for site, retracts in self.db.execute("SELECT site, retracts FROM retractions"):
             withdrawn[site].append(retracts)
@@ -473,9 +475,8 @@ class Index:
                 histories.append(history)
         self.db.executemany("UPDATE reports SET live = ? WHERE path = ?", turned)
         self.db.executemany("INSERT INTO history VALUES (?, ?, ?, ?, ?, ?)", histories)
-        for statement in _statements(_INDEXES):
-            if not statement.startswith("CREATE INDEX reports_site "):
-                self.db.execute(statement)
+        for name in (n for n in _INDEXES if n != "reports_site"):
+            self.db.execute(_create_index(name))
 
     def _in_force(
         self, site: str, rows: list[_Report], withdrawn: list[str]
@@ -768,8 +769,8 @@ class _Transaction:
             self.db.execute("ROLLBACK")
 
 
-def _statements(script: str) -> list[str]:
-    return [statement.strip() for statement in script.split(";") if statement.strip()]
+def _create_index(name: str) -> str:
+    return f"CREATE INDEX {name} ON {_INDEXES[name]}"
 
 
 def _first(row: tuple[Any, ...] | None) -> Any:

@@ -110,7 +110,9 @@ class Batch:
     the process that writes the index, which only inserts them. Plain tuples of plain values cross
     between processes quickly: a named tuple for each file took 16 µs to pickle and unpickle, these 6."""
 
-    files: list[tuple[Any, ...]] = field(default_factory=list)  # rows of `files`, in its columns' order
+    # Rows in the columns' order of the index's tables (`heritage.index._TABLES`; the kinds' rows
+    # as `heritage.examine` makes them, after their path).
+    files: list[tuple[Any, ...]] = field(default_factory=list)  # rows of `files`
     rows: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)  # table -> rows, each path first
     links: list[tuple[str, str, str]] = field(default_factory=list)  # (path, allegation, site) of each site concerned
     known: list[str] = field(default_factory=list)  # paths the index had a row for: their old rows go first
@@ -156,7 +158,6 @@ class Outcome:
     """What a task found: the files it read again, and what is gone or does not belong."""
 
     stored: Batch = field(default_factory=Batch)  # the files read again
-    read: int = 0  # how many
     removed: list[str] = field(default_factory=list)
     strays: list[str] = field(default_factory=list)
     folders: dict[str, Known] = field(default_factory=dict)  # folder -> what to record for it
@@ -493,7 +494,6 @@ def _task(catalogue: Catalogue, db: sqlite3.Connection, task: Task) -> Outcome:
         outcome.folders[folder] = outcome.folders[folder]._replace(digest=None, names=None)
     for one in examined:
         outcome.stored.add(one, now)
-    outcome.read = len(examined)
     return outcome
 
 
