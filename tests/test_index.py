@@ -355,9 +355,18 @@ def test_reading_on_several_cores_gives_the_same_index(tmp_path: Path, monkeypat
         assert shared.rows("SELECT count(*) FROM reports WHERE live = 0")[0][0] > 10
 
 
-def _interrupted_at_the_fourth_piece(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Ctrl-C reaching the process that writes the index as it stores the fourth piece of work,
-    with the work committed after every piece where it is committed at all."""
+def _interrupted_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, first: bool
+) -> tuple[Catalogue, dict[str, Any]]:
+    """A generated catalogue and the rows its index should hold, after a command bringing its index
+    up to date was interrupted by Ctrl-C in the fourth piece of work, with the work committed after
+    every piece where it is committed at all: in the index's first build, or (`first` False) in an
+    update after a first build of the sources alone."""
+    catalogue = synthetic(tmp_path)
+    with Index.open(catalogue, memory=True) as alone:
+        expected = rows(alone)
+    if not first:
+        Index.open(catalogue, kinds=[layout.SOURCES]).close()
     real = Index._store_all
     calls = {"n": 0}
 
@@ -372,17 +381,15 @@ def _interrupted_at_the_fourth_piece(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(index_module, "COMMIT_EVERY", 0.0)
     monkeypatch.setattr(scan_module.Plan, "GROUP", 7)
     monkeypatch.setattr(scan_module.Plan, "SPAN", 7)
+    with pytest.raises(KeyboardInterrupt):
+        Index.open(catalogue)
+    return catalogue, expected
 
 
 def test_an_interrupted_first_build_leaves_the_index_empty_and_the_next_command_builds_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    catalogue = synthetic(tmp_path)
-    with Index.open(catalogue, memory=True) as alone:
-        expected = rows(alone)
-    _interrupted_at_the_fourth_piece(monkeypatch)
-    with pytest.raises(KeyboardInterrupt):
-        Index.open(catalogue)
+    catalogue, expected = _interrupted_build(tmp_path, monkeypatch, first=True)
     with Index.open(catalogue, refresh=False) as index:
         assert index.rows("SELECT count(*) FROM files")[0][0] == 0  # nothing half done is kept
         assert index.rows("SELECT count(*) FROM folders")[0][0] == 0
@@ -400,13 +407,7 @@ def _indexes(index: Index) -> set[str]:
 def test_an_interrupted_update_keeps_what_it_did_and_finishes_later(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    catalogue = synthetic(tmp_path)
-    with Index.open(catalogue, memory=True) as alone:
-        expected = rows(alone)
-    Index.open(catalogue, kinds=[layout.SOURCES]).close()  # a first build of the sources alone
-    _interrupted_at_the_fourth_piece(monkeypatch)
-    with pytest.raises(KeyboardInterrupt):
-        Index.open(catalogue)
+    catalogue, expected = _interrupted_build(tmp_path, monkeypatch, first=False)
     with Index.open(catalogue, refresh=False) as index:
         kept = index.rows("SELECT count(*) FROM files WHERE kind != 'sources'")[0][0]
         assert 0 < kept < len(expected["files"])
