@@ -517,7 +517,7 @@ def test_the_list_from_the_index_is_the_list_from_the_files(tmp_path: Path, wher
 
 def test_the_sample_lists_alike_from_the_index_and_the_files(tmp_path: Path) -> None:
     sample = tmp_path / "sample"
-    shutil.copytree(REPO, sample, ignore=shutil.ignore_patterns(".git", ".heritage", "src", "tests", "docs"))
+    shutil.copytree(REPO, sample, ignore=shutil.ignore_patterns(".git", ".heritage", "heritage", "tests", "docs"))
     catalogue = Catalogue.open(sample)
     expected = [s.as_json() for s in list_sites(catalogue, SiteFilter())]
     with Index.open(catalogue) as index:

@@ -349,7 +349,7 @@ def test_an_outline_of_the_catalogues_areas_is_drawn(page: tuple[Any, PageLog], 
 
     tab, log = page
     root = tmp_path / "cat"
-    shutil.copytree(REPO, root, ignore=shutil.ignore_patterns(".git", "src", "tests", "maps", "*.md"))
+    shutil.copytree(REPO, root, ignore=shutil.ignore_patterns(".git", "heritage", "tests", "maps", "*.md"))
     outline = {
         "type": "FeatureCollection",
         "features": [
@@ -417,7 +417,7 @@ def test_outlines_and_tiles_never_reach_a_template(invoke: Invoke, tmp_path: Pat
     import shutil
 
     root = tmp_path / "cat"
-    shutil.copytree(REPO, root, ignore=shutil.ignore_patterns(".git", "src", "tests", "maps", "*.md", "docs"))
+    shutil.copytree(REPO, root, ignore=shutil.ignore_patterns(".git", "heritage", "tests", "maps", "*.md", "docs"))
     outline = {
         "type": "FeatureCollection",
         "features": [
@@ -456,7 +456,7 @@ def test_a_malformed_outline_is_refused(invoke: Invoke, tmp_path: Path, geometry
     import shutil
 
     root = tmp_path / "cat"
-    shutil.copytree(REPO, root, ignore=shutil.ignore_patterns(".git", "src", "tests", "maps", "*.md", "docs"))
+    shutil.copytree(REPO, root, ignore=shutil.ignore_patterns(".git", "heritage", "tests", "maps", "*.md", "docs"))
     (root / "areas.geojson").write_text('{"type": "Feature", "properties": {}, "geometry": ' + geometry + "}")
     result = invoke("map", "-o", str(tmp_path / "m.html"), catalogue=root)
     assert result.exit_code == ExitCode.INVALID and "areas.geojson" in result.output

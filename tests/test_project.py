@@ -50,9 +50,9 @@ def test_the_main_job_renders_the_sample_map(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "command",
     [
-        ["ruff", "check", "src", "tests", "scripts"],
-        ["ruff", "format", "--check", "src", "tests", "scripts"],
-        [sys.executable, "-m", "mypy", "src"],
+        ["ruff", "check", "heritage", "tests", "scripts"],
+        ["ruff", "format", "--check", "heritage", "tests", "scripts"],
+        [sys.executable, "-m", "mypy", "heritage"],
     ],
     ids=["ruff-check", "ruff-format", "mypy"],
 )
