@@ -67,7 +67,7 @@ def main() -> None:
 
     from heritage.examine import examine
     from heritage.index import Index
-    from heritage.integrity import record_files
+    from heritage.layout import record_files
     from heritage.store import Catalogue, read_whole
 
     root = args.work / f"cmd-{args.sites}-{args.reports_per_site:g}"

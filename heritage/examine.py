@@ -8,55 +8,36 @@ returns plain values only: no models cross a process boundary.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import astuple, dataclass
 from typing import Any, NamedTuple
 
-from heritage import layout
+from heritage import kinds
 from heritage.errors import InvalidInput, Problem
+from heritage.kinds import compact_json
 from heritage.models import Allegation, ConditionReport, Evidence, Retraction, Review, Site, Source
 from heritage.models.base import Record
 from heritage.sanity import region_problem
 from heritage.store import Catalogue
 
 # Record folders and the model of the records they hold, in the order `validate` reads them.
-MODELS: dict[str, type[Record]] = {
-    layout.SITES: Site,
-    layout.SOURCES: Source,
-    layout.REPORTS: ConditionReport,
-    layout.ALLEGATIONS: Allegation,
-    layout.RETRACTIONS: Retraction,
-    layout.REVIEWS: Review,
-    layout.EVIDENCE: Evidence,
-}
+MODELS: dict[str, type[Record]] = {kind.folder: kind.model for kind in kinds.KINDS}
 
 
 def kind_of(relative: str) -> str:
+    """The folder of a record file's kind, from its path relative to the catalogue."""
     return relative.split("/", 1)[0]
 
 
 def stem(relative: str) -> str:
     name = relative.rsplit("/", 1)[-1]
-    return name.removesuffix(layout.SITE_SUFFIX).removesuffix(layout.RECORD_SUFFIX)
+    return name.removesuffix(kinds.SITE_SUFFIX).removesuffix(kinds.RECORD_SUFFIX)
 
 
 def owner_folder(relative: str) -> str:
     """For <folder>/<owner>/<id>.json: the owner's name (the site or allegation it is filed under)."""
     parts = relative.split("/")
     return parts[1] if len(parts) == 3 else ""
-
-
-def day(value: Any) -> int | None:
-    return None if value is None else int(value.toordinal())
-
-
-def order_key(start: int | None, end: int | None, recorded_at: str, report_id: str) -> str:
-    """`heritage.history.report_order` as one string that sorts the same way, so that SQL can
-    pick the latest report of a site with max(): from the days its observation starts and ends
-    (`day`), and when it was recorded (ISO). No ISO timestamp with an offset is a prefix of
-    another, so comparing the joined string compares the parts in turn."""
-    return f"{end or 0:07d} {start or 1:07d} {recorded_at} {report_id}"  # 1: date.min
 
 
 # What the checks across records need of a record is kept as one text, its parts split by
@@ -116,7 +97,7 @@ class Examined:
 
     def problems_text(self) -> str | None:
         """Its problems as the index keeps them (JSON), or None if it has none."""
-        return _json([list(astuple(p)) for p in self.problems]) if self.problems else None
+        return compact_json([list(astuple(p)) for p in self.problems]) if self.problems else None
 
     @property
     def unreadable(self) -> Problem | None:
@@ -151,24 +132,23 @@ def examine(catalogue: Catalogue, relative: str, size: int = -1, mtime_ns: int =
     the index already has a row for this path (so the old one must go)."""
     notes = _Notes(relative)
     examined = Examined(relative, size, mtime_ns, notes.problems, known=known)
-    kind = kind_of(relative)
+    kind = kinds.BY_FOLDER[kind_of(relative)]
     try:
-        record = catalogue.read(MODELS[kind], f"{catalogue.root}/{relative}", strict=True)
+        record = catalogue.read(kind.model, f"{catalogue.root}/{relative}", strict=True)
     except InvalidInput as exc:
         p = exc.problem
         notes.add("invalid-record", p.message, p.record, p.field)
         return examined
-    if kind in (layout.SITES, layout.SOURCES, layout.REPORTS, layout.ALLEGATIONS, layout.RETRACTIONS):
-        if stem(relative) != record.id:
-            message = f"file name says {stem(relative)!r} but the record's id is {record.id!r}"
-            notes.add("id-mismatch", message, record.id, "id")
+    if kind.named_by_id and stem(relative) != record.id:
+        message = f"file name says {stem(relative)!r} but the record's id is {record.id!r}"
+        notes.add("id-mismatch", message, record.id, "id")
     info = catalogue.info
     if isinstance(record, ConditionReport):  # nine files in ten: first, and done at once
         notes.filed_under(record.id, record.site, "site", "report of site", "misfiled-report")
         sources = _citing([("sources", c.source) for c in record.sources])
         evidence, target = ITEM.join(record.evidence), record.supersedes or ""
         examined.facts = Facts(record.id, site=record.site, target=target, sources=sources, evidence=evidence)
-        examined.row = _report_row(record)
+        examined.row = kind.row(record)
         return examined
     facts, region = Facts(record.id), info.region
     if isinstance(record, Site):
@@ -180,18 +160,10 @@ def examine(catalogue: Catalogue, relative: str, size: int = -1, mtime_ns: int =
             )
         disputed = ((f"disputes[{n}].sources", s) for n, d in enumerate(record.disputes) for s in d.sources)
         facts = facts._replace(sources=_citing(disputed))
-        examined.row = _site_row(record)
+        examined.row = kind.row(record)
     elif isinstance(record, Source):
         notes.party(record.id, record.party, "party", info.party_ids())
-        examined.row = (
-            record.id,
-            record.title,
-            record.publisher,
-            record.reliability.value,
-            record.url,
-            record.party,
-            record.sensitivity.value,
-        )
+        examined.row = kind.row(record)
     elif isinstance(record, Allegation):
         parties = info.party_ids()
         notes.party(record.id, record.claimant.party, "claimant.party", parties)
@@ -206,74 +178,14 @@ def examine(catalogue: Catalogue, relative: str, size: int = -1, mtime_ns: int =
             sites=ITEM.join(record.sites),
         )
         examined.links = list(record.sites)
-        examined.row = (
-            record.id,
-            record.responds_to,
-            day(record.made_on.start),
-            record.claimant.name,
-            record.claimant.party,
-            str(record.made_on),
-            " ".join(act.value for act in record.acts),
-            record.sensitivity.value,
-            record.source.source,
-        )
+        examined.row = kind.row(record)
     elif isinstance(record, Retraction):
         notes.filed_under(record.id, record.site, "site", "retraction for site", "misfiled-record")
         facts = facts._replace(site=record.site, target=record.retracts)
-        examined.row = (record.site, record.id, record.retracts)
+        examined.row = kind.row(record)
     elif isinstance(record, Review):
         facts = facts._replace(target=record.allegation)
     elif isinstance(record, Evidence):
         facts = facts._replace(target=record.file_sha256, sources=_citing([("source", record.source)]))
     examined.facts = facts
     return examined
-
-
-def _site_row(site: Site) -> tuple[Any, ...]:
-    lon, lat = site.geometry.representative if site.geometry else (None, None)
-    west, south, east, north = site.geometry.bounds if site.geometry else (None, None, None, None)
-    names = [n.model_dump(mode="json", exclude_defaults=True) for n in site.names]
-    period = site.period.label if site.period else ""
-    location = site.location
-    return (
-        site.id,
-        site.type,
-        site.tradition,
-        lon,
-        lat,
-        location.precision.value,
-        location.uncertainty_m,
-        site.display_name(),
-        _json(names),
-        period,
-        _json(site.areas),
-        site.sensitivity.value,
-        west,
-        south,
-        east,
-        north,
-    )
-
-
-def _report_row(report: ConditionReport) -> tuple[Any, ...]:
-    observed = report.observed
-    start, end = day(observed.start), day(observed.end)
-    recorded_at = report.recorded_at.isoformat()
-    return (
-        report.site,
-        report.id,
-        start,
-        end,
-        observed.text,
-        recorded_at,
-        order_key(start, end, recorded_at, report.id),
-        report.condition.value,
-        report.method.value,
-        " ".join([c.source for c in report.sources]),
-        report.supersedes,
-        report.sensitivity.value,
-    )
-
-
-def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))

@@ -43,7 +43,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any, Generic, NamedTuple, TypeVar
 
-from heritage import __version__, layout
+from heritage import __version__, kinds, layout
 from heritage.errors import InvalidInput, Problem
 from heritage.examine import kind_of
 from heritage.forked import Forked
@@ -55,12 +55,13 @@ from heritage.store import Catalogue
 
 FOLDER = ".heritage"
 FILE = "index.sqlite"
-SCHEMA = 19
+SCHEMA = 20
 BUSY_WAIT = 600.0  # seconds a command waits for another that is updating the index
 COMMIT_EVERY = 2.0  # seconds of work kept in one transaction while the index is brought up to date
 
 Progress = Callable[[int, int], None]  # (files done, files to do)
 
+# The index's own tables; each kind's table (`heritage.kinds`) is added to them by `_kind_tables`.
 _TABLES = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE folders (
@@ -68,24 +69,9 @@ CREATE TABLE folders (
 CREATE TABLE files (
     path TEXT PRIMARY KEY, folder TEXT NOT NULL, kind TEXT NOT NULL, size INTEGER, mtime_ns INTEGER,
     facts TEXT, problems TEXT, unreadable INTEGER NOT NULL DEFAULT 0, ctime_ns INTEGER, ino INTEGER);
-CREATE TABLE sites (
-    path TEXT PRIMARY KEY, id TEXT, type TEXT, tradition TEXT, lon REAL, lat REAL, precision TEXT,
-    uncertainty_m REAL, name TEXT, names TEXT, period TEXT, areas TEXT, sensitivity TEXT,
-    west REAL, south REAL, east REAL, north REAL);
-CREATE TABLE reports (
-    path TEXT PRIMARY KEY, site TEXT, id TEXT, start_day INTEGER, end_day INTEGER, observed TEXT,
-    recorded_at TEXT, ord TEXT, condition TEXT, method TEXT, sources TEXT, supersedes TEXT,
-    sensitivity TEXT, live INTEGER NOT NULL DEFAULT 1);
 CREATE TABLE history (
     site TEXT PRIMARY KEY, entries TEXT, cited TEXT, first_day INTEGER, conditions TEXT, reports INTEGER);
 CREATE TABLE citations (id INTEGER PRIMARY KEY, sources TEXT UNIQUE);
-CREATE TABLE retractions (path TEXT PRIMARY KEY, site TEXT, id TEXT, retracts TEXT);
-CREATE TABLE allegations (
-    path TEXT PRIMARY KEY, id TEXT, responds_to TEXT, made_day INTEGER, claimant TEXT, party TEXT, made TEXT,
-    acts TEXT, sensitivity TEXT, source TEXT);
-CREATE TABLE sources (
-    path TEXT PRIMARY KEY, id TEXT, title TEXT, publisher TEXT, reliability TEXT, url TEXT, party TEXT,
-    sensitivity TEXT);
 CREATE TABLE allegation_sites (path TEXT, allegation TEXT, site TEXT);
 CREATE TABLE hashes (path TEXT PRIMARY KEY, stamp TEXT, sha256 TEXT) WITHOUT ROWID;
 """
@@ -99,18 +85,35 @@ _INDEXES = {  # name -> what it indexes
     "sites_id": "sites (id)",
     "reports_site": "reports (site)",
     "reports_sensitivity": "reports (sensitivity)",
-    "reports_in_force": "reports (live, site, ord, end_day, start_day, condition, method, sources, id, observed)",
+    "reports_in_force": "reports (in_force, site, ord, end_day, start_day, condition, method, sources, id, observed)",
     "retractions_site": "retractions (site)",
     "allegations_responds_to": "allegations (responds_to)",
     "allegation_sites_site": "allegation_sites (site)",
     "allegation_sites_path": "allegation_sites (path)",
 }
+# Columns the index adds to a kind's table, after the kind's own: which reports are in force.
+_DERIVED = {kinds.REPORTS.table: "in_force INTEGER NOT NULL DEFAULT 1"}
+
+
+def _kind_tables() -> list[str]:
+    """The CREATE TABLE of each kind the index keeps rows of: the file's path, then its columns."""
+    statements = []
+    for kind in kinds.KINDS:
+        if kind.table is not None:
+            columns = [f"{c.name} {c.sql}" for c in kind.columns]
+            columns += [_DERIVED[kind.table]] if kind.table in _DERIVED else []
+            statements.append(f"CREATE TABLE {kind.table} (path TEXT PRIMARY KEY, {', '.join(columns)})")
+    return statements
+
+
+# A row of a kind's table as the workers hand it over: its path, then the kind's columns.
 _INSERT = {
-    "sites": "INSERT OR REPLACE INTO sites VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-    "reports": "INSERT OR REPLACE INTO reports VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,1)",
-    "retractions": "INSERT OR REPLACE INTO retractions VALUES (?,?,?,?)",
-    "allegations": "INSERT OR REPLACE INTO allegations VALUES (?,?,?,?,?,?,?,?,?,?)",
-    "sources": "INSERT OR REPLACE INTO sources VALUES (?,?,?,?,?,?,?,?)",
+    kind.table: (
+        f"INSERT OR REPLACE INTO {kind.table} (path, {', '.join(c.name for c in kind.columns)}) "
+        f"VALUES ({', '.join('?' * (len(kind.columns) + 1))})"
+    )
+    for kind in kinds.KINDS
+    if kind.table is not None
 }
 
 
@@ -216,7 +219,7 @@ class Index:
                     return
                 for name in tables:
                     self.db.execute(f"DROP TABLE IF EXISTS {name}")
-            for statement in _TABLES.split(";"):
+            for statement in [*_TABLES.split(";"), *_kind_tables()]:
                 if statement.strip():
                     self.db.execute(statement)
             for name in _INDEXES:
@@ -422,18 +425,16 @@ class Index:
         """Delete these files' rows; return the sites whose reports in force may have changed."""
         if not paths:
             return set()
-        owned = [p for p in paths if kind_of(p) in (layout.REPORTS, layout.RETRACTIONS)]
+        owned = [p for p in paths if kind_of(p) in kinds.IN_FORCE]
         owners = {p.split("/")[1] for p in owned}
         # A record may name another site than its folder's (misfiled): that site's history changes too.
-        for table in ("reports", "retractions"):
+        for table in (kinds.TABLES[folder] for folder in kinds.IN_FORCE):
             for n in range(0, len(owned), 500):
                 part = owned[n : n + 500]
                 query = f"SELECT DISTINCT site FROM {table} WHERE path IN ({','.join('?' * len(part))})"
                 owners |= {site for (site,) in self.db.execute(query, part)}
         rows = [(p,) for p in paths]
-        for table in ("sites", "sources", "reports", "retractions", "allegations", "allegation_sites") + (
-            () if keep_files else ("files",)
-        ):
+        for table in (*kinds.TABLES.values(), "allegation_sites", *(() if keep_files else ("files",))):
             self.db.executemany(f"DELETE FROM {table} WHERE path = ?", rows)
         return owners
 
@@ -453,7 +454,7 @@ class Index:
             rows = [_Report(*row) for row in self.db.execute(f"SELECT {_REPORT} FROM reports WHERE site = ?", (site,))]
             withdrawn = [r[0] for r in self.db.execute("SELECT retracts FROM retractions WHERE site = ?", (site,))]
             turned, history = self._in_force(site, rows, withdrawn)
-            self.db.executemany("UPDATE reports SET live = ? WHERE path = ?", turned)
+            self.db.executemany("UPDATE reports SET in_force = ? WHERE path = ?", turned)
             if history is None:
                 self.db.execute("DELETE FROM history WHERE site = ?", (site,))
             else:
@@ -473,7 +474,7 @@ class Index:
             turned += changes
             if history is not None:  # it always is: the site has reports
                 histories.append(history)
-        self.db.executemany("UPDATE reports SET live = ? WHERE path = ?", turned)
+        self.db.executemany("UPDATE reports SET in_force = ? WHERE path = ?", turned)
         self.db.executemany("INSERT INTO history VALUES (?, ?, ?, ?, ?, ?)", histories)
         for name in (n for n in _INDEXES if n != "reports_site"):
             self.db.execute(_create_index(name))
@@ -481,22 +482,22 @@ class Index:
     def _in_force(
         self, site: str, rows: list[_Report], withdrawn: list[str]
     ) -> tuple[list[tuple[int, str]], tuple[Any, ...] | None]:
-        """For one site's reports: the (live, path) of those whose mark changes, and the site's
+        """For one site's reports: the (in_force, path) of those whose mark changes, and the site's
         row in `history` (None if it has no report)."""
-        live = sorted(in_force(rows, withdrawn), key=lambda r: r.ord)
-        kept = {r.id for r in live}
-        # Only the rows whose mark changes: `live` leads the covering index, so each write moves an entry.
-        turned = [(int(r.id in kept), r.path) for r in rows if r.live != (r.id in kept)]
+        current = sorted(in_force(rows, withdrawn), key=lambda r: r.ord)
+        kept = {r.id for r in current}
+        # Only the rows whose mark changes: `in_force` leads the covering index, so each write moves an entry.
+        turned = [(int(r.id in kept), r.path) for r in rows if r.in_force != (r.id in kept)]
         if not rows:
             return turned, None
-        numbers = [self._citation(r.sources) for r in live]
+        numbers = [self._citation(r.sources) for r in current]
         entries = ",".join(
             history_entry(r.end_day, r.start_day, r.condition, r.method, number)
-            for r, number in zip(live, numbers, strict=True)
+            for r, number in zip(current, numbers, strict=True)
         )
         cited = " ".join(dict.fromkeys(map(str, numbers)))
-        first = min((r.start_day if r.start_day is not None else r.end_day for r in live), default=None)
-        conditions = " ".join(f"{r.end_day}:{r.condition}" for r in live)
+        first = min((r.start_day if r.start_day is not None else r.end_day for r in current), default=None)
+        conditions = " ".join(f"{r.end_day}:{r.condition}" for r in current)
         return turned, (site, entries, cited, first, conditions, len(rows))
 
     def _citation(self, sources: str) -> int:
@@ -607,7 +608,9 @@ def compared(
 # Each site's latest report in force observed by a day (SQLite returns the other columns of the
 # row that holds the max()).
 _CONDITION = {condition.value: condition for condition in Condition}  # quicker than Condition(value)
-_LATEST = "SELECT site, id, observed, condition, max(ord) FROM reports WHERE live = 1 AND end_day <= ? GROUP BY site"
+_LATEST = (
+    "SELECT site, id, observed, condition, max(ord) FROM reports WHERE in_force = 1 AND end_day <= ? GROUP BY site"
+)
 
 
 T = TypeVar("T")
@@ -727,7 +730,7 @@ class Latest:
     condition: Condition
 
 
-_REPORT = "id, supersedes, ord, end_day, start_day, condition, method, sources, path, live"  # a `_Report`
+_REPORT = "id, supersedes, ord, end_day, start_day, condition, method, sources, path, in_force"  # a `_Report`
 
 
 class _Report(NamedTuple):
@@ -740,7 +743,7 @@ class _Report(NamedTuple):
     method: str
     sources: str
     path: str
-    live: int
+    in_force: int
 
 
 class _Transaction:

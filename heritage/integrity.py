@@ -41,16 +41,6 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def record_files(root: Path) -> Iterator[Path]:
-    yield from layout.site_files(root)
-    yield from layout.source_files(root)
-    yield from layout.report_files(root)
-    yield from layout.retraction_files(root)
-    yield from layout.allegation_files(root)
-    yield from layout.review_files(root)
-    yield from layout.evidence_records(root)
-
-
 @dataclass
 class VerifyReport:
     problems: list[Problem] = field(default_factory=list)
@@ -101,7 +91,7 @@ def verify_catalogue(catalogue: Catalogue) -> VerifyReport:
 
     referenced: dict[str, Path] = {}
     described: set[str] = set()
-    for path in record_files(root):
+    for path in layout.record_files(root):
         report.checked += 1
         try:
             document = loads(path.read_bytes())

@@ -24,18 +24,26 @@ from collections.abc import Iterator
 from operator import attrgetter
 from pathlib import Path
 
+from heritage import kinds
+from heritage.kinds import Shape
+
 CATALOGUE_FILE = "catalogue.json"
 AREAS_FILE = "areas.geojson"  # optional outlines of the catalogue's areas, drawn on maps
-SITES = "sites"
-SOURCES = "sources"
-REPORTS = "reports"
-ALLEGATIONS = "allegations"
-RETRACTIONS = "retractions"
-REVIEWS = "reviews"
-EVIDENCE = "evidence"
-FOLDERS = (SITES, SOURCES, REPORTS, ALLEGATIONS, REVIEWS, RETRACTIONS, EVIDENCE)
-SITE_SUFFIX = ".geojson"
-RECORD_SUFFIX = ".json"
+# The kinds' folders and suffixes, as the registry names them (`heritage.kinds`).
+FOLDERS = kinds.FOLDERS
+RECORD_SUFFIX = kinds.RECORD_SUFFIX
+SITE_SUFFIX = kinds.SITE_SUFFIX
+SITES = kinds.SITES.folder
+SOURCES = kinds.SOURCES.folder
+REPORTS = kinds.REPORTS.folder
+ALLEGATIONS = kinds.ALLEGATIONS.folder
+RETRACTIONS = kinds.RETRACTIONS.folder
+REVIEWS = kinds.REVIEWS.folder
+EVIDENCE = kinds.EVIDENCE.folder
+MAPS = "maps"  # where `heritage map` and `heritage dossier` write by default; not records
+# What `heritage init` makes: every kind's folder, and the one outputs go to.
+INIT_FOLDERS = (*FOLDERS, MAPS)
+NOT_RECORDS = (".gitkeep", "README.md")  # files a record folder may hold that are not records
 # Written by appends before the final link; left behind only by a process killed mid-write.
 TEMP_PREFIX = ".tmp-"
 
@@ -149,25 +157,40 @@ def report_files(root: Path, site_id: str | None = None) -> Iterator[Path]:
     return _owned_files(root, REPORTS, site_id)
 
 
+def files_of(root: Path, kind: kinds.Kind, owner: str | None = None) -> Iterator[Path]:
+    """A kind's record files, in name order (of one owner's folder only, if given)."""
+    if kind.shape is Shape.FLAT:
+        return _files(root / kind.folder, kind.suffix)
+    if kind.shape is Shape.PER_OWNER:
+        return _owned_files(root, kind.folder, owner)
+    return evidence_records(root)
+
+
+def record_files(root: Path) -> Iterator[Path]:
+    """Every record file, kind after kind in the registry's order."""
+    for kind in kinds.KINDS:
+        yield from files_of(root, kind)
+
+
 def stray_files(root: Path) -> Iterator[Path]:
     """Files in the record folders that no reader will look at (misnamed or misplaced)."""
-    expected = {SITES: SITE_SUFFIX, SOURCES: RECORD_SUFFIX, ALLEGATIONS: RECORD_SUFFIX}
-    for name, suffix in expected.items():
-        for entry in _entries(root / name):
-            if entry.name in (".gitkeep", "README.md"):
-                continue
-            if entry.is_dir() or not entry.name.endswith(suffix) or entry.name.startswith("."):
-                yield Path(entry.path)
-    for name in (REPORTS, RETRACTIONS, REVIEWS):  # <folder>/<owner-id>/<record-id>.json
-        for entry in _entries(root / name):
-            if entry.name in (".gitkeep", "README.md"):
-                continue
-            if not entry.is_dir():
-                yield Path(entry.path)
-                continue
-            for inner in _entries(Path(entry.path)):
-                if inner.is_dir() or not inner.name.endswith(RECORD_SUFFIX) or inner.name.startswith("."):
-                    yield Path(inner.path)
+    for kind in kinds.KINDS:
+        if kind.shape is Shape.FLAT:
+            for entry in _entries(root / kind.folder):
+                if entry.name in NOT_RECORDS:
+                    continue
+                if entry.is_dir() or not entry.name.endswith(kind.suffix) or entry.name.startswith("."):
+                    yield Path(entry.path)
+        elif kind.shape is Shape.PER_OWNER:  # <folder>/<owner-id>/<record-id>.json
+            for entry in _entries(root / kind.folder):
+                if entry.name in NOT_RECORDS:
+                    continue
+                if not entry.is_dir():
+                    yield Path(entry.path)
+                    continue
+                for inner in _entries(Path(entry.path)):
+                    if inner.is_dir() or not inner.name.endswith(kind.suffix) or inner.name.startswith("."):
+                        yield Path(inner.path)
 
 
 def stray_evidence(root: Path) -> Iterator[Path]:

@@ -19,7 +19,7 @@ from pathlib import Path
 from stat import S_ISREG
 from typing import Any, NamedTuple
 
-from heritage import layout
+from heritage import kinds, layout
 from heritage.errors import InvalidInput
 from heritage.examine import Examined, examine, kind_of
 from heritage.store import Catalogue
@@ -29,8 +29,8 @@ RACY_NS = 2_000_000_000
 CHUNK = 2000  # files of a flat folder per piece of work handed to a worker
 TASK_TIMEOUT = 300.0  # seconds for one piece of work (a few thousand files take a few seconds at most)
 
-FLAT = (layout.SITES, layout.SOURCES, layout.ALLEGATIONS)
-NESTED = (layout.REPORTS, layout.RETRACTIONS, layout.REVIEWS, layout.EVIDENCE)
+FLAT = kinds.FLAT  # kinds whose files sit in their folder itself
+NESTED = kinds.NESTED  # kinds whose files sit in folders inside theirs (by owner, or by hash)
 
 
 # What a file's `stat` is compared on: size, times and inode. A file replaced by another of the same
@@ -94,14 +94,8 @@ class Task:
     empty: bool = False
 
 
-# The kinds whose records have a table of their own in the index, besides `files`.
-TABLES = {
-    layout.SITES: "sites",
-    layout.REPORTS: "reports",
-    layout.RETRACTIONS: "retractions",
-    layout.ALLEGATIONS: "allegations",
-    layout.SOURCES: "sources",
-}
+# The kinds whose records have a table of their own in the index, besides `files`: folder -> table.
+TABLES = kinds.TABLES
 
 
 @dataclass
@@ -110,8 +104,8 @@ class Batch:
     the process that writes the index, which only inserts them. Plain tuples of plain values cross
     between processes quickly: a named tuple for each file took 16 µs to pickle and unpickle, these 6."""
 
-    # Rows in the columns' order of the index's tables (`heritage.index._TABLES`; the kinds' rows
-    # as `heritage.examine` makes them, after their path).
+    # Rows of the index's `files` table (`heritage.index._TABLES`), and of each kind's own table:
+    # the path, then the kind's columns (`heritage.kinds`).
     files: list[tuple[Any, ...]] = field(default_factory=list)  # rows of `files`
     rows: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)  # table -> rows, each path first
     links: list[tuple[str, str, str]] = field(default_factory=list)  # (path, allegation, site) of each site concerned
@@ -147,7 +141,7 @@ class Batch:
             self.rows.setdefault(table, []).append((path, *row))
         if examined.links and facts is not None:
             self.links += [(path, facts.id, site) for site in examined.links]
-        if kind in (layout.REPORTS, layout.RETRACTIONS):
+        if kind in kinds.IN_FORCE:
             self.owners.add(path.split("/")[1])
             if row is not None:  # the site the record names, if misfiled under another
                 self.owners.add(row[0])
@@ -173,9 +167,6 @@ class Scan:
     removed: int = 0
     seen: int = 0  # files compared
     strays: list[str] = field(default_factory=list)
-
-
-_NOT_RECORDS = (".gitkeep", "README.md")  # files a folder of the catalogue may hold that are not records
 
 
 def storable(name: str) -> bool:
@@ -279,7 +270,7 @@ class Plan:
                 recorded = known.get(folder)
                 if entry.stat().st_mtime_ns != time_of(recorded):
                     self.nested[folder] = recorded
-            elif entry.name not in _NOT_RECORDS:
+            elif entry.name not in layout.NOT_RECORDS:
                 self.strays.append(f"{parent}/{entry.name}")
         self.gone += sorted(known.keys() - present - {parent})
 
@@ -287,7 +278,7 @@ class Plan:
         """All the folders inside a nested kind's folder, by name alone: whether each is a folder,
         and what the index holds for it, is for the workers to find out."""
         names = self._names(root, parent)
-        self.ranges.append((parent, [n for n in names if n not in _NOT_RECORDS]))
+        self.ranges.append((parent, [n for n in names if n not in layout.NOT_RECORDS]))
 
     def tasks(self, empty: bool = False) -> list[Task]:
         """`empty`: the index holds nothing (see `Task.empty`)."""
@@ -477,7 +468,7 @@ def _task(catalogue: Catalogue, db: sqlite3.Connection, task: Task) -> Outcome:
                 if before != now_seen:
                     found.append(Found(path, size, mtime_ns, before is not None, ctime_ns, ino))
                 continue
-        elif name in _NOT_RECORDS:
+        elif name in layout.NOT_RECORDS:
             continue
         elif folder.startswith(layout.EVIDENCE) and name[0] != ".":
             continue  # the evidence bytes themselves: `verify` checks those
@@ -507,7 +498,7 @@ def _opened(folder: str) -> int | None:
 
 def _record(folder: str, name: str, stat: os.stat_result) -> bool:
     """A record file (rather than a stray): a regular file with the kind's suffix."""
-    suffix = layout.SITE_SUFFIX if folder == layout.SITES else layout.RECORD_SUFFIX
+    suffix = kinds.BY_FOLDER[folder.split("/", 1)[0]].suffix
     return name[0] != "." and name.endswith(suffix) and S_ISREG(stat.st_mode)
 
 

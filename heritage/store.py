@@ -232,7 +232,7 @@ class Catalogue:
         if layout.catalogue_file(root).exists():
             raise InvalidInput("a catalogue already exists here", file=layout.catalogue_file(root))
         root.mkdir(parents=True, exist_ok=True)
-        for folder in layout.FOLDERS:
+        for folder in layout.INIT_FOLDERS:
             (root / folder).mkdir(exist_ok=True)
             (root / folder / ".gitkeep").touch()
         readme = root / "README.md"

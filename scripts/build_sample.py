@@ -1,10 +1,10 @@
 """Rebuild the sample catalogue (catalogue.json, sites/, sources/, reports/, allegations/).
 
-    python scripts/build_sample.py [--reference ../shared/reference] [--out .]
+    python scripts/build_sample.py [--reference scripts/sample/reference] [--out .]
 
-Input: `nk_sites.csv` and `nk_events.csv` of the shared reference folder (34 sites and 71 events
-compiled from public pages) and, in `scripts/sample/`, every decision those files leave open, as
-tables an analyst can review in a spreadsheet:
+Input: `nk_sites.csv` and `nk_events.csv` in `scripts/sample/reference/` (34 sites and 71 events
+compiled from public pages; its README says where they come from) and, in `scripts/sample/`,
+every decision those files leave open, as tables an analyst can review in a spreadsheet:
 
     sites.csv      per site: id, areas, type and tradition keys, location precision, Azerbaijani names
     observed.csv   per observed event (by its line in nk_events.csv): condition, method, effects, causes
@@ -387,7 +387,7 @@ def build(reference: Path, folder: Path, work: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--reference", type=Path, default=HERE.parent.parent / "shared" / "reference")
+    parser.add_argument("--reference", type=Path, default=HERE / "sample" / "reference")
     parser.add_argument("--out", type=Path, default=HERE.parent)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as temp:

@@ -352,7 +352,7 @@ def test_reading_on_several_cores_gives_the_same_index(tmp_path: Path, monkeypat
     monkeypatch.setattr(scan_module, "CHUNK", 20)
     with Index.open(catalogue) as shared:
         assert rows(shared) == expected
-        assert shared.rows("SELECT count(*) FROM reports WHERE live = 0")[0][0] > 10
+        assert shared.rows("SELECT count(*) FROM reports WHERE in_force = 0")[0][0] > 10
 
 
 def _interrupted_build(
@@ -449,12 +449,12 @@ def _in_force(index: Index) -> tuple[list[Any], list[Any]]:
     """Which reports are in force, and each site's history with its citations written out (their
     numbers depend on the order the work was done in)."""
     cited = dict(index.rows("SELECT id, sources FROM citations"))
-    live = sorted(index.rows("SELECT path, live FROM reports"))
+    in_force = sorted(index.rows("SELECT path, in_force FROM reports"))
     histories = []
     for site, entries, numbers, first, conditions, count in sorted(index.rows("SELECT * FROM history")):
         written = [[*entry[:4], cited[entry[4]]] for entry in json.loads(f"[{entries}]")]
         histories.append((site, written, sorted(cited[int(n)] for n in numbers.split()), first, conditions, count))
-    return live, histories
+    return in_force, histories
 
 
 def test_a_first_build_works_out_the_reports_in_force_as_a_build_site_by_site_does(tmp_path: Path) -> None:
@@ -465,7 +465,7 @@ def test_a_first_build_works_out_the_reports_in_force_as_a_build_site_by_site_do
     with Index.open(catalogue) as by_sites:  # the rest, worked out site by site as pieces come in
         found = _in_force(by_sites)
     assert found == expected
-    assert any(not live for _, live in found[0])  # corrections and retractions took some out of force
+    assert any(not kept for _, kept in found[0])  # corrections and retractions took some out of force
     assert len(found[1]) > 100
 
 

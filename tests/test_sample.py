@@ -10,12 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, snapshot
+from conftest import REPO, Invoke, snapshot
+from heritage import layout
 from heritage.models import ConditionReport
 from heritage.store import Catalogue
 from heritage.validate import validate_catalogue
 
-REFERENCE = REPO.parent / "shared" / "reference"
+REFERENCE = REPO / "scripts" / "sample" / "reference"  # kept in the repository: see its README
 
 
 @pytest.fixture(scope="module")
@@ -93,3 +94,11 @@ def test_the_build_script_reproduces_the_sample_byte_for_byte(tmp_path: Path) ->
         if name == "catalogue.json" or name.split("/")[0] in ("sites", "sources", "reports", "allegations")
     }
     assert rebuilt == shipped
+
+
+def test_init_makes_the_folders_the_sample_has(tmp_path: Path, invoke: Invoke) -> None:
+    """The repository's root is a catalogue laid out as `heritage init` lays out a new one."""
+    assert invoke("init", str(tmp_path / "new")).exit_code == 0
+    made = {p.name for p in (tmp_path / "new").iterdir() if p.is_dir()}
+    shipped = {p.name for p in REPO.iterdir() if p.is_dir() and (p / ".gitkeep").is_file()}
+    assert made == shipped == {*layout.FOLDERS, layout.MAPS}

@@ -324,7 +324,7 @@ def map_command(
     from heritage.mapdata import load_map_input
 
     catalogue = env.catalogue
-    target = output_path(catalogue.root, output or catalogue.root / "maps" / "index.html")
+    target = output_path(catalogue.root, output or catalogue.root / layout.MAPS / "index.html")
     window = None
     if changes and as_of:
         raise click.UsageError("--changes shows the catalogue as of its second date: leave out --as-of")

@@ -360,7 +360,7 @@ def dossier(env: Env, site_ids: tuple[str, ...], every: bool, output: Path | Non
         for site_id in ids:
             if site_for(catalogue.site(site_id), audience) is None:
                 raise RecordNotFound(f"no such site for the {audience} audience", record=site_id)
-    folder = output_path(catalogue.root, output or catalogue.root / "maps" / "dossiers")
+    folder = output_path(catalogue.root, output or catalogue.root / layout.MAPS / "dossiers")
     root_hash = root_hash_of(catalogue)
     shared = Shared.load(catalogue)
     from rich.progress import Progress
