@@ -7,7 +7,6 @@ when the file gives no time zone, rather than guessing one.
 
 from __future__ import annotations
 
-import hashlib
 import mimetypes
 import os
 import secrets
@@ -22,6 +21,7 @@ from heritage import layout
 from heritage.atomic import create_file
 from heritage.codec import encode
 from heritage.errors import InvalidInput, RecordExists
+from heritage.hashing import file_digest, stream_digest
 from heritage.models import Evidence
 from heritage.store import Catalogue, validation_messages
 
@@ -74,29 +74,17 @@ def photo_metadata(path: Path) -> dict[str, Any]:
     return found
 
 
-def _hash(path: Path) -> tuple[str, int]:
-    digest, size = hashlib.sha256(), 0
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-            size += len(chunk)
-    return digest.hexdigest(), size
-
-
 def _store_bytes(catalogue: Catalogue, path: Path, sha: str) -> bool:
     """Copy the file into evidence/ under its hash; True if this call created it. Never replaces."""
     final = layout.evidence_file(catalogue.root, sha)
     final.parent.mkdir(parents=True, exist_ok=True)
     temp = final.parent / f"{layout.TEMP_PREFIX}{secrets.token_hex(8)}"
     try:
-        digest = hashlib.sha256()
         with path.open("rb") as source, temp.open("xb") as target:
-            while chunk := source.read(1 << 20):
-                digest.update(chunk)
-                target.write(chunk)
+            copied, _ = stream_digest(source, copy_to=target)
             target.flush()
             os.fsync(target.fileno())
-        if digest.hexdigest() != sha:
+        if copied != sha:
             raise InvalidInput("changed while it was being added; try again", file=path)
         try:
             os.link(temp, final)
@@ -123,7 +111,7 @@ def add_evidence(
     if not catalogue.has_source(source):
         raise InvalidInput(f"unknown source {source!r}", field="source")
     try:
-        sha, size = _hash(path)
+        sha, size = file_digest(path)
     except OSError as exc:
         raise InvalidInput(f"cannot be read ({exc.strerror})", file=path) from None
     found = photo_metadata(path)

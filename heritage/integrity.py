@@ -11,7 +11,6 @@ made: `compare_manifest` reports what was added, modified or removed.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Iterator
 from contextlib import suppress
@@ -26,19 +25,10 @@ from heritage import layout
 from heritage.bulk import paused_gc
 from heritage.codec import content_hash, loads, stored_hash
 from heritage.errors import InvalidInput, Problem
+from heritage.hashing import file_sha256, manifest, root_hash
 from heritage.store import Catalogue
 
 MANIFEST_FORMAT = 1
-CHUNK = 1 << 20
-
-
-def file_sha256(path: Path) -> str:
-    """SHA-256 of a file's exact bytes, as sha256sum prints it."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 @dataclass
@@ -248,21 +238,12 @@ def root_hash_of(catalogue: Catalogue) -> str:
 
 def build_manifest(catalogue: Catalogue) -> dict[str, Any]:
     """Every file's SHA-256, each hashed now, and the root hash over them."""
-    files = hashed_files(catalogue)
-    return {
-        "format": MANIFEST_FORMAT,
-        "catalogue": catalogue.info.name,
-        "generated_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
-        "root": root_hash(files),
-        "files": dict(sorted(files.items())),
-    }
-
-
-def root_hash(files: dict[str, str]) -> str:
-    """One hash that changes if any file is added, removed, renamed or changed."""
-    lines = "".join(f"{digest}  {path}\n" for path, digest in sorted(files.items()))
-    # A name that is not UTF-8 goes in as the bytes it has on disk.
-    return hashlib.sha256(lines.encode("utf-8", "surrogateescape")).hexdigest()
+    return manifest(
+        hashed_files(catalogue),
+        format=MANIFEST_FORMAT,
+        catalogue=catalogue.info.name,
+        generated_at=datetime.now(UTC).replace(microsecond=0).isoformat(),
+    )
 
 
 def read_manifest(path: Path) -> dict[str, Any]:

@@ -12,8 +12,6 @@ Everything is filtered for the package's audience before anything is written.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import shutil
 import tempfile
@@ -26,7 +24,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from heritage import __version__
+from heritage import __version__, hashing
 from heritage.audience import hidden, site_for
 from heritage.claims import load_claims
 from heritage.codec import loads
@@ -84,14 +82,6 @@ def select_sites(catalogue: Catalogue, selection: Selection, today: date) -> lis
         if missing and not (selection.has_allegation or selection.conditions or selection.bbox or selection.area):
             raise InvalidInput(f"unknown site(s): {', '.join(sorted(missing))}", field="sites")
     return chosen
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _rows(catalogue: Catalogue, sites: list[Site], audience: str, today: date) -> list[dict[str, Any]]:
@@ -169,18 +159,16 @@ def write_manifest(folder: Path, name: str) -> dict[str, Any]:
             path = Path(directory) / file_name
             relative = path.relative_to(folder).as_posix()
             if relative != MANIFEST:
-                files[relative] = _sha256(path)
-    root = package_root(files)
-    manifest = {
-        "format": 1,
-        "package": name,
-        "generated_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
-        "tool": f"heritage {__version__}",
-        "root": root,
-        "files": files,
-    }
-    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    return manifest
+                files[relative] = hashing.file_sha256(path)
+    document = hashing.manifest(
+        files,
+        format=1,
+        package=name,
+        generated_at=datetime.now(UTC).replace(microsecond=0).isoformat(),
+        tool=f"heritage {__version__}",
+    )
+    hashing.write_manifest(folder / MANIFEST, document)
+    return document
 
 
 @dataclass
@@ -208,8 +196,10 @@ def _read_manifest(data: bytes, where: Path) -> dict[str, Any]:
     return checked
 
 
-def package_root(files: dict[str, str]) -> str:
-    return hashlib.sha256("".join(f"{h}  {p}\n" for p, h in sorted(files.items())).encode()).hexdigest()
+def _entry_sha256(archive: zipfile.ZipFile, name: str) -> str:
+    """A zip entry's SHA-256, read in chunks: a large entry is never held in memory whole."""
+    with archive.open(name) as entry:
+        return hashing.stream_digest(entry)[0]
 
 
 def verify_package(path: Path) -> PackageCheck:
@@ -229,9 +219,7 @@ def verify_package(path: Path) -> PackageCheck:
                 top = min(found, key=len)
                 prefix = top.removesuffix(MANIFEST)
                 manifest = _read_manifest(archive.read(top), path)
-                actual = {
-                    n.removeprefix(prefix): hashlib.sha256(archive.read(n)).hexdigest() for n in names if n != top
-                }
+                actual = {n.removeprefix(prefix): _entry_sha256(archive, n) for n in names if n != top}
         except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
             raise InvalidInput(f"is a damaged zip file ({exc})", file=path) from None
     elif path.is_dir():
@@ -249,7 +237,7 @@ def verify_package(path: Path) -> PackageCheck:
                 full = Path(directory) / file_name
                 relative = full.relative_to(path).as_posix()
                 if relative != MANIFEST:
-                    actual[relative] = _sha256(full)
+                    actual[relative] = hashing.file_sha256(full)
     else:
         raise InvalidInput("no package folder or zip file here", file=path)
     files: dict[str, str] = manifest["files"]
@@ -257,8 +245,8 @@ def verify_package(path: Path) -> PackageCheck:
         changed=sorted(p for p in set(files) & set(actual) if files[p] != actual[p]),
         missing=sorted(set(files) - set(actual)),
         added=sorted(set(actual) - set(files)),
-        root_ok=package_root(files) == manifest.get("root"),
-        root=package_root(files),
+        root_ok=hashing.root_hash(files) == manifest.get("root"),
+        root=hashing.root_hash(files),
     )
 
 

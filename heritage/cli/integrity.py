@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
 from heritage.cli.app import Env, ExitCode, cli, pass_env
 from heritage.cli.common import console, echo_json, output_path, printable
+from heritage.hashing import write_manifest
 from heritage.integrity import build_manifest, compare_manifest, read_manifest, verify_catalogue
 
 
@@ -86,6 +86,5 @@ def manifest(env: Env, output: Path, force: bool) -> None:
     """
     output_path(env.catalogue.root, output, overwrite=force)
     data = build_manifest(env.catalogue)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    write_manifest(output, data)
     click.echo(f"root {data['root']}: {len(data['files'])} file(s), written to {output}")
