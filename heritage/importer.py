@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, get_origin
 
 from pydantic import BaseModel, ValidationError
 
@@ -43,25 +43,13 @@ SITE_FIELDS = {
     "recorded_by",
     "recorded_at",
 }
-REPORT_FIELDS = {
-    "id",
-    "site",
-    "observed",
-    "observed_by",
-    "method",
-    "condition",
-    "extent",
-    "effects",
-    "causes",
-    "credibility",
-    "sources",
-    "evidence",
-    "notes",
-    "sensitivity",
-    "supersedes",
-    "recorded_by",
-    "recorded_at",
-}
+# Short column names CSV files use for some report fields: column -> field.
+REPORT_ALIASES = {"extent": "damage_extent", "effects": "damage_effects", "causes": "damage_causes"}
+_COLUMN_OF = {field: column for column, field in REPORT_ALIASES.items()}
+RECORDED = ("recorded_at", "recorded_by")
+# Every field of a condition report is a column of its own (or goes by its alias), so that a
+# field added to the model is imported with no change here; its seal is computed, never imported.
+REPORT_FIELDS = {_COLUMN_OF.get(name, name) for name in ConditionReport.model_fields if name != "sha256"}
 # Open-ended families: name:hy, name:az-Latn ...; external_id:wikidata ...
 FAMILIES = ("name:", "external_id:")
 LIST_SEPARATOR = ";"
@@ -177,28 +165,32 @@ def _credibility(value: str) -> int:
         raise ValueError(f"credibility {value!r} is not a whole number from 1 to 6") from None
 
 
-def report_document(r: _Row) -> dict[str, Any]:
+def _citations(value: str) -> list[dict[str, Any]]:
+    """'src-a:p. 3; src-b' -> the sources cited, each with its locator."""
     citations = []
-    for item in _split(r.get("sources")):
+    for item in _split(value):
         source, _, locator = item.partition(":")
         citations.append({"source": source.strip(), "locator": locator.strip() or None})
-    return {
-        "id": r.get("id") or None,
-        "site": r.get("site"),
-        "observed": r.get("observed"),
-        "observed_by": r.get("observed_by") or None,
-        "method": r.get("method"),
-        "condition": r.get("condition"),
-        "damage_extent": r.get("extent") or None,
-        "damage_effects": _split(r.get("effects")),
-        "damage_causes": _split(r.get("causes")),
-        "credibility": _credibility(r.get("credibility")),
-        "sources": citations,
-        "evidence": _split(r.get("evidence")),
-        "notes": r.get("notes") or None,
-        "sensitivity": r.get("sensitivity") or "public",
-        "supersedes": r.get("supersedes") or None,
-    }
+    return citations
+
+
+def report_document(r: _Row) -> dict[str, Any]:
+    """A report's document from a row, field by field of the model: lists are split on ';', the
+    sources cited are parsed with their locators, and an empty cell leaves an optional field out."""
+    document: dict[str, Any] = {}
+    for name, info in ConditionReport.model_fields.items():
+        if name in ("id", "sha256", *RECORDED):  # set by the import itself
+            continue
+        value = r.get(_COLUMN_OF.get(name, name))
+        if name == "sources":
+            document[name] = _citations(value)
+        elif name == "credibility":
+            document[name] = _credibility(value)
+        elif get_origin(info.annotation) is list:
+            document[name] = _split(value)
+        elif value or info.is_required():
+            document[name] = value
+    return document
 
 
 def _read_rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
@@ -226,9 +218,6 @@ class ImportOptions:
     as_recorded: bool = False  # keep recorded_at / recorded_by columns (migrations, the sample build)
     ignore: frozenset[str] = frozenset()  # columns present in the file that are not to be read
     progress: Callable[[int, int], None] | None = None  # (rows done, rows to do): checked, then written
-
-
-RECORDED = ("recorded_at", "recorded_by")
 
 
 def _check_columns(
