@@ -50,7 +50,17 @@ from heritage.forked import Forked
 from heritage.history import Change, in_force
 from heritage.mapformat import VOCABULARY, history_entry
 from heritage.models.vocab import Condition
-from heritage.scan import FLAT, KNOWN, NESTED, Batch, Known, Plan, Scan, carry_out, mtime_of
+from heritage.scan import (
+    FLAT,
+    FOLDER_COLUMNS,
+    NESTED,
+    FolderRecord,
+    IndexRows,
+    ScanPlan,
+    ScanSummary,
+    carry_out,
+    mtime_of,
+)
 from heritage.store import Catalogue
 
 FOLDER = ".heritage"
@@ -234,7 +244,7 @@ class Index:
 
     # -- bringing the index up to date -------------------------------------------------------
 
-    def refresh(self, progress: Progress | None = None, kinds: Iterable[str] | None = None) -> Scan:
+    def refresh(self, progress: Progress | None = None, kinds: Iterable[str] | None = None) -> ScanSummary:
         """Re-read the folders whose modification time changed (of these kinds only, if given: a
         command that reads only allegations from the index need not look at a million reports).
         Raises InvalidInput, naming the file, if a record cannot be read: no command works from a
@@ -244,7 +254,7 @@ class Index:
         self.raise_unreadable(wanted)
         return scan
 
-    def full_scan(self, progress: Progress | None = None, started: Callable[[], None] | None = None) -> Scan:
+    def full_scan(self, progress: Progress | None = None, started: Callable[[], None] | None = None) -> ScanSummary:
         """Compare every file's size, times and inode with the index, and re-read what differs (what
         `validate` does: it also sees files edited in place). `started` is called once the
         comparison is under way in its worker processes (see `verified`)."""
@@ -266,21 +276,21 @@ class Index:
             problem = Problem(*json.loads(row[0])[0])
             raise InvalidInput(problem.message, file=problem.file, record=problem.record, field=problem.field)
 
-    def _known(self, kind: str, folders: list[str] | None = None) -> dict[str, Known]:
+    def _known(self, kind: str, folders: list[str] | None = None) -> dict[str, FolderRecord]:
         """What the index holds for a kind's folders (all of them, or these), by path: the kind's
         own folder ('reports') and those inside it ('reports/site-1')."""
-        query = f"SELECT path, {KNOWN} FROM folders WHERE "
+        query = f"SELECT path, {FOLDER_COLUMNS} FROM folders WHERE "
         if folders is None:  # by the primary key: from 'kind' up to 'kind0' ('0' follows '/')
             rows = self.db.execute(query + "path >= ? AND path < ?", (kind, kind + "0"))
-            return {row[0]: Known(*row[1:]) for row in rows}
+            return {row[0]: FolderRecord(*row[1:]) for row in rows}
         known = {}
         for n in range(0, len(folders), 500):
             part = folders[n : n + 500]
             rows = self.db.execute(query + f"path IN ({','.join('?' * len(part))})", part)
-            known.update({row[0]: Known(*row[1:]) for row in rows})
+            known.update({row[0]: FolderRecord(*row[1:]) for row in rows})
         return known
 
-    def _changed_folders(self, wanted: set[str]) -> Plan:
+    def _changed_folders(self, wanted: set[str]) -> ScanPlan:
         root = self.catalogue.root
         # A folder holding a record that could not be read is looked at again each time: the record
         # may be fixed in place, or become valid (a date that was in the future).
@@ -288,7 +298,7 @@ class Index:
             "UPDATE folders SET mtime_ns = -1, digest = NULL, names = NULL "
             "WHERE path IN (SELECT folder FROM files WHERE unreadable = 1)"
         )
-        plan = Plan(time.time_ns())
+        plan = ScanPlan(time.time_ns())
         times = "SELECT mtime_ns FROM folders WHERE path = ?"
         for name in (f for f in FLAT if f in wanted):
             mtime = mtime_of(root / name)
@@ -324,13 +334,14 @@ class Index:
             plan.nested.update((folder, known.get(folder)) for folder in changed)
         return plan
 
-    def _all_folders(self) -> Plan:
+    def _all_folders(self) -> ScanPlan:
         """Every folder, each compared in a worker with what the index holds for it (the workers
         read those rows themselves, by ranges of the kinds' names: this process only takes those)."""
         root = self.catalogue.root
-        kinds = FLAT + NESTED
-        rows = self.db.execute(f"SELECT path, {KNOWN} FROM folders WHERE path IN ({','.join('?' * len(kinds))})", kinds)
-        plan = Plan(time.time_ns(), {row[0]: Known(*row[1:]) for row in rows})
+        folders = FLAT + NESTED
+        marks = ",".join("?" * len(folders))
+        rows = self.db.execute(f"SELECT path, {FOLDER_COLUMNS} FROM folders WHERE path IN ({marks})", folders)
+        plan = ScanPlan(time.time_ns(), {row[0]: FolderRecord(*row[1:]) for row in rows})
         for name in FLAT:
             plan.flat(root, name)
         for parent in NESTED:
@@ -338,8 +349,8 @@ class Index:
         return plan
 
     def _run(
-        self, planner: Callable[[], Plan], progress: Progress | None, started: Callable[[], None] | None = None
-    ) -> Scan:
+        self, planner: Callable[[], ScanPlan], progress: Progress | None, started: Callable[[], None] | None = None
+    ) -> ScanSummary:
         """Make a plan and carry it out: forget what is gone, read what changed, record the
         folders' times. The plan is made inside the write transaction, so two commands bringing
         the index up to date take turns rather than both reading the same files. Work is committed
@@ -355,7 +366,7 @@ class Index:
                 for name in _INDEXES:
                     self.db.execute(f"DROP INDEX {name}")
             plan = planner()
-            scan = Scan(strays=plan.strays)
+            scan = ScanSummary(strays=plan.strays)
             tasks = plan.tasks(empty=first)
             for folder in plan.gone:
                 paths = [r[0] for r in self.db.execute("SELECT path FROM files WHERE folder = ?", (folder,))]
@@ -438,7 +449,7 @@ class Index:
             self.db.executemany(f"DELETE FROM {table} WHERE path = ?", rows)
         return owners
 
-    def _store_all(self, batch: Batch) -> set[str]:
+    def _store_all(self, batch: IndexRows) -> set[str]:
         """Store what the files say; return the sites whose reports in force may have changed."""
         owners = self._forget(batch.known, keep_files=True) | batch.owners  # and their links to sites
         self.db.executemany("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?,?,?,?)", batch.files)

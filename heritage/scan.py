@@ -1,6 +1,6 @@
 """Comparing the catalogue's folders and files with what its index holds (see heritage.index).
 
-A scan is planned in the process that writes to the index and carried out in pieces (`Task`),
+A scan is planned in the process that writes to the index and carried out in pieces (`ScanPart`),
 on every core when there is much to do: each piece lists its folders, compares them with the
 index's rows, and reads again the files that changed (`heritage.examine`). Only the planning
 process writes what the pieces found.
@@ -44,10 +44,10 @@ def compared_stat(stat: os.stat_result) -> tuple[int, int, int, int]:
     return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino
 
 
-KNOWN = "mtime_ns, digest, names, ctime_ns"  # a `Known`'s columns in the index's table of folders
+FOLDER_COLUMNS = "mtime_ns, digest, names, ctime_ns"  # a `FolderRecord`'s columns in the index's table of folders
 
 
-class Known(NamedTuple):
+class FolderRecord(NamedTuple):
     """What the index records for a folder: its times, and when all of its files are stored as
     they are and none is too recent to trust, its names and a digest of their `stat` (type, size,
     times and inode). A folder whose times are unchanged holds the same names: they are not
@@ -65,7 +65,7 @@ class Known(NamedTuple):
     ctime_ns: int | None = None
 
 
-class Found(NamedTuple):
+class ChangedFile(NamedTuple):
     """A record file as a folder listing shows it."""
 
     path: str  # relative, with '/'
@@ -77,11 +77,11 @@ class Found(NamedTuple):
 
 
 @dataclass
-class Task:
+class ScanPart:
     """A piece of a scan: whole folders of a nested kind, or a slice of a flat folder's names."""
 
     folders: list[str] = field(default_factory=list)
-    known: list[Known | None] = field(default_factory=list)  # what the index holds for each folder
+    known: list[FolderRecord | None] = field(default_factory=list)  # what the index holds for each folder
     flat: str | None = None
     names: list[str] = field(default_factory=list)
     lower: str = ""  # the slice covers the index's rows from this path...
@@ -99,7 +99,7 @@ TABLES = kinds.TABLES
 
 
 @dataclass
-class Batch:
+class IndexRows:
     """The files a task read again, as the rows the index keeps of them: what a worker hands to
     the process that writes the index, which only inserts them. Plain tuples of plain values cross
     between processes quickly: a named tuple for each file took 16 µs to pickle and unpickle, these 6."""
@@ -148,19 +148,19 @@ class Batch:
 
 
 @dataclass
-class Outcome:
+class PartResult:
     """What a task found: the files it read again, and what is gone or does not belong."""
 
-    stored: Batch = field(default_factory=Batch)  # the files read again
+    stored: IndexRows = field(default_factory=IndexRows)  # the files read again
     removed: list[str] = field(default_factory=list)
     strays: list[str] = field(default_factory=list)
-    folders: dict[str, Known] = field(default_factory=dict)  # folder -> what to record for it
+    folders: dict[str, FolderRecord] = field(default_factory=dict)  # folder -> what to record for it
     gone: list[str] = field(default_factory=list)  # folders the index holds that are no longer there
     seen: int = 0
 
 
 @dataclass
-class Scan:
+class ScanSummary:
     """What bringing the index up to date found."""
 
     read: int = 0  # files read again
@@ -190,7 +190,7 @@ def mtime_of(path: Path | str) -> int | None:
         return None
 
 
-def time_of(known: Known | None) -> int | None:
+def time_of(known: FolderRecord | None) -> int | None:
     return known.mtime_ns if known else None
 
 
@@ -204,7 +204,7 @@ def trusted(mtime: int | None, now: int, ctime: int | None = None) -> int:
     return mtime
 
 
-class Plan:
+class ScanPlan:
     """The folders a scan will read, cut into tasks of a thousand to a few thousand files."""
 
     GROUP = 100  # nested folders per task (about ten files each)
@@ -212,14 +212,14 @@ class Plan:
     # larger tasks cost the process handing them out less (measured at 100,000 sites: its CPU 1.3 s → 0.8 s).
     SPAN = 400
 
-    def __init__(self, now: int, recorded: dict[str, Known] | None = None) -> None:
+    def __init__(self, now: int, recorded: dict[str, FolderRecord] | None = None) -> None:
         self.now = now
         self.recorded = recorded or {}  # what the index holds for the kinds' own folders
         self.flats: list[tuple[str, list[str]]] = []
-        self.nested: dict[str, Known | None] = {}  # folder -> what the index holds for it
+        self.nested: dict[str, FolderRecord | None] = {}  # folder -> what the index holds for it
         self.gone: list[str] = []
         self.strays: list[str] = []
-        self.whole: dict[str, Known] = {}  # folders recorded once all tasks are done
+        self.whole: dict[str, FolderRecord] = {}  # folders recorded once all tasks are done
         self.ranges: list[tuple[str, list[str]]] = []  # nested kinds whose every folder is compared
 
     def flat(self, root: Path, name: str) -> None:
@@ -228,7 +228,7 @@ class Plan:
     def _names(self, root: Path, folder: str) -> list[str]:
         """A kind's folder's names in order, to be recorded with its times once every task is
         done; a name the index cannot hold is a stray. A folder whose times are the ones recorded
-        holds the names recorded (see `Known`): they are not listed and sorted again (100,000
+        holds the names recorded (see `FolderRecord`): they are not listed and sorted again (100,000
         sites: 0.2 s before any worker could start)."""
         try:
             own = os.stat(root / folder)
@@ -251,13 +251,13 @@ class Plan:
             names = [n for n in names if storable(n)]
         recorded_time = trusted(mtime, self.now, ctime)
         kept = joined if plain and recorded_time != -1 else None
-        self.whole[folder] = Known(recorded_time, None, kept, ctime)
+        self.whole[folder] = FolderRecord(recorded_time, None, kept, ctime)
         return names
 
-    def parent(self, root: Path, parent: str, mtime: int | None, known: dict[str, Known]) -> None:
+    def parent(self, root: Path, parent: str, mtime: int | None, known: dict[str, FolderRecord]) -> None:
         """The folders inside a nested kind's folder that are new or whose time differs from the
         one recorded."""
-        self.whole[parent] = Known(trusted(mtime, self.now))
+        self.whole[parent] = FolderRecord(trusted(mtime, self.now))
         present = set()
         entries = layout._entries(root / parent)
         plain = storable("/".join(e.name for e in entries))  # rare otherwise: then look at each
@@ -280,20 +280,20 @@ class Plan:
         names = self._names(root, parent)
         self.ranges.append((parent, [n for n in names if n not in layout.NOT_RECORDS]))
 
-    def tasks(self, empty: bool = False) -> list[Task]:
-        """`empty`: the index holds nothing (see `Task.empty`)."""
+    def tasks(self, empty: bool = False) -> list[ScanPart]:
+        """`empty`: the index holds nothing (see `ScanPart.empty`)."""
         tasks = []
         for name, names in self.flats:
             for lower, upper, part in _slices(name, names, CHUNK):
-                tasks.append(Task(flat=name, names=part, lower=lower, upper=upper, empty=empty))
+                tasks.append(ScanPart(flat=name, names=part, lower=lower, upper=upper, empty=empty))
         folders = list(self.nested)
         for n in range(0, len(folders), self.GROUP):
             part = folders[n : n + self.GROUP]
-            tasks.append(Task(folders=part, known=[self.nested[f] for f in part], empty=empty))
+            tasks.append(ScanPart(folders=part, known=[self.nested[f] for f in part], empty=empty))
         for parent, names in self.ranges:
             for lower, upper, part in _slices(parent, names, self.SPAN):
                 folders = [f"{parent}/{name}" for name in part]
-                tasks.append(Task(folders=folders, lower=lower, upper=upper, ranged=True, empty=empty))
+                tasks.append(ScanPart(folders=folders, lower=lower, upper=upper, ranged=True, empty=empty))
         return tasks
 
 
@@ -311,10 +311,10 @@ def _slices(folder: str, names: list[str], size: int) -> Iterator[tuple[str, str
 def carry_out(
     catalogue: Catalogue,
     db: sqlite3.Connection,
-    tasks: list[Task],
+    tasks: list[ScanPart],
     started: Callable[[], None] | None = None,
     reader: str | None = None,
-) -> Iterator[Outcome]:
+) -> Iterator[PartResult]:
     """Run the tasks, on every core when there is much to do and the index is a file (`reader`:
     its address for the workers' own read-only connections); only this process writes to it.
     `started` is called once the workers exist (a thread started before the fork would be copied
@@ -353,18 +353,18 @@ def _quiet_worker() -> None:
     _WORKER["db"] = None
 
 
-def _work(task: Task) -> Outcome:
+def _work(task: ScanPart) -> PartResult:
     catalogue: Catalogue = _WORKER["catalogue"]
     if _WORKER.get("db") is None:
         _WORKER["db"] = sqlite3.connect(_WORKER["reader"], uri=True, timeout=60)
     return _task(catalogue, _WORKER["db"], task)
 
 
-def _task(catalogue: Catalogue, db: sqlite3.Connection, task: Task) -> Outcome:
+def _task(catalogue: Catalogue, db: sqlite3.Connection, task: ScanPart) -> PartResult:
     """List, compare and read again what changed. The hot loop of a warm `validate` (a million
     files): plain strings and one query per task, no pathlib."""
     root = str(catalogue.root)
-    outcome = Outcome()
+    outcome = PartResult()
     now = time.time_ns()
     listed: list[tuple[str, str, os.stat_result]] = []  # (folder, name, stat)
     stored: dict[str, tuple[int, ...]] = {}  # path -> (size, times, inode) in the index, for the files compared
@@ -406,8 +406,8 @@ def _task(catalogue: Catalogue, db: sqlite3.Connection, task: Task) -> Outcome:
         elif task.empty:
             held = {}
         else:  # what the index holds from the range's lower bound up to its upper one
-            query = f"SELECT path, {KNOWN} FROM folders WHERE path >= ? AND path < ?"
-            held = {path: Known(t, d, n, c) for path, t, d, n, c in db.execute(query, (task.lower, task.upper))}
+            query = f"SELECT path, {FOLDER_COLUMNS} FROM folders WHERE path >= ? AND path < ?"
+            held = {path: FolderRecord(t, d, n, c) for path, t, d, n, c in db.execute(query, (task.lower, task.upper))}
             outcome.gone = sorted(held.keys() - set(task.folders))
             slow += outcome.gone
         # A range's folders are all in one folder (its kind's), opened once to look names up in.
@@ -436,7 +436,7 @@ def _task(catalogue: Catalogue, db: sqlite3.Connection, task: Task) -> Outcome:
                     outcome.seen += len(names)
                     continue
                 joined = "/".join(names) if digest is not None else None
-                now_known = Known(
+                now_known = FolderRecord(
                     trusted(found_here.mtime_ns, now, found_here.ctime_ns), digest, joined, found_here.ctime_ns
                 )
                 if known is not None and digest is not None and (digest, joined) == (known.digest, known.names):
@@ -454,7 +454,7 @@ def _task(catalogue: Catalogue, db: sqlite3.Connection, task: Task) -> Outcome:
             marks = ",".join("?" * len(slow))
             query = f"SELECT path, {_COMPARED} FROM files WHERE folder IN ({marks})"
             stored = {row[0]: row[1:] for row in db.execute(query, slow)}
-    found: list[Found] = []
+    found: list[ChangedFile] = []
     for folder, name, stat in listed:
         path = f"{folder}/{name}"
         if not storable(name):
@@ -466,7 +466,7 @@ def _task(catalogue: Catalogue, db: sqlite3.Connection, task: Task) -> Outcome:
                 before = stored.pop(path, None)
                 size, mtime_ns, ctime_ns, ino = now_seen = compared_stat(stat)
                 if before != now_seen:
-                    found.append(Found(path, size, mtime_ns, before is not None, ctime_ns, ino))
+                    found.append(ChangedFile(path, size, mtime_ns, before is not None, ctime_ns, ino))
                 continue
         elif name in layout.NOT_RECORDS:
             continue
@@ -513,7 +513,7 @@ class Listing(NamedTuple):
     as_recorded: bool  # the names recorded were looked up and gave the digest recorded
 
 
-def _listing(base: str, known: Known | None, now: int, parent_fd: int | None) -> Listing:
+def _listing(base: str, known: FolderRecord | None, now: int, parent_fd: int | None) -> Listing:
     """A folder's times, taken before it is listed (a file added meanwhile shows next time), its
     names in order, each with its `stat`, and their digest.
 

@@ -32,7 +32,7 @@ from heritage.index import Ahead, Index, index_path
 from heritage.mapdata import build_payload, encode_payload, load_map_input
 from heritage.models import Condition, ConditionReport
 from heritage.query import SiteFilter, list_indexed, list_sites
-from heritage.scan import Batch
+from heritage.scan import IndexRows
 from heritage.store import Catalogue
 from heritage.validate import validate_catalogue
 
@@ -175,8 +175,8 @@ def test_removed_files_and_folders_leave_the_index(
     Index.open(catalogue).close()
     # Small pieces: a full comparison hands the folders out by ranges of names, and a folder that
     # is gone must be found whether it was first, last or inside a range.
-    monkeypatch.setattr(scan_module.Plan, "GROUP", 3)
-    monkeypatch.setattr(scan_module.Plan, "SPAN", 3)
+    monkeypatch.setattr(scan_module.ScanPlan, "GROUP", 3)
+    monkeypatch.setattr(scan_module.ScanPlan, "SPAN", 3)
     reports = catalogue.root / layout.REPORTS
     folders = sorted(p.name for p in reports.iterdir() if p.is_dir())
     folder = layout.site_reports_folder(catalogue.root, "site-0000003")
@@ -347,8 +347,8 @@ def test_reading_on_several_cores_gives_the_same_index(tmp_path: Path, monkeypat
     catalogue = synthetic(tmp_path)
     with Index.open(catalogue, memory=True) as alone:  # an index in memory is built in this process
         expected = rows(alone)
-    monkeypatch.setattr(scan_module.Plan, "GROUP", 7)  # many small pieces: the workers take them
-    monkeypatch.setattr(scan_module.Plan, "SPAN", 7)
+    monkeypatch.setattr(scan_module.ScanPlan, "GROUP", 7)  # many small pieces: the workers take them
+    monkeypatch.setattr(scan_module.ScanPlan, "SPAN", 7)
     monkeypatch.setattr(scan_module, "CHUNK", 20)
     with Index.open(catalogue) as shared:
         assert rows(shared) == expected
@@ -379,8 +379,8 @@ def _interrupted_build(
 
     monkeypatch.setattr(Index, "_store_all", interrupted)
     monkeypatch.setattr(index_module, "COMMIT_EVERY", 0.0)
-    monkeypatch.setattr(scan_module.Plan, "GROUP", 7)
-    monkeypatch.setattr(scan_module.Plan, "SPAN", 7)
+    monkeypatch.setattr(scan_module.ScanPlan, "GROUP", 7)
+    monkeypatch.setattr(scan_module.ScanPlan, "SPAN", 7)
     with pytest.raises(KeyboardInterrupt):
         Index.open(catalogue)
     return catalogue, expected
@@ -950,7 +950,7 @@ def test_what_validate_keeps_is_made_again_after_a_scan_interrupted_after_a_comm
     real = Index._store_all
     stored = {"new": False}
 
-    def interrupted(self: Index, batch: Batch) -> set[str]:
+    def interrupted(self: Index, batch: IndexRows) -> set[str]:
         if stored["new"]:  # Ctrl-C in the piece of work after the one that stored the new report
             raise KeyboardInterrupt
         stored["new"] = any(row[0].endswith("/r-new.json") for row in batch.files)
@@ -958,7 +958,7 @@ def test_what_validate_keeps_is_made_again_after_a_scan_interrupted_after_a_comm
 
     monkeypatch.setattr(Index, "_store_all", interrupted)
     monkeypatch.setattr(index_module, "COMMIT_EVERY", 0.0)  # commit after every piece
-    monkeypatch.setattr(scan_module.Plan, "SPAN", 3)
+    monkeypatch.setattr(scan_module.ScanPlan, "SPAN", 3)
     with pytest.raises(KeyboardInterrupt):
         validate_catalogue(catalogue)
     monkeypatch.setattr(Index, "_store_all", real)
@@ -979,8 +979,8 @@ def test_work_done_while_every_file_is_compared_is_done_again_if_one_changed(
 ) -> None:
     catalogue = synthetic(tmp_path)
     if parallel:  # many small pieces of work, for the workers to take while the reading runs
-        monkeypatch.setattr(scan_module.Plan, "GROUP", 7)
-        monkeypatch.setattr(scan_module.Plan, "SPAN", 7)
+        monkeypatch.setattr(scan_module.ScanPlan, "GROUP", 7)
+        monkeypatch.setattr(scan_module.ScanPlan, "SPAN", 7)
     age(catalogue.root)
     Index.open(catalogue).close()
     calls = []
