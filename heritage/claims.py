@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from heritage.errors import RecordNotFound
 from heritage.models import Allegation, AllegationStatus, AllegedAct, Review, ReviewAspect, When
 from heritage.store import Catalogue
 
@@ -134,6 +135,23 @@ class ClaimFilter:
             x0, y0, x1, y1 = allegation.area.bounds
             return not (x1 < west or x0 > east or y1 < south or y0 > north)
         return False
+
+
+def select_claims(catalogue: Catalogue, where: ClaimFilter) -> list[Claim]:
+    """The catalogue's claims that `where` matches, by date made. A box is tried against the sites'
+    points, read here unless `where` brings them."""
+    if where.bbox is not None and not where.site_points:
+        points = {s.id: s.geometry.representative for s in catalogue.sites() if s.geometry}
+        where = replace(where, site_points=points)
+    return [claim for claim in load_claims(catalogue) if where.matches(claim)]
+
+
+def find_claim(catalogue: Catalogue, allegation_id: str) -> Claim:
+    """One allegation as a claim: with its reviews and the allegations that answer it."""
+    claim = next((c for c in load_claims(catalogue) if c.allegation.id == allegation_id), None)
+    if claim is None:
+        raise RecordNotFound("no such allegation", record=allegation_id)
+    return claim
 
 
 def stats(claims: Iterable[Claim]) -> dict[str, Counter[str]]:

@@ -6,6 +6,7 @@ import re
 import secrets
 import time
 import unicodedata
+from collections.abc import Callable
 
 # Latin letters that Unicode does not decompose into a base letter plus a mark, and a plain
 # romanisation of Armenian and Cyrillic (for ids only: names keep their own script).
@@ -54,3 +55,33 @@ def slugify(text: str, max_length: int = 60) -> str:
         cut = slug[: max_length + 1]
         slug = cut.rsplit("-", 1)[0] if "-" in cut else slug[:max_length]
     return slug.rstrip("-")
+
+
+def free_id(base: str, taken: Callable[[str], bool]) -> str:
+    """`base`, or the first of `base-2`, `base-3`... that `taken` does not claim."""
+    candidate, number = base, 2
+    while taken(candidate):
+        candidate, number = f"{base}-{number}", number + 1
+    return candidate
+
+
+def base_id(record_id: str) -> str:
+    """The id `free_id` numbered: 'st-sargis-3' -> 'st-sargis'; an id with no number stays."""
+    base, _, number = record_id.rpartition("-")
+    return base if base and number.isdigit() else record_id
+
+
+def site_id_for(names: object, taken: Callable[[str], bool]) -> str:
+    """A free id from a site's names as a record gives them (a list of {lang, text}): the English
+    name if there is one, else the first, else a new random id."""
+    given = names if isinstance(names, list) else []
+    english = [n.get("text", "") for n in given if isinstance(n, dict) and n.get("lang") == "en"]
+    any_name = [n.get("text", "") for n in given if isinstance(n, dict)]
+    base = slugify((english or any_name or [""])[0]) or new_id("site")
+    return free_id(base, taken)
+
+
+def source_id_for(title: str, taken: Callable[[str], bool]) -> str:
+    """A free id from a source's title: 'src-' and its slug, or a new random id if it has none."""
+    title_slug = slugify(title, 48)
+    return free_id(f"src-{title_slug}" if title_slug else new_id("src"), taken)

@@ -25,6 +25,7 @@ from operator import attrgetter
 from pathlib import Path
 
 from heritage import kinds
+from heritage.errors import InvalidInput
 from heritage.kinds import Shape
 
 CATALOGUE_FILE = "catalogue.json"
@@ -211,3 +212,17 @@ def relative(root: Path, path: Path) -> str:
         return path.relative_to(root).as_posix()
     except ValueError:
         return str(path)
+
+
+def output_path(catalogue_root: Path, path: Path, *, overwrite: bool = True) -> Path:
+    """Refuse an output that would land on the catalogue's own files (a map written over a report,
+    a manifest over catalogue.json), or, when asked, on any existing file."""
+    target = path.resolve()
+    root = catalogue_root.resolve()
+    protected = {root / CATALOGUE_FILE, root / AREAS_FILE}
+    inside = [root / folder for folder in FOLDERS]
+    if target in protected or any(target == f or f in target.parents for f in inside):
+        raise InvalidInput("is part of the catalogue itself; write outputs elsewhere", file=path)
+    if not overwrite and target.exists():
+        raise InvalidInput("already exists; choose another name (or pass --force)", file=path)
+    return path

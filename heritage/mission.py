@@ -33,6 +33,7 @@ from heritage.frame import write_layers
 from heritage.history import condition_as_of
 from heritage.models import Condition, ConditionReport, Site
 from heritage.palette import CONDITION_COLOURS, CONDITION_LABELS
+from heritage.selection import in_area, in_box
 from heritage.store import Catalogue
 
 MANIFEST = "manifest.json"
@@ -40,7 +41,7 @@ MANIFEST = "manifest.json"
 
 @dataclass
 class Selection:
-    area: list[Any] | None = None  # shapely polygons
+    area: list[Any] | None = None  # shapely polygons (selection.read_area)
     bbox: tuple[float, float, float, float] | None = None
     sites: set[str] | None = None
     has_allegation: bool = False
@@ -67,15 +68,10 @@ def select_sites(catalogue: Catalogue, selection: Selection, today: date) -> lis
             if site.geometry is None:
                 continue
             lon, lat = site.geometry.representative
-            if selection.bbox:
-                west, south, east, north = selection.bbox
-                if not (west <= lon <= east and south <= lat <= north):
-                    continue
-            if selection.area:
-                from shapely.geometry import Point
-
-                if not any(polygon.covers(Point(lon, lat)) for polygon in selection.area):
-                    continue
+            if selection.bbox and not in_box(selection.bbox, lon, lat):
+                continue
+            if selection.area and not in_area(selection.area, lon, lat):
+                continue
         chosen.append(site)
     if selection.sites is not None:
         missing = selection.sites - {s.id for s in chosen}

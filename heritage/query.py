@@ -224,6 +224,15 @@ class SiteDetail:
             "sources": {k: v.model_dump(mode="json", exclude_none=True) for k, v in sorted(self.sources.items())},
         }
 
+    def history_json(self) -> dict[str, Any]:
+        """What `heritage history --json` prints: the site's timeline and its condition now."""
+        return {
+            "site": self.site.id,
+            "name": self.site.display_name(),
+            "condition": self.current.condition.value if self.current else Condition.unknown.value,
+            "timeline": [entry_json(entry) for entry in self.history],
+        }
+
 
 def entry_json(entry: Entry) -> dict[str, Any]:
     data = entry.report.model_dump(mode="json", exclude_none=True)

@@ -469,3 +469,17 @@ def test_json_output_reads_back_as_the_data_with_each_item_of_an_array_on_its_ow
         json.loads(line.strip().rstrip(",")) for line in lines[lines.index('  "features": [') + 1 :][:3]
     ] == features
     assert "Գանձասար" in text  # not escaped
+
+
+def test_commands_share_no_private_helpers_and_the_library_never_imports_them() -> None:
+    import ast
+
+    package = REPO / "heritage"
+    for path in sorted(package.rglob("*.py")):
+        in_cli = path.parent == package / "cli"
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("heritage.cli"):
+                where = path.relative_to(REPO)
+                assert in_cli or path == package / "__main__.py", f"{where} imports {node.module}"
+                private = [a.name for a in node.names if a.name.startswith("_")]
+                assert not private, f"{where} imports {', '.join(private)} from {node.module}"

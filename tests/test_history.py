@@ -231,3 +231,14 @@ def test_a_correction_needs_a_reason(invoke: Invoke, catalogue: Catalogue) -> No
 def test_changes_refuses_what_it_cannot_answer(invoke: Invoke, args: list[str], message: str) -> None:
     result = invoke("changes", *args, catalogue=REPO)
     assert result.exit_code == ExitCode.USAGE and message in result.output, result.output
+
+
+def test_a_sites_history_as_json_without_the_command_line(catalogue: Catalogue) -> None:
+    from heritage.index import Index
+    from heritage.query import site_detail
+
+    with Index.open(catalogue) as index:
+        detail = site_detail(catalogue, "st-sargis", index)
+    data = detail.history_json()
+    assert data["site"] == "st-sargis" and data["name"] == "St Sargis" and data["condition"] == "destroyed"
+    assert [(e["id"], e["status"]) for e in data["timeline"]] == [("r-1", "in force"), ("r-2", "in force")]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import shutil
 import subprocess
 import sys
@@ -39,8 +40,11 @@ def test_the_main_job_renders_the_sample_map(tmp_path: Path) -> None:
     for name in ("catalogue.json", "sites", "sources", "reports", "allegations"):
         source = REPO / name
         (shutil.copytree if source.is_dir() else shutil.copy2)(source, tmp_path / name)
-    job = setup_commands()[0].split("&&", 1)[1]
-    result = subprocess.run(job, shell=True, cwd=tmp_path, capture_output=True, text=True, check=False)
+    job = shlex.split(setup_commands()[0].split("&&", 1)[1])
+    assert job[0] == "heritage"
+    # The command of this interpreter's package, not whichever `heritage` comes first on PATH.
+    command = [sys.executable, "-m", "heritage", *job[1:]]
+    result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     assert "33 sites on the map, 1 without location" in result.stdout
     page = (tmp_path / "maps" / "index.html").read_text(encoding="utf-8")

@@ -5,7 +5,7 @@ Catalogue text is untrusted: it reaches rich only as `Text` objects, never as ma
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,38 +17,14 @@ from rich.text import Text
 from heritage import layout
 from heritage.bulk import paused_gc
 from heritage.cli.app import Env, cli, pass_env
-from heritage.cli.common import bbox, console, echo_json, output_path, printable, reading_progress
+from heritage.cli.common import T, bbox, console, echo_json, known, parse_date, printable, reading_progress
+from heritage.layout import output_path
 from heritage.models import Condition
 from heritage.query import SiteDetail, SiteFilter, list_indexed, site_detail
 
 if TYPE_CHECKING:
     from heritage.index import Index
     from heritage.webmap import MapResult
-
-
-def _date(value: str | None, option: str = "--as-of") -> date | None:
-    if value is None:
-        return None
-    try:
-        day = date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint=option) from None
-    if day > datetime.now(UTC).date():
-        raise click.BadParameter(f"{value} is in the future: the catalogue cannot say yet", param_hint=option)
-    return day
-
-
-def _known(values: tuple[str, ...], vocabulary: dict[str, str], option: str) -> None:
-    for value in values:
-        if value not in vocabulary:
-            raise click.BadParameter(
-                f"unknown value {value!r}; known: {', '.join(sorted(vocabulary))}", param_hint=option
-            )
-
-
-def T(value: object, style: str = "") -> Text:
-    """Catalogue text for the terminal: never markup, never a control sequence."""
-    return Text(printable(value), style=style)
 
 
 @cli.command("list")
@@ -86,14 +62,14 @@ def list_command(
       heritage list --bbox 46.70,39.70,46.80,39.80 --has-allegation --json
     """
     vocabulary = env.catalogue.info.vocabulary()
-    _known(types, vocabulary.site_types, "--type")
-    _known(traditions, vocabulary.traditions, "--tradition")
+    known(types, vocabulary.site_types, "--type")
+    known(traditions, vocabulary.traditions, "--tradition")
     where = SiteFilter(
         set(types), set(traditions), {Condition(c) for c in conditions}, area, bbox(bbox_text), has_allegation
     )
     with env.index(kinds=(layout.SITES, layout.REPORTS, layout.RETRACTIONS, layout.ALLEGATIONS)) as index:
         with paused_gc():  # not while the index is brought up to date: its workers would inherit it
-            summaries = list_indexed(index, where, _date(as_of))
+            summaries = list_indexed(index, where, parse_date(as_of))
     if as_json:
         with paused_gc():
             echo_json([s.as_json() for s in summaries])
@@ -329,7 +305,7 @@ def map_command(
     if changes and as_of:
         raise click.UsageError("--changes shows the catalogue as of its second date: leave out --as-of")
     if changes:
-        first, last = _date(changes[0], "--changes"), _date(changes[1], "--changes")
+        first, last = parse_date(changes[0], "--changes"), parse_date(changes[1], "--changes")
         assert first is not None and last is not None
         if last < first:
             raise click.BadParameter("D2 is before D1", param_hint="--changes")
@@ -344,7 +320,7 @@ def map_command(
             return draw_map(
                 catalogue,
                 target,
-                as_of=_date(as_of),
+                as_of=parse_date(as_of),
                 online_tiles=online_tiles,
                 tiles=tiles,
                 changes=window,

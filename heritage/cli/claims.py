@@ -9,14 +9,12 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from heritage.claims import Claim, ClaimFilter, load_claims, stats
+from heritage.claims import Claim, ClaimFilter, find_claim, load_claims, select_claims, stats
 from heritage.cli.app import Env, cli, pass_env
-from heritage.cli.browse import T
-from heritage.cli.common import bbox, build, console, echo_json, printable, stamp
-from heritage.cli.records import allegation, choice
-from heritage.errors import RecordNotFound
-from heritage.ids import new_id
-from heritage.models import AllegationStatus, AllegedAct, Review, ReviewAspect, When
+from heritage.cli.common import T, bbox, choice, console, echo_json, printable
+from heritage.cli.records import allegation
+from heritage.corrections import review_allegation
+from heritage.models import AllegationStatus, AllegedAct, ReviewAspect, When
 
 
 def _day(value: str | None, option: str) -> date | None:
@@ -63,25 +61,17 @@ def allegation_review(
         --standard "reasonable grounds to believe" --relies-on r-kanach-zham-2023-12-2024-04-04 \\
         --rationale "Imagery shows the church gone by April 2024" --reviewer "A. Analyst"
     """
-    catalogue = env.catalogue
-    document = stamp(
-        {
-            "id": new_id("v"),
-            "allegation": allegation_id,
-            "aspect": aspect,
-            "status": status,
-            "standard": standard,
-            "rationale": rationale,
-            "relies_on": list(relies_on),
-            "reviewer": reviewer,
-        },
-        env.user(),
+    review = review_allegation(
+        env.catalogue,
+        allegation_id,
+        status=status,
+        aspect=aspect,
+        standard=standard,
+        rationale=rationale,
+        relies_on=relies_on,
+        reviewer=reviewer,
+        user=env.user(),
     )
-    document = {k: v for k, v in document.items() if v is not None}
-    if not catalogue.has_allegation(allegation_id):
-        raise RecordNotFound("no such allegation", record=allegation_id)
-    review = build(Review, document, catalogue.context, generated_id=True)
-    catalogue.add_review(review)
     click.echo(review.id)
 
 
@@ -156,9 +146,8 @@ def allegation_list(
         _day(made_to, "--made-to"),
         _window(period),
         bbox(bbox_text),
-        {s.id: s.geometry.representative for s in env.catalogue.sites() if s.geometry} if bbox_text else {},
     )
-    found = [claim for claim in load_claims(env.catalogue) if where.matches(claim)]
+    found = select_claims(env.catalogue, where)
     if as_json:
         echo_json([claim.as_json() for claim in found])
         return
@@ -181,9 +170,7 @@ def allegation_show(env: Env, allegation_id: str, as_json: bool) -> None:
     Example:
       heritage allegation show a-ghazanchetsots-cathedral-2020-10-08-01
     """
-    claim = next((c for c in load_claims(env.catalogue) if c.allegation.id == allegation_id), None)
-    if claim is None:
-        raise RecordNotFound("no such allegation", record=allegation_id)
+    claim = find_claim(env.catalogue, allegation_id)
     if as_json:
         echo_json(claim.as_json())
         return

@@ -1,4 +1,4 @@
-"""Small helpers the commands share: option parsing, record files, output."""
+"""Small helpers the commands share: option parsing and output. No library work here."""
 
 from __future__ import annotations
 
@@ -9,19 +9,12 @@ import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any, TypeVar
+from datetime import UTC, date, datetime
+from typing import Any
 
 import click
-from pydantic import BaseModel, ValidationError
 from rich.console import Console
-
-from heritage.codec import dumps, loads
-from heritage.errors import InvalidInput
-from heritage.store import DuplicateKey, parse_record, unique_keys, validation_messages
-
-M = TypeVar("M", bound=BaseModel)
+from rich.text import Text
 
 
 def console() -> Console:
@@ -114,43 +107,6 @@ def bbox(value: str | None) -> tuple[float, float, float, float] | None:
     return west, south, east, north
 
 
-RECORDED = ("recorded_at", "recorded_by")
-
-
-def stamp(document: dict[str, Any], user: str, as_recorded: bool = False, file: Path | None = None) -> dict[str, Any]:
-    """Who put the record in, and when: heritage says so, not the input. `as_recorded` keeps the
-    input's own values (migrating records kept elsewhere; rebuilding the sample)."""
-    if not as_recorded:
-        for name in RECORDED:
-            if name in document:
-                raise InvalidInput(
-                    f"{name} is set by heritage when it appends; remove it, or pass --as-recorded "
-                    "to keep it (for migrations)",
-                    file=file,
-                    record=document.get("id"),
-                    field=name,
-                )
-    document.setdefault("recorded_at", datetime.now(UTC).isoformat())
-    document.setdefault("recorded_by", user)
-    return document
-
-
-def read_json_file(path: Path) -> dict[str, Any]:
-    try:
-        data = loads(path.read_bytes().decode("utf-8"), object_pairs_hook=unique_keys)
-    except FileNotFoundError:
-        raise InvalidInput("file not found", file=path) from None
-    except UnicodeDecodeError:
-        raise InvalidInput("is not UTF-8 text", file=path) from None
-    except json.JSONDecodeError as exc:
-        raise InvalidInput(f"is not valid JSON ({exc.msg}, line {exc.lineno})", file=path) from None
-    except DuplicateKey as exc:
-        raise InvalidInput(str(exc), file=path) from None
-    if not isinstance(data, dict):
-        raise InvalidInput("must hold one JSON object (one record)", file=path)
-    return data
-
-
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -162,55 +118,37 @@ def printable(text: object) -> str:
     )
 
 
-def build(
-    model: type[M],
-    document: dict[str, Any],
-    context: dict[str, Any],
-    file: Path | None = None,
-    *,
-    generated_id: bool = False,
-) -> M:
-    """Validate a record built from flags or a file; the error names the file, record and field
-    (but not an id the command made up a moment ago: it would mean nothing to the reader)."""
-    try:
-        if file is not None:
-            return parse_record(model, dumps(document), file=file, context=context)
-        try:
-            return model.model_validate(document, context=context)
-        except ValidationError as exc:
-            field, message = validation_messages(exc)[0]
-            raise InvalidInput(message, record=document.get("id"), field=field) from None
-    except InvalidInput as error:
-        raise _without_record(error) if generated_id else error from None
-
-
-def append(add: Callable[[M], object], record: M, generated_id: bool) -> None:
-    try:
-        add(record)
-    except InvalidInput as error:
-        raise _without_record(error) if generated_id else error from None
-
-
-def _without_record(error: InvalidInput) -> InvalidInput:
-    p = error.problem
-    return InvalidInput(p.message, file=p.file, field=p.field)
-
-
 def drop_none(document: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in document.items() if v is not None and v != [] and v != {}}
 
 
-def output_path(catalogue_root: Path, path: Path, *, overwrite: bool = True) -> Path:
-    """Refuse an output that would land on the catalogue's own files (a map written over a report,
-    a manifest over catalogue.json), or, when asked, on any existing file."""
-    from heritage import layout
+def choice(enum: Any) -> click.Choice[str]:
+    """An option taking one of an enum's values."""
+    return click.Choice([member.value for member in enum])
 
-    target = path.resolve()
-    root = catalogue_root.resolve()
-    protected = {root / layout.CATALOGUE_FILE, root / layout.AREAS_FILE}
-    inside = [root / folder for folder in layout.FOLDERS]
-    if target in protected or any(target == f or f in target.parents for f in inside):
-        raise InvalidInput("is part of the catalogue itself; write outputs elsewhere", file=path)
-    if not overwrite and target.exists():
-        raise InvalidInput("already exists; choose another name (or pass --force)", file=path)
-    return path
+
+def known(values: tuple[str, ...], vocabulary: dict[str, str], option: str) -> None:
+    """Refuse a value the catalogue's vocabulary does not have, naming the ones it has."""
+    for value in values:
+        if value not in vocabulary:
+            raise click.BadParameter(
+                f"unknown value {value!r}; known: {', '.join(sorted(vocabulary))}", param_hint=option
+            )
+
+
+def parse_date(value: str | None, option: str = "--as-of") -> date | None:
+    """A date option (YYYY-MM-DD), not in the future: the catalogue cannot say yet."""
+    if value is None:
+        return None
+    try:
+        found = date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint=option) from None
+    if found > datetime.now(UTC).date():
+        raise click.BadParameter(f"{value} is in the future: the catalogue cannot say yet", param_hint=option)
+    return found
+
+
+def T(value: object, style: str = "") -> Text:
+    """Catalogue text for the terminal: never markup, never a control sequence."""
+    return Text(printable(value), style=style)

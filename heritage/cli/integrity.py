@@ -7,9 +7,10 @@ from pathlib import Path
 import click
 
 from heritage.cli.app import Env, ExitCode, cli, pass_env
-from heritage.cli.common import console, echo_json, output_path, printable
+from heritage.cli.common import console, echo_json, printable
 from heritage.hashing import write_manifest
 from heritage.integrity import build_manifest, compare_manifest, read_manifest, verify_catalogue
+from heritage.layout import output_path
 
 
 @cli.command()

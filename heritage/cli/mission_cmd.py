@@ -9,7 +9,8 @@ import click
 from rich.progress import Progress
 
 from heritage.cli.app import Env, ExitCode, cli, pass_env
-from heritage.cli.common import bbox, output_path, printable, progress_console
+from heritage.cli.common import bbox, printable, progress_console
+from heritage.layout import output_path
 from heritage.models import Condition
 
 
@@ -64,8 +65,8 @@ def mission_export(
     """
     from datetime import UTC, datetime
 
-    from heritage.cli.timeline import _area
     from heritage.mission import Selection, export_mission, select_sites
+    from heritage.selection import read_area
 
     if not name.strip() or printable(name) != name or "\n" in name:
         raise click.BadParameter("give a name of one line, without control characters", param_hint="--name")
@@ -74,7 +75,7 @@ def mission_export(
     catalogue = env.catalogue
     output_path(catalogue.root, output)
     selection = Selection(
-        area=_area(area) if area else None,
+        area=read_area(area) if area else None,
         bbox=bbox(bbox_text),
         sites={s.strip() for s in site_list.split(",") if s.strip()} if site_list else None,
         has_allegation=has_allegation,

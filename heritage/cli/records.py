@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
-from pydantic import BaseModel
 
 from heritage.cli.app import Env, cli, pass_env
-from heritage.cli.common import append, build, citations, drop_none, pairs, read_json_file, stamp
-from heritage.errors import InvalidInput, RecordExists
-from heritage.ids import new_id, slugify
-from heritage.models import Allegation, ConditionReport, Site, Source
+from heritage.cli.common import choice, citations, drop_none, pairs
 from heritage.models.vocab import (
     AllegedAct,
     ClaimantKind,
@@ -27,9 +23,7 @@ from heritage.models.vocab import (
     Sensitivity,
     SourceKind,
 )
-from heritage.store import Catalogue
-
-M = TypeVar("M", bound=BaseModel)
+from heritage.recording import add_allegation, add_report, add_site, add_source, read_json_file
 
 
 def FILE_OPTION(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -45,41 +39,10 @@ def FILE_OPTION(command: Callable[..., Any]) -> Callable[..., Any]:
     )(command)
 
 
-def choice(enum: Any) -> click.Choice[str]:
-    return click.Choice([member.value for member in enum])
-
-
-def _free_id(base: str, taken: Any) -> str:
-    candidate, number = base, 2
-    while taken(candidate):
-        candidate, number = f"{base}-{number}", number + 1
-    return candidate
-
-
 def _require(flags: dict[str, Any]) -> None:
     missing = [f"--{name.replace('_', '-')}" for name, value in flags.items() if value in (None, ())]
     if missing:
         raise click.UsageError(f"missing {', '.join(missing)} (or give the whole record with --file)")
-
-
-def _append_with_new_id(
-    document: dict[str, Any],
-    prefix: str,
-    model: type[M],
-    add: Callable[[M, bool], object],
-    catalogue: Catalogue,
-    record_file: Path | None,
-) -> None:
-    """Give the record a fresh id unless it has one, check it, append it, print the id."""
-    generated = "id" not in document
-    document.setdefault("id", new_id(prefix))
-    record = build(model, document, catalogue.context, record_file, generated_id=generated)
-    append(lambda r: add(r, not generated), record, generated)
-    click.echo(document["id"])
-
-
-def _add_report(catalogue: Catalogue) -> Callable[[ConditionReport, bool], Path]:
-    return lambda report, chosen: catalogue.add_report(report, chosen_id=chosen)
 
 
 @cli.group()
@@ -134,27 +97,15 @@ def site_add(
     catalogue = env.catalogue
     if record_file is not None:
         document = read_json_file(record_file)
-        properties = document.get("properties")
-        if not isinstance(properties, dict):
-            raise InvalidInput(
-                "a site file must hold one GeoJSON Feature with a 'properties' object",
-                file=record_file,
-                record=document.get("id"),
-            )
-        stamp(properties, env.user(), as_recorded, record_file)
-        derived = not document.get("id")
-        if derived:
-            document["id"] = _new_site_id(catalogue, properties)
-        record = build(Site, document, catalogue.context, record_file, generated_id=derived)
     else:
         _require({"name": names, "type": site_type})
         if (lat is None) != (lon is None):
             raise click.UsageError("give both --lat and --lon, or neither")
         located = lat is not None and lon is not None
-        name_list = [{"lang": lang, "text": text} for lang, text in pairs(names, "--name")]
-        flat = drop_none(
+        document = drop_none(
             {
-                "names": name_list,
+                "id": site_id,
+                "names": [{"lang": lang, "text": text} for lang, text in pairs(names, "--name")],
                 "geometry": {"type": "Point", "coordinates": [lon, lat]} if located else None,
                 "location": drop_none(
                     {
@@ -172,36 +123,8 @@ def site_add(
                 "sensitivity": sensitivity,
             }
         )
-        derived = site_id is None
-        flat["id"] = site_id or _new_site_id(catalogue, {"names": name_list})
-        record = build(Site, stamp(flat, env.user()), catalogue.context, generated_id=derived)
-    click.echo(_add_site(catalogue, record, derived))
-
-
-def _add_site(catalogue: Catalogue, site: Site, derived: bool) -> str:
-    """Append; if another writer took the id we derived from the name a moment ago, take the next."""
-    for _attempt in range(50):
-        try:
-            append(catalogue.add_site, site, derived)
-            return site.id
-        except RecordExists:
-            if not derived:
-                raise
-            site = site.model_copy(update={"id": _free_id(_base_id(site.id), catalogue.has_site)})
-    raise RecordExists("could not find a free id for the site; give one with --id", record=site.id)
-
-
-def _base_id(site_id: str) -> str:
-    base, _, number = site_id.rpartition("-")
-    return base if base and number.isdigit() else site_id
-
-
-def _new_site_id(catalogue: Catalogue, properties: dict[str, Any]) -> str:
-    names = properties.get("names") or []
-    english = [n.get("text", "") for n in names if isinstance(n, dict) and n.get("lang") == "en"]
-    any_name = [n.get("text", "") for n in names if isinstance(n, dict)]
-    base = slugify((english or any_name or [""])[0]) or new_id("site")
-    return _free_id(base, catalogue.has_site)
+    record = add_site(catalogue, document, env.user(), as_recorded=as_recorded, file=record_file)
+    click.echo(record.id)
 
 
 @cli.group()
@@ -270,44 +193,32 @@ def source_add(
     """
     catalogue = env.catalogue
     if record_file is not None:
-        document = stamp(read_json_file(record_file), env.user(), as_recorded, record_file)
+        document = read_json_file(record_file)
     else:
         _require({"title": title, "kind": kind})
-        document = stamp(
-            drop_none(
-                {
-                    "title": title,
-                    "kind": kind,
-                    "author": author,
-                    "publisher": publisher,
-                    "published": published,
-                    "url": url,
-                    "archived_url": archived_url,
-                    "accessed": accessed,
-                    "language": language,
-                    "party": party,
-                    "reliability": reliability,
-                    "sensitivity": sensitivity,
-                    "notes": notes,
-                    "id": source_id,
-                    "satellite": drop_none(
-                        {
-                            "provider": satellite_provider,
-                            "acquired_on": acquired_on,
-                            "sensor": sensor,
-                            "scene_id": scene_id,
-                        }
-                    )
-                    or None,
-                }
-            ),
-            env.user(),
+        document = drop_none(
+            {
+                "title": title,
+                "kind": kind,
+                "author": author,
+                "publisher": publisher,
+                "published": published,
+                "url": url,
+                "archived_url": archived_url,
+                "accessed": accessed,
+                "language": language,
+                "party": party,
+                "reliability": reliability,
+                "sensitivity": sensitivity,
+                "notes": notes,
+                "id": source_id,
+                "satellite": drop_none(
+                    {"provider": satellite_provider, "acquired_on": acquired_on, "sensor": sensor, "scene_id": scene_id}
+                )
+                or None,
+            }
         )
-    if not document.get("id"):
-        title_slug = slugify(str(document.get("title") or ""), 48)
-        document["id"] = _free_id(f"src-{title_slug}" if title_slug else new_id("src"), catalogue.has_source)
-    record = build(Source, document, catalogue.context, record_file)
-    catalogue.add_source(record)
+    record = add_source(catalogue, document, env.user(), as_recorded=as_recorded, file=record_file)
     click.echo(record.id)
 
 
@@ -376,32 +287,30 @@ def report_add(
     """
     catalogue = env.catalogue
     if record_file is not None:
-        document = stamp(read_json_file(record_file), env.user(), as_recorded, record_file)
+        document = read_json_file(record_file)
     else:
         _require({"site": site_id, "observed": observed, "condition": condition, "method": method, "source": sources})
-        document = stamp(
-            drop_none(
-                {
-                    "id": report_id,
-                    "site": site_id,
-                    "observed": observed,
-                    "condition": condition,
-                    "method": method,
-                    "sources": citations(sources),
-                    "credibility": credibility,
-                    "damage_extent": extent,
-                    "damage_effects": list(effects),
-                    "damage_causes": list(causes),
-                    "observed_by": observer,
-                    "evidence": list(evidence),
-                    "notes": notes,
-                    "sensitivity": sensitivity,
-                    "supersedes": supersedes,
-                }
-            ),
-            env.user(),
+        document = drop_none(
+            {
+                "id": report_id,
+                "site": site_id,
+                "observed": observed,
+                "condition": condition,
+                "method": method,
+                "sources": citations(sources),
+                "credibility": credibility,
+                "damage_extent": extent,
+                "damage_effects": list(effects),
+                "damage_causes": list(causes),
+                "observed_by": observer,
+                "evidence": list(evidence),
+                "notes": notes,
+                "sensitivity": sensitivity,
+                "supersedes": supersedes,
+            }
         )
-    _append_with_new_id(document, "r", ConditionReport, _add_report(catalogue), catalogue, record_file)
+    record = add_report(catalogue, document, env.user(), as_recorded=as_recorded, file=record_file)
+    click.echo(record.id)
 
 
 @cli.group()
@@ -466,7 +375,7 @@ def allegation_add(
     """
     catalogue = env.catalogue
     if record_file is not None:
-        document = stamp(read_json_file(record_file), env.user(), as_recorded, record_file)
+        document = read_json_file(record_file)
     else:
         _require({"claimant": claimant, "made": made, "source": source_ref, "act": acts, "summary": summary})
         area = None
@@ -474,32 +383,23 @@ def allegation_add(
             area = read_json_file(area_file)
             area = area.get("geometry", area) if area.get("type") == "Feature" else area
         perpetrator_doc = drop_none({"name": perpetrator, "party": perpetrator_party})
-        document = stamp(
-            drop_none(
-                {
-                    "id": allegation_id,
-                    "claimant": drop_none({"name": claimant, "kind": claimant_kind, "party": party}),
-                    "made_on": made,
-                    "source": citations((source_ref or "",))[0],
-                    "sites": list(sites),
-                    "area": area,
-                    "acts": list(acts),
-                    "alleged_perpetrator": perpetrator_doc or None,
-                    "alleged_period": period,
-                    "summary": summary,
-                    "quote": quote,
-                    "legal_references": list(legal_refs),
-                    "responds_to": responds_to,
-                    "sensitivity": sensitivity,
-                }
-            ),
-            env.user(),
+        document = drop_none(
+            {
+                "id": allegation_id,
+                "claimant": drop_none({"name": claimant, "kind": claimant_kind, "party": party}),
+                "made_on": made,
+                "source": citations((source_ref or "",))[0],
+                "sites": list(sites),
+                "area": area,
+                "acts": list(acts),
+                "alleged_perpetrator": perpetrator_doc or None,
+                "alleged_period": period,
+                "summary": summary,
+                "quote": quote,
+                "legal_references": list(legal_refs),
+                "responds_to": responds_to,
+                "sensitivity": sensitivity,
+            }
         )
-    _append_with_new_id(
-        document,
-        "a",
-        Allegation,
-        lambda allegation, _chosen: catalogue.add_allegation(allegation),
-        catalogue,
-        record_file,
-    )
+    record = add_allegation(catalogue, document, env.user(), as_recorded=as_recorded, file=record_file)
+    click.echo(record.id)

@@ -10,7 +10,7 @@ import click
 from rich.text import Text
 
 from heritage.cli.app import Env, ExitCode, cli, pass_env
-from heritage.cli.common import bbox, build, console, echo_json, pairs, printable, reading_progress
+from heritage.cli.common import bbox, console, echo_json, pairs, printable, reading_progress
 from heritage.errors import ImportFailed, Problem
 from heritage.importer import (
     REPORT_FIELDS,
@@ -22,6 +22,7 @@ from heritage.importer import (
     parse_mapping,
 )
 from heritage.models import CatalogueInfo, LocationPrecision
+from heritage.recording import build
 from heritage.store import Catalogue
 from heritage.validate import validate_catalogue
 

@@ -6,7 +6,6 @@ import csv
 import io
 from functools import partial
 from pathlib import Path
-from typing import Any, NamedTuple
 
 import click
 from rich import box
@@ -14,18 +13,16 @@ from rich.table import Table
 
 from heritage import layout
 from heritage.bulk import paused_gc
+from heritage.changes import changed_sites, feature_collection
 from heritage.cli.app import Env, cli, pass_env
-from heritage.cli.browse import T, _date
-from heritage.cli.common import bbox, build, citations, console, echo_json, progress_console, stamp
-from heritage.cli.records import choice, report
-from heritage.codec import loads
-from heritage.errors import InvalidInput
-from heritage.history import Change
-from heritage.ids import new_id
-from heritage.index import Ahead, Index, compared, unpacked
-from heritage.models import Condition, ConditionReport, Retraction
+from heritage.cli.common import T, bbox, choice, citations, console, echo_json, known, parse_date, progress_console
+from heritage.cli.records import report
+from heritage.corrections import Corrections, correct_report, retract_report
+from heritage.index import Ahead, Index, unpacked
+from heritage.models import Condition
 from heritage.models.vocab import DamageExtent, Method
-from heritage.query import entry_json, site_detail
+from heritage.query import site_detail
+from heritage.selection import read_area, sites_for_audience
 
 
 @cli.command()
@@ -48,14 +45,7 @@ def history(env: Env, site_id: str, as_json: bool, chart: Path | None) -> None:
 
         condition_chart(detail.site.display_name(), detail.history, chart)
     if as_json:
-        echo_json(
-            {
-                "site": detail.site.id,
-                "name": detail.site.display_name(),
-                "condition": detail.current.condition.value if detail.current else Condition.unknown.value,
-                "timeline": [entry_json(entry) for entry in detail.history],
-            }
-        )
+        echo_json(detail.history_json())
         return
     out = console()
     table = Table(title=T(f"{detail.site.display_name()}: {len(detail.history)} report(s)"), box=box.SIMPLE_HEAD)
@@ -93,83 +83,6 @@ def history(env: Env, site_id: str, as_json: bool, chart: Path | None) -> None:
         click.echo(f"chart written to {chart}")
 
 
-def _changes_rows(changes: list[Change], sites: dict[str, SiteRow]) -> list[dict[str, Any]]:
-    rows = []
-    for change in changes:
-        site = sites[change.site]
-        rows.append(
-            {
-                "site": site.id,
-                "name": site.name,
-                "type": site.type,
-                "lon": site.lon,
-                "lat": site.lat,
-                "before": change.before_condition.value,
-                "before_observed": str(change.before.observed) if change.before else None,
-                "before_report": change.before.id if change.before else None,
-                "after": change.after_condition.value,
-                "after_observed": str(change.after.observed) if change.after else None,
-                "after_report": change.after.id if change.after else None,
-            }
-        )
-    return rows
-
-
-class SiteRow(NamedTuple):
-    id: str
-    name: str
-    type: str
-    lon: float | None
-    lat: float | None
-
-
-def _inside(site: SiteRow, polygons: list[Any]) -> bool:
-    if site.lon is None or site.lat is None:
-        return False
-    from shapely.geometry import Point
-
-    return any(polygon.covers(Point(site.lon, site.lat)) for polygon in polygons)
-
-
-def _area(path: Path) -> list[Any]:
-    from shapely.geometry import shape
-
-    try:
-        data = loads(path.read_text(encoding="utf-8"))
-        features = data["features"] if data.get("type") == "FeatureCollection" else [data]
-        return [shape(f["geometry"] if f.get("type") == "Feature" else f) for f in features]
-    except FileNotFoundError:
-        raise InvalidInput("file not found", file=path) from None
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise InvalidInput(f"is not a GeoJSON polygon or FeatureCollection ({exc})", file=path) from None
-
-
-def find_changes(
-    index: Index,
-    later: list[list[str]],
-    earlier: list[list[str]],
-    types: tuple[str, ...] = (),
-    box_text: str | None = None,
-    area: Path | None = None,
-    first_reports: bool = False,
-) -> tuple[list[Change], dict[str, SiteRow]]:
-    sites = {row[0]: SiteRow(*row) for row in index.rows("SELECT id, name, type, lon, lat FROM sites")}
-    chosen = list(sites.values())
-    if types:
-        chosen = [s for s in chosen if s.type in types]
-    if box_text:
-        west, south, east, north = bbox(box_text) or (-180.0, -90.0, 180.0, 90.0)
-        chosen = [
-            s
-            for s in chosen
-            if s.lon is not None and s.lat is not None and west <= s.lon <= east and south <= s.lat <= north
-        ]
-    if area is not None:
-        polygons = _area(area)
-        chosen = [s for s in chosen if _inside(s, polygons)]
-    return compared(later, earlier, (s.id for s in chosen), first_reports), sites
-
-
 @cli.command()
 @click.option("--from", "start", required=True, help="The earlier date (YYYY-MM-DD).")
 @click.option("--to", "end", required=True, help="The later date (YYYY-MM-DD).")
@@ -204,15 +117,13 @@ def changes(
     """
     if as_csv and as_geojson:
         raise click.UsageError("choose --csv or --geojson, not both")
-    vocabulary = env.catalogue.info.vocabulary()
-    for value in types:
-        if value not in vocabulary.site_types:
-            known = ", ".join(sorted(vocabulary.site_types))
-            raise click.BadParameter(f"unknown value {value!r}; known: {known}", param_hint="--type")
-    first, last = _date(start, "--from"), _date(end, "--to")
+    known(types, env.catalogue.info.vocabulary().site_types, "--type")
+    first, last = parse_date(start, "--from"), parse_date(end, "--to")
     assert first is not None and last is not None
     if last < first:
         raise click.BadParameter("--to is before --from", param_hint="--to")
+    box_filter = bbox(box_text) if box_text else None
+    polygons = read_area(area) if area is not None else None
     kinds = (layout.SITES, layout.REPORTS, layout.RETRACTIONS)
     with env.index(refresh=False) as index, paused_gc():
         # Each day's latest reports are read in processes of their own while this one brings the
@@ -220,8 +131,7 @@ def changes(
         with Ahead(index, [partial(Index.latest, day=last), partial(Index.latest, day=first)]) as ahead:
             env.refresh(index, kinds)
             later, earlier = ahead.results()
-        found, sites = find_changes(index, unpacked(later), unpacked(earlier), types, box_text, area, first_reports)
-        rows = _changes_rows(found, sites)
+        rows = changed_sites(index, unpacked(later), unpacked(earlier), types, box_filter, polygons, first_reports)
     if as_csv:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
@@ -230,18 +140,7 @@ def changes(
         click.echo(buffer.getvalue(), nl=False)
         return
     if as_geojson:
-        features = [
-            {
-                "type": "Feature",
-                "id": row["site"],
-                "properties": row,
-                "geometry": {"type": "Point", "coordinates": [row["lon"], row["lat"]]}
-                if row["lon"] is not None
-                else None,
-            }
-            for row in rows
-        ]
-        echo_json({"type": "FeatureCollection", "features": features})
+        echo_json(feature_collection(rows))
         return
     table = Table(title=T(f"{len(rows)} site(s) changed between {first} and {last}"), box=box.SIMPLE_HEAD)
     for column in ("site", "before", "after", "reports", "name"):
@@ -285,22 +184,15 @@ def report_correct(
     catalogue = env.catalogue
     if not reason.strip():
         raise click.BadParameter("give the reason for the correction", param_hint="--reason")
-    old = catalogue.find_report(report_id)
-    document = old.model_dump(mode="json", exclude_none=True, exclude={"id", "sha256", "recorded_at", "recorded_by"})
-    changes = {
-        "observed": observed,
-        "condition": condition,
-        "method": method,
-        "credibility": credibility,
-        "damage_extent": extent,
-        "sources": citations(sources) if sources else None,
-    }
-    document.update({k: v for k, v in changes.items() if v is not None})
-    note = f"Correction of {old.id}: {reason}"
-    document["notes"] = note + (f"\n{old.notes}" if old.notes else "")
-    document.update(id=new_id("r"), supersedes=old.id)
-    record = build(ConditionReport, stamp(document, env.user()), catalogue.context, generated_id=True)
-    catalogue.add_report(record)
+    changes = Corrections(
+        observed=observed,
+        condition=condition,
+        method=method,
+        credibility=credibility,
+        damage_extent=extent,
+        sources=citations(sources) if sources else None,
+    )
+    record = correct_report(catalogue, report_id, reason, changes, env.user())
     click.echo(record.id)
 
 
@@ -315,11 +207,7 @@ def report_retract(env: Env, report_id: str, reason: str) -> None:
     Example:
       heritage report retract r-01jq3d7x... --reason "The photo shows another church"
     """
-    catalogue = env.catalogue
-    old = catalogue.find_report(report_id)
-    document = stamp({"id": new_id("x"), "site": old.site, "retracts": old.id, "reason": reason}, env.user())
-    record = build(Retraction, document, catalogue.context, generated_id=True)
-    catalogue.add_retraction(record)
+    record = retract_report(env.catalogue, report_id, reason, env.user())
     click.echo(record.id)
 
 
@@ -343,23 +231,14 @@ def dossier(env: Env, site_ids: tuple[str, ...], every: bool, output: Path | Non
       heritage dossier kanach-zham --pdf
       heritage dossier --all -o mission/dossiers --audience mission
     """
-    from heritage.cli.common import output_path
     from heritage.dossier import Shared, build_dossier
     from heritage.integrity import root_hash_of
+    from heritage.layout import output_path
 
     catalogue = env.catalogue
     if every == bool(site_ids):
         raise click.UsageError("name the sites, or pass --all")
-    from heritage.audience import site_for
-    from heritage.errors import RecordNotFound
-
-    if every:  # every site this audience may see
-        ids = [s.id for s in catalogue.sites() if site_for(s, audience) is not None]
-    else:  # all checked before anything is written
-        ids = list(site_ids)
-        for site_id in ids:
-            if site_for(catalogue.site(site_id), audience) is None:
-                raise RecordNotFound(f"no such site for the {audience} audience", record=site_id)
+    ids = sites_for_audience(catalogue, audience, None if every else site_ids)
     folder = output_path(catalogue.root, output or catalogue.root / layout.MAPS / "dossiers")
     root_hash = root_hash_of(catalogue)
     shared = Shared.load(catalogue)

@@ -1,0 +1,161 @@
+"""Putting one new record in: reading its file, saying who recorded it and when, validating it,
+choosing a free id, appending it. The record commands and the corrections go through here."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from heritage.codec import dumps, loads
+from heritage.errors import InvalidInput, RecordExists
+from heritage.ids import base_id, free_id, new_id, site_id_for, source_id_for
+from heritage.models import Allegation, ConditionReport, Site, Source
+from heritage.store import Catalogue, DuplicateKey, parse_record, unique_keys, validation_messages
+
+M = TypeVar("M", bound=BaseModel)
+
+RECORDED = ("recorded_at", "recorded_by")
+
+
+def read_json_file(path: Path) -> dict[str, Any]:
+    """The one JSON object a record file holds; every way it can fail is an `InvalidInput`."""
+    try:
+        data = loads(path.read_bytes().decode("utf-8"), object_pairs_hook=unique_keys)
+    except FileNotFoundError:
+        raise InvalidInput("file not found", file=path) from None
+    except UnicodeDecodeError:
+        raise InvalidInput("is not UTF-8 text", file=path) from None
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(f"is not valid JSON ({exc.msg}, line {exc.lineno})", file=path) from None
+    except DuplicateKey as exc:
+        raise InvalidInput(str(exc), file=path) from None
+    if not isinstance(data, dict):
+        raise InvalidInput("must hold one JSON object (one record)", file=path)
+    return data
+
+
+def stamp(document: dict[str, Any], user: str, as_recorded: bool = False, file: Path | None = None) -> dict[str, Any]:
+    """Who put the record in, and when: heritage says so, not the input. `as_recorded` keeps the
+    input's own values (migrating records kept elsewhere; rebuilding the sample)."""
+    if not as_recorded:
+        for name in RECORDED:
+            if name in document:
+                raise InvalidInput(
+                    f"{name} is set by heritage when it appends; remove it, or pass --as-recorded "
+                    "to keep it (for migrations)",
+                    file=file,
+                    record=document.get("id"),
+                    field=name,
+                )
+    document.setdefault("recorded_at", datetime.now(UTC).isoformat())
+    document.setdefault("recorded_by", user)
+    return document
+
+
+def build(
+    model: type[M],
+    document: dict[str, Any],
+    context: dict[str, Any],
+    file: Path | None = None,
+    *,
+    generated_id: bool = False,
+) -> M:
+    """Validate a record built from flags or a file; the error names the file, record and field
+    (but not an id made up a moment ago: it would mean nothing to the reader)."""
+    try:
+        if file is not None:
+            return parse_record(model, dumps(document), file=file, context=context)
+        try:
+            return model.model_validate(document, context=context)
+        except ValidationError as exc:
+            field, message = validation_messages(exc)[0]
+            raise InvalidInput(message, record=document.get("id"), field=field) from None
+    except InvalidInput as error:
+        raise _without_record(error) if generated_id else error from None
+
+
+def append(add: Callable[[M], object], record: M, generated_id: bool) -> None:
+    """`add(record)`, its error without the record's id if that id was made up here."""
+    try:
+        add(record)
+    except InvalidInput as error:
+        raise _without_record(error) if generated_id else error from None
+
+
+def _without_record(error: InvalidInput) -> InvalidInput:
+    p = error.problem
+    return InvalidInput(p.message, file=p.file, field=p.field)
+
+
+def add_site(
+    catalogue: Catalogue, document: dict[str, Any], user: str, *, as_recorded: bool = False, file: Path | None = None
+) -> Site:
+    """Stamp, validate and append one site. A document read from `file` is a GeoJSON Feature; one
+    built from flags may be flat. Without an id, the site takes one made from its name, and the
+    next free one if another writer takes it meanwhile."""
+    if file is not None:
+        properties = document.get("properties")
+        if not isinstance(properties, dict):
+            raise InvalidInput(
+                "a site file must hold one GeoJSON Feature with a 'properties' object",
+                file=file,
+                record=document.get("id"),
+            )
+    else:
+        properties = document
+    stamp(properties, user, as_recorded, file)
+    derived = not document.get("id")
+    if derived:
+        document["id"] = site_id_for(properties.get("names") or [], catalogue.has_site)
+    site = build(Site, document, catalogue.context, file, generated_id=derived)
+    for _attempt in range(50):
+        try:
+            append(catalogue.add_site, site, derived)
+            return site
+        except RecordExists:
+            if not derived:
+                raise
+            site = site.model_copy(update={"id": free_id(base_id(site.id), catalogue.has_site)})
+    raise RecordExists("could not find a free id for the site; give one with --id", record=site.id)
+
+
+def add_source(
+    catalogue: Catalogue, document: dict[str, Any], user: str, *, as_recorded: bool = False, file: Path | None = None
+) -> Source:
+    """Stamp, validate and append one source; without an id, it takes one made from its title."""
+    stamp(document, user, as_recorded, file)
+    if not document.get("id"):
+        document["id"] = source_id_for(str(document.get("title") or ""), catalogue.has_source)
+    source = build(Source, document, catalogue.context, file)
+    catalogue.add_source(source)
+    return source
+
+
+def add_report(
+    catalogue: Catalogue, document: dict[str, Any], user: str, *, as_recorded: bool = False, file: Path | None = None
+) -> ConditionReport:
+    """Stamp, validate and append one condition report, with a new id unless it has one. Reads
+    nothing but the site and its sources."""
+    stamp(document, user, as_recorded, file)
+    generated = "id" not in document
+    document.setdefault("id", new_id("r"))
+    report = build(ConditionReport, document, catalogue.context, file, generated_id=generated)
+    append(lambda r: catalogue.add_report(r, chosen_id=not generated), report, generated)
+    return report
+
+
+def add_allegation(
+    catalogue: Catalogue, document: dict[str, Any], user: str, *, as_recorded: bool = False, file: Path | None = None
+) -> Allegation:
+    """Stamp, validate and append one allegation, with a new id unless it has one."""
+    stamp(document, user, as_recorded, file)
+    generated = "id" not in document
+    document.setdefault("id", new_id("a"))
+    allegation = build(Allegation, document, catalogue.context, file, generated_id=generated)
+    append(catalogue.add_allegation, allegation, generated)
+    return allegation
