@@ -298,7 +298,7 @@ class Index:
             "UPDATE folders SET mtime_ns = -1, digest = NULL, names = NULL "
             "WHERE path IN (SELECT folder FROM files WHERE unreadable = 1)"
         )
-        plan = ScanPlan(time.time_ns())
+        plan = ScanPlan(self.catalogue.clock())
         times = "SELECT mtime_ns FROM folders WHERE path = ?"
         for name in (f for f in FLAT if f in wanted):
             mtime = mtime_of(root / name)
@@ -341,7 +341,7 @@ class Index:
         folders = FLAT + NESTED
         marks = ",".join("?" * len(folders))
         rows = self.db.execute(f"SELECT path, {FOLDER_COLUMNS} FROM folders WHERE path IN ({marks})", folders)
-        plan = ScanPlan(time.time_ns(), {row[0]: FolderRecord(*row[1:]) for row in rows})
+        plan = ScanPlan(self.catalogue.clock(), {row[0]: FolderRecord(*row[1:]) for row in rows})
         for name in FLAT:
             plan.flat(root, name)
         for parent in NESTED:

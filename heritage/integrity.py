@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from stat import S_ISDIR, S_ISLNK, S_ISREG
-from time import time_ns
 from typing import Any
 
 from heritage import layout
@@ -157,7 +156,7 @@ def hashed_files(catalogue: Catalogue, *, kept: bool = False) -> dict[str, str]:
     # Nothing is read into the index here (no worker is forked): the collector can rest throughout.
     with Index.open(catalogue, refresh=False) as index, paused_gc():
         stamps, shas = index.kept_hashes() if kept else ({}, {})
-        trusted_until = time_ns() - RACY_NS  # a later change may be followed by another unseen
+        trusted_until = catalogue.clock() - RACY_NS  # a later change may be followed by another unseen
         files: dict[str, str] = {}
         hashed: list[tuple[str, str, str]] = []
         for relative, stat in _listed(str(catalogue.root)):

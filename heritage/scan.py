@@ -12,7 +12,6 @@ import multiprocessing
 import os
 import signal
 import sqlite3
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -365,7 +364,7 @@ def _task(catalogue: Catalogue, db: sqlite3.Connection, task: ScanPart) -> PartR
     files): plain strings and one query per task, no pathlib."""
     root = str(catalogue.root)
     outcome = PartResult()
-    now = time.time_ns()
+    now = catalogue.clock()
     listed: list[tuple[str, str, os.stat_result]] = []  # (folder, name, stat)
     stored: dict[str, tuple[int, ...]] = {}  # path -> (size, times, inode) in the index, for the files compared
     if task.flat is not None:

@@ -6,8 +6,9 @@ import functools
 import json
 import os
 import re
+import time
 import typing
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -208,10 +209,13 @@ def find_root(start: Path) -> Path | None:
 class Catalogue:
     """A catalogue folder. Cheap to open: nothing but `catalogue.json` is read until asked."""
 
-    def __init__(self, root: Path, info: CatalogueInfo) -> None:
+    def __init__(self, root: Path, info: CatalogueInfo, clock: Callable[[], int] = time.time_ns) -> None:
         self.root = root
         self.info = info
         self.context: dict[str, Any] = {"vocabulary": info.vocabulary()}
+        # The time in nanoseconds, as the index judges whether a file changed too recently to
+        # trust its times (see heritage.scan.trusted). Tests set their own clock here.
+        self.clock = clock
 
     @classmethod
     def open(cls, root: Path | str) -> Catalogue:

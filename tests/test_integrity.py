@@ -84,7 +84,7 @@ def test_a_dossiers_root_hash_hashes_again_only_what_changed(
         first = hashed_files(sample, kept=True)
         assert len(hashed) == len(first) == 175
     # An hour later, a hash made then is reused for a file as it was; `manifest` hashes every file.
-    monkeypatch.setattr(integrity, "time_ns", lambda: time.time_ns() + 3600 * 10**9)
+    sample.clock = lambda: time.time_ns() + 3600 * 10**9
     for kept, count in ((False, 175), (True, 0), (False, 175)):
         hashed.clear()
         assert hashed_files(sample, kept=kept) == first and len(hashed) == count
