@@ -17,7 +17,7 @@ from rich.text import Text
 from heritage import layout
 from heritage.bulk import paused_gc
 from heritage.cli.app import Env, cli, pass_env
-from heritage.cli.common import T, bbox, console, echo_json, known, parse_date, printable, reading_progress
+from heritage.cli.common import bbox, console, echo_json, known, parse_date, plain_text, printable, reading_progress
 from heritage.layout import output_path
 from heritage.models import Condition
 from heritage.query import SiteDetail, SiteFilter, list_indexed, site_detail
@@ -74,7 +74,7 @@ def list_command(
         with paused_gc():
             echo_json([s.as_json() for s in summaries])
         return
-    table = Table(title=T(f"{env.catalogue.info.name}: {len(summaries)} site(s)"), box=box.SIMPLE_HEAD)
+    table = Table(title=plain_text(f"{env.catalogue.info.name}: {len(summaries)} site(s)"), box=box.SIMPLE_HEAD)
     # Every column folds rather than cuts: a name in a report must never lose its end.
     table.add_column("id", overflow="fold", ratio=3)
     table.add_column("condition", overflow="fold", ratio=2)
@@ -85,13 +85,13 @@ def list_command(
     table.add_column("name", overflow="fold", ratio=5)
     for s in summaries:
         table.add_row(
-            T(s.id),
-            T(s.condition.value),
-            T(s.current.observed if s.current else "-"),
+            plain_text(s.id),
+            plain_text(s.condition.value),
+            plain_text(s.current.observed if s.current else "-"),
             str(s.report_count),
             str(s.allegation_count),
-            T(s.type),
-            T(s.name),
+            plain_text(s.type),
+            plain_text(s.name),
         )
     console().print(table)
 
@@ -123,7 +123,7 @@ def _line(label: str, value: object) -> Text:
 def _print_detail(detail: SiteDetail) -> None:
     out = console()
     site = detail.site
-    out.print(T(site.display_name(), style="bold underline"))
+    out.print(plain_text(site.display_name(), style="bold underline"))
     out.print(_line("id", site.id))
     for name in site.names:
         used = f" (used by {', '.join(name.used_by)})" if name.used_by else ""
@@ -216,7 +216,12 @@ def _print_detail(detail: SiteDetail) -> None:
         sources.add_column(column, overflow="fold")
     for s in detail.sources.values():
         sources.add_row(
-            T(s.id), T(s.title), T(s.kind.value), T(s.reliability.value), T(s.party or "-"), T(s.url or "-")
+            plain_text(s.id),
+            plain_text(s.title),
+            plain_text(s.kind.value),
+            plain_text(s.reliability.value),
+            plain_text(s.party or "-"),
+            plain_text(s.url or "-"),
         )
     out.print(sources)
 
@@ -228,7 +233,7 @@ def _side_by_side(detail: SiteDetail) -> list[Text]:
         r = entry.report
         label = f"  {r.observed!s:<22} observed  {r.condition.value} ({r.method.value})"
         mark = "" if entry.status == "in force" else f" [{entry.status}]"
-        rows.append((r.observed.end or date.min, 0, T(label + mark, style="dim" if mark else "")))
+        rows.append((r.observed.end or date.min, 0, plain_text(label + mark, style="dim" if mark else "")))
     for claim in detail.allegations:
         a = claim.allegation
         party = f" [{a.claimant.party}]" if a.claimant.party else ""
@@ -237,7 +242,7 @@ def _side_by_side(detail: SiteDetail) -> list[Text]:
             f"  {a.made_on!s:<22} claimed   {', '.join(x.value for x in a.acts)} by {a.claimant.name}{party}"
             f"{answer} ({claim.damage_status.value})"
         )
-        rows.append((a.made_on.start or date.min, 1, T(text)))
+        rows.append((a.made_on.start or date.min, 1, plain_text(text)))
     return [text for _, _, text in sorted(rows, key=lambda row: (row[0], row[1]))]
 
 

@@ -11,7 +11,7 @@ from rich.text import Text
 
 from heritage.claims import Claim, ClaimFilter, find_claim, load_claims, select_claims, stats
 from heritage.cli.app import Env, cli, pass_env
-from heritage.cli.common import T, bbox, choice, console, echo_json, printable
+from heritage.cli.common import bbox, choice, console, echo_json, plain_text, printable
 from heritage.cli.records import allegation
 from heritage.corrections import review_allegation
 from heritage.models import AllegationStatus, AllegedAct, ReviewAspect, When
@@ -89,14 +89,14 @@ def _claim_line(claim: Claim) -> list[Text]:
     claimant = a.claimant.name + (f" [{a.claimant.party}]" if a.claimant.party else "")
     accused = a.alleged_perpetrator.party or a.alleged_perpetrator.name if a.alleged_perpetrator else None
     return [
-        T(a.id),
-        T(a.made_on),
-        T(claimant),
-        T(", ".join(x.value for x in a.acts)),
-        T(accused or "-"),
-        T(", ".join(a.sites) or "an area"),
-        T(claim.damage_status.value),
-        T(claim.attribution_status.value),
+        plain_text(a.id),
+        plain_text(a.made_on),
+        plain_text(claimant),
+        plain_text(", ".join(x.value for x in a.acts)),
+        plain_text(accused or "-"),
+        plain_text(", ".join(a.sites) or "an area"),
+        plain_text(claim.damage_status.value),
+        plain_text(claim.attribution_status.value),
     ]
 
 
@@ -151,7 +151,7 @@ def allegation_list(
     if as_json:
         echo_json([claim.as_json() for claim in found])
         return
-    table = Table(title=T(f"{len(found)} allegation(s)"), box=box.SIMPLE_HEAD)
+    table = Table(title=plain_text(f"{len(found)} allegation(s)"), box=box.SIMPLE_HEAD)
     for column in ("id", "made", "claimant", "acts", "accused", "sites", "damage", "attribution"):
         table.add_column(column, overflow="fold")
     for claim in found:
@@ -209,7 +209,7 @@ def allegation_show(env: Env, allegation_id: str, as_json: bool) -> None:
         ("answered by", ", ".join(claim.responses) or None),
         ("status", f"damage: {claim.damage_status.value}; attribution: {claim.attribution_status.value}"),
     ]
-    out.print(T(a.id, style="bold"))
+    out.print(plain_text(a.id, style="bold"))
     for label, value in lines:
         if value:
             out.print(Text.assemble((f"{label}: ", "bold"), printable(value)))
@@ -253,5 +253,5 @@ def stats_command(env: Env, as_json: bool) -> None:
         table.add_column(status.replace("_", " "), justify="right")
     table.add_column("total", justify="right")
     for party, counts in table_data.items():
-        table.add_row(T(party), *(str(counts.get(s, 0)) for s in statuses), str(sum(counts.values())))
+        table.add_row(plain_text(party), *(str(counts.get(s, 0)) for s in statuses), str(sum(counts.values())))
     console().print(table)

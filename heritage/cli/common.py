@@ -149,6 +149,6 @@ def parse_date(value: str | None, option: str = "--as-of") -> date | None:
     return found
 
 
-def T(value: object, style: str = "") -> Text:
+def plain_text(value: object, style: str = "") -> Text:
     """Catalogue text for the terminal: never markup, never a control sequence."""
     return Text(printable(value), style=style)

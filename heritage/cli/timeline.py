@@ -15,7 +15,17 @@ from heritage import layout
 from heritage.bulk import paused_gc
 from heritage.changes import changed_sites, feature_collection
 from heritage.cli.app import Env, cli, pass_env
-from heritage.cli.common import T, bbox, choice, citations, console, echo_json, known, parse_date, progress_console
+from heritage.cli.common import (
+    bbox,
+    choice,
+    citations,
+    console,
+    echo_json,
+    known,
+    parse_date,
+    plain_text,
+    progress_console,
+)
 from heritage.cli.records import report
 from heritage.corrections import Corrections, correct_report, retract_report
 from heritage.index import Ahead, Index, unpacked
@@ -48,7 +58,9 @@ def history(env: Env, site_id: str, as_json: bool, chart: Path | None) -> None:
         echo_json(detail.history_json())
         return
     out = console()
-    table = Table(title=T(f"{detail.site.display_name()}: {len(detail.history)} report(s)"), box=box.SIMPLE_HEAD)
+    table = Table(
+        title=plain_text(f"{detail.site.display_name()}: {len(detail.history)} report(s)"), box=box.SIMPLE_HEAD
+    )
     for column, ratio in (
         ("observed", 2),
         ("condition", 2),
@@ -69,13 +81,13 @@ def history(env: Env, site_id: str, as_json: bool, chart: Path | None) -> None:
         cited = "; ".join(c.source + (f" ({c.locator})" if c.locator else "") for c in r.sources)
         style = "dim" if entry.status != "in force" else ""
         table.add_row(
-            T(r.observed),
-            T(r.condition.value),
-            T(r.method.value),
-            T(cited),
-            T(f"{r.recorded_by}, {r.recorded_at:%Y-%m-%d %H:%M} UTC"),
-            T(status),
-            T(r.id),
+            plain_text(r.observed),
+            plain_text(r.condition.value),
+            plain_text(r.method.value),
+            plain_text(cited),
+            plain_text(f"{r.recorded_by}, {r.recorded_at:%Y-%m-%d %H:%M} UTC"),
+            plain_text(status),
+            plain_text(r.id),
             style=style,
         )
     out.print(table)
@@ -142,14 +154,16 @@ def changes(
     if as_geojson:
         echo_json(feature_collection(rows))
         return
-    table = Table(title=T(f"{len(rows)} site(s) changed between {first} and {last}"), box=box.SIMPLE_HEAD)
+    table = Table(title=plain_text(f"{len(rows)} site(s) changed between {first} and {last}"), box=box.SIMPLE_HEAD)
     for column in ("site", "before", "after", "reports", "name"):
         table.add_column(column, overflow="fold")
     for row in rows:
         before = f"{row['before']} ({row['before_observed']})" if row["before_observed"] else row["before"]
         after = f"{row['after']} ({row['after_observed']})" if row["after_observed"] else row["after"]
         behind = " → ".join(x for x in (row["before_report"], row["after_report"]) if x)
-        table.add_row(T(row["site"]), T(before), T(after), T(behind), T(row["name"]))
+        table.add_row(
+            plain_text(row["site"]), plain_text(before), plain_text(after), plain_text(behind), plain_text(row["name"])
+        )
     console().print(table)
 
 
