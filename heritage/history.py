@@ -7,9 +7,10 @@ seen between two satellite images is known only once the second image exists.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Protocol, TypeVar
 
 from heritage.models import Condition, ConditionReport, Retraction
@@ -52,13 +53,25 @@ class Observation(Correctable, Finding, Protocol):
 
 C = TypeVar("C", bound=Correctable)
 Seen = TypeVar("Seen", bound=Observation)
+T = TypeVar("T")
+D = TypeVar("D", date, int)  # a day, as a date or as a number of days
+
+
+def corrections(reports: Iterable[Correctable], retracted: Iterable[str] = ()) -> dict[str, list[str]]:
+    """Each corrected report's id -> the ids of the reports that correct it and are not themselves
+    retracted (retract a correction, and the report it corrected is back in force), in the order
+    given. A valid catalogue has at most one for each."""
+    withdrawn = set(retracted)
+    found: dict[str, list[str]] = {}
+    for r in reports:
+        if r.supersedes and r.id not in withdrawn:
+            found.setdefault(r.supersedes, []).append(r.id)
+    return found
 
 
 def superseded_ids(reports: Iterable[Correctable], retracted: Iterable[str] = ()) -> set[str]:
-    """Reports corrected by a report that is not itself retracted (retract a correction, and the
-    report it corrected is back in force)."""
-    withdrawn = set(retracted)
-    return {r.supersedes for r in reports if r.supersedes and r.id not in withdrawn}
+    """Reports corrected by a report that is not itself retracted."""
+    return set(corrections(reports, retracted))
 
 
 def in_force(reports: Iterable[C], retracted: Iterable[str] = ()) -> list[C]:
@@ -71,27 +84,46 @@ def in_force(reports: Iterable[C], retracted: Iterable[str] = ()) -> list[C]:
 
 def report_order(report: Observation) -> tuple[date, date, str, str]:
     """The order reports describe a site in: by the last day of the observation, then its first day,
-    then when it was recorded. The map sorts the same way, so that ties resolve alike everywhere."""
-    return _order(report)
-
-
-def _order(report: Observation) -> tuple[date, date, str, str]:
+    then when it was recorded (in UTC, so that the text sorts as the instants do), then the id.
+    The index's `ord` (`heritage.kinds.order_key`) is this as one string, and the map's history
+    is in this order, so that ties resolve alike everywhere."""
     observed = report.observed
     assert observed.end is not None  # the model refuses open-ended observations
-    return observed.end, observed.start or date.min, report.recorded_at.isoformat(), report.id
+    recorded = report.recorded_at.astimezone(UTC).isoformat()
+    return observed.end, observed.start or date.min, recorded, report.id
 
 
 def timeline(reports: Iterable[ConditionReport]) -> list[ConditionReport]:
     """All reports, superseded ones included, in the order they describe the site."""
-    return sorted(reports, key=_order)
+    return sorted(reports, key=report_order)
+
+
+def history_in_force(reports: Iterable[Seen], retracted: Iterable[str] = ()) -> list[Seen]:
+    """A site's reports in force in report order: the history the map carries."""
+    return sorted(in_force(reports, retracted), key=report_order)
+
+
+def latest_by(history: Sequence[T], day: D, end: Callable[[T], D]) -> T | None:
+    """The rule for the condition as of `day`, given a site's reports in force in report order
+    (`history_in_force`, or any form of it): the last one whose observation ended on or before
+    `day` (`end` gives that last day). Report order sorts by that day first, so those reports
+    come first. The map's JavaScript (`app.reportOn` in heritage-map.js) is a copy of this rule;
+    tests/test_asof.py holds them to the same table of cases."""
+    count = bisect_right(history, day, key=end)
+    return history[count - 1] if count else None
+
+
+def _end(report: Observation) -> date:
+    assert report.observed.end is not None  # the model refuses open-ended observations
+    return report.observed.end
 
 
 def condition_as_of(reports: Iterable[Seen], when: date | None = None, retracted: Iterable[str] = ()) -> Seen | None:
-    """The report that gives the site's condition as of `when` (today if None), or None."""
-    candidates = [
-        r for r in in_force(reports, retracted) if when is None or (r.observed.end and r.observed.end <= when)
-    ]
-    return max(candidates, key=_order, default=None)
+    """The report that gives the site's condition as of `when` (its latest report if None), or None."""
+    history = history_in_force(reports, retracted)
+    if when is None:
+        return history[-1] if history else None
+    return latest_by(history, when, _end)
 
 
 @dataclass
@@ -114,7 +146,7 @@ class Entry:
 def site_history(reports: Iterable[ConditionReport], retractions: Iterable[Retraction] = ()) -> list[Entry]:
     reports = timeline(reports)
     by_target = {r.retracts: r for r in retractions}
-    corrected = {r.supersedes: r.id for r in reports if r.supersedes and r.id not in by_target}
+    corrected = {target: ids[-1] for target, ids in corrections(reports, by_target).items()}
     return [Entry(r, corrected.get(r.id), by_target.get(r.id)) for r in reports]
 
 

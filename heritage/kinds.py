@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
+from heritage.history import Observation, report_order
 from heritage.models import Allegation, ConditionReport, Evidence, Retraction, Review, Site, Source
 from heritage.models.base import Record
 
@@ -68,21 +69,17 @@ def day(value: Any) -> int | None:
     return None if value is None else int(value.toordinal())
 
 
-def order_key(start: int | None, end: int | None, recorded_at: str, report_id: str) -> str:
+def order_key(report: Observation) -> str:
     """`heritage.history.report_order` as one string that sorts the same way, so that SQL can pick
-    the latest report of a site with max(): from the days its observation starts and ends (`day`),
-    and when it was recorded (ISO). No ISO timestamp with an offset is a prefix of another, so
-    comparing the joined string compares the parts in turn."""
-    return f"{end or 0:07d} {start or 1:07d} {recorded_at} {report_id}"  # 1: date.min
+    the latest report of a site with max(): its days as 7-digit ordinals, then the UTC time stamp
+    and the id. No such time stamp is a prefix of another, so comparing the joined string compares
+    the parts in turn."""
+    end, start, recorded_at, report_id = report_order(report)
+    return f"{end.toordinal():07d} {start.toordinal():07d} {recorded_at} {report_id}"
 
 
 def compact_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
-def _report_order(report: ConditionReport) -> str:
-    observed = report.observed
-    return order_key(day(observed.start), day(observed.end), report.recorded_at.isoformat(), report.id)
 
 
 def _point(site: Site, n: int) -> float | None:
@@ -152,7 +149,7 @@ REPORTS = Kind(
         Column("end_day", "INTEGER", lambda r: day(r.observed.end)),
         Column("observed", "TEXT", lambda r: r.observed.text),
         Column("recorded_at", "TEXT", lambda r: r.recorded_at.isoformat()),
-        Column("ord", "TEXT", _report_order),  # sorts as `heritage.history.report_order`
+        Column("ord", "TEXT", order_key),  # sorts as `heritage.history.report_order`
         Column("condition", "TEXT", lambda r: r.condition.value),
         Column("method", "TEXT", lambda r: r.method.value),
         Column("sources", "TEXT", lambda r: " ".join([c.source for c in r.sources])),

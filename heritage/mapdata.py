@@ -22,7 +22,7 @@ from heritage import __version__
 from heritage.audience import GENERALISED_UNCERTAINTY_M, generalised, hidden
 from heritage.bulk import paused_gc
 from heritage.claims import current_status, reviews_by_allegation
-from heritage.history import changes_between, in_force, report_order
+from heritage.history import changes_between, history_in_force, latest_by
 from heritage.index import Index
 from heritage.mapformat import EPOCH_ORDINAL, history_entry
 from heritage.models import Allegation, AllegationStatus, Condition, ConditionReport, Review, ReviewAspect, Site, Source
@@ -214,21 +214,20 @@ class IndexedHistory:
     sensitivities: frozenset[str]  # of the reports: rows in force stand only if none is hidden
 
     def changed(self, start: date, end: date) -> set[str]:
-        """`heritage.history.changes_between` on the rows in force: the condition as of a day is
-        that of the last row observed by then."""
+        """`heritage.history.changes_between` on the rows in force (kept in report order), by the
+        same rule, `heritage.history.latest_by`."""
         found = set()
         since, until = start.toordinal(), end.toordinal()
         for site, history in self.sites.items():
-            before = after = None
-            for row in history.conditions.split():
-                day, condition = row.split(":")
-                if int(day) <= since:
-                    before = condition
-                if int(day) <= until:
-                    after = condition
-            if before is not None and after is not None and before != after:
+            rows = [(int(day), condition) for day, condition in (row.split(":") for row in history.conditions.split())]
+            before, after = latest_by(rows, since, _first), latest_by(rows, until, _first)
+            if before is not None and after is not None and before[1] != after[1]:
                 found.add(site)
         return found
+
+
+def _first(row: tuple[int, str]) -> int:
+    return row[0]
 
 
 @dataclass
@@ -425,7 +424,7 @@ def _in_force(reports: Iterable[ReportRow], retracted: set[str]) -> list[InForce
             r.method,
             r.sources,
         )
-        for r in sorted(in_force(reports, retracted), key=report_order)
+        for r in history_in_force(reports, retracted)
     ]
 
 

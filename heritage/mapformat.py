@@ -1,9 +1,11 @@
 """How the map's data writes a site's history: one place for the index, which keeps each site's
 history ready to send, and `heritage.mapdata`, which writes it from the records when it must.
 
-An entry is a report in force: [end day, start day or null, condition, method, citation]. Days
-count from 1970-01-01; a condition or method is its position in the vocabulary; the citation is
-a number the payload's `cites` table turns into the sources cited (what the audience may see).
+A history is the site's reports in force in report order (`heritage.history.history_in_force`),
+one entry each: [end day, start day or null, condition, method, citation]. Days count from
+1970-01-01; a condition or method is its position in the vocabulary; the citation is a number the
+payload's `cites` table turns into the sources cited (what the audience may see). The page finds
+the condition as of a day in it by `heritage.history.latest_by`'s rule.
 """
 
 from __future__ import annotations

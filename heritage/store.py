@@ -18,6 +18,7 @@ from heritage import layout
 from heritage.atomic import create_file
 from heritage.codec import encode, from_document, loads
 from heritage.errors import CatalogueNotFound, InvalidInput, RecordExists, RecordNotFound
+from heritage.history import corrections
 from heritage.models import Allegation, CatalogueInfo, ConditionReport, Retraction, Review, Site, Source
 from heritage.models.types import ID_PATTERN
 from heritage.sanity import region_problem
@@ -295,7 +296,7 @@ class Catalogue:
     def superseded_by(self, site_id: str, report_id: str) -> list[str]:
         """The reports of the site, not themselves retracted, that correct `report_id`."""
         retracted = {r.retracts for r in self.retractions(site_id)}
-        return [r.id for r in self.reports(site_id) if r.supersedes == report_id and r.id not in retracted]
+        return corrections(self.reports(site_id), retracted).get(report_id, [])
 
     def has_allegation(self, allegation_id: str) -> bool:
         return _safe_id(allegation_id) and layout.allegation_file(self.root, allegation_id).is_file()

@@ -95,16 +95,28 @@
     });
   }
 
-  // The condition as of `day`: the last report in force whose window ends on or before it.
+  // The report that gives site i's condition as of `day`, as its position in the site's history
+  // (NONE if there is none): a copy of heritage.history.latest_by. The history holds the reports
+  // in force in report order, which sorts by the last day observed first, so the answer is the
+  // last entry whose window ends on or before `day`. tests/test_asof.py compares the two.
+  app.reportOn = function (i, day) {
+    const hist = app.data.sites.hist[i];
+    for (let k = hist.length - 1; k >= 0; k--) if (hist[k][0] <= day) return k;
+    return NONE;
+  };
+
+  // The condition that entry k of site i's history gives, as its position in the vocabulary.
+  function conditionOf(i, k) { return k === NONE ? app.unknown : app.data.sites.hist[i][k][2]; }
+
+  app.conditionOn = function (i, day) { return conditionOf(i, app.reportOn(i, day)); };
+
   app.setDate = function (day) {
     app.day = day;
     const s = app.data.sites;
     for (let i = 0; i < app.n; i++) {
-      const hist = s.hist[i];
-      let found = NONE;
-      for (let k = hist.length - 1; k >= 0; k--) if (hist[k][0] <= day) { found = k; break; }
-      app.current[i] = found;
-      app.cond[i] = found === NONE ? app.unknown : hist[found][2];
+      const k = app.reportOn(i, day);
+      app.current[i] = k;
+      app.cond[i] = conditionOf(i, k);
       let best = NONE;
       for (const claim of s.alg[i]) {
         if (claim[3] !== null && claim[3] > day) continue;
@@ -318,13 +330,13 @@
     }
     const changes = d.meta.changes;
     if (changes) {
-      const before = conditionOn(i, changes[0]), after = conditionOn(i, changes[1]);
+      const before = app.conditionOn(i, changes[0]), after = app.conditionOn(i, changes[1]);
       box.appendChild(el("p", { class: "heritage-change" }, [
         el("span", { text: "Between " + isoDay(changes[0]) + " and " + isoDay(changes[1]) + ": " }),
         el("strong", { text: v.condition[before][1] + " \u2192 " + v.condition[after][1] })]));
     }
     const claims = s.alg[i].filter(c => c[3] === null || c[3] <= app.day);
-    const seen = hist.filter(h => h[0] <= app.day).length;
+    const seen = k + 1;  // the reports in force by then: those up to the current one
     box.appendChild(el("p", { class: "heritage-counts",
       text: seen + " condition report(s) in force by " + isoDay(app.day) + " (" + s.nrep[i] + " recorded in all) · " +
         claims.length + " allegation(s) made by then" }));
@@ -347,12 +359,6 @@
     }
     return box;
   };
-
-  function conditionOn(i, day) {
-    const hist = app.data.sites.hist[i];
-    for (let k = hist.length - 1; k >= 0; k--) if (hist[k][0] <= day) return hist[k][2];
-    return app.unknown;
-  }
 
   app.openSite = function (i) {
     const s = app.data.sites;
