@@ -483,3 +483,15 @@ def test_commands_share_no_private_helpers_and_the_library_never_imports_them() 
                 assert in_cli or path == package / "__main__.py", f"{where} imports {node.module}"
                 private = [a.name for a in node.names if a.name.startswith("_")]
                 assert not private, f"{where} imports {', '.join(private)} from {node.module}"
+
+
+def test_a_field_reports_position_is_stored_and_shown(invoke: Invoke, catalogue: Catalogue) -> None:
+    command = "report add --site st-sargis --observed 2024-05-01 --condition intact --method field_visit "
+    command += "--source src-chw --position 46.93012 39.57034 --accuracy 6"
+    result = invoke(*shlex.split(command), catalogue=catalogue)
+    assert result.exit_code == 0, result.output
+    report = next(r for r in catalogue.reports("st-sargis") if r.id == result.output.strip())
+    assert report.position is not None and report.position.coordinates == [46.93012, 39.57034]
+    assert "position: 39.570340, 46.930120 ± 6 m" in invoke("show", "st-sargis", catalogue=catalogue).output
+    bad = invoke(*shlex.split(command.replace("39.57034", "139.5")), catalogue=catalogue)
+    assert bad.exit_code == ExitCode.INVALID and "latitude 139.5" in bad.output

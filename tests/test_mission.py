@@ -153,6 +153,7 @@ LEAKS = [
     "LEAK-EVIDENCE",
 ]
 EXACT = ["39.654321", "46.987654", "3965432", "4698765", "39.65432", "46.98765", "39.61234", "46.92345"]
+EXACT += ["39.518642", "46.531975", "39.51864", "46.53197"]  # where a witness stood
 
 
 def planted_catalogue(root: Path, invoke: Invoke, tmp_path: Path) -> Catalogue:
@@ -175,7 +176,7 @@ def planted_catalogue(root: Path, invoke: Invoke, tmp_path: Path) -> Catalogue:
         "site add --id guarded --name en=Guarded --lat 39.654321 --lon 46.987654 --type church "
         "--sensitivity restricted --description LEAK-RESTRICTED-DESC --location-source LEAK-RESTRICTED-COORDSRC",
         "report add --site open --observed 2022-01-01 --condition destroyed --method testimony --source src-public "
-        "--observer LEAK-WITNESS",
+        "--observer LEAK-WITNESS --position 46.531975 39.518642 --accuracy 7",
         "report add --site open --observed 2022-02-01 --condition destroyed --method testimony --source src-conf "
         "--note LEAK-RESTRICTED-NOTE --sensitivity restricted",
         "report add --site guarded --observed 2022-01-01 --condition intact --method remote_sensing "
@@ -255,7 +256,7 @@ def test_a_public_package_leaks_nothing(invoke: Invoke, tmp_path: Path) -> None:
         )
         assert result.exit_code == 0, result.output
     everything_internal = "\n".join(every_text(internal).values())
-    for planted in [*LEAKS, "39.65432"]:
+    for planted in [*LEAKS, "39.65432", "39.518642"]:
         assert planted in everything_internal, planted  # the internal edition proves the strings were planted
     for name, text in every_text(public).items():
         for planted in LEAKS + EXACT:

@@ -285,3 +285,13 @@ def test_when_refuses_what_is_not_a_date(text: str) -> None:
 def test_catalogue_region_must_be_ordered() -> None:
     with pytest.raises(ValidationError, match="west <= east"):
         CatalogueInfo(name="x", region=(48.0, 38.0, 45.0, 41.0))
+
+
+def test_a_reports_position_is_checked_like_a_sites() -> None:
+    from heritage.models.report import ObserverPosition
+
+    assert ObserverPosition.model_validate({"coordinates": [46.75, 39.76], "accuracy_m": 8}).accuracy_m == 8
+    with pytest.raises(ValidationError, match="latitude 99"):
+        ObserverPosition.model_validate({"coordinates": [46.75, 99]})
+    with pytest.raises(ValidationError, match="accuracy_m"):
+        ObserverPosition.model_validate({"coordinates": [46.75, 39.76], "accuracy_m": 0})

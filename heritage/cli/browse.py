@@ -20,6 +20,7 @@ from heritage.cli.app import Env, cli, pass_env
 from heritage.cli.common import bbox, console, echo_json, known, parse_date, plain_text, printable, reading_progress
 from heritage.layout import output_path
 from heritage.models import Condition
+from heritage.models.report import ObserverPosition
 from heritage.query import SiteDetail, SiteFilter, list_indexed, site_detail
 
 if TYPE_CHECKING:
@@ -180,6 +181,7 @@ def _print_detail(detail: SiteDetail) -> None:
         cited = "; ".join(_cite(detail, c.source, c.locator) for c in r.sources)
         for label, value in (
             ("observer", r.observed_by),
+            ("position", _position(r.position)),
             ("sources", cited),
             ("notes", r.notes),
             ("supersedes", r.supersedes),
@@ -244,6 +246,14 @@ def _side_by_side(detail: SiteDetail) -> list[Text]:
         )
         rows.append((a.made_on.start or date.min, 1, plain_text(text)))
     return [text for _, _, text in sorted(rows, key=lambda row: (row[0], row[1]))]
+
+
+def _position(position: ObserverPosition | None) -> str | None:
+    if position is None:
+        return None
+    lon, lat = position.coordinates[0], position.coordinates[1]
+    accuracy = f" ± {position.accuracy_m:g} m" if position.accuracy_m else ""
+    return f"{lat:.6f}, {lon:.6f}{accuracy}"
 
 
 def _cite(detail: SiteDetail, source_id: str, locator: str | None) -> str:

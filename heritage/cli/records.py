@@ -251,6 +251,8 @@ def report() -> None:
 @click.option("--effect", "effects", multiple=True, type=choice(DamageEffect))
 @click.option("--cause", "causes", multiple=True, type=choice(DamageCause))
 @click.option("--observer", help="Who made the observation (not who records it).")
+@click.option("--position", type=(float, float), metavar="LON LAT", help="Where the observer stood (WGS84).")
+@click.option("--accuracy", type=float, metavar="METRES", help="The accuracy of --position (a GPS fix's).")
 @click.option("--evidence", multiple=True, metavar="SHA256", help="An evidence file's SHA-256; repeat.")
 @click.option("--note", "notes")
 @click.option("--sensitivity", type=choice(Sensitivity), default="public", show_default=True)
@@ -270,6 +272,8 @@ def report_add(
     effects: tuple[str, ...],
     causes: tuple[str, ...],
     observer: str | None,
+    position: tuple[float, float] | None,
+    accuracy: float | None,
     evidence: tuple[str, ...],
     notes: str | None,
     sensitivity: str,
@@ -303,6 +307,7 @@ def report_add(
                 "damage_effects": list(effects),
                 "damage_causes": list(causes),
                 "observed_by": observer,
+                "position": {"coordinates": list(position), "accuracy_m": accuracy} if position else None,
                 "evidence": list(evidence),
                 "notes": notes,
                 "sensitivity": sensitivity,

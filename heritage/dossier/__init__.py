@@ -159,8 +159,8 @@ def dossier_context(
         for r in catalogue.reports(site_id)
         if r.sensitivity not in invisible
     ]
-    if audience == "public":  # who observed can be a witness: never named to the public
-        reports = [r.model_copy(update={"observed_by": None}) for r in reports]
+    if audience == "public":  # who observed, and where they stood, can identify a witness
+        reports = [r.model_copy(update={"observed_by": None, "position": None}) for r in reports]
     history = site_history(reports, retractions)
     current = condition_as_of(reports, today, {r.retracts for r in retractions})
     visible_claims = {

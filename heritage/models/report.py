@@ -4,16 +4,27 @@ from __future__ import annotations
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from heritage.models.base import Record, today_of
+from heritage.models.base import Model, Record, today_of
+from heritage.models.geometry import Position, check_position
 from heritage.models.source import Citation, Sha256
 from heritage.models.types import Credibility, Line, RecordId, Text, When
 from heritage.models.vocab import Condition, DamageCause, DamageEffect, DamageExtent, Method, Sensitivity
+
+
+class ObserverPosition(Model):
+    """Where the observer stood: on a field visit, the phone's GPS fix and its accuracy."""
+
+    coordinates: Position  # [longitude, latitude], WGS84, as GeoJSON orders them
+    accuracy_m: float | None = Field(default=None, gt=0)
+
+    _in_range = field_validator("coordinates")(check_position)
 
 
 class ConditionReport(Record):
     site: RecordId
     observed: When
     observed_by: Line | None = None
+    position: ObserverPosition | None = None
     method: Method
     condition: Condition
     damage_extent: DamageExtent | None = None
