@@ -19,9 +19,9 @@ from datetime import UTC, date, datetime
 from typing import Any, NamedTuple
 
 from heritage import __version__
+from heritage.allegations import current_status, reviews_by_allegation
 from heritage.audience import GENERALISED_UNCERTAINTY_M, generalised, hidden
 from heritage.bulk import paused_gc
-from heritage.claims import current_status, reviews_by_allegation
 from heritage.history import changes_between, history_in_force, latest_by
 from heritage.index import Index
 from heritage.mapformat import EPOCH_ORDINAL, history_entry
@@ -65,7 +65,7 @@ class _Table:
 
 
 @dataclass(slots=True)
-class MapClaim:
+class MapAllegation:
     """What the map shows of an allegation: from a stored one, or from the index's row of one."""
 
     id: str
@@ -79,7 +79,7 @@ class MapClaim:
     source: str  # the id of the source it was made in
 
     @classmethod
-    def of(cls, allegation: Allegation) -> MapClaim:
+    def of(cls, allegation: Allegation) -> MapAllegation:
         return cls(
             allegation.id,
             list(allegation.sites),
@@ -237,7 +237,7 @@ class MapInput:
     name: str
     sites: Sequence[Site | MapSite]
     reports: Mapping[str, Sequence[ConditionReport | ReportRow]]
-    allegations: Sequence[Allegation | MapClaim]
+    allegations: Sequence[Allegation | MapAllegation]
     sources: Mapping[str, Source | MapSource]
     parties: dict[str, str] = field(default_factory=dict)
     site_types: dict[str, str] = field(default_factory=dict)
@@ -247,11 +247,11 @@ class MapInput:
     reviews: dict[str, list[Review]] = field(default_factory=dict)
     indexed: IndexedHistory | None = None  # if set, `reports` is empty and this stands for it
 
-    def claims(self) -> tuple[list[MapClaim], dict[str, MapSource]]:
+    def allegation_rows(self) -> tuple[list[MapAllegation], dict[str, MapSource]]:
         """Allegations and sources as the map reads them, whichever form they were given in."""
-        claims = [a if isinstance(a, MapClaim) else MapClaim.of(a) for a in self.allegations]
+        allegations = [a if isinstance(a, MapAllegation) else MapAllegation.of(a) for a in self.allegations]
         sources = {k: s if isinstance(s, MapSource) else MapSource.of(s) for k, s in self.sources.items()}
-        return claims, sources
+        return allegations, sources
 
     def rows(self) -> tuple[list[MapSite], dict[str, list[ReportRow]]]:
         """Sites and reports as the map reads them, whichever form they were given in."""
@@ -285,7 +285,7 @@ def _map_input(catalogue: Catalogue, index: Index, audience: str, own: bool) -> 
         else:
             sites, reports, retracted = indexed_sites(index), {}, set()
             indexed = indexed_history(index, frozenset(present))
-        allegations, sources = indexed_claims(index)
+        allegations, sources = indexed_allegations(index)
     finally:
         if own:
             index.close()
@@ -306,7 +306,7 @@ def _map_input(catalogue: Catalogue, index: Index, audience: str, own: bool) -> 
     )
 
 
-def indexed_claims(index: Index) -> tuple[list[MapClaim], dict[str, MapSource]]:
+def indexed_allegations(index: Index) -> tuple[list[MapAllegation], dict[str, MapSource]]:
     """Allegations and sources as the map reads them, from the index: in the files' order, as
     `Catalogue.allegations()` and `Catalogue.sources()` give them."""
     sensitivity = {s.value: s for s in Sensitivity}
@@ -314,8 +314,8 @@ def indexed_claims(index: Index) -> tuple[list[MapClaim], dict[str, MapSource]]:
     sites: dict[str, list[str]] = defaultdict(list)
     for path, site in index.db.execute("SELECT path, site FROM allegation_sites ORDER BY rowid"):
         sites[path].append(site)
-    claims = [
-        MapClaim(
+    allegations = [
+        MapAllegation(
             i,
             sites.get(path, []),
             claimant,
@@ -337,7 +337,7 @@ def indexed_claims(index: Index) -> tuple[list[MapClaim], dict[str, MapSource]]:
             "SELECT id, title, publisher, reliability, url, party, sensitivity FROM sources ORDER BY path"
         )
     }
-    return claims, sources
+    return allegations, sources
 
 
 def indexed_history(index: Index, sensitivities: frozenset[str]) -> IndexedHistory:
@@ -478,7 +478,7 @@ def build_payload(
         raise ValueError(f"these map data hold reports hidden from {audience!r}: load them for that audience")
     data = for_audience(data, audience)
     sites, reports = data.rows()
-    alleged, source_rows = data.claims()
+    alleged, source_rows = data.allegation_rows()
     if changes is not None:
         if data.indexed is not None:
             changed = data.indexed.changed(changes[0], changes[1])
@@ -491,7 +491,7 @@ def build_payload(
     languages, types, traditions = _Table(), _Table(), _Table()
     for party_id in data.parties:
         parties(party_id)
-    by_site: dict[str, list[MapClaim]] = defaultdict(list)
+    by_site: dict[str, list[MapAllegation]] = defaultdict(list)
     for allegation in alleged:
         for site_id in allegation.sites:
             by_site[site_id].append(allegation)
@@ -536,10 +536,10 @@ def build_payload(
             for end, start, *_ in rows:
                 first_day = min(first_day, (end if start is None else start) - _EPOCH_ORDINAL)
         columns["hist"].append(text)
-        claims = []
+        allegations = []
         for allegation in sorted(by_site.get(site.id, []), key=lambda a: (a.made_start or date.min, a.id)):
             party = parties(allegation.party) if allegation.party else -1
-            claims.append(
+            allegations.append(
                 [
                     claimants(allegation.claimant),
                     party,
@@ -560,7 +560,7 @@ def build_payload(
                     ],
                 ]
             )
-        columns["alg"].append(claims)
+        columns["alg"].append(allegations)
         columns["dossier"].append(1 if site.id in dossiers else 0)
 
     return {
@@ -633,7 +633,7 @@ def for_audience(data: MapInput, audience: str) -> MapInput:
         return data
     invisible = hidden(audience)
     site_rows, report_rows = data.rows()
-    claims, source_rows = data.claims()
+    allegations, source_rows = data.allegation_rows()
     sources = {k: s for k, s in source_rows.items() if s.sensitivity not in invisible}
     sites = [shown for site in site_rows if (shown := site.for_audience(audience)) is not None]
     kept = {s.id for s in sites}
@@ -644,7 +644,7 @@ def for_audience(data: MapInput, audience: str) -> MapInput:
     }
     allegations = [
         replace(a, sites=[s for s in a.sites if s in kept])
-        for a in claims
+        for a in allegations
         if a.sensitivity not in invisible and a.source in sources
     ]
     return replace(data, sites=sites, reports=reports, allegations=allegations, sources=sources)

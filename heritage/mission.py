@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from heritage import __version__, hashing
+from heritage.allegations import load_allegations
 from heritage.audience import hidden, site_for
-from heritage.claims import load_claims
 from heritage.codec import loads
 from heritage.errors import InvalidInput
 from heritage.frame import write_layers
@@ -53,7 +53,7 @@ def select_sites(catalogue: Catalogue, selection: Selection, today: date) -> lis
     for report in catalogue.reports():
         reports[report.site].append(report)
     retracted = {r.retracts for r in catalogue.retractions()}
-    alleged = {s for c in load_claims(catalogue) for s in c.allegation.sites}
+    alleged = {s for c in load_allegations(catalogue) for s in c.allegation.sites}
     chosen = []
     for site in catalogue.sites():
         if selection.sites is not None and site.id not in selection.sites:
@@ -87,17 +87,17 @@ def _rows(catalogue: Catalogue, sites: list[Site], audience: str, today: date) -
         if report.sensitivity not in invisible:
             reports[report.site].append(report)
     retracted = {r.retracts for r in catalogue.retractions()}
-    claims: dict[str, list[Any]] = defaultdict(list)
+    allegations: dict[str, list[Any]] = defaultdict(list)
     hidden_sources = {s.id for s in catalogue.sources() if s.sensitivity in invisible}
-    for claim in load_claims(catalogue):
-        if claim.allegation.sensitivity not in invisible and claim.allegation.source.source not in hidden_sources:
-            for site_id in claim.allegation.sites:
-                claims[site_id].append(claim)
+    for reviewed in load_allegations(catalogue):
+        if reviewed.allegation.sensitivity not in invisible and reviewed.allegation.source.source not in hidden_sources:
+            for site_id in reviewed.allegation.sites:
+                allegations[site_id].append(reviewed)
     rows = []
     for site in sites:
         current = condition_as_of(reports[site.id], today, retracted)
-        statuses = Counter(c.damage_status.value for c in claims[site.id])
-        parties = sorted({c.allegation.claimant.party or "no party" for c in claims[site.id]})
+        statuses = Counter(c.damage_status.value for c in allegations[site.id])
+        parties = sorted({c.allegation.claimant.party or "no party" for c in allegations[site.id]})
         point = site.geometry.representative if site.geometry else (None, None)
         rows.append(
             {
@@ -108,9 +108,9 @@ def _rows(catalogue: Catalogue, sites: list[Site], audience: str, today: date) -
                 "condition": (current.condition if current else Condition.unknown).value,
                 "observed": str(current.observed) if current else "",
                 "reports": len(reports[site.id]),
-                "allegations": len(claims[site.id]),
+                "allegations": len(allegations[site.id]),
                 "allegation_status": ", ".join(f"{k} {v}" for k, v in sorted(statuses.items())),
-                "claimant_parties": ", ".join(parties) if claims[site.id] else "",
+                "claimant_parties": ", ".join(parties) if allegations[site.id] else "",
                 "precision": site.location.precision.value,
                 "uncertainty_m": site.location.uncertainty_m or 0,
                 "names": " | ".join(f"{n.text} [{n.lang}]" for n in site.names),

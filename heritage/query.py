@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
-from heritage.claims import Claim, claims_about
+from heritage.allegations import ReviewedAllegation, allegations_about
 from heritage.history import Entry, condition_as_of, site_history
 from heritage.models import Allegation, Condition, ConditionReport, Site, Source
 from heritage.store import Catalogue
@@ -207,7 +207,7 @@ class SiteDetail:
     site: Site
     history: list[Entry]  # every report in timeline order, with what became of it
     current: ConditionReport | None
-    allegations: list[Claim]
+    allegations: list[ReviewedAllegation]
     sources: dict[str, Source]
 
     @property
@@ -220,7 +220,7 @@ class SiteDetail:
             "condition": self.current.condition.value if self.current else Condition.unknown.value,
             "condition_report": self.current.id if self.current else None,
             "reports": [entry_json(entry) for entry in self.history],
-            "allegations": [claim.as_json() for claim in self.allegations],
+            "allegations": [reviewed.as_json() for reviewed in self.allegations],
             "sources": {k: v.model_dump(mode="json", exclude_none=True) for k, v in sorted(self.sources.items())},
         }
 
@@ -251,9 +251,9 @@ def site_detail(catalogue: Catalogue, site_id: str, index: Index) -> SiteDetail:
     site = catalogue.site(site_id)
     reports = list(catalogue.reports(site_id))
     retractions = list(catalogue.retractions(site_id))
-    allegations = claims_about(catalogue, index, site_id)
+    allegations = allegations_about(catalogue, index, site_id)
     cited = {c.source for r in reports for c in r.sources}
-    cited |= {claim.allegation.source.source for claim in allegations}
+    cited |= {reviewed.allegation.source.source for reviewed in allegations}
     cited |= {s for d in site.disputes for s in d.sources}
     sources = {s: catalogue.source(s) for s in sorted(cited) if catalogue.has_source(s)}
     current = condition_as_of(reports, None, {r.retracts for r in retractions})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import snapshot
-from heritage.claims import find_claim
+from heritage.allegations import find_allegation
 from heritage.corrections import (
     Corrections,
     correct_report,
@@ -58,7 +58,7 @@ def test_a_review_moves_an_allegations_status(catalogue: Catalogue) -> None:
         user="me",
     )
     assert review.relies_on == ["r-2"] and review.recorded_by == "me"
-    assert find_claim(catalogue, "a-1").damage_status.value == "corroborated"
+    assert find_allegation(catalogue, "a-1").damage_status.value == "corroborated"
     with pytest.raises(RecordNotFound, match="no such allegation"):
         review_allegation(
             catalogue, "a-none", status="refuted", aspect="damage", rationale="r", reviewer="x", user="me"

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from conftest import site_doc, write
+from heritage.allegations import AllegationFilter, find_allegation, select_allegations
 from heritage.changes import change_rows, changed_sites, feature_collection, find_changes
-from heritage.claims import ClaimFilter, find_claim, select_claims
 from heritage.codec import decode
 from heritage.errors import InvalidInput, RecordNotFound
 from heritage.index import Index, unpacked
@@ -77,12 +77,14 @@ def test_changes_between_two_days_by_type_box_and_area(catalogue: Catalogue, tmp
 
 
 def test_claims_by_box_and_by_id(catalogue: Catalogue) -> None:
-    assert [c.allegation.id for c in select_claims(catalogue, ClaimFilter(bbox=(46.9, 39.5, 47.0, 39.6)))] == ["a-1"]
-    assert select_claims(catalogue, ClaimFilter(bbox=(45.0, 40.0, 46.0, 41.0))) == []
-    assert select_claims(catalogue, ClaimFilter(claimant_parties={"side-b"})) == []
-    assert find_claim(catalogue, "a-1").allegation.sites == ["st-sargis"]
+    assert [
+        c.allegation.id for c in select_allegations(catalogue, AllegationFilter(bbox=(46.9, 39.5, 47.0, 39.6)))
+    ] == ["a-1"]
+    assert select_allegations(catalogue, AllegationFilter(bbox=(45.0, 40.0, 46.0, 41.0))) == []
+    assert select_allegations(catalogue, AllegationFilter(claimant_parties={"side-b"})) == []
+    assert find_allegation(catalogue, "a-1").allegation.sites == ["st-sargis"]
     with pytest.raises(RecordNotFound, match="no such allegation"):
-        find_claim(catalogue, "a-none")
+        find_allegation(catalogue, "a-none")
 
 
 def test_outputs_never_land_on_the_catalogues_files(catalogue: Catalogue, tmp_path: Path) -> None:

@@ -193,8 +193,8 @@ def _print_detail(detail: SiteDetail) -> None:
 
     out.print()
     out.print(Text(f"Allegations ({len(detail.allegations)}), by date made", style="bold"))
-    for claim in detail.allegations:
-        a = claim.allegation
+    for reviewed in detail.allegations:
+        a = reviewed.allegation
         claimant = a.claimant.name + (f" [{a.claimant.party}]" if a.claimant.party else "")
         out.print(Text.assemble(f"  {a.made_on}  ", (printable(claimant), "bold"), f"  {a.id}"))
         perpetrator = a.alleged_perpetrator
@@ -206,9 +206,9 @@ def _print_detail(detail: SiteDetail) -> None:
             ("alleged period", str(a.alleged_period) if a.alleged_period else None),
             ("responds to", a.responds_to),
             ("source", _cite(detail, a.source.source, a.source.locator)),
-            ("status", f"damage: {claim.damage_status.value}; attribution: {claim.attribution_status.value}"),
-            ("reviews", str(len(claim.reviews)) if claim.reviews else None),
-            ("answered by", ", ".join(claim.responses) or None),
+            ("status", f"damage: {reviewed.damage_status.value}; attribution: {reviewed.attribution_status.value}"),
+            ("reviews", str(len(reviewed.reviews)) if reviewed.reviews else None),
+            ("answered by", ", ".join(reviewed.responses) or None),
         ):
             if value:
                 out.print(Text("      ").append(_line(label, value)))
@@ -236,13 +236,13 @@ def _side_by_side(detail: SiteDetail) -> list[Text]:
         label = f"  {r.observed!s:<22} observed  {r.condition.value} ({r.method.value})"
         mark = "" if entry.status == "in force" else f" [{entry.status}]"
         rows.append((r.observed.end or date.min, 0, plain_text(label + mark, style="dim" if mark else "")))
-    for claim in detail.allegations:
-        a = claim.allegation
+    for reviewed in detail.allegations:
+        a = reviewed.allegation
         party = f" [{a.claimant.party}]" if a.claimant.party else ""
         answer = f", answering {a.responds_to}" if a.responds_to else ""
         text = (
             f"  {a.made_on!s:<22} claimed   {', '.join(x.value for x in a.acts)} by {a.claimant.name}{party}"
-            f"{answer} ({claim.damage_status.value})"
+            f"{answer} ({reviewed.damage_status.value})"
         )
         rows.append((a.made_on.start or date.min, 1, plain_text(text)))
     return [text for _, _, text in sorted(rows, key=lambda row: (row[0], row[1]))]

@@ -2,7 +2,7 @@
 
 Everything a reader needs about one site: its names in every language, place and how well it is
 known, condition as of today and over time, every report with who recorded it, what each party
-claims and how each claim was reviewed, the sources with their grades, evidence thumbnails with
+allegations and how each was reviewed, the sources with their grades, evidence thumbnails with
 their hashes, and the catalogue's root hash so the reader can check nothing was altered. All
 catalogue text goes through Jinja2 with autoescaping; the page's own policy forbids any request.
 """
@@ -21,9 +21,9 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from heritage import __version__, layout
+from heritage.allegations import load_allegations
 from heritage.atomic import replace_file
 from heritage.audience import hidden, point_for, site_for
-from heritage.claims import load_claims
 from heritage.errors import RecordNotFound
 from heritage.history import condition_as_of, site_history
 from heritage.models import Condition, Evidence, Site
@@ -103,7 +103,7 @@ def _thumbnail(catalogue: Catalogue, record: Evidence) -> str | None:
 class Shared:
     """What every dossier of one run reads: loaded once, not once per site."""
 
-    claims: list[Any]
+    allegations: list[Any]
     points: list[tuple[str, float, float, Sensitivity]]  # every located site: id, point, sensitivity
 
     @classmethod
@@ -114,7 +114,7 @@ class Shared:
 
         with Index.open(catalogue, thorough=True) as index:
             rows = index.located_sites()
-        return cls(load_claims(catalogue), [(i, lon, lat, Sensitivity(level)) for i, lon, lat, level in rows])
+        return cls(load_allegations(catalogue), [(i, lon, lat, Sensitivity(level)) for i, lon, lat, level in rows])
 
     def others(self, site_id: str, audience: str) -> list[tuple[float, float]]:
         """The points of every other site, as this audience may see them."""
@@ -128,7 +128,7 @@ class Shared:
 
 def _cited_ids(catalogue: Catalogue, site_id: str, shared: Shared) -> list[str]:
     cited = {c.source for r in catalogue.reports(site_id) for c in r.sources}
-    cited |= {c.allegation.source.source for c in shared.claims if site_id in c.allegation.sites}
+    cited |= {c.allegation.source.source for c in shared.allegations if site_id in c.allegation.sites}
     return sorted(i for i in cited if catalogue.has_source(i))
 
 
@@ -163,31 +163,31 @@ def dossier_context(
         reports = [r.model_copy(update={"observed_by": None, "position": None}) for r in reports]
     history = site_history(reports, retractions)
     current = condition_as_of(reports, today, {r.retracts for r in retractions})
-    visible_claims = {
+    visible_allegations = {
         c.allegation.id
-        for c in shared.claims
+        for c in shared.allegations
         if c.allegation.sensitivity not in invisible and c.allegation.source.source in shown_sources
     }
-    claims = []
-    for claim in shared.claims:
-        if site_id not in claim.allegation.sites or claim.allegation.id not in visible_claims:
+    allegations = []
+    for reviewed in shared.allegations:
+        if site_id not in reviewed.allegation.sites or reviewed.allegation.id not in visible_allegations:
             continue
-        allegation = claim.allegation
+        allegation = reviewed.allegation
         if audience == "public" and allegation.claimant.kind.value == "person":
             allegation = allegation.model_copy(
                 update={"claimant": allegation.claimant.model_copy(update={"name": "a person (name withheld)"})}
             )
-        known = set(shown_sources) | visible_claims | {r.id for r in reports}
+        known = set(shown_sources) | visible_allegations | {r.id for r in reports}
         reviews = [
             r.model_copy(update={"relies_on": [x for x in r.relies_on if x in known or x.startswith("ev-")]})
-            for r in claim.reviews
+            for r in reviewed.reviews
         ]
-        claims.append(
+        allegations.append(
             replace(
-                claim,
+                reviewed,
                 allegation=allegation,
                 reviews=reviews,
-                responses=[x for x in claim.responses if x in visible_claims],
+                responses=[x for x in reviewed.responses if x in visible_allegations],
             )
         )
     sources = [shown_sources[i] for i in sorted(shown_sources)]
@@ -198,7 +198,7 @@ def dossier_context(
             ]
         }
     )
-    hashes = {h for r in reports for h in r.evidence} | {h for c in claims for h in c.allegation.evidence}
+    hashes = {h for r in reports for h in r.evidence} | {h for c in allegations for h in c.allegation.evidence}
     evidence = []
     for sha in sorted(hashes):
         path = layout.evidence_record_file(catalogue.root, sha)
@@ -228,7 +228,7 @@ def dossier_context(
             "what": f"{', '.join(a.value for a in c.allegation.acts)} by {c.allegation.claimant.name}",
             "order": c.allegation.made_on.start or date.min,
         }
-        for c in claims
+        for c in allegations
     ]
     timeline.sort(key=lambda row: (row["order"] or date.min, row["kind"]))
     vocabulary = catalogue.info.vocabulary()
@@ -245,7 +245,7 @@ def dossier_context(
         "condition_label": CONDITION_LABELS[condition],
         "condition_colour": CONDITION_COLOURS[condition],
         "history": history,
-        "claims": claims,
+        "allegations": allegations,
         "timeline": timeline,
         "sources": sources,
         "evidence": evidence,

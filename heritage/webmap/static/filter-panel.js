@@ -44,9 +44,9 @@ heritageApp.use(function (app) {
     symbol: el("span", { class: "heritage-swatch", style: "background:" + c[2] }), count: by(i => app.cond[i], k) })), true);
   // The rings' legend lists the statuses that occur in this catalogue, and "no allegation".
   const present = new Set();
-  for (const claims of s.alg) for (const claim of claims) {
+  for (const allegations of s.alg) for (const allegation of allegations) {
     present.add(0);
-    for (const review of claim[7] || []) if (review[2] === 0) present.add(review[1]);
+    for (const review of allegation[7] || []) if (review[2] === 0) present.add(review[1]);
   }
   const ring = colour => el("span", { class: "heritage-ring", style: "border-color:" + colour });
   const statuses = [{ value: -1, label: "no allegation", symbol: ring("transparent"), count: by(i => app.status[i], -1) }];

@@ -118,9 +118,9 @@
       app.current[i] = k;
       app.cond[i] = conditionOf(i, k);
       let best = NONE;
-      for (const claim of s.alg[i]) {
-        if (claim[3] !== null && claim[3] > day) continue;
-        const status = app.claimStatus(claim, day, 0);
+      for (const allegation of s.alg[i]) {
+        if (allegation[3] !== null && allegation[3] > day) continue;
+        const status = app.allegationStatus(allegation, day, 0);
         if (best === NONE || app.rank[status] < app.rank[best]) best = status;
       }
       app.status[i] = best;
@@ -129,9 +129,9 @@
   };
 
   // An allegation's status as it stood on `day`: its last review of that aspect by then, or "reported".
-  app.claimStatus = function (claim, day, aspect) {
+  app.allegationStatus = function (allegation, day, aspect) {
     let status = 0;
-    for (const review of claim[7] || []) if (review[2] === aspect && review[0] <= day) status = review[1];
+    for (const review of allegation[7] || []) if (review[2] === aspect && review[0] <= day) status = review[1];
     return status;
   };
 
@@ -335,20 +335,20 @@
         el("span", { text: "Between " + isoDay(changes[0]) + " and " + isoDay(changes[1]) + ": " }),
         el("strong", { text: v.condition[before][1] + " \u2192 " + v.condition[after][1] })]));
     }
-    const claims = s.alg[i].filter(c => c[3] === null || c[3] <= app.day);
+    const allegations = s.alg[i].filter(c => c[3] === null || c[3] <= app.day);
     const seen = k + 1;  // the reports in force by then: those up to the current one
     box.appendChild(el("p", { class: "heritage-counts",
       text: seen + " condition report(s) in force by " + isoDay(app.day) + " (" + s.nrep[i] + " recorded in all) · " +
-        claims.length + " allegation(s) made by then" }));
-    if (claims.length) {
+        allegations.length + " allegation(s) made by then" }));
+    if (allegations.length) {
       const list = el("ul", { class: "heritage-allegations" });
-      for (const c of claims) {
+      for (const c of allegations) {
         const party = c[1] !== NONE ? " (" + v.party[c[1]][1] + ")" : "";
         list.appendChild(el("li", {}, [
-          el("span", { class: "heritage-status", style: "border-color:" + v.status[app.claimStatus(c, app.day, 0)][2],
-            text: v.status[app.claimStatus(c, app.day, 0)][1] }),
+          el("span", { class: "heritage-status", style: "border-color:" + v.status[app.allegationStatus(c, app.day, 0)][2],
+            text: v.status[app.allegationStatus(c, app.day, 0)][1] }),
           el("span", { text: " " + c[4] + " · " + d.claimants[c[0]] + party + ": " + c[5].map(a => v.act[a]).join(", ") +
-            (app.claimStatus(c, app.day, 1) ? " · attribution " + v.status[app.claimStatus(c, app.day, 1)][1] : "") }),
+            (app.allegationStatus(c, app.day, 1) ? " · attribution " + v.status[app.allegationStatus(c, app.day, 1)][1] : "") }),
         ]));
       }
       box.appendChild(list);

@@ -9,7 +9,14 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from heritage.claims import Claim, ClaimFilter, find_claim, load_claims, select_claims, stats
+from heritage.allegations import (
+    AllegationFilter,
+    ReviewedAllegation,
+    find_allegation,
+    load_allegations,
+    select_allegations,
+    stats,
+)
 from heritage.cli.app import Env, cli, pass_env
 from heritage.cli.common import bbox, choice, console, echo_json, plain_text, printable
 from heritage.cli.records import allegation
@@ -84,8 +91,8 @@ def _window(value: str | None) -> When | None:
         raise click.BadParameter(str(exc), param_hint="--period") from None
 
 
-def _claim_line(claim: Claim) -> list[Text]:
-    a = claim.allegation
+def _allegation_line(reviewed: ReviewedAllegation) -> list[Text]:
+    a = reviewed.allegation
     claimant = a.claimant.name + (f" [{a.claimant.party}]" if a.claimant.party else "")
     accused = a.alleged_perpetrator.party or a.alleged_perpetrator.name if a.alleged_perpetrator else None
     return [
@@ -95,8 +102,8 @@ def _claim_line(claim: Claim) -> list[Text]:
         plain_text(", ".join(x.value for x in a.acts)),
         plain_text(accused or "-"),
         plain_text(", ".join(a.sites) or "an area"),
-        plain_text(claim.damage_status.value),
-        plain_text(claim.attribution_status.value),
+        plain_text(reviewed.damage_status.value),
+        plain_text(reviewed.attribution_status.value),
     ]
 
 
@@ -136,7 +143,7 @@ def allegation_list(
     for value, option in [*((p, "--party") for p in parties), *((p, "--perpetrator") for p in perpetrators)]:
         if value not in known:
             raise click.BadParameter(f"unknown party {value!r}; known: {', '.join(sorted(known))}", param_hint=option)
-    where = ClaimFilter(
+    where = AllegationFilter(
         {AllegationStatus(s) for s in statuses},
         set(parties),
         set(perpetrators),
@@ -147,15 +154,15 @@ def allegation_list(
         _window(period),
         bbox(bbox_text),
     )
-    found = select_claims(env.catalogue, where)
+    found = select_allegations(env.catalogue, where)
     if as_json:
-        echo_json([claim.as_json() for claim in found])
+        echo_json([reviewed.as_json() for reviewed in found])
         return
     table = Table(title=plain_text(f"{len(found)} allegation(s)"), box=box.SIMPLE_HEAD)
     for column in ("id", "made", "claimant", "acts", "accused", "sites", "damage", "attribution"):
         table.add_column(column, overflow="fold")
-    for claim in found:
-        table.add_row(*_claim_line(claim))
+    for reviewed in found:
+        table.add_row(*_allegation_line(reviewed))
     console().print(table)
 
 
@@ -170,11 +177,11 @@ def allegation_show(env: Env, allegation_id: str, as_json: bool) -> None:
     Example:
       heritage allegation show a-ghazanchetsots-cathedral-2020-10-08-01
     """
-    claim = find_claim(env.catalogue, allegation_id)
+    reviewed = find_allegation(env.catalogue, allegation_id)
     if as_json:
-        echo_json(claim.as_json())
+        echo_json(reviewed.as_json())
         return
-    a, out = claim.allegation, console()
+    a, out = reviewed.allegation, console()
     source = env.catalogue.source(a.source.source) if env.catalogue.has_source(a.source.source) else None
     lines = [
         (
@@ -206,15 +213,15 @@ def allegation_show(env: Env, allegation_id: str, as_json: bool) -> None:
             + (f", {a.source.locator}" if a.source.locator else ""),
         ),
         ("responds to", a.responds_to),
-        ("answered by", ", ".join(claim.responses) or None),
-        ("status", f"damage: {claim.damage_status.value}; attribution: {claim.attribution_status.value}"),
+        ("answered by", ", ".join(reviewed.responses) or None),
+        ("status", f"damage: {reviewed.damage_status.value}; attribution: {reviewed.attribution_status.value}"),
     ]
     out.print(plain_text(a.id, style="bold"))
     for label, value in lines:
         if value:
             out.print(Text.assemble((f"{label}: ", "bold"), printable(value)))
-    out.print(Text(f"Reviews ({len(claim.reviews)}), oldest first", style="bold"))
-    for review in claim.reviews:
+    out.print(Text(f"Reviews ({len(reviewed.reviews)}), oldest first", style="bold"))
+    for review in reviewed.reviews:
         out.print(
             Text.assemble(
                 f"  {review.recorded_at:%Y-%m-%d} ",
@@ -242,7 +249,7 @@ def stats_command(env: Env, as_json: bool) -> None:
     Example:
       heritage stats
     """
-    table_data = stats(load_claims(env.catalogue))
+    table_data = stats(load_allegations(env.catalogue))
     if as_json:
         echo_json({party: dict(counts) for party, counts in table_data.items()})
         return

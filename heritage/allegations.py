@@ -2,7 +2,7 @@
 
 An allegation's status is never stored on it: it is the status set by its latest review, for each
 aspect separately (damage: did it happen; attribution: who did it), and 'reported' until a review
-exists. Both parties' claims go through exactly the same code.
+exists. Both parties' allegations go through exactly the same code.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ def current_status(reviews: Iterable[Review], aspect: ReviewAspect = ReviewAspec
 
 
 @dataclass
-class Claim:
+class ReviewedAllegation:
     allegation: Allegation
     reviews: list[Review] = field(default_factory=list)  # oldest first
     responses: list[str] = field(default_factory=list)  # allegations that answer this one
@@ -57,32 +57,31 @@ def reviews_by_allegation(catalogue: Catalogue) -> dict[str, list[Review]]:
     return found
 
 
-def claims_about(catalogue: Catalogue, index: Index, site_id: str) -> list[Claim]:
-    """`load_claims` for the allegations about one site, found through the index: reads only those
+def allegations_about(catalogue: Catalogue, index: Index, site_id: str) -> list[ReviewedAllegation]:
+    """`load_allegations` for the allegations about one site, found through the index: reads only those
     allegations, their reviews and the ids of the allegations that answer them."""
     paths = {p for (p,) in index.rows("SELECT path FROM allegation_sites WHERE site = ?", (site_id,))}
     found = (catalogue.read(Allegation, catalogue.root / path) for path in paths)
-    allegations = sorted(found, key=lambda a: (a.made_on.start or date.min, a.id))
-    claims = []
-    for allegation in allegations:
+    reviewed = []
+    for allegation in sorted(found, key=lambda a: (a.made_on.start or date.min, a.id)):
         reviews = sorted(catalogue.reviews(allegation.id), key=lambda r: (r.recorded_at, r.id))
         answers = index.rows("SELECT id FROM allegations WHERE responds_to = ? ORDER BY made_day, id", (allegation.id,))
-        claims.append(Claim(allegation, reviews, [a for (a,) in answers]))
-    return claims
+        reviewed.append(ReviewedAllegation(allegation, reviews, [a for (a,) in answers]))
+    return reviewed
 
 
-def load_claims(catalogue: Catalogue) -> list[Claim]:
+def load_allegations(catalogue: Catalogue) -> list[ReviewedAllegation]:
     allegations = sorted(catalogue.allegations(), key=lambda a: (a.made_on.start or date.min, a.id))
     reviews = reviews_by_allegation(catalogue)
     responses: dict[str, list[str]] = defaultdict(list)
     for allegation in allegations:
         if allegation.responds_to:
             responses[allegation.responds_to].append(allegation.id)
-    return [Claim(a, reviews.get(a.id, []), responses.get(a.id, [])) for a in allegations]
+    return [ReviewedAllegation(a, reviews.get(a.id, []), responses.get(a.id, [])) for a in allegations]
 
 
 @dataclass
-class ClaimFilter:
+class AllegationFilter:
     statuses: set[AllegationStatus] = field(default_factory=set)  # damage status
     claimant_parties: set[str] = field(default_factory=set)
     perpetrator_parties: set[str] = field(default_factory=set)
@@ -94,8 +93,8 @@ class ClaimFilter:
     bbox: tuple[float, float, float, float] | None = None  # a site concerned, or the area, lies in it
     site_points: dict[str, tuple[float, float]] = field(default_factory=dict)
 
-    def matches(self, claim: Claim) -> bool:
-        a = claim.allegation
+    def matches(self, reviewed: ReviewedAllegation) -> bool:
+        a = reviewed.allegation
         if self.period is not None:
             alleged = a.alleged_period
             if (
@@ -106,7 +105,7 @@ class ClaimFilter:
                 return False
         if self.bbox is not None and not self._in_box(a):
             return False
-        if self.statuses and claim.damage_status not in self.statuses:
+        if self.statuses and reviewed.damage_status not in self.statuses:
             return False
         if self.claimant_parties and a.claimant.party not in self.claimant_parties:
             return False
@@ -137,26 +136,26 @@ class ClaimFilter:
         return False
 
 
-def select_claims(catalogue: Catalogue, where: ClaimFilter) -> list[Claim]:
+def select_allegations(catalogue: Catalogue, where: AllegationFilter) -> list[ReviewedAllegation]:
     """The catalogue's claims that `where` matches, by date made. A box is tried against the sites'
     points, read here unless `where` brings them."""
     if where.bbox is not None and not where.site_points:
         points = {s.id: s.geometry.representative for s in catalogue.sites() if s.geometry}
         where = replace(where, site_points=points)
-    return [claim for claim in load_claims(catalogue) if where.matches(claim)]
+    return [reviewed for reviewed in load_allegations(catalogue) if where.matches(reviewed)]
 
 
-def find_claim(catalogue: Catalogue, allegation_id: str) -> Claim:
+def find_allegation(catalogue: Catalogue, allegation_id: str) -> ReviewedAllegation:
     """One allegation as a claim: with its reviews and the allegations that answer it."""
-    claim = next((c for c in load_claims(catalogue) if c.allegation.id == allegation_id), None)
-    if claim is None:
+    reviewed = next((c for c in load_allegations(catalogue) if c.allegation.id == allegation_id), None)
+    if reviewed is None:
         raise RecordNotFound("no such allegation", record=allegation_id)
-    return claim
+    return reviewed
 
 
-def stats(claims: Iterable[Claim]) -> dict[str, Counter[str]]:
+def stats(allegations: Iterable[ReviewedAllegation]) -> dict[str, Counter[str]]:
     """Counts of allegations by the claimant's party and damage status ('no party' for the rest)."""
     table: dict[str, Counter[str]] = defaultdict(Counter)
-    for claim in claims:
-        table[claim.allegation.claimant.party or "no party"][claim.damage_status.value] += 1
+    for reviewed in allegations:
+        table[reviewed.allegation.claimant.party or "no party"][reviewed.damage_status.value] += 1
     return dict(sorted(table.items()))
