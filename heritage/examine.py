@@ -42,8 +42,7 @@ def owner_folder(relative: str) -> str:
 
 # What the checks across records need of a record is kept as one text, its parts split by
 # control characters: ids, hashes and field names never hold one (ids are [a-z0-9_-]).
-# Splitting the facts of a million records takes a fraction of a second; parsing them as JSON
-# objects took 4.7 s.
+# Splitting them is far cheaper than parsing a JSON object per record, at a million records.
 PART, ITEM, PAIR = "\x1f", "\x1e", "\x1d"
 
 

@@ -614,8 +614,8 @@ def encode_payload(payload: dict[str, Any]) -> tuple[str, str]:
     text = text.replace(mark, '"hist":[' + ",".join(histories) + "]")
     if len(text) <= COMPRESS_ABOVE:
         return jinja_inert(text).replace("<", "\\u003c"), "json"
-    # Base64 holds neither '<' nor '{': the packed text needs no escaping. Level 1: at 100,000 sites
-    # 34 MB of JSON pack to 14.1 MB in 0.42 s, against 13.3 MB in 0.76 s at level 3 (12.2 MB, 2.5 s at 6).
+    # Base64 holds neither '<' nor '{': the packed text needs no escaping. Level 1 packs nearly as
+    # small as the higher levels in a fraction of their time (docs/benchmarks.md).
     packed = gzip.compress(text.encode("utf-8"), compresslevel=1, mtime=0)
     return base64.b64encode(packed).decode("ascii"), "gzip-base64"
 

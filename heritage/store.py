@@ -126,7 +126,7 @@ def read_unique(model: type[M], data: bytes, context: dict[str, Any]) -> M | Non
         if model is Site:  # a GeoJSON Feature: its properties are lifted out before they are checked
             raw = loads(data.decode("utf-8"))
             return from_document(model, raw, context) if _key_count(raw) == _colons_after_quotes(data) else None
-        # pydantic parses the JSON itself: 21 to 24 µs a report, against 31 to 33 µs through json.loads.
+        # pydantic parses the JSON itself: quicker than json.loads and then validating the dict.
         record = model.model_validate_json(data, context=context)
     except ValueError:
         return None

@@ -51,9 +51,8 @@ def reading_progress(label: str) -> Iterator[Callable[[int, int], None]]:
 
 def echo_json(data: Any) -> None:
     """JSON for scripts, sorted by key: an object a key a line, an array an item a line, each
-    item encoded compactly. Python encodes indented JSON in Python rather than in C, which took
-    11 s of 16 for the 100,000 sites of `list --json`, and 3 s for the 61,000 features of
-    `changes --geojson`."""
+    item encoded compactly. Python's json module encodes indented JSON in Python rather than in
+    C, which dominated `list --json` and `changes --geojson` on large catalogues."""
     click.echo(_json_lines(data, ""))
 
 
