@@ -20,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 from heritage.errors import ImportFailed, InvalidInput, Problem
 from heritage.ids import new_id, slugify
 from heritage.models import ConditionReport, Site
+from heritage.recording import RECORDED
 from heritage.sanity import region_problem
 from heritage.store import Catalogue, validation_messages
 
@@ -46,7 +47,7 @@ SITE_FIELDS = {
 # Short column names CSV files use for some report fields: column -> field.
 REPORT_ALIASES = {"extent": "damage_extent", "effects": "damage_effects", "causes": "damage_causes"}
 _COLUMN_OF = {field: column for column, field in REPORT_ALIASES.items()}
-RECORDED = ("recorded_at", "recorded_by")
+
 # Every field of a condition report is a column of its own (or goes by its alias), so that a
 # field added to the model is imported with no change here; its seal is computed, never imported.
 REPORT_FIELDS = {_COLUMN_OF.get(name, name) for name in ConditionReport.model_fields if name != "sha256"}
