@@ -131,9 +131,9 @@ def index_path(root: Path) -> Path:
     return root / FOLDER / FILE
 
 
-def _connect(catalogue: Catalogue, memory: bool = False) -> sqlite3.Connection:
+def _connect(catalogue: Catalogue, memory: bool = False, busy_wait: float = BUSY_WAIT) -> sqlite3.Connection:
     """The catalogue's index, or one in memory if asked or if the catalogue's folder cannot be
-    written (a read-only copy)."""
+    written (a read-only copy). `busy_wait`: seconds to wait for another command writing to it."""
     folder = catalogue.root / FOLDER
     try:
         if memory:
@@ -143,7 +143,7 @@ def _connect(catalogue: Catalogue, memory: bool = False) -> sqlite3.Connection:
         if not ignore.exists():
             ignore.write_text("# heritage's index: rebuilt from the files, safe to delete\n*\n", encoding="utf-8")
         # A second command waits while another builds the index (minutes, the first time).
-        db = sqlite3.connect(folder / FILE, timeout=BUSY_WAIT, isolation_level=None)
+        db = sqlite3.connect(folder / FILE, timeout=busy_wait, isolation_level=None)
         db.execute("PRAGMA journal_mode=WAL")
     except (OSError, sqlite3.Error):
         db = sqlite3.connect(":memory:", isolation_level=None)
@@ -172,6 +172,10 @@ class Index:
         self.catalogue = catalogue
         self.db = db
         self._citations: dict[str, int] = {}  # numbers read or given in this run (see `_citation`)
+        # How scans are carried out (see `open`).
+        self.part_size: int | None = None
+        self.workers: int | None = None
+        self.commit_every = COMMIT_EVERY
 
     @classmethod
     def open(
@@ -183,10 +187,28 @@ class Index:
         memory: bool = False,
         kinds: Iterable[str] | None = None,
         thorough: bool = False,
+        part_size: int | None = None,
+        workers: int | None = None,
+        commit_every: float = COMMIT_EVERY,
+        busy_wait: float = BUSY_WAIT,
     ) -> Index:
         """`thorough`: compare every file as `validate` does, not only the folders (for outputs
-        shared beyond the team: a file edited in place, say made confidential, is seen)."""
-        index = cls(catalogue, _connect(catalogue, memory))
+        shared beyond the team: a file edited in place, say made confidential, is seen).
+
+        How this index's scans are carried out, for tests of scans in several parts and of
+        interruptions (the defaults suit every catalogue): `part_size`, files of a flat folder or
+        nested folders per part of the work (default: a thousand to a few thousand files per part);
+        `workers`, processes the parts are shared among (default: one per core, up to 4; 1: all in
+        this process); `commit_every`, seconds of work kept in one transaction (0: a commit after
+        every part; a first build is committed once, whole); `busy_wait`, seconds to wait for
+        another command that is writing to the index before saying it is busy."""
+
+        def made(db: sqlite3.Connection) -> Index:
+            index = cls(catalogue, db)
+            index.part_size, index.workers, index.commit_every = part_size, workers, commit_every
+            return index
+
+        index = made(_connect(catalogue, memory, busy_wait))
         try:
             index._prepare()
         except sqlite3.DatabaseError as error:
@@ -201,7 +223,7 @@ class Index:
             index.close()
             for suffix in ("", "-wal", "-shm"):
                 index_path(catalogue.root).with_name(FILE + suffix).unlink(missing_ok=True)
-            index = cls(catalogue, _connect(catalogue, memory))
+            index = made(_connect(catalogue, memory, busy_wait))
             index._prepare()
         if refresh and thorough:
             index.full_scan(progress)
@@ -240,7 +262,7 @@ class Index:
             self.db.execute("INSERT INTO meta VALUES ('generation', ?)", (str(time.time_ns()),))
 
     def _write(self) -> _Transaction:
-        return _Transaction(self.db)
+        return _Transaction(self.db, self.commit_every)
 
     # -- bringing the index up to date -------------------------------------------------------
 
@@ -367,7 +389,7 @@ class Index:
                     self.db.execute(f"DROP INDEX {name}")
             plan = planner()
             scan = ScanSummary(strays=plan.strays)
-            tasks = plan.tasks(empty=first)
+            tasks = plan.tasks(empty=first, size=self.part_size)
             for folder in plan.gone:
                 paths = [r[0] for r in self.db.execute("SELECT path FROM files WHERE folder = ?", (folder,))]
                 self._update_in_force(self._forget(paths))
@@ -376,7 +398,7 @@ class Index:
             if scan.removed:
                 self._new_generation()
             done = 0
-            for outcome in carry_out(self.catalogue, self.db, tasks, started, self._reader_uri()):
+            for outcome in carry_out(self.catalogue, self.db, tasks, started, self._reader_uri(), self.workers):
                 # The sites whose reports changed have their reports in force worked out once, after both.
                 changed = self._forget(outcome.removed) | self._store_all(outcome.stored)
                 if not first:
@@ -627,8 +649,16 @@ _LATEST = (
 T = TypeVar("T")
 
 
-def verified(catalogue: Catalogue, work: Callable[[Index], T], progress: Progress | None = None) -> T:
+def verified(
+    catalogue: Catalogue,
+    work: Callable[[Index], T],
+    progress: Progress | None = None,
+    *,
+    part_size: int | None = None,
+    workers: int | None = None,
+) -> T:
     """`work(index)`, on an index that agrees with every file, as `validate` checks it.
+    `part_size` and `workers`: as for `Index.open`.
 
     The index first takes in the folders that changed (appends, as quick commands do). Then every
     file is compared with it in worker processes, while `work` runs on the index as it stands, in
@@ -637,7 +667,8 @@ def verified(catalogue: Catalogue, work: Callable[[Index], T], progress: Progres
     command wrote to it), the result is thrown away and `work` runs again on the index as it is
     now. Either way the result is what the files say: this is what any output shared beyond the
     team is built with (a file made confidential in place is seen)."""
-    with Index.open(catalogue, progress) as index:  # up to date with the folders that changed
+    # Up to date with the folders that changed.
+    with Index.open(catalogue, progress, part_size=part_size, workers=workers) as index:
         if index.in_memory:  # a read-only catalogue: another connection would see another index
             index.full_scan(progress)
             index.raise_unreadable(FLAT + NESTED)
@@ -761,8 +792,9 @@ class _Transaction:
     """BEGIN IMMEDIATE ... COMMIT, rolled back on any error or Ctrl-C. `checkpoint` commits the
     work so far and goes on in a new transaction once enough has piled up."""
 
-    def __init__(self, db: sqlite3.Connection) -> None:
+    def __init__(self, db: sqlite3.Connection, commit_every: float = COMMIT_EVERY) -> None:
         self.db = db
+        self.commit_every = commit_every
         self.started = 0.0
 
     def __enter__(self) -> _Transaction:
@@ -771,7 +803,7 @@ class _Transaction:
         return self
 
     def checkpoint(self) -> None:
-        if time.monotonic() - self.started >= COMMIT_EVERY:
+        if time.monotonic() - self.started >= self.commit_every:
             self.db.execute("COMMIT")
             self.db.execute("BEGIN IMMEDIATE")
             self.started = time.monotonic()

@@ -279,18 +279,21 @@ class ScanPlan:
         names = self._names(root, parent)
         self.ranges.append((parent, [n for n in names if n not in layout.NOT_RECORDS]))
 
-    def tasks(self, empty: bool = False) -> list[ScanPart]:
-        """`empty`: the index holds nothing (see `ScanPart.empty`)."""
+    def tasks(self, empty: bool = False, size: int | None = None) -> list[ScanPart]:
+        """`empty`: the index holds nothing (see `ScanPart.empty`). `size`: files of a flat folder,
+        or nested folders, per task, instead of `CHUNK`, `GROUP` and `SPAN` (small tasks make many
+        of them: for tests of scans in several parts)."""
+        chunk, group, span = (size, size, size) if size is not None else (CHUNK, self.GROUP, self.SPAN)
         tasks = []
         for name, names in self.flats:
-            for lower, upper, part in _slices(name, names, CHUNK):
+            for lower, upper, part in _slices(name, names, chunk):
                 tasks.append(ScanPart(flat=name, names=part, lower=lower, upper=upper, empty=empty))
         folders = list(self.nested)
-        for n in range(0, len(folders), self.GROUP):
-            part = folders[n : n + self.GROUP]
+        for n in range(0, len(folders), group):
+            part = folders[n : n + group]
             tasks.append(ScanPart(folders=part, known=[self.nested[f] for f in part], empty=empty))
         for parent, names in self.ranges:
-            for lower, upper, part in _slices(parent, names, self.SPAN):
+            for lower, upper, part in _slices(parent, names, span):
                 folders = [f"{parent}/{name}" for name in part]
                 tasks.append(ScanPart(folders=folders, lower=lower, upper=upper, ranged=True, empty=empty))
         return tasks
@@ -313,12 +316,14 @@ def carry_out(
     tasks: list[ScanPart],
     started: Callable[[], None] | None = None,
     reader: str | None = None,
+    workers: int | None = None,
 ) -> Iterator[PartResult]:
     """Run the tasks, on every core when there is much to do and the index is a file (`reader`:
     its address for the workers' own read-only connections); only this process writes to it.
     `started` is called once the workers exist (a thread started before the fork would be copied
-    into them half-way through its work)."""
-    workers = min(os.cpu_count() or 1, 4)
+    into them half-way through its work). `workers`: how many processes at most (default: one per
+    core, up to 4); 1 runs every task in this process."""
+    workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
     if len(tasks) < 4 or workers < 2 or reader is None or "fork" not in multiprocessing.get_all_start_methods():
         if started:
             started()

@@ -121,6 +121,7 @@ Invoke = Callable[..., Result]
 def invoke(monkeypatch: pytest.MonkeyPatch) -> Invoke:
     monkeypatch.setenv("HERITAGE_USER", "tester")
     monkeypatch.delenv("HERITAGE_CATALOGUE", raising=False)
+    monkeypatch.delenv("COLUMNS", raising=False)  # output as piped, whatever terminal (or xdist worker) runs the tests
 
     def run(*args: str, catalogue: Path | Catalogue | None = None, input: str | None = None) -> Result:
         prefix: list[str] = []

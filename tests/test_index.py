@@ -13,6 +13,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from functools import partial
@@ -24,7 +25,6 @@ import pytest
 from conftest import REPO, Invoke, report_doc, site_doc, write
 from heritage import index as index_module
 from heritage import layout
-from heritage import scan as scan_module
 from heritage.codec import dumps
 from heritage.errors import InvalidInput
 from heritage.history import changes_between
@@ -32,7 +32,6 @@ from heritage.index import Ahead, Index, index_path
 from heritage.mapdata import build_payload, encode_payload, load_map_input
 from heritage.models import Condition, ConditionReport
 from heritage.query import SiteFilter, list_indexed, list_sites
-from heritage.scan import IndexRows
 from heritage.store import Catalogue
 from heritage.validate import validate_catalogue
 
@@ -40,7 +39,6 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 from synthetic import generate
 
 HOUR_AGO = 3600 * 10**9
-RACY_NS = scan_module.RACY_NS
 
 
 def age(root: Path) -> None:
@@ -57,12 +55,38 @@ def os_time() -> int:
     return time.time_ns()
 
 
+def settle(catalogue: Catalogue) -> Catalogue:
+    """Scans of this catalogue judge times by a clock an hour ahead: every file and folder is old
+    enough to trust. `age` can set modification times back but not change times, which it moves
+    to now: a file or folder whose change time is within 2 s of a scan is looked at again next
+    time (see `heritage.scan.trusted`, and the tests of that rule)."""
+    catalogue.clock = lambda: time.time_ns() + HOUR_AGO
+    return catalogue
+
+
 @pytest.fixture
-def settled(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Times trusted however recent. `age` can set modification times back but not change
-    times, which it moves to now: a file or folder whose change time is within 2 s of a scan is
-    looked at again next time (see `heritage.scan.trusted`, and the tests of that rule)."""
-    monkeypatch.setattr(scan_module, "RACY_NS", 0)
+def settled(catalogue: Catalogue) -> None:
+    """The `catalogue` fixture, `settle`d."""
+    settle(catalogue)
+
+
+def in_the_tick_of(catalogue: Catalogue, path: Path) -> None:
+    """Scans of this catalogue from now on at the very time `path` last changed (its change
+    time): in the same clock tick as that change, as a scan that closely follows it is on a file
+    system that keeps whole seconds, or with a kernel that stamps times once a tick."""
+    moment = path.stat().st_ctime_ns
+    catalogue.clock = lambda: moment
+
+
+def interrupted_after(parts: int) -> Callable[[int, int], None]:
+    """A progress callback that is Ctrl-C once `parts` parts of a scan are done: the last of them
+    is stored but not committed (the work is committed, if at all, after each part's progress)."""
+
+    def progress(done: int, total: int) -> None:
+        if done == parts:
+            raise KeyboardInterrupt
+
+    return progress
 
 
 def synthetic(tmp_path: Path, sites: int = 120, seed: int = 3) -> Catalogue:
@@ -129,8 +153,8 @@ def test_deleting_the_index_changes_no_answer(invoke: Invoke, tmp_path: Path) ->
     assert first == again == rebuilt
 
 
-def test_an_append_is_seen_at_once_and_only_it_is_read(invoke: Invoke, tmp_path: Path, settled: None) -> None:
-    catalogue = synthetic(tmp_path)
+def test_an_append_is_seen_at_once_and_only_it_is_read(invoke: Invoke, tmp_path: Path) -> None:
+    catalogue = settle(synthetic(tmp_path))
     age(catalogue.root)
     with Index.open(catalogue) as index:
         assert index.refresh().read == 0  # nothing changed since it was built
@@ -167,16 +191,10 @@ def test_an_append_is_seen_at_once_and_only_it_is_read(invoke: Invoke, tmp_path:
 
 
 @pytest.mark.parametrize("every_file", [False, True])
-def test_removed_files_and_folders_leave_the_index(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, every_file: bool
-) -> None:
+def test_removed_files_and_folders_leave_the_index(tmp_path: Path, every_file: bool) -> None:
     catalogue = synthetic(tmp_path)
     age(catalogue.root)
     Index.open(catalogue).close()
-    # Small pieces: a full comparison hands the folders out by ranges of names, and a folder that
-    # is gone must be found whether it was first, last or inside a range.
-    monkeypatch.setattr(scan_module.ScanPlan, "GROUP", 3)
-    monkeypatch.setattr(scan_module.ScanPlan, "SPAN", 3)
     reports = catalogue.root / layout.REPORTS
     folders = sorted(p.name for p in reports.iterdir() if p.is_dir())
     folder = layout.site_reports_folder(catalogue.root, "site-0000003")
@@ -186,7 +204,9 @@ def test_removed_files_and_folders_leave_the_index(
     for name in gone:
         shutil.rmtree(reports / name)
     (reports / gone[1]).write_text("not a folder")  # a file where a site's folder was
-    with Index.open(catalogue, refresh=False) as index:
+    # Small parts: a full comparison hands the folders out by ranges of names, and a folder that
+    # is gone must be found whether it was first, last or inside a range.
+    with Index.open(catalogue, refresh=False, part_size=3) as index:
         scan = index.full_scan() if every_file else index.refresh()
         assert scan.removed >= 4
         assert not index.rows("SELECT 1 FROM reports WHERE path = ?", (f"reports/site-0000003/{victim.name}",))
@@ -204,7 +224,7 @@ def test_validate_sees_a_file_edited_in_place_and_quick_commands_then_refuse_it(
     invoke: Invoke, catalogue: Catalogue, settled: None
 ) -> None:
     age(catalogue.root)
-    assert invoke("validate", catalogue=catalogue).exit_code == 0
+    assert validate_catalogue(catalogue).ok  # by the settled clock: every folder's time trusted
     path = layout.report_file(catalogue.root, "st-sargis", "r-1")
     text = path.read_text()
     folder_time = path.parent.stat().st_mtime_ns
@@ -343,53 +363,32 @@ def test_changes_see_a_report_added_since_the_index_was_made(invoke: Invoke, cat
     assert after.exit_code == 0 and after.output.count("\n") == 1  # intact again by the later day: no change
 
 
-def test_reading_on_several_cores_gives_the_same_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_reading_on_several_cores_gives_the_same_index(tmp_path: Path) -> None:
     catalogue = synthetic(tmp_path)
     with Index.open(catalogue, memory=True) as alone:  # an index in memory is built in this process
         expected = rows(alone)
-    monkeypatch.setattr(scan_module.ScanPlan, "GROUP", 7)  # many small pieces: the workers take them
-    monkeypatch.setattr(scan_module.ScanPlan, "SPAN", 7)
-    monkeypatch.setattr(scan_module, "CHUNK", 20)
-    with Index.open(catalogue) as shared:
+    with Index.open(catalogue, part_size=7, workers=2) as shared:  # many small parts: the workers take them
         assert rows(shared) == expected
         assert shared.rows("SELECT count(*) FROM reports WHERE in_force = 0")[0][0] > 10
 
 
-def _interrupted_build(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, first: bool
-) -> tuple[Catalogue, dict[str, Any]]:
+def _interrupted_build(tmp_path: Path, first: bool) -> tuple[Catalogue, dict[str, Any]]:
     """A generated catalogue and the rows its index should hold, after a command bringing its index
-    up to date was interrupted by Ctrl-C in the fourth piece of work, with the work committed after
-    every piece where it is committed at all: in the index's first build, or (`first` False) in an
+    up to date was interrupted by Ctrl-C in the fourth part of the work, with the work committed after
+    every part where it is committed at all: in the index's first build, or (`first` False) in an
     update after a first build of the sources alone."""
     catalogue = synthetic(tmp_path)
     with Index.open(catalogue, memory=True) as alone:
         expected = rows(alone)
     if not first:
         Index.open(catalogue, kinds=[layout.SOURCES]).close()
-    real = Index._store_all
-    calls = {"n": 0}
-
-    def interrupted(self: Index, *args: Any) -> set[str]:
-        calls["n"] += 1
-        if calls["n"] == 4:
-            monkeypatch.setattr(Index, "_store_all", real)
-            raise KeyboardInterrupt
-        return real(self, *args)
-
-    monkeypatch.setattr(Index, "_store_all", interrupted)
-    monkeypatch.setattr(index_module, "COMMIT_EVERY", 0.0)
-    monkeypatch.setattr(scan_module.ScanPlan, "GROUP", 7)
-    monkeypatch.setattr(scan_module.ScanPlan, "SPAN", 7)
     with pytest.raises(KeyboardInterrupt):
-        Index.open(catalogue)
+        Index.open(catalogue, interrupted_after(4), part_size=7, commit_every=0)
     return catalogue, expected
 
 
-def test_an_interrupted_first_build_leaves_the_index_empty_and_the_next_command_builds_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    catalogue, expected = _interrupted_build(tmp_path, monkeypatch, first=True)
+def test_an_interrupted_first_build_leaves_the_index_empty_and_the_next_command_builds_it(tmp_path: Path) -> None:
+    catalogue, expected = _interrupted_build(tmp_path, first=True)
     with Index.open(catalogue, refresh=False) as index:
         assert index.rows("SELECT count(*) FROM files")[0][0] == 0  # nothing half done is kept
         assert index.rows("SELECT count(*) FROM folders")[0][0] == 0
@@ -404,10 +403,8 @@ def _indexes(index: Index) -> set[str]:
     return {name for (name,) in index.rows("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")}
 
 
-def test_an_interrupted_update_keeps_what_it_did_and_finishes_later(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    catalogue, expected = _interrupted_build(tmp_path, monkeypatch, first=False)
+def test_an_interrupted_update_keeps_what_it_did_and_finishes_later(tmp_path: Path) -> None:
+    catalogue, expected = _interrupted_build(tmp_path, first=False)
     with Index.open(catalogue, refresh=False) as index:
         kept = index.rows("SELECT count(*) FROM files WHERE kind != 'sources'")[0][0]
         assert 0 < kept < len(expected["files"])
@@ -415,32 +412,27 @@ def test_an_interrupted_update_keeps_what_it_did_and_finishes_later(
         assert rows(index) == expected
 
 
-def test_a_first_build_looks_up_nothing_in_the_index_it_is_making(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Its rows go in without their indexes: a piece of work looking up the rows stored before it
-    (in this process, as with one core or an index in memory) would search them one by one."""
+def test_a_first_build_looks_up_nothing_in_the_index_it_is_making(tmp_path: Path) -> None:
+    """Its rows go in without their indexes: a part of the work looking up the rows stored before it
+    (in this process, as with one core or an index in memory) would search them one by one. The
+    statements the scan runs on the index are the point here: they are traced."""
     catalogue = synthetic(tmp_path)
-    monkeypatch.setattr(os, "cpu_count", lambda: 1)  # the work in this process, on the writing connection
     statements: list[str] = []
-    connect = index_module._connect
-
-    def traced(*args: Any, **options: Any) -> sqlite3.Connection:
-        db = connect(*args, **options)
-        db.set_trace_callback(statements.append)
-        return db
-
-    monkeypatch.setattr(index_module, "_connect", traced)
 
     def looked_up() -> list[str]:
         return [s for s in statements if "FROM files WHERE folder" in s or "DELETE FROM allegation_sites" in s]
 
     for memory in (True, False):
         statements.clear()
-        Index.open(catalogue, memory=memory).close()
+        # The work in this process, on the connection traced.
+        with Index.open(catalogue, refresh=False, memory=memory, workers=1) as index:
+            index.db.set_trace_callback(statements.append)
+            index.refresh()
+            assert index.rows("SELECT count(*) FROM files")[0][0] > 600  # built
         assert not looked_up()
     statements.clear()
-    with Index.open(catalogue, refresh=False) as index:
+    with Index.open(catalogue, refresh=False, workers=1) as index:
+        index.db.set_trace_callback(statements.append)
         index.full_scan()
     assert looked_up()  # once there is something to look up
 
@@ -641,17 +633,14 @@ def test_a_source_made_confidential_in_place_leaves_the_mission_map(invoke: Invo
     assert "CHW storymap" in internal.read_text()
 
 
-def test_a_busy_index_is_waited_for_and_never_taken_for_a_damaged_one(
-    catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_busy_index_is_waited_for_and_never_taken_for_a_damaged_one(catalogue: Catalogue) -> None:
     Index.open(catalogue).close()
     before = index_path(catalogue.root).stat().st_ino
     holder = sqlite3.connect(index_path(catalogue.root), isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
-    monkeypatch.setattr(index_module, "BUSY_WAIT", 0.2)
     try:
         with pytest.raises(InvalidInput, match="busy"):
-            Index.open(catalogue)
+            Index.open(catalogue, busy_wait=0.2)
     finally:
         holder.execute("ROLLBACK")
         holder.close()
@@ -682,7 +671,7 @@ def test_odd_file_names_and_broken_sources_are_reported_not_fatal(invoke: Invoke
 
 
 def test_a_folder_listed_as_before_is_not_compared_file_by_file_and_an_edit_in_it_is(
-    catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch, settled: None
+    catalogue: Catalogue, settled: None
 ) -> None:
     age(catalogue.root)
     folder = "reports/st-sargis"
@@ -696,7 +685,7 @@ def test_a_folder_listed_as_before_is_not_compared_file_by_file_and_an_edit_in_i
         text = path.read_text()
         with path.open("r+", encoding="utf-8") as handle:
             handle.write(text.replace('"2022-03-05/', '"2022-03-06/'))
-        monkeypatch.setattr(scan_module, "RACY_NS", RACY_NS)  # recent times distrusted again, as always
+        catalogue.clock = time.time_ns  # the real clock again: the edit just made is too recent to trust
         scan = index.full_scan()
         assert scan.read == 2  # the edited file, and the one whose row was wrong
         assert index.rows("SELECT observed FROM reports WHERE id = 'r-2'") == [("2022-03-06/2022-07-06",)]
@@ -708,9 +697,9 @@ def test_a_folder_listed_as_before_is_not_compared_file_by_file_and_an_edit_in_i
 def test_a_folder_whose_time_is_unchanged_is_looked_up_not_listed_and_still_compared(
     catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch, settled: None
 ) -> None:
+    """The folders listed (system calls saved) are the point here: `os.listdir` is counted."""
     age(catalogue.root)
     Index.open(catalogue, thorough=True).close()
-    monkeypatch.setattr(os, "cpu_count", lambda: 1)  # the work in this process, where its listings are seen
     listings: list[object] = []
     listdir = os.listdir
 
@@ -720,7 +709,7 @@ def test_a_folder_whose_time_is_unchanged_is_looked_up_not_listed_and_still_comp
 
     monkeypatch.setattr(os, "listdir", counted)
     folder_listings = lambda: [p for p in listings if isinstance(p, int)]  # noqa: E731 (folders opened by the scan)
-    with Index.open(catalogue) as index:
+    with Index.open(catalogue, workers=1) as index:  # the work in this process, where its listings are seen
         listings.clear()
         assert index.full_scan().read == 0 and folder_listings() == []
         # An edit in place leaves the folder's time as it was, but not its digest: the edit is seen, and
@@ -742,6 +731,7 @@ def test_a_folder_whose_time_is_unchanged_is_looked_up_not_listed_and_still_comp
 def test_the_kinds_own_folders_are_listed_only_when_their_times_move(
     catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch, settled: None
 ) -> None:
+    """The folders listed (system calls saved) are the point here: `os.listdir` is counted."""
     age(catalogue.root)
     Index.open(catalogue, thorough=True).close()
     listings: list[object] = []
@@ -776,41 +766,11 @@ def test_the_kinds_own_folders_are_listed_only_when_their_times_move(
         assert index.full_scan().read == 0 and kinds_listed() == []
 
 
-class _WholeSeconds:
-    """A `stat` result with its times in whole seconds, as some file systems keep them (and as a
-    kernel that stamps change times once a tick does, at a finer scale)."""
-
-    def __init__(self, stat: os.stat_result) -> None:
-        self._stat = stat
-
-    def __getattr__(self, name: str) -> Any:
-        value = getattr(self._stat, name)
-        return value - value % 10**9 if name in ("st_mtime_ns", "st_ctime_ns") else value
-
-
-def scanned_in_whole_seconds(index: Index, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A full scan on a file system that keeps whole seconds."""
-    stat, fstat = os.stat, os.fstat
-    with monkeypatch.context() as coarse:
-        coarse.setattr(os, "stat", lambda *args, **kwargs: _WholeSeconds(stat(*args, **kwargs)))
-        coarse.setattr(os, "fstat", lambda fd: _WholeSeconds(fstat(fd)))
-        index.full_scan()
-
-
-def at_a_seconds_start() -> None:
-    """Wait for the start of a second, so that what follows happens within it (files' times come
-    from a clock a tick behind this one: not the very start)."""
-    while not 20_000_000 < time.time_ns() % 10**9 < 100_000_000:
-        time.sleep(0.005)
-
-
 @pytest.mark.parametrize("folder", [layout.SITES, "reports/st-sargis"])
 def test_a_file_added_in_the_tick_of_a_scan_with_the_folders_time_put_back_is_found(
-    catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch, folder: str
+    catalogue: Catalogue, folder: str, settled: None
 ) -> None:
     age(catalogue.root)
-    scanned = partial(scanned_in_whole_seconds, monkeypatch=monkeypatch)
-
     site = "st-new" if folder == layout.SITES else "st-sargis"
     added = (
         layout.site_file(catalogue.root, site)
@@ -819,15 +779,17 @@ def test_a_file_added_in_the_tick_of_a_scan_with_the_folders_time_put_back_is_fo
     )
     path, past = catalogue.root / folder, os_time() - HOUR_AGO
     with Index.open(catalogue, thorough=True) as index:
-        at_a_seconds_start()
         os.utime(path, ns=(past, past))  # a folder's time put back, as `tar` or `rsync -t` do...
-        scanned(index)  # ...seen by a scan in the same second...
+        in_the_tick_of(catalogue, path)
+        index.full_scan()  # ...seen by a scan in the same tick...
         write(added, site_doc(site) if folder == layout.SITES else report_doc("r-9"))
         os.utime(added, ns=(past, past))
         os.utime(path, ns=(past, past))  # ...and a file added and the time put back, still in it
-        time.sleep(1.1)
-        scanned(index)
-        scanned(index)
+        # On a file system that keeps whole seconds the folder's times are now as that scan saw
+        # them; here its modification time is, which is all a quick command compares: the folder
+        # must not have been trusted.
+        settle(catalogue)
+        index.refresh()
     with Index.open(catalogue, refresh=False) as index:
         assert index.rows(
             "SELECT count(*) FROM files WHERE path = ?", (added.relative_to(catalogue.root).as_posix(),)
@@ -842,24 +804,26 @@ EDITED_IN_THE_TICK = [
 
 @pytest.mark.parametrize(("file", "before", "after", "query"), EDITED_IN_THE_TICK, ids=["site", "report"])
 def test_a_file_edited_in_the_tick_of_a_scan_with_its_time_put_back_is_read(
-    catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch, file: str, before: str, after: str, query: str
+    catalogue: Catalogue, file: str, before: str, after: str, query: str, settled: None
 ) -> None:
     age(catalogue.root)
-    scanned = partial(scanned_in_whole_seconds, monkeypatch=monkeypatch)
-
     path, past = catalogue.root / file, os_time() - HOUR_AGO
     text = path.read_text(encoding="utf-8")
     assert before in text and len(after) == len(before)
     with Index.open(catalogue, thorough=True) as index:
-        at_a_seconds_start()
         os.utime(path, ns=(past, past))  # a file's time put back, as `tar` or `rsync -t` do...
-        scanned(index)  # ...seen by a scan in the same second...
-        with path.open("r+", encoding="utf-8") as handle:  # ...and edited in place, the same size,
+        in_the_tick_of(catalogue, path)
+        assert index.full_scan().read == 1  # ...read by a scan in the same tick.
+        # Edited in place then, the same size, and its time put back, still in that tick, it would
+        # keep the size and times that scan saw on a file system that keeps whole seconds: what the
+        # scan read is not trusted. Unchanged here, it is read again all the same, once.
+        settle(catalogue)
+        assert index.full_scan().read == 1
+        assert index.full_scan().read == 0
+        with path.open("r+", encoding="utf-8") as handle:  # and an edit in place is read
             handle.write(text.replace(before, after))
-        os.utime(path, ns=(past, past))  # ...its time put back again, still in that second
-        time.sleep(1.1)
-        scanned(index)
-        scanned(index)
+        os.utime(path, ns=(past, past))
+        assert index.full_scan().read == 1
         assert after.strip('"/') in str(index.rows(query))
 
 
@@ -937,9 +901,7 @@ def test_a_name_that_could_not_be_looked_up_is_looked_for_again(
         assert index.rows("SELECT count(*) FROM reports WHERE id = 'r-9'") == [(1,)]
 
 
-def test_what_validate_keeps_is_made_again_after_a_scan_interrupted_after_a_commit(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_what_validate_keeps_is_made_again_after_a_scan_interrupted_after_a_commit(tmp_path: Path) -> None:
     catalogue = synthetic(tmp_path)
     age(catalogue.root)
     before = validate_catalogue(catalogue).counts["reports"]  # counted, and the counts kept
@@ -947,21 +909,20 @@ def test_what_validate_keeps_is_made_again_after_a_scan_interrupted_after_a_comm
     past = os_time() - HOUR_AGO
     for path in (new, new.parent):  # nothing too recent to trust: once stored, it is not read again
         os.utime(path, ns=(past, past))
-    real = Index._store_all
-    stored = {"new": False}
+    # A scan in small parts, committed after each, and Ctrl-C in the part after the one that
+    # stored the new report (a part's progress comes before its commit).
+    with Index.open(catalogue, refresh=False, part_size=3, commit_every=0) as index:
+        stored = {"new": False}
 
-    def interrupted(self: Index, batch: IndexRows) -> set[str]:
-        if stored["new"]:  # Ctrl-C in the piece of work after the one that stored the new report
-            raise KeyboardInterrupt
-        stored["new"] = any(row[0].endswith("/r-new.json") for row in batch.files)
-        return real(self, batch)
+        def progress(done: int, total: int) -> None:
+            if stored["new"]:
+                raise KeyboardInterrupt
+            stored["new"] = bool(index.rows("SELECT 1 FROM files WHERE path LIKE '%/r-new.json'"))
 
-    monkeypatch.setattr(Index, "_store_all", interrupted)
-    monkeypatch.setattr(index_module, "COMMIT_EVERY", 0.0)  # commit after every piece
-    monkeypatch.setattr(scan_module.ScanPlan, "SPAN", 3)
-    with pytest.raises(KeyboardInterrupt):
-        validate_catalogue(catalogue)
-    monkeypatch.setattr(Index, "_store_all", real)
+        with pytest.raises(KeyboardInterrupt):
+            index.full_scan(progress)
+    with Index.open(catalogue, refresh=False) as index:
+        assert index.rows("SELECT count(*) FROM files WHERE path LIKE '%/r-new.json'") == [(1,)]  # committed
     assert validate_catalogue(catalogue).counts["reports"] == before + 1
 
 
@@ -974,13 +935,10 @@ def test_a_stray_file_is_reported_by_every_validate(invoke: Invoke, catalogue: C
 
 
 @pytest.mark.parametrize("parallel", [False, True])
-def test_work_done_while_every_file_is_compared_is_done_again_if_one_changed(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parallel: bool, settled: None
-) -> None:
-    catalogue = synthetic(tmp_path)
-    if parallel:  # many small pieces of work, for the workers to take while the reading runs
-        monkeypatch.setattr(scan_module.ScanPlan, "GROUP", 7)
-        monkeypatch.setattr(scan_module.ScanPlan, "SPAN", 7)
+def test_work_done_while_every_file_is_compared_is_done_again_if_one_changed(tmp_path: Path, parallel: bool) -> None:
+    catalogue = settle(synthetic(tmp_path))
+    # Many small parts of the work, for the workers to take while the reading runs.
+    verified = partial(index_module.verified, part_size=7 if parallel else None)
     age(catalogue.root)
     Index.open(catalogue).close()
     calls = []
@@ -989,21 +947,21 @@ def test_work_done_while_every_file_is_compared_is_done_again_if_one_changed(
         calls.append(index)
         return index.rows("SELECT sensitivity FROM sites WHERE id = 'site-0000007'")
 
-    assert index_module.verified(catalogue, sensitivity) == [("public",)] and len(calls) == 1
+    assert verified(catalogue, sensitivity) == [("public",)] and len(calls) == 1
     path = layout.site_file(catalogue.root, "site-0000007")
     document = json.loads(path.read_text())
     document["properties"]["sensitivity"] = "confidential"
     with path.open("r+", encoding="utf-8") as handle:  # in place: only comparing every file finds it
         handle.write(json.dumps(document))
         handle.truncate()
-    assert index_module.verified(catalogue, sensitivity) == [("confidential",)]
+    assert verified(catalogue, sensitivity) == [("confidential",)]
     assert len(calls) == 3  # read during the comparison, and again after it took the change in
 
     def broken(index: Index) -> None:
         raise InvalidInput("cannot be drawn", file=catalogue.root / "x")
 
     with pytest.raises(InvalidInput, match="cannot be drawn"):
-        index_module.verified(catalogue, broken)
+        verified(catalogue, broken)
 
 
 def test_work_is_done_again_if_another_command_changed_the_index_meanwhile(tmp_path: Path) -> None:
