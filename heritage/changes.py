@@ -3,6 +3,7 @@ table or CSV, and the same rows as GeoJSON Features."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from heritage.history import Change
@@ -20,14 +21,14 @@ class SiteRow(NamedTuple):
 
 def find_changes(
     index: Index,
-    later: list[list[str]],
-    earlier: list[list[str]],
+    later: Sequence[Sequence[str]],
+    earlier: Sequence[Sequence[str]],
     types: tuple[str, ...] = (),
     bbox: BBox | None = None,
     area: list[Any] | None = None,
     first_reports: bool = False,
 ) -> tuple[list[Change], dict[str, SiteRow]]:
-    """The changes between `earlier` and `later` (`Index.latest` of each day, unpacked) among the
+    """The changes between `earlier` and `later` (`Index.latest` of each day) among the
     sites of these types, in the box and in the area (polygons of `read_area`); and every site's row."""
     sites = {row[0]: SiteRow(*row) for row in index.rows("SELECT id, name, type, lon, lat FROM sites")}
     chosen = list(sites.values())
@@ -65,8 +66,8 @@ def change_rows(changes: list[Change], sites: dict[str, SiteRow]) -> list[dict[s
 
 def changed_sites(
     index: Index,
-    later: list[list[str]],
-    earlier: list[list[str]],
+    later: Sequence[Sequence[str]],
+    earlier: Sequence[Sequence[str]],
     types: tuple[str, ...] = (),
     bbox: BBox | None = None,
     area: list[Any] | None = None,

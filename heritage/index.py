@@ -29,24 +29,21 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-import threading
 import time
 import zlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from functools import partial
 from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, Generic, NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from heritage import __version__, kinds, layout
 from heritage.errors import InvalidInput, Problem
 from heritage.examine import kind_of
-from heritage.forked import Forked
 from heritage.history import Change, in_force
 from heritage.mapformat import VOCABULARY, history_entry
 from heritage.models.vocab import Condition
@@ -276,11 +273,10 @@ class Index:
         self.raise_unreadable(wanted)
         return scan
 
-    def full_scan(self, progress: Progress | None = None, started: Callable[[], None] | None = None) -> ScanSummary:
+    def full_scan(self, progress: Progress | None = None) -> ScanSummary:
         """Compare every file's size, times and inode with the index, and re-read what differs (what
-        `validate` does: it also sees files edited in place). `started` is called once the
-        comparison is under way in its worker processes (see `verified`)."""
-        return self._run(self._all_folders, progress, started)
+        `validate` does: it also sees files edited in place)."""
+        return self._run(self._all_folders, progress)
 
     def _reader_uri(self) -> str | None:
         """The index's address for other connections that only read it (None if it is in memory)."""
@@ -358,21 +354,16 @@ class Index:
 
     def _all_folders(self) -> ScanPlan:
         """Every folder, each compared in a worker with what the index holds for it (the workers
-        read those rows themselves, by ranges of the kinds' names: this process only takes those)."""
+        read those rows themselves, by ranges of the kinds' names)."""
         root = self.catalogue.root
-        folders = FLAT + NESTED
-        marks = ",".join("?" * len(folders))
-        rows = self.db.execute(f"SELECT path, {FOLDER_COLUMNS} FROM folders WHERE path IN ({marks})", folders)
-        plan = ScanPlan(self.catalogue.clock(), {row[0]: FolderRecord(*row[1:]) for row in rows})
+        plan = ScanPlan(self.catalogue.clock())
         for name in FLAT:
             plan.flat(root, name)
         for parent in NESTED:
             plan.every(root, parent)
         return plan
 
-    def _run(
-        self, planner: Callable[[], ScanPlan], progress: Progress | None, started: Callable[[], None] | None = None
-    ) -> ScanSummary:
+    def _run(self, planner: Callable[[], ScanPlan], progress: Progress | None) -> ScanSummary:
         """Make a plan and carry it out: forget what is gone, read what changed, record the
         folders' times. The plan is made inside the write transaction, so two commands bringing
         the index up to date take turns rather than both reading the same files. Work is committed
@@ -398,7 +389,7 @@ class Index:
             if scan.removed:
                 self._new_generation()
             done = 0
-            for outcome in carry_out(self.catalogue, self.db, tasks, started, self._reader_uri(), self.workers):
+            for outcome in carry_out(self.catalogue, self.db, tasks, self._reader_uri(), self.workers):
                 # The sites whose reports changed have their reports in force worked out once, after both.
                 changed = self._forget(outcome.removed) | self._store_all(outcome.stored)
                 if not first:
@@ -426,7 +417,7 @@ class Index:
             # Flat folders and the parents of nested ones count as read once every part is.
             self.db.executemany(
                 "INSERT OR REPLACE INTO folders VALUES (?, ?, ?, ?, ?)",
-                [(folder, *known) for folder, known in plan.whole.items() if plan.recorded.get(folder) != known],
+                [(folder, *known) for folder, known in plan.whole.items()],
             )
         return scan
 
@@ -573,10 +564,7 @@ class Index:
     def conditions_on(self, day: date) -> dict[str, Latest]:
         """Each site's condition as of `day`: its latest report in force observed by then, as
         `heritage.history.condition_as_of` picks it (`ord` sorts as `report_order` does)."""
-        return {
-            site: Latest(i, observed, _CONDITION[condition])
-            for site, i, observed, condition in unpacked(self.latest(day))
-        }
+        return {site: Latest(i, observed, _CONDITION[condition]) for site, i, observed, condition in self.latest(day)}
 
     def changes(self, start: date, end: date, sites: Iterable[str], first_reports: bool = False) -> list[Change]:
         """`heritage.history.changes_between`, answered from the index: each site's latest
@@ -585,7 +573,7 @@ class Index:
             raise ValueError(f"the later date {end} is before the earlier one {start}")
         with self.snapshot():
             later, earlier = self.latest(end), self.latest(start)
-        return compared(unpacked(later), unpacked(earlier), sites, first_reports)
+        return compared(later, earlier, sites, first_reports)
 
     @contextmanager
     def snapshot(self) -> Iterator[None]:
@@ -599,23 +587,14 @@ class Index:
         finally:
             self.db.execute("ROLLBACK")  # it only read
 
-    def latest(self, day: date) -> str:
-        """The latest report in force observed by `day` of each site that has one, packed by
-        SQLite into one text for `unpacked`: one string goes
-        from a process to another far quicker than 100,000 rows (0.4 s against 0.65 s, both
-        SQLite's own work included)."""
-        packed = "group_concat(site || char(31) || id || char(31) || observed || char(31) || condition, char(30))"
-        return self.db.execute(f"SELECT {packed} FROM ({_LATEST})", (day.toordinal(),)).fetchone()[0] or ""
-
-
-def unpacked(latest: str) -> list[list[str]]:
-    """`Index.latest` as rows: site, report, observed, condition (ids and dates hold no control
-    characters, and none of the four is ever NULL in the index)."""
-    return [row.split("\x1f") for row in latest.split("\x1e")] if latest else []
+    def latest(self, day: date) -> list[tuple[str, str, str, str]]:
+        """The latest report in force observed by `day` of each site that has one: (site,
+        report, observed, condition)."""
+        return self.rows(f"SELECT site, id, observed, condition FROM ({_LATEST})", (day.toordinal(),))
 
 
 def compared(
-    later: list[list[str]], earlier: list[list[str]], sites: Iterable[str], first_reports: bool = False
+    later: Sequence[Sequence[str]], earlier: Sequence[Sequence[str]], sites: Iterable[str], first_reports: bool = False
 ) -> list[Change]:
     """The sites among `sites` whose latest report by the later day gives another condition than
     the one by the earlier day (`Index.latest` of each). A site with a report by the earlier day
@@ -646,121 +625,22 @@ _LATEST = (
 )
 
 
-T = TypeVar("T")
+Result = TypeVar("Result")
 
 
 def verified(
     catalogue: Catalogue,
-    work: Callable[[Index], T],
+    work: Callable[[Index], Result],
     progress: Progress | None = None,
     *,
     part_size: int | None = None,
     workers: int | None = None,
-) -> T:
-    """`work(index)`, on an index that agrees with every file, as `validate` checks it.
-    `part_size` and `workers`: as for `Index.open`.
-
-    The index first takes in the folders that changed (appends, as quick commands do). Then every
-    file is compared with it in worker processes, while `work` runs on the index as it stands, in
-    a thread of this process and one read transaction, so that neither waits for the other. If
-    the index changed meanwhile (the comparison took in a file edited in place, or another
-    command wrote to it), the result is thrown away and `work` runs again on the index as it is
-    now. Either way the result is what the files say: this is what any output shared beyond the
-    team is built with (a file made confidential in place is seen)."""
-    # Up to date with the folders that changed.
-    with Index.open(catalogue, progress, part_size=part_size, workers=workers) as index:
-        if index.in_memory:  # a read-only catalogue: another connection would see another index
-            index.full_scan(progress)
-            index.raise_unreadable(FLAT + NESTED)
-            return work(index)
-        done: dict[str, Any] = {}
-
-        def read() -> None:
-            try:
-                # Its own connection, and no preparing: that would wait for the comparison's writes.
-                with Index(catalogue, _connect(catalogue)) as reader:
-                    reader.db.execute("BEGIN")  # one snapshot for all of the work
-                    try:
-                        done["generation"] = reader.generation
-                        done["result"] = work(reader)
-                    finally:
-                        reader.db.execute("ROLLBACK")  # it only read
-            except BaseException as error:  # handed to the calling thread below
-                done["error"] = error
-
-        # A daemon: Ctrl-C during the comparison does not wait for the reading to end.
-        thread = threading.Thread(target=read, name="heritage-read", daemon=True)
-        index.full_scan(progress, started=thread.start)
-        if thread.ident is not None:
-            thread.join()
-        index.raise_unreadable(FLAT + NESTED)
-        if done.get("generation") != index.generation:
-            return work(index)  # the index changed under the reading: read again
-        if "error" in done:
-            raise done["error"]
-        return done["result"]  # type: ignore[no-any-return]
-
-
-class Ahead(Generic[T]):
-    """Reads of the index started in forked processes on the index as it is, while this process
-    brings it up to date with the folders that changed: at 100,000 sites, a quarter to half a
-    second of looking at folders that no longer holds up a query of as long. `results` gives
-    what each read gives on the index as it is by then: a read made on an index that has
-    changed since (a report was added, another command wrote to it) is made again, here.
-
-    Start it before any thread (a progress bar's); use it as a context manager, so that an
-    error or Ctrl-C ends the processes still at work."""
-
-    def __init__(self, index: Index, reads: list[Callable[[Index], T]]) -> None:
-        self.index, self.reads = index, reads
-        self.copies: list[Forked | None] = [None] * len(reads)
-        if index.in_memory:  # another connection would see another index
-            return
-        catalogue = index.catalogue
-        # This process's connection is closed while it forks: what SQLite records of its locks
-        # must not be copied into processes that do not hold them.
-        index.db.close()
-        try:
-            for n, read in enumerate(reads):
-                self.copies[n] = Forked(partial(_read_apart, catalogue, read))
-        except BaseException:
-            self.__exit__()
-            raise
-        finally:
-            index.db = _connect(catalogue)
-        index._prepare()  # as `Index.open` leaves it, should the file have gone meanwhile
-
-    def results(self) -> list[T]:
-        """Each read's result, in one read transaction with the generation they are judged by."""
-        index = self.index
-        results = []
-        with index.snapshot():
-            generation = index.generation
-            for read, copy in zip(self.reads, self.copies, strict=True):
-                done = None
-                if copy is not None:
-                    seen = copy.next()  # the generation it read, then its result
-                    done = copy.next() if seen is not None and seen[0] == generation else None
-                    copy.close()  # at once, if its read was made on an older index
-                # Not run apart, failed there, or made on an index that has changed since: made here.
-                results.append(done[0] if done is not None else read(index))
-        return results
-
-    def __enter__(self) -> Ahead[T]:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        for copy in self.copies:
-            if copy is not None:
-                copy.close()
-
-
-def _read_apart(catalogue: Catalogue, read: Callable[[Index], T]) -> Iterator[Any]:
-    """In a forked process: the generation of the index, then `read` on it, both in one read
-    transaction on a connection of its own."""
-    with Index(catalogue, _connect(catalogue)) as reader, reader.snapshot():
-        yield reader.generation
-        yield read(reader)
+) -> Result:
+    """`work(index)`, on an index that agrees with every file, as `validate` checks it: what any
+    output shared beyond the team is built with, so that a file made confidential in place is
+    seen. `part_size` and `workers`: as for `Index.open`."""
+    with Index.open(catalogue, progress, thorough=True, part_size=part_size, workers=workers) as index:
+        return work(index)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,6 @@ import json
 import os
 import random
 import shutil
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -28,7 +27,7 @@ from heritage import layout
 from heritage.codec import dumps
 from heritage.errors import InvalidInput
 from heritage.history import changes_between
-from heritage.index import Ahead, Index, index_path
+from heritage.index import Index, index_path
 from heritage.mapdata import build_payload, encode_payload, load_map_input
 from heritage.models import Condition, ConditionReport
 from heritage.query import SiteFilter, list_indexed, list_sites
@@ -297,60 +296,6 @@ def test_changes_from_the_index_match_the_rule_in_history(tmp_path: Path) -> Non
                 ]
         with pytest.raises(ValueError, match="before"):
             index.changes(date(2020, 1, 1), date(2019, 1, 1), sites)
-
-
-def _reports_seen(index: Index, marker: Path | None = None) -> tuple[int, int]:
-    """A read for `Ahead`: which process made it, and the reports it saw; it leaves `marker`
-    behind once made (in whichever process)."""
-    seen = index.rows("SELECT count(*) FROM reports")[0][0]
-    if marker is not None:
-        marker.write_text(str(seen))
-    return os.getpid(), seen
-
-
-def test_reads_ahead_run_in_another_process_and_again_here_once_the_index_changed(
-    catalogue: Catalogue, tmp_path: Path, settled: None
-) -> None:
-    age(catalogue.root)
-    Index.open(catalogue).close()
-    marker = tmp_path / "read"
-    with Index.open(catalogue, refresh=False) as index:
-        with Ahead(index, [_reports_seen]) as ahead:
-            index.refresh()
-            [(process, seen)] = ahead.results()
-        assert process != os.getpid() and seen == 2  # made apart, on an index nothing changed
-
-        with Ahead(index, [partial(_reports_seen, marker=marker)]) as ahead:
-            for _ in range(600):  # until the other process has made its read
-                if marker.exists() and marker.read_text():
-                    break
-                time.sleep(0.05)
-            assert marker.read_text() == "2"
-            write(layout.report_file(catalogue.root, "st-sargis", "r-9"), report_doc("r-9"))
-            index.refresh()  # takes in the new report: the read made before it is made again
-            [(process, seen)] = ahead.results()
-        assert (process, seen) == (os.getpid(), 3)
-
-
-def test_reads_ahead_that_fail_or_are_left_are_done_here_or_ended(catalogue: Catalogue) -> None:
-    parent = os.getpid()
-
-    def fails_apart(index: Index) -> int:
-        if os.getpid() != parent:
-            raise RuntimeError("only in the other process")
-        return int(index.rows("SELECT count(*) FROM sites")[0][0])
-
-    with Index.open(catalogue) as index:
-        with Ahead(index, [fails_apart]) as ahead:
-            assert ahead.results() == [1]  # made here instead
-
-        with pytest.raises(KeyboardInterrupt), Ahead(index, [lambda _: time.sleep(60)]) as ahead:
-            [copy] = ahead.copies
-            assert copy is not None and copy.pid is not None
-            pid = copy.pid
-            raise KeyboardInterrupt  # as Ctrl-C during the refresh
-        with pytest.raises(ChildProcessError):  # ended and reaped, not left running for a minute
-            os.waitpid(pid, os.WNOHANG)
 
 
 def test_changes_see_a_report_added_since_the_index_was_made(invoke: Invoke, catalogue: Catalogue) -> None:
@@ -694,76 +639,35 @@ def test_a_folder_listed_as_before_is_not_compared_file_by_file_and_an_edit_in_i
         assert index.rows("SELECT digest FROM folders WHERE path = ?", (folder,)) == [(None,)]
 
 
-def test_a_folder_whose_time_is_unchanged_is_looked_up_not_listed_and_still_compared(
-    catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch, settled: None
+def test_every_scan_finds_edits_in_place_and_files_added_behind_put_back_times(
+    catalogue: Catalogue, settled: None
 ) -> None:
-    """The folders listed (system calls saved) are the point here: `os.listdir` is counted."""
     age(catalogue.root)
     Index.open(catalogue, thorough=True).close()
-    listings: list[object] = []
-    listdir = os.listdir
-
-    def counted(path: Any = ".") -> list[str]:
-        listings.append(path)
-        return listdir(path)
-
-    monkeypatch.setattr(os, "listdir", counted)
-    folder_listings = lambda: [p for p in listings if isinstance(p, int)]  # noqa: E731 (folders opened by the scan)
-    with Index.open(catalogue, workers=1) as index:  # the work in this process, where its listings are seen
-        listings.clear()
-        assert index.full_scan().read == 0 and folder_listings() == []
-        # An edit in place leaves the folder's time as it was, but not its digest: the edit is seen, and
-        # that folder listed (names looked up are kept only if they give the digest recorded).
+    with Index.open(catalogue, workers=1) as index:
+        assert index.full_scan().read == 0
+        # An edit in place leaves the folder's time as it was, but not the file's: it is read again.
         path = layout.report_file(catalogue.root, "st-sargis", "r-2")
         text = path.read_text()
         with path.open("r+", encoding="utf-8") as handle:
             handle.write(text.replace('"2022-03-05/', '"2022-03-06/'))
-        assert index.full_scan().read == 1 and len(folder_listings()) == 1
+        assert index.full_scan().read == 1
         assert index.rows("SELECT observed FROM reports WHERE id = 'r-2'") == [("2022-03-06/2022-07-06",)]
-        # A file added to a folder changes its time: that folder alone is listed, and the file read.
-        age(catalogue.root)
-        index.full_scan()
-        listings.clear()
-        write(layout.report_file(catalogue.root, "st-sargis", "r-9"), report_doc("r-9"))
-        assert index.full_scan().read == 1 and len(folder_listings()) == 1
-
-
-def test_the_kinds_own_folders_are_listed_only_when_their_times_move(
-    catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch, settled: None
-) -> None:
-    """The folders listed (system calls saved) are the point here: `os.listdir` is counted."""
-    age(catalogue.root)
-    Index.open(catalogue, thorough=True).close()
-    listings: list[object] = []
-    listdir = os.listdir
-
-    def counted(path: Any = ".") -> list[str]:
-        listings.append(path)
-        return listdir(path)
-
-    monkeypatch.setattr(os, "listdir", counted)
-    kinds_listed = lambda: sorted(Path(p).name for p in listings if not isinstance(p, int))  # noqa: E731
-    with Index.open(catalogue) as index:
-        listings.clear()
-        assert index.full_scan().read == 0 and kinds_listed() == []
-        # A site added, and the folder's time put back as `touch -r` or `tar` leave it: its change
-        # time moved, so `sites/` is listed after all, and the new site read.
+        # A site added, and the folder's time put back as `touch -r` or `tar` leave it: found.
         sites = catalogue.root / layout.SITES
         before = sites.stat()
         site = write(layout.site_file(catalogue.root, "st-new"), site_doc("st-new"))
         past = os_time() - HOUR_AGO
-        os.utime(site, ns=(past, past))  # not too recent to be trusted: read once
+        os.utime(site, ns=(past, past))
         os.utime(sites, ns=(before.st_atime_ns, before.st_mtime_ns))
-        assert index.full_scan().read == 1 and kinds_listed() == [layout.SITES]
+        assert index.full_scan().read == 1
         assert index.rows("SELECT count(*) FROM sites WHERE id = 'st-new'") == [(1,)]
-        # A site's folder of reports added: `reports/` is listed, and the report in it read.
+        # A site's folder of reports added, every time put back: the report in it is read.
         report = write(layout.report_file(catalogue.root, "st-new", "r-9"), report_doc("r-9", site="st-new"))
-        for path in (report, report.parent, report.parent.parent):  # none too recent to be trusted
-            os.utime(path, ns=(past, past))
-        listings.clear()
-        assert index.full_scan().read == 1 and kinds_listed() == [layout.REPORTS]
-        listings.clear()
-        assert index.full_scan().read == 0 and kinds_listed() == []
+        for folder in (report, report.parent, report.parent.parent):
+            os.utime(folder, ns=(past, past))
+        assert index.full_scan().read == 1
+        assert index.full_scan().read == 0
 
 
 @pytest.mark.parametrize("folder", [layout.SITES, "reports/st-sargis"])
@@ -935,54 +839,31 @@ def test_a_stray_file_is_reported_by_every_validate(invoke: Invoke, catalogue: C
 
 
 @pytest.mark.parametrize("parallel", [False, True])
-def test_work_done_while_every_file_is_compared_is_done_again_if_one_changed(tmp_path: Path, parallel: bool) -> None:
+def test_work_on_a_verified_index_sees_a_file_edited_in_place(tmp_path: Path, parallel: bool) -> None:
     catalogue = settle(synthetic(tmp_path))
-    # Many small parts of the work, for the workers to take while the reading runs.
     verified = partial(index_module.verified, part_size=7 if parallel else None)
     age(catalogue.root)
     Index.open(catalogue).close()
-    calls = []
 
     def sensitivity(index: Index) -> list[Any]:
-        calls.append(index)
         return index.rows("SELECT sensitivity FROM sites WHERE id = 'site-0000007'")
 
-    assert verified(catalogue, sensitivity) == [("public",)] and len(calls) == 1
+    assert verified(catalogue, sensitivity) == [("public",)]
     path = layout.site_file(catalogue.root, "site-0000007")
     document = json.loads(path.read_text())
     document["properties"]["sensitivity"] = "confidential"
     with path.open("r+", encoding="utf-8") as handle:  # in place: only comparing every file finds it
         handle.write(json.dumps(document))
         handle.truncate()
+    with Index.open(catalogue) as index:  # a quick command compares folders only, and misses it
+        assert sensitivity(index) == [("public",)]
     assert verified(catalogue, sensitivity) == [("confidential",)]
-    assert len(calls) == 3  # read during the comparison, and again after it took the change in
 
     def broken(index: Index) -> None:
         raise InvalidInput("cannot be drawn", file=catalogue.root / "x")
 
     with pytest.raises(InvalidInput, match="cannot be drawn"):
         verified(catalogue, broken)
-
-
-def test_work_is_done_again_if_another_command_changed_the_index_meanwhile(tmp_path: Path) -> None:
-    catalogue = synthetic(tmp_path)
-    age(catalogue.root)
-    Index.open(catalogue).close()
-    calls = []
-
-    def work(index: Index) -> str:
-        calls.append(index)
-        generation = index.generation
-        if len(calls) == 1:  # another command takes a change in while this one reads
-            other = sqlite3.connect(index_path(catalogue.root), timeout=60)
-            with other:
-                other.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")
-            other.close()
-        return generation
-
-    seen = index_module.verified(catalogue, work)
-    with Index.open(catalogue, refresh=False) as index:
-        assert len(calls) == 2 and seen == index.generation
 
 
 def test_a_misfiled_report_made_confidential_in_place_leaves_the_map_of_the_site_it_names(tmp_path: Path) -> None:
@@ -1034,41 +915,9 @@ def test_a_file_replaced_by_one_of_the_same_size_and_time_is_seen(catalogue: Cat
         assert index.rows("SELECT observed FROM reports WHERE id = 'r-1'") == [("2021-10-23",)]
 
 
-def test_ctrl_c_while_waiting_for_a_read_ahead_ends_it_at_once(catalogue: Catalogue) -> None:
-    def interrupt(*_: object) -> None:
-        raise KeyboardInterrupt
-
-    with Index.open(catalogue) as index:
-        previous = signal.signal(signal.SIGALRM, interrupt)
-        started = time.monotonic()
-        try:
-            with pytest.raises(KeyboardInterrupt), Ahead(index, [lambda _: time.sleep(30)]) as ahead:
-                [copy] = ahead.copies
-                assert copy is not None and copy.pid is not None
-                pid = copy.pid
-                signal.setitimer(signal.ITIMER_REAL, 0.3)  # Ctrl-C, while this process waits for it
-                ahead.results()
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous)
-        assert time.monotonic() - started < 10  # not after the other process's 30 s
-        with pytest.raises(ChildProcessError):
-            os.waitpid(pid, os.WNOHANG)
-
-
 def test_an_index_built_again_does_not_repeat_a_generation(catalogue: Catalogue) -> None:
     with Index.open(catalogue) as index:
         first = index.generation
     shutil.rmtree(catalogue.root / ".heritage")
     with Index.open(catalogue) as index:
         assert index.generation != first  # a result kept from the first is not taken for the second's
-
-
-def test_a_read_ahead_that_cannot_fork_is_made_here(catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch) -> None:
-    def no_room() -> int:
-        raise BlockingIOError("Resource temporarily unavailable")
-
-    with Index.open(catalogue) as index:
-        monkeypatch.setattr(os, "fork", no_room)
-        with Ahead(index, [_reports_seen]) as ahead:
-            assert ahead.results() == [(os.getpid(), 2)]

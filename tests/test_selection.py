@@ -13,7 +13,7 @@ from heritage.allegations import AllegationFilter, find_allegation, select_alleg
 from heritage.changes import change_rows, changed_sites, feature_collection, find_changes
 from heritage.codec import decode
 from heritage.errors import InvalidInput, RecordNotFound
-from heritage.index import Index, unpacked
+from heritage.index import Index
 from heritage.layout import output_path
 from heritage.models import Site
 from heritage.selection import in_area, in_box, read_area, sites_for_audience
@@ -60,8 +60,8 @@ def test_an_audience_gets_only_the_sites_it_may_see(catalogue: Catalogue) -> Non
 def test_changes_between_two_days_by_type_box_and_area(catalogue: Catalogue, tmp_path: Path) -> None:
     add_site(catalogue, "far-mosque", 45.5, 40.5, type="mosque")
     with Index.open(catalogue) as index:
-        later = unpacked(index.latest(date(2023, 1, 1)))
-        earlier = unpacked(index.latest(date(2022, 1, 1)))
+        later = index.latest(date(2023, 1, 1))
+        earlier = index.latest(date(2022, 1, 1))
         found, sites = find_changes(index, later, earlier)
         assert [c.site for c in found] == ["st-sargis"] and set(sites) == {"st-sargis", "far-mosque"}
         rows = change_rows(found, sites)

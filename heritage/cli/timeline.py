@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-from functools import partial
 from pathlib import Path
 
 import click
@@ -28,7 +27,6 @@ from heritage.cli.common import (
 )
 from heritage.cli.records import report
 from heritage.corrections import Corrections, correct_report, retract_report
-from heritage.index import Ahead, Index, unpacked
 from heritage.models import Condition
 from heritage.models.vocab import DamageExtent, Method
 from heritage.query import site_detail
@@ -137,13 +135,10 @@ def changes(
     box_filter = bbox(box_text) if box_text else None
     polygons = read_area(area) if area is not None else None
     kinds = (layout.SITES, layout.REPORTS, layout.RETRACTIONS)
-    with env.index(refresh=False) as index, paused_gc():
-        # Each day's latest reports are read in processes of their own while this one brings the
-        # index up to date (0.5 s at 100,000 sites, as long as either query).
-        with Ahead(index, [partial(Index.latest, day=last), partial(Index.latest, day=first)]) as ahead:
-            env.refresh(index, kinds)
-            later, earlier = ahead.results()
-        rows = changed_sites(index, unpacked(later), unpacked(earlier), types, box_filter, polygons, first_reports)
+    with env.index(kinds) as index, paused_gc():
+        with index.snapshot():  # both days read from one state of the index
+            later, earlier = index.latest(last), index.latest(first)
+        rows = changed_sites(index, later, earlier, types, box_filter, polygons, first_reports)
     if as_csv:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
