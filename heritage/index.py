@@ -12,16 +12,15 @@ reports are still in force, and each site's history of reports in force as the m
 
 How it notices changes. Every append links a new file into its folder, and so do git, copies
 and most editors when they save; each changes the folder's modification time. Quick commands
-therefore compare the folders' times (about 100,000 report folders take a quarter of a second)
-and re-read only the folders that changed. `validate` goes further and compares every file's
-size, times and inode, so it also sees a file edited in place or replaced by an older copy;
-quick commands see such an edit only after the next `validate` (outputs shared beyond the team
-compare every file too: see `verified`). To keep that cheap, each folder's names are kept, with
-a digest of their files' sizes, times and inodes: a folder whose times are unchanged is not
-listed again (its names are looked up), and one whose digest is unchanged needs no row of the
-index read. Times within a couple of seconds of the scan are not trusted (a change in the same
-clock tick would look like no change): those folders and files are read again next time, as git
-does with its index.
+therefore compare the folders' times and re-read only the folders that changed. `validate` goes
+further and compares every file's size, times and inode, so it also sees a file edited in place
+or replaced by an older copy; quick commands see such an edit only after the next `validate`
+(outputs shared beyond the team compare every file too: see `verified`). To keep that cheap,
+each folder's names are kept with a digest of their files' sizes, times and inodes: a folder
+listed with the same names and digest needs no row of the index read. Times within a couple of
+seconds of the scan are not trusted (a change in the same clock tick would look like no change):
+those folders and files are read again next time, as git does with its index. "Now" is the
+catalogue's clock (`Catalogue.clock`).
 """
 
 from __future__ import annotations
@@ -486,7 +485,7 @@ class Index:
 
     def _finish_first_build(self) -> None:
         """Every site's reports in force and history, from one pass over the reports in site
-        order (100,000 sites: a query for each took 11.5 s), then the indexes."""
+        order (far quicker than a query a site), then the indexes."""
         self.db.execute(_create_index("reports_site"))
         withdrawn: dict[str, list[str]] = defaultdict(list)
         for site, retracts in self.db.execute("SELECT site, retracts FROM retractions"):

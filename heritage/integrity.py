@@ -21,8 +21,8 @@ from stat import S_ISDIR, S_ISLNK, S_ISREG
 from typing import Any
 
 from heritage import layout
-from heritage.bulk import paused_gc
 from heritage.codec import content_hash, loads, stored_hash
+from heritage.collector import paused_gc
 from heritage.errors import InvalidInput, Problem
 from heritage.hashing import file_sha256, manifest, root_hash
 from heritage.store import Catalogue

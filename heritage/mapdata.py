@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 from heritage import __version__
 from heritage.allegations import current_status, reviews_by_allegation
 from heritage.audience import GENERALISED_UNCERTAINTY_M, generalised, hidden
-from heritage.bulk import paused_gc
+from heritage.collector import paused_gc
 from heritage.history import changes_between, history_in_force, latest_by
 from heritage.index import Index
 from heritage.mapformat import EPOCH_ORDINAL, history_entry

@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from heritage import layout
-from heritage.bulk import paused_gc
+from heritage.collector import paused_gc
 from heritage.errors import Problem
 from heritage.examine import MODELS, PAIR, Facts, items, owner_folder
 from heritage.index import Index

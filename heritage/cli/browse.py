@@ -15,9 +15,9 @@ from rich.table import Table
 from rich.text import Text
 
 from heritage import layout
-from heritage.bulk import paused_gc
 from heritage.cli.app import Env, cli, pass_env
 from heritage.cli.common import bbox, console, echo_json, known, parse_date, plain_text, printable, reading_progress
+from heritage.collector import paused_gc
 from heritage.layout import output_path
 from heritage.models import Condition
 from heritage.models.report import ObserverPosition

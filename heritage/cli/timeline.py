@@ -11,7 +11,6 @@ from rich import box
 from rich.table import Table
 
 from heritage import layout
-from heritage.bulk import paused_gc
 from heritage.changes import changed_sites, feature_collection
 from heritage.cli.app import Env, cli, pass_env
 from heritage.cli.common import (
@@ -26,6 +25,7 @@ from heritage.cli.common import (
     progress_console,
 )
 from heritage.cli.records import report
+from heritage.collector import paused_gc
 from heritage.corrections import Corrections, correct_report, retract_report
 from heritage.models import Condition
 from heritage.models.vocab import DamageExtent, Method

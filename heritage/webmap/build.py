@@ -15,7 +15,7 @@ from branca.element import Figure
 
 from heritage import layout
 from heritage.atomic import replace_file
-from heritage.bulk import paused_gc
+from heritage.collector import paused_gc
 from heritage.errors import InvalidInput
 from heritage.mapdata import MapInput, build_payload, encode_payload, load_map_input
 from heritage.offline import DROPPED, ContentSecurityPolicy, make_offline
