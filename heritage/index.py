@@ -47,6 +47,7 @@ from heritage.history import Change, in_force
 from heritage.mapformat import VOCABULARY, history_entry
 from heritage.models.vocab import Condition
 from heritage.scan import (
+    FILE_COLUMNS,
     FLAT,
     FOLDER_COLUMNS,
     NESTED,
@@ -112,6 +113,8 @@ def _kind_tables() -> list[str]:
     return statements
 
 
+# A row of `files` as the workers hand it over (see `heritage.scan.FILE_COLUMNS`).
+_INSERT_FILE = f"INSERT OR REPLACE INTO files ({', '.join(FILE_COLUMNS)}) VALUES ({', '.join('?' * len(FILE_COLUMNS))})"
 # A row of a kind's table as the workers hand it over: its path, then the kind's columns.
 _INSERT = {
     kind.table: (
@@ -464,7 +467,7 @@ class Index:
     def _store_all(self, batch: IndexRows) -> set[str]:
         """Store what the files say; return the sites whose reports in force may have changed."""
         owners = self._forget(batch.known, keep_files=True) | batch.owners  # and their links to sites
-        self.db.executemany("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?,?,?,?)", batch.files)
+        self.db.executemany(_INSERT_FILE, batch.files)
         for table, values in batch.rows.items():
             self.db.executemany(_INSERT[table], values)
         self.db.executemany("INSERT INTO allegation_sites VALUES (?,?,?)", batch.links)
@@ -651,10 +654,9 @@ class Latest:
     condition: Condition
 
 
-_REPORT = "id, supersedes, ord, end_day, start_day, condition, method, sources, path, in_force"  # a `_Report`
-
-
 class _Report(NamedTuple):
+    """A report's row as reports in force are worked out from it (columns of `reports`, by name)."""
+
     id: str
     supersedes: str | None
     ord: str
@@ -665,6 +667,9 @@ class _Report(NamedTuple):
     sources: str
     path: str
     in_force: int
+
+
+_REPORT = ", ".join(_Report._fields)
 
 
 class _Transaction:

@@ -43,9 +43,6 @@ def compared_stat(stat: os.stat_result) -> tuple[int, int, int, int]:
     return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino
 
 
-FOLDER_COLUMNS = "mtime_ns, digest, names, ctime_ns"  # a `FolderRecord`'s columns in the index's table of folders
-
-
 class FolderRecord(NamedTuple):
     """What the index records for a folder: its times, and when all of its files are stored as
     they are and none is too recent to trust, its names and a digest of their `stat` (type, size,
@@ -61,6 +58,11 @@ class FolderRecord(NamedTuple):
     # The folder's change time: setting its modification time back (`touch -r`, `cp -p`, `rsync
     # -t`, `tar`) after adding a file moves it.
     ctime_ns: int | None = None
+
+
+FOLDER_COLUMNS = ", ".join(FolderRecord._fields)  # a `FolderRecord`'s columns in the index's table of folders
+# A row of the index's `files` table, in the order `IndexRows.add` makes it.
+FILE_COLUMNS = ("path", "folder", "kind", "size", "mtime_ns", "facts", "problems", "unreadable", "ctime_ns", "ino")
 
 
 class ChangedFile(NamedTuple):
@@ -102,7 +104,7 @@ class IndexRows:
     the process that writes the index, which only inserts them. Plain tuples of plain values cross
     between processes at a fraction of the cost of an object a file."""
 
-    # Rows of the index's `files` table (`heritage.index._TABLES`), and of each kind's own table:
+    # Rows of the index's `files` table (in `FILE_COLUMNS` order), and of each kind's own table:
     # the path, then the kind's columns (`heritage.kinds`).
     files: list[tuple[Any, ...]] = field(default_factory=list)  # rows of `files`
     rows: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)  # table -> rows, each path first
