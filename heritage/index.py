@@ -356,9 +356,12 @@ class Index:
 
     def _all_folders(self) -> ScanPlan:
         """Every folder, each compared in a worker with what the index holds for it (the workers
-        read those rows themselves, by ranges of the kinds' names)."""
+        read those rows themselves, by ranges of the kinds' names: this process only takes those)."""
         root = self.catalogue.root
-        plan = ScanPlan(self.catalogue.clock())
+        folders = FLAT + NESTED
+        marks = ",".join("?" * len(folders))
+        rows = self.db.execute(f"SELECT path, {FOLDER_COLUMNS} FROM folders WHERE path IN ({marks})", folders)
+        plan = ScanPlan(self.catalogue.clock(), {row[0]: FolderRecord(*row[1:]) for row in rows})
         for name in FLAT:
             plan.flat(root, name)
         for parent in NESTED:
@@ -419,7 +422,7 @@ class Index:
             # Flat folders and the parents of nested ones count as read once every part is.
             self.db.executemany(
                 "INSERT OR REPLACE INTO folders VALUES (?, ?, ?, ?, ?)",
-                [(folder, *known) for folder, known in plan.whole.items()],
+                [(folder, *known) for folder, known in plan.whole.items() if plan.recorded.get(folder) != known],
             )
         return scan
 

@@ -46,17 +46,18 @@ def compared_stat(stat: os.stat_result) -> tuple[int, int, int, int]:
 class FolderRecord(NamedTuple):
     """What the index records for a folder: its times, and when all of its files are stored as
     they are and none is too recent to trust, its names and a digest of their `stat` (type, size,
-    times and inode). A folder listed with the same names and digest holds no changed file: only
-    the folders whose digest differs need their files compared with the index one by one.
+    times and inode). A folder whose times are unchanged holds the same names: they are not
+    listed again, only looked up. A folder whose names and digest are unchanged holds no changed
+    file; only the folders whose digest differs need their files compared one by one.
 
-    A kind's own folder (`sites/`, `reports/`...) keeps only its times: its files (or folders)
-    are each looked at anyway."""
+    A kind's own folder (`sites/`, `reports/`...) keeps its names and no digest: its names are
+    taken as recorded while its times are, and its files (or folders) are each looked at anyway."""
 
     mtime_ns: int
     digest: int | None = None
     names: str | None = None  # sorted, joined with '/' (which no file name holds)
     # The folder's change time: setting its modification time back (`touch -r`, `cp -p`, `rsync
-    # -t`, `tar`) after adding a file moves it.
+    # -t`, `tar`) after adding a file moves it, so the names are looked up only if both are as recorded.
     ctime_ns: int | None = None
 
 
@@ -212,8 +213,9 @@ class ScanPlan:
     # larger tasks cost the process handing them out less.
     SPAN = 400
 
-    def __init__(self, now: int) -> None:
+    def __init__(self, now: int, recorded: dict[str, FolderRecord] | None = None) -> None:
         self.now = now
+        self.recorded = recorded or {}  # what the index holds for the kinds' own folders
         self.flats: list[tuple[str, list[str]]] = []
         self.nested: dict[str, FolderRecord | None] = {}  # folder -> what the index holds for it
         self.gone: list[str] = []
@@ -225,21 +227,31 @@ class ScanPlan:
         self.flats.append((name, self._names(root, name)))
 
     def _names(self, root: Path, folder: str) -> list[str]:
-        """A kind's folder's names in order, its times to be recorded once every task is done; a
-        name the index cannot hold is a stray."""
+        """A kind's folder's names in order, to be recorded with its times once every task is
+        done; a name the index cannot hold is a stray. A folder whose times are the ones recorded
+        holds the names recorded (see `FolderRecord`): they are not listed and sorted again."""
         try:
             own = os.stat(root / folder)
             mtime, ctime = own.st_mtime_ns, own.st_ctime_ns
         except OSError:
             mtime, ctime = None, None
+        recorded = self.recorded.get(folder)
+        if recorded is not None and recorded.names is not None and mtime is not None:
+            if (mtime, ctime) == (recorded.mtime_ns, recorded.ctime_ns):
+                self.whole[folder] = recorded
+                return recorded.names.split("/") if recorded.names else []
         try:
             names = sorted(os.listdir(root / folder))
         except (FileNotFoundError, NotADirectoryError):
             names = []
-        if not storable("/".join(names)):  # rare: look at each
+        joined = "/".join(names)
+        plain = storable(joined)
+        if not plain:  # rare: look at each (and list the folder again next time, to find them again)
             self.strays += [_shown(f"{folder}/{n}") for n in names if not storable(n)]
             names = [n for n in names if storable(n)]
-        self.whole[folder] = FolderRecord(trusted(mtime, self.now, ctime), None, None, ctime)
+        recorded_time = trusted(mtime, self.now, ctime)
+        kept = joined if plain and recorded_time != -1 else None
+        self.whole[folder] = FolderRecord(recorded_time, None, kept, ctime)
         return names
 
     def parent(self, root: Path, parent: str, mtime: int | None, known: dict[str, FolderRecord]) -> None:
@@ -397,37 +409,46 @@ def _task(catalogue: Catalogue, db: sqlite3.Connection, task: ScanPart) -> PartR
             held = {path: FolderRecord(t, d, n, c) for path, t, d, n, c in db.execute(query, (task.lower, task.upper))}
             outcome.gone = sorted(held.keys() - set(task.folders))
             slow += outcome.gone
-        for folder in task.folders:
-            known = held.get(folder)
-            base = f"{root}/{folder}"
-            try:
-                found_here = _listing(base, now)
-            except FileNotFoundError:
-                slow.append(folder)  # gone since the listing: its rows count as removed, and so does its own
-                if known is not None:
-                    outcome.gone.append(folder)
-                continue
-            except NotADirectoryError:  # a file where a site's folder would be
-                outcome.strays.append(folder)
-                if known is not None:  # it was a folder: what the index holds for it goes
-                    slow.append(folder)
-                    outcome.gone.append(folder)
-                continue
-            except OSError as error:
-                raise InvalidInput(f"cannot be read ({error.strerror})", file=folder) from None
-            names, digest = found_here.names, found_here.digest
-            joined = "/".join(names) if digest is not None else None
-            now_known = FolderRecord(
-                trusted(found_here.mtime_ns, now, found_here.ctime_ns), digest, joined, found_here.ctime_ns
-            )
-            if known is not None and digest is not None and (digest, joined) == (known.digest, known.names):
-                outcome.seen += len(names)
-                if now_known != known:  # its times changed, not what it holds
-                    outcome.folders[folder] = now_known
-                continue
-            slow.append(folder)
-            outcome.folders[folder] = now_known
-            listed += [(folder, name, stat) for name, stat in zip(names, found_here.stats, strict=True)]
+        # A range's folders are all in one folder (its kind's), opened once to look names up in.
+        parent_fd = _opened(f"{root}/{task.folders[0].rpartition('/')[0]}") if task.ranged and task.folders else None
+        try:
+            for folder in task.folders:
+                known = held.get(folder)
+                base = f"{root}/{folder}"
+                try:
+                    found_here = _listing(base, known, now, parent_fd)
+                except FileNotFoundError:
+                    slow.append(folder)  # gone since the listing: its rows count as removed, and so does its own
+                    if known is not None:
+                        outcome.gone.append(folder)
+                    continue
+                except NotADirectoryError:  # a file where a site's folder would be
+                    outcome.strays.append(folder)
+                    if known is not None:  # it was a folder: what the index holds for it goes
+                        slow.append(folder)
+                        outcome.gone.append(folder)
+                    continue
+                except OSError as error:
+                    raise InvalidInput(f"cannot be read ({error.strerror})", file=folder) from None
+                names, digest = found_here.names, found_here.digest
+                if found_here.as_recorded:  # the commonest case by far: nothing to do
+                    outcome.seen += len(names)
+                    continue
+                joined = "/".join(names) if digest is not None else None
+                now_known = FolderRecord(
+                    trusted(found_here.mtime_ns, now, found_here.ctime_ns), digest, joined, found_here.ctime_ns
+                )
+                if known is not None and digest is not None and (digest, joined) == (known.digest, known.names):
+                    outcome.seen += len(names)
+                    if now_known != known:  # its times changed, not what it holds
+                        outcome.folders[folder] = now_known
+                    continue
+                slow.append(folder)
+                outcome.folders[folder] = now_known
+                listed += [(folder, name, stat) for name, stat in zip(names, found_here.stats, strict=True)]
+        finally:
+            if parent_fd is not None:
+                os.close(parent_fd)
         if slow and not task.empty:
             marks = ",".join("?" * len(slow))
             query = f"SELECT path, {_COMPARED} FROM files WHERE folder IN ({marks})"
@@ -466,6 +487,14 @@ def _task(catalogue: Catalogue, db: sqlite3.Connection, task: ScanPart) -> PartR
     return outcome
 
 
+def _opened(folder: str) -> int | None:
+    """An open folder, or None if it cannot be opened (each folder in it then says why)."""
+    try:
+        return os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return None
+
+
 def _record(folder: str, name: str, stat: os.stat_result) -> bool:
     """A record file (rather than a stray): a regular file with the kind's suffix."""
     suffix = kinds.BY_FOLDER[folder.split("/", 1)[0]].suffix
@@ -480,11 +509,31 @@ class Listing(NamedTuple):
     names: list[str]  # in order
     stats: list[os.stat_result]  # each name's
     digest: int | None  # see `_digest`; None also if a name could not be looked up
+    as_recorded: bool  # the names recorded were looked up and gave the digest recorded
 
 
-def _listing(base: str, now: int) -> Listing:
+def _listing(base: str, known: FolderRecord | None, now: int, parent_fd: int | None) -> Listing:
     """A folder's times, taken before it is listed (a file added meanwhile shows next time), its
-    names in order, each with its `stat`, and their digest."""
+    names in order, each with its `stat`, and their digest.
+
+    A folder whose modification and change times are the ones recorded holds the names recorded,
+    as git's untracked cache also assumes: they are looked up, not listed. They are kept only if
+    they give the digest recorded; otherwise (a change within the clock tick recorded, an index
+    that is wrong) the folder is listed after all. Names are looked up from the open folder that
+    holds it (`parent_fd`), with no folder opened: fewer system calls, and two processes walking
+    whole paths from the root at once contend for the folders they share."""
+    if known is not None and known.names is not None and known.digest is not None and parent_fd is not None:
+        name = base.rpartition("/")[2]
+        try:
+            own = os.stat(name, dir_fd=parent_fd)
+            if own.st_mtime_ns == known.mtime_ns and own.st_ctime_ns == known.ctime_ns:
+                names = known.names.split("/") if known.names else []
+                stats = [os.stat(f"{name}/{entry}", dir_fd=parent_fd) for entry in names]
+                digest = _digest(stats, now)
+                if digest is not None and digest == known.digest:
+                    return Listing(own.st_mtime_ns, own.st_ctime_ns, names, stats, digest, True)
+        except OSError:
+            pass  # listed below, which tells what is the matter
     fd = os.open(base, os.O_RDONLY | os.O_DIRECTORY)
     try:
         own = os.fstat(fd)
@@ -501,8 +550,8 @@ def _listing(base: str, now: int) -> Listing:
                 kept.append(name)
             # ...and may be back next time, with the folder's times as they are: no digest, so
             # that the folder is listed again rather than its shorter list of names trusted.
-            return Listing(own.st_mtime_ns, own.st_ctime_ns, kept, stats, None)
-        return Listing(own.st_mtime_ns, own.st_ctime_ns, names, stats, _digest(stats, now))
+            return Listing(own.st_mtime_ns, own.st_ctime_ns, kept, stats, None, False)
+        return Listing(own.st_mtime_ns, own.st_ctime_ns, names, stats, _digest(stats, now), False)
     finally:
         os.close(fd)
 

@@ -639,6 +639,78 @@ def test_a_folder_listed_as_before_is_not_compared_file_by_file_and_an_edit_in_i
         assert index.rows("SELECT digest FROM folders WHERE path = ?", (folder,)) == [(None,)]
 
 
+def test_a_folder_whose_time_is_unchanged_is_looked_up_not_listed_and_still_compared(
+    catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch, settled: None
+) -> None:
+    """The folders listed (system calls saved) are the point here: `os.listdir` is counted."""
+    age(catalogue.root)
+    Index.open(catalogue, thorough=True).close()
+    listings: list[object] = []
+    listdir = os.listdir
+
+    def counted(path: Any = ".") -> list[str]:
+        listings.append(path)
+        return listdir(path)
+
+    monkeypatch.setattr(os, "listdir", counted)
+    folder_listings = lambda: [p for p in listings if isinstance(p, int)]  # noqa: E731 (folders opened by the scan)
+    with Index.open(catalogue, workers=1) as index:  # the work in this process, where its listings are seen
+        listings.clear()
+        assert index.full_scan().read == 0 and folder_listings() == []
+        # An edit in place leaves the folder's time as it was, but not its digest: the edit is seen, and
+        # that folder listed (names looked up are kept only if they give the digest recorded).
+        path = layout.report_file(catalogue.root, "st-sargis", "r-2")
+        text = path.read_text()
+        with path.open("r+", encoding="utf-8") as handle:
+            handle.write(text.replace('"2022-03-05/', '"2022-03-06/'))
+        assert index.full_scan().read == 1 and len(folder_listings()) == 1
+        assert index.rows("SELECT observed FROM reports WHERE id = 'r-2'") == [("2022-03-06/2022-07-06",)]
+        # A file added to a folder changes its time: that folder alone is listed, and the file read.
+        age(catalogue.root)
+        index.full_scan()
+        listings.clear()
+        write(layout.report_file(catalogue.root, "st-sargis", "r-9"), report_doc("r-9"))
+        assert index.full_scan().read == 1 and len(folder_listings()) == 1
+
+
+def test_the_kinds_own_folders_are_listed_only_when_their_times_move(
+    catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch, settled: None
+) -> None:
+    """The folders listed (system calls saved) are the point here: `os.listdir` is counted."""
+    age(catalogue.root)
+    Index.open(catalogue, thorough=True).close()
+    listings: list[object] = []
+    listdir = os.listdir
+
+    def counted(path: Any = ".") -> list[str]:
+        listings.append(path)
+        return listdir(path)
+
+    monkeypatch.setattr(os, "listdir", counted)
+    kinds_listed = lambda: sorted(Path(p).name for p in listings if not isinstance(p, int))  # noqa: E731
+    with Index.open(catalogue) as index:
+        listings.clear()
+        assert index.full_scan().read == 0 and kinds_listed() == []
+        # A site added, and the folder's time put back as `touch -r` or `tar` leave it: its change
+        # time moved, so `sites/` is listed after all, and the new site read.
+        sites = catalogue.root / layout.SITES
+        before = sites.stat()
+        site = write(layout.site_file(catalogue.root, "st-new"), site_doc("st-new"))
+        past = os_time() - HOUR_AGO
+        os.utime(site, ns=(past, past))  # not too recent to be trusted: read once
+        os.utime(sites, ns=(before.st_atime_ns, before.st_mtime_ns))
+        assert index.full_scan().read == 1 and kinds_listed() == [layout.SITES]
+        assert index.rows("SELECT count(*) FROM sites WHERE id = 'st-new'") == [(1,)]
+        # A site's folder of reports added: `reports/` is listed, and the report in it read.
+        report = write(layout.report_file(catalogue.root, "st-new", "r-9"), report_doc("r-9", site="st-new"))
+        for path in (report, report.parent, report.parent.parent):  # none too recent to be trusted
+            os.utime(path, ns=(past, past))
+        listings.clear()
+        assert index.full_scan().read == 1 and kinds_listed() == [layout.REPORTS]
+        listings.clear()
+        assert index.full_scan().read == 0 and kinds_listed() == []
+
+
 def test_every_scan_finds_edits_in_place_and_files_added_behind_put_back_times(
     catalogue: Catalogue, settled: None
 ) -> None:
