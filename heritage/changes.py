@@ -3,11 +3,11 @@ table or CSV, and the same rows as GeoJSON Features."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from datetime import date
 from typing import Any, NamedTuple
 
 from heritage.history import Change
-from heritage.index import Index, compared
+from heritage.index import Index
 from heritage.selection import BBox, in_area, in_box
 
 
@@ -21,15 +21,16 @@ class SiteRow(NamedTuple):
 
 def find_changes(
     index: Index,
-    later: Sequence[Sequence[str]],
-    earlier: Sequence[Sequence[str]],
+    start: date,
+    end: date,
+    *,
     types: tuple[str, ...] = (),
     bbox: BBox | None = None,
     area: list[Any] | None = None,
     first_reports: bool = False,
 ) -> tuple[list[Change], dict[str, SiteRow]]:
-    """The changes between `earlier` and `later` (`Index.latest` of each day) among the
-    sites of these types, in the box and in the area (polygons of `read_area`); and every site's row."""
+    """The changes between `start` and `end` (`Index.changes`) among the sites of these types, in
+    the box and in the area (polygons of `read_area`); and every site's row."""
     sites = {row[0]: SiteRow(*row) for row in index.rows("SELECT id, name, type, lon, lat FROM sites")}
     chosen = list(sites.values())
     if types:
@@ -38,7 +39,7 @@ def find_changes(
         chosen = [s for s in chosen if s.lon is not None and s.lat is not None and in_box(bbox, s.lon, s.lat)]
     if area is not None:
         chosen = [s for s in chosen if s.lon is not None and s.lat is not None and in_area(area, s.lon, s.lat)]
-    return compared(later, earlier, (s.id for s in chosen), first_reports), sites
+    return index.changes(start, end, (s.id for s in chosen), first_reports), sites
 
 
 def change_rows(changes: list[Change], sites: dict[str, SiteRow]) -> list[dict[str, Any]]:
@@ -64,17 +65,9 @@ def change_rows(changes: list[Change], sites: dict[str, SiteRow]) -> list[dict[s
     return rows
 
 
-def changed_sites(
-    index: Index,
-    later: Sequence[Sequence[str]],
-    earlier: Sequence[Sequence[str]],
-    types: tuple[str, ...] = (),
-    bbox: BBox | None = None,
-    area: list[Any] | None = None,
-    first_reports: bool = False,
-) -> list[dict[str, Any]]:
-    """`find_changes` as `change_rows`."""
-    return change_rows(*find_changes(index, later, earlier, types, bbox, area, first_reports))
+def changed_sites(index: Index, start: date, end: date, **filters: Any) -> list[dict[str, Any]]:
+    """`find_changes` (with its filters) as `change_rows`."""
+    return change_rows(*find_changes(index, start, end, **filters))
 
 
 def feature_collection(rows: list[dict[str, Any]]) -> dict[str, Any]:

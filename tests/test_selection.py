@@ -60,17 +60,16 @@ def test_an_audience_gets_only_the_sites_it_may_see(catalogue: Catalogue) -> Non
 def test_changes_between_two_days_by_type_box_and_area(catalogue: Catalogue, tmp_path: Path) -> None:
     add_site(catalogue, "far-mosque", 45.5, 40.5, type="mosque")
     with Index.open(catalogue) as index:
-        later = index.latest(date(2023, 1, 1))
-        earlier = index.latest(date(2022, 1, 1))
-        found, sites = find_changes(index, later, earlier)
+        earlier, later = date(2022, 1, 1), date(2023, 1, 1)
+        found, sites = find_changes(index, earlier, later)
         assert [c.site for c in found] == ["st-sargis"] and set(sites) == {"st-sargis", "far-mosque"}
         rows = change_rows(found, sites)
-        assert rows == changed_sites(index, later, earlier)
+        assert rows == changed_sites(index, earlier, later)
         assert rows[0]["before"] == "intact" and rows[0]["after"] == "destroyed"
         assert (rows[0]["before_report"], rows[0]["after_report"]) == ("r-1", "r-2")
-        assert changed_sites(index, later, earlier, types=("mosque",)) == []
-        assert changed_sites(index, later, earlier, bbox=(45.0, 40.0, 46.0, 41.0)) == []
-        assert changed_sites(index, later, earlier, area=read_area(write(tmp_path / "a.geojson", SQUARE))) == rows
+        assert changed_sites(index, earlier, later, types=("mosque",)) == []
+        assert changed_sites(index, earlier, later, bbox=(45.0, 40.0, 46.0, 41.0)) == []
+        assert changed_sites(index, earlier, later, area=read_area(write(tmp_path / "a.geojson", SQUARE))) == rows
     collection = feature_collection(rows)
     assert collection["features"][0]["id"] == "st-sargis"
     assert collection["features"][0]["geometry"] == {"type": "Point", "coordinates": [46.93, 39.57]}

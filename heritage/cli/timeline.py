@@ -136,9 +136,9 @@ def changes(
     polygons = read_area(area) if area is not None else None
     kinds = (layout.SITES, layout.REPORTS, layout.RETRACTIONS)
     with env.index(kinds) as index, paused_gc():
-        with index.snapshot():  # both days read from one state of the index
-            later, earlier = index.latest(last), index.latest(first)
-        rows = changed_sites(index, later, earlier, types, box_filter, polygons, first_reports)
+        rows = changed_sites(
+            index, first, last, types=types, bbox=box_filter, area=polygons, first_reports=first_reports
+        )
     if as_csv:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
