@@ -15,7 +15,7 @@ and most editors when they save; each changes the folder's modification time. Qu
 therefore compare the folders' times and re-read only the folders that changed. `validate` goes
 further and compares every file's size, times and inode, so it also sees a file edited in place
 or replaced by an older copy; quick commands see such an edit only after the next `validate`
-(outputs shared beyond the team compare every file too: see `verified`). To keep that cheap,
+(outputs shared beyond the team open the index with `thorough`). To keep that cheap,
 each folder's names are kept with a digest of their files' sizes, times and inodes: a folder
 listed with the same names and digest needs no row of the index read. Times within a couple of
 seconds of the scan are not trusted (a change in the same clock tick would look like no change):
@@ -38,7 +38,7 @@ from datetime import date
 from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple
 
 from heritage import __version__, kinds, layout
 from heritage.errors import InvalidInput, Problem
@@ -628,24 +628,6 @@ _CONDITION = {condition.value: condition for condition in Condition}  # quicker 
 _LATEST = (
     "SELECT site, id, observed, condition, max(ord) FROM reports WHERE in_force = 1 AND end_day <= ? GROUP BY site"
 )
-
-
-Result = TypeVar("Result")
-
-
-def verified(
-    catalogue: Catalogue,
-    work: Callable[[Index], Result],
-    progress: Progress | None = None,
-    *,
-    part_size: int | None = None,
-    workers: int | None = None,
-) -> Result:
-    """`work(index)`, on an index that agrees with every file, as `validate` checks it: what any
-    output shared beyond the team is built with, so that a file made confidential in place is
-    seen. `part_size` and `workers`: as for `Index.open`."""
-    with Index.open(catalogue, progress, thorough=True, part_size=part_size, workers=workers) as index:
-        return work(index)
 
 
 @dataclass(frozen=True)

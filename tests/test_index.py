@@ -15,7 +15,6 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -913,7 +912,11 @@ def test_a_stray_file_is_reported_by_every_validate(invoke: Invoke, catalogue: C
 @pytest.mark.parametrize("parallel", [False, True])
 def test_work_on_a_verified_index_sees_a_file_edited_in_place(tmp_path: Path, parallel: bool) -> None:
     catalogue = settle(synthetic(tmp_path))
-    verified = partial(index_module.verified, part_size=7 if parallel else None)
+
+    def verified(catalogue: Catalogue, work: Callable[[Index], Any]) -> Any:
+        with Index.open(catalogue, thorough=True, part_size=7 if parallel else None) as index:
+            return work(index)
+
     age(catalogue.root)
     Index.open(catalogue).close()
 

@@ -16,7 +16,7 @@ from rich.text import Text
 
 from heritage import layout
 from heritage.cli.app import Env, cli, pass_env
-from heritage.cli.common import bbox, console, echo_json, known, parse_date, plain_text, printable, reading_progress
+from heritage.cli.common import bbox, console, echo_json, known, parse_date, plain_text, printable
 from heritage.collector import paused_gc
 from heritage.layout import output_path
 from heritage.models import Condition
@@ -311,7 +311,6 @@ def map_command(
       heritage map --changes 2020-11-10 2024-12-31 -o changes.html
     """
     from heritage.atomic import replace_file
-    from heritage.index import verified
     from heritage.mapdata import load_map_input
 
     catalogue = env.catalogue
@@ -327,7 +326,7 @@ def map_command(
         window = (first, last)
 
     def draw(index: Index) -> tuple[bytes, MapResult]:
-        # folium is loaded only for this command, and here: while every file is compared.
+        # folium is loaded only for this command, and only once the index is ready.
         from heritage.webmap.build import draw_map
 
         with paused_gc():  # from loading to the page's bytes: see paused_gc
@@ -343,14 +342,10 @@ def map_command(
                 data=data,
             )
 
-    if audience == "internal":
-        with env.index() as index, console().status("building the map..."):
-            body, result = draw(index)
-    else:
-        # A map for anyone but the team is drawn while every file is compared with the index: an
-        # edit in place (a site made confidential) must reach it. Drawn again if any file changed.
-        with reading_progress("checking every file and drawing the map") as progress:
-            body, result = verified(catalogue, draw, progress)
+    # A map for anyone but the team is drawn once every file is compared with the index: an edit
+    # in place (a site made confidential) must reach it.
+    with env.index(thorough=audience != "internal") as index, console().status("building the map..."):
+        body, result = draw(index)
     replace_file(target, body)
     unlocated = f", {result.unlocated} without location (listed in the side panel)" if result.unlocated else ""
     click.echo(f"wrote {result.path} ({result.bytes / 1e6:.1f} MB): {result.located} sites on the map{unlocated}")
