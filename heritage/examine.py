@@ -141,13 +141,14 @@ def examine(catalogue: Catalogue, relative: str, size: int = -1, mtime_ns: int =
     if kind.named_by_id and stem(relative) != record.id:
         message = f"file name says {stem(relative)!r} but the record's id is {record.id!r}"
         notes.add("id-mismatch", message, record.id, "id")
+    if kind.table is not None:  # the row the index keeps of it (see heritage.kinds)
+        examined.row = kind.row(record)
     info = catalogue.info
     if isinstance(record, ConditionReport):  # nine files in ten: first, and done at once
         notes.filed_under(record.id, record.site, "site", "report of site", "misfiled-report")
         sources = _citing([("sources", c.source) for c in record.sources])
         evidence, target = ITEM.join(record.evidence), record.supersedes or ""
         examined.facts = Facts(record.id, site=record.site, target=target, sources=sources, evidence=evidence)
-        examined.row = kind.row(record)
         return examined
     facts, region = Facts(record.id), info.region
     if isinstance(record, Site):
@@ -159,10 +160,8 @@ def examine(catalogue: Catalogue, relative: str, size: int = -1, mtime_ns: int =
             )
         disputed = ((f"disputes[{n}].sources", s) for n, d in enumerate(record.disputes) for s in d.sources)
         facts = facts._replace(sources=_citing(disputed))
-        examined.row = kind.row(record)
     elif isinstance(record, Source):
         notes.party(record.id, record.party, "party", info.party_ids())
-        examined.row = kind.row(record)
     elif isinstance(record, Allegation):
         parties = info.party_ids()
         notes.party(record.id, record.claimant.party, "claimant.party", parties)
@@ -177,11 +176,9 @@ def examine(catalogue: Catalogue, relative: str, size: int = -1, mtime_ns: int =
             sites=ITEM.join(record.sites),
         )
         examined.links = list(record.sites)
-        examined.row = kind.row(record)
     elif isinstance(record, Retraction):
         notes.filed_under(record.id, record.site, "site", "retraction for site", "misfiled-record")
         facts = facts._replace(site=record.site, target=record.retracts)
-        examined.row = kind.row(record)
     elif isinstance(record, Review):
         facts = facts._replace(target=record.allegation)
     elif isinstance(record, Evidence):

@@ -18,7 +18,7 @@ from typing import Any, get_origin
 from pydantic import BaseModel, ValidationError
 
 from heritage.errors import ImportFailed, InvalidInput, Problem
-from heritage.ids import new_id, slugify
+from heritage.ids import new_id, site_id_for
 from heritage.models import ConditionReport, Site
 from heritage.recording import RECORDED
 from heritage.sanity import region_problem
@@ -326,13 +326,7 @@ def import_sites(
     catalogue: Catalogue, path: Path, mapping: dict[str, str], options: ImportOptions, default_precision: str = "exact"
 ) -> ImportResult:
     def site_id(document: dict[str, Any], taken: set[str]) -> str:
-        names = document.get("names") or []
-        english = [n["text"] for n in names if n["lang"] == "en"] or [n["text"] for n in names]
-        base = (slugify(english[0]) if english else "") or new_id("site")
-        candidate, number = base, 2
-        while candidate in taken or catalogue.has_site(candidate):
-            candidate, number = f"{base}-{number}", number + 1
-        return candidate
+        return site_id_for(document.get("names"), lambda candidate: candidate in taken or catalogue.has_site(candidate))
 
     def check(site: Site, given: bool, state: dict[str, Any]) -> str | None:
         if catalogue.has_site(site.id):

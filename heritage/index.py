@@ -44,13 +44,12 @@ from heritage import __version__, kinds, layout
 from heritage.errors import InvalidInput, Problem
 from heritage.examine import kind_of
 from heritage.history import Change, in_force
+from heritage.kinds import FLAT, NESTED
 from heritage.mapformat import VOCABULARY, history_entry
 from heritage.models.vocab import Condition
 from heritage.scan import (
     FILE_COLUMNS,
-    FLAT,
     FOLDER_COLUMNS,
-    NESTED,
     FolderRecord,
     IndexRows,
     ScanPlan,

@@ -201,8 +201,3 @@ NESTED: tuple[str, ...] = tuple(kind.folder for kind in KINDS if kind.shape is n
 # The kinds that decide which of a site's reports are in force (a correction, a retraction).
 IN_FORCE: tuple[str, ...] = (REPORTS.folder, RETRACTIONS.folder)
 TABLES: dict[str, str] = {kind.folder: kind.table for kind in KINDS if kind.table is not None}
-
-
-def kind_of(relative: str) -> Kind:
-    """The kind of a record file, from its path relative to the catalogue ('reports/x/r-1.json')."""
-    return BY_FOLDER[relative.split("/", 1)[0]]

@@ -28,9 +28,6 @@ RACY_NS = 2_000_000_000
 CHUNK = 2000  # files of a flat folder per piece of work handed to a worker
 TASK_TIMEOUT = 300.0  # seconds for one piece of work (a few thousand files take a few seconds at most)
 
-FLAT = kinds.FLAT  # kinds whose files sit in their folder itself
-NESTED = kinds.NESTED  # kinds whose files sit in folders inside theirs (by owner, or by hash)
-
 
 # What a file's `stat` is compared on: size, times and inode. A file replaced by another of the same
 # size and modification time (a copy that keeps times, an old version moved back) has another
@@ -95,10 +92,6 @@ class ScanPart:
     empty: bool = False
 
 
-# The kinds whose records have a table of their own in the index, besides `files`: folder -> table.
-TABLES = kinds.TABLES
-
-
 @dataclass
 class IndexRows:
     """The files a task read again, as the rows the index keeps of them: what a worker hands to
@@ -137,7 +130,7 @@ class IndexRows:
         if examined.known:
             self.known.append(path)
         row = examined.row
-        table = TABLES.get(kind)
+        table = kinds.TABLES.get(kind)
         if table is not None and row is not None:
             self.rows.setdefault(table, []).append((path, *row))
         if examined.links and facts is not None:
