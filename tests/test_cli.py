@@ -495,3 +495,5 @@ def test_a_field_reports_position_is_stored_and_shown(invoke: Invoke, catalogue:
     assert "position: 39.570340, 46.930120 ± 6 m" in invoke("show", "st-sargis", catalogue=catalogue).output
     bad = invoke(*shlex.split(command.replace("39.57034", "139.5")), catalogue=catalogue)
     assert bad.exit_code == ExitCode.INVALID and "latitude 139.5" in bad.output
+    alone = invoke(*shlex.split(command.replace("--position 46.93012 39.57034 ", "")), catalogue=catalogue)
+    assert alone.exit_code == ExitCode.USAGE and "--accuracy" in alone.output

@@ -290,6 +290,8 @@ def report_add(
         --effect structural_alteration --note "Domes removed in photos"
     """
     catalogue = env.catalogue
+    if accuracy is not None and position is None:
+        raise click.UsageError("--accuracy is the accuracy of --position: give both")
     if record_file is not None:
         document = read_json_file(record_file)
     else:
