@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime
 from typing import Any, NamedTuple
 
 from heritage import __version__
-from heritage.allegations import current_status, reviews_by_allegation
+from heritage.allegations import current_status, review_order, reviews_by_allegation
 from heritage.audience import GENERALISED_UNCERTAINTY_M, generalised, hidden
 from heritage.collector import paused_gc
 from heritage.history import changes_between, history_in_force, latest_by
@@ -556,7 +556,7 @@ def build_payload(
                             STATUS_INDEX[r.status],
                             int(r.aspect is ReviewAspect.attribution),
                         ]
-                        for r in sorted(data.reviews.get(allegation.id, []), key=lambda r: (r.recorded_at, r.id))
+                        for r in review_order(data.reviews.get(allegation.id, []))
                     ],
                 ]
             )

@@ -5,7 +5,7 @@ Catalogue text is untrusted: it reaches rich only as `Text` objects, never as ma
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,6 +22,7 @@ from heritage.layout import output_path
 from heritage.models import Condition
 from heritage.models.report import ObserverPosition
 from heritage.query import SiteDetail, SiteFilter, list_indexed, site_detail
+from heritage.recording import migration_note
 
 if TYPE_CHECKING:
     from heritage.index import Index
@@ -184,6 +185,8 @@ def _print_detail(detail: SiteDetail) -> None:
             ("position", _position(r.position)),
             ("sources", cited),
             ("notes", r.notes),
+            ("recorded", f"{r.recorded_by}, {r.recorded_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC"),
+            ("migrated", migration_note(r)),
             ("supersedes", r.supersedes),
             ("superseded by", entry.superseded_by),
             ("retracted", f"{entry.retraction.reason} ({entry.retraction.id})" if entry.retraction else None),

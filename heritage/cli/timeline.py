@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import UTC
 from pathlib import Path
 
 import click
@@ -27,9 +28,10 @@ from heritage.cli.common import (
 from heritage.cli.records import report
 from heritage.collector import paused_gc
 from heritage.corrections import Corrections, correct_report, retract_report
-from heritage.models import Condition
+from heritage.models import Condition, ConditionReport
 from heritage.models.vocab import DamageExtent, Method
 from heritage.query import site_detail
+from heritage.recording import migration_note
 from heritage.selection import read_area, sites_for_audience
 
 
@@ -83,7 +85,7 @@ def history(env: Env, site_id: str, as_json: bool, chart: Path | None) -> None:
             plain_text(r.condition.value),
             plain_text(r.method.value),
             plain_text(cited),
-            plain_text(f"{r.recorded_by}, {r.recorded_at:%Y-%m-%d %H:%M} UTC"),
+            plain_text(f"{r.recorded_by}, {r.recorded_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC" + _noted(r)),
             plain_text(status),
             plain_text(r.id),
             style=style,
@@ -91,6 +93,11 @@ def history(env: Env, site_id: str, as_json: bool, chart: Path | None) -> None:
     out.print(table)
     if chart is not None:
         click.echo(f"chart written to {chart}")
+
+
+def _noted(record: ConditionReport) -> str:
+    note = migration_note(record)
+    return f" ({note})" if note else ""
 
 
 @cli.command()

@@ -29,6 +29,7 @@ from heritage.history import condition_as_of, site_history
 from heritage.models import Condition, Evidence, Site
 from heritage.models.vocab import Sensitivity
 from heritage.palette import CONDITION_COLOURS, CONDITION_LABELS
+from heritage.recording import migration_note
 from heritage.store import Catalogue
 
 
@@ -40,12 +41,14 @@ class DossierResult:
 
 @cache
 def _environment() -> Environment:
-    return Environment(
+    environment = Environment(
         loader=PackageLoader("heritage.dossier", "templates"),
         autoescape=select_autoescape(["html"]),
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    environment.globals["migration_note"] = migration_note
+    return environment
 
 
 def _css() -> str:

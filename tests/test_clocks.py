@@ -1,0 +1,142 @@
+"""Clocks that disagree: a record stamped ahead of this machine, reviews ordered by their links,
+records kept as recorded elsewhere."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from conftest import NOW, Invoke, report_doc, write
+from heritage import layout
+from heritage.allegations import current_status, review_order
+from heritage.corrections import review_allegation
+from heritage.dossier import dossier_context, render_dossier
+from heritage.errors import InvalidInput
+from heritage.models import AllegationStatus, Review
+from heritage.recording import add_report
+from heritage.store import Catalogue
+from heritage.validate import validate_catalogue
+
+
+def _dossier(catalogue: Catalogue, audience: str) -> str:
+    return render_dossier(dossier_context(Catalogue.open(catalogue.root), "st-sargis", audience))
+
+
+def _ahead(hours: float) -> str:
+    return (datetime.now(UTC) + timedelta(hours=hours)).isoformat()
+
+
+def _plant_future_report(catalogue: Catalogue) -> None:
+    """A report from a colleague whose laptop clock runs three hours ahead, merged in by git."""
+    document = report_doc("r-ahead", observed="2023-01-01", condition="destroyed", recorded_at=_ahead(3))
+    write(layout.report_file(catalogue.root, "st-sargis", "r-ahead"), document)
+
+
+def test_a_record_from_the_future_stops_no_reader(catalogue: Catalogue, tmp_path: Path, invoke: Invoke) -> None:
+    _plant_future_report(catalogue)
+    listed = invoke("list", catalogue=catalogue)
+    assert listed.exit_code == 0 and "destroyed" in listed.output
+    assert invoke("map", "-o", str(tmp_path / "m.html"), catalogue=catalogue).exit_code == 0
+    assert "r-ahead" in _dossier(catalogue, "internal")
+    assert invoke("history", "st-sargis", catalogue=catalogue).exit_code == 0
+
+
+def test_validate_reports_a_record_from_the_future_as_a_warning(catalogue: Catalogue) -> None:
+    _plant_future_report(catalogue)
+    result = validate_catalogue(Catalogue.open(catalogue.root))
+    assert result.ok
+    ahead = [p for p in result.warnings if p.code == "from-the-future"]
+    assert [(p.file, p.record, p.field) for p in ahead] == [
+        ("reports/st-sargis/r-ahead.json", "r-ahead", "recorded_at")
+    ]
+
+
+def test_the_future_warning_goes_once_the_clock_has_caught_up(catalogue: Catalogue) -> None:
+    write(layout.report_file(catalogue.root, "st-sargis", "r-3"), report_doc("r-3", observed="2026-06-01"))
+    early = validate_catalogue(Catalogue.open(catalogue.root), today=date(2026, 5, 1))
+    assert [(p.code, p.field) for p in early.warnings] == [("from-the-future", "observed")]
+    assert validate_catalogue(Catalogue.open(catalogue.root), today=date(2026, 7, 1)).problems == []
+
+
+def test_a_new_record_from_the_future_is_refused(catalogue: Catalogue) -> None:
+    with pytest.raises(InvalidInput, match="in the future"):
+        add_report(catalogue, report_doc("r-new", recorded_at=_ahead(3)), "tester", as_recorded=True)
+
+
+def test_as_recorded_refuses_a_time_ahead_of_now_even_within_the_skew(catalogue: Catalogue) -> None:
+    with pytest.raises(InvalidInput, match="in the future") as caught:
+        add_report(catalogue, report_doc("r-new", recorded_at=_ahead(0.5)), "tester", as_recorded=True)
+    assert caught.value.problem.field == "recorded_at"
+
+
+def test_a_record_kept_as_recorded_is_marked_and_shown(catalogue: Catalogue, invoke: Invoke, tmp_path: Path) -> None:
+    kept = add_report(catalogue, report_doc("r-kept", observed="2023-01-01"), "migrator", as_recorded=True)
+    assert kept.recorded_by == "tester" and kept.recorded_at == datetime.fromisoformat(NOW)
+    assert kept.migrated is not None and kept.migrated.by == "migrator"
+    assert abs(kept.migrated.at - datetime.now(UTC)) < timedelta(minutes=5)
+    assert "put in by migrator" in invoke("show", "st-sargis", catalogue=catalogue).output
+    assert "put in by migrator" in invoke("history", "st-sargis", catalogue=catalogue).output
+    assert "put in by migrator" in _dossier(catalogue, "internal")
+    assert "migrator" not in _dossier(catalogue, "public")
+
+
+def test_a_migration_mark_cannot_be_given(catalogue: Catalogue) -> None:
+    forged = report_doc("r-forged", migrated={"at": NOW, "by": "someone else"})
+    with pytest.raises(InvalidInput, match="migrated is set by heritage"):
+        add_report(catalogue, forged, "tester", as_recorded=True)
+
+
+def _review(review_id: str, recorded_at: str, status: str, supersedes: str | None = None) -> Review:
+    return Review.model_validate(
+        {
+            "id": review_id,
+            "allegation": "a-1",
+            "status": status,
+            "rationale": "why",
+            "reviewer": "R",
+            "recorded_at": recorded_at,
+            "recorded_by": "tester",
+        }
+        | ({"supersedes": supersedes} if supersedes else {})
+    )
+
+
+def test_a_review_stamped_ahead_does_not_outrank_the_one_written_after_it(catalogue: Catalogue) -> None:
+    # Written on a laptop whose clock runs 55 minutes ahead: still within the skew allowed.
+    ahead = _review("v-ahead", _ahead(55 / 60), "under_review")
+    catalogue.add_review(ahead)
+    later = review_allegation(
+        catalogue,
+        "a-1",
+        status="not_corroborated",
+        aspect="damage",
+        rationale="nothing found",
+        reviewer="R",
+        user="u",
+        standard="reasonable grounds to believe",
+    )
+    assert later.supersedes == "v-ahead"
+    reviews = list(catalogue.reviews("a-1"))
+    assert [r.id for r in review_order(reviews)] == ["v-ahead", later.id]
+    assert current_status(reviews) is AllegationStatus.not_corroborated
+
+
+def test_reviews_without_links_keep_their_order_by_time() -> None:
+    first = _review("v-b", "2024-01-01T00:00:00Z", "under_review")
+    second = _review("v-a", "2024-02-01T00:00:00Z", "under_review")
+    assert [r.id for r in review_order([second, first])] == ["v-b", "v-a"]
+
+
+def test_two_reviews_superseding_one_are_reported(catalogue: Catalogue) -> None:
+    folder = catalogue.root / "reviews" / "a-1"
+    for review in (
+        _review("v-1", NOW, "under_review"),
+        _review("v-2", NOW, "under_review", supersedes="v-1"),
+        _review("v-3", NOW, "under_review", supersedes="v-1"),
+    ):
+        catalogue.add_review(review)
+    assert folder.is_dir()
+    result = validate_catalogue(Catalogue.open(catalogue.root))
+    assert [(p.code, p.record) for p in result.warnings] == [("competing-reviews", "v-3")]
