@@ -106,7 +106,10 @@ def cross_checks(records: dict[str, Records]) -> list[Problem]:
                 message = f"supersedes {target!r}, which is not a report of site {site!r}"
                 check.add("unknown-superseded", message, path, report_id, "supersedes")
             elif superseded[target] == 2:
-                message = f"{target!r} is superseded by more than one report: two corrections in force"
+                message = (
+                    f"{target!r} is superseded by more than one report: competing corrections, shown as such "
+                    "by every command until all but one are retracted"
+                )
                 check.add("superseded-twice", message, path, report_id, "supersedes")
 
     for path, facts in records[layout.EVIDENCE]:

@@ -96,6 +96,14 @@ def synthetic(tmp_path: Path, sites: int = 120, seed: int = 3) -> Catalogue:
     rng = random.Random(seed)
     reports = list(catalogue.reports())
     corrections = [r for r in reports if r.supersedes]
+    # Rival corrections, as two laptops make after a git merge: a second correction of the same report.
+    for number, rival in enumerate(rng.sample(corrections, min(6, len(corrections)))):
+        document = rival.model_dump(mode="json", exclude_none=True, exclude={"sha256"})
+        document.update(id=f"r-rival-{number}", condition="destroyed")
+        path = layout.report_file(root, rival.site, document["id"])
+        path.write_bytes(dumps(document))
+        reports.append(catalogue.read(type(rival), path))
+        corrections.append(reports[-1])
     chosen = rng.sample(reports, 15) + rng.sample(corrections, min(5, len(corrections)))
     for number, report in enumerate({r.id: r for r in chosen}.values()):
         document = {
@@ -449,6 +457,11 @@ def test_the_list_from_the_index_is_the_list_from_the_files(tmp_path: Path, wher
         found = [s.as_json() for s in list_indexed(index, SiteFilter(**where), as_of)]
     assert found == expected
     assert expected  # every filter here finds some sites: the comparison means something
+    if not where:  # some rival corrections stand, and some were settled by a retraction
+        assert any(s["competing_corrections"] for s in expected)
+        everything = [s.as_json() for s in list_sites(catalogue, SiteFilter())]
+        rivals = {i for s in everything for i in s["competing_corrections"] if i.startswith("r-rival-")}
+        assert 0 < len(rivals) < 6
 
 
 def test_the_sample_lists_alike_from_the_index_and_the_files(tmp_path: Path) -> None:

@@ -86,9 +86,10 @@ def list_command(
     table.add_column("type", overflow="fold", ratio=2)
     table.add_column("name", overflow="fold", ratio=5)
     for s in summaries:
+        disputed = f" ({len(s.competing)} competing corrections: {', '.join(s.competing)})" if s.competing else ""
         table.add_row(
             plain_text(s.id),
-            plain_text(s.condition.value),
+            plain_text(s.condition.value + disputed),
             plain_text(s.current.observed if s.current else "-"),
             str(s.report_count),
             str(s.allegation_count),
@@ -165,6 +166,8 @@ def _print_detail(detail: SiteDetail) -> None:
             else "unknown (no reports)",
         )
     )
+    for settle in detail.disputes():
+        out.print(_line("in dispute", settle))
 
     out.print()
     out.print(Text("What was seen and what was claimed, by date", style="bold"))
@@ -189,6 +192,7 @@ def _print_detail(detail: SiteDetail) -> None:
             ("migrated", migration_note(r)),
             ("supersedes", r.supersedes),
             ("superseded by", entry.superseded_by),
+            ("competing with", ", ".join(entry.competing_with)),
             ("retracted", f"{entry.retraction.reason} ({entry.retraction.id})" if entry.retraction else None),
         ):
             if value:

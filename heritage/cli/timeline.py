@@ -58,6 +58,8 @@ def history(env: Env, site_id: str, as_json: bool, chart: Path | None) -> None:
         echo_json(detail.history_json())
         return
     out = console()
+    for dispute in detail.disputes():
+        out.print(plain_text(f"in dispute: {dispute}"))
     table = Table(
         title=plain_text(f"{detail.site.display_name()}: {len(detail.history)} report(s)"), box=box.SIMPLE_HEAD
     )
@@ -76,6 +78,8 @@ def history(env: Env, site_id: str, as_json: bool, chart: Path | None) -> None:
         status = entry.status
         if entry.superseded_by:
             status += f" by {entry.superseded_by}"
+        if entry.competing_with:
+            status += f", competing with {', '.join(entry.competing_with)}"
         if entry.retraction:
             status = f"retracted: {entry.retraction.reason}"
         cited = "; ".join(c.source + (f" ({c.locator})" if c.locator else "") for c in r.sources)
