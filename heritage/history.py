@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 from typing import Protocol, TypeVar
 
 from heritage.models import Condition, ConditionReport, Retraction
+from heritage.models.base import latest_today
 from heritage.models.types import When
 
 
@@ -132,11 +133,11 @@ def _end(report: Observation) -> date:
 
 
 def condition_as_of(reports: Iterable[Seen], when: date | None = None, retracted: Iterable[str] = ()) -> Seen | None:
-    """The report that gives the site's condition as of `when` (its latest report if None), or None."""
+    """The report that gives the site's condition as of `when` (today if None), or None. Today is
+    `latest_today`, the day the index's `list` uses too: a report observed on a later day (from
+    a clock that runs ahead) does not count yet."""
     history = history_in_force(reports, retracted)
-    if when is None:
-        return history[-1] if history else None
-    return latest_by(history, when, _end)
+    return latest_by(history, when or latest_today(), _end)
 
 
 @dataclass

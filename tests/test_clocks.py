@@ -3,6 +3,7 @@ records kept as recorded elsewhere."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -14,7 +15,8 @@ from heritage.allegations import current_status, review_order
 from heritage.corrections import review_allegation
 from heritage.dossier import dossier_context, render_dossier
 from heritage.errors import InvalidInput
-from heritage.models import AllegationStatus, Review
+from heritage.evidence import add_evidence
+from heritage.models import AllegationStatus, Review, base
 from heritage.recording import add_report
 from heritage.store import Catalogue
 from heritage.validate import validate_catalogue
@@ -140,3 +142,60 @@ def test_two_reviews_superseding_one_are_reported(catalogue: Catalogue) -> None:
     assert folder.is_dir()
     result = validate_catalogue(Catalogue.open(catalogue.root))
     assert [(p.code, p.record) for p in result.warnings] == [("competing-reviews", "v-3")]
+
+
+def test_a_time_with_no_utc_instant_is_one_clear_error(catalogue: Catalogue, invoke: Invoke) -> None:
+    # Year 1 at +05:00 is before the first UTC instant Python knows: ordering by it crashed every reader.
+    document = report_doc("r-year-one", recorded_at="0001-01-01T00:00:00+05:00")
+    write(layout.report_file(catalogue.root, "st-sargis", "r-year-one"), document)
+    result = invoke("list", catalogue=catalogue)
+    assert result.exit_code == 1 and result.output.startswith("error: reports/st-sargis/r-year-one.json")
+    assert "out of range once converted to UTC" in result.output
+    problems = validate_catalogue(Catalogue.open(catalogue.root)).errors
+    assert [(p.code, p.record, p.field) for p in problems] == [("invalid-record", "r-year-one", "recorded_at")]
+
+
+def test_reviews_are_ordered_by_instant_not_by_the_text_of_their_offsets() -> None:
+    east = _review("v-east", "2024-01-01T10:00:00+04:00", "under_review")  # 06:00 UTC
+    west = _review("v-west", "2024-01-01T07:00:00Z", "under_review")
+    assert [r.id for r in review_order([west, east])] == ["v-east", "v-west"]
+
+
+class _Evening(datetime):
+    """21:30 UTC on 2 December 2026: already 3 December east of UTC+2:30."""
+
+    @classmethod
+    def now(cls, tz: object = None) -> _Evening:  # type: ignore[override]
+        return cls(2026, 12, 2, 21, 30, tzinfo=UTC)
+
+
+def test_today_east_of_greenwich_is_not_the_future(catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(base, "datetime", _Evening)
+    report = add_report(catalogue, report_doc("r-east", observed="2026-12-03", recorded_at=NOW), "t", as_recorded=True)
+    assert str(report.observed) == "2026-12-03"
+    with pytest.raises(InvalidInput, match="in the future"):
+        add_report(catalogue, report_doc("r-later", observed="2026-12-04"), "t", as_recorded=True)
+
+
+def test_a_report_observed_after_today_is_not_the_condition_now(catalogue: Catalogue, invoke: Invoke) -> None:
+    # Observed "tomorrow" by a laptop whose date runs ahead: read, warned about, not yet current.
+    tomorrow = (base.latest_today() + timedelta(days=1)).isoformat()
+    document = report_doc("r-tomorrow", observed=tomorrow, condition="intact")
+    write(layout.report_file(catalogue.root, "st-sargis", "r-tomorrow"), document)
+    listed = json.loads(invoke("list", "--json", catalogue=catalogue).output)
+    shown = json.loads(invoke("show", "st-sargis", "--json", catalogue=catalogue).output)
+    assert listed[0]["condition_report"] == shown["condition_report"] == "r-2"
+    warnings = validate_catalogue(Catalogue.open(catalogue.root)).warnings
+    assert [(p.code, p.record, p.field) for p in warnings] == [("from-the-future", "r-tomorrow", "observed")]
+
+
+def test_a_photo_from_a_camera_whose_clock_runs_ahead_is_still_evidence(catalogue: Catalogue, tmp_path: Path) -> None:
+    from PIL import Image
+
+    photo = tmp_path / "ahead.jpg"
+    exif = Image.Exif()
+    exif.get_ifd(0x8769).update({36867: "2999:01:01 10:00:00", 36881: "+04:00"})
+    Image.new("RGB", (8, 8)).save(photo, "JPEG", exif=exif)
+    record = add_evidence(catalogue, photo, "src-chw", recorded_by="t")
+    assert record.captured_at is None and record.camera_time is not None
+    assert record.camera_time.startswith("2999-01-01T10:00:00+04:00 (camera clock")

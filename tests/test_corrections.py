@@ -17,6 +17,7 @@ from heritage.corrections import (
     retraction_of,
     review_allegation,
 )
+from heritage.dossier import dossier_context, render_dossier
 from heritage.errors import RecordNotFound
 from heritage.history import site_history
 from heritage.store import Catalogue
@@ -91,9 +92,12 @@ def test_competing_corrections_are_shown_until_all_but_one_are_retracted(catalog
     assert rivals == {"r-rival-a": ["r-rival-b"], "r-rival-b": ["r-rival-a"]}
     problems = validate_catalogue(Catalogue.open(catalogue.root)).errors
     assert [(p.code, p.field) for p in problems] == [("superseded-twice", "supersedes")]
+    page = render_dossier(dossier_context(Catalogue.open(catalogue.root), "st-sargis", "mission"))
+    assert "<code>r-2</code> has 2 competing corrections" in page and "competing with r-rival-a" in page
 
     retract_report(catalogue, "r-rival-b", "The other correction stands", "me")
     listed = json.loads(invoke("list", "--json", catalogue=catalogue).output)
     assert listed[0]["competing_corrections"] == [] and listed[0]["condition"] == "severe_damage"
     assert "in dispute" not in invoke("show", "st-sargis", catalogue=catalogue).output
+    assert "in dispute" not in render_dossier(dossier_context(Catalogue.open(catalogue.root), "st-sargis", "mission"))
     assert validate_catalogue(Catalogue.open(catalogue.root)).ok

@@ -27,7 +27,7 @@ from heritage.codec import dumps
 from heritage.errors import InvalidInput
 from heritage.history import changes_between
 from heritage.index import Index, index_path
-from heritage.mapdata import build_payload, encode_payload, load_map_input
+from heritage.mapdata import MapInput, build_payload, encode_payload, load_map_input
 from heritage.models import Condition, ConditionReport
 from heritage.query import SiteFilter, list_indexed, list_sites
 from heritage.store import Catalogue
@@ -1009,3 +1009,25 @@ def test_an_index_built_again_does_not_repeat_a_generation(catalogue: Catalogue)
     shutil.rmtree(catalogue.root / ".heritage")
     with Index.open(catalogue) as index:
         assert index.generation != first  # a result kept from the first is not taken for the second's
+
+
+def test_the_map_marks_competing_corrections_alike_from_the_index_and_the_records(tmp_path: Path) -> None:
+    catalogue = synthetic(tmp_path)
+    from_index = build_payload(load_map_input(catalogue, audience="internal"), date(2026, 1, 1))
+    reports: dict[str, list[ConditionReport]] = {}
+    for report in catalogue.reports():
+        reports.setdefault(report.site, []).append(report)
+    from_records = MapInput(
+        name="Synthetic",
+        sites=list(catalogue.sites()),
+        reports=reports,
+        allegations=[],
+        sources={s.id: s for s in catalogue.sources()},
+        retracted={r.retracts for r in catalogue.retractions()},
+    )
+    written = build_payload(from_records, date(2026, 1, 1))
+    assert written["sites"]["id"] == from_index["sites"]["id"]
+    assert written["disputed"] == from_index["disputed"] and from_index["disputed"]
+    rivals = {from_index["sites"]["id"][int(row)] for row in from_index["disputed"]}
+    listed = [s.as_json() for s in list_sites(catalogue, SiteFilter())]
+    assert rivals == {s["id"] for s in listed if s["competing_corrections"]}
