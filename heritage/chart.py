@@ -65,6 +65,10 @@ def condition_chart(title: str, history: list[Entry], path: Path, today: date | 
         else:
             axes.scatter([end], [y], s=70, color=colour, edgecolors="white", linewidths=0.8, zorder=4)
     axes.xaxis_date()
+    # Margins and the "on or before" arrows reach before the earliest report: matplotlib's dates
+    # stop at years 1 and 9999, and a report from year 1 is a record like any other.
+    low, high = axes.get_xlim()
+    axes.set_xlim(max(low, x(date(1, 1, 1))), min(high, x(date(9999, 12, 31))))
     axes.set_yticks(range(len(SCALE)), [c.value.replace("_", " ") for c in reversed(SCALE)])
     axes.set_ylim(-0.6, len(SCALE) - 0.4)
     axes.grid(axis="y", color="#e9ecef")

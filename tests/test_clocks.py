@@ -199,3 +199,13 @@ def test_a_photo_from_a_camera_whose_clock_runs_ahead_is_still_evidence(catalogu
     record = add_evidence(catalogue, photo, "src-chw", recorded_by="t")
     assert record.captured_at is None and record.camera_time is not None
     assert record.camera_time.startswith("2999-01-01T10:00:00+04:00 (camera clock")
+
+
+def test_a_chart_of_a_report_from_year_one_is_drawn(catalogue: Catalogue, tmp_path: Path) -> None:
+    from heritage.chart import condition_chart
+    from heritage.history import site_history
+    from heritage.models import ConditionReport
+
+    ancient = ConditionReport.model_validate(report_doc("r-old", observed="../0001-01-01"))
+    path = condition_chart("Old", site_history([ancient, catalogue.find_report("r-1")]), tmp_path / "c.svg")
+    assert path.read_bytes().startswith(b"<?xml")
