@@ -561,7 +561,7 @@ def build_payload(
                     # [day recorded, status, 0 for damage or 1 for attribution], oldest first.
                     [
                         [
-                            day_number(r.recorded_at.date()),
+                            day_number(r.recorded_at.astimezone(UTC).date()),
                             STATUS_INDEX[r.status],
                             int(r.aspect is ReviewAspect.attribution),
                         ]

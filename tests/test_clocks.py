@@ -209,3 +209,12 @@ def test_a_chart_of_a_report_from_year_one_is_drawn(catalogue: Catalogue, tmp_pa
     ancient = ConditionReport.model_validate(report_doc("r-old", observed="../0001-01-01"))
     path = condition_chart("Old", site_history([ancient, catalogue.find_report("r-1")]), tmp_path / "c.svg")
     assert path.read_bytes().startswith(b"<?xml")
+
+
+def test_the_maps_review_trail_dates_a_review_by_its_utc_day(catalogue: Catalogue) -> None:
+    from heritage.mapdata import build_payload, day_number, load_map_input
+
+    catalogue.add_review(_review("v-evening", "2024-01-01T23:30:00-05:00", "under_review"))  # 2 January in UTC
+    payload = build_payload(load_map_input(catalogue), date(2026, 1, 1))
+    trail = payload["sites"]["alg"][0][0][7]
+    assert trail == [[day_number(date(2024, 1, 2)), trail[0][1], 0]]
