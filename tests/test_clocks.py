@@ -218,3 +218,11 @@ def test_the_maps_review_trail_dates_a_review_by_its_utc_day(catalogue: Catalogu
     payload = build_payload(load_map_input(catalogue), date(2026, 1, 1))
     trail = payload["sites"]["alg"][0][0][7]
     assert trail == [[day_number(date(2024, 1, 2)), trail[0][1], 0]]
+
+
+def test_history_and_show_print_times_in_utc_as_they_say(catalogue: Catalogue, invoke: Invoke) -> None:
+    document = report_doc("r-east", observed="2023-01-01", recorded_at="2025-01-01T10:00:00+04:00")
+    write(layout.report_file(catalogue.root, "st-sargis", "r-east"), document)
+    for command in ("history", "show"):
+        printed = "".join(invoke(command, "st-sargis", catalogue=catalogue).output.split())  # tables fold
+        assert "2025-01-0106:00UTC" in printed and "10:00UTC" not in printed
