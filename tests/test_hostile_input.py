@@ -1,0 +1,99 @@
+"""Hostile input gets one line naming the file (and record, and field), never a traceback.
+
+Issue 18, item 10 and 11: values JSON does not allow, files nested past the parser, names that are
+not UTF-8, duplicated CSV columns, padded camera metadata, empty areas, formulas in CSV cells,
+outputs aimed into the catalogue, MBTiles paths that read as URLs.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from heritage.cli.app import ExitCode
+from heritage.codec import loads
+from heritage.store import Catalogue
+from tests.conftest import Invoke
+
+REPORT = ("reports", "st-sargis", "r-1.json")
+
+
+def one_line_error(result: Any, *names: str) -> None:
+    """The command failed cleanly: no exception but the exit, one error line naming `names`."""
+    assert isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code == ExitCode.INVALID, result.output
+    assert "Traceback" not in result.output
+    for name in names:
+        assert name in result.output, result.output
+
+
+def planted(catalogue: Catalogue, key: str, raw: str, *, before: bool = False) -> Path:
+    """Report r-1 with `key` set to the raw JSON text `raw`, last, or first (before its own keys)."""
+    path = catalogue.root.joinpath(*REPORT)
+    document = json.loads(path.read_text(encoding="utf-8"))
+    if before:
+        text = f'{{\n  "{key}": {raw},' + json.dumps(document, indent=2)[1:]
+    else:
+        document[key] = "@@"
+        text = json.dumps(document, indent=2).replace('"@@"', raw)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("key", "raw", "why"),
+    [
+        ("credibility", "NaN", "NaN is not a JSON number"),
+        ("credibility", "-Infinity", "-Infinity is not a JSON number"),
+        ("notes", '"\\ud800 x"', "surrogate"),
+    ],
+)
+def test_values_json_does_not_allow_are_one_line_for_every_reader(
+    invoke: Invoke, catalogue: Catalogue, tmp_path: Path, key: str, raw: str, why: str
+) -> None:
+    planted(catalogue, key, raw)
+    for command in (["verify"], ["validate"], ["list"], ["map", "-o", str(tmp_path / "m.html")]):
+        result = invoke(*command, catalogue=catalogue)
+        one_line_error(result, "r-1.json", why)
+    assert not (tmp_path / "m.html").exists()
+
+
+def test_loads_names_the_line_of_what_json_does_not_allow() -> None:
+    with pytest.raises(json.JSONDecodeError, match="NaN is not a JSON number: line 3"):
+        loads('{\n "a": 1,\n "b": NaN}')
+    with pytest.raises(json.JSONDecodeError, match=r"surrogate .* line 2"):
+        loads('{"a": "x",\n"b": "\\udfff"}')
+    with pytest.raises(json.JSONDecodeError, match="more than 4300 digits: line 2"):
+        loads('{"a":\n' + "9" * 5000 + "}")
+    with pytest.raises(json.JSONDecodeError, match="BOM"):
+        loads(b"\xef\xbb\xbf{}")  # json.loads would guess at the encoding of bytes and accept it
+    with pytest.raises(UnicodeDecodeError):
+        loads('{"a": 1}'.encode("utf-16"))
+    with pytest.raises(json.JSONDecodeError, match="nested too deeply"):
+        loads("[" * 100_000 + "]" * 100_000)
+    assert loads('{"a": "\\ud83d\\ude00 \\u00e9"}') == {"a": "😀 é"}  # a surrogate pair is text
+    assert loads('{"a": "\\ud800"}', surrogates=True) == {"a": "\ud800"}  # a manifest's names
+
+
+def test_verify_refuses_a_key_given_twice(invoke: Invoke, catalogue: Catalogue) -> None:
+    # A doctored copy of a key before the sealed one: json.loads lets the last win, so the seal
+    # still matches; every other reader refuses the file, and so must verify.
+    planted(catalogue, "condition", '"destroyed"', before=True)
+    one_line_error(invoke("verify", catalogue=catalogue), "r-1.json", "appears twice")
+    one_line_error(invoke("list", catalogue=catalogue), "r-1.json", "appears twice")
+
+
+def test_every_reader_refuses_a_byte_order_mark(invoke: Invoke, catalogue: Catalogue) -> None:
+    path = catalogue.root.joinpath(*REPORT)
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())  # verify alone used to accept it
+    one_line_error(invoke("verify", catalogue=catalogue), "r-1.json", "BOM")
+    one_line_error(invoke("list", catalogue=catalogue), "r-1.json", "BOM")
+
+
+def test_a_deeply_nested_areas_file_is_one_line_for_map(invoke: Invoke, catalogue: Catalogue, tmp_path: Path) -> None:
+    (catalogue.root / "areas.geojson").write_text('{"type": "Feature", "geometry": ' + "[" * 100_000 + "]" * 100_000)
+    result = invoke("map", "-o", str(tmp_path / "m.html"), catalogue=catalogue)
+    one_line_error(result, "areas.geojson", "nested too deeply")
