@@ -200,6 +200,14 @@ def _read_rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
             reader = csv.DictReader(handle, strict=True)
+            # DictReader lets the last of two columns of one name win, silently: refuse instead.
+            if not reader.fieldnames:
+                raise InvalidInput("is empty: a CSV file starts with a header line", file=path)
+            seen: set[str] = set()
+            for column in reader.fieldnames:
+                if column in seen:
+                    raise InvalidInput(f"the column {column!r} appears twice in the header", file=path)
+                seen.add(column)
             rows = []
             for row in reader:
                 if None in row:  # DictReader files surplus cells under None
