@@ -67,7 +67,7 @@ class ImportResult:
 
 
 def parse_mapping(pairs: Iterable[str], known: set[str]) -> dict[str, str]:
-    mapping = {}
+    mapping: dict[str, str] = {}
     for pair in pairs:
         target, sep, column = pair.partition("=")
         target = target.strip()
@@ -75,6 +75,8 @@ def parse_mapping(pairs: Iterable[str], known: set[str]) -> dict[str, str]:
             raise InvalidInput(f"column mapping {pair!r} is not FIELD=COLUMN")
         if target not in known and not target.startswith(FAMILIES):
             raise InvalidInput(f"unknown field {target!r} in column mapping; fields: {', '.join(sorted(known))}")
+        if mapping.get(target, column.strip()) != column.strip():  # as with a repeated header: no last one wins
+            raise InvalidInput(f"field {target!r} is mapped to two columns: {mapping[target]!r} and {column.strip()!r}")
         mapping[target] = column.strip()
     return mapping
 

@@ -180,6 +180,14 @@ def test_a_duplicated_csv_column_is_refused_by_name(invoke: Invoke, catalogue: C
     assert snapshot(catalogue.root) == before
 
 
+def test_a_field_mapped_to_two_columns_is_refused() -> None:
+    from heritage.importer import parse_mapping
+
+    with pytest.raises(InvalidInput, match="'lat' is mapped to two columns: 'A' and 'B'"):
+        parse_mapping(["lat=A", "lat=B"], {"lat"})
+    assert parse_mapping(["lat=A", "lat=A"], {"lat"}) == {"lat": "A"}
+
+
 def padded_jpeg(path: Path) -> Path:
     from PIL import Image
 
