@@ -116,9 +116,14 @@ def loads(text: str | bytes, *, surrogates: bool = False, **options: Any) -> Any
     a file whose name is not UTF-8 with Python's surrogate escapes (see `hashing.manifest`)."""
     if isinstance(text, bytes):
         text = text.decode("utf-8")  # UnicodeDecodeError: every caller reports it as not UTF-8
-    options.setdefault("parse_constant", lambda name: _refuse(f"{name} is not a JSON number", text, _CONSTANT))
+    if text.startswith("\ufeff"):
+        raise json.JSONDecodeError("Unexpected UTF-8 BOM (a byte-order mark)", text, 0)
+    # The strict decoder is built once: json.loads builds one per call when given any option.
+    decoder = json.JSONDecoder(parse_constant=_constant, **options) if options else _STRICT
     try:
-        value = json.loads(text, **options)
+        value = decoder.decode(text)
+    except _NotANumber as exc:
+        _refuse(f"{exc.args[0]} is not a JSON number", text, _CONSTANT)
     except RecursionError:
         raise json.JSONDecodeError("arrays or objects nested too deeply", "", 0) from None
     except json.JSONDecodeError:
@@ -131,6 +136,17 @@ def loads(text: str | bytes, *, surrogates: bool = False, **options: Any) -> Any
     if not surrogates and _SURROGATE_ESCAPE.search(text) and not _encodable(value):
         _refuse("a lone UTF-16 surrogate escape (\\ud800-\\udfff) is not text", text, _SURROGATE_ESCAPE)
     return value
+
+
+class _NotANumber(ValueError):
+    pass
+
+
+def _constant(name: str) -> Any:
+    raise _NotANumber(name)  # turned into a JSONDecodeError at its line by `loads`, which has the text
+
+
+_STRICT = json.JSONDecoder(parse_constant=_constant)
 
 
 # Only an escape can put a surrogate into parsed text (decoded UTF-8 never holds one), so the
