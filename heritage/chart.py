@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from pathlib import Path
 
+from heritage.atomic import replace_file
 from heritage.errors import InvalidInput
 from heritage.history import Entry
 from heritage.models import Condition
@@ -85,10 +87,13 @@ def condition_chart(title: str, history: list[Entry], path: Path, today: date | 
     if not history:
         axes.text(0.5, 0.5, "no condition reports", transform=axes.transAxes, ha="center", color=GREY)
     figure.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # No creation date in the file: the same history draws the same bytes.
-    figure.savefig(path, metadata={"Date": None} if path.suffix.lower() == ".svg" else {"Software": None})
+    # No creation date in the file: the same history draws the same bytes. Drawn in memory and
+    # written whole, like every output: an interrupted run leaves the previous chart.
+    picture = io.BytesIO()
+    suffix = path.suffix.lower()
+    figure.savefig(picture, format=suffix[1:], metadata={"Date": None} if suffix == ".svg" else {"Software": None})
     plt.close(figure)
+    replace_file(path, picture.getvalue())
     return path
 
 

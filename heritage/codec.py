@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+import sys
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from pydantic import BaseModel
 
@@ -102,14 +104,70 @@ def decode(model: type[M], data: bytes, context: dict[str, Any] | None = None) -
     return from_document(model, loads(data.decode("utf-8")), context)
 
 
-def loads(text: str | bytes, **options: Any) -> Any:
-    """`json.loads`, refusing a text that nests arrays or objects deeper than Python's parser
-    can go as invalid JSON, rather than failing with RecursionError (every reader of a file
-    names a JSONDecodeError, the invalid-JSON case, with its file)."""
+def loads(text: str | bytes, *, surrogates: bool = False, **options: Any) -> Any:
+    """`json.loads` held to what JSON itself allows, so that every reader of a file sees the same
+    thing and a bad file is one `JSONDecodeError` (the invalid-JSON case every reader names with
+    its file) rather than a traceback further on: bytes must be UTF-8 (no BOM, no UTF-16, which
+    `json.loads` guesses at); no `NaN` or `Infinity` (not JSON, and no serializer can write them
+    back); no lone UTF-16 surrogate such as `"\\ud800"` (not text: it cannot be written as UTF-8);
+    no number longer than Python converts; no nesting deeper than the parser can go.
+
+    `surrogates` lets lone surrogates through for the one file that means them: a manifest names
+    a file whose name is not UTF-8 with Python's surrogate escapes (see `hashing.manifest`)."""
+    if isinstance(text, bytes):
+        text = text.decode("utf-8")  # UnicodeDecodeError: every caller reports it as not UTF-8
+    if text.startswith("\ufeff"):
+        raise json.JSONDecodeError("Unexpected UTF-8 BOM (a byte-order mark)", text, 0)
+    # The strict decoder is built once: json.loads builds one per call when given any option.
+    decoder = json.JSONDecoder(parse_constant=_constant, **options) if options else _STRICT
     try:
-        return json.loads(text, **options)
+        value = decoder.decode(text)
+    except _NotANumber as exc:
+        _refuse(f"{exc.args[0]} is not a JSON number", text, _CONSTANT)
     except RecursionError:
         raise json.JSONDecodeError("arrays or objects nested too deeply", "", 0) from None
+    except json.JSONDecodeError:
+        raise
+    except ValueError as exc:  # Python's limit on the digits of an integer
+        if "digits" not in str(exc):
+            raise
+        limit = sys.get_int_max_str_digits()
+        _refuse(f"a number of more than {limit} digits", text, re.compile(rf"\d{{{limit + 1}}}"))
+    if not surrogates and _SURROGATE_ESCAPE.search(text) and not _encodable(value):
+        _refuse("a lone UTF-16 surrogate escape (\\ud800-\\udfff) is not text", text, _SURROGATE_ESCAPE)
+    return value
+
+
+class _NotANumber(ValueError):
+    pass
+
+
+def _constant(name: str) -> Any:
+    raise _NotANumber(name)  # turned into a JSONDecodeError at its line by `loads`, which has the text
+
+
+_STRICT = json.JSONDecoder(parse_constant=_constant)
+
+
+# Only an escape can put a surrogate into parsed text (decoded UTF-8 never holds one), so the
+# costly check below runs only for files that hold such an escape, as a correct surrogate pair.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_CONSTANT = re.compile(r"(?<=[\[:,])\s*(-?Infinity|NaN)")
+
+
+def _refuse(message: str, text: str, where: re.Pattern[str]) -> NoReturn:
+    """A JSONDecodeError at the first place that looks like the cause, so that the line named is
+    right as a rule (the parser does not tell where a constant or an escape was)."""
+    found = where.search(text)
+    raise json.JSONDecodeError(message, text, found.start(found.lastindex or 0) if found else 0)
+
+
+def _encodable(value: Any) -> bool:
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def json_default(value: Any) -> Any:

@@ -24,6 +24,7 @@ from heritage.errors import InvalidInput, RecordExists
 from heritage.hashing import file_digest, stream_digest
 from heritage.models import Evidence
 from heritage.models.base import plausible_instant
+from heritage.models.types import clean_line
 from heritage.store import Catalogue, validation_messages
 
 EXIF_IFD, GPS_IFD = 0x8769, 0x8825
@@ -35,6 +36,14 @@ def _degrees(value: Any, reference: Any, negative: str) -> float:
     degrees, minutes, seconds = (float(part) for part in value)
     decimal = degrees + minutes / 60 + seconds / 3600
     return -decimal if str(reference).upper().startswith(negative) else decimal
+
+
+def _exif_text(value: Any) -> str:
+    """An EXIF text field as one clean line: EXIF strings are NUL-padded (and may be bytes, or hold
+    anything at all), and the photo must still be accepted, so the padding and any control
+    characters are dropped rather than refused. Long enough for any real camera's name or clock."""
+    text = value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+    return clean_line(text)[:200]
 
 
 def photo_metadata(path: Path) -> dict[str, Any]:
@@ -51,12 +60,13 @@ def photo_metadata(path: Path) -> dict[str, Any]:
         return {}  # not an image we can read safely: stored, hashed, and described by the person adding it
     found: dict[str, Any] = {"media_type": media_type} if media_type else {}
     details = exif.get_ifd(EXIF_IFD)
-    stamp, offset = details.get(DATETIME_ORIGINAL), details.get(OFFSET_TIME_ORIGINAL)
-    if isinstance(stamp, str) and stamp.strip():
+    stamp = _exif_text(details.get(DATETIME_ORIGINAL) or "")
+    offset = _exif_text(details.get(OFFSET_TIME_ORIGINAL) or "")
+    if stamp:
         try:
-            local = datetime.strptime(stamp.strip(), "%Y:%m:%d %H:%M:%S")
-            if isinstance(offset, str) and offset.strip():
-                at = datetime.fromisoformat(f"{local.isoformat()}{offset.strip()}")
+            local = datetime.strptime(stamp, "%Y:%m:%d %H:%M:%S")
+            if offset:
+                at = datetime.fromisoformat(f"{local.isoformat()}{offset}")
                 if plausible_instant(at):
                     found["captured_at"] = at
                 else:  # a camera whose clock is wrong: the photo is still evidence, its time is not
@@ -64,7 +74,7 @@ def photo_metadata(path: Path) -> dict[str, Any]:
             else:
                 found["camera_time"] = f"{local.isoformat()} (camera clock, no time zone in the file)"
         except ValueError:
-            found["camera_time"] = f"{stamp.strip()} (as written in the file)"
+            found["camera_time"] = f"{stamp} (as written in the file)"
     gps = exif.get_ifd(GPS_IFD)
     try:
         if 2 in gps and 4 in gps:
@@ -73,7 +83,7 @@ def photo_metadata(path: Path) -> dict[str, Any]:
                 found["location"] = {"type": "Point", "coordinates": [round(lon, 7), round(lat, 7)]}
     except (TypeError, ValueError, ZeroDivisionError):
         pass  # a GPS block we cannot read is left out, not guessed
-    camera = " ".join(str(exif.get(tag, "")).strip() for tag in (MAKE, MODEL)).strip()
+    camera = " ".join(_exif_text(exif.get(tag, "")) for tag in (MAKE, MODEL)).strip()
     if camera:
         found["camera"] = camera
     return found
@@ -124,7 +134,7 @@ def add_evidence(
         "id": f"ev-{sha[:20]}",
         "file_sha256": sha,
         "size": size,
-        "name": path.name,
+        "name": os.fsencode(path.name).decode("utf-8", "replace"),  # a name that is not UTF-8 shows its bytes as �
         "source": source,
         "media_type": found.pop("media_type", None) or mimetypes.guess_type(path.name)[0] or "application/octet-stream",
         "captured_by": captured_by,

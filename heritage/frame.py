@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from heritage.csvfile import write_csv
 from heritage.query import summarise
 from heritage.store import Catalogue
 
@@ -64,13 +65,6 @@ def sites_frame(catalogue: Catalogue, as_of: date | None = None) -> gpd.GeoDataF
     return gpd.GeoDataFrame(rows, columns=COLUMNS, geometry=geometries, crs="EPSG:4326")
 
 
-def inert_cell(value: Any) -> Any:
-    """A CSV cell that a spreadsheet will not run as a formula (=, +, -, @ lead a formula)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def write_layers(rows: list[dict[str, Any]], folder: Path) -> None:
     import geopandas as gpd
     import pyogrio
@@ -86,6 +80,4 @@ def write_layers(rows: list[dict[str, Any]], folder: Path) -> None:
     pyogrio.write_dataframe(frame, folder / "sites.geojson", driver="GeoJSON")
     pyogrio.write_dataframe(frame, folder / "sites.kml", driver="KML")
     table = frame.drop(columns="geometry").assign(lon=[r["lon"] for r in rows], lat=[r["lat"] for r in rows])
-    for column in table.columns:
-        table[column] = table[column].map(inert_cell)
-    table.to_csv(folder / "sites.csv", index=False)
+    write_csv(folder / "sites.csv", list(table.columns), table.itertuples(index=False, name=None))

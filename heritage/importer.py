@@ -67,7 +67,7 @@ class ImportResult:
 
 
 def parse_mapping(pairs: Iterable[str], known: set[str]) -> dict[str, str]:
-    mapping = {}
+    mapping: dict[str, str] = {}
     for pair in pairs:
         target, sep, column = pair.partition("=")
         target = target.strip()
@@ -75,6 +75,8 @@ def parse_mapping(pairs: Iterable[str], known: set[str]) -> dict[str, str]:
             raise InvalidInput(f"column mapping {pair!r} is not FIELD=COLUMN")
         if target not in known and not target.startswith(FAMILIES):
             raise InvalidInput(f"unknown field {target!r} in column mapping; fields: {', '.join(sorted(known))}")
+        if mapping.get(target, column.strip()) != column.strip():  # as with a repeated header: no last one wins
+            raise InvalidInput(f"field {target!r} is mapped to two columns: {mapping[target]!r} and {column.strip()!r}")
         mapping[target] = column.strip()
     return mapping
 
@@ -200,6 +202,14 @@ def _read_rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
             reader = csv.DictReader(handle, strict=True)
+            # DictReader lets the last of two columns of one name win, silently: refuse instead.
+            if not reader.fieldnames:
+                raise InvalidInput("is empty: a CSV file starts with a header line", file=path)
+            seen: set[str] = set()
+            for column in reader.fieldnames:
+                if column in seen:
+                    raise InvalidInput(f"the column {column!r} appears twice in the header", file=path)
+                seen.add(column)
             rows = []
             for row in reader:
                 if None in row:  # DictReader files surplus cells under None

@@ -59,7 +59,7 @@ from heritage.scan import (
 )
 from heritage.store import Catalogue
 
-FOLDER = ".heritage"
+FOLDER = layout.INDEX
 FILE = "index.sqlite"
 SCHEMA = 22
 BUSY_WAIT = 600.0  # seconds a command waits for another that is updating the index

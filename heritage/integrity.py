@@ -25,7 +25,7 @@ from heritage.codec import content_hash, loads, stored_hash
 from heritage.collector import paused_gc
 from heritage.errors import InvalidInput, Problem
 from heritage.hashing import file_sha256, manifest, root_hash
-from heritage.store import Catalogue
+from heritage.store import Catalogue, unique_keys
 
 MANIFEST_FORMAT = 1
 
@@ -83,7 +83,9 @@ def verify_catalogue(catalogue: Catalogue) -> VerifyReport:
     for path in layout.record_files(root):
         report.checked += 1
         try:
-            document = loads(path.read_bytes())
+            # A key given twice is refused as every other reader refuses it: otherwise a doctored
+            # copy of a key placed before the sealed one would pass here and fail `validate`.
+            document = loads(path.read_bytes(), object_pairs_hook=unique_keys)
         except (OSError, ValueError) as exc:
             problem("unreadable", f"cannot be read as JSON ({exc})", path)
             continue
@@ -247,7 +249,7 @@ def build_manifest(catalogue: Catalogue) -> dict[str, Any]:
 
 def read_manifest(path: Path) -> dict[str, Any]:
     try:
-        data = loads(path.read_text(encoding="utf-8"))
+        data = loads(path.read_text(encoding="utf-8"), surrogates=True)
     except FileNotFoundError:
         raise InvalidInput("file not found", file=path) from None
     except (UnicodeDecodeError, ValueError) as exc:

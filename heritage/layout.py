@@ -41,6 +41,7 @@ ALLEGATIONS = kinds.ALLEGATIONS.folder
 RETRACTIONS = kinds.RETRACTIONS.folder
 REVIEWS = kinds.REVIEWS.folder
 EVIDENCE = kinds.EVIDENCE.folder
+INDEX = ".heritage"  # the index (`heritage.index`): a cache heritage deletes and rebuilds, not outputs
 MAPS = "maps"  # where `heritage map` and `heritage dossier` write by default; not records
 # What `heritage init` makes: every kind's folder, and the one outputs go to.
 INIT_FOLDERS = (*FOLDERS, MAPS)
@@ -215,12 +216,22 @@ def relative(root: Path, path: Path) -> str:
 
 
 def output_path(catalogue_root: Path, path: Path, *, overwrite: bool = True) -> Path:
-    """Refuse an output that would land on the catalogue's own files (a map written over a report,
-    a manifest over catalogue.json), or, when asked, on any existing file."""
+    """The one check of every path a command writes an output to (`-o`, `--chart`, manifests).
+
+    Refused: a path that would land on the catalogue's own files (a map written over a report, a
+    chart into a record folder, a manifest over catalogue.json) or in its index (`.heritage/`,
+    which heritage deletes and rebuilds at will); a name that is not UTF-8 text (GDAL, zip
+    readers and the pages that link to it cannot name it); and, when asked, any existing file."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidInput(
+            "is not a UTF-8 file name; choose a name of plain text", file=os.fsencode(path).decode("utf-8", "replace")
+        ) from None
     target = path.resolve()
     root = catalogue_root.resolve()
     protected = {root / CATALOGUE_FILE, root / AREAS_FILE}
-    inside = [root / folder for folder in FOLDERS]
+    inside = [root / folder for folder in (*FOLDERS, INDEX)]
     if target in protected or any(target == f or f in target.parents for f in inside):
         raise InvalidInput("is part of the catalogue itself; write outputs elsewhere", file=path)
     if not overwrite and target.exists():

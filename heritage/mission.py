@@ -65,18 +65,20 @@ def select_sites(catalogue: Catalogue, selection: Selection, today: date) -> lis
             current = condition_as_of(reports[site.id], today, retracted)
             if (current.condition if current else Condition.unknown) not in selection.conditions:
                 continue
-        if selection.bbox or selection.area:
+        # `is not None`: an empty area or box selects nothing, never everything.
+        if selection.bbox is not None or selection.area is not None:
             if site.geometry is None:
                 continue
             lon, lat = site.geometry.representative
-            if selection.bbox and not in_box(selection.bbox, lon, lat):
+            if selection.bbox is not None and not in_box(selection.bbox, lon, lat):
                 continue
-            if selection.area and not in_area(selection.area, lon, lat):
+            if selection.area is not None and not in_area(selection.area, lon, lat):
                 continue
         chosen.append(site)
     if selection.sites is not None:
         missing = selection.sites - {s.id for s in chosen}
-        if missing and not (selection.has_allegation or selection.conditions or selection.bbox or selection.area):
+        narrowed = selection.bbox is not None or selection.area is not None
+        if missing and not (selection.has_allegation or selection.conditions or narrowed):
             raise InvalidInput(f"unknown site(s): {', '.join(sorted(missing))}", field="sites")
     return chosen
 

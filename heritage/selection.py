@@ -13,20 +13,44 @@ from heritage.errors import InvalidInput, RecordNotFound
 from heritage.store import Catalogue
 
 BBox = tuple[float, float, float, float]
+AREA_TYPES = ("Polygon", "MultiPolygon")
 
 
 def read_area(path: Path) -> list[Any]:
-    """The shapely polygons of a GeoJSON file: a geometry, a Feature or a FeatureCollection."""
+    """The shapely polygons of a GeoJSON file: a geometry, a Feature or a FeatureCollection.
+
+    An area must enclose something: a file with no polygon (an empty FeatureCollection, points,
+    lines) is refused rather than read as "no area", which would select every site; a polygon
+    that crosses itself is refused too, since which sites it holds is then a guess."""
     from shapely.geometry import shape
+    from shapely.validation import explain_validity
 
     try:
-        data = loads(path.read_text(encoding="utf-8"))
+        data = loads(path.read_bytes())
+        if not isinstance(data, dict):
+            raise ValueError("it holds no GeoJSON object")
         features = data["features"] if data.get("type") == "FeatureCollection" else [data]
-        return [shape(f["geometry"] if f.get("type") == "Feature" else f) for f in features]
+        polygons = []
+        for n, feature in enumerate(features, 1):
+            is_feature = isinstance(feature, dict) and feature.get("type") == "Feature"
+            geometry = feature.get("geometry") if is_feature else feature
+            kind = geometry.get("type") if isinstance(geometry, dict) else None
+            if kind not in AREA_TYPES:
+                raise ValueError(f"shape {n} is {kind or 'not a geometry'}, not a Polygon or MultiPolygon")
+            polygon = shape(geometry)
+            if polygon.is_empty or not polygon.is_valid:
+                why = "it is empty" if polygon.is_empty else explain_validity(polygon)
+                raise ValueError(f"polygon {n} is not a valid polygon ({why})")
+            polygons.append(polygon)
     except FileNotFoundError:
         raise InvalidInput("file not found", file=path) from None
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+    except IsADirectoryError:
+        raise InvalidInput("is a folder, not a GeoJSON file", file=path) from None
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
         raise InvalidInput(f"is not a GeoJSON polygon or FeatureCollection ({exc})", file=path) from None
+    if not polygons:
+        raise InvalidInput("holds no polygon: an area must enclose something", file=path)
+    return polygons
 
 
 def in_box(box: BBox, lon: float, lat: float) -> bool:

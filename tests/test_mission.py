@@ -75,7 +75,7 @@ def test_gis_tools_open_the_data(package: Path, name: str) -> None:
 
 
 def test_the_csv_is_plain(package: Path) -> None:
-    with (package / "data" / "sites.csv").open(encoding="utf-8") as handle:
+    with (package / "data" / "sites.csv").open(encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == 10 and {"id", "condition", "lon", "lat"} <= set(rows[0])
 

@@ -108,7 +108,9 @@ def bbox(value: str | None) -> tuple[float, float, float, float] | None:
     return west, south, east, north
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Lone surrogates too: what Python makes of bytes of an argument that are not UTF-8; they cannot
+# be written to a file or a terminal, so they are shown as escapes and refused where text is kept.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def printable(text: object) -> str:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import UTC
 from pathlib import Path
 
@@ -28,6 +26,8 @@ from heritage.cli.common import (
 from heritage.cli.records import report
 from heritage.collector import paused_gc
 from heritage.corrections import Corrections, correct_report, retract_report
+from heritage.csvfile import csv_text
+from heritage.layout import output_path
 from heritage.models import Condition, ConditionReport
 from heritage.models.vocab import DamageExtent, Method
 from heritage.query import site_detail
@@ -48,6 +48,8 @@ def history(env: Env, site_id: str, as_json: bool, chart: Path | None) -> None:
       heritage history kanach-zham
       heritage history kanach-zham --chart kanach-zham.svg
     """
+    if chart is not None:
+        output_path(env.catalogue.root, chart)  # checked before any work, like every output
     with env.index(kinds=(layout.ALLEGATIONS,)) as index:  # the allegations about it, found by the index
         detail = site_detail(env.catalogue, site_id, index)
     if chart is not None:
@@ -151,11 +153,8 @@ def changes(
             index, first, last, types=types, bbox=box_filter, area=polygons, first_reports=first_reports
         )
     if as_csv:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(list(rows[0]) if rows else ["site"])
-        writer.writerows(row.values() for row in rows)  # every row has the same keys, in order
-        click.echo(buffer.getvalue(), nl=False)
+        header = list(rows[0]) if rows else ["site"]
+        click.echo(csv_text(header, (row.values() for row in rows)), nl=False)  # every row has the same keys
         return
     if as_geojson:
         echo_json(feature_collection(rows))
@@ -253,7 +252,6 @@ def dossier(env: Env, site_ids: tuple[str, ...], every: bool, output: Path | Non
     """
     from heritage.dossier import Shared, build_dossier
     from heritage.integrity import root_hash_of
-    from heritage.layout import output_path
 
     catalogue = env.catalogue
     if every == bool(site_ids):

@@ -49,6 +49,13 @@ def _check_line(value: str) -> str:
     return value
 
 
+def clean_line(value: str) -> str:
+    """Text made fit for a `Line` rather than refused: for text no person typed, such as a camera's
+    EXIF fields, which pad with NULs and may carry anything. Control characters, bidirectional
+    overrides and line breaks become spaces; runs of spaces become one."""
+    return " ".join(_LINE_BREAKS.sub(" ", _FORBIDDEN.sub(" ", value)).split())
+
+
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_check_text)]
 Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_check_line)]
 ShortText = Annotated[

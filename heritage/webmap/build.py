@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import json
 import math
 from dataclasses import dataclass
 from datetime import date
@@ -15,6 +14,7 @@ from branca.element import Figure
 
 from heritage import layout
 from heritage.atomic import replace_file
+from heritage.codec import loads
 from heritage.collector import paused_gc
 from heritage.errors import InvalidInput
 from heritage.mapdata import MapInput, build_payload, encode_payload, load_map_input
@@ -76,7 +76,7 @@ def _outline(root: Path) -> list[dict[str, Any]] | None:
     if not path.is_file():
         return None
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = loads(path.read_bytes())  # the strict reader: nesting too deep is invalid JSON, not a crash
         features = data["features"] if data.get("type") == "FeatureCollection" else [data]
         geometries = []
         for feature in features:

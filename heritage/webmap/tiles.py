@@ -60,7 +60,9 @@ def _read_folder(root: Path) -> TilePyramid:
 
 def _read_mbtiles(path: Path) -> TilePyramid:
     try:
-        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        # A URI, to open it read-only; as_uri escapes what a URI would read otherwise (`#`, `?`,
+        # `%`, spaces, any byte of a name that is not UTF-8).
+        connection = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
     except sqlite3.Error as exc:
         raise InvalidInput(f"cannot be opened as MBTiles ({exc})", file=path) from None
     try:
