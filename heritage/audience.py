@@ -18,6 +18,7 @@ named, not even by id: where one is left out, an output says that something was 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Container, Iterable
 from typing import NamedTuple
 
@@ -40,6 +41,9 @@ GENERALISED_DEGREES = 0.1
 GENERALISED_UNCERTAINTY_M = 10_000.0
 WITHHELD_PERSON = "a person (name withheld)"  # a claimant of kind person, beyond the team
 WITHHELD_LOGIN = "(name withheld)"  # who recorded or reviewed a record, for the public
+# Written into every dossier's head, so that a map links only to dossiers of its own edition.
+EDITION_META = "heritage-audience"
+_EDITION = re.compile(rb'<meta name="' + EDITION_META.encode() + rb'" content="([a-z]+)">')
 _LEVEL = {Sensitivity.public: 0, Sensitivity.restricted: 1, Sensitivity.confidential: 2}
 
 
@@ -89,6 +93,13 @@ def claimant_name(name: str, kind: ClaimantKind, audience: str) -> str:
 
 def _login(name: str, audience: str) -> str:
     return name if names_team(audience) else WITHHELD_LOGIN
+
+
+def edition_of(head: bytes) -> str | None:
+    """The audience an output was written for, from the start of its file (the tag that
+    `EDITION_META` names, which dossiers write before anything from the catalogue), or None."""
+    found = _EDITION.search(head)
+    return found.group(1).decode("ascii") if found and found.group(1).decode("ascii") in AUDIENCES else None
 
 
 def shown_ids(ids: Iterable[str], known: Container[str]) -> tuple[list[str], bool]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from heritage.codec import from_document
@@ -48,6 +49,21 @@ def test_the_public_map_names_no_person_who_made_a_claim(catalogue: Catalogue) -
     for audience in ("public", "mission"):
         assert "Jane Witness" not in payloads[audience] and "a person (name withheld)" in payloads[audience]
         assert "Ministry A" in payloads[audience]  # a government is named as before
+
+
+def test_a_map_links_only_to_dossiers_of_its_own_edition(catalogue: Catalogue, tmp_path: Path) -> None:
+    from heritage.dossier import build_dossier
+    from heritage.webmap import build_map
+
+    build_dossier(catalogue, "st-sargis", tmp_path / "dossiers", audience="internal")
+    for audience, linked in (("public", 0), ("mission", 0), ("internal", 1)):
+        build_map(catalogue, tmp_path / "map.html", audience=audience)
+        assert f'"dossier":[{linked}]' in (tmp_path / "map.html").read_text(encoding="utf-8"), audience
+    build_dossier(catalogue, "st-sargis", tmp_path / "dossiers", audience="public")
+    build_map(catalogue, tmp_path / "map.html", audience="public")
+    assert '"dossier":[1]' in (tmp_path / "map.html").read_text(encoding="utf-8")
+    page = (tmp_path / "dossiers" / "st-sargis.html").read_text(encoding="utf-8")
+    assert '<meta name="heritage-audience" content="public">' in page[:300]
 
 
 def test_a_dossier_never_names_a_hidden_record_by_id(catalogue: Catalogue) -> None:

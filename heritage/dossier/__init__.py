@@ -24,6 +24,7 @@ from heritage import __version__, layout
 from heritage.allegations import ReviewedAllegation, load_allegations
 from heritage.atomic import replace_file
 from heritage.audience import (
+    EDITION_META,
     allegation_for,
     evidence_for,
     hidden,
@@ -279,6 +280,7 @@ def dossier_context(
     return {
         "site": site,
         "audience": audience,
+        "edition_meta": EDITION_META,
         "catalogue_name": catalogue.info.name,
         "today": today.isoformat(),
         "type_label": vocabulary.site_types.get(site.type, site.type),
