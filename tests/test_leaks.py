@@ -14,6 +14,7 @@ ids are lower case, hence the case-folded search.
 from __future__ import annotations
 
 import base64
+import csv
 import gzip
 import io
 import json
@@ -75,6 +76,7 @@ CONFIDENTIAL_PLACES = ["39.2717", "46.1719", "3927172", "4617192"]  # a confiden
 OBSERVER_PLACES = ["39.5186", "46.5319", "40.1234", "45.6543"]  # where a witness stood; a photo's GPS
 RESTRICTED_PLACES = ["39.6543", "46.9876", "3965432", "4698765"]  # a restricted site, exactly
 HIDDEN_COLOURS = [(1, 254, 3), (254, 3, 200)]  # the pixels of hidden photos
+RESTRICTED_COLOUR = (20, 200, 200)  # of a photo from a restricted source
 
 
 def _record(catalogue: Catalogue, model: type[Any], document: dict[str, Any]) -> Any:
@@ -111,8 +113,9 @@ def _photo(path: Path, colour: tuple[int, int, int], make: str = "", model: str 
     return path
 
 
-def planted(root: Path, tmp: Path) -> tuple[Catalogue, list[str]]:
-    """The catalogue with every marker planted; and the hidden evidence files' hashes and ids."""
+def planted(root: Path, tmp: Path) -> tuple[Catalogue, list[str], list[str]]:
+    """The catalogue with every marker planted; and the hashes and ids of the evidence files
+    hidden from everyone but the team, and of those hidden from the public only."""
     info = CatalogueInfo(name="Leaks", region=(45.0, 38.0, 48.0, 41.0), parties=[Party(id="a", name="A")])
     cat = Catalogue.create(root, info)
     add = lambda model, **document: _record(cat, model, document)  # noqa: E731
@@ -147,12 +150,14 @@ def planted(root: Path, tmp: Path) -> tuple[Catalogue, list[str]]:
     record = layout.evidence_record_file(root, secret.file_sha256)
     record.write_bytes(encode(secret.model_copy(update={"sensitivity": Sensitivity.confidential})))
     of_secret_source = add_evidence(cat, _photo(tmp / "LEAKI55.jpg", HIDDEN_COLOURS[1]), "leaki15", recorded_by="x")
+    of_restricted_source = add_evidence(cat, _photo(tmp / "a.jpg", RESTRICTED_COLOUR), "leakm11", recorded_by="x")
     hidden_files = [e.file_sha256 for e in (secret, of_secret_source)] + [e.id for e in (secret, of_secret_source)]
+    restricted_files = [of_restricted_source.file_sha256, of_restricted_source.id]
     report = {"site": "open", "method": "testimony", "condition": "destroyed"}
     add(ConditionReport, id="r-public", observed="2022-01-01", observed_by="LEAKI23",
         position={"coordinates": [46.531975, 39.518642], "accuracy_m": 5}, recorded_by="LEAKM15",
         sources=[{"source": "src-public"}, {"source": "leaki15", "locator": "LEAKI24"}],
-        evidence=[shown.file_sha256, secret.file_sha256], **report)  # fmt: skip
+        evidence=[shown.file_sha256, secret.file_sha256, of_restricted_source.file_sha256], **report)  # fmt: skip
     add(ConditionReport, id="leaki25", observed="2022-02-01", notes="LEAKI26", observed_by="LEAKI27",
         recorded_by="LEAKI28", sources=[{"source": "src-public"}], sensitivity="confidential", **report)  # fmt: skip
     add(ConditionReport, id="leakm16", observed="2022-03-01", notes="LEAKM17", sources=[{"source": "leakm11"}],
@@ -175,7 +180,7 @@ def planted(root: Path, tmp: Path) -> tuple[Catalogue, list[str]]:
     add(Allegation, id="leakm19", claimant={"name": "LEAKM21", "kind": "media"}, summary="LEAKM20",
         sensitivity="restricted", **claim)  # fmt: skip
     add(Allegation, id="a-answer", claimant={"name": "Ministry", "kind": "government"}, summary="A denial",
-        responds_to="leaki34", **claim)  # fmt: skip
+        responds_to="leaki34", **{**claim, "sites": ["open", "leaki01"]})  # fmt: skip
     add(Allegation, id="leaki44", claimant={"name": "Ministry", "kind": "government"}, summary="LEAKI45",
         **{**claim, "sites": ["leaki01"]})  # fmt: skip
     add(Review, id="v-public", allegation="a-person", status="corroborated", standard="reasonable grounds",
@@ -184,7 +189,7 @@ def planted(root: Path, tmp: Path) -> tuple[Catalogue, list[str]]:
                    of_secret_source.id])  # fmt: skip
     add(Review, id="v-hidden", allegation="leaki34", status="disputed", standard="balance", rationale="LEAKI46",
         reviewer="LEAKI47", relies_on=["r-public"])  # fmt: skip
-    return Catalogue.open(root), hidden_files
+    return Catalogue.open(root), hidden_files, restricted_files
 
 
 def run(*args: str) -> None:
@@ -218,6 +223,7 @@ class Haystack:
         self.exif = 0  # EXIF tags carried by the images inside
         self.pdf_text = ""
         self.gis: list[Any] = []  # the GeoPackages' points
+        self.folder = folder
         self.names = [path.relative_to(folder).as_posix() for path in sorted(folder.rglob("*"))]
         for path in sorted(folder.rglob("*")):
             if path.is_file():
@@ -267,15 +273,16 @@ class Haystack:
 class Outputs:
     editions: dict[str, Haystack]
     hidden_files: list[str]  # the hidden evidence files' hashes and ids
+    restricted_files: list[str]  # those hidden from the public only
 
 
 @pytest.fixture(scope="module")
 def outputs(tmp_path_factory: pytest.TempPathFactory) -> Outputs:
     tmp = tmp_path_factory.mktemp("leaks")
-    catalogue, hidden_files = planted(tmp / "cat", tmp)
+    catalogue, hidden_files, restricted_files = planted(tmp / "cat", tmp)
     for audience in AUDIENCES:
         produce(catalogue, tmp / audience, audience)
-    return Outputs({audience: Haystack(tmp / audience) for audience in AUDIENCES}, hidden_files)
+    return Outputs({audience: Haystack(tmp / audience) for audience in AUDIENCES}, hidden_files, restricted_files)
 
 
 def markers(level: str) -> list[str]:
@@ -289,7 +296,8 @@ def test_no_public_or_mission_output_holds_anything_hidden_from_it(outputs: Outp
     internal_only, mission_too = markers("I"), markers("M")
     assert len(internal_only) >= 50 and len(mission_too) >= 20
     hidden_everywhere = internal_only + CONFIDENTIAL_PLACES + OBSERVER_PLACES + outputs.hidden_files
-    forbidden = {"mission": hidden_everywhere, "public": hidden_everywhere + mission_too + RESTRICTED_PLACES}
+    for_mission = mission_too + RESTRICTED_PLACES + outputs.restricted_files
+    forbidden = {"mission": hidden_everywhere, "public": hidden_everywhere + for_mission}
     public, mission, internal = (outputs.editions[audience] for audience in AUDIENCES)
     for audience, strings in forbidden.items():
         edition = outputs.editions[audience]
@@ -304,9 +312,14 @@ def test_no_public_or_mission_output_holds_anything_hidden_from_it(outputs: Outp
     # what is hidden from the public only.
     assert [m for m in internal_only + mission_too if m not in NOT_SHOWN and m.lower() not in internal.text] == []
     assert all(p.lower() in internal.text for p in CONFIDENTIAL_PLACES + RESTRICTED_PLACES + OBSERVER_PLACES[:2])
-    assert set(HIDDEN_COLOURS) <= internal.colours
+    assert {*HIDDEN_COLOURS, RESTRICTED_COLOUR} <= internal.colours
     assert [m for m in mission_too if m not in NOT_SHOWN and m.lower() not in mission.text] == []
-    assert all(place in mission.text for place in RESTRICTED_PLACES)
+    assert all(place in mission.text for place in RESTRICTED_PLACES + outputs.restricted_files[:1])
+    assert RESTRICTED_COLOUR in mission.colours and RESTRICTED_COLOUR not in public.colours
+    # Nor are hidden records counted: the package's table counts the claims each audience may see.
+    for audience, count in (("public", "2"), ("mission", "3"), ("internal", "5")):
+        with (outputs.editions[audience].folder / "pkg" / "data" / "sites.csv").open(encoding="utf-8") as table:
+            assert {row["id"]: row["allegations"] for row in csv.DictReader(table)}["open"] == count, audience
     # Each says what it withheld, without naming it.
     assert "relies on r-public, and on records withheld from this edition" in public.text
     assert "relies on r-public, leakm16, and on records withheld from this edition" in mission.text
@@ -318,7 +331,7 @@ def test_no_public_or_mission_output_holds_anything_hidden_from_it(outputs: Outp
 
 def _near(colour: tuple[int, int, int]) -> tuple[int, int, int]:
     """A JPEG's colour as planted, within what the compression moves it."""
-    for planted_colour in [*HIDDEN_COLOURS, (200, 30, 30)]:
+    for planted_colour in [*HIDDEN_COLOURS, RESTRICTED_COLOUR, (200, 30, 30)]:
         if all(abs(a - b) <= 12 for a, b in zip(colour, planted_colour, strict=True)):
             return planted_colour
     return colour
