@@ -9,7 +9,7 @@ mission: nothing confidential, nor anything resting on it; and no private person
     photo's own position and camera are left out.
 public: nothing restricted either; a restricted site only at a point rounded to 0.1 degree (about
     10 km), as approximate, without what could pin it down; and no login name of the team
-    (`recorded_by`, reviewers).
+    (`recorded_by`, reviewers, who migrated a record).
 
 A record is as hidden as what it rests on: a report about a hidden site, an allegation made in a
 hidden source, an evidence file of a hidden source are hidden with it. Hidden records are never
@@ -34,6 +34,7 @@ from heritage.models import (
     Site,
     Source,
 )
+from heritage.models.base import Record
 from heritage.models.vocab import ClaimantKind, SourceKind
 
 AUDIENCES = ("public", "mission", "internal")
@@ -93,6 +94,15 @@ def claimant_name(name: str, kind: ClaimantKind, audience: str) -> str:
 
 def _login(name: str, audience: str) -> str:
     return name if names_team(audience) else WITHHELD_LOGIN
+
+
+def _stamp(record: Record, audience: str) -> dict[str, object]:
+    """Who put a record in (and who migrated it, if it came from elsewhere), as this audience may
+    read it: the fields to update on any record."""
+    migrated = record.migrated
+    if migrated is not None:
+        migrated = migrated.model_copy(update={"by": _login(migrated.by, audience)})
+    return {"recorded_by": _login(record.recorded_by, audience), "migrated": migrated}
 
 
 def edition_of(head: bytes) -> str | None:
@@ -172,7 +182,7 @@ def site_for(site: Site, audience: str) -> Site | None:
     place = place_for(point, site.location.precision, site.location.uncertainty_m, site.sensitivity, audience)
     if place is None:
         return None
-    site = site.model_copy(update={"recorded_by": _login(site.recorded_by, audience)})
+    site = site.model_copy(update=_stamp(site, audience))
     if place.pinned:
         return site
     geometry = Point(type="Point", coordinates=list(place.point)) if place.point else None
@@ -190,7 +200,7 @@ def strip_site(site: Site) -> Site:
 def source_for(source: Source, audience: str) -> Source | None:
     if not may_see(source.sensitivity, audience):
         return None
-    update: dict[str, object] = {"recorded_by": _login(source.recorded_by, audience)}
+    update = _stamp(source, audience)
     if not names_people(audience):
         files = [f.model_copy(update={"name": None, "captured_by": None}) for f in source.evidence]
         update |= {"notes": None, "evidence": files}
@@ -206,7 +216,7 @@ def report_for(report: ConditionReport, audience: str, sources: Container[str]) 
         return None
     update: dict[str, object] = {
         "sources": [c for c in report.sources if c.source in sources],
-        "recorded_by": _login(report.recorded_by, audience),
+        **_stamp(report, audience),
     }
     if not names_people(audience):
         update |= {"observed_by": None, "position": None}
@@ -221,10 +231,7 @@ def allegation_for(allegation: Allegation, audience: str, sources: Container[str
     claimant = allegation.claimant
     name = claimant_name(claimant.name, claimant.kind, audience)
     return allegation.model_copy(
-        update={
-            "claimant": claimant.model_copy(update={"name": name}),
-            "recorded_by": _login(allegation.recorded_by, audience),
-        }
+        update={"claimant": claimant.model_copy(update={"name": name}), **_stamp(allegation, audience)}
     )
 
 
@@ -239,7 +246,7 @@ def evidence_for(record: Evidence, audience: str, source: Sensitivity | None) ->
     known), or None."""
     if not may_see(strictest(record.sensitivity, source), audience):
         return None
-    update: dict[str, object] = {"recorded_by": _login(record.recorded_by, audience)}
+    update = _stamp(record, audience)
     if not names_people(audience):
         update |= {"name": None, "captured_by": None, "location": None, "camera": None, "notes": None}
     return record.model_copy(update=update)
@@ -249,13 +256,9 @@ def review_for(review: Review, audience: str, known: Container[str]) -> Review:
     """A review of an allegation the audience may see, naming only the records in `known`."""
     relies_on, _ = shown_ids(review.relies_on, known)
     return review.model_copy(
-        update={
-            "relies_on": relies_on,
-            "reviewer": _login(review.reviewer, audience),
-            "recorded_by": _login(review.recorded_by, audience),
-        }
+        update={"relies_on": relies_on, "reviewer": _login(review.reviewer, audience), **_stamp(review, audience)}
     )
 
 
 def retraction_for(retraction: Retraction, audience: str) -> Retraction:
-    return retraction.model_copy(update={"recorded_by": _login(retraction.recorded_by, audience)})
+    return retraction.model_copy(update=_stamp(retraction, audience))

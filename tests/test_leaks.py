@@ -156,6 +156,7 @@ def planted(root: Path, tmp: Path) -> tuple[Catalogue, list[str], list[str]]:
     report = {"site": "open", "method": "testimony", "condition": "destroyed"}
     add(ConditionReport, id="r-public", observed="2022-01-01", observed_by="LEAKI23",
         position={"coordinates": [46.531975, 39.518642], "accuracy_m": 5}, recorded_by="LEAKM15",
+        migrated={"at": NOW, "by": "LEAKI57"},  # a login, but only the team's edition shows the mark
         sources=[{"source": "src-public"}, {"source": "leaki15", "locator": "LEAKI24"}],
         evidence=[shown.file_sha256, secret.file_sha256, of_restricted_source.file_sha256], **report)  # fmt: skip
     add(ConditionReport, id="leaki25", observed="2022-02-01", notes="LEAKI26", observed_by="LEAKI27",
@@ -392,3 +393,15 @@ def test_a_dossier_never_names_a_hidden_record_by_id(catalogue: Catalogue) -> No
         assert "answered by a-denial, and by allegations withheld from this edition" in page
         assert "Relies on r-2, and on records withheld from this edition." in page
     assert "withheld" not in pages["internal"]
+
+
+def test_the_public_reads_no_login_name_even_where_no_page_shows_it() -> None:
+    """Records as the public may see them carry no login: not who recorded them, nor who migrated
+    them (a page that starts showing either shows nothing)."""
+    from heritage.audience import WITHHELD_LOGIN, report_for
+
+    report = from_document(ConditionReport, report_doc(migrated={"at": NOW, "by": "importer"}, recorded_by="me"))
+    public, mission = (report_for(report, audience, {"src-chw"}) for audience in ("public", "mission"))
+    assert public is not None and public.migrated is not None and mission is not None
+    assert (public.recorded_by, public.migrated.by) == (WITHHELD_LOGIN, WITHHELD_LOGIN)
+    assert mission.migrated == report.migrated and mission.recorded_by == "me"
