@@ -1,17 +1,51 @@
-"""Who an output is for, and what each audience may see.
+"""Who an output is for, and what each audience may see: the one place these rules live.
 
-internal: everything. mission: nothing confidential. public: nothing restricted either, and a
-restricted site only at a point rounded to 0.1 degree (about 10 km), shown as approximate, without
-the description or the source of its coordinates.
+Every output meant for someone (the map and its data, dossiers, mission pages, forms, GIS layers,
+CSVs, manifests and the file names in them) takes its records through the functions here.
+
+internal: everything.
+mission: nothing confidential, nor anything resting on it; and no private person named: observers
+    and where they stood, photographers, claimants of kind `person`, evidence file names and a
+    photo's own position and camera are left out.
+public: nothing restricted either; a restricted site only at a point rounded to 0.1 degree (about
+    10 km), as approximate, without what could pin it down; and no login name of the team
+    (`recorded_by`, reviewers, who migrated a record).
+
+A record is as hidden as what it rests on: a report about a hidden site, an allegation made in a
+hidden source, an evidence file of a hidden source are hidden with it. Hidden records are never
+named, not even by id: where one is left out, an output says that something was withheld.
 """
 
 from __future__ import annotations
 
-from heritage.models import LocationPrecision, Point, Sensitivity, Site
+import re
+from collections.abc import Container, Iterable
+from typing import NamedTuple
+
+from heritage.models import (
+    Allegation,
+    ConditionReport,
+    Evidence,
+    LocationPrecision,
+    Point,
+    Retraction,
+    Review,
+    Sensitivity,
+    Site,
+    Source,
+)
+from heritage.models.base import Record
+from heritage.models.vocab import ClaimantKind, SourceKind
 
 AUDIENCES = ("public", "mission", "internal")
 GENERALISED_DEGREES = 0.1
 GENERALISED_UNCERTAINTY_M = 10_000.0
+WITHHELD_PERSON = "a person (name withheld)"  # a claimant of kind person, beyond the team
+WITHHELD_LOGIN = "(name withheld)"  # who recorded or reviewed a record, for the public
+# Written into every dossier's head, so that a map links only to dossiers of its own edition.
+EDITION_META = "heritage-audience"
+_EDITION = re.compile(rb'<meta name="' + EDITION_META.encode() + rb'" content="([a-z]+)">')
+_LEVEL = {Sensitivity.public: 0, Sensitivity.restricted: 1, Sensitivity.confidential: 2}
 
 
 def hidden(audience: str) -> set[Sensitivity]:
@@ -24,6 +58,71 @@ def hidden(audience: str) -> set[Sensitivity]:
     }[audience]
 
 
+def may_see(sensitivity: Sensitivity, audience: str) -> bool:
+    return sensitivity not in hidden(audience)
+
+
+def strictest(*levels: Sensitivity | None) -> Sensitivity:
+    """The most hidden of these levels: a record is as hidden as what it rests on."""
+    return max((level for level in levels if level is not None), key=_LEVEL.__getitem__, default=Sensitivity.public)
+
+
+def least(levels: Iterable[Sensitivity]) -> Sensitivity | None:
+    """The least hidden of these levels, None if there are none: a record shown wherever any of
+    the things it is about is shown."""
+    return min(levels, key=_LEVEL.__getitem__, default=None)
+
+
+def names_people(audience: str) -> bool:
+    """Whether this audience may read the names of private persons (witnesses, observers,
+    photographers, claimants of kind person) and what could find them (where an observer stood,
+    a photo's own position and camera): only the team. A named witness can be hurt."""
+    hidden(audience)
+    return audience == "internal"
+
+
+def names_team(audience: str) -> bool:
+    """Whether this audience may read the team's login names (`recorded_by`, reviewers): not the
+    public; a mission may need to ask who recorded what."""
+    hidden(audience)
+    return audience != "public"
+
+
+def claimant_name(name: str, kind: ClaimantKind, audience: str) -> str:
+    return WITHHELD_PERSON if kind is ClaimantKind.person and not names_people(audience) else name
+
+
+def _login(name: str, audience: str) -> str:
+    return name if names_team(audience) else WITHHELD_LOGIN
+
+
+def _stamp(record: Record, audience: str) -> dict[str, object]:
+    """Who put a record in (and who migrated it, if it came from elsewhere), as this audience may
+    read it: the fields to update on any record."""
+    migrated = record.migrated
+    if migrated is not None:
+        migrated = migrated.model_copy(update={"by": _login(migrated.by, audience)})
+    return {"recorded_by": _login(record.recorded_by, audience), "migrated": migrated}
+
+
+def edition_of(head: bytes) -> str | None:
+    """The audience an output was written for, from the start of its file (the tag that
+    `EDITION_META` names, which dossiers write before anything from the catalogue), or None."""
+    found = _EDITION.search(head)
+    return found.group(1).decode("ascii") if found and found.group(1).decode("ascii") in AUDIENCES else None
+
+
+def shown_ids(ids: Iterable[str], known: Container[str]) -> tuple[list[str], bool]:
+    """Of these ids of other records, the ones an output may name (those in `known`, the records its
+    audience may see), and whether any was left out (then say so, without naming it)."""
+    ids = list(ids)
+    shown = [i for i in ids if i in known]
+    return shown, len(shown) < len(ids)
+
+
+# -- places --------------------------------------------------------------------------------------
+
+
 def generalised(lon: float, lat: float) -> tuple[float, float]:
     """A restricted site's point as the public may see it: to the nearest 0.1 degree."""
     step = GENERALISED_DEGREES
@@ -33,32 +132,133 @@ def generalised(lon: float, lat: float) -> tuple[float, float]:
 def point_for(lon: float, lat: float, sensitivity: Sensitivity, audience: str) -> tuple[float, float] | None:
     """Where this audience may see a site's point (as `site_for` shows it), or None if it may not
     see the site at all."""
-    if sensitivity is Sensitivity.confidential and audience != "internal":
+    if not may_see_site(sensitivity, audience):
         return None
     if audience == "public" and sensitivity is Sensitivity.restricted:
         return generalised(lon, lat)
     return lon, lat
 
 
+class Place(NamedTuple):
+    point: tuple[float, float] | None
+    precision: LocationPrecision
+    uncertainty_m: float | None
+    pinned: bool  # False: what could pin the site down (areas, ids, description...) must go too
+
+
+def place_for(
+    point: tuple[float, float] | None,
+    precision: LocationPrecision,
+    uncertainty_m: float | None,
+    sensitivity: Sensitivity,
+    audience: str,
+) -> Place | None:
+    """A site's place as this audience may see it, or None if it may not see the site."""
+    if not may_see_site(sensitivity, audience):
+        return None
+    if audience == "public" and sensitivity is Sensitivity.restricted:
+        if point is None:
+            return Place(None, LocationPrecision.unknown, None, False)
+        return Place(generalised(*point), LocationPrecision.approximate, GENERALISED_UNCERTAINTY_M, False)
+    return Place(point, precision, uncertainty_m, True)
+
+
+def may_see_site(sensitivity: Sensitivity, audience: str) -> bool:
+    return may_see(site_reach(sensitivity), audience)
+
+
+def site_reach(sensitivity: Sensitivity) -> Sensitivity:
+    """How hidden a site of this sensitivity makes what is about it: a restricted site is shown to
+    the public too (at a generalised place), a confidential one to the team only."""
+    return Sensitivity.confidential if sensitivity is Sensitivity.confidential else Sensitivity.public
+
+
+# -- records ---------------------------------------------------------------------------------------
+
+
 def site_for(site: Site, audience: str) -> Site | None:
     """The site as this audience may see it, or None if it may not see it at all."""
-    if site.sensitivity is Sensitivity.confidential and audience != "internal":
+    point = site.geometry.representative if site.geometry is not None else None
+    place = place_for(point, site.location.precision, site.location.uncertainty_m, site.sensitivity, audience)
+    if place is None:
         return None
-    if audience == "public" and site.sensitivity is Sensitivity.restricted:
-        geometry = None
-        if site.geometry is not None:
-            geometry = Point(type="Point", coordinates=list(generalised(*site.geometry.representative)))
-        location = site.location.model_copy(
-            update={
-                "precision": LocationPrecision.approximate if geometry else LocationPrecision.unknown,
-                "uncertainty_m": GENERALISED_UNCERTAINTY_M if geometry else None,
-                "source": None,
-            }
-        )
-        return strip_site(site.model_copy(update={"geometry": geometry, "location": location, "description": None}))
-    return site
+    site = site.model_copy(update=_stamp(site, audience))
+    if place.pinned:
+        return site
+    geometry = Point(type="Point", coordinates=list(place.point)) if place.point else None
+    location = site.location.model_copy(
+        update={"precision": place.precision, "uncertainty_m": place.uncertainty_m, "source": None}
+    )
+    return strip_site(site.model_copy(update={"geometry": geometry, "location": location, "description": None}))
 
 
 def strip_site(site: Site) -> Site:
     """A restricted site as the public may see it: nothing that could pin it down."""
     return site.model_copy(update={"areas": [], "external_ids": {}, "designations": [], "disputes": []})
+
+
+def source_for(source: Source, audience: str) -> Source | None:
+    if not may_see(source.sensitivity, audience):
+        return None
+    update = _stamp(source, audience)
+    if not names_people(audience):
+        files = [f.model_copy(update={"name": None, "captured_by": None}) for f in source.evidence]
+        update |= {"notes": None, "evidence": files}
+        if source.kind is SourceKind.testimony:  # the author of a testimony is the witness
+            update["author"] = None
+    return source.model_copy(update=update)
+
+
+def report_for(report: ConditionReport, audience: str, sources: Container[str]) -> ConditionReport | None:
+    """The report as this audience may see it, citing only `sources` (the ones it may see), or None.
+    Whether its site may be seen is the caller's to ask (`site_for`)."""
+    if not may_see(report.sensitivity, audience):
+        return None
+    update: dict[str, object] = {
+        "sources": [c for c in report.sources if c.source in sources],
+        **_stamp(report, audience),
+    }
+    if not names_people(audience):
+        update |= {"observed_by": None, "position": None}
+    return report.model_copy(update=update)
+
+
+def allegation_for(allegation: Allegation, audience: str, sources: Container[str]) -> Allegation | None:
+    """The allegation as this audience may see it, or None: a claim made in a source it may not see
+    is hidden with it. `responds_to` is kept: name it only if the audience may see that one."""
+    if not may_see_claim(allegation.sensitivity, allegation.source.source, audience, sources):
+        return None
+    claimant = allegation.claimant
+    name = claimant_name(claimant.name, claimant.kind, audience)
+    return allegation.model_copy(
+        update={"claimant": claimant.model_copy(update={"name": name}), **_stamp(allegation, audience)}
+    )
+
+
+def may_see_claim(sensitivity: Sensitivity, source: str, audience: str, sources: Container[str]) -> bool:
+    """Whether this audience may see an allegation of this sensitivity made in `source`, given the
+    sources it may see: a claim made in a hidden source is hidden with it."""
+    return may_see(sensitivity, audience) and source in sources
+
+
+def evidence_for(record: Evidence, audience: str, source: Sensitivity | None) -> Evidence | None:
+    """The evidence record as this audience may see it (`source`: its source's sensitivity, if
+    known), or None."""
+    if not may_see(strictest(record.sensitivity, source), audience):
+        return None
+    update = _stamp(record, audience)
+    if not names_people(audience):
+        update |= {"name": None, "captured_by": None, "location": None, "camera": None, "notes": None}
+    return record.model_copy(update=update)
+
+
+def review_for(review: Review, audience: str, known: Container[str]) -> Review:
+    """A review of an allegation the audience may see, naming only the records in `known`."""
+    relies_on, _ = shown_ids(review.relies_on, known)
+    return review.model_copy(
+        update={"relies_on": relies_on, "reviewer": _login(review.reviewer, audience), **_stamp(review, audience)}
+    )
+
+
+def retraction_for(retraction: Retraction, audience: str) -> Retraction:
+    return retraction.model_copy(update=_stamp(retraction, audience))

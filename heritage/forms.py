@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from heritage.audience import hidden
+from heritage.audience import may_see
 from heritage.history import condition_as_of
 from heritage.models import Condition, Site
 from heritage.models.base import latest_today
@@ -16,8 +16,7 @@ from heritage.store import Catalogue
 def write_form(catalogue: Catalogue, site: Site, folder: Path, audience: str = "mission", package: str = "") -> Path:
     from heritage.dossier import _environment
 
-    invisible = hidden(audience)
-    reports = [r for r in catalogue.reports(site.id) if r.sensitivity not in invisible]
+    reports = [r for r in catalogue.reports(site.id) if may_see(r.sensitivity, audience)]
     retracted = {r.retracts for r in catalogue.retractions(site.id)}
     current = condition_as_of(reports, latest_today(), retracted)
     page = (

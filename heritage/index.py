@@ -61,7 +61,7 @@ from heritage.store import Catalogue
 
 FOLDER = layout.INDEX
 FILE = "index.sqlite"
-SCHEMA = 22
+SCHEMA = 23
 BUSY_WAIT = 600.0  # seconds a command waits for another that is updating the index
 COMMIT_EVERY = 2.0  # seconds of work kept in one transaction while the index is brought up to date
 
@@ -159,7 +159,10 @@ def _stamp(catalogue: Catalogue) -> str:
     order of the map's vocabulary (the histories kept refer to terms by position)."""
     stat = os.stat(layout.catalogue_file(catalogue.root))
     vocabulary = zlib.crc32(VOCABULARY.encode("utf-8"))
-    return f"{SCHEMA} {__version__} {stat.st_size} {stat.st_mtime_ns} {vocabulary:08x}"
+    # The tables' own shape too: two branches that each add a column under the same SCHEMA number
+    # must not take each other's index for theirs.
+    shape = zlib.crc32("\n".join([_TABLES, *_kind_tables(), *_INDEXES.values()]).encode("utf-8"))
+    return f"{SCHEMA} {__version__} {stat.st_size} {stat.st_mtime_ns} {vocabulary:08x} {shape:08x}"
 
 
 class Index:

@@ -169,6 +169,7 @@ ALLEGATIONS = Kind(
         Column("responds_to", "TEXT", lambda a: a.responds_to),
         Column("made_day", "INTEGER", lambda a: day(a.made_on.start)),
         Column("claimant", "TEXT", lambda a: a.claimant.name),
+        Column("claimant_kind", "TEXT", lambda a: a.claimant.kind.value),  # a person is named to the team only
         Column("party", "TEXT", lambda a: a.claimant.party),
         Column("made", "TEXT", lambda a: str(a.made_on)),
         Column("acts", "TEXT", lambda a: " ".join(act.value for act in a.acts)),

@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 
 from heritage import __version__
 from heritage.allegations import current_status, review_order, reviews_by_allegation
-from heritage.audience import GENERALISED_UNCERTAINTY_M, generalised, hidden
+from heritage.audience import claimant_name, hidden, may_see, may_see_claim, place_for
 from heritage.collector import paused_gc
 from heritage.history import changes_between, competing_ids, history_in_force, latest_by
 from heritage.index import Index
@@ -28,7 +28,7 @@ from heritage.mapformat import EPOCH_ORDINAL, history_entry
 from heritage.models import Allegation, AllegationStatus, Condition, ConditionReport, Review, ReviewAspect, Site, Source
 from heritage.models.base import latest_today
 from heritage.models.types import When
-from heritage.models.vocab import AllegedAct, LocationPrecision, Method, Reliability, Sensitivity
+from heritage.models.vocab import AllegedAct, ClaimantKind, LocationPrecision, Method, Reliability, Sensitivity
 from heritage.offline import jinja_inert
 from heritage.palette import CONDITION_COLOURS, CONDITION_LABELS, STATUS_COLOURS
 from heritage.store import Catalogue
@@ -72,6 +72,7 @@ class MapAllegation:
     id: str
     sites: list[str]
     claimant: str
+    claimant_kind: ClaimantKind
     party: str | None  # the claimant's
     made_start: date | None
     made: str  # when it was made, as written
@@ -85,6 +86,7 @@ class MapAllegation:
             allegation.id,
             list(allegation.sites),
             allegation.claimant.name,
+            allegation.claimant.kind,
             allegation.claimant.party,
             allegation.made_on.start,
             str(allegation.made_on),
@@ -146,16 +148,15 @@ class MapSite:
 
     def for_audience(self, audience: str) -> MapSite | None:
         """The site as `heritage.audience.site_for` lets this audience see it, as far as the map
-        shows it: hidden if confidential, at a rounded point if restricted and public."""
-        if self.sensitivity is Sensitivity.confidential and audience != "internal":
+        shows it (by the same rule, `heritage.audience.place_for`)."""
+        point = None if self.lon is None or self.lat is None else (self.lon, self.lat)
+        place = place_for(point, self.precision, self.uncertainty_m, self.sensitivity, audience)
+        if place is None:
             return None
-        if audience == "public" and self.sensitivity is Sensitivity.restricted:
-            if self.lon is None or self.lat is None:
-                return replace(self, lon=None, lat=None, precision=LocationPrecision.unknown, uncertainty_m=None)
-            lon, lat = generalised(self.lon, self.lat)
-            precision = LocationPrecision.approximate
-            return replace(self, lon=lon, lat=lat, precision=precision, uncertainty_m=GENERALISED_UNCERTAINTY_M)
-        return self
+        if place.pinned:
+            return self
+        lon, lat = place.point or (None, None)
+        return replace(self, lon=lon, lat=lat, precision=place.precision, uncertainty_m=place.uncertainty_m)
 
 
 @dataclass(slots=True)
@@ -321,6 +322,7 @@ def indexed_allegations(index: Index) -> tuple[list[MapAllegation], dict[str, Ma
             i,
             sites.get(path, []),
             claimant,
+            ClaimantKind(kind),
             party,
             None if day is None else date.fromordinal(day),
             made,
@@ -328,8 +330,9 @@ def indexed_allegations(index: Index) -> tuple[list[MapAllegation], dict[str, Ma
             sensitivity[level],
             source,
         )
-        for path, i, day, claimant, party, made, acts, level, source in index.db.execute(
-            "SELECT path, id, made_day, claimant, party, made, acts, sensitivity, source FROM allegations ORDER BY path"
+        for path, i, day, claimant, kind, party, made, acts, level, source in index.db.execute(
+            "SELECT path, id, made_day, claimant, claimant_kind, party, made, acts, sensitivity, source "
+            "FROM allegations ORDER BY path"
         )
     ]
     reliability = {r.value: r for r in Reliability}
@@ -641,20 +644,21 @@ def for_audience(data: MapInput, audience: str) -> MapInput:
     """What an audience may see of the map's records (see heritage.audience)."""
     if audience == "internal":
         return data
-    invisible = hidden(audience)
     site_rows, report_rows = data.rows()
     allegations, source_rows = data.allegation_rows()
-    sources = {k: s for k, s in source_rows.items() if s.sensitivity not in invisible}
+    sources = {k: s for k, s in source_rows.items() if may_see(s.sensitivity, audience)}
     sites = [shown for site in site_rows if (shown := site.for_audience(audience)) is not None]
     kept = {s.id for s in sites}
     reports = {
-        site_id: [_citing(r, sources) for r in rows if r.sensitivity not in invisible]
+        site_id: [_citing(r, sources) for r in rows if may_see(r.sensitivity, audience)]
         for site_id, rows in report_rows.items()
         if site_id in kept
     }
     allegations = [
-        replace(a, sites=[s for s in a.sites if s in kept])
+        replace(
+            a, sites=[s for s in a.sites if s in kept], claimant=claimant_name(a.claimant, a.claimant_kind, audience)
+        )
         for a in allegations
-        if a.sensitivity not in invisible and a.source in sources
+        if may_see_claim(a.sensitivity, a.source, audience, sources)
     ]
     return replace(data, sites=sites, reports=reports, allegations=allegations, sources=sources)

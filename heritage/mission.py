@@ -19,14 +19,14 @@ import zipfile
 import zlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from heritage import __version__, hashing
 from heritage.allegations import load_allegations
-from heritage.audience import hidden, site_for
+from heritage.audience import allegation_for, may_see, report_for, site_for
 from heritage.codec import loads
 from heritage.errors import InvalidInput
 from heritage.frame import write_layers
@@ -84,18 +84,17 @@ def select_sites(catalogue: Catalogue, selection: Selection, today: date) -> lis
 
 
 def _rows(catalogue: Catalogue, sites: list[Site], audience: str, today: date) -> list[dict[str, Any]]:
-    invisible = hidden(audience)
+    sources = {s.id for s in catalogue.sources() if may_see(s.sensitivity, audience)}
     reports: dict[str, list[ConditionReport]] = defaultdict(list)
     for report in catalogue.reports():
-        if report.sensitivity not in invisible:
-            reports[report.site].append(report)
+        if (shown := report_for(report, audience, sources)) is not None:
+            reports[report.site].append(shown)
     retracted = {r.retracts for r in catalogue.retractions()}
     allegations: dict[str, list[Any]] = defaultdict(list)
-    hidden_sources = {s.id for s in catalogue.sources() if s.sensitivity in invisible}
     for reviewed in load_allegations(catalogue):
-        if reviewed.allegation.sensitivity not in invisible and reviewed.allegation.source.source not in hidden_sources:
-            for site_id in reviewed.allegation.sites:
-                allegations[site_id].append(reviewed)
+        if (allegation := allegation_for(reviewed.allegation, audience, sources)) is not None:
+            for site_id in allegation.sites:
+                allegations[site_id].append(replace(reviewed, allegation=allegation))
     rows = []
     for site in sites:
         current = condition_as_of(reports[site.id], today, retracted)

@@ -19,7 +19,7 @@ from heritage.atomic import create_file
 from heritage.codec import encode, from_document, loads
 from heritage.errors import CatalogueNotFound, InvalidInput, RecordExists, RecordNotFound
 from heritage.history import corrections
-from heritage.models import Allegation, CatalogueInfo, ConditionReport, Retraction, Review, Site, Source
+from heritage.models import Allegation, CatalogueInfo, ConditionReport, Evidence, Retraction, Review, Site, Source
 from heritage.models.base import AHEAD
 from heritage.models.types import ID_PATTERN
 from heritage.sanity import region_problem
@@ -440,11 +440,19 @@ class Catalogue:
         return layout.evidence_record_file(self.root, sha256).is_file()
 
     def has_evidence_id(self, evidence_id: str) -> bool:
+        return self._evidence_paths(evidence_id) != []
+
+    def evidence_by_id(self, evidence_id: str) -> Evidence | None:
+        """The evidence record with this id, if there is one."""
+        paths = self._evidence_paths(evidence_id)
+        return self.read(Evidence, paths[0]) if paths else None
+
+    def _evidence_paths(self, evidence_id: str) -> list[Path]:
         """Evidence ids are 'ev-' and the first 20 hex digits of the file's SHA-256."""
         prefix = evidence_id.removeprefix("ev-")
         if not evidence_id.startswith("ev-") or len(prefix) != 20 or not all(c in "0123456789abcdef" for c in prefix):
-            return False
-        return any((self.root / layout.EVIDENCE / prefix[:2]).glob(f"{prefix}*{layout.RECORD_SUFFIX}"))
+            return []
+        return sorted((self.root / layout.EVIDENCE / prefix[:2]).glob(f"{prefix}*{layout.RECORD_SUFFIX}"))
 
     def _check_evidence(self, record_id: str, hashes: list[str]) -> None:
         for number, sha in enumerate(hashes):

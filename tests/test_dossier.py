@@ -54,6 +54,9 @@ def test_the_pdf_has_real_armenian_text(dossier_files: dict[str, Path]) -> None:
     text = "".join(page.extract_text() for page in reader.pages)
     assert "Կանաչ Ժամ" in text and "Kanach Zham" in text
     assert len(reader.pages) >= 2
+    # The stylesheet reaches WeasyPrint as written (its quoted values were once HTML-escaped and
+    # dropped): the fonts it names and the page numbers it prints.
+    assert f"page 1 of {len(reader.pages)}" in reader.pages[0].extract_text()
 
 
 def test_hostile_text_is_escaped(catalogue: Catalogue) -> None:

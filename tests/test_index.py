@@ -284,6 +284,19 @@ def test_a_change_to_catalogue_json_rebuilds_the_index(catalogue: Catalogue) -> 
     assert "unknown-party" in {p.code for p in validate_catalogue(reopened).problems}
 
 
+def test_a_change_to_the_tables_rebuilds_the_index_whatever_the_schema_number(
+    catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    age(catalogue.root)
+    Index.open(catalogue).close()
+    # A column added (here to reports) without raising SCHEMA, as when two branches each add one.
+    derived = {**index_module._DERIVED, "reports": index_module._DERIVED["reports"] + ", added TEXT"}
+    monkeypatch.setattr(index_module, "_DERIVED", derived)
+    with Index.open(catalogue, refresh=False) as index:
+        assert index.refresh().read == 5  # built again, with the new column
+        assert index.rows("SELECT added FROM reports") == [(None,), (None,)]
+
+
 def test_changes_from_the_index_match_the_rule_in_history(tmp_path: Path) -> None:
     catalogue = synthetic(tmp_path)
     reports: dict[str, list[ConditionReport]] = {}

@@ -47,7 +47,8 @@ def page(browser: Any) -> Iterator[tuple[Any, PageLog]]:
 def sample_map(tmp_path_factory: pytest.TempPathFactory) -> Path:
     output = tmp_path_factory.mktemp("map") / "index.html"
     (output.parent / "dossiers").mkdir()
-    (output.parent / "dossiers" / "dadivank.html").write_text("<p>dossier</p>")
+    # A dossier of the map's own edition (the default, mission): the map links to it.
+    (output.parent / "dossiers" / "dadivank.html").write_text('<meta name="heritage-audience" content="mission">')
     build_map(Catalogue.open(REPO), output, as_of=date(2026, 11, 28))
     return output
 

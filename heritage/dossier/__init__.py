@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import base64
 import io
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from functools import cache
 from importlib import resources
@@ -21,12 +21,28 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from heritage import __version__, layout
-from heritage.allegations import load_allegations
+from heritage.allegations import ReviewedAllegation, load_allegations
 from heritage.atomic import replace_file
-from heritage.audience import hidden, point_for, site_for
+from heritage.audience import (
+    EDITION_META,
+    allegation_for,
+    evidence_for,
+    hidden,
+    least,
+    may_see,
+    point_for,
+    report_for,
+    retraction_for,
+    review_for,
+    shown_ids,
+    site_for,
+    site_reach,
+    source_for,
+    strictest,
+)
 from heritage.errors import RecordNotFound
 from heritage.history import competing_corrections, condition_as_of, site_history
-from heritage.models import Condition, Evidence, Site
+from heritage.models import Allegation, Condition, Evidence, Review, Site
 from heritage.models.base import latest_today
 from heritage.models.vocab import Sensitivity
 from heritage.palette import CONDITION_COLOURS, CONDITION_LABELS
@@ -107,8 +123,11 @@ def _thumbnail(catalogue: Catalogue, record: Evidence) -> str | None:
 class Shared:
     """What every dossier of one run reads: loaded once, not once per site."""
 
-    allegations: list[Any]
+    allegations: list[ReviewedAllegation]
     points: list[tuple[str, float, float, Sensitivity]]  # every located site: id, point, sensitivity
+    # Every record a dossier may name by id (allegations, and whatever a review relies on), and how
+    # hidden it is with what it rests on: an id is named only to an audience that may see it.
+    levels: dict[str, Sensitivity] = field(default_factory=dict)
 
     @classmethod
     def load(cls, catalogue: Catalogue) -> Shared:
@@ -116,9 +135,12 @@ class Shared:
         shared map: a site made confidential in place must leave the locator at once)."""
         from heritage.index import Index
 
+        allegations = load_allegations(catalogue)
         with Index.open(catalogue, thorough=True) as index:
             rows = index.located_sites()
-        return cls(load_allegations(catalogue), [(i, lon, lat, Sensitivity(level)) for i, lon, lat, level in rows])
+            levels = _named_levels(catalogue, index, allegations)
+        points = [(i, lon, lat, Sensitivity(level)) for i, lon, lat, level in rows]
+        return cls(allegations, points, levels)
 
     def others(self, site_id: str, audience: str) -> list[tuple[float, float]]:
         """The points of every other site, as this audience may see them."""
@@ -129,11 +151,63 @@ class Shared:
             if i != site_id and (point := point_for(lon, lat, level, audience)) is not None
         ]
 
+    def known(self, audience: str) -> set[str]:
+        """The ids a dossier for this audience may name."""
+        return {i for i, level in self.levels.items() if may_see(level, audience)}
+
+
+def _named_levels(catalogue: Catalogue, index: Any, allegations: list[ReviewedAllegation]) -> dict[str, Sensitivity]:
+    """How hidden each record is that a dossier may name by id, with what it rests on: an allegation
+    with its source and its sites, a report with its site, evidence with its source. A record
+    that cannot be found counts as confidential."""
+    sites = {i: site_reach(Sensitivity(level)) for i, level in index.rows("SELECT id, sensitivity FROM sites")}
+    levels = {i: Sensitivity(level) for i, level in index.rows("SELECT id, sensitivity FROM sources")}
+    sources = dict(levels)
+    missing = Sensitivity.confidential
+    for reviewed in allegations:
+        allegation = reviewed.allegation
+        # Shown in the dossier of each site it concerns: as hidden as the least hidden of them.
+        about = least(sites.get(s, missing) for s in allegation.sites)
+        levels[allegation.id] = strictest(allegation.sensitivity, sources.get(allegation.source.source, missing), about)
+    wanted = {x for c in allegations for r in c.reviews for x in r.relies_on} - levels.keys()
+    for evidence_id in sorted(x for x in wanted if x.startswith("ev-")):
+        if (record := catalogue.evidence_by_id(evidence_id)) is not None:
+            levels[evidence_id] = strictest(record.sensitivity, sources.get(record.source, missing))
+    reports = sorted(wanted - levels.keys())
+    for start in range(0, len(reports), 500):
+        chunk = reports[start : start + 500]
+        query = f"SELECT id, site, sensitivity FROM reports WHERE id IN ({','.join('?' * len(chunk))})"
+        for i, site, level in index.rows(query, tuple(chunk)):
+            levels[i] = strictest(Sensitivity(level), sites.get(site, missing))
+    return levels
+
 
 def _cited_ids(catalogue: Catalogue, site_id: str, shared: Shared) -> list[str]:
     cited = {c.source for r in catalogue.reports(site_id) for c in r.sources}
     cited |= {c.allegation.source.source for c in shared.allegations if site_id in c.allegation.sites}
     return sorted(i for i in cited if catalogue.has_source(i))
+
+
+@dataclass
+class ShownAllegation:
+    """An allegation as a dossier shows it: what its audience may see, and whether records it
+    points to were withheld (said, never named)."""
+
+    reviewed: ReviewedAllegation
+    answers_withheld: bool  # it answers an allegation this audience may not see
+    responses_withheld: bool  # some allegations that answer it are withheld
+    reviews: list[tuple[Review, bool]]  # each review, and whether some of what it relies on is withheld
+
+
+def _shown_allegation(
+    reviewed: ReviewedAllegation, allegation: Allegation, audience: str, known: set[str]
+) -> ShownAllegation:
+    answers, answers_withheld = shown_ids([allegation.responds_to] if allegation.responds_to else [], known)
+    responses, responses_withheld = shown_ids(reviewed.responses, known)
+    reviews = [(review_for(r, audience, known), shown_ids(r.relies_on, known)[1]) for r in reviewed.reviews]
+    allegation = allegation.model_copy(update={"responds_to": answers[0] if answers else None})
+    shown = replace(reviewed, allegation=allegation, reviews=[r for r, _ in reviews], responses=responses)
+    return ShownAllegation(shown, answers_withheld, responses_withheld, reviews)
 
 
 def dossier_context(
@@ -144,56 +218,29 @@ def dossier_context(
     today: date | None = None,
     shared: Shared | None = None,
 ) -> dict[str, Any]:
+    """What the dossier of one site shows to this audience: every record through
+    `heritage.audience`, which decides what each audience may see of it."""
     today = today or latest_today()
     shared = shared or Shared.load(catalogue)
-    invisible = hidden(audience)
     site = site_for(catalogue.site(site_id), audience)
     if site is None:
         raise RecordNotFound(f"no such site for the {audience} audience", record=site_id)
-    retractions = list(catalogue.retractions(site_id))
-    # A record is as hidden as what it rests on: sources this audience may not see are left out of
-    # every citation, and a claim made in such a source is left out altogether (as on the map).
+    retractions = [retraction_for(r, audience) for r in catalogue.retractions(site_id)]
+    # Sources this audience may not see are left out of every citation, and a claim made in such a
+    # source is left out altogether (as on the map).
     shown_sources = {
-        s.id: s
-        for s in (catalogue.source(i) for i in _cited_ids(catalogue, site_id, shared))
-        if s.sensitivity not in invisible
+        s.id: s for i in _cited_ids(catalogue, site_id, shared) if (s := source_for(catalogue.source(i), audience))
     }
-    reports = [
-        r.model_copy(update={"sources": [c for c in r.sources if c.source in shown_sources]})
-        for r in catalogue.reports(site_id)
-        if r.sensitivity not in invisible
-    ]
-    if audience == "public":  # who observed, and where they stood, can identify a witness
-        reports = [r.model_copy(update={"observed_by": None, "position": None}) for r in reports]
+    reports = [r for report in catalogue.reports(site_id) if (r := report_for(report, audience, shown_sources))]
     history = site_history(reports, retractions)
     current = condition_as_of(reports, today, {r.retracts for r in retractions})
-    visible_allegations = {
-        c.allegation.id
-        for c in shared.allegations
-        if c.allegation.sensitivity not in invisible and c.allegation.source.source in shown_sources
-    }
-    allegations = []
-    for reviewed in shared.allegations:
-        if site_id not in reviewed.allegation.sites or reviewed.allegation.id not in visible_allegations:
-            continue
-        allegation = reviewed.allegation
-        if audience == "public" and allegation.claimant.kind.value == "person":
-            allegation = allegation.model_copy(
-                update={"claimant": allegation.claimant.model_copy(update={"name": "a person (name withheld)"})}
-            )
-        known = set(shown_sources) | visible_allegations | {r.id for r in reports}
-        reviews = [
-            r.model_copy(update={"relies_on": [x for x in r.relies_on if x in known or x.startswith("ev-")]})
-            for r in reviewed.reviews
-        ]
-        allegations.append(
-            replace(
-                reviewed,
-                allegation=allegation,
-                reviews=reviews,
-                responses=[x for x in reviewed.responses if x in visible_allegations],
-            )
-        )
+    known = shared.known(audience)
+    allegations = [
+        _shown_allegation(reviewed, allegation, audience, known)
+        for reviewed in shared.allegations
+        if site_id in reviewed.allegation.sites
+        and (allegation := allegation_for(reviewed.allegation, audience, shown_sources)) is not None
+    ]
     sources = [shown_sources[i] for i in sorted(shown_sources)]
     site = site.model_copy(
         update={
@@ -202,18 +249,15 @@ def dossier_context(
             ]
         }
     )
-    hashes = {h for r in reports for h in r.evidence} | {h for c in allegations for h in c.allegation.evidence}
+    hashes = {h for r in reports for h in r.evidence} | {h for c in allegations for h in c.reviewed.allegation.evidence}
     evidence = []
     for sha in sorted(hashes):
         path = layout.evidence_record_file(catalogue.root, sha)
         if path.is_file():
             record = catalogue.read(Evidence, path)
-            source = catalogue.source(record.source) if catalogue.has_source(record.source) else None
-            # Evidence is as sensitive as the source it came from, if that is more so.
-            if record.sensitivity not in invisible and (source is None or source.sensitivity not in invisible):
-                if audience == "public":
-                    record = record.model_copy(update={"captured_by": None, "name": None})
-                evidence.append({"record": record, "thumbnail": _thumbnail(catalogue, record)})
+            source = catalogue.source(record.source).sensitivity if catalogue.has_source(record.source) else None
+            if (shown := evidence_for(record, audience, source)) is not None:
+                evidence.append({"record": shown, "thumbnail": _thumbnail(catalogue, shown)})
     timeline = [
         {
             "when": str(e.report.observed),
@@ -232,7 +276,7 @@ def dossier_context(
             "what": f"{', '.join(a.value for a in c.allegation.acts)} by {c.allegation.claimant.name}",
             "order": c.allegation.made_on.start or date.min,
         }
-        for c in allegations
+        for c in (shown.reviewed for shown in allegations)
     ]
     timeline.sort(key=lambda row: (row["order"] or date.min, row["kind"]))
     vocabulary = catalogue.info.vocabulary()
@@ -240,6 +284,7 @@ def dossier_context(
     return {
         "site": site,
         "audience": audience,
+        "edition_meta": EDITION_META,
         "catalogue_name": catalogue.info.name,
         "today": today.isoformat(),
         "type_label": vocabulary.site_types.get(site.type, site.type),

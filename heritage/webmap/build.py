@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import math
+import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -14,6 +15,7 @@ from branca.element import Figure
 
 from heritage import layout
 from heritage.atomic import replace_file
+from heritage.audience import edition_of
 from heritage.codec import loads
 from heritage.collector import paused_gc
 from heritage.errors import InvalidInput
@@ -94,6 +96,37 @@ def _outline(root: Path) -> list[dict[str, Any]] | None:
     return geometries
 
 
+def linked_dossiers(folder: Path, audience: str) -> frozenset[str]:
+    """The sites whose dossier in `folder` (beside the map) was written for the map's own audience:
+    a public map never links to an internal dossier left in the same place. Only regular files
+    are read, and only their first bytes, where a dossier says its edition."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:  # no dossiers beside the map (or none that can be listed)
+        return frozenset()
+    found = set()
+    for entry in entries:
+        if not entry.name.endswith(".html") or not entry.is_file(follow_symlinks=False):
+            continue
+        try:
+            with open(entry.path, "rb", opener=_no_follow) as page:
+                head = page.read(_EDITION_HEAD)
+        except OSError:
+            continue
+        if edition_of(head) == audience:
+            found.add(entry.name.removesuffix(".html"))
+    return frozenset(found)
+
+
+# A dossier says its edition in its first lines, before any catalogue text.
+_EDITION_HEAD = 1024
+
+
+def _no_follow(path: str, flags: int) -> int:
+    # Non-blocking and not through a link: a FIFO swapped in after the listing cannot hang the map.
+    return os.open(path, flags | os.O_NOFOLLOW | os.O_NONBLOCK)
+
+
 def render_map(
     payload: dict[str, Any],
     *,
@@ -147,8 +180,7 @@ def draw_map(
 ) -> tuple[bytes, MapResult]:
     """The map of `catalogue` that `build_map` writes to `output`, and what it holds, unwritten."""
     output = Path(output)
-    dossier_folder = output.parent / DOSSIER_FOLDER
-    dossiers = frozenset(p.stem for p in dossier_folder.glob("*.html")) if dossier_folder.is_dir() else frozenset()
+    dossiers = linked_dossiers(output.parent / DOSSIER_FOLDER, audience)
     with paused_gc():
         data = data or load_map_input(catalogue, audience=audience)
         payload = build_payload(data, as_of, dossiers, changes, audience)
