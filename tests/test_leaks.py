@@ -319,7 +319,7 @@ def test_no_public_or_mission_output_holds_anything_hidden_from_it(outputs: Outp
     assert RESTRICTED_COLOUR in mission.colours and RESTRICTED_COLOUR not in public.colours
     # Nor are hidden records counted: the package's table counts the claims each audience may see.
     for audience, count in (("public", "2"), ("mission", "3"), ("internal", "5")):
-        with (outputs.editions[audience].folder / "pkg" / "data" / "sites.csv").open(encoding="utf-8") as table:
+        with (outputs.editions[audience].folder / "pkg" / "data" / "sites.csv").open(encoding="utf-8-sig") as table:
             assert {row["id"]: row["allegations"] for row in csv.DictReader(table)}["open"] == count, audience
     # Each says what it withheld, without naming it.
     assert "relies on r-public, and on records withheld from this edition" in public.text
