@@ -90,7 +90,8 @@ def _thumbnail(catalogue: Catalogue, record: Evidence) -> str | None:
     try:
         from PIL import Image
 
-        with Image.open(layout.evidence_file(catalogue.root, record.file_sha256)) as image:
+        path = layout.evidence_file(catalogue.root, record.file_sha256)
+        with layout.open_regular(path) as handle, Image.open(handle) as image:
             image.thumbnail((340, 240))
             buffer = io.BytesIO()
             image.convert("RGB").save(buffer, "JPEG", quality=80)
@@ -202,7 +203,7 @@ def dossier_context(
     evidence = []
     for sha in sorted(hashes):
         path = layout.evidence_record_file(catalogue.root, sha)
-        if path.is_file():
+        if layout.regular_file(path):
             record = catalogue.read(Evidence, path)
             source = catalogue.source(record.source) if catalogue.has_source(record.source) else None
             # Evidence is as sensitive as the source it came from, if that is more so.

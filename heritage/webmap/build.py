@@ -73,10 +73,10 @@ def _clean_coordinates(value: Any, depth: int) -> Any:
 def _outline(root: Path) -> list[dict[str, Any]] | None:
     """The catalogue's optional `areas.geojson`, reduced to its geometries (its text is not shown)."""
     path = root / layout.AREAS_FILE
-    if not path.is_file():
+    if not layout.regular_file(path):  # a link or a pipe is never opened: `validate` names it
         return None
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(layout.read_regular(path).decode("utf-8"))
         features = data["features"] if data.get("type") == "FeatureCollection" else [data]
         geometries = []
         for feature in features:
