@@ -53,6 +53,13 @@ MAPS = "maps"  # where `heritage map` and `heritage dossier` write by default; n
 # What `heritage init` makes: every kind's folder, and the one outputs go to.
 INIT_FOLDERS = (*FOLDERS, MAPS)
 NOT_RECORDS = (".gitkeep", "README.md")  # files a record folder may hold that are not records
+
+
+def not_a_record(folder: Path | str, name: str) -> bool:
+    """One of the `NOT_RECORDS` files, and a regular file: a pipe named README.md is a stray."""
+    return name in NOT_RECORDS and regular_file(f"{folder}/{name}")
+
+
 # Written by appends before the final link; left behind only by a process killed mid-write.
 TEMP_PREFIX = ".tmp-"
 

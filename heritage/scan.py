@@ -262,7 +262,7 @@ class ScanPlan:
                 recorded = known.get(folder)
                 if mtime_of(entry.path) != time_of(recorded):
                     self.nested[folder] = recorded
-            elif entry.name not in layout.NOT_RECORDS:
+            elif not (entry.name in layout.NOT_RECORDS and entry.regular):
                 self.strays.append(f"{parent}/{entry.name}")
         self.gone += sorted(known.keys() - present - {parent})
 
@@ -270,7 +270,7 @@ class ScanPlan:
         """All the folders inside a nested kind's folder, by name alone: whether each is a folder,
         and what the index holds for it, is for the workers to find out."""
         names = self._names(root, parent)
-        self.ranges.append((parent, [n for n in names if n not in layout.NOT_RECORDS]))
+        self.ranges.append((parent, [n for n in names if not layout.not_a_record(root / parent, n)]))
 
     def tasks(self, empty: bool = False, size: int | None = None) -> list[ScanPart]:
         """`empty`: the index holds nothing (see `ScanPart.empty`). `size`: files of a flat folder,
@@ -459,7 +459,7 @@ def _task(catalogue: Catalogue, db: sqlite3.Connection, task: ScanPart) -> PartR
                 if before != now_seen:
                     found.append(ChangedFile(path, size, mtime_ns, before is not None, ctime_ns, ino))
                 continue
-        elif name in layout.NOT_RECORDS:
+        elif name in layout.NOT_RECORDS and S_ISREG(stat.st_mode):
             continue
         elif folder.startswith(layout.EVIDENCE) and name[0] != "." and S_ISREG(stat.st_mode):
             continue  # the evidence bytes themselves: `verify` checks those

@@ -57,7 +57,8 @@ def test_a_pipe_or_a_link_to_dev_zero_hangs_no_command(
     (root / PIPED_EVIDENCE).parent.mkdir()
     os.mkfifo(root / PIPED_EVIDENCE)
     (root / layout.AREAS_FILE).symlink_to("/dev/zero")
-    special = (PIPE, ZERO, PIPED_EVIDENCE, layout.AREAS_FILE)
+    os.mkfifo(root / "reports" / "README.md")  # a name that may be there, but only as a regular file
+    special = (PIPE, ZERO, PIPED_EVIDENCE, layout.AREAS_FILE, "reports/README.md")
 
     def run(*args: str) -> str:
         result = invoke(*args, catalogue=catalogue)
