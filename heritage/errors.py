@@ -5,7 +5,8 @@
     ├── RecordNotFound            an id that is not in the catalogue
     ├── RecordExists              appending an id that is already taken
     └── InvalidInput              a record, file or value that breaks the rules
-        └── ImportFailed          rows of an import file failed (carries every row's problem)
+        ├── ImportFailed          rows of an import file failed (carries every row's problem)
+        └── SpecialFile           a link, pipe, socket or device where a catalogue file should be
 
 The command line turns each into one line of text and an exit code; the library never prints.
 """
@@ -83,3 +84,19 @@ class ImportFailed(InvalidInput):
     def __init__(self, problems: list[Problem], *, rows: int, file: str | Path) -> None:
         self.problems = problems
         super().__init__(f"{rows} row(s) failed; nothing was written", file=file)
+
+
+class SpecialFile(InvalidInput):
+    """A catalogue path that is not a regular file (see `heritage.layout.special`): never opened."""
+
+    def __init__(self, what: str, *, file: str | Path) -> None:
+        self.what = what
+        super().__init__(special_message(what), file=file)
+
+
+def special_message(what: str) -> str:
+    """The one sentence for a path that is not a regular file, wherever it is found."""
+    return (
+        f"is {what}, not a regular file or folder: heritage never opens it; "
+        "put the file or folder itself in its place, or remove it"
+    )

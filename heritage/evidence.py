@@ -167,5 +167,6 @@ def add_evidence(
 
 def copy_out(catalogue: Catalogue, sha: str, destination: Path) -> Path:
     """Put an evidence file back under a name a person can open (for dossiers and packages)."""
-    shutil.copyfile(layout.evidence_file(catalogue.root, sha), destination)
+    with layout.open_regular(layout.evidence_file(catalogue.root, sha)) as source, destination.open("wb") as target:
+        shutil.copyfileobj(source, target)
     return destination

@@ -332,7 +332,7 @@ class Index:
                 plan.parent(root, parent, mtime, self._known(parent))
                 continue
             try:
-                fd = os.open(root / parent, os.O_RDONLY | os.O_DIRECTORY)
+                fd = os.open(root / parent, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
             except OSError:  # gone or replaced since its time was taken
                 plan.parent(root, parent, None, self._known(parent))
                 continue
@@ -344,7 +344,7 @@ class Index:
             try:
                 for folder, recorded in rows.fetchall():
                     try:
-                        now = os.stat(folder[start:], dir_fd=fd).st_mtime_ns
+                        now = os.stat(folder[start:], dir_fd=fd, follow_symlinks=False).st_mtime_ns
                     except OSError:
                         plan.gone.append(folder)
                         continue

@@ -17,15 +17,15 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from stat import S_ISDIR, S_ISLNK, S_ISREG
+from stat import S_ISDIR, S_ISREG
 from typing import Any
 
 from heritage import layout
 from heritage.codec import content_hash, loads, stored_hash
 from heritage.collector import paused_gc
-from heritage.errors import InvalidInput, Problem
-from heritage.hashing import file_sha256, manifest, root_hash
-from heritage.store import Catalogue, unique_keys
+from heritage.errors import InvalidInput, Problem, SpecialFile, special_message
+from heritage.hashing import manifest, root_hash, stream_digest
+from heritage.store import Catalogue, read_whole, unique_keys
 
 MANIFEST_FORMAT = 1
 
@@ -85,7 +85,10 @@ def verify_catalogue(catalogue: Catalogue) -> VerifyReport:
         try:
             # A key given twice is refused as every other reader refuses it: otherwise a doctored
             # copy of a key placed before the sealed one would pass here and fail `validate`.
-            document = loads(path.read_bytes(), object_pairs_hook=unique_keys)
+            document = loads(read_whole(path), object_pairs_hook=unique_keys)
+        except SpecialFile as exc:  # swapped in since the listing
+            problem("special-file", special_message(exc.what), path)
+            continue
         except (OSError, ValueError) as exc:
             problem("unreadable", f"cannot be read as JSON ({exc})", path)
             continue
@@ -120,7 +123,14 @@ def verify_catalogue(catalogue: Catalogue) -> VerifyReport:
     for path in layout.evidence_files(root):
         report.checked += 1
         stored.add(path.name)
-        actual = file_sha256(path)
+        try:
+            actual = stored_sha256(path)
+        except SpecialFile as exc:  # swapped in since the listing
+            problem("special-file", special_message(exc.what), path)
+            continue
+        except OSError as exc:
+            problem("unreadable", f"cannot be read ({exc.strerror})", path)
+            continue
         if actual != path.name:
             problem("modified", f"the file's SHA-256 is {actual}, not the {path.name} it is stored under", path)
         elif path.parent.name != path.name[:2]:
@@ -130,7 +140,11 @@ def verify_catalogue(catalogue: Catalogue) -> VerifyReport:
     for sha, citing in sorted(referenced.items()):
         if sha not in stored:
             problem("missing", f"cites evidence file {sha}, which is not in evidence/", citing)
-    for path in [*layout.stray_files(root), *layout.stray_evidence(root)]:
+    for path in [*layout.special_info_files(root), *layout.stray_files(root), *layout.stray_evidence(root)]:
+        what = layout.special(path)
+        if what is not None:  # a link, a pipe, a device: not opened, named
+            problem("special-file", special_message(what), path)
+            continue
         code = "leftover-temp" if path.name.startswith(layout.TEMP_PREFIX) else "unexpected"
         severity = "warning" if code == "leftover-temp" else "error"
         message = (
@@ -142,10 +156,17 @@ def verify_catalogue(catalogue: Catalogue) -> VerifyReport:
     return report
 
 
-def hashed_files(catalogue: Catalogue, *, kept: bool = False) -> dict[str, str]:
+def stored_sha256(path: Path | str) -> str:
+    """A catalogue file's SHA-256, only if it is a regular file (see `layout.open_regular`)."""
+    with layout.open_regular(path) as handle:
+        return stream_digest(handle)[0]
+
+
+def hashed_files(catalogue: Catalogue, *, kept: bool = False, skipped: list[str] | None = None) -> dict[str, str]:
     """Every file a manifest covers (see `_listed`), by its path in the catalogue, with its
     SHA-256, each file hashed now. The hashes are kept in the index with each file's size,
-    modification and change time, and inode.
+    modification and change time, and inode. What is not a regular file is never opened: its
+    path goes into `skipped`, if given (`verify` names it as a problem of its own).
 
     With `kept`, a hash kept for a file that is as it was then is used rather than made again
     (the comparison git's index makes): a million files are listed and compared in seconds,
@@ -153,7 +174,9 @@ def hashed_files(catalogue: Catalogue, *, kept: bool = False) -> dict[str, str]:
     --against`, the tools that prove nothing changed, hash every file, since whoever can write
     to the catalogue can also write to its index."""
     from heritage.index import Index
-    from heritage.scan import RACY_NS, storable
+    from heritage.scan import RACY_NS
+
+    skipped = skipped if skipped is not None else []
 
     # Nothing is read into the index here (no worker is forked): the collector can rest throughout.
     with Index.open(catalogue, refresh=False) as index, paused_gc():
@@ -161,23 +184,26 @@ def hashed_files(catalogue: Catalogue, *, kept: bool = False) -> dict[str, str]:
         trusted_until = catalogue.clock() - RACY_NS  # a later change may be followed by another unseen
         files: dict[str, str] = {}
         hashed: list[tuple[str, str, str]] = []
-        for relative, stat in _listed(str(catalogue.root)):
+        for relative, stat in _listed(str(catalogue.root), skipped):
             stamp = _stamp(stat)
             if stamps.get(relative) == stamp and max(stat.st_mtime_ns, stat.st_ctime_ns) <= trusted_until:
                 files[relative] = shas[relative]
                 continue
             path = catalogue.root / relative
             try:
-                files[relative] = file_sha256(path)
-                after = os.stat(path)
+                files[relative] = stored_sha256(path)
+                after = os.lstat(path)
             except FileNotFoundError:
                 continue  # gone since the listing (a temporary file, say)
+            except SpecialFile:
+                skipped.append(relative)  # swapped in since the listing
+                continue
             except OSError as error:
                 raise InvalidInput(f"cannot be read ({error.strerror})", file=relative) from None
             # Kept only for a file that did not change while it was hashed, nor in the last two
             # seconds, and whose name is UTF-8 (a stray's may not be: the index cannot hold it).
             if _stamp(after) == stamp and max(stat.st_mtime_ns, stat.st_ctime_ns) <= trusted_until:
-                if storable(relative):
+                if layout.plain_name(relative):
                     hashed.append((relative, stamp, files[relative]))
         gone = [path for path in (shas if kept else index.kept_paths()) if path not in files]
         if hashed or gone:
@@ -190,43 +216,46 @@ def _stamp(stat: os.stat_result) -> str:
     return f"{stat.st_size} {stat.st_mtime_ns} {stat.st_ctime_ns} {stat.st_ino}"
 
 
-def _listed(root: str) -> Iterator[tuple[str, os.stat_result]]:
+def _listed(root: str, skipped: list[str]) -> Iterator[tuple[str, os.stat_result]]:
     """Every file a manifest covers, with its `stat`: the catalogue's description and outlines,
-    and every file in the record and evidence folders, whatever its name (a stray file is a change
-    too). Paths relative to the catalogue, with '/', in no particular order: a million of them.
-    A link is followed to a file, not to a folder (as os.walk does)."""
+    and every regular file in the record and evidence folders, whatever its name (a stray file is
+    a change too). Paths relative to the catalogue, with '/', in no particular order: a million of
+    them. Anything else that is not a real folder (a link, a pipe, a device) goes into `skipped`."""
     for name in (layout.CATALOGUE_FILE, layout.AREAS_FILE):
         with suppress(FileNotFoundError):
-            stat = os.stat(f"{root}/{name}")
+            stat = os.lstat(f"{root}/{name}")
             if S_ISREG(stat.st_mode):
                 yield name, stat
+            else:
+                skipped.append(name)
     folders = list(layout.FOLDERS)
     while folders:
         folder = folders.pop()
         try:
-            fd = os.open(f"{root}/{folder}", os.O_RDONLY | os.O_DIRECTORY)
+            fd = os.open(f"{root}/{folder}", os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
         except FileNotFoundError:
             continue
         except OSError as error:
+            if layout.special(f"{root}/{folder}") is not None:
+                skipped.append(folder)
+                continue
             raise InvalidInput(f"cannot be read ({error.strerror})", file=folder) from None
         try:
             for name in os.listdir(fd):
                 if name == ".gitkeep":
                     continue
-                try:  # looked up in the open folder: no path walked
+                try:  # looked up in the open folder: no path walked, no link followed
                     stat = os.stat(name, dir_fd=fd, follow_symlinks=False)
-                    if S_ISLNK(stat.st_mode):
-                        stat = os.stat(name, dir_fd=fd)
-                        if S_ISDIR(stat.st_mode):
-                            continue
-                    elif S_ISDIR(stat.st_mode):
-                        folders.append(f"{folder}/{name}")
-                        continue
                 except FileNotFoundError:
-                    continue  # gone since the listing, or a broken link
+                    continue  # gone since the listing
                 except OSError as error:
                     raise InvalidInput(f"cannot be read ({error.strerror})", file=f"{folder}/{name}") from None
-                yield f"{folder}/{name}", stat
+                if S_ISDIR(stat.st_mode):
+                    folders.append(f"{folder}/{name}")
+                elif S_ISREG(stat.st_mode):
+                    yield f"{folder}/{name}", stat
+                else:
+                    skipped.append(f"{folder}/{name}")
         finally:
             os.close(fd)
 
@@ -238,9 +267,17 @@ def root_hash_of(catalogue: Catalogue) -> str:
 
 
 def build_manifest(catalogue: Catalogue) -> dict[str, Any]:
-    """Every file's SHA-256, each hashed now, and the root hash over them."""
+    """Every file's SHA-256, each hashed now, and the root hash over them. Refused while the
+    catalogue holds a link, a pipe or a device (`verify` lists them all): a manifest vouches for
+    every file, and those are never opened."""
+    skipped: list[str] = []
+    files = hashed_files(catalogue, skipped=skipped)
+    if skipped:
+        first = sorted(skipped)[0]
+        what = layout.special(catalogue.root / first) or "not a regular file"
+        raise SpecialFile(what, file=first)
     return manifest(
-        hashed_files(catalogue),
+        files,
         format=MANIFEST_FORMAT,
         catalogue=catalogue.info.name,
         generated_at=datetime.now(UTC).replace(microsecond=0).isoformat(),

@@ -10,6 +10,13 @@
     reviews/<allegation-id>/<id>.json    reviews of an allegation: its status moves only through them
     evidence/<aa>/<sha256>               evidence files, named by the SHA-256 of their bytes
 
+Only regular files and real folders inside the catalogue count. A symbolic link (to a file or a
+folder, inside the catalogue or out), a named pipe, a socket or a device is never opened by any
+reader: the listings here skip it, `stray_files` and `stray_evidence` name it, and `validate` and
+`verify` report it (`special`). So is a name that is not UTF-8 (`plain_name`): one rule for every
+reader. Files are opened with `open_regular`, which refuses anything but a regular file even if it
+was swapped in after the folder was listed.
+
 One record, one file, never rewritten: an append adds a file and touches nothing else, so two
 copies of a catalogue that each append merge in git without conflicts, and reading one site's
 history lists one small folder however large the catalogue grows. Paths inside the catalogue are
@@ -20,12 +27,13 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Iterator
-from operator import attrgetter
 from pathlib import Path
+from typing import IO, NamedTuple
 
 from heritage import kinds
-from heritage.errors import InvalidInput
+from heritage.errors import InvalidInput, SpecialFile
 from heritage.kinds import Shape
 
 CATALOGUE_FILE = "catalogue.json"
@@ -46,6 +54,13 @@ MAPS = "maps"  # where `heritage map` and `heritage dossier` write by default; n
 # What `heritage init` makes: every kind's folder, and the one outputs go to.
 INIT_FOLDERS = (*FOLDERS, MAPS)
 NOT_RECORDS = (".gitkeep", "README.md")  # files a record folder may hold that are not records
+
+
+def not_a_record(folder: Path | str, name: str) -> bool:
+    """One of the `NOT_RECORDS` files, and a regular file: a pipe named README.md is a stray."""
+    return name in NOT_RECORDS and regular_file(f"{folder}/{name}")
+
+
 # Written by appends before the final link; left behind only by a process killed mid-write.
 TEMP_PREFIX = ".tmp-"
 
@@ -97,9 +112,9 @@ def evidence_record_file(root: Path, sha256: str) -> Path:
 
 def _evidence_entries(root: Path, records: bool) -> Iterator[Path]:
     for shard in _entries(root / EVIDENCE):
-        if shard.is_dir():
+        if shard.folder and shard.plain:
             for entry in _entries(Path(shard.path)):
-                if entry.is_file() and not entry.name.startswith(".") and entry.name.endswith(RECORD_SUFFIX) == records:
+                if _counts(entry) and entry.name.endswith(RECORD_SUFFIX) == records:
                     yield Path(entry.path)
 
 
@@ -117,19 +132,57 @@ def allegation_file(root: Path, allegation_id: str) -> Path:
     return root / ALLEGATIONS / f"{allegation_id}{RECORD_SUFFIX}"
 
 
-def _entries(folder: Path) -> list[os.DirEntry[str]]:
-    """A folder's entries in name order; none if it does not exist. DirEntry knows each entry's
-    kind from the directory listing itself: no stat() per file, which matters at a million."""
+class Entry(NamedTuple):
+    """One name in a folder, as the listing itself tells it (no stat() per file, which matters at a
+    million): whether it is a regular file or a real folder (a link to either is neither)."""
+
+    name: str
+    path: str
+    regular: bool
+    folder: bool
+
+    @property
+    def plain(self) -> bool:
+        return plain_name(self.name)
+
+
+def plain_name(name: str) -> bool:
+    """A name that is UTF-8 on disk. Python hands any other as surrogate escapes, which no record's
+    name holds and the index cannot store: such a file is a stray for every reader alike."""
     try:
-        with os.scandir(folder) as listing:
-            return sorted(listing, key=attrgetter("name"))
-    except (FileNotFoundError, NotADirectoryError):
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _entries(folder: Path) -> list[Entry]:
+    """A folder's entries in name order; none if it does not exist or is not a real folder (a
+    link to one is not followed: `stray_files` names it instead)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError:
         return []
+    try:
+        with os.scandir(fd) as listing:
+            found = [
+                Entry(e.name, f"{folder}/{e.name}", e.is_file(follow_symlinks=False), e.is_dir(follow_symlinks=False))
+                for e in listing
+            ]
+    finally:
+        os.close(fd)
+    found.sort()
+    return found
+
+
+def _counts(entry: Entry, suffix: str = "") -> bool:
+    """Whether a listed file is read at all: a regular file with a plain name, not hidden."""
+    return entry.regular and entry.plain and not entry.name.startswith(".") and entry.name.endswith(suffix)
 
 
 def _files(folder: Path, suffix: str) -> Iterator[Path]:
     for entry in _entries(folder):
-        if entry.name.endswith(suffix) and not entry.name.startswith(".") and entry.is_file():
+        if _counts(entry, suffix):
             yield Path(entry.path)
 
 
@@ -148,10 +201,11 @@ def allegation_files(root: Path) -> Iterator[Path]:
 def _owned_files(root: Path, folder: str, owner: str | None) -> Iterator[Path]:
     """<folder>/<owner-id>/<record-id>.json: one owner's records, or every owner's."""
     if owner is not None:
-        yield from _files(root / folder / owner, RECORD_SUFFIX)
+        if special(root / folder) is None:  # the owner's own folder is checked as it is opened
+            yield from _files(root / folder / owner, RECORD_SUFFIX)
         return
     for owner_folder in _entries(root / folder):
-        if owner_folder.is_dir():
+        if owner_folder.folder and owner_folder.plain:
             yield from _files(Path(owner_folder.path), RECORD_SUFFIX)
 
 
@@ -175,37 +229,110 @@ def record_files(root: Path) -> Iterator[Path]:
 
 
 def stray_files(root: Path) -> Iterator[Path]:
-    """Files in the record folders that no reader will look at (misnamed or misplaced)."""
+    """Files in the record folders that no reader will look at (misnamed, misplaced, or not a
+    regular file or folder: see `special`), and a kind's folder that is not a real folder."""
     for kind in kinds.KINDS:
-        if kind.shape is Shape.FLAT:
-            for entry in _entries(root / kind.folder):
-                if entry.name in NOT_RECORDS:
-                    continue
-                if entry.is_dir() or not entry.name.endswith(kind.suffix) or entry.name.startswith("."):
+        if kind.shape is Shape.BY_HASH:
+            continue  # see `stray_evidence`
+        if special(root / kind.folder) is not None:
+            yield root / kind.folder
+            continue
+        for entry in _entries(root / kind.folder):
+            if entry.name in NOT_RECORDS and entry.regular:
+                continue
+            if kind.shape is Shape.FLAT:
+                if not _counts(entry, kind.suffix):
                     yield Path(entry.path)
-        elif kind.shape is Shape.PER_OWNER:  # <folder>/<owner-id>/<record-id>.json
-            for entry in _entries(root / kind.folder):
-                if entry.name in NOT_RECORDS:
-                    continue
-                if not entry.is_dir():
-                    yield Path(entry.path)
-                    continue
+            elif not (entry.folder and entry.plain):  # <folder>/<owner-id>/<record-id>.json
+                yield Path(entry.path)
+            else:
                 for inner in _entries(Path(entry.path)):
-                    if inner.is_dir() or not inner.name.endswith(kind.suffix) or inner.name.startswith("."):
+                    if not _counts(inner, kind.suffix):
                         yield Path(inner.path)
 
 
 def stray_evidence(root: Path) -> Iterator[Path]:
-    """Anything in evidence/ that is not <aa>/<sha256> or <aa>/<sha256>.json."""
+    """Anything in evidence/ that is not <aa>/<sha256> or <aa>/<sha256>.json, each a regular file."""
+    if special(root / EVIDENCE) is not None:
+        yield root / EVIDENCE
+        return
     for shard in _entries(root / EVIDENCE):
-        if shard.name == ".gitkeep":
+        if shard.name == ".gitkeep" and shard.regular:
             continue
-        if not shard.is_dir() or not re.fullmatch(r"[0-9a-f]{2}", shard.name):
+        if not shard.folder or not re.fullmatch(r"[0-9a-f]{2}", shard.name):
             yield Path(shard.path)
             continue
         for entry in _entries(Path(shard.path)):
-            if entry.is_dir() or not re.fullmatch(rf"{shard.name}[0-9a-f]{{62}}(\.json)?", entry.name):
+            if not entry.regular or not re.fullmatch(rf"{shard.name}[0-9a-f]{{62}}(\.json)?", entry.name):
                 yield Path(entry.path)
+
+
+def special_info_files(root: Path) -> Iterator[Path]:
+    """`catalogue.json` and `areas.geojson`, if either is there but not a regular file."""
+    for name in (CATALOGUE_FILE, AREAS_FILE):
+        if special(root / name) not in (None, "a folder"):
+            yield root / name
+
+
+_WHAT = {
+    stat.S_IFLNK: "a symbolic link",
+    stat.S_IFIFO: "a named pipe",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFCHR: "a device",
+    stat.S_IFBLK: "a device",
+    stat.S_IFDIR: "a folder",
+}
+
+
+def special(path: Path | str) -> str | None:
+    """What a path is, if it is there and is neither a regular file nor a real folder: 'a symbolic
+    link', 'a named pipe', 'a socket' or 'a device'. None for a regular file, a real folder, or
+    nothing at all. The link itself is looked at, never what it points to."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return None
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    return _WHAT.get(stat.S_IFMT(mode), "not a regular file")
+
+
+def regular_file(path: Path | str) -> bool:
+    """Whether `path` is a regular file itself (a link to one is not)."""
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
+def open_regular_fd(path: Path | str, shown: str | Path | None = None) -> int:
+    """Open a catalogue file for reading, only if it is a regular file. A link is not followed
+    (O_NOFOLLOW) and a named pipe does not block (O_NONBLOCK): a file swapped for either after its
+    folder was listed is refused, never read and never waited on. Raises SpecialFile naming it
+    (as `shown`, if given), or OSError if it cannot be opened at all."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as error:
+        what = special(path)
+        if what is not None:
+            raise SpecialFile(what, file=shown if shown is not None else path) from None
+        raise error
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise SpecialFile(_WHAT.get(stat.S_IFMT(mode), "not a regular file"), file=shown if shown is not None else path)
+    os.set_blocking(fd, True)
+    return fd
+
+
+def open_regular(path: Path | str, shown: str | Path | None = None) -> IO[bytes]:
+    """`open_regular_fd` as a binary file object."""
+    return os.fdopen(open_regular_fd(path, shown), "rb")
+
+
+def read_regular(path: Path | str, shown: str | Path | None = None) -> bytes:
+    with open_regular(path, shown) as handle:
+        return handle.read()
 
 
 def relative(root: Path, path: Path) -> str:

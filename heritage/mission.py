@@ -16,7 +16,6 @@ import os
 import shutil
 import tempfile
 import zipfile
-import zlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
@@ -27,17 +26,15 @@ from typing import Any
 from heritage import __version__, hashing
 from heritage.allegations import load_allegations
 from heritage.audience import allegation_for, may_see, report_for, site_for
-from heritage.codec import loads
 from heritage.errors import InvalidInput
 from heritage.frame import write_layers
 from heritage.history import condition_as_of
 from heritage.models import Condition, ConditionReport, Site
 from heritage.models.base import latest_today
+from heritage.package_check import MANIFEST
 from heritage.palette import CONDITION_COLOURS, CONDITION_LABELS
 from heritage.selection import in_area, in_box
 from heritage.store import Catalogue
-
-MANIFEST = "manifest.json"
 
 
 @dataclass
@@ -167,85 +164,6 @@ def write_manifest(folder: Path, name: str) -> dict[str, Any]:
     )
     hashing.write_manifest(folder / MANIFEST, document)
     return document
-
-
-@dataclass
-class PackageCheck:
-    changed: list[str]
-    missing: list[str]
-    added: list[str]
-    root_ok: bool
-    root: str = ""
-
-    @property
-    def ok(self) -> bool:
-        return self.root_ok and not (self.changed or self.missing or self.added)
-
-
-def _read_manifest(data: bytes, where: Path) -> dict[str, Any]:
-    try:
-        manifest = loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise InvalidInput(f"its manifest.json cannot be read ({exc})", file=where) from None
-    files = manifest.get("files") if isinstance(manifest, dict) else None
-    if not isinstance(files, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in files.items()):
-        raise InvalidInput("its manifest.json is not a heritage package manifest", file=where)
-    checked: dict[str, Any] = manifest
-    return checked
-
-
-def _entry_sha256(archive: zipfile.ZipFile, name: str) -> str:
-    """A zip entry's SHA-256, read in chunks: a large entry is never held in memory whole."""
-    with archive.open(name) as entry:
-        return hashing.stream_digest(entry)[0]
-
-
-def verify_package(path: Path) -> PackageCheck:
-    """Compare a package (folder or zip) with its own manifest. A package edited and re-listed by
-    whoever edited it agrees with itself: compare its root with the one printed at export."""
-    if path.is_file() and zipfile.is_zipfile(path):
-        try:
-            with zipfile.ZipFile(path) as archive:
-                names = [n for n in archive.namelist() if not n.endswith("/")]
-                if len(names) != len(set(names)):
-                    raise InvalidInput(
-                        "holds two entries with the same name: which one is read is anyone's guess", file=path
-                    )
-                found = [n for n in names if n == MANIFEST or n.endswith(f"/{MANIFEST}")]
-                if not found:
-                    raise InvalidInput("holds no manifest.json: not a heritage mission package", file=path)
-                top = min(found, key=len)
-                prefix = top.removesuffix(MANIFEST)
-                manifest = _read_manifest(archive.read(top), path)
-                actual = {n.removeprefix(prefix): _entry_sha256(archive, n) for n in names if n != top}
-        except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
-            raise InvalidInput(f"is a damaged zip file ({exc})", file=path) from None
-    elif path.is_dir():
-        manifest_path = path / MANIFEST
-        if not manifest_path.is_file():
-            raise InvalidInput("holds no manifest.json: not a heritage mission package", file=path)
-        manifest = _read_manifest(manifest_path.read_bytes(), path)
-        actual = {}
-        for directory, folders, names in os.walk(path):
-            for name in [*names, *folders]:
-                full = Path(directory) / name
-                if full.is_symlink():
-                    raise InvalidInput("holds a symbolic link: a package must hold its own files", file=full)
-            for file_name in names:
-                full = Path(directory) / file_name
-                relative = full.relative_to(path).as_posix()
-                if relative != MANIFEST:
-                    actual[relative] = hashing.file_sha256(full)
-    else:
-        raise InvalidInput("no package folder or zip file here", file=path)
-    files: dict[str, str] = manifest["files"]
-    return PackageCheck(
-        changed=sorted(p for p in set(files) & set(actual) if files[p] != actual[p]),
-        missing=sorted(set(files) - set(actual)),
-        added=sorted(set(actual) - set(files)),
-        root_ok=hashing.root_hash(files) == manifest.get("root"),
-        root=hashing.root_hash(files),
-    )
 
 
 def _pdf_from_html(html_path: str) -> str:

@@ -15,7 +15,7 @@ import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from stat import S_ISREG
+from stat import S_ISDIR, S_ISREG
 from typing import Any, NamedTuple
 
 from heritage import kinds, layout
@@ -164,23 +164,15 @@ class ScanSummary:
     strays: list[str] = field(default_factory=list)
 
 
-def storable(name: str) -> bool:
-    """A file name the index can hold: one that is UTF-8 on disk (records' names always are)."""
-    try:
-        name.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 def _shown(path: str) -> str:
     """A path for a message, with bytes that are not UTF-8 shown as replacement characters."""
     return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def mtime_of(path: Path | str) -> int | None:
+    """The modification time of the folder or file itself (a link's own, not its target's)."""
     try:
-        return os.stat(path).st_mtime_ns
+        return os.lstat(path).st_mtime_ns
     except OSError:
         return None
 
@@ -225,10 +217,14 @@ class ScanPlan:
         done; a name the index cannot hold is a stray. A folder whose times are the ones recorded
         holds the names recorded (see `FolderRecord`): they are not listed and sorted again."""
         try:
-            own = os.stat(root / folder)
+            own = os.lstat(root / folder)
             mtime, ctime = own.st_mtime_ns, own.st_ctime_ns
         except OSError:
             mtime, ctime = None, None
+        if layout.special(root / folder) is not None:  # a link to a folder elsewhere: never listed
+            self.strays.append(folder)
+            self.whole[folder] = FolderRecord(-1, None, None, ctime)
+            return []
         recorded = self.recorded.get(folder)
         if recorded is not None and recorded.names is not None and mtime is not None:
             if (mtime, ctime) == (recorded.mtime_ns, recorded.ctime_ns):
@@ -239,10 +235,10 @@ class ScanPlan:
         except (FileNotFoundError, NotADirectoryError):
             names = []
         joined = "/".join(names)
-        plain = storable(joined)
+        plain = layout.plain_name(joined)
         if not plain:  # rare: look at each (and list the folder again next time, to find them again)
-            self.strays += [_shown(f"{folder}/{n}") for n in names if not storable(n)]
-            names = [n for n in names if storable(n)]
+            self.strays += [_shown(f"{folder}/{n}") for n in names if not layout.plain_name(n)]
+            names = [n for n in names if layout.plain_name(n)]
         recorded_time = trusted(mtime, self.now, ctime)
         kept = joined if plain and recorded_time != -1 else None
         self.whole[folder] = FolderRecord(recorded_time, None, kept, ctime)
@@ -253,18 +249,21 @@ class ScanPlan:
         one recorded."""
         self.whole[parent] = FolderRecord(trusted(mtime, self.now))
         present = set()
-        entries = layout._entries(root / parent)
-        plain = storable("/".join(e.name for e in entries))  # rare otherwise: then look at each
+        if layout.special(root / parent) is not None:  # a link to a folder elsewhere: never listed
+            self.strays.append(parent)
+            self.whole[parent] = FolderRecord(-1)
+        entries = layout._entries(root / parent)  # none if it is such a link
+        plain = layout.plain_name("/".join(e.name for e in entries))  # rare otherwise: then look at each
         for entry in entries:
-            if not plain and not storable(entry.name):
+            if not plain and not layout.plain_name(entry.name):
                 self.strays.append(_shown(f"{parent}/{entry.name}"))
-            elif entry.is_dir():
+            elif entry.folder:
                 folder = f"{parent}/{entry.name}"
                 present.add(folder)
                 recorded = known.get(folder)
-                if entry.stat().st_mtime_ns != time_of(recorded):
+                if mtime_of(entry.path) != time_of(recorded):
                     self.nested[folder] = recorded
-            elif entry.name not in layout.NOT_RECORDS:
+            elif not (entry.name in layout.NOT_RECORDS and entry.regular):
                 self.strays.append(f"{parent}/{entry.name}")
         self.gone += sorted(known.keys() - present - {parent})
 
@@ -272,7 +271,7 @@ class ScanPlan:
         """All the folders inside a nested kind's folder, by name alone: whether each is a folder,
         and what the index holds for it, is for the workers to find out."""
         names = self._names(root, parent)
-        self.ranges.append((parent, [n for n in names if n not in layout.NOT_RECORDS]))
+        self.ranges.append((parent, [n for n in names if not layout.not_a_record(root / parent, n)]))
 
     def tasks(self, empty: bool = False, size: int | None = None) -> list[ScanPart]:
         """`empty`: the index holds nothing (see `ScanPart.empty`). `size`: files of a flat folder,
@@ -369,16 +368,16 @@ def _task(catalogue: Catalogue, db: sqlite3.Connection, task: ScanPart) -> PartR
         if not task.empty:
             stored = {row[0]: row[1:] for row in db.execute(query, (folder, task.lower, task.upper))}
         try:
-            fd = os.open(f"{root}/{folder}", os.O_RDONLY | os.O_DIRECTORY)
+            fd = os.open(f"{root}/{folder}", os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
         except (FileNotFoundError, NotADirectoryError):
-            fd = None  # gone since the listing: its rows count as removed
+            fd = None  # gone since the listing, or a link to a folder: its rows count as removed
         except OSError as error:
             raise InvalidInput(f"cannot be read ({error.strerror})", file=folder) from None
         if fd is not None:
             try:
                 for name in task.names:
-                    try:
-                        stat = os.stat(name, dir_fd=fd)
+                    try:  # the name itself: a link is a stray, whatever it points to
+                        stat = os.stat(name, dir_fd=fd, follow_symlinks=False)
                     except OSError:
                         continue  # gone since the listing
                     # The commonest case by far, settled here: a file the index holds as it is (only
@@ -416,7 +415,7 @@ def _task(catalogue: Catalogue, db: sqlite3.Connection, task: ScanPart) -> PartR
                     if known is not None:
                         outcome.gone.append(folder)
                     continue
-                except NotADirectoryError:  # a file where a site's folder would be
+                except NotADirectoryError:  # a file, or a link to a folder, where a site's folder would be
                     outcome.strays.append(folder)
                     if known is not None:  # it was a folder: what the index holds for it goes
                         slow.append(folder)
@@ -450,7 +449,7 @@ def _task(catalogue: Catalogue, db: sqlite3.Connection, task: ScanPart) -> PartR
     found: list[ChangedFile] = []
     for folder, name, stat in listed:
         path = f"{folder}/{name}"
-        if not storable(name):
+        if not layout.plain_name(name):
             outcome.strays.append(_shown(path))
             continue
         if name.endswith(layout.RECORD_SUFFIX) or name.endswith(layout.SITE_SUFFIX):
@@ -461,9 +460,9 @@ def _task(catalogue: Catalogue, db: sqlite3.Connection, task: ScanPart) -> PartR
                 if before != now_seen:
                     found.append(ChangedFile(path, size, mtime_ns, before is not None, ctime_ns, ino))
                 continue
-        elif name in layout.NOT_RECORDS:
+        elif name in layout.NOT_RECORDS and S_ISREG(stat.st_mode):
             continue
-        elif folder.startswith(layout.EVIDENCE) and name[0] != ".":
+        elif folder.startswith(layout.EVIDENCE) and name[0] != "." and S_ISREG(stat.st_mode):
             continue  # the evidence bytes themselves: `verify` checks those
         outcome.strays.append(path)
     outcome.removed = list(stored)
@@ -520,26 +519,26 @@ def _listing(base: str, known: FolderRecord | None, now: int, parent_fd: int | N
     if known is not None and known.names is not None and known.digest is not None and parent_fd is not None:
         name = base.rpartition("/")[2]
         try:
-            own = os.stat(name, dir_fd=parent_fd)
-            if own.st_mtime_ns == known.mtime_ns and own.st_ctime_ns == known.ctime_ns:
+            own = os.stat(name, dir_fd=parent_fd, follow_symlinks=False)
+            if S_ISDIR(own.st_mode) and (own.st_mtime_ns, own.st_ctime_ns) == (known.mtime_ns, known.ctime_ns):
                 names = known.names.split("/") if known.names else []
-                stats = [os.stat(f"{name}/{entry}", dir_fd=parent_fd) for entry in names]
+                stats = [os.stat(f"{name}/{entry}", dir_fd=parent_fd, follow_symlinks=False) for entry in names]
                 digest = _digest(stats, now)
                 if digest is not None and digest == known.digest:
                     return Listing(own.st_mtime_ns, own.st_ctime_ns, names, stats, digest, True)
         except OSError:
             pass  # listed below, which tells what is the matter
-    fd = os.open(base, os.O_RDONLY | os.O_DIRECTORY)
+    fd = os.open(base, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)  # a link to a folder: a stray
     try:
         own = os.fstat(fd)
         names = sorted(os.listdir(fd))
-        try:
-            stats = [os.stat(name, dir_fd=fd) for name in names]
+        try:  # each name itself: a link or a pipe is a stray, whatever it points to
+            stats = [os.stat(name, dir_fd=fd, follow_symlinks=False) for name in names]
         except OSError:  # one went away since the listing, is a broken link, cannot be reached...
             kept, stats = [], []
             for name in names:
                 try:
-                    stats.append(os.stat(name, dir_fd=fd))
+                    stats.append(os.stat(name, dir_fd=fd, follow_symlinks=False))
                 except OSError:
                     continue
                 kept.append(name)

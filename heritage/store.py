@@ -189,10 +189,11 @@ def parse_record(model: type[M], data: bytes, *, file: Path | str, context: dict
         raise InvalidInput(str(exc), file=file, record=record_id) from None
 
 
-def read_whole(path: Path | str) -> bytes:
-    """A file's bytes with two or three system calls: `Path.read_bytes` and its buffered file
-    cost a quarter of the time spent on each of a million records at their first reading."""
-    fd = os.open(path, os.O_RDONLY)
+def read_whole(path: Path | str, shown: str | None = None) -> bytes:
+    """A regular file's bytes with a few system calls: `Path.read_bytes` and its buffered file
+    cost a quarter of the time spent on each of a million records at their first reading. A link,
+    pipe or device is refused (`layout.open_regular_fd`), never read."""
+    fd = layout.open_regular_fd(path, shown)
     try:
         parts = []
         while chunk := os.read(fd, 1 << 16):  # a record is a few kB: one read, as a rule
@@ -203,7 +204,7 @@ def read_whole(path: Path | str) -> bytes:
 
 
 def find_root(start: Path) -> Path | None:
-    if layout.catalogue_file(start).is_file():
+    if layout.regular_file(layout.catalogue_file(start)):
         return start
     return None
 
@@ -223,13 +224,17 @@ class Catalogue:
     def open(cls, root: Path | str) -> Catalogue:
         root = Path(root)
         path = layout.catalogue_file(root)
-        if not path.is_file():
+        if not path.exists() and not path.is_symlink():
             raise CatalogueNotFound(
                 f"no catalogue here ({layout.CATALOGUE_FILE} not found); create one with "
                 "'heritage init PATH', or point to one with --catalogue or HERITAGE_CATALOGUE",
                 file=root,
             )
-        info = parse_record(CatalogueInfo, path.read_bytes(), file=path, context={})
+        try:
+            data = read_whole(path)
+        except OSError as exc:
+            raise InvalidInput(f"cannot be read ({exc.strerror})", file=path) from None
+        info = parse_record(CatalogueInfo, data, file=path, context={})
         return cls(root, info)
 
     @classmethod
@@ -257,7 +262,7 @@ class Catalogue:
         from the future do not make a stored record unreadable: they are added to `ahead` as
         (field, message) if it is given (see `heritage.models.base.from_future`)."""
         try:
-            data = read_whole(path)
+            data = read_whole(path, self.display(path))
         except OSError as exc:
             raise InvalidInput(f"cannot be read ({exc.strerror})", file=self.display(path)) from None
         context = {**self.context, AHEAD: [] if ahead is None else ahead}
@@ -272,24 +277,28 @@ class Catalogue:
 
     def site(self, site_id: str) -> Site:
         path = layout.site_file(self.root, site_id)
-        if not _safe_id(site_id) or not path.is_file():
+        if not _safe_id(site_id) or not layout.regular_file(path):
             raise RecordNotFound("no such site", record=site_id)
         return self.read(Site, path)
 
     def source(self, source_id: str) -> Source:
         path = layout.source_file(self.root, source_id)
-        if not _safe_id(source_id) or not path.is_file():
+        if not _safe_id(source_id) or not layout.regular_file(path):
             raise RecordNotFound("no such source", record=source_id)
         return self.read(Source, path)
 
     def has_site(self, site_id: str) -> bool:
-        return _safe_id(site_id) and layout.site_file(self.root, site_id).is_file()
+        return _safe_id(site_id) and layout.regular_file(layout.site_file(self.root, site_id))
 
     def has_source(self, source_id: str) -> bool:
-        return _safe_id(source_id) and layout.source_file(self.root, source_id).is_file()
+        return _safe_id(source_id) and layout.regular_file(layout.source_file(self.root, source_id))
 
     def has_report(self, site_id: str, report_id: str) -> bool:
-        return _safe_id(site_id) and _safe_id(report_id) and layout.report_file(self.root, site_id, report_id).is_file()
+        return (
+            _safe_id(site_id)
+            and _safe_id(report_id)
+            and layout.regular_file(layout.report_file(self.root, site_id, report_id))
+        )
 
     def report_id_taken(self, report_id: str) -> bool:
         """Whether any site has a report with this id. Lists every site's folder: use it for ids a
@@ -297,7 +306,7 @@ class Catalogue:
         if not _safe_id(report_id):
             return False
         return any(
-            (folder / f"{report_id}{layout.RECORD_SUFFIX}").is_file()
+            layout.regular_file(folder / f"{report_id}{layout.RECORD_SUFFIX}")
             for folder in (self.root / layout.REPORTS).glob("*/")
         )
 
@@ -307,7 +316,7 @@ class Catalogue:
         return corrections(self.reports(site_id), retracted).get(report_id, [])
 
     def has_allegation(self, allegation_id: str) -> bool:
-        return _safe_id(allegation_id) and layout.allegation_file(self.root, allegation_id).is_file()
+        return _safe_id(allegation_id) and layout.regular_file(layout.allegation_file(self.root, allegation_id))
 
     # -- all records -----------------------------------------------------------------------
 
@@ -330,8 +339,9 @@ class Catalogue:
     def find_report(self, report_id: str) -> ConditionReport:
         """A report by its id alone (walks the sites' folders: for commands a person types)."""
         if _safe_id(report_id):
-            for folder in (self.root / layout.REPORTS).glob(f"*/{report_id}{layout.RECORD_SUFFIX}"):
-                return self.read(ConditionReport, folder)
+            for path in (self.root / layout.REPORTS).glob(f"*/{report_id}{layout.RECORD_SUFFIX}"):
+                if layout.special(path.parent) is None:  # a linked site folder is not read
+                    return self.read(ConditionReport, path)
         raise RecordNotFound("no such report", record=report_id)
 
     def reviews(self, allegation_id: str | None = None) -> Iterator[Review]:
@@ -437,7 +447,7 @@ class Catalogue:
         return path
 
     def has_evidence(self, sha256: str) -> bool:
-        return layout.evidence_record_file(self.root, sha256).is_file()
+        return layout.regular_file(layout.evidence_record_file(self.root, sha256))
 
     def has_evidence_id(self, evidence_id: str) -> bool:
         return self._evidence_paths(evidence_id) != []

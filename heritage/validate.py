@@ -16,7 +16,7 @@ from typing import Any
 
 from heritage import layout
 from heritage.collector import paused_gc
-from heritage.errors import Problem
+from heritage.errors import Problem, special_message
 from heritage.examine import MODELS, PAIR, Facts, items, owner_folder
 from heritage.index import Index
 from heritage.store import Catalogue
@@ -179,7 +179,12 @@ def validate_catalogue(
     try:
         scan = index.full_scan(progress)
         report = ValidationReport()
-        for path in sorted(scan.strays):
+        specials = [catalogue.display(p) for p in layout.special_info_files(catalogue.root)]
+        for path in sorted([*specials, *scan.strays]):
+            what = layout.special(catalogue.root / path)
+            if what is not None:  # a link, a pipe, a device: never opened by any reader, and an error
+                report.problems.append(Problem("special-file", special_message(what), path))
+                continue
             if path.rsplit("/", 1)[-1].startswith(layout.TEMP_PREFIX):
                 message = "temporary file left by an interrupted append; safe to delete"
                 report.problems.append(Problem("leftover-temp", message, path, severity="warning"))

@@ -884,7 +884,7 @@ def test_a_file_added_to_a_folder_whose_time_is_then_put_back_is_seen(catalogue:
         assert index.rows("SELECT count(*) FROM reports WHERE id = 'r-9'") == [(1,)]
 
 
-def test_a_name_that_could_not_be_looked_up_is_looked_for_again(
+def test_a_link_is_never_read_even_once_what_it_points_to_appears(
     catalogue: Catalogue, tmp_path: Path, settled: None
 ) -> None:
     age(catalogue.root)
@@ -894,10 +894,15 @@ def test_a_name_that_could_not_be_looked_up_is_looked_for_again(
         (folder / "r-9.json").symlink_to(target)  # a link to a file that is not there yet
         past = os_time() - HOUR_AGO
         os.utime(folder, ns=(past, past))  # the folder's time old enough to be trusted
-        index.full_scan()
-        assert index.rows("SELECT count(*) FROM reports WHERE id = 'r-9'") == [(0,)]
-        # The file appears; the folder itself is as it was: its shorter list of names is not trusted.
+        assert "reports/st-sargis/r-9.json" in index.full_scan().strays
+        # The file appears outside the catalogue: the link is still a stray, never read.
         write(target, report_doc("r-9"))
+        scan = index.full_scan()
+        assert scan.read == 0 and "reports/st-sargis/r-9.json" in scan.strays
+        assert index.rows("SELECT count(*) FROM reports WHERE id = 'r-9'") == [(0,)]
+        # The link replaced by the file itself: read.
+        (folder / "r-9.json").unlink()
+        write(folder / "r-9.json", report_doc("r-9"))
         assert index.full_scan().read == 1
         assert index.rows("SELECT count(*) FROM reports WHERE id = 'r-9'") == [(1,)]
 

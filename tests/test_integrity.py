@@ -17,11 +17,11 @@ from conftest import REPO, Invoke
 from heritage import integrity, layout
 from heritage.cli import ExitCode
 from heritage.codec import seal
+from heritage.hashing import file_sha256
 from heritage.index import Index
 from heritage.integrity import (
     build_manifest,
     compare_manifest,
-    file_sha256,
     hashed_files,
     read_manifest,
     root_hash,
@@ -71,13 +71,13 @@ def test_a_dossiers_root_hash_hashes_again_only_what_changed(
     sample: Catalogue, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     hashed: list[str] = []
-    real = integrity.file_sha256
+    real = integrity.stored_sha256
 
     def counted(path: Path) -> str:
         hashed.append(path.relative_to(sample.root).as_posix())
         return real(path)
 
-    monkeypatch.setattr(integrity, "file_sha256", counted)
+    monkeypatch.setattr(integrity, "stored_sha256", counted)
     # Just copied: every file changed within the last two seconds, so none has its hash reused.
     for _ in range(2):
         hashed.clear()

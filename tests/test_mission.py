@@ -292,7 +292,8 @@ def test_verify_package_needs_the_root_to_catch_a_relisted_package(
 ) -> None:
     import shutil
 
-    from heritage.mission import verify_package, write_manifest
+    from heritage.mission import write_manifest
+    from heritage.package_check import verify_package
 
     root = verify_package(package).root
     copy = tmp_path / "copy"

@@ -107,16 +107,18 @@ def mission_export(
 def verify_package_command(package: Path, expected_root: str | None) -> None:
     """Check a mission package (folder or zip) against its manifest; name every file changed, missing or added.
 
+    Without --root only the package's agreement with its own manifest is checked.
+
     \b
     Example:
-      heritage verify-package shusha-2026-05.zip
+      heritage verify-package shusha-2026-05.zip --root c826bacf4f403720ba4efbc455fd46812a75a861ce63a54e6fb899293ca20215
     """
-    from heritage.mission import verify_package
+    from heritage.package_check import verify_package
 
     check = verify_package(package)
     for label, paths in (("changed", check.changed), ("missing", check.missing), ("added", check.added)):
         for path in paths:
-            click.echo(f"{label}: {path}")
+            click.echo(printable(f"{label}: {path}"))
     if not check.root_ok:
         click.echo("the manifest's root hash does not match its own list: the manifest was altered")
     if expected_root is not None and not re.fullmatch(r"[0-9a-fA-F]{64}", expected_root.strip()):
@@ -128,7 +130,13 @@ def verify_package_command(package: Path, expected_root: str | None) -> None:
         )
     if check.ok and matches:
         click.echo(f"package root {check.root}")
-        click.echo("package verified: every file matches its manifest")
+        if expected_root is None:
+            click.echo(
+                "internally consistent only: every file matches the package's own manifest, which whoever "
+                "changed a file could have rewritten; give --root with the root printed at export to verify it"
+            )
+        else:
+            click.echo("package verified: every file matches its manifest, and the root is the one given")
     if not (check.ok and matches):
         click.echo("NOT VERIFIED")
         raise SystemExit(ExitCode.INVALID)

@@ -110,7 +110,8 @@ def _thumbnail(catalogue: Catalogue, record: Evidence) -> str | None:
     try:
         from PIL import Image
 
-        with Image.open(layout.evidence_file(catalogue.root, record.file_sha256)) as image:
+        path = layout.evidence_file(catalogue.root, record.file_sha256)
+        with layout.open_regular(path) as handle, Image.open(handle) as image:
             image.thumbnail((340, 240))
             buffer = io.BytesIO()
             image.convert("RGB").save(buffer, "JPEG", quality=80)
@@ -253,7 +254,7 @@ def dossier_context(
     evidence = []
     for sha in sorted(hashes):
         path = layout.evidence_record_file(catalogue.root, sha)
-        if path.is_file():
+        if layout.regular_file(path):
             record = catalogue.read(Evidence, path)
             source = catalogue.source(record.source).sensitivity if catalogue.has_source(record.source) else None
             if (shown := evidence_for(record, audience, source)) is not None:

@@ -75,10 +75,10 @@ def _clean_coordinates(value: Any, depth: int) -> Any:
 def _outline(root: Path) -> list[dict[str, Any]] | None:
     """The catalogue's optional `areas.geojson`, reduced to its geometries (its text is not shown)."""
     path = root / layout.AREAS_FILE
-    if not path.is_file():
+    if not layout.regular_file(path):  # a link or a pipe is never opened: `validate` names it
         return None
     try:
-        data = loads(path.read_bytes())  # the strict reader: nesting too deep is invalid JSON, not a crash
+        data = loads(layout.read_regular(path))  # the strict reader: nesting too deep is invalid JSON, not a crash
         features = data["features"] if data.get("type") == "FeatureCollection" else [data]
         geometries = []
         for feature in features:
