@@ -40,7 +40,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from heritage import __version__, kinds, layout
+from heritage import __version__, journal, kinds, layout
 from heritage.errors import InvalidInput, Problem
 from heritage.examine import kind_of
 from heritage.history import Change, in_force
@@ -61,7 +61,7 @@ from heritage.store import Catalogue
 
 FOLDER = ".heritage"
 FILE = "index.sqlite"
-SCHEMA = 21
+SCHEMA = 22
 BUSY_WAIT = 600.0  # seconds a command waits for another that is updating the index
 COMMIT_EVERY = 2.0  # seconds of work kept in one transaction while the index is brought up to date
 
@@ -90,6 +90,9 @@ _INDEXES = {  # name -> what it indexes
     "files_problems": "files (kind, folder, path) WHERE problems IS NOT NULL",
     "sites_id": "sites (id)",
     "reports_site": "reports (site)",
+    "reports_id": "reports (id)",
+    "reports_content_key": "reports (content_key)",
+    "sites_content_key": "sites (content_key)",
     "reports_sensitivity": "reports (sensitivity)",
     "reports_in_force": "reports (in_force, site, ord, end_day, start_day, condition, method, sources, id, observed)",
     "retractions_site": "retractions (site)",
@@ -136,10 +139,7 @@ def _connect(catalogue: Catalogue, memory: bool = False, busy_wait: float = BUSY
     try:
         if memory:
             raise OSError("an index in memory was asked for")
-        folder.mkdir(exist_ok=True)
-        ignore = folder / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text("# heritage's index: rebuilt from the files, safe to delete\n*\n", encoding="utf-8")
+        journal.tool_folder(catalogue.root)
         # A second command waits while another builds the index (minutes, the first time).
         db = sqlite3.connect(folder / FILE, timeout=busy_wait, isolation_level=None)
         db.execute("PRAGMA journal_mode=WAL")
@@ -374,7 +374,8 @@ class Index:
         every few seconds: an interruption keeps what was done, and a folder is marked as read only
         once all of its files are. A first build is committed once, whole."""
         # Citation numbers given in work that is not committed in the end are forgotten with it.
-        with self._forgetting_citations_on_error(), self._write() as transaction:
+        # The write lock, shared: an import's files are never read while they are being moved in.
+        with journal.shared(self.catalogue.root), self._forgetting_citations_on_error(), self._write() as transaction:
             # The first build (an index with nothing in it) goes in one transaction, its indexes
             # made and its reports in force worked out once at the end: another command never sees
             # it half done, and Ctrl-C leaves the index empty, as it was.
@@ -561,6 +562,17 @@ class Index:
     def located_sites(self) -> list[tuple[str, float, float, str]]:
         """Every site with a point: id, longitude, latitude, sensitivity, in the files' order."""
         return self.rows("SELECT id, lon, lat, sensitivity FROM sites WHERE lon IS NOT NULL ORDER BY path")
+
+    def lookup(self, table: str, column: str, values: Iterable[str]) -> dict[str, tuple[str, str]]:
+        """Records of a kind's table ('sites', 'reports') by `column` ('id' or 'content_key'):
+        value -> (id, content key), for those of `values` that are there (what an import asks)."""
+        found: dict[str, tuple[str, str]] = {}
+        wanted = list(values)
+        for n in range(0, len(wanted), 500):
+            part = wanted[n : n + 500]
+            query = f"SELECT {column}, id, content_key FROM {table} WHERE {column} IN ({','.join('?' * len(part))})"
+            found.update((row[0], (row[1], row[2])) for row in self.db.execute(query, part))
+        return found
 
     def rows(self, sql: str, parameters: tuple[Any, ...] = ()) -> list[Any]:
         return self.db.execute(sql, parameters).fetchall()

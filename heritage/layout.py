@@ -47,6 +47,10 @@ INIT_FOLDERS = (*FOLDERS, MAPS)
 NOT_RECORDS = (".gitkeep", "README.md")  # files a record folder may hold that are not records
 # Written by appends before the final link; left behind only by a process killed mid-write.
 TEMP_PREFIX = ".tmp-"
+# heritage's own state beside the records: the index, imports on their way in, the writers' lock.
+TOOL_FOLDER = ".heritage"
+JOURNALS = f"{TOOL_FOLDER}/imports"
+WRITE_LOCK = f"{TOOL_FOLDER}/write.lock"
 
 
 def catalogue_file(root: Path) -> Path:
