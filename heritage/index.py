@@ -153,6 +153,15 @@ def _connect(catalogue: Catalogue, memory: bool = False, busy_wait: float = BUSY
     return db
 
 
+def cannot_write(error: sqlite3.Error) -> bool:
+    """Whether SQLite failed for want of somewhere to write (a full disk, a read-only or failing
+    one) rather than because the index is damaged: the files can still be read."""
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is None:
+        return "disk is full" in str(error) or "readonly" in str(error)
+    return code & 0xFF in (sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN)
+
+
 def _stamp(catalogue: Catalogue) -> str:
     """What every row depends on besides its own file: the schema, the tool, catalogue.json (its
     vocabulary decides which records are valid; its region and parties, which are wrong) and the
@@ -217,11 +226,11 @@ class Index:
                     "when it is done",
                     file=index_path(catalogue.root),
                 ) from None
-            # Not an index any more (a damaged or foreign file): start again.
             index.close()
-            for suffix in ("", "-wal", "-shm"):
-                index_path(catalogue.root).with_name(FILE + suffix).unlink(missing_ok=True)
-            index = made(_connect(catalogue, memory, busy_wait))
+            if not cannot_write(error):  # not an index any more (a damaged or foreign file): start again
+                for suffix in ("", "-wal", "-shm"):
+                    index_path(catalogue.root).with_name(FILE + suffix).unlink(missing_ok=True)
+            index = made(_connect(catalogue, memory or cannot_write(error), busy_wait))
             index._prepare()
         if refresh and thorough:
             index.full_scan(progress)
@@ -368,6 +377,20 @@ class Index:
         return plan
 
     def _run(self, planner: Callable[[], ScanPlan], progress: Progress | None) -> ScanSummary:
+        """`_scan`, falling back on an index in memory if this one cannot be written (a full disk):
+        slower, since every file is read again, but a reader never stops for want of a cache."""
+        try:
+            return self._scan(planner, progress)
+        except sqlite3.OperationalError as error:
+            if self.in_memory or not cannot_write(error):
+                raise
+        self.db.close()
+        self.db = _connect(self.catalogue, memory=True)
+        self._citations = {}
+        self._prepare()
+        return self._scan(planner, progress)
+
+    def _scan(self, planner: Callable[[], ScanPlan], progress: Progress | None) -> ScanSummary:
         """Make a plan and carry it out: forget what is gone, read what changed, record the
         folders' times. The plan is made inside the write transaction, so two commands bringing
         the index up to date take turns rather than both reading the same files. Work is committed
@@ -553,9 +576,13 @@ class Index:
         return [path for (path,) in self.db.execute("SELECT path FROM hashes")]
 
     def keep_hashes(self, hashed: list[tuple[str, str, str]], gone: list[str]) -> None:
-        with self._write():
-            self.db.executemany("DELETE FROM hashes WHERE path = ?", [(path,) for path in gone])
-            self.db.executemany("INSERT OR REPLACE INTO hashes VALUES (?, ?, ?)", hashed)
+        try:
+            with self._write():
+                self.db.executemany("DELETE FROM hashes WHERE path = ?", [(path,) for path in gone])
+                self.db.executemany("INSERT OR REPLACE INTO hashes VALUES (?, ?, ?)", hashed)
+        except sqlite3.OperationalError as error:
+            if not cannot_write(error):
+                raise  # else not kept: they are hashed again next time
 
     # -- reading -----------------------------------------------------------------------------
 
