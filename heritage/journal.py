@@ -31,11 +31,12 @@ import os
 import shutil
 import signal
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 from heritage import layout
 from heritage.errors import RecordExists
+from heritage.leftovers import is_leftover, temp_name
 
 COMMITTED = "COMMITTED"
 OWNER = "owner"
@@ -68,12 +69,12 @@ def _locked(root: Path, mode: int) -> Iterator[None]:
         os.close(fd)  # closing drops the lock; so does dying
 
 
-def shared(root: Path) -> Iterator[None]:
+def shared(root: Path) -> AbstractContextManager[None]:
     """Held by appends and by the index while it reads: many at once, never during a move."""
     return _locked(root, fcntl.LOCK_SH)
 
 
-def _alone(root: Path) -> Iterator[None]:
+def _alone(root: Path) -> AbstractContextManager[None]:
     return _locked(root, fcntl.LOCK_EX)
 
 
@@ -108,8 +109,6 @@ class Journal:
         self._fds.append(serial)
         fcntl.flock(serial, fcntl.LOCK_EX)
         recover(self.root)  # a journal left by a dead import is settled before this one decides what is new
-        from heritage.leftovers import temp_name
-
         self.folder = base / temp_name("import")
         (self.folder / FILES).mkdir(parents=True)
         owner = os.open(self.folder / OWNER, os.O_RDWR | os.O_CREAT, 0o644)
@@ -118,7 +117,9 @@ class Journal:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self.folder is not None and self.folder.exists():
+        # Committed and not wholly moved in (Ctrl-C or a full disk during the links): the journal
+        # stays, and the next command finishes it. Otherwise nothing of it reached the catalogue.
+        if self.folder is not None and self.folder.exists() and not (self.folder / COMMITTED).exists():
             shutil.rmtree(self.folder, ignore_errors=True)
         for fd in reversed(self._fds):
             os.close(fd)
@@ -185,8 +186,8 @@ def _dead(folder: Path) -> bool:
     """Whether the process that made this journal is gone: its lock on `owner` is free."""
     try:
         fd = os.open(folder / OWNER, os.O_RDWR)
-    except FileNotFoundError:
-        return True  # killed before it made the lock file: nothing was staged yet
+    except FileNotFoundError:  # just made, or killed before it made its lock file: its name says whose
+        return is_leftover(folder.name)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:

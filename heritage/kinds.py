@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from heritage.codec import content_key
 from heritage.history import Observation, report_order
 from heritage.models import Allegation, ConditionReport, Evidence, Retraction, Review, Site, Source
 from heritage.models.base import Record
@@ -117,7 +116,6 @@ SITES = Kind(
         Column("south", "REAL", lambda s: _bound(s, 1)),
         Column("east", "REAL", lambda s: _bound(s, 2)),
         Column("north", "REAL", lambda s: _bound(s, 3)),
-        Column("content_key", "TEXT", content_key),  # how an import knows a row it has imported before
     ),
 )
 SOURCES = Kind(
@@ -157,7 +155,6 @@ REPORTS = Kind(
         Column("sources", "TEXT", lambda r: " ".join([c.source for c in r.sources])),
         Column("supersedes", "TEXT", lambda r: r.supersedes),
         Column("sensitivity", "TEXT", lambda r: r.sensitivity.value),
-        Column("content_key", "TEXT", content_key),  # how an import knows a row it has imported before
     ),
 )
 ALLEGATIONS = Kind(

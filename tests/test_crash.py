@@ -107,3 +107,30 @@ def test_a_given_id_is_the_key(catalogue: Catalogue, tmp_path: Path) -> None:
     with pytest.raises(ImportFailed) as failure:
         import_sites(catalogue, csv, {}, options)
     assert failure.value.problems[0].message == "site 'st-new' already exists in the catalogue, with other content"
+
+
+def test_an_import_stopped_while_moving_in_is_finished_by_the_next_command(
+    catalogue: Catalogue, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    from heritage import journal
+
+    csv = tmp_path / "in.csv"
+    header = "site,observed,condition,method,sources,notes\n"
+    csv.write_text(header + "".join(f"st-sargis,2022-01-01,intact,remote_sensing,src-chw,{n}\n" for n in range(5)))
+    real_link, links = os.link, []
+
+    def full_after_two(source: Path, target: Path) -> None:
+        links.append(target)
+        if len(links) == 3:  # Ctrl-C or a full disk, once the import is committed
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_link(source, target)
+
+    monkeypatch.setattr(journal.os, "link", full_after_two)
+    with pytest.raises(OSError):
+        import_reports(catalogue, csv, {}, ImportOptions(recorded_by="tester"))
+    monkeypatch.undo()
+    assert _reports(catalogue.root) == 2 + 2  # half of it, until the next command
+    assert "finished" in Catalogue.open(catalogue.root).recovered[0]
+    assert _reports(catalogue.root) == 2 + 5
