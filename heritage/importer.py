@@ -356,9 +356,11 @@ def _sort_out(
     `content_key`); both are one lookup in the index. A given id held by other content is a
     problem of the row: a record is never changed by importing it again."""
     keys = {record.id: content_key(record) for _, _, record in good}
+    table = kind.table or ""
     with Index.open(catalogue, kinds=(kind.folder,)) as index:
-        by_id = index.lookup(kind.table or "", "id", sorted(given))
-        by_key = index.lookup(kind.table or "", "content_key", sorted(set(keys.values())))
+        index.content_keys(table, lambda stored: content_key(catalogue.read(kind.model, catalogue.root / stored)))
+        by_id = index.lookup(table, "id", sorted(given))
+        by_key = index.lookup(table, "content_key", sorted(set(keys.values())))
     new, in_file = [], set()
     for line, label, record in good:
         key = keys[record.id]

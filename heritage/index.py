@@ -101,7 +101,12 @@ _INDEXES = {  # name -> what it indexes
     "allegation_sites_path": "allegation_sites (path)",
 }
 # Columns the index adds to a kind's table, after the kind's own: which reports are in force.
-_DERIVED = {kinds.REPORTS.table: "in_force INTEGER NOT NULL DEFAULT 1"}
+# The content key (`codec.content_key`) is filled in only when an import asks (`content_keys`): a
+# reader never pays for hashing every record, and a row read again starts without one.
+_DERIVED = {
+    kinds.REPORTS.table: "in_force INTEGER NOT NULL DEFAULT 1, content_key TEXT",
+    kinds.SITES.table: "content_key TEXT",
+}
 
 
 def _kind_tables() -> list[str]:
@@ -384,11 +389,15 @@ class Index:
         except sqlite3.OperationalError as error:
             if self.in_memory or not cannot_write(error):
                 raise
+        self._go_on_in_memory()
+        return self._scan(planner, progress)
+
+    def _go_on_in_memory(self) -> None:
+        """Leave an index that cannot be written for an empty one in memory, to be scanned."""
         self.db.close()
         self.db = _connect(self.catalogue, memory=True)
         self._citations = {}
         self._prepare()
-        return self._scan(planner, progress)
 
     def _scan(self, planner: Callable[[], ScanPlan], progress: Progress | None) -> ScanSummary:
         """Make a plan and carry it out: forget what is gone, read what changed, record the
@@ -589,6 +598,24 @@ class Index:
     def located_sites(self) -> list[tuple[str, float, float, str]]:
         """Every site with a point: id, longitude, latitude, sensitivity, in the files' order."""
         return self.rows("SELECT id, lon, lat, sensitivity FROM sites WHERE lon IS NOT NULL ORDER BY path")
+
+    def content_keys(self, table: str, key_of: Callable[[str], str]) -> None:
+        """Give every row of a kind's table that has no content key yet (new since the last
+        import) its key, `key_of(path)`. Kept if the index can be written; used for this run if not."""
+        missing = [path for (path,) in self.db.execute(f"SELECT path FROM {table} WHERE content_key IS NULL")]
+        if not missing:
+            return
+        keys = [(key_of(path), path) for path in missing]
+        try:
+            with self._write():
+                self.db.executemany(f"UPDATE {table} SET content_key = ? WHERE path = ?", keys)
+        except sqlite3.OperationalError as error:
+            if not cannot_write(error):
+                raise
+            self._go_on_in_memory()  # a full disk: this run goes on in memory; the next one hashes again
+            self._scan(self._all_folders, None)
+            with self._write():
+                self.db.executemany(f"UPDATE {table} SET content_key = ? WHERE path = ?", keys)
 
     def lookup(self, table: str, column: str, values: Iterable[str]) -> dict[str, tuple[str, str]]:
         """Records of a kind's table ('sites', 'reports') by `column` ('id' or 'content_key'):
