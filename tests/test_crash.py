@@ -14,6 +14,7 @@ from conftest import REPO
 from heritage import layout
 from heritage.importer import ImportOptions, import_reports
 from heritage.store import Catalogue
+from heritage.validate import validate_catalogue
 
 ROWS = 600
 
@@ -54,6 +55,7 @@ def test_an_import_killed_at_any_step_lands_whole_or_not_at_all(
     reopened = Catalogue.open(catalogue.root)  # any command settles the journal it finds
     assert len(reopened.recovered) == 1
     assert ("finished" if landed else "took back") in reopened.recovered[0]
+    assert [p.code for p in validate_catalogue(reopened).warnings] == ["interrupted-import"]
     assert _reports(catalogue.root) == before + (ROWS if landed else 0)
     assert not list((catalogue.root / layout.JOURNALS).glob(".tmp-*"))
 
