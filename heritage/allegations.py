@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from heritage.errors import RecordNotFound
@@ -21,8 +21,37 @@ if TYPE_CHECKING:
     from heritage.index import Index
 
 
+def review_order(reviews: Iterable[Review]) -> list[Review]:
+    """An allegation's reviews, oldest first: the one rule for which finding is the latest. A review
+    comes after every review it follows through `supersedes` links, whatever the clocks say (a
+    laptop whose clock runs ahead cannot outrank a review written after its own): it takes the
+    later of its own recorded_at and that of the review it supersedes. Reviews that no link
+    orders (older records without links, or two written apart) go by recorded_at, then id. Two
+    reviews that supersede the same one are reported by `validate`."""
+    reviews = list(reviews)
+    by_id = {r.id: r for r in reviews}
+    rank: dict[str, tuple[datetime, int]] = {}  # the time it counts at, and how many links lead to it
+    for review in reviews:
+        chain, step = [], review
+        while step.id not in rank and step.id not in chain:  # a loop of links counts once
+            chain.append(step.id)
+            if step.supersedes not in by_id:
+                break
+            step = by_id[step.supersedes]
+        at, depth = rank[step.id] if step.id not in chain else (datetime.min.replace(tzinfo=UTC), -1)
+        for review_id in reversed(chain):
+            at, depth = max(at, by_id[review_id].recorded_at), depth + 1
+            rank[review_id] = (at, depth)
+    return sorted(reviews, key=lambda r: (*rank[r.id], r.recorded_at, r.id))
+
+
+def latest_review(reviews: Iterable[Review], aspect: ReviewAspect) -> Review | None:
+    ordered = review_order(r for r in reviews if r.aspect is aspect)
+    return ordered[-1] if ordered else None
+
+
 def current_status(reviews: Iterable[Review], aspect: ReviewAspect = ReviewAspect.damage) -> AllegationStatus:
-    latest = max((r for r in reviews if r.aspect is aspect), key=lambda r: (r.recorded_at, r.id), default=None)
+    latest = latest_review(reviews, aspect)
     return latest.status if latest else AllegationStatus.reported
 
 
@@ -52,9 +81,7 @@ def reviews_by_allegation(catalogue: Catalogue) -> dict[str, list[Review]]:
     found: dict[str, list[Review]] = defaultdict(list)
     for review in catalogue.reviews():
         found[review.allegation].append(review)
-    for reviews in found.values():
-        reviews.sort(key=lambda r: (r.recorded_at, r.id))
-    return found
+    return {allegation: review_order(reviews) for allegation, reviews in found.items()}
 
 
 def allegations_about(catalogue: Catalogue, index: Index, site_id: str) -> list[ReviewedAllegation]:
@@ -64,7 +91,7 @@ def allegations_about(catalogue: Catalogue, index: Index, site_id: str) -> list[
     found = (catalogue.read(Allegation, catalogue.root / path) for path in paths)
     reviewed = []
     for allegation in sorted(found, key=lambda a: (a.made_on.start or date.min, a.id)):
-        reviews = sorted(catalogue.reviews(allegation.id), key=lambda r: (r.recorded_at, r.id))
+        reviews = review_order(catalogue.reviews(allegation.id))
         answers = index.rows("SELECT id FROM allegations WHERE responds_to = ? ORDER BY made_day, id", (allegation.id,))
         reviewed.append(ReviewedAllegation(allegation, reviews, [a for (a,) in answers]))
     return reviewed

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 from heritage.errors import InvalidInput
 from heritage.history import Entry
 from heritage.models import Condition
+from heritage.models.base import latest_today
 from heritage.palette import CONDITION_COLOURS
 
 SCALE = list(Condition)  # top to bottom: intact ... unknown
@@ -38,7 +39,7 @@ def condition_chart(title: str, history: list[Entry], path: Path, today: date | 
         if e.status == "in force" and e.report.observed.end
     ]
     if steps:
-        steps.append((x(today or datetime.now(UTC).date()), steps[-1][1]))
+        steps.append((x(today or latest_today()), steps[-1][1]))
         axes.step([s[0] for s in steps], [s[1] for s in steps], where="post", color="#495057", linewidth=1.2, zorder=1)
     for entry in history:
         report = entry.report
@@ -64,6 +65,10 @@ def condition_chart(title: str, history: list[Entry], path: Path, today: date | 
         else:
             axes.scatter([end], [y], s=70, color=colour, edgecolors="white", linewidths=0.8, zorder=4)
     axes.xaxis_date()
+    # Margins and the "on or before" arrows reach before the earliest report: matplotlib's dates
+    # stop at years 1 and 9999, and a report from year 1 is a record like any other.
+    low, high = axes.get_xlim()
+    axes.set_xlim(max(low, x(date(1, 1, 1))), min(high, x(date(9999, 12, 31))))
     axes.set_yticks(range(len(SCALE)), [c.value.replace("_", " ") for c in reversed(SCALE)])
     axes.set_ylim(-0.6, len(SCALE) - 0.4)
     axes.grid(axis="y", color="#e9ecef")
@@ -91,7 +96,7 @@ def condition_svg(history: list[Entry], today: date | None = None, width: int = 
     """The same picture as `condition_chart`, drawn directly as SVG (about a thousand times quicker
     than matplotlib, which matters when a mission package holds a dossier per site). Numbers and
     fixed labels only: no catalogue text goes into it."""
-    today = today or datetime.now(UTC).date()
+    today = today or latest_today()
     ends = [e.report.observed.end for e in history if e.report.observed.end]
     starts = [e.report.observed.start for e in history if e.report.observed.start]
     first = min([*ends, *starts], default=today.replace(year=today.year - 5))

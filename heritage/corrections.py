@@ -6,9 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from heritage.allegations import latest_review
 from heritage.errors import RecordNotFound
 from heritage.ids import new_id
-from heritage.models import ConditionReport, Retraction, Review
+from heritage.models import ConditionReport, Retraction, Review, ReviewAspect
 from heritage.recording import build, stamp
 from heritage.store import Catalogue
 
@@ -74,7 +75,13 @@ def review_allegation(
     standard: str | None = None,
     relies_on: tuple[str, ...] | list[str] = (),
 ) -> Review:
-    """Append a review of `allegation_id`: the only way its status moves. Return it."""
+    """Append a review of `allegation_id`: the only way its status moves. Return it. It names the
+    latest review of the same aspect as the one it supersedes, so that it stays the latest
+    whatever the clock of the machine that wrote that one said."""
+    if not catalogue.has_allegation(allegation_id):
+        raise RecordNotFound("no such allegation", record=allegation_id)
+    known = aspect in {a.value for a in ReviewAspect}  # an unknown one is refused by the model below
+    previous = latest_review(catalogue.reviews(allegation_id), ReviewAspect(aspect)) if known else None
     document = stamp(
         {
             "id": new_id("v"),
@@ -85,12 +92,11 @@ def review_allegation(
             "rationale": rationale,
             "relies_on": list(relies_on),
             "reviewer": reviewer,
+            "supersedes": previous.id if previous else None,
         },
         user,
     )
     document = {k: v for k, v in document.items() if v is not None}
-    if not catalogue.has_allegation(allegation_id):
-        raise RecordNotFound("no such allegation", record=allegation_id)
     review = build(Review, document, catalogue.context, generated_id=True)
     catalogue.add_review(review)
     return review

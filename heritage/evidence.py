@@ -21,6 +21,7 @@ from heritage.codec import encode
 from heritage.errors import InvalidInput, RecordExists
 from heritage.hashing import file_digest, stream_digest
 from heritage.models import Evidence
+from heritage.models.base import plausible_instant
 from heritage.store import Catalogue, validation_messages
 
 EXIF_IFD, GPS_IFD = 0x8769, 0x8825
@@ -53,7 +54,11 @@ def photo_metadata(path: Path) -> dict[str, Any]:
         try:
             local = datetime.strptime(stamp.strip(), "%Y:%m:%d %H:%M:%S")
             if isinstance(offset, str) and offset.strip():
-                found["captured_at"] = datetime.fromisoformat(f"{local.isoformat()}{offset.strip()}")
+                at = datetime.fromisoformat(f"{local.isoformat()}{offset.strip()}")
+                if plausible_instant(at):
+                    found["captured_at"] = at
+                else:  # a camera whose clock is wrong: the photo is still evidence, its time is not
+                    found["camera_time"] = f"{at.isoformat()} (camera clock, ahead of this computer or out of range)"
             else:
                 found["camera_time"] = f"{local.isoformat()} (camera clock, no time zone in the file)"
         except ValueError:

@@ -20,6 +20,9 @@ from heritage.models.base import Record
 from heritage.sanity import region_problem
 from heritage.store import Catalogue
 
+# The code of a date from the future: a warning, since the record is read all the same.
+FUTURE = "from-the-future"
+
 # Record folders and the model of the records they hold, in the order `validate` reads them.
 MODELS: dict[str, type[Record]] = {kind.folder: kind.model for kind in kinds.KINDS}
 
@@ -58,6 +61,7 @@ class Facts(NamedTuple):
     sources: str = ""  # the sources it cites, each as field PAIR source
     evidence: str = ""  # the evidence files it cites, by SHA-256
     sites: str = ""  # allegations: the sites concerned
+    follows: str = ""  # reviews: the review it supersedes
 
     def packed(self) -> str:
         return PART.join(self)
@@ -99,6 +103,11 @@ class Examined:
         return compact_json([list(astuple(p)) for p in self.problems]) if self.problems else None
 
     @property
+    def provisional(self) -> bool:
+        """Its problems depend on the reader's clock (a date from the future): read it again each time."""
+        return any(p.code == FUTURE for p in self.problems)
+
+    @property
     def unreadable(self) -> Problem | None:
         """The problem that stops the record being read at all, if there is one."""
         if not self.problems:  # nearly always: asked of every file stored
@@ -132,12 +141,15 @@ def examine(catalogue: Catalogue, relative: str, size: int = -1, mtime_ns: int =
     notes = _Notes(relative)
     examined = Examined(relative, size, mtime_ns, notes.problems, known=known)
     kind = kinds.BY_FOLDER[kind_of(relative)]
+    ahead: list[tuple[str, str]] = []
     try:
-        record = catalogue.read(kind.model, f"{catalogue.root}/{relative}", strict=True)
+        record = catalogue.read(kind.model, f"{catalogue.root}/{relative}", strict=True, ahead=ahead)
     except InvalidInput as exc:
         p = exc.problem
         notes.add("invalid-record", p.message, p.record, p.field)
         return examined
+    for field, message in ahead:
+        notes.add(FUTURE, f"{message}: the clock that wrote it may run ahead", record.id, field, "warning")
     if kind.named_by_id and stem(relative) != record.id:
         message = f"file name says {stem(relative)!r} but the record's id is {record.id!r}"
         notes.add("id-mismatch", message, record.id, "id")
@@ -180,7 +192,7 @@ def examine(catalogue: Catalogue, relative: str, size: int = -1, mtime_ns: int =
         notes.filed_under(record.id, record.site, "site", "retraction for site", "misfiled-record")
         facts = facts._replace(site=record.site, target=record.retracts)
     elif isinstance(record, Review):
-        facts = facts._replace(target=record.allegation)
+        facts = facts._replace(target=record.allegation, follows=record.supersedes or "")
     elif isinstance(record, Evidence):
         facts = facts._replace(target=record.file_sha256, sources=_citing([("source", record.source)]))
     examined.facts = facts

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 from heritage.audience import hidden
 from heritage.history import condition_as_of
 from heritage.models import Condition, Site
+from heritage.models.base import latest_today
 from heritage.models.vocab import DamageCause, DamageEffect, DamageExtent
 from heritage.palette import CONDITION_LABELS
 from heritage.store import Catalogue
@@ -19,7 +19,7 @@ def write_form(catalogue: Catalogue, site: Site, folder: Path, audience: str = "
     invisible = hidden(audience)
     reports = [r for r in catalogue.reports(site.id) if r.sensitivity not in invisible]
     retracted = {r.retracts for r in catalogue.retractions(site.id)}
-    current = condition_as_of(reports, datetime.now(UTC).date(), retracted)
+    current = condition_as_of(reports, latest_today(), retracted)
     page = (
         _environment()
         .get_template("form.html")

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Protocol, TypeVar
 
 from heritage.models import Condition, ConditionReport, Retraction
+from heritage.models.base import latest_today
 from heritage.models.types import When
 
 
@@ -69,6 +70,19 @@ def corrections(reports: Iterable[Correctable], retracted: Iterable[str] = ()) -
     return found
 
 
+def competing_corrections(reports: Iterable[Correctable], retracted: Iterable[str] = ()) -> dict[str, list[str]]:
+    """Each report corrected more than once -> its competing corrections, sorted. Two people who
+    each corrected the same report on their own machine meet here after a git merge; no clock
+    can say which of them is right, so every reader shows both until all but one are retracted.
+    The index answers the same in SQL (`Index.competing_corrections`)."""
+    return {target: sorted(ids) for target, ids in corrections(reports, retracted).items() if len(ids) > 1}
+
+
+def competing_ids(reports: Iterable[Correctable], retracted: Iterable[str] = ()) -> list[str]:
+    """The ids of a site's competing corrections, sorted: what a site's summary shows."""
+    return sorted(i for ids in competing_corrections(reports, retracted).values() for i in ids)
+
+
 def superseded_ids(reports: Iterable[Correctable], retracted: Iterable[str] = ()) -> set[str]:
     """Reports corrected by a report that is not itself retracted."""
     return set(corrections(reports, retracted))
@@ -119,11 +133,11 @@ def _end(report: Observation) -> date:
 
 
 def condition_as_of(reports: Iterable[Seen], when: date | None = None, retracted: Iterable[str] = ()) -> Seen | None:
-    """The report that gives the site's condition as of `when` (its latest report if None), or None."""
+    """The report that gives the site's condition as of `when` (today if None), or None. Today is
+    `latest_today`, the day the index's `list` uses too: a report observed on a later day (from
+    a clock that runs ahead) does not count yet."""
     history = history_in_force(reports, retracted)
-    if when is None:
-        return history[-1] if history else None
-    return latest_by(history, when, _end)
+    return latest_by(history, when or latest_today(), _end)
 
 
 @dataclass
@@ -131,8 +145,9 @@ class Entry:
     """One report in a site's history, with what later records say of it."""
 
     report: ConditionReport
-    superseded_by: str | None = None
+    superseded_by: str | None = None  # or, corrected more than once, the ids of the corrections, joined
     retraction: Retraction | None = None
+    competing_with: list[str] = field(default_factory=list)  # other corrections of the report this one corrects
 
     @property
     def status(self) -> str:
@@ -146,8 +161,17 @@ class Entry:
 def site_history(reports: Iterable[ConditionReport], retractions: Iterable[Retraction] = ()) -> list[Entry]:
     reports = timeline(reports)
     by_target = {r.retracts: r for r in retractions}
-    corrected = {target: ids[-1] for target, ids in corrections(reports, by_target).items()}
-    return [Entry(r, corrected.get(r.id), by_target.get(r.id)) for r in reports]
+    corrected = {target: ", ".join(sorted(ids)) for target, ids in corrections(reports, by_target).items()}
+    competing = competing_corrections(reports, by_target)
+    return [
+        Entry(
+            r,
+            corrected.get(r.id),
+            by_target.get(r.id),
+            [i for i in competing.get(r.supersedes or "", []) if i != r.id] if r.id not in by_target else [],
+        )
+        for r in reports
+    ]
 
 
 @dataclass

@@ -11,7 +11,6 @@ import csv
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, get_origin
 
@@ -25,7 +24,7 @@ from heritage.index import Index
 from heritage.journal import Journal
 from heritage.kinds import Kind
 from heritage.models import ConditionReport, Site
-from heritage.recording import RECORDED
+from heritage.recording import RECORDED, mark_migrated, utc_now
 from heritage.sanity import region_problem
 from heritage.store import Catalogue, validation_messages
 
@@ -54,8 +53,11 @@ REPORT_ALIASES = {"extent": "damage_extent", "effects": "damage_effects", "cause
 _COLUMN_OF = {field: column for column, field in REPORT_ALIASES.items()}
 
 # Every field of a condition report is a column of its own (or goes by its alias), so that a
-# field added to the model is imported with no change here; its seal is computed, never imported.
-REPORT_FIELDS = {_COLUMN_OF.get(name, name) for name in ConditionReport.model_fields if name != "sha256"}
+# field added to the model is imported with no change here; its seal and migration mark are
+# set by heritage, never imported.
+REPORT_FIELDS = {
+    _COLUMN_OF.get(name, name) for name in ConditionReport.model_fields if name not in ("sha256", "migrated")
+}
 # Open-ended families: name:hy, name:az-Latn ...; external_id:wikidata ...
 FAMILIES = ("name:", "external_id:")
 LIST_SEPARATOR = ";"
@@ -300,7 +302,7 @@ def _checked(
 ) -> tuple[list[tuple[int, str, Any]], set[str], list[Problem], set[int]]:
     """Every row built and checked: (line, label, record) of the good ones, the ids the file gave,
     the problems of the others and their lines."""
-    now = datetime.now(UTC).isoformat()
+    now = utc_now().isoformat()
     seen: set[str] = set()
     given_ids: set[str] = set()
     good: list[tuple[int, str, Any]] = []
@@ -320,6 +322,8 @@ def _checked(
             stamp = {f: r.get(f) for f in RECORDED} if options.as_recorded else {}
             document["recorded_at"] = stamp.get("recorded_at") or now
             document["recorded_by"] = stamp.get("recorded_by") or options.recorded_by
+            if any(stamp.values()):
+                mark_migrated(document, options.recorded_by)
             record = kind.model.model_validate(document, context=catalogue.context)
             if record.id in seen:
                 raise ValueError(f"id {given!r} appears twice in the file")

@@ -636,6 +636,14 @@ class Index:
         `heritage.history.condition_as_of` picks it (`ord` sorts as `report_order` does)."""
         return {site: Latest(i, observed, _CONDITION[condition]) for site, i, observed, condition in self.latest(day)}
 
+    def competing_corrections(self) -> dict[str, list[str]]:
+        """Each site's competing corrections, as `heritage.history.competing_ids` finds them: the
+        corrections, not retracted, of a report corrected more than once."""
+        found: dict[str, list[str]] = {}
+        for site, ids in self.rows(_COMPETING):
+            found.setdefault(site, []).extend(ids.split(" "))
+        return {site: sorted(ids) for site, ids in found.items()}
+
     def changes(self, start: date, end: date, sites: Iterable[str], first_reports: bool = False) -> list[Change]:
         """`heritage.history.changes_between`, answered from the index: each site's latest
         report in force by either day (see `latest`), compared."""
@@ -690,6 +698,11 @@ def compared(
 # Each site's latest report in force observed by a day (SQLite returns the other columns of the
 # row that holds the max()).
 _CONDITION = {condition.value: condition for condition in Condition}  # quicker than Condition(value)
+_COMPETING = (
+    "SELECT site, group_concat(id, ' ') FROM reports r WHERE supersedes IS NOT NULL AND NOT EXISTS "
+    "(SELECT 1 FROM retractions x WHERE x.site = r.site AND x.retracts = r.id) "
+    "GROUP BY site, supersedes HAVING count(*) > 1"
+)
 _LATEST = (
     "SELECT site, id, observed, condition, max(ord) FROM reports WHERE in_force = 1 AND end_day <= ? GROUP BY site"
 )

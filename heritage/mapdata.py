@@ -19,13 +19,14 @@ from datetime import UTC, date, datetime
 from typing import Any, NamedTuple
 
 from heritage import __version__
-from heritage.allegations import current_status, reviews_by_allegation
+from heritage.allegations import current_status, review_order, reviews_by_allegation
 from heritage.audience import GENERALISED_UNCERTAINTY_M, generalised, hidden
 from heritage.collector import paused_gc
-from heritage.history import changes_between, history_in_force, latest_by
+from heritage.history import changes_between, competing_ids, history_in_force, latest_by
 from heritage.index import Index
 from heritage.mapformat import EPOCH_ORDINAL, history_entry
 from heritage.models import Allegation, AllegationStatus, Condition, ConditionReport, Review, ReviewAspect, Site, Source
+from heritage.models.base import latest_today
 from heritage.models.types import When
 from heritage.models.vocab import AllegedAct, LocationPrecision, Method, Reliability, Sensitivity
 from heritage.offline import jinja_inert
@@ -212,6 +213,7 @@ class IndexedHistory:
     sites: dict[str, SiteHistory]  # the sites with any report
     citations: dict[int, tuple[str, ...]]  # citation number -> the source ids cited
     sensitivities: frozenset[str]  # of the reports: rows in force stand only if none is hidden
+    competing: dict[str, list[str]] = field(default_factory=dict)  # `Index.competing_corrections`
 
     def changed(self, start: date, end: date) -> set[str]:
         """`heritage.history.changes_between` on the rows in force (kept in report order), by the
@@ -344,7 +346,7 @@ def indexed_history(index: Index, sensitivities: frozenset[str]) -> IndexedHisto
     query = "SELECT site, entries, cited, first_day, conditions, reports FROM history"
     sites = {row[0]: SiteHistory(*row[1:]) for row in index.db.execute(query)}
     citations = {n: tuple(ids.split(" ")) for n, ids in index.db.execute("SELECT id, sources FROM citations")}
-    return IndexedHistory(sites, citations, sensitivities)
+    return IndexedHistory(sites, citations, sensitivities, index.competing_corrections())
 
 
 def indexed_sites(index: Index) -> list[MapSite]:
@@ -486,7 +488,7 @@ def build_payload(
             changed = {c.site for c in changes_between(reports, changes[0], changes[1], data.retracted)}
         sites = [s for s in sites if s.id in changed]
         as_of = changes[1]
-    as_of = as_of or datetime.now(UTC).date()
+    as_of = as_of or latest_today()
     sources, claimants, parties = _Table(), _Table(), _Table()
     languages, types, traditions = _Table(), _Table(), _Table()
     for party_id in data.parties:
@@ -500,6 +502,7 @@ def build_payload(
     columns: dict[str, list[Any]] = {k: [] for k in names}
     first_day = day_number(as_of) or 0
     cites: dict[int, list[int]] = {}  # citation number -> source refs
+    disputed: dict[str, int] = {}  # a site's row -> how many competing corrections it holds
     numbers: dict[tuple[str, ...], int] = {}  # cited source ids -> citation number (read from files)
 
     def refs(cited_ids: tuple[str, ...]) -> list[int]:
@@ -536,6 +539,12 @@ def build_payload(
             for end, start, *_ in rows:
                 first_day = min(first_day, (end if start is None else start) - _EPOCH_ORDINAL)
         columns["hist"].append(text)
+        if data.indexed is not None:
+            rivals = data.indexed.competing.get(site.id, [])
+        else:
+            rivals = competing_ids(reports.get(site.id, []), data.retracted)
+        if rivals:  # rare: kept apart from the columns, so that it costs nothing per site
+            disputed[str(len(columns["hist"]) - 1)] = len(rivals)
         allegations = []
         for allegation in sorted(by_site.get(site.id, []), key=lambda a: (a.made_start or date.min, a.id)):
             party = parties(allegation.party) if allegation.party else -1
@@ -552,11 +561,11 @@ def build_payload(
                     # [day recorded, status, 0 for damage or 1 for attribution], oldest first.
                     [
                         [
-                            day_number(r.recorded_at.date()),
+                            day_number(r.recorded_at.astimezone(UTC).date()),
                             STATUS_INDEX[r.status],
                             int(r.aspect is ReviewAspect.attribution),
                         ]
-                        for r in sorted(data.reviews.get(allegation.id, []), key=lambda r: (r.recorded_at, r.id))
+                        for r in review_order(data.reviews.get(allegation.id, []))
                     ],
                 ]
             )
@@ -590,6 +599,7 @@ def build_payload(
         "cites": cites,
         "claimants": claimants.rows,
         "sites": columns,
+        "disputed": disputed,
     }
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from heritage.allegations import ReviewedAllegation, allegations_about
-from heritage.history import Entry, condition_as_of, site_history
+from heritage.history import Entry, competing_corrections, competing_ids, condition_as_of, site_history
 from heritage.models import Allegation, Condition, ConditionReport, Site, Source
+from heritage.models.base import latest_today
 from heritage.store import Catalogue
 
 if TYPE_CHECKING:
@@ -25,6 +26,7 @@ class SiteSummary:
     current: ConditionReport | None
     report_count: int
     allegations: list[Allegation]
+    competing: list[str] = field(default_factory=list)  # `heritage.history.competing_ids`
 
     @property
     def condition(self) -> Condition:
@@ -66,6 +68,7 @@ class SiteSummary:
             "condition": self.condition.value,
             "condition_observed": str(self.current.observed) if self.current else None,
             "condition_report": self.current.id if self.current else None,
+            "competing_corrections": self.competing,
             "reports": self.report_count,
             "allegations": len(self.allegations),
             "sensitivity": site.sensitivity.value,
@@ -117,7 +120,13 @@ def summarise(catalogue: Catalogue, as_of: date | None = None) -> list[SiteSumma
     alleged = allegations_by_site(catalogue)
     retracted = {r.retracts for r in catalogue.retractions()}
     return [
-        SiteSummary(site, condition_as_of(reports[site.id], as_of, retracted), len(reports[site.id]), alleged[site.id])
+        SiteSummary(
+            site,
+            condition_as_of(reports[site.id], as_of, retracted),
+            len(reports[site.id]),
+            alleged[site.id],
+            competing_ids(reports[site.id], retracted),
+        )
         for site in catalogue.sites()
     ]
 
@@ -145,6 +154,7 @@ class IndexedSummary:
     current: Latest | None
     report_count: int
     allegation_count: int
+    competing: list[str] = field(default_factory=list)
 
     @property
     def condition(self) -> Condition:
@@ -164,6 +174,7 @@ class IndexedSummary:
             "condition": self.condition.value,
             "condition_observed": self.current.observed if self.current else None,
             "condition_report": self.current.id if self.current else None,
+            "competing_corrections": self.competing,
             "reports": self.report_count,
             "allegations": self.allegation_count,
             "sensitivity": self.sensitivity,
@@ -172,9 +183,10 @@ class IndexedSummary:
 
 def list_indexed(index: Index, where: SiteFilter, as_of: date | None = None) -> list[IndexedSummary]:
     """`list_sites`, answered from the index: the same lines, in the same order."""
-    current = index.conditions_on(as_of or datetime.now(UTC).date())
+    current = index.conditions_on(as_of or latest_today())
     reports = dict(index.rows("SELECT site, reports FROM history"))  # counted as the index took them in
     alleged = dict(index.rows("SELECT site, count(*) FROM allegation_sites GROUP BY site"))
+    competing = index.competing_corrections()
     found = []
     for row in index.rows(
         "SELECT id, name, names, type, tradition, lon, lat, west, south, east, north, precision, areas, sensitivity "
@@ -196,6 +208,7 @@ def list_indexed(index: Index, where: SiteFilter, as_of: date | None = None) -> 
             current.get(site_id),
             reports.get(site_id, 0),
             alleged.get(site_id, 0),
+            competing.get(site_id, []),
         )
         if where.matches(summary):
             found.append(summary)
@@ -209,6 +222,7 @@ class SiteDetail:
     current: ConditionReport | None
     allegations: list[ReviewedAllegation]
     sources: dict[str, Source]
+    competing: dict[str, list[str]] = field(default_factory=dict)  # `heritage.history.competing_corrections`
 
     @property
     def reports(self) -> list[ConditionReport]:
@@ -219,10 +233,20 @@ class SiteDetail:
             "site": self.site.model_dump(mode="json", exclude_none=True),
             "condition": self.current.condition.value if self.current else Condition.unknown.value,
             "condition_report": self.current.id if self.current else None,
+            "competing_corrections": self.competing,
             "reports": [entry_json(entry) for entry in self.history],
             "allegations": [reviewed.as_json() for reviewed in self.allegations],
             "sources": {k: v.model_dump(mode="json", exclude_none=True) for k, v in sorted(self.sources.items())},
         }
+
+    def disputes(self) -> list[str]:
+        """What `show` and `history` say of each report with competing corrections."""
+        conditions = {e.report.id: e.report.condition.value for e in self.history}
+        lines = []
+        for corrected, ids in self.competing.items():
+            each = ", ".join(f"{i} ({conditions.get(i, '?')})" for i in ids)
+            lines.append(f"{corrected} has {len(ids)} competing corrections: {each}; retract all but one to settle it")
+        return lines
 
     def history_json(self) -> dict[str, Any]:
         """What `heritage history --json` prints: the site's timeline and its condition now."""
@@ -230,6 +254,7 @@ class SiteDetail:
             "site": self.site.id,
             "name": self.site.display_name(),
             "condition": self.current.condition.value if self.current else Condition.unknown.value,
+            "competing_corrections": self.competing,
             "timeline": [entry_json(entry) for entry in self.history],
         }
 
@@ -240,6 +265,8 @@ def entry_json(entry: Entry) -> dict[str, Any]:
     data["superseded"] = entry.superseded_by is not None
     if entry.superseded_by:
         data["superseded_by"] = entry.superseded_by
+    if entry.competing_with:
+        data["competing_with"] = entry.competing_with
     if entry.retraction:
         data["retraction"] = entry.retraction.model_dump(mode="json", exclude_none=True)
     return data
@@ -256,5 +283,7 @@ def site_detail(catalogue: Catalogue, site_id: str, index: Index) -> SiteDetail:
     cited |= {reviewed.allegation.source.source for reviewed in allegations}
     cited |= {s for d in site.disputes for s in d.sources}
     sources = {s: catalogue.source(s) for s in sorted(cited) if catalogue.has_source(s)}
-    current = condition_as_of(reports, None, {r.retracts for r in retractions})
-    return SiteDetail(site, site_history(reports, retractions), current, allegations, sources)
+    retracted = {r.retracts for r in retractions}
+    current = condition_as_of(reports, None, retracted)
+    competing = competing_corrections(reports, retracted)
+    return SiteDetail(site, site_history(reports, retractions), current, allegations, sources, competing)

@@ -15,11 +15,44 @@ from heritage.codec import dumps, loads
 from heritage.errors import InvalidInput, RecordExists
 from heritage.ids import base_id, free_id, new_id, site_id_for, source_id_for
 from heritage.models import Allegation, ConditionReport, Site, Source
+from heritage.models.base import Record
 from heritage.store import Catalogue, DuplicateKey, parse_record, unique_keys, validation_messages
 
 M = TypeVar("M", bound=BaseModel)
 
 RECORDED = ("recorded_at", "recorded_by")
+MIGRATED = "migrated"
+
+
+def utc_now() -> datetime:
+    """The time a record is stamped with (the sample build sets its own, to stay reproducible)."""
+    return datetime.now(UTC)
+
+
+def mark_migrated(document: dict[str, Any], user: str) -> None:
+    """Mark a record that keeps its own recorded_at / recorded_by: who put it in, and when. Its
+    recorded_at cannot be later than now: a record kept elsewhere was recorded in the past.
+    Raises ValueError."""
+    now = utc_now()
+    given = document.get("recorded_at")
+    if isinstance(given, str):
+        try:
+            at = datetime.fromisoformat(given)
+        except ValueError:
+            at = None  # the model says what is wrong with it
+        if at is not None and at.tzinfo is not None and at > now:
+            raise ValueError(
+                f"recorded_at {given} is in the future: a record kept as recorded was recorded in the past"
+            )
+    document[MIGRATED] = {"at": now.isoformat(), "by": user}
+
+
+def migration_note(record: Record) -> str | None:
+    """How every output that shows it words a record's migration mark, or None if it has none."""
+    if record.migrated is None:
+        return None
+    at = record.migrated.at.astimezone(UTC)
+    return f"kept as recorded elsewhere; put in by {record.migrated.by}, {at:%Y-%m-%d %H:%M} UTC"
 
 
 def read_json_file(path: Path) -> dict[str, Any]:
@@ -42,6 +75,13 @@ def read_json_file(path: Path) -> dict[str, Any]:
 def stamp(document: dict[str, Any], user: str, as_recorded: bool = False, file: Path | None = None) -> dict[str, Any]:
     """Who put the record in, and when: heritage says so, not the input. `as_recorded` keeps the
     input's own values (migrating records kept elsewhere; rebuilding the sample)."""
+    if MIGRATED in document:
+        raise InvalidInput(
+            f"{MIGRATED} is set by heritage when a record keeps its own recorded_at / recorded_by; remove it",
+            file=file,
+            record=document.get("id"),
+            field=MIGRATED,
+        )
     if not as_recorded:
         for name in RECORDED:
             if name in document:
@@ -52,7 +92,12 @@ def stamp(document: dict[str, Any], user: str, as_recorded: bool = False, file: 
                     record=document.get("id"),
                     field=name,
                 )
-    document.setdefault("recorded_at", datetime.now(UTC).isoformat())
+    elif any(name in document for name in RECORDED):
+        try:
+            mark_migrated(document, user)
+        except ValueError as exc:
+            raise InvalidInput(str(exc), file=file, record=document.get("id"), field="recorded_at") from None
+    document.setdefault("recorded_at", utc_now().isoformat())
     document.setdefault("recorded_by", user)
     return document
 

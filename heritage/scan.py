@@ -111,15 +111,16 @@ class IndexRows:
         kind = kind_of(path)
         # A file changed within the same clock tick as it was read could change again unseen:
         # recorded without its time, it is read again next time. So is a record that cannot be
-        # read: its date may be in the future today and not tomorrow.
+        # read, and one whose warnings depend on the clock (a date in the future today, not tomorrow).
         racy = max(examined.mtime_ns, examined.ctime_ns) > now - RACY_NS  # see `trusted`
+        unsettled = unreadable or examined.provisional
         self.files.append(
             (
                 path,
                 path.rsplit("/", 1)[0],
                 kind,
                 examined.size,
-                -1 if racy or unreadable else examined.mtime_ns,
+                -1 if racy or unsettled else examined.mtime_ns,
                 facts.packed() if facts is not None else None,
                 examined.problems_text(),
                 int(unreadable),
@@ -470,9 +471,10 @@ def _task(catalogue: Catalogue, db: sqlite3.Connection, task: ScanPart) -> PartR
     examined = [examine(catalogue, f.path, f.size, f.mtime_ns, f.known) for f in found]
     for one, f in zip(examined, found, strict=True):
         one.ctime_ns, one.ino = f.ctime_ns, f.ino
-    # A folder with a stray or an unreadable record keeps no digest: it is looked at again each time.
+    # A folder with a stray, an unreadable record or one from the future keeps no digest: it is
+    # looked at again each time.
     doubtful = {path.rsplit("/", 1)[0] for path in outcome.strays}
-    doubtful |= {e.path.rsplit("/", 1)[0] for e in examined if e.unreadable is not None}
+    doubtful |= {e.path.rsplit("/", 1)[0] for e in examined if e.unreadable is not None or e.provisional}
     for folder in doubtful & outcome.folders.keys():
         outcome.folders[folder] = outcome.folders[folder]._replace(digest=None, names=None)
     for one in examined:

@@ -20,6 +20,7 @@ from heritage.codec import encode, from_document, loads
 from heritage.errors import CatalogueNotFound, InvalidInput, RecordExists, RecordNotFound
 from heritage.history import corrections
 from heritage.models import Allegation, CatalogueInfo, ConditionReport, Retraction, Review, Site, Source
+from heritage.models.base import AHEAD
 from heritage.models.types import ID_PATTERN
 from heritage.sanity import region_problem
 
@@ -256,16 +257,23 @@ class Catalogue:
     def display(self, path: Path | str) -> str:
         return layout.relative(self.root, Path(path))
 
-    def read(self, model: type[M], path: Path | str, strict: bool = False) -> M:
-        """One stored record. `strict` also refuses keys given twice (`validate` uses it)."""
+    def read(
+        self, model: type[M], path: Path | str, strict: bool = False, ahead: list[tuple[str, str]] | None = None
+    ) -> M:
+        """One stored record. `strict` also refuses keys given twice (`validate` uses it). Dates
+        from the future do not make a stored record unreadable: they are added to `ahead` as
+        (field, message) if it is given (see `heritage.models.base.from_future`)."""
         try:
             data = read_whole(path)
         except OSError as exc:
             raise InvalidInput(f"cannot be read ({exc.strerror})", file=self.display(path)) from None
-        quick = read_unique(model, data, self.context) if strict else read_fast(model, data, self.context)
+        context = {**self.context, AHEAD: [] if ahead is None else ahead}
+        quick = read_unique(model, data, context) if strict else read_fast(model, data, context)
         if quick is not None:
             return quick
-        return parse_record(model, data, file=self.display(path), context=self.context)
+        if ahead is not None:
+            ahead.clear()  # read again below, noting the same dates again
+        return parse_record(model, data, file=self.display(path), context=context)
 
     # -- one record ------------------------------------------------------------------------
 

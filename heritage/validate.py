@@ -50,8 +50,16 @@ class _Cross:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
 
-    def add(self, code: str, message: str, path: str, record: str | None = None, field: str | None = None) -> None:
-        self.problems.append(Problem(code, message, path, record, field))
+    def add(
+        self,
+        code: str,
+        message: str,
+        path: str,
+        record: str | None = None,
+        field: str | None = None,
+        severity: str = "error",
+    ) -> None:
+        self.problems.append(Problem(code, message, path, record, field, severity))
 
     def unique(self, records: Records) -> set[str]:
         ids: set[str] = set()
@@ -99,7 +107,10 @@ def cross_checks(records: dict[str, Records]) -> list[Problem]:
                 message = f"supersedes {target!r}, which is not a report of site {site!r}"
                 check.add("unknown-superseded", message, path, report_id, "supersedes")
             elif superseded[target] == 2:
-                message = f"{target!r} is superseded by more than one report: two corrections in force"
+                message = (
+                    f"{target!r} is superseded by more than one report: competing corrections, shown as such "
+                    "by every command until all but one are retracted"
+                )
                 check.add("superseded-twice", message, path, report_id, "supersedes")
 
     for path, facts in records[layout.EVIDENCE]:
@@ -109,8 +120,21 @@ def cross_checks(records: dict[str, Records]) -> list[Problem]:
             if sha not in evidence:
                 message = f"cites evidence file {sha}, which is not in the catalogue"
                 check.add("unknown-evidence", message, path, facts.id, f"evidence[{number}]")
+    followed: Counter[tuple[str, str]] = Counter()
+    reviews = {facts.id: facts.target for _, facts in records[layout.REVIEWS]}
     for path, facts in records[layout.REVIEWS]:
         allegation = facts.target
+        if facts.follows:
+            followed[allegation, facts.follows] += 1
+            if reviews.get(facts.follows) != allegation:
+                message = f"supersedes {facts.follows!r}, which is not a review of allegation {allegation!r}"
+                check.add("unknown-superseded", message, path, facts.id, "supersedes")
+            elif followed[allegation, facts.follows] == 2:
+                message = (
+                    f"review {facts.follows!r} is superseded by more than one review, written apart (two "
+                    "machines): the order between them rests on their clocks alone; check the status shown"
+                )
+                check.add("competing-reviews", message, path, facts.id, "supersedes", "warning")
         if allegation not in allegations:
             check.add("unknown-allegation", f"reviews unknown allegation {allegation!r}", path, facts.id, "allegation")
         elif (folder := owner_folder(path)) != allegation:

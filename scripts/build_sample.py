@@ -27,11 +27,13 @@ import json
 import shutil
 import sys
 import tempfile
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from click.testing import CliRunner
 
+from heritage import recording
 from heritage.cli import cli
 from heritage.ids import slugify
 
@@ -390,6 +392,9 @@ def main() -> None:
     parser.add_argument("--reference", type=Path, default=HERE / "sample" / "reference")
     parser.add_argument("--out", type=Path, default=HERE.parent)
     args = parser.parse_args()
+    # Every record keeps RECORDED_AT and is marked as put in at that time too, so that two builds
+    # give the same bytes.
+    recording.utc_now = lambda: datetime.fromisoformat(RECORDED_AT)
     with tempfile.TemporaryDirectory() as temp:
         folder, work = Path(temp) / "catalogue", Path(temp) / "work"
         work.mkdir()

@@ -132,6 +132,32 @@ CASES = [
         date(2022, 3, 5),
         "intact",
     ),
+    # Two writers in the same second: the id decides, alike everywhere.
+    Case(
+        "same-second-the-greater-id-wins",
+        [
+            report("b", "2022-03-05", "destroyed", recorded_at="2025-01-01T10:00:00+00:00"),
+            report("a", "2022-03-05", "intact", recorded_at="2025-01-01T14:00:00+04:00"),
+        ],
+        [],
+        date(2022, 3, 5),
+        "destroyed",
+    ),
+    # Two corrections of one report (a git merge): shown as competing by every reader; the
+    # condition given meanwhile is picked by the same order everywhere.
+    Case(
+        "competing-corrections",
+        [
+            EARLIER,
+            LATER,
+            report("c", "2022-03-05", "severe_damage", recorded_at="2025-01-02T00:00:00+00:00", supersedes="b"),
+            report("d", "2022-03-05", "moderate_damage", recorded_at="2025-01-03T00:00:00+00:00", supersedes="b"),
+        ],
+        [],
+        date(2022, 6, 1),
+        "moderate_damage",
+    ),
+    Case("observed-in-year-one", [report("a", "0001-01-01", "unknown")], [], date(1, 6, 1), "unknown"),
     # A window and a day that end alike: the shorter observation (the later start) counts.
     Case(
         "same-end-the-later-start-wins",

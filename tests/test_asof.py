@@ -13,8 +13,9 @@ import pytest
 
 from asof_cases import CASES, Case
 from conftest import site_doc, source_doc
+from heritage import layout
 from heritage.browser import load, watch
-from heritage.codec import decode
+from heritage.codec import decode, encode
 from heritage.history import changes_between, condition_as_of, history_in_force
 from heritage.index import Index
 from heritage.mapdata import MapInput, build_payload, load_map_input
@@ -64,6 +65,10 @@ def asof_catalogue(tmp_path_factory: pytest.TempPathFactory) -> Catalogue:
         catalogue.add_site(decode(Site, json.dumps(site_doc(case.name, geometry=point)).encode()))
         reports, retractions = models(case)
         for report in reports:
+            if report.supersedes and catalogue.superseded_by(report.site, report.supersedes):
+                # A rival correction comes only from a merge: `add_report` would refuse it.
+                layout.report_file(root, report.site, report.id).write_bytes(encode(report))
+                continue
             catalogue.add_report(report)
         for withdrawn in retractions:
             catalogue.add_retraction(withdrawn)

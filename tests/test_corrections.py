@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from conftest import snapshot
+from conftest import Invoke, snapshot, write
+from heritage import layout
 from heritage.allegations import find_allegation
 from heritage.corrections import (
     Corrections,
@@ -14,9 +17,11 @@ from heritage.corrections import (
     retraction_of,
     review_allegation,
 )
+from heritage.dossier import dossier_context, render_dossier
 from heritage.errors import RecordNotFound
 from heritage.history import site_history
 from heritage.store import Catalogue
+from heritage.validate import validate_catalogue
 
 
 def test_a_correction_copies_the_report_with_its_changes(catalogue: Catalogue) -> None:
@@ -63,3 +68,36 @@ def test_a_review_moves_an_allegations_status(catalogue: Catalogue) -> None:
         review_allegation(
             catalogue, "a-none", status="refuted", aspect="damage", rationale="r", reviewer="x", user="me"
         )
+
+
+def test_competing_corrections_are_shown_until_all_but_one_are_retracted(catalogue: Catalogue, invoke: Invoke) -> None:
+    # Two laptops each corrected r-2; git merged both files. The command would refuse the second.
+    for rival, condition in (("r-rival-a", "severe_damage"), ("r-rival-b", "moderate_damage")):
+        document = correction_of(catalogue.find_report("r-2"), "seen again", Corrections(condition=condition))
+        document.update(id=rival, recorded_at="2026-01-03T00:00:00Z", recorded_by="a laptop")
+        write(layout.report_file(catalogue.root, "st-sargis", rival), document)
+
+    listed = json.loads(invoke("list", "--json", catalogue=catalogue).output)
+    assert listed[0]["competing_corrections"] == ["r-rival-a", "r-rival-b"]
+    table = "".join(invoke("list", catalogue=catalogue).output.split())  # the table folds its cells
+    assert "(2competingcorrections:r-rival-a," in table
+    shown = invoke("show", "st-sargis", catalogue=catalogue).output
+    assert "r-2 has 2 competing corrections: r-rival-a (severe_damage), r-rival-b (moderate_damage)" in shown
+    history = invoke("history", "st-sargis", catalogue=catalogue).output
+    assert "in dispute: r-2 has 2 competing corrections" in history
+    assert "inforce,competing" in "".join(history.split())  # the table folds its cells
+    timeline = json.loads(invoke("history", "st-sargis", "--json", catalogue=catalogue).output)
+    assert timeline["competing_corrections"] == {"r-2": ["r-rival-a", "r-rival-b"]}
+    rivals = {e["id"]: e.get("competing_with") for e in timeline["timeline"] if e["id"].startswith("r-rival")}
+    assert rivals == {"r-rival-a": ["r-rival-b"], "r-rival-b": ["r-rival-a"]}
+    problems = validate_catalogue(Catalogue.open(catalogue.root)).errors
+    assert [(p.code, p.field) for p in problems] == [("superseded-twice", "supersedes")]
+    page = render_dossier(dossier_context(Catalogue.open(catalogue.root), "st-sargis", "mission"))
+    assert "<code>r-2</code> has 2 competing corrections" in page and "competing with r-rival-a" in page
+
+    retract_report(catalogue, "r-rival-b", "The other correction stands", "me")
+    listed = json.loads(invoke("list", "--json", catalogue=catalogue).output)
+    assert listed[0]["competing_corrections"] == [] and listed[0]["condition"] == "severe_damage"
+    assert "in dispute" not in invoke("show", "st-sargis", catalogue=catalogue).output
+    assert "in dispute" not in render_dossier(dossier_context(Catalogue.open(catalogue.root), "st-sargis", "mission"))
+    assert validate_catalogue(Catalogue.open(catalogue.root)).ok

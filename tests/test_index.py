@@ -27,7 +27,7 @@ from heritage.codec import dumps
 from heritage.errors import InvalidInput
 from heritage.history import changes_between
 from heritage.index import Index, index_path
-from heritage.mapdata import build_payload, encode_payload, load_map_input
+from heritage.mapdata import MapInput, build_payload, encode_payload, load_map_input
 from heritage.models import Condition, ConditionReport
 from heritage.query import SiteFilter, list_indexed, list_sites
 from heritage.store import Catalogue
@@ -96,6 +96,14 @@ def synthetic(tmp_path: Path, sites: int = 120, seed: int = 3) -> Catalogue:
     rng = random.Random(seed)
     reports = list(catalogue.reports())
     corrections = [r for r in reports if r.supersedes]
+    # Rival corrections, as two laptops make after a git merge: a second correction of the same report.
+    for number, rival in enumerate(rng.sample(corrections, min(6, len(corrections)))):
+        document = rival.model_dump(mode="json", exclude_none=True, exclude={"sha256"})
+        document.update(id=f"r-rival-{number}", condition="destroyed")
+        path = layout.report_file(root, rival.site, document["id"])
+        path.write_bytes(dumps(document))
+        reports.append(catalogue.read(type(rival), path))
+        corrections.append(reports[-1])
     chosen = rng.sample(reports, 15) + rng.sample(corrections, min(5, len(corrections)))
     for number, report in enumerate({r.id: r for r in chosen}.values()):
         document = {
@@ -449,6 +457,11 @@ def test_the_list_from_the_index_is_the_list_from_the_files(tmp_path: Path, wher
         found = [s.as_json() for s in list_indexed(index, SiteFilter(**where), as_of)]
     assert found == expected
     assert expected  # every filter here finds some sites: the comparison means something
+    if not where:  # some rival corrections stand, and some were settled by a retraction
+        assert any(s["competing_corrections"] for s in expected)
+        everything = [s.as_json() for s in list_sites(catalogue, SiteFilter())]
+        rivals = {i for s in everything for i in s["competing_corrections"] if i.startswith("r-rival-")}
+        assert 0 < len(rivals) < 6
 
 
 def test_the_sample_lists_alike_from_the_index_and_the_files(tmp_path: Path) -> None:
@@ -996,3 +1009,25 @@ def test_an_index_built_again_does_not_repeat_a_generation(catalogue: Catalogue)
     shutil.rmtree(catalogue.root / ".heritage")
     with Index.open(catalogue) as index:
         assert index.generation != first  # a result kept from the first is not taken for the second's
+
+
+def test_the_map_marks_competing_corrections_alike_from_the_index_and_the_records(tmp_path: Path) -> None:
+    catalogue = synthetic(tmp_path)
+    from_index = build_payload(load_map_input(catalogue, audience="internal"), date(2026, 1, 1))
+    reports: dict[str, list[ConditionReport]] = {}
+    for report in catalogue.reports():
+        reports.setdefault(report.site, []).append(report)
+    from_records = MapInput(
+        name="Synthetic",
+        sites=list(catalogue.sites()),
+        reports=reports,
+        allegations=[],
+        sources={s.id: s for s in catalogue.sources()},
+        retracted={r.retracts for r in catalogue.retractions()},
+    )
+    written = build_payload(from_records, date(2026, 1, 1))
+    assert written["sites"]["id"] == from_index["sites"]["id"]
+    assert written["disputed"] == from_index["disputed"] and from_index["disputed"]
+    rivals = {from_index["sites"]["id"][int(row)] for row in from_index["disputed"]}
+    listed = [s.as_json() for s in list_sites(catalogue, SiteFilter())]
+    assert rivals == {s["id"] for s in listed if s["competing_corrections"]}

@@ -545,3 +545,17 @@ def test_each_audience_sees_only_what_it_may(invoke: Invoke, catalogue: Catalogu
     assert "4700000" in pages["public"] and "3970000" in pages["public"]  # at about 10 km
     assert "RESTRICTED-COORDINATE-SOURCE" not in pages["public"]
     assert "public edition" in pages["public"] or '"audience":"public"' in pages["public"]
+
+
+def test_the_popup_says_a_site_has_competing_corrections(page: tuple[Any, PageLog], tmp_path: Path) -> None:
+    tab, log = page
+    payload = build_payload(hostile_input(), date(2026, 11, 28))
+    payload["disputed"] = {"0": 2}  # as `build_payload` writes it for a site whose report has two rivals
+    path = tmp_path / "disputed.html"
+    path.write_text(render_map(payload)[0], encoding="utf-8")
+    load(tab, path)
+    tab.evaluate("heritageApp.openSite(0)")
+    popup = tab.locator(".heritage-popup .heritage-site")
+    popup.wait_for()
+    assert "2 competing corrections of one report, not yet settled" in popup.inner_text()
+    assert log.page_errors == []

@@ -5,7 +5,7 @@ Catalogue text is untrusted: it reaches rich only as `Text` objects, never as ma
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,6 +22,7 @@ from heritage.layout import output_path
 from heritage.models import Condition
 from heritage.models.report import ObserverPosition
 from heritage.query import SiteDetail, SiteFilter, list_indexed, site_detail
+from heritage.recording import migration_note
 
 if TYPE_CHECKING:
     from heritage.index import Index
@@ -85,9 +86,10 @@ def list_command(
     table.add_column("type", overflow="fold", ratio=2)
     table.add_column("name", overflow="fold", ratio=5)
     for s in summaries:
+        disputed = f" ({len(s.competing)} competing corrections: {', '.join(s.competing)})" if s.competing else ""
         table.add_row(
             plain_text(s.id),
-            plain_text(s.condition.value),
+            plain_text(s.condition.value + disputed),
             plain_text(s.current.observed if s.current else "-"),
             str(s.report_count),
             str(s.allegation_count),
@@ -164,6 +166,8 @@ def _print_detail(detail: SiteDetail) -> None:
             else "unknown (no reports)",
         )
     )
+    for settle in detail.disputes():
+        out.print(_line("in dispute", settle))
 
     out.print()
     out.print(Text("What was seen and what was claimed, by date", style="bold"))
@@ -184,8 +188,11 @@ def _print_detail(detail: SiteDetail) -> None:
             ("position", _position(r.position)),
             ("sources", cited),
             ("notes", r.notes),
+            ("recorded", f"{r.recorded_by}, {r.recorded_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC"),
+            ("migrated", migration_note(r)),
             ("supersedes", r.supersedes),
             ("superseded by", entry.superseded_by),
+            ("competing with", ", ".join(entry.competing_with)),
             ("retracted", f"{entry.retraction.reason} ({entry.retraction.id})" if entry.retraction else None),
         ):
             if value:

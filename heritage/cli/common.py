@@ -9,12 +9,14 @@ import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 import click
 from rich.console import Console
 from rich.text import Text
+
+from heritage.models.base import latest_today
 
 
 def console() -> Console:
@@ -143,7 +145,7 @@ def parse_date(value: str | None, option: str = "--as-of") -> date | None:
         found = date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint=option) from None
-    if found > datetime.now(UTC).date():
+    if found > latest_today():
         raise click.BadParameter(f"{value} is in the future: the catalogue cannot say yet", param_hint=option)
     return found
 

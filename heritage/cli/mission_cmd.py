@@ -12,6 +12,7 @@ from heritage.cli.app import Env, ExitCode, cli, pass_env
 from heritage.cli.common import bbox, printable, progress_console
 from heritage.layout import output_path
 from heritage.models import Condition
+from heritage.models.base import latest_today
 
 
 @cli.group()
@@ -63,7 +64,6 @@ def mission_export(
       heritage mission export --name "Shusha, May 2026" --bbox 46.70,39.70,46.80,39.80 -o shusha-2026-05 --zip
       heritage mission export --name "Allegations" --has-allegation --audience public -o public-package
     """
-    from datetime import UTC, datetime
 
     from heritage.mission import Selection, export_mission, select_sites
     from heritage.selection import read_area
@@ -81,7 +81,7 @@ def mission_export(
         has_allegation=has_allegation,
         conditions={Condition(c) for c in conditions} or None,
     )
-    sites = select_sites(catalogue, selection, datetime.now(UTC).date())
+    sites = select_sites(catalogue, selection, latest_today())
     with Progress(transient=True, console=progress_console()) as progress:
         task = progress.add_task("writing the package", total=len(sites))
         result = export_mission(

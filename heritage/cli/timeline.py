@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import UTC
 from pathlib import Path
 
 import click
@@ -27,9 +28,10 @@ from heritage.cli.common import (
 from heritage.cli.records import report
 from heritage.collector import paused_gc
 from heritage.corrections import Corrections, correct_report, retract_report
-from heritage.models import Condition
+from heritage.models import Condition, ConditionReport
 from heritage.models.vocab import DamageExtent, Method
 from heritage.query import site_detail
+from heritage.recording import migration_note
 from heritage.selection import read_area, sites_for_audience
 
 
@@ -56,6 +58,8 @@ def history(env: Env, site_id: str, as_json: bool, chart: Path | None) -> None:
         echo_json(detail.history_json())
         return
     out = console()
+    for dispute in detail.disputes():
+        out.print(plain_text(f"in dispute: {dispute}"))
     table = Table(
         title=plain_text(f"{detail.site.display_name()}: {len(detail.history)} report(s)"), box=box.SIMPLE_HEAD
     )
@@ -74,6 +78,8 @@ def history(env: Env, site_id: str, as_json: bool, chart: Path | None) -> None:
         status = entry.status
         if entry.superseded_by:
             status += f" by {entry.superseded_by}"
+        if entry.competing_with:
+            status += f", competing with {', '.join(entry.competing_with)}"
         if entry.retraction:
             status = f"retracted: {entry.retraction.reason}"
         cited = "; ".join(c.source + (f" ({c.locator})" if c.locator else "") for c in r.sources)
@@ -83,7 +89,7 @@ def history(env: Env, site_id: str, as_json: bool, chart: Path | None) -> None:
             plain_text(r.condition.value),
             plain_text(r.method.value),
             plain_text(cited),
-            plain_text(f"{r.recorded_by}, {r.recorded_at:%Y-%m-%d %H:%M} UTC"),
+            plain_text(f"{r.recorded_by}, {r.recorded_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC" + _noted(r)),
             plain_text(status),
             plain_text(r.id),
             style=style,
@@ -91,6 +97,11 @@ def history(env: Env, site_id: str, as_json: bool, chart: Path | None) -> None:
     out.print(table)
     if chart is not None:
         click.echo(f"chart written to {chart}")
+
+
+def _noted(record: ConditionReport) -> str:
+    note = migration_note(record)
+    return f" ({note})" if note else ""
 
 
 @cli.command()

@@ -25,10 +25,12 @@ from heritage.allegations import load_allegations
 from heritage.atomic import replace_file
 from heritage.audience import hidden, point_for, site_for
 from heritage.errors import RecordNotFound
-from heritage.history import condition_as_of, site_history
+from heritage.history import competing_corrections, condition_as_of, site_history
 from heritage.models import Condition, Evidence, Site
+from heritage.models.base import latest_today
 from heritage.models.vocab import Sensitivity
 from heritage.palette import CONDITION_COLOURS, CONDITION_LABELS
+from heritage.recording import migration_note
 from heritage.store import Catalogue
 
 
@@ -40,12 +42,14 @@ class DossierResult:
 
 @cache
 def _environment() -> Environment:
-    return Environment(
+    environment = Environment(
         loader=PackageLoader("heritage.dossier", "templates"),
         autoescape=select_autoescape(["html"]),
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    environment.globals["migration_note"] = migration_note
+    return environment
 
 
 def _css() -> str:
@@ -140,7 +144,7 @@ def dossier_context(
     today: date | None = None,
     shared: Shared | None = None,
 ) -> dict[str, Any]:
-    today = today or datetime.now(UTC).date()
+    today = today or latest_today()
     shared = shared or Shared.load(catalogue)
     invisible = hidden(audience)
     site = site_for(catalogue.site(site_id), audience)
@@ -242,6 +246,7 @@ def dossier_context(
         "tradition_label": vocabulary.traditions.get(site.tradition, site.tradition) if site.tradition else None,
         "point": site.geometry.representative if site.geometry else None,
         "current": current,
+        "competing": competing_corrections(reports, {r.retracts for r in retractions}),
         "condition_label": CONDITION_LABELS[condition],
         "condition_colour": CONDITION_COLOURS[condition],
         "history": history,

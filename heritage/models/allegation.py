@@ -6,7 +6,7 @@ from datetime import date
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from heritage.models.base import Model, Record, today_of
+from heritage.models.base import Model, Record, from_future, today_of
 from heritage.models.geometry import Polygon
 from heritage.models.source import Citation, Sha256
 from heritage.models.types import Line, RecordId, ShortText, Text, When
@@ -51,7 +51,7 @@ class Allegation(Record):
     def _made_in_past(cls, value: When, info: ValidationInfo) -> When:
         today = today_of(info)
         if (value.start or date.min) > today or (value.end or date.min) > today:
-            raise ValueError(f"made_on {value} is in the future")
+            from_future(info, "made_on", f"made_on {value} is in the future")
         return value
 
     @field_validator("alleged_period")
@@ -59,7 +59,7 @@ class Allegation(Record):
     def _period_begun(cls, value: When | None, info: ValidationInfo) -> When | None:
         # The period may run on (an announced plan); it cannot start after today.
         if value is not None and (value.start or date.min) > today_of(info):
-            raise ValueError(f"alleged_period {value} starts in the future")
+            from_future(info, "alleged_period", f"alleged_period {value} starts in the future")
         return value
 
     @model_validator(mode="after")

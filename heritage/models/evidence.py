@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 
 from heritage.models.base import Record, not_in_future
 from heritage.models.geometry import Point
@@ -33,9 +33,9 @@ class Evidence(Record):
 
     @field_validator("captured_at")
     @classmethod
-    def _aware_and_past(cls, value: datetime | None) -> datetime | None:
+    def _aware_and_past(cls, value: datetime | None, info: ValidationInfo) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
             raise ValueError("captured_at needs a time zone (e.g. 2022-07-06T10:15:00+04:00)")
-        return not_in_future(value, "captured_at")
+        return not_in_future(value, "captured_at", info)

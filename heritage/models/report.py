@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from heritage.models.base import Model, Record, today_of
+from heritage.models.base import Model, Record, from_future, today_of
 from heritage.models.geometry import Position, check_position
 from heritage.models.source import Citation, Sha256
 from heritage.models.types import Credibility, Line, RecordId, Text, When
@@ -43,7 +43,7 @@ class ConditionReport(Record):
         if value.end is None:
             raise ValueError(f"observed {value} is open-ended; give the last possible day")
         if value.end > today_of(info):
-            raise ValueError(f"observed {value} is in the future")
+            from_future(info, "observed", f"observed {value} is in the future")
         return value
 
     @model_validator(mode="after")

@@ -38,9 +38,14 @@ class Review(Record):
     rationale: Text
     relies_on: list[RecordId] = Field(default_factory=list)  # reports, sources, evidence ids
     reviewer: Line
+    # The review of the same allegation and aspect that this one follows: which finding is the
+    # latest is read from these links, not from clocks (see heritage.allegations.review_order).
+    supersedes: RecordId | None = None
 
     @model_validator(mode="after")
     def _reasoned(self) -> Review:
+        if self.supersedes == self.id:
+            raise ValueError("a review cannot supersede itself")
         if self.status is AllegationStatus.reported:
             raise ValueError("a review cannot move a claim back to 'reported'")
         if self.status in NEEDS_EVIDENCE and not self.relies_on:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Annotated
 
 from pydantic import AwareDatetime, Field, StringConstraints, ValidationInfo, field_validator, model_validator
 
-from heritage.models.base import Model, Record, not_in_future, today_of
+from heritage.models.base import Model, Record, from_future, not_in_future, today_of
 from heritage.models.types import LanguageTag, Line, Link, RecordId, ShortText, Text, When
 from heritage.models.vocab import Reliability, Sensitivity, SourceKind
 
@@ -24,8 +24,8 @@ class EvidenceFile(Model):
 
     @field_validator("captured_at")
     @classmethod
-    def _captured_in_past(cls, value: datetime | None) -> datetime | None:
-        return value if value is None else not_in_future(value, "captured_at")
+    def _captured_in_past(cls, value: datetime | None, info: ValidationInfo) -> datetime | None:
+        return value if value is None else not_in_future(value, "captured_at", info)
 
 
 class SatelliteImage(Model):
@@ -36,9 +36,9 @@ class SatelliteImage(Model):
 
     @field_validator("acquired_on")
     @classmethod
-    def _acquired_in_past(cls, value: date) -> date:
-        if value > datetime.now(UTC).date():
-            raise ValueError(f"acquired_on {value} is in the future")
+    def _acquired_in_past(cls, value: date, info: ValidationInfo) -> date:
+        if value > today_of(info):
+            from_future(info, "acquired_on", f"acquired_on {value} is in the future")
         return value
 
 
@@ -70,9 +70,9 @@ class Source(Record):
     def _consistent(self, info: ValidationInfo) -> Source:
         today = today_of(info)
         if self.published and ((self.published.start or date.min) > today or (self.published.end or date.min) > today):
-            raise ValueError(f"published {self.published} is in the future")
+            from_future(info, "published", f"published {self.published} is in the future")
         if self.accessed and self.accessed > today:
-            raise ValueError(f"accessed {self.accessed} is in the future")
+            from_future(info, "accessed", f"accessed {self.accessed} is in the future")
         if self.satellite and self.kind is not SourceKind.satellite_image:
             raise ValueError("satellite details belong to a source of kind 'satellite_image'")
         return self

@@ -335,6 +335,11 @@
         el("span", { text: "Between " + isoDay(changes[0]) + " and " + isoDay(changes[1]) + ": " }),
         el("strong", { text: v.condition[before][1] + " \u2192 " + v.condition[after][1] })]));
     }
+    const rivals = d.disputed && d.disputed[i];  // see heritage.history.competing_corrections
+    if (rivals) {
+      box.appendChild(el("p", { class: "heritage-dispute",
+        text: rivals + " competing corrections of one report, not yet settled: the condition shown is one of them" }));
+    }
     const allegations = s.alg[i].filter(c => c[3] === null || c[3] <= app.day);
     const seen = k + 1;  // the reports in force by then: those up to the current one
     box.appendChild(el("p", { class: "heritage-counts",
