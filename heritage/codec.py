@@ -63,8 +63,9 @@ def content_hash(document: dict[str, Any]) -> str:
             target["sha256"] = stored
 
 
-# What a record says apart from who put it in, when, and under which id: an import's key.
-_NOT_CONTENT = {"id", "recorded_at", "recorded_by", "sha256"}
+# What a record says apart from who put it in, when, and under which id: an import's key. A
+# migration mark says who imported it and when, so it is not content either.
+_NOT_CONTENT = {"id", "recorded_at", "recorded_by", "migrated", "sha256"}
 
 
 def content_key(record: BaseModel) -> str:

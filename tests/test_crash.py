@@ -136,3 +136,17 @@ def test_an_import_stopped_while_moving_in_is_finished_by_the_next_command(
     assert _reports(catalogue.root) == 2 + 2  # half of it, until the next command
     assert "finished" in Catalogue.open(catalogue.root).recovered[0]
     assert _reports(catalogue.root) == 2 + 5
+
+
+def test_a_migration_rerun_adds_nothing(catalogue: Catalogue, tmp_path: Path) -> None:
+    """--as-recorded marks each record with who migrated it and when; that mark is not content."""
+    csv = tmp_path / "old.csv"
+    csv.write_text(
+        "site,observed,condition,method,sources,recorded_at,recorded_by\n"
+        "st-sargis,2021-01-01,intact,remote_sensing,src-chw,2021-01-02T00:00:00Z,old system\n",
+        encoding="utf-8",
+    )
+    options = ImportOptions(recorded_by="tester", as_recorded=True)
+    assert len(import_reports(catalogue, csv, {}, options).written) == 1
+    again = import_reports(catalogue, csv, {}, ImportOptions(recorded_by="someone else", as_recorded=True))
+    assert (again.written, len(again.already)) == ([], 1)
