@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import os
-import secrets
 from pathlib import Path
 
+from heritage import leftovers
 from heritage.errors import RecordExists
-from heritage.layout import TEMP_PREFIX
 
 
 def _fsync_folder(folder: Path) -> None:
@@ -29,7 +28,8 @@ def create_file(path: Path, data: bytes, *, record: str | None = None) -> None:
     hidden temporary file that readers skip.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.parent / f"{TEMP_PREFIX}{secrets.token_hex(8)}-{path.name}"
+    leftovers.clean(path.parent)
+    temp = path.parent / leftovers.temp_name(path.name)
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -46,13 +46,19 @@ def create_file(path: Path, data: bytes, *, record: str | None = None) -> None:
 
 
 def replace_file(path: Path, data: bytes) -> None:
-    """Write a derived output (a map, a dossier): readers see the old file or the new one, never
-    half of one, and an interrupted run (Ctrl-C) leaves no temporary file behind."""
+    """Write a derived output (a map, a dossier, a manifest): readers see the old file or the new
+    one, never half of one. A full disk or Ctrl-C leaves the old file as it was and no temporary
+    file; SIGKILL leaves one named for its process, which the next write into the folder removes."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.parent / f"{TEMP_PREFIX}{secrets.token_hex(8)}-{path.name}"
+    leftovers.clean(path.parent)
+    temp = path.parent / leftovers.temp_name(path.name)
     try:
         with temp.open("xb") as handle:
             handle.write(data)
+            handle.flush()
+            # On disk before the rename: after a power cut the name holds the old file or the new.
+            os.fsync(handle.fileno())
         os.replace(temp, path)
     finally:
         temp.unlink(missing_ok=True)
+    _fsync_folder(path.parent)

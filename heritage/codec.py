@@ -65,6 +65,19 @@ def content_hash(document: dict[str, Any]) -> str:
             target["sha256"] = stored
 
 
+# What a record says apart from who put it in, when, and under which id: an import's key. A
+# migration mark says who imported it and when, so it is not content either.
+_NOT_CONTENT = {"id", "recorded_at", "recorded_by", "migrated", "sha256"}
+
+
+def content_key(record: BaseModel) -> str:
+    """SHA-256 of a record's content without its id, stamps and seal: the same row imported
+    twice gives the same key, whenever and by whomever (see `heritage.importer`)."""
+    data = _prune(record.model_dump(mode="json", exclude=_NOT_CONTENT))
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def seal(document: dict[str, Any]) -> dict[str, Any]:
     _hash_target(document)["sha256"] = content_hash(document)
     return document

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import mimetypes
 import os
-import secrets
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,8 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from heritage import layout
-from heritage.atomic import create_file
+from heritage import layout, leftovers
 from heritage.codec import encode
 from heritage.errors import InvalidInput, RecordExists
 from heritage.hashing import file_digest, stream_digest
@@ -93,7 +91,7 @@ def _store_bytes(catalogue: Catalogue, path: Path, sha: str) -> bool:
     """Copy the file into evidence/ under its hash; True if this call created it. Never replaces."""
     final = layout.evidence_file(catalogue.root, sha)
     final.parent.mkdir(parents=True, exist_ok=True)
-    temp = final.parent / f"{layout.TEMP_PREFIX}{secrets.token_hex(8)}"
+    temp = final.parent / leftovers.temp_name(sha)
     try:
         with path.open("rb") as source, temp.open("xb") as target:
             copied, _ = stream_digest(source, copy_to=target)
@@ -157,7 +155,7 @@ def add_evidence(
         raise RecordExists(f"this file is already in the catalogue as evidence {sha}", file=path)
     created = _store_bytes(catalogue, path, sha)
     try:
-        create_file(target, encode(record), record=record.id)
+        catalogue.append_file(target, encode(record), record.id)
     except BaseException:
         if created:  # take back the bytes this call stored, so that nothing is left half-added
             layout.evidence_file(catalogue.root, sha).unlink(missing_ok=True)

@@ -14,10 +14,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_origin
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
+from heritage import kinds, layout
+from heritage.codec import content_key, encode
 from heritage.errors import ImportFailed, InvalidInput, Problem
 from heritage.ids import new_id, site_id_for
+from heritage.index import Index
+from heritage.journal import Journal
+from heritage.kinds import Kind
 from heritage.models import ConditionReport, Site
 from heritage.recording import RECORDED, mark_migrated, utc_now
 from heritage.sanity import region_problem
@@ -61,7 +66,9 @@ _WKT_POINT = re.compile(r"^\s*POINT\s*\(\s*(\S+)\s+(\S+)\s*\)\s*$", re.IGNORECAS
 
 @dataclass
 class ImportResult:
-    written: list[str] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)  # the new records' ids
+    already: list[str] = field(default_factory=list)  # rows the catalogue holds already: those records' ids
+    repeated: int = 0  # rows that repeat an earlier row of the same file
     skipped: list[Problem] = field(default_factory=list)
     skipped_rows: int = 0
 
@@ -262,17 +269,53 @@ def _run(
     mapping: dict[str, str],
     fields: set[str],
     build: Callable[[_Row], dict[str, Any]],
-    model: type[BaseModel],
+    kind: Kind,
     check: Callable[[Any, bool, dict[str, Any]], str | None],
-    write: Callable[[Any], Path],
+    place: Callable[[Any], Path],
     options: ImportOptions,
     id_for: Callable[[dict[str, Any], set[str]], str],
 ) -> ImportResult:
     columns, rows = _read_rows(path)
     _check_columns(path, columns, mapping, fields, options)
+    # The journal's lock makes imports take turns: what one adds, the next sees as already there.
+    with Journal(catalogue.root) as journal:
+        good, given, problems, failed_lines = _checked(
+            catalogue, path, rows, mapping, build, kind, check, options, id_for
+        )
+        result = ImportResult(skipped_rows=len(failed_lines))
+        new = _sort_out(catalogue, kind, good, given, result, problems, failed_lines)
+        if problems and not options.skip_invalid:
+            raise ImportFailed(problems, rows=len(failed_lines), file=path)
+        result.skipped, result.skipped_rows = problems, len(failed_lines)
+        tick = options.progress or (lambda done, total: None)
+        for number, record in enumerate(new):
+            if number % 100 == 0:
+                tick(len(rows) + number, len(rows) + len(new))
+            journal.stage(place(record), encode(record))
+            result.written.append(record.id)
+        # Whole or not at all: nothing reaches the catalogue before this, and a process killed
+        # during it is finished by the next command (see heritage.journal).
+        journal.commit()
+    return result
+
+
+def _checked(
+    catalogue: Catalogue,
+    path: Path,
+    rows: list[tuple[int, dict[str, str]]],
+    mapping: dict[str, str],
+    build: Callable[[_Row], dict[str, Any]],
+    kind: Kind,
+    check: Callable[[Any, bool, dict[str, Any]], str | None],
+    options: ImportOptions,
+    id_for: Callable[[dict[str, Any], set[str]], str],
+) -> tuple[list[tuple[int, str, Any]], set[str], list[Problem], set[int]]:
+    """Every row built and checked: (line, label, record) of the good ones, the ids the file gave,
+    the problems of the others and their lines."""
     now = utc_now().isoformat()
     seen: set[str] = set()
-    good: list[Any] = []
+    given_ids: set[str] = set()
+    good: list[tuple[int, str, Any]] = []
     state: dict[str, Any] = {}
     problems: list[Problem] = []
     failed_lines: set[int] = set()
@@ -291,8 +334,8 @@ def _run(
             document["recorded_by"] = stamp.get("recorded_by") or options.recorded_by
             if any(stamp.values()):
                 mark_migrated(document, options.recorded_by)
-            record = model.model_validate(document, context=catalogue.context)
-            if record.id in seen:  # type: ignore[attr-defined]
+            record = kind.model.model_validate(document, context=catalogue.context)
+            if record.id in seen:
                 raise ValueError(f"id {given!r} appears twice in the file")
             reason = check(record, given is not None, state)
             if reason:
@@ -306,25 +349,50 @@ def _run(
             failed_lines.add(line)
             problems.append(Problem("invalid-row", str(exc), str(path), label))
             continue
-        seen.add(record.id)  # type: ignore[attr-defined]
-        good.append(record)
-    if problems and not options.skip_invalid:
-        raise ImportFailed(problems, rows=len(failed_lines), file=path)
-    result = ImportResult(skipped=problems, skipped_rows=len(failed_lines))
-    written: list[Path] = []
-    try:
-        for number, record in enumerate(good):
-            if number % 100 == 0:
-                tick(len(rows) + number, len(rows) + len(good))
-            written.append(write(record))
-            result.written.append(record.id)
-    except BaseException:
-        # A writer that raced us to an id, a full disk, Ctrl-C: take back this run's own new
-        # files, so that the file is imported whole or not at all.
-        for path_written in written:
-            path_written.unlink(missing_ok=True)
-        raise
-    return result
+        seen.add(record.id)
+        if given:
+            given_ids.add(record.id)
+        good.append((line, label, record))
+    return good, given_ids, problems, failed_lines
+
+
+def _sort_out(
+    catalogue: Catalogue,
+    kind: Kind,
+    good: list[tuple[int, str, Any]],
+    given: set[str],
+    result: ImportResult,
+    problems: list[Problem],
+    failed_lines: set[int],
+) -> list[Any]:
+    """The records that are new. A row is already in the catalogue if a record has the id it
+    gives, with the same content, or, when it gives none, a record has its content (its
+    `content_key`); both are one lookup in the index. A given id held by other content is a
+    problem of the row: a record is never changed by importing it again."""
+    keys = {record.id: content_key(record) for _, _, record in good}
+    table = kind.table or ""
+    with Index.open(catalogue, kinds=(kind.folder,)) as index:
+        index.content_keys(table, lambda stored: content_key(catalogue.read(kind.model, catalogue.root / stored)))
+        by_id = index.lookup(table, "id", sorted(given))
+        by_key = index.lookup(table, "content_key", sorted(set(keys.values())))
+    new, in_file = [], set()
+    for line, label, record in good:
+        key = keys[record.id]
+        if record.id in given and record.id in by_id:
+            if by_id[record.id][1] == key:
+                result.already.append(record.id)
+            else:
+                failed_lines.add(line)
+                message = f"{kind.name} {record.id!r} already exists in the catalogue, with other content"
+                problems.append(Problem("invalid-row", message, None, label))
+        elif record.id not in given and key in by_key:
+            result.already.append(by_key[key][0])
+        elif record.id not in given and key in in_file:
+            result.repeated += 1
+        else:
+            in_file.add(key)
+            new.append(record)
+    return new
 
 
 def _year(value: str, name: str) -> int | None:
@@ -343,8 +411,6 @@ def import_sites(
         return site_id_for(document.get("names"), lambda candidate: candidate in taken or catalogue.has_site(candidate))
 
     def check(site: Site, given: bool, state: dict[str, Any]) -> str | None:
-        if catalogue.has_site(site.id):
-            return f"site {site.id!r} already exists in the catalogue"
         if site.geometry is not None and catalogue.info.region is not None:
             return region_problem(site.geometry, catalogue.info.region)
         return None
@@ -355,9 +421,9 @@ def import_sites(
         mapping,
         SITE_FIELDS,
         lambda r: site_document(r, default_precision),
-        Site,
+        kinds.SITES,
         check,
-        catalogue.add_site,
+        lambda site: layout.site_file(catalogue.root, site.id),
         options,
         site_id,
     )
@@ -367,8 +433,9 @@ def import_reports(catalogue: Catalogue, path: Path, mapping: dict[str, str], op
     def check(report: ConditionReport, given: bool, state: dict[str, Any]) -> str | None:
         if not catalogue.has_site(report.site):
             return f"unknown site {report.site!r}"
-        if given and catalogue.report_id_taken(report.id):
-            return f"report {report.id!r} already exists in the catalogue"
+        for sha in report.evidence:
+            if not catalogue.has_evidence(sha):
+                return f"unknown evidence file {sha}; add it first with 'heritage evidence add'"
         for citation in report.sources:
             if not catalogue.has_source(citation.source):
                 return f"unknown source {citation.source!r}"
@@ -390,9 +457,9 @@ def import_reports(catalogue: Catalogue, path: Path, mapping: dict[str, str], op
         mapping,
         REPORT_FIELDS,
         report_document,
-        ConditionReport,
+        kinds.REPORTS,
         check,
-        catalogue.add_report,
+        lambda report: layout.report_file(catalogue.root, report.site, report.id),
         options,
         lambda d, t: new_id("r"),
     )

@@ -40,7 +40,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from heritage import __version__, kinds, layout
+from heritage import __version__, journal, kinds, layout
 from heritage.errors import InvalidInput, Problem
 from heritage.examine import kind_of
 from heritage.history import Change, in_force
@@ -90,6 +90,9 @@ _INDEXES = {  # name -> what it indexes
     "files_problems": "files (kind, folder, path) WHERE problems IS NOT NULL",
     "sites_id": "sites (id)",
     "reports_site": "reports (site)",
+    "reports_id": "reports (id)",
+    "reports_content_key": "reports (content_key)",
+    "sites_content_key": "sites (content_key)",
     "reports_sensitivity": "reports (sensitivity)",
     "reports_in_force": "reports (in_force, site, ord, end_day, start_day, condition, method, sources, id, observed)",
     "retractions_site": "retractions (site)",
@@ -98,7 +101,12 @@ _INDEXES = {  # name -> what it indexes
     "allegation_sites_path": "allegation_sites (path)",
 }
 # Columns the index adds to a kind's table, after the kind's own: which reports are in force.
-_DERIVED = {kinds.REPORTS.table: "in_force INTEGER NOT NULL DEFAULT 1"}
+# The content key (`codec.content_key`) is filled in only when an import asks (`content_keys`): a
+# reader never pays for hashing every record, and a row read again starts without one.
+_DERIVED = {
+    kinds.REPORTS.table: "in_force INTEGER NOT NULL DEFAULT 1, content_key TEXT",
+    kinds.SITES.table: "content_key TEXT",
+}
 
 
 def _kind_tables() -> list[str]:
@@ -136,10 +144,7 @@ def _connect(catalogue: Catalogue, memory: bool = False, busy_wait: float = BUSY
     try:
         if memory:
             raise OSError("an index in memory was asked for")
-        folder.mkdir(exist_ok=True)
-        ignore = folder / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text("# heritage's index: rebuilt from the files, safe to delete\n*\n", encoding="utf-8")
+        journal.tool_folder(catalogue.root)
         # A second command waits while another builds the index (minutes, the first time).
         db = sqlite3.connect(folder / FILE, timeout=busy_wait, isolation_level=None)
         db.execute("PRAGMA journal_mode=WAL")
@@ -151,6 +156,15 @@ def _connect(catalogue: Catalogue, memory: bool = False, busy_wait: float = BUSY
     # used) keeps that from turning into random reads and writes.
     db.execute("PRAGMA cache_size=-262144")
     return db
+
+
+def cannot_write(error: sqlite3.Error) -> bool:
+    """Whether SQLite failed for want of somewhere to write (a full disk, a read-only or failing
+    one) rather than because the index is damaged: the files can still be read."""
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is None:
+        return "disk is full" in str(error) or "readonly" in str(error)
+    return code & 0xFF in (sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN)
 
 
 def _stamp(catalogue: Catalogue) -> str:
@@ -220,11 +234,11 @@ class Index:
                     "when it is done",
                     file=index_path(catalogue.root),
                 ) from None
-            # Not an index any more (a damaged or foreign file): start again.
             index.close()
-            for suffix in ("", "-wal", "-shm"):
-                index_path(catalogue.root).with_name(FILE + suffix).unlink(missing_ok=True)
-            index = made(_connect(catalogue, memory, busy_wait))
+            if not cannot_write(error):  # not an index any more (a damaged or foreign file): start again
+                for suffix in ("", "-wal", "-shm"):
+                    index_path(catalogue.root).with_name(FILE + suffix).unlink(missing_ok=True)
+            index = made(_connect(catalogue, memory or cannot_write(error), busy_wait))
             index._prepare()
         if refresh and thorough:
             index.full_scan(progress)
@@ -371,13 +385,32 @@ class Index:
         return plan
 
     def _run(self, planner: Callable[[], ScanPlan], progress: Progress | None) -> ScanSummary:
+        """`_scan`, falling back on an index in memory if this one cannot be written (a full disk):
+        slower, since every file is read again, but a reader never stops for want of a cache."""
+        try:
+            return self._scan(planner, progress)
+        except sqlite3.OperationalError as error:
+            if self.in_memory or not cannot_write(error):
+                raise
+        self._go_on_in_memory()
+        return self._scan(planner, progress)
+
+    def _go_on_in_memory(self) -> None:
+        """Leave an index that cannot be written for an empty one in memory, to be scanned."""
+        self.db.close()
+        self.db = _connect(self.catalogue, memory=True)
+        self._citations = {}
+        self._prepare()
+
+    def _scan(self, planner: Callable[[], ScanPlan], progress: Progress | None) -> ScanSummary:
         """Make a plan and carry it out: forget what is gone, read what changed, record the
         folders' times. The plan is made inside the write transaction, so two commands bringing
         the index up to date take turns rather than both reading the same files. Work is committed
         every few seconds: an interruption keeps what was done, and a folder is marked as read only
         once all of its files are. A first build is committed once, whole."""
         # Citation numbers given in work that is not committed in the end are forgotten with it.
-        with self._forgetting_citations_on_error(), self._write() as transaction:
+        # The write lock, shared: an import's files are never read while they are being moved in.
+        with journal.shared(self.catalogue.root), self._forgetting_citations_on_error(), self._write() as transaction:
             # The first build (an index with nothing in it) goes in one transaction, its indexes
             # made and its reports in force worked out once at the end: another command never sees
             # it half done, and Ctrl-C leaves the index empty, as it was.
@@ -555,15 +588,48 @@ class Index:
         return [path for (path,) in self.db.execute("SELECT path FROM hashes")]
 
     def keep_hashes(self, hashed: list[tuple[str, str, str]], gone: list[str]) -> None:
-        with self._write():
-            self.db.executemany("DELETE FROM hashes WHERE path = ?", [(path,) for path in gone])
-            self.db.executemany("INSERT OR REPLACE INTO hashes VALUES (?, ?, ?)", hashed)
+        try:
+            with self._write():
+                self.db.executemany("DELETE FROM hashes WHERE path = ?", [(path,) for path in gone])
+                self.db.executemany("INSERT OR REPLACE INTO hashes VALUES (?, ?, ?)", hashed)
+        except sqlite3.OperationalError as error:
+            if not cannot_write(error):
+                raise  # else not kept: they are hashed again next time
 
     # -- reading -----------------------------------------------------------------------------
 
     def located_sites(self) -> list[tuple[str, float, float, str]]:
         """Every site with a point: id, longitude, latitude, sensitivity, in the files' order."""
         return self.rows("SELECT id, lon, lat, sensitivity FROM sites WHERE lon IS NOT NULL ORDER BY path")
+
+    def content_keys(self, table: str, key_of: Callable[[str], str]) -> None:
+        """Give every row of a kind's table that has no content key yet (new since the last
+        import) its key, `key_of(path)`. Kept if the index can be written; used for this run if not."""
+        missing = [path for (path,) in self.db.execute(f"SELECT path FROM {table} WHERE content_key IS NULL")]
+        if not missing:
+            return
+        keys = [(key_of(path), path) for path in missing]
+        try:
+            with self._write():
+                self.db.executemany(f"UPDATE {table} SET content_key = ? WHERE path = ?", keys)
+        except sqlite3.OperationalError as error:
+            if not cannot_write(error):
+                raise
+            self._go_on_in_memory()  # a full disk: this run goes on in memory; the next one hashes again
+            self._scan(self._all_folders, None)
+            with self._write():
+                self.db.executemany(f"UPDATE {table} SET content_key = ? WHERE path = ?", keys)
+
+    def lookup(self, table: str, column: str, values: Iterable[str]) -> dict[str, tuple[str, str]]:
+        """Records of a kind's table ('sites', 'reports') by `column` ('id' or 'content_key'):
+        value -> (id, content key), for those of `values` that are there (what an import asks)."""
+        found: dict[str, tuple[str, str]] = {}
+        wanted = list(values)
+        for n in range(0, len(wanted), 500):
+            part = wanted[n : n + 500]
+            query = f"SELECT {column}, id, content_key FROM {table} WHERE {column} IN ({','.join('?' * len(part))})"
+            found.update((row[0], (row[1], row[2])) for row in self.db.execute(query, part))
+        return found
 
     def rows(self, sql: str, parameters: tuple[Any, ...] = ()) -> list[Any]:
         return self.db.execute(sql, parameters).fetchall()

@@ -63,6 +63,10 @@ def not_a_record(folder: Path | str, name: str) -> bool:
 
 # Written by appends before the final link; left behind only by a process killed mid-write.
 TEMP_PREFIX = ".tmp-"
+# heritage's own state beside the records: the index, imports on their way in, the writers' lock.
+TOOL_FOLDER = ".heritage"
+JOURNALS = f"{TOOL_FOLDER}/imports"
+WRITE_LOCK = f"{TOOL_FOLDER}/write.lock"
 
 
 def catalogue_file(root: Path) -> Path:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 import zipfile
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
@@ -23,7 +22,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from heritage import __version__, hashing
+from heritage import __version__, hashing, leftovers
 from heritage.allegations import load_allegations
 from heritage.audience import allegation_for, may_see, report_for, site_for
 from heritage.errors import InvalidInput
@@ -213,27 +212,39 @@ def export_mission(
     visible = [shown for site in sites if (shown := site_for(site, audience)) is not None]
     if not visible:
         raise InvalidInput("the selection holds no site this audience may see")
-    # Written in a hidden folder beside the target and moved into place whole at the end: a run
-    # that fails or is interrupted leaves no half package behind.
+    # Written in a hidden folder beside the target (and the zip under a hidden name), each moved
+    # into place only when whole: a run that fails (a full disk) or is interrupted leaves the
+    # previous state; one killed outright leaves hidden names that the next run here removes.
     folder.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
-    umask = os.umask(0)
-    os.umask(umask)
-    work.chmod(0o777 & ~umask)  # mkdtemp makes it private; a package is made to be shared
+    leftovers.clean(folder.parent)
+    work = folder.parent / leftovers.temp_name(folder.name)
+    bundle = folder.parent / leftovers.temp_name(archive.name)
+    work.mkdir()
     try:
         _write_package(catalogue, name, visible, work, audience=audience, pdf=pdf, today=today, step=step)
         manifest = write_manifest(work, name)
+        if as_zip:
+            _zip_folder(work, folder.name, bundle)
         if folder.exists():
             folder.rmdir()  # it was empty
         os.replace(work, folder)
+        if as_zip:
+            os.replace(bundle, archive)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
+        bundle.unlink(missing_ok=True)
         raise
-    if as_zip:
-        with zipfile.ZipFile(archive, "x", zipfile.ZIP_DEFLATED) as bundle:
-            for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-                bundle.write(path, f"{folder.name}/{path.relative_to(folder).as_posix()}")
     return PackageResult(archive if as_zip else folder, len(visible), str(manifest["root"]))
+
+
+def _zip_folder(folder: Path, top: str, target: Path) -> None:
+    """Zip a package folder under the top folder name `top`, synced to disk before it is renamed."""
+    with open(target, "xb") as handle:
+        with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as bundle:
+            for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+                bundle.write(path, f"{top}/{path.relative_to(folder).as_posix()}")
+        handle.flush()
+        os.fsync(handle.fileno())
 
 
 @dataclass

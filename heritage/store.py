@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from heritage import layout
+from heritage import journal, layout
 from heritage.atomic import create_file
 from heritage.codec import encode, from_document, loads
 from heritage.errors import CatalogueNotFound, InvalidInput, RecordExists, RecordNotFound
@@ -219,6 +219,8 @@ class Catalogue:
         # The time in nanoseconds, as the index judges whether a file changed too recently to
         # trust its times (see heritage.scan.trusted). Tests set their own clock here.
         self.clock = clock
+        # What opening it settled: imports that a killed process left half done (see `heritage.journal`).
+        self.recovered: list[str] = []
 
     @classmethod
     def open(cls, root: Path | str) -> Catalogue:
@@ -235,7 +237,12 @@ class Catalogue:
         except OSError as exc:
             raise InvalidInput(f"cannot be read ({exc.strerror})", file=path) from None
         info = parse_record(CatalogueInfo, data, file=path, context={})
-        return cls(root, info)
+        catalogue = cls(root, info)
+        try:
+            catalogue.recovered = journal.recover(root)
+        except OSError as error:  # a copy that cannot be written to: say so in validate, read on
+            catalogue.recovered = [f"an interrupted import could not be settled ({error.strerror})"]
+        return catalogue
 
     @classmethod
     def create(cls, root: Path | str, info: CatalogueInfo) -> Catalogue:
@@ -354,6 +361,12 @@ class Catalogue:
 
     # -- appends ---------------------------------------------------------------------------
 
+    def append_file(self, path: Path, data: bytes, record: str | None = None) -> None:
+        """Add one record file; never replaces one. Holds the write lock shared, so that it never
+        lands in the middle of an import's move (see `heritage.journal`)."""
+        with journal.shared(self.root):
+            create_file(path, data, record=record)
+
     def add_site(self, site: Site) -> Path:
         if site.geometry is not None and self.info.region is not None:
             problem = region_problem(site.geometry, self.info.region)
@@ -362,13 +375,13 @@ class Catalogue:
         for number, dispute in enumerate(site.disputes):
             self._check_sources(site.id, dispute.sources, f"disputes[{number}].sources")
         path = layout.site_file(self.root, site.id)
-        create_file(path, encode(site), record=site.id)
+        self.append_file(path, encode(site), site.id)
         return path
 
     def add_source(self, source: Source) -> Path:
         self._check_parties(source.id, [source.party] if source.party else [], "party")
         path = layout.source_file(self.root, source.id)
-        create_file(path, encode(source), record=source.id)
+        self.append_file(path, encode(source), source.id)
         return path
 
     def add_report(self, report: ConditionReport, *, chosen_id: bool = False) -> Path:
@@ -394,7 +407,7 @@ class Catalogue:
         if chosen_id and self.report_id_taken(report.id):
             raise RecordExists("a report with this id already exists", record=report.id)
         path = layout.report_file(self.root, report.site, report.id)
-        create_file(path, encode(report), record=report.id)
+        self.append_file(path, encode(report), report.id)
         return path
 
     def add_retraction(self, retraction: Retraction) -> Path:
@@ -407,7 +420,7 @@ class Catalogue:
         if any(r.retracts == retraction.retracts for r in self.retractions(retraction.site)):
             raise InvalidInput(f"{retraction.retracts!r} is already retracted", record=retraction.id, field="retracts")
         path = layout.retraction_file(self.root, retraction.site, retraction.id)
-        create_file(path, encode(retraction), record=retraction.id)
+        self.append_file(path, encode(retraction), retraction.id)
         return path
 
     def add_review(self, review: Review) -> Path:
@@ -422,7 +435,7 @@ class Catalogue:
                     field=f"relies_on[{number}]",
                 )
         path = layout.review_file(self.root, review.allegation, review.id)
-        create_file(path, encode(review), record=review.id)
+        self.append_file(path, encode(review), review.id)
         return path
 
     def add_allegation(self, allegation: Allegation) -> Path:
@@ -443,7 +456,7 @@ class Catalogue:
                 f"responds to unknown allegation {allegation.responds_to!r}", record=allegation.id, field="responds_to"
             )
         path = layout.allegation_file(self.root, allegation.id)
-        create_file(path, encode(allegation), record=allegation.id)
+        self.append_file(path, encode(allegation), allegation.id)
         return path
 
     def has_evidence(self, sha256: str) -> bool:

@@ -8,17 +8,18 @@ look at (a site without a location, a file that no reader will see).
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import astuple, dataclass, field
 from datetime import date
 from typing import Any
 
-from heritage import layout
+from heritage import layout, leftovers
 from heritage.collector import paused_gc
 from heritage.errors import Problem, special_message
 from heritage.examine import MODELS, PAIR, Facts, items, owner_folder
-from heritage.index import Index
+from heritage.index import Index, cannot_write
 from heritage.store import Catalogue
 
 
@@ -163,6 +164,17 @@ def cross_checks(records: dict[str, Records]) -> list[Problem]:
     return check.problems
 
 
+def _interrupted(catalogue: Catalogue) -> list[Problem]:
+    """What killed commands left outside the record folders (those are checked as strays): imports
+    that opening the catalogue settled, and half-written outputs in the catalogue and in maps/."""
+    found = [Problem("interrupted-import", note, layout.JOURNALS, severity="warning") for note in catalogue.recovered]
+    for folder in (catalogue.root, catalogue.root / layout.MAPS):
+        for path in leftovers.found(folder):
+            message = "left by a command that was killed while writing it; safe to delete (the next run here does)"
+            found.append(Problem("leftover-temp", message, catalogue.display(path), severity="warning"))
+    return found
+
+
 def validate_catalogue(
     catalogue: Catalogue, today: date | None = None, progress: Callable[[int, int], None] | None = None
 ) -> ValidationReport:
@@ -173,7 +185,8 @@ def validate_catalogue(
     `today` pins the date that future dates are judged against (for tests): the check then runs
     on an index in memory, leaving the catalogue's own index alone."""
     if today is not None:
-        catalogue = Catalogue(catalogue.root, catalogue.info)
+        catalogue, settled = Catalogue(catalogue.root, catalogue.info), catalogue.recovered
+        catalogue.recovered = settled
         catalogue.context = {**catalogue.context, "today": today}
     index = Index.open(catalogue, refresh=False, memory=today is not None)
     try:
@@ -191,6 +204,7 @@ def validate_catalogue(
             else:
                 message = "not a record file where records live; no reader will see it"
                 report.problems.append(Problem("stray-file", message, path, severity="warning"))
+        report.problems += _interrupted(catalogue)
         for kind in MODELS:
             for (problems,) in index.rows(
                 "SELECT problems FROM files WHERE kind = ? AND problems IS NOT NULL ORDER BY folder, path", (kind,)
@@ -218,7 +232,11 @@ def _kept(index: Index, key: str, make: Callable[[], Any]) -> Any:
             return kept["value"]
     value = make()
     encoded = json.dumps({"generation": generation, "value": value})
-    index.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, encoded))
+    try:
+        index.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, encoded))
+    except sqlite3.OperationalError as error:
+        if not cannot_write(error):
+            raise  # else not kept (a full disk): made again next time
     return json.loads(encoded)["value"]  # as it will be read next time
 
 

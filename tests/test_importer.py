@@ -104,7 +104,7 @@ def test_skip_invalid_writes_the_good_rows_and_names_the_others(
 ) -> None:
     result = invoke("import", "sites", str(csv_file(tmp_path, BAD_SITES)), "--skip-invalid", catalogue=catalogue)
     assert result.exit_code == 0, result.output
-    assert "imported 1 site(s), skipped 5 invalid row(s)" in result.output
+    assert "imported 1 site(s): 1 new, 0 already in the catalogue, skipped 5 invalid row(s)" in result.output
     for line, reason in [
         (3, "latitude 95.0"),
         (4, "unknown site type"),
@@ -227,11 +227,15 @@ def test_an_existing_report_id_fails_the_whole_file(invoke: Invoke, catalogue: C
     assert snapshot(catalogue.root) == before
 
 
-def test_a_failure_while_writing_takes_back_the_files_of_this_import(
+def test_a_writer_that_takes_an_id_first_makes_the_import_write_nothing(
     catalogue: Catalogue, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from conftest import report_doc
+    from heritage.codec import decode
     from heritage.errors import RecordExists
     from heritage.importer import ImportOptions, import_reports
+    from heritage.journal import Journal
+    from heritage.models import ConditionReport
 
     path = csv_file(
         tmp_path,
@@ -239,15 +243,14 @@ def test_a_failure_while_writing_takes_back_the_files_of_this_import(
         "r-a,st-sargis,2022-01-01,intact,remote_sensing,src-chw\n"
         "r-b,st-sargis,2022-01-02,intact,remote_sensing,src-chw\n",
     )
-    real_add = catalogue.add_report
+    real_commit = Journal.commit
 
-    def add_then_lose_a_race(report: object, **kwargs: object) -> Path:
-        if getattr(report, "id", "") == "r-b":
-            raise RecordExists("another writer took this id", record="r-b")
-        return real_add(report, **kwargs)  # type: ignore[arg-type]
+    def another_writer_first(journal: Journal) -> None:  # between the checks and the commit
+        catalogue.add_report(decode(ConditionReport, json.dumps(report_doc("r-b")).encode()))
+        real_commit(journal)
 
-    monkeypatch.setattr(catalogue, "add_report", add_then_lose_a_race)
-    before = snapshot(catalogue.root)
+    monkeypatch.setattr(Journal, "commit", another_writer_first)
     with pytest.raises(RecordExists):
         import_reports(catalogue, path, {}, ImportOptions(recorded_by="tester"))
-    assert snapshot(catalogue.root) == before
+    assert not catalogue.has_report("st-sargis", "r-a")
+    assert not any((catalogue.root / ".heritage" / "imports").glob(".tmp-*"))

@@ -104,7 +104,9 @@ def _run_import(run: Callable[[ImportOptions], ImportResult], options: ImportOpt
     for problem in result.skipped:
         click.echo(f"skipped {_row(problem)}", err=True)
     click.echo(
-        f"imported {len(result.written)} {kind}"
+        f"imported {len(result.written)} {kind}: {len(result.written)} new, "
+        f"{len(result.already)} already in the catalogue"
+        + (f", {result.repeated} row(s) repeating an earlier row" if result.repeated else "")
         + (f", skipped {result.skipped_rows} invalid row(s)" if result.skipped else "")
     )
 

@@ -1,0 +1,225 @@
+"""Many new record files landing as one: an import is whole or absent, even under SIGKILL.
+
+Records are one file each, so an import of 20,000 reports is 20,000 files, and no file system
+makes those appear at once. An import therefore goes through a journal folder,
+`.heritage/imports/<name>/`, on the catalogue's own file system:
+
+1. stage   every record is written under `files/`, at the path it will have in the catalogue;
+           the importing process holds a lock on the folder's `owner` file all the while;
+2. commit  under the catalogue's write lock, held alone: no target may exist yet; everything is
+           synced to disk, then `COMMITTED` is written (by a rename: it is there whole or not);
+3. move    each staged file is linked to its place (a link never replaces a file); the journal
+           is deleted.
+
+A journal whose owner lock is free was left by a process that died. `recover` (called whenever a
+catalogue is opened) finishes it if it holds `COMMITTED` (links already made are skipped, so doing
+it twice is harmless) and deletes it otherwise (nothing of it reached the catalogue).
+
+The write lock (`.heritage/write.lock`) is held shared by everything that appends one record and
+by the index while it reads the folders, and alone only by step 3: no reader sees half an import,
+and no append takes a name the import is about to place. A second lock, `import.lock`, lets one
+import at a time decide what is new, so two runs of one file cannot both add it.
+
+Tests kill an import at a chosen point with `HERITAGE_KILL_AT=<phase>:<n>` (phase `stage` or
+`move` at the n-th file, or `commit:0` right after the marker): the process sends itself SIGKILL.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import signal
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
+
+from heritage import layout
+from heritage.errors import RecordExists
+from heritage.leftovers import is_leftover, temp_name
+
+COMMITTED = "COMMITTED"
+OWNER = "owner"
+FILES = "files"
+IMPORT_LOCK = "import.lock"
+
+
+def tool_folder(root: Path) -> Path:
+    """`.heritage/`, made if need be with the `.gitignore` that keeps it out of git."""
+    folder = root / layout.TOOL_FOLDER
+    folder.mkdir(exist_ok=True)
+    ignore = folder / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# heritage's index and work in progress: safe to delete when no command runs\n*\n")
+    return folder
+
+
+@contextmanager
+def _locked(root: Path, mode: int) -> Iterator[None]:
+    try:
+        tool_folder(root)
+        fd = os.open(root / layout.WRITE_LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:  # a catalogue nobody can write to: there is no writer to keep out
+        yield
+        return
+    try:
+        fcntl.flock(fd, mode)
+        yield
+    finally:
+        os.close(fd)  # closing drops the lock; so does dying
+
+
+def shared(root: Path) -> AbstractContextManager[None]:
+    """Held by appends and by the index while it reads: many at once, never during a move."""
+    return _locked(root, fcntl.LOCK_SH)
+
+
+def _alone(root: Path) -> AbstractContextManager[None]:
+    return _locked(root, fcntl.LOCK_EX)
+
+
+def _sync_folder(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _kill_at(phase: str, count: int) -> None:
+    """The test hook described in the module's docstring."""
+    if os.environ.get("HERITAGE_KILL_AT") == f"{phase}:{count}":
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+class Journal:
+    """`with Journal(root) as journal:` stage files, then `commit()`; leaving the block without
+    a commit (an error, Ctrl-C) deletes what was staged."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.folder: Path | None = None
+        self.targets: list[Path] = []
+        self._fds: list[int] = []
+
+    def __enter__(self) -> Journal:
+        base = tool_folder(self.root) / layout.JOURNALS.rsplit("/", 1)[-1]
+        base.mkdir(exist_ok=True)
+        serial = os.open(base / IMPORT_LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+        self._fds.append(serial)
+        fcntl.flock(serial, fcntl.LOCK_EX)
+        recover(self.root)  # a journal left by a dead import is settled before this one decides what is new
+        self.folder = base / temp_name("import")
+        (self.folder / FILES).mkdir(parents=True)
+        owner = os.open(self.folder / OWNER, os.O_RDWR | os.O_CREAT, 0o644)
+        self._fds.append(owner)
+        fcntl.flock(owner, fcntl.LOCK_EX)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        # Committed and not wholly moved in (Ctrl-C or a full disk during the links): the journal
+        # stays, and the next command finishes it. Otherwise nothing of it reached the catalogue.
+        if self.folder is not None and self.folder.exists() and not (self.folder / COMMITTED).exists():
+            shutil.rmtree(self.folder, ignore_errors=True)
+        for fd in reversed(self._fds):
+            os.close(fd)
+
+    def stage(self, target: Path, data: bytes) -> None:
+        assert self.folder is not None, "use Journal in a with block"
+        relative = target.relative_to(self.root)
+        staged = self.folder / FILES / relative
+        staged.parent.mkdir(parents=True, exist_ok=True)
+        with open(staged, "xb") as handle:
+            handle.write(data)
+        self.targets.append(target)
+        _kill_at("stage", len(self.targets))
+
+    def commit(self) -> None:
+        """Put every staged file in place, or raise RecordExists and put none."""
+        assert self.folder is not None, "use Journal in a with block"
+        with _alone(self.root):
+            for target in self.targets:
+                if os.path.lexists(target):
+                    raise RecordExists(
+                        "another writer added this record while the import ran; nothing was imported",
+                        file=layout.relative(self.root, target),
+                    )
+            os.sync()  # the staged files reach the disk before the marker that says they are complete
+            marker = self.folder / f".{COMMITTED}"
+            with open(marker, "xb") as handle:
+                os.fsync(handle.fileno())
+            os.rename(marker, self.folder / COMMITTED)
+            _sync_folder(self.folder)
+            _kill_at("commit", 0)
+            _finish(self.root, self.folder)
+
+
+def _staged(folder: Path) -> Iterator[tuple[Path, Path]]:
+    """(staged file, its path relative to the catalogue) for every file of a journal."""
+    files = folder / FILES
+    for parent, _, names in os.walk(files):
+        for name in names:
+            staged = Path(parent) / name
+            yield staged, staged.relative_to(files)
+
+
+def _finish(root: Path, folder: Path) -> list[str]:
+    """Link every staged file into place (skipping those already there), then drop the journal.
+    Returns the files that could not be placed because a different file holds their name (only
+    something that ignored the write lock can have put it there)."""
+    conflicts = []
+    for count, (staged, relative) in enumerate(_staged(folder), start=1):
+        target = root / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(staged, target)
+        except FileExistsError:
+            if not os.path.samefile(staged, target) and staged.read_bytes() != target.read_bytes():
+                conflicts.append(relative.as_posix())
+        _kill_at("move", count)
+    os.sync()  # the links are on disk before the journal that could redo them is gone
+    shutil.rmtree(folder)
+    return conflicts
+
+
+def _dead(folder: Path) -> bool:
+    """Whether the process that made this journal is gone: its lock on `owner` is free."""
+    try:
+        fd = os.open(folder / OWNER, os.O_RDWR)
+    except FileNotFoundError:  # just made, or killed before it made its lock file: its name says whose
+        return is_leftover(folder.name)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    finally:
+        os.close(fd)
+    return True
+
+
+def recover(root: Path) -> list[str]:
+    """Settle the journals of imports that died: finish the committed ones, delete the others.
+    Returns one line for each, saying what was done. Cheap when there is none (one listing)."""
+    base = root / layout.JOURNALS
+    try:
+        names = sorted(entry.name for entry in os.scandir(base) if entry.is_dir(follow_symlinks=False))
+    except OSError:
+        return []
+    done = []
+    for name in names:
+        folder = base / name
+        if not _dead(folder):
+            continue
+        with _alone(root):
+            if not folder.exists():  # another command settled it while we waited
+                continue
+            if (folder / COMMITTED).exists():
+                conflicts = _finish(root, folder)
+                note = f"finished an import that was interrupted after it was committed ({name})"
+                if conflicts:
+                    note += f"; {len(conflicts)} file(s) not placed, a different file has the name: {conflicts[0]}"
+            else:
+                shutil.rmtree(folder)
+                note = f"took back an import that was interrupted before it was committed ({name})"
+            done.append(note)
+    return done
