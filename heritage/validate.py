@@ -13,12 +13,13 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import astuple, dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from heritage import layout, leftovers
 from heritage.collector import paused_gc
 from heritage.errors import Problem, special_message
 from heritage.examine import MODELS, PAIR, Facts, items, owner_folder
+from heritage.history import correction_loops
 from heritage.index import Index, cannot_write
 from heritage.store import Catalogue
 
@@ -76,6 +77,13 @@ class _Cross:
                 self.add("unknown-source", f"cites unknown source {source_id!r}", path, facts.id, field_name)
 
 
+class _Link(NamedTuple):
+    """A report's link, as the rule for loops of corrections reads it."""
+
+    id: str
+    supersedes: str | None
+
+
 def cross_checks(records: dict[str, Records]) -> list[Problem]:
     """Every problem that only shows across records: ids used twice, references to records that
     do not exist, two corrections or two retractions of one report."""
@@ -112,6 +120,20 @@ def cross_checks(records: dict[str, Records]) -> list[Problem]:
                     "by every command until all but one are retracted"
                 )
                 check.add("superseded-twice", message, path, report_id, "supersedes")
+
+    links_by_site: dict[str, list[_Link]] = defaultdict(list)  # only corrections can be on a loop
+    report_paths = {}
+    for path, facts in report_rows:
+        if facts.target:
+            links_by_site[facts.site].append(_Link(facts.id, facts.target))
+            report_paths[facts.id] = path
+    for _site, site_links in sorted(links_by_site.items()):
+        for loop in correction_loops(site_links, withdrawn):
+            message = (
+                f"reports {', '.join(loop)} supersede one another in a loop: shown as competing, all in force, "
+                "until all but one are retracted"
+            )
+            check.add("supersession-loop", message, report_paths[loop[0]], loop[0], "supersedes")
 
     for path, facts in records[layout.EVIDENCE]:
         check.sources_exist(path, facts, sources)
