@@ -61,7 +61,7 @@ from heritage.store import Catalogue
 
 FOLDER = layout.INDEX
 FILE = "index.sqlite"
-SCHEMA = 23
+SCHEMA = 24
 BUSY_WAIT = 600.0  # seconds a command waits for another that is updating the index
 COMMIT_EVERY = 2.0  # seconds of work kept in one transaction while the index is brought up to date
 
