@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
+from heritage import chains
 from heritage.errors import RecordNotFound
 from heritage.models import Allegation, AllegationStatus, AllegedAct, Review, ReviewAspect, When
 from heritage.store import Catalogue
@@ -26,8 +27,8 @@ def review_order(reviews: Iterable[Review]) -> list[Review]:
     comes after every review it follows through `supersedes` links, whatever the clocks say (a
     laptop whose clock runs ahead cannot outrank a review written after its own): it takes the
     later of its own recorded_at and that of the review it supersedes. Reviews that no link
-    orders (older records without links, or two written apart) go by recorded_at, then id. Two
-    reviews that supersede the same one are reported by `validate`."""
+    orders (older records without links, or two written apart) go by recorded_at, then id: such
+    reviews compete (`competing_reviews`), and `validate` reports them."""
     reviews = list(reviews)
     by_id = {r.id: r for r in reviews}
     rank: dict[str, tuple[datetime, int]] = {}  # the time it counts at, and how many links lead to it
@@ -43,6 +44,15 @@ def review_order(reviews: Iterable[Review]) -> list[Review]:
             at, depth = max(at, by_id[review_id].recorded_at), depth + 1
             rank[review_id] = (at, depth)
     return sorted(reviews, key=lambda r: (*rank[r.id], r.recorded_at, r.id))
+
+
+def competing_reviews(reviews: Iterable[Review], aspect: ReviewAspect) -> list[str]:
+    """The reviews of one aspect that each stand as the latest because no link orders them
+    (written apart: two first reviews, two reviews of one, two chains), and those on a loop of
+    links, sorted; none when the reviews form one chain. Which of them gives the status rests on
+    the clocks alone, so every reader that shows the status says so."""
+    links = {r.id: r.supersedes for r in reviews if r.aspect is aspect}
+    return sorted({*chains.apart(links)}.union(*chains.loops(links)))
 
 
 def latest_review(reviews: Iterable[Review], aspect: ReviewAspect) -> Review | None:
@@ -69,9 +79,32 @@ class ReviewedAllegation:
     def attribution_status(self) -> AllegationStatus:
         return current_status(self.reviews, ReviewAspect.attribution)
 
+    @property
+    def competing(self) -> dict[ReviewAspect, list[str]]:
+        """Each aspect whose reviews compete -> those reviews (`competing_reviews`)."""
+        found = {aspect: competing_reviews(self.reviews, aspect) for aspect in ReviewAspect}
+        return {aspect: ids for aspect, ids in found.items() if ids}
+
+    def status_line(self) -> str:
+        """The status of each aspect, saying which reviews compete where some do."""
+        competing = self.competing
+
+        def said(aspect: ReviewAspect, status: AllegationStatus) -> str:
+            rivals = competing.get(aspect)
+            return f"{aspect.value}: {status.value}" + (
+                f" (competing reviews {', '.join(rivals)}, written apart: the status rests on clocks alone)"
+                if rivals
+                else ""
+            )
+
+        return "; ".join(
+            [said(ReviewAspect.damage, self.damage_status), said(ReviewAspect.attribution, self.attribution_status)]
+        )
+
     def as_json(self) -> dict[str, Any]:
         return self.allegation.model_dump(mode="json", exclude_none=True) | {
             "status": {"damage": self.damage_status.value, "attribution": self.attribution_status.value},
+            "competing_reviews": {aspect.value: ids for aspect, ids in self.competing.items()},
             "reviews": [r.model_dump(mode="json", exclude_none=True) for r in self.reviews],
             "responses": self.responses,
         }

@@ -62,6 +62,7 @@ class Facts(NamedTuple):
     evidence: str = ""  # the evidence files it cites, by SHA-256
     sites: str = ""  # allegations: the sites concerned
     follows: str = ""  # reviews: the review it supersedes
+    aspect: str = ""  # reviews: the aspect reviewed (each aspect's reviews form their own chain)
 
     def packed(self) -> str:
         return PART.join(self)
@@ -192,7 +193,7 @@ def examine(catalogue: Catalogue, relative: str, size: int = -1, mtime_ns: int =
         notes.filed_under(record.id, record.site, "site", "retraction for site", "misfiled-record")
         facts = facts._replace(site=record.site, target=record.retracts)
     elif isinstance(record, Review):
-        facts = facts._replace(target=record.allegation, follows=record.supersedes or "")
+        facts = facts._replace(target=record.allegation, follows=record.supersedes or "", aspect=record.aspect.value)
     elif isinstance(record, Evidence):
         facts = facts._replace(target=record.file_sha256, sources=_citing([("source", record.source)]))
     examined.facts = facts

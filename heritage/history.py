@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Protocol, TypeVar
 
+from heritage import chains
 from heritage.models import Condition, ConditionReport, Retraction
 from heritage.models.base import latest_today
 from heritage.models.types import When
@@ -58,14 +59,28 @@ T = TypeVar("T")
 D = TypeVar("D", date, int)  # a day, as a date or as a number of days
 
 
+def _links(reports: Iterable[Correctable], withdrawn: set[str]) -> dict[str, str | None]:
+    return {r.id: r.supersedes for r in reports if r.id not in withdrawn}
+
+
+def correction_loops(reports: Iterable[Correctable], retracted: Iterable[str] = ()) -> list[list[str]]:
+    """Reports not retracted whose corrections run in a loop (a supersedes b, b supersedes a:
+    hand-merged files), each loop's ids sorted. No link on a loop corrects anything: no clock or
+    link says which of them is right, so all stay in force, shown as competing, and `validate`
+    reports the loop as an error."""
+    return chains.loops(_links(reports, set(retracted)))
+
+
 def corrections(reports: Iterable[Correctable], retracted: Iterable[str] = ()) -> dict[str, list[str]]:
     """Each corrected report's id -> the ids of the reports that correct it and are not themselves
     retracted (retract a correction, and the report it corrected is back in force), in the order
-    given. A valid catalogue has at most one for each."""
+    given. A valid catalogue has at most one for each. Links on a loop correct nothing."""
     withdrawn = set(retracted)
+    reports = [r for r in reports if r.id not in withdrawn]
+    looped = {i for loop in chains.loops(_links(reports, set())) for i in loop}
     found: dict[str, list[str]] = {}
     for r in reports:
-        if r.supersedes and r.id not in withdrawn:
+        if r.supersedes and r.id not in looped:
             found.setdefault(r.supersedes, []).append(r.id)
     return found
 
@@ -74,13 +89,27 @@ def competing_corrections(reports: Iterable[Correctable], retracted: Iterable[st
     """Each report corrected more than once -> its competing corrections, sorted. Two people who
     each corrected the same report on their own machine meet here after a git merge; no clock
     can say which of them is right, so every reader shows both until all but one are retracted.
-    The index answers the same in SQL (`Index.competing_corrections`)."""
-    return {target: sorted(ids) for target, ids in corrections(reports, retracted).items() if len(ids) > 1}
+    A rival corrected in turn is stood for by its correction: what is in force of each side (a
+    later correction of one rival does not settle the dispute, and the rival it replaced no
+    longer competes). The index applies the same rule (`Index.competing_corrections`)."""
+    found = corrections(reports, retracted)
+
+    def standing(report_id: str) -> str:
+        seen = {report_id}
+        while len(found.get(report_id, [])) == 1 and found[report_id][0] not in seen:
+            report_id = found[report_id][0]
+            seen.add(report_id)
+        return report_id
+
+    return {target: sorted(standing(i) for i in ids) for target, ids in found.items() if len(ids) > 1}
 
 
 def competing_ids(reports: Iterable[Correctable], retracted: Iterable[str] = ()) -> list[str]:
-    """The ids of a site's competing corrections, sorted: what a site's summary shows."""
-    return sorted(i for ids in competing_corrections(reports, retracted).values() for i in ids)
+    """The ids of a site's competing corrections, and of reports on a loop of corrections,
+    sorted: what a site's summary shows."""
+    reports = list(reports)
+    rivals = {i for ids in competing_corrections(reports, retracted).values() for i in ids}
+    return sorted(rivals.union(*correction_loops(reports, retracted)))
 
 
 def superseded_ids(reports: Iterable[Correctable], retracted: Iterable[str] = ()) -> set[str]:
@@ -147,7 +176,7 @@ class Entry:
     report: ConditionReport
     superseded_by: str | None = None  # or, corrected more than once, the ids of the corrections, joined
     retraction: Retraction | None = None
-    competing_with: list[str] = field(default_factory=list)  # other corrections of the report this one corrects
+    competing_with: list[str] = field(default_factory=list)  # its rivals (`competing_ids`), for one in dispute
 
     @property
     def status(self) -> str:
@@ -162,16 +191,11 @@ def site_history(reports: Iterable[ConditionReport], retractions: Iterable[Retra
     reports = timeline(reports)
     by_target = {r.retracts: r for r in retractions}
     corrected = {target: ", ".join(sorted(ids)) for target, ids in corrections(reports, by_target).items()}
-    competing = competing_corrections(reports, by_target)
-    return [
-        Entry(
-            r,
-            corrected.get(r.id),
-            by_target.get(r.id),
-            [i for i in competing.get(r.supersedes or "", []) if i != r.id] if r.id not in by_target else [],
-        )
-        for r in reports
-    ]
+    rivals: dict[str, list[str]] = {}
+    for group in [*competing_corrections(reports, by_target).values(), *correction_loops(reports, by_target)]:
+        for report_id in group:
+            rivals[report_id] = [i for i in group if i != report_id]
+    return [Entry(r, corrected.get(r.id), by_target.get(r.id), rivals.get(r.id, [])) for r in reports]
 
 
 @dataclass

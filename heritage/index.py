@@ -43,7 +43,7 @@ from typing import Any, NamedTuple
 from heritage import __version__, journal, kinds, layout
 from heritage.errors import InvalidInput, Problem
 from heritage.examine import kind_of
-from heritage.history import Change, in_force
+from heritage.history import Change, competing_ids, in_force
 from heritage.kinds import FLAT, NESTED
 from heritage.mapformat import VOCABULARY, history_entry
 from heritage.models.vocab import Condition
@@ -61,7 +61,7 @@ from heritage.store import Catalogue
 
 FOLDER = layout.INDEX
 FILE = "index.sqlite"
-SCHEMA = 23
+SCHEMA = 24
 BUSY_WAIT = 600.0  # seconds a command waits for another that is updating the index
 COMMIT_EVERY = 2.0  # seconds of work kept in one transaction while the index is brought up to date
 
@@ -640,12 +640,12 @@ class Index:
         return {site: Latest(i, observed, _CONDITION[condition]) for site, i, observed, condition in self.latest(day)}
 
     def competing_corrections(self) -> dict[str, list[str]]:
-        """Each site's competing corrections, as `heritage.history.competing_ids` finds them: the
-        corrections, not retracted, of a report corrected more than once."""
-        found: dict[str, list[str]] = {}
-        for site, ids in self.rows(_COMPETING):
-            found.setdefault(site, []).extend(ids.split(" "))
-        return {site: sorted(ids) for site, ids in found.items()}
+        """Each site's competing corrections, `heritage.history.competing_ids` applied to the
+        site's corrections that are not retracted (only they can compete)."""
+        links: dict[str, list[_Link]] = defaultdict(list)
+        for site, report_id, supersedes in self.rows(_CORRECTIONS):
+            links[site].append(_Link(report_id, supersedes))
+        return {site: ids for site, found in links.items() if (ids := competing_ids(found))}
 
     def changes(self, start: date, end: date, sites: Iterable[str], first_reports: bool = False) -> list[Change]:
         """`heritage.history.changes_between`, answered from the index: each site's latest
@@ -701,10 +701,9 @@ def compared(
 # Each site's latest report in force observed by a day (SQLite returns the other columns of the
 # row that holds the max()).
 _CONDITION = {condition.value: condition for condition in Condition}  # quicker than Condition(value)
-_COMPETING = (
-    "SELECT site, group_concat(id, ' ') FROM reports r WHERE supersedes IS NOT NULL AND NOT EXISTS "
-    "(SELECT 1 FROM retractions x WHERE x.site = r.site AND x.retracts = r.id) "
-    "GROUP BY site, supersedes HAVING count(*) > 1"
+_CORRECTIONS = (
+    "SELECT site, id, supersedes FROM reports r WHERE supersedes IS NOT NULL AND NOT EXISTS "
+    "(SELECT 1 FROM retractions x WHERE x.site = r.site AND x.retracts = r.id)"
 )
 _LATEST = (
     "SELECT site, id, observed, condition, max(ord) FROM reports WHERE in_force = 1 AND end_day <= ? GROUP BY site"
@@ -718,6 +717,13 @@ class Latest:
     id: str
     observed: str
     condition: Condition
+
+
+class _Link(NamedTuple):
+    """A correction's link, as the rule for competing corrections reads it."""
+
+    id: str
+    supersedes: str | None
 
 
 class _Report(NamedTuple):

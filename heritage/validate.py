@@ -13,12 +13,13 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import astuple, dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
-from heritage import layout, leftovers
+from heritage import chains, layout, leftovers
 from heritage.collector import paused_gc
 from heritage.errors import Problem, special_message
 from heritage.examine import MODELS, PAIR, Facts, items, owner_folder
+from heritage.history import correction_loops
 from heritage.index import Index, cannot_write
 from heritage.store import Catalogue
 
@@ -76,6 +77,13 @@ class _Cross:
                 self.add("unknown-source", f"cites unknown source {source_id!r}", path, facts.id, field_name)
 
 
+class _Link(NamedTuple):
+    """A report's link, as the rule for loops of corrections reads it."""
+
+    id: str
+    supersedes: str | None
+
+
 def cross_checks(records: dict[str, Records]) -> list[Problem]:
     """Every problem that only shows across records: ids used twice, references to records that
     do not exist, two corrections or two retractions of one report."""
@@ -113,6 +121,20 @@ def cross_checks(records: dict[str, Records]) -> list[Problem]:
                 )
                 check.add("superseded-twice", message, path, report_id, "supersedes")
 
+    links_by_site: dict[str, list[_Link]] = defaultdict(list)  # only corrections can be on a loop
+    report_paths = {}
+    for path, facts in report_rows:
+        if facts.target:
+            links_by_site[facts.site].append(_Link(facts.id, facts.target))
+            report_paths[facts.id] = path
+    for _site, site_links in sorted(links_by_site.items()):
+        for loop in correction_loops(site_links, withdrawn):
+            message = (
+                f"reports {', '.join(loop)} supersede one another in a loop: shown as competing, all in force, "
+                "until all but one are retracted"
+            )
+            check.add("supersession-loop", message, report_paths[loop[0]], loop[0], "supersedes")
+
     for path, facts in records[layout.EVIDENCE]:
         check.sources_exist(path, facts, sources)
     for path, facts in report_rows + records[layout.ALLEGATIONS]:
@@ -120,26 +142,33 @@ def cross_checks(records: dict[str, Records]) -> list[Problem]:
             if sha not in evidence:
                 message = f"cites evidence file {sha}, which is not in the catalogue"
                 check.add("unknown-evidence", message, path, facts.id, f"evidence[{number}]")
-    followed: Counter[tuple[str, str]] = Counter()
     reviews = {facts.id: facts.target for _, facts in records[layout.REVIEWS]}
+    chained: dict[tuple[str, str], dict[str, str | None]] = defaultdict(dict)  # (allegation, aspect) -> links
+    review_paths = {}
     for path, facts in records[layout.REVIEWS]:
         allegation = facts.target
-        if facts.follows:
-            followed[allegation, facts.follows] += 1
-            if reviews.get(facts.follows) != allegation:
-                message = f"supersedes {facts.follows!r}, which is not a review of allegation {allegation!r}"
-                check.add("unknown-superseded", message, path, facts.id, "supersedes")
-            elif followed[allegation, facts.follows] == 2:
-                message = (
-                    f"review {facts.follows!r} is superseded by more than one review, written apart (two "
-                    "machines): the order between them rests on their clocks alone; check the status shown"
-                )
-                check.add("competing-reviews", message, path, facts.id, "supersedes", "warning")
+        chained[allegation, facts.aspect][facts.id] = facts.follows or None
+        review_paths[facts.id] = path
+        if facts.follows and reviews.get(facts.follows) != allegation:
+            message = f"supersedes {facts.follows!r}, which is not a review of allegation {allegation!r}"
+            check.add("unknown-superseded", message, path, facts.id, "supersedes")
         if allegation not in allegations:
             check.add("unknown-allegation", f"reviews unknown allegation {allegation!r}", path, facts.id, "allegation")
         elif (folder := owner_folder(path)) != allegation:
             message = f"review of {allegation!r} is filed under {folder!r}"
             check.add("misfiled-record", message, path, facts.id, "allegation")
+
+    for (allegation, aspect), links in sorted(chained.items()):
+        for loop in chains.loops(links):
+            message = f"reviews {', '.join(loop)} supersede one another in a loop; none of them is the latest"
+            check.add("supersession-loop", message, review_paths[loop[0]], loop[0], "supersedes")
+        if latest := chains.apart(links):
+            message = (
+                f"the {aspect} reviews of {allegation!r} were written apart (two machines) and no link orders "
+                f"them: {', '.join(latest)} each stand as the latest; the status shown rests on clocks alone "
+                "until a new review supersedes the one it follows"
+            )
+            check.add("competing-reviews", message, review_paths[latest[-1]], latest[-1], "supersedes", "warning")
 
     retraction_rows = records[layout.RETRACTIONS]
     check.unique(retraction_rows)

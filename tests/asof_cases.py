@@ -157,6 +157,32 @@ CASES = [
         date(2022, 6, 1),
         "moderate_damage",
     ),
+    # A loop of corrections (hand-merged files): no link on it corrects anything, both stay in force.
+    Case(
+        "a-loop-of-corrections",
+        [
+            EARLIER,
+            report("b", "2022-03-05", "destroyed", supersedes="c"),
+            report("c", "2022-03-06", "severe_damage", supersedes="b"),
+        ],
+        [],
+        date(2022, 3, 5),
+        "destroyed",
+    ),
+    # A correction of one of two rivals takes its place; the other rival is still in force.
+    Case(
+        "a-correction-of-one-rival",
+        [
+            EARLIER,
+            LATER,
+            report("c", "2022-03-05", "severe_damage", recorded_at="2025-01-02T00:00:00+00:00", supersedes="b"),
+            report("d", "2022-03-05", "moderate_damage", recorded_at="2025-01-03T00:00:00+00:00", supersedes="b"),
+            report("e", "2022-03-05", "intact", recorded_at="2025-01-04T00:00:00+00:00", supersedes="c"),
+        ],
+        [],
+        date(2022, 6, 1),
+        "intact",
+    ),
     Case("observed-in-year-one", [report("a", "0001-01-01", "unknown")], [], date(1, 6, 1), "unknown"),
     # A window and a day that end alike: the shorter observation (the later start) counts.
     Case(

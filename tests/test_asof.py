@@ -65,8 +65,11 @@ def asof_catalogue(tmp_path_factory: pytest.TempPathFactory) -> Catalogue:
         catalogue.add_site(decode(Site, json.dumps(site_doc(case.name, geometry=point)).encode()))
         reports, retractions = models(case)
         for report in reports:
-            if report.supersedes and catalogue.superseded_by(report.site, report.supersedes):
-                # A rival correction comes only from a merge: `add_report` would refuse it.
+            known = {r.id for r in reports[: reports.index(report)]}
+            if report.supersedes and (
+                report.supersedes not in known or catalogue.superseded_by(report.site, report.supersedes)
+            ):
+                # A rival correction, or one on a loop, comes only from a merge: `add_report` would refuse it.
                 layout.report_file(root, report.site, report.id).write_bytes(encode(report))
                 continue
             catalogue.add_report(report)

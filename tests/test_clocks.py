@@ -144,6 +144,45 @@ def test_two_reviews_superseding_one_are_reported(catalogue: Catalogue) -> None:
     assert [(p.code, p.record) for p in result.warnings] == [("competing-reviews", "v-3")]
 
 
+def test_two_first_reviews_written_apart_compete(catalogue: Catalogue, invoke: Invoke) -> None:
+    # Two laptops each reviewed the not-yet-reviewed a-1; git merged both, neither links the other.
+    catalogue.add_review(_review("v-laptop-a", "2026-06-01T10:55:00Z", "under_review"))
+    catalogue.add_review(_review("v-laptop-b", "2026-06-01T10:30:00Z", "under_review"))
+    result = validate_catalogue(Catalogue.open(catalogue.root))
+    assert result.ok
+    [warning] = result.warnings
+    assert (warning.code, warning.record) == ("competing-reviews", "v-laptop-b")
+    assert "v-laptop-a, v-laptop-b" in warning.message
+    shown = invoke("allegation", "show", "a-1", catalogue=catalogue).output
+    assert "competing reviews v-laptop-a, v-laptop-b" in " ".join(shown.split())
+    listed = json.loads(invoke("allegation", "list", "--json", catalogue=catalogue).output)
+    assert listed[0]["competing_reviews"] == {"damage": ["v-laptop-a", "v-laptop-b"]}
+    assert "damage reviews compete (v-laptop-a, v-laptop-b" in _dossier(catalogue, "public")
+
+
+def test_a_later_review_linking_one_of_two_still_leaves_two_chains(catalogue: Catalogue) -> None:
+    for review in (
+        _review("v-1", NOW, "under_review"),
+        _review("v-2", NOW, "under_review"),
+        _review("v-3", NOW, "under_review", supersedes="v-1"),
+    ):
+        catalogue.add_review(review)
+    [warning] = validate_catalogue(Catalogue.open(catalogue.root)).warnings
+    assert (warning.code, warning.record) == ("competing-reviews", "v-3") and "v-2, v-3" in warning.message
+    catalogue.add_review(_review("v-4", NOW, "under_review", supersedes="v-3"))
+    assert validate_catalogue(Catalogue.open(catalogue.root)).warnings  # v-2 is still apart
+
+
+def test_a_loop_of_reviews_is_an_error_that_stops_no_reader(catalogue: Catalogue, invoke: Invoke) -> None:
+    catalogue.add_review(_review("v-1", NOW, "under_review", supersedes="v-2"))
+    catalogue.add_review(_review("v-2", NOW, "under_review", supersedes="v-1"))
+    result = validate_catalogue(Catalogue.open(catalogue.root))
+    assert [(p.code, p.record) for p in result.errors] == [("supersession-loop", "v-1")]
+    assert "v-1, v-2" in result.errors[0].message
+    shown = invoke("allegation", "show", "a-1", catalogue=catalogue)
+    assert shown.exit_code == 0 and "competing reviews v-1, v-2" in " ".join(shown.output.split())
+
+
 def test_a_time_with_no_utc_instant_is_one_clear_error(catalogue: Catalogue, invoke: Invoke) -> None:
     # Year 1 at +05:00 is before the first UTC instant Python knows: ordering by it crashed every reader.
     document = report_doc("r-year-one", recorded_at="0001-01-01T00:00:00+05:00")

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import Invoke, snapshot, write
+from conftest import Invoke, report_doc, snapshot, write
 from heritage import layout
 from heritage.allegations import find_allegation
 from heritage.corrections import (
@@ -100,4 +100,41 @@ def test_competing_corrections_are_shown_until_all_but_one_are_retracted(catalog
     assert listed[0]["competing_corrections"] == [] and listed[0]["condition"] == "severe_damage"
     assert "in dispute" not in invoke("show", "st-sargis", catalogue=catalogue).output
     assert "in dispute" not in render_dossier(dossier_context(Catalogue.open(catalogue.root), "st-sargis", "mission"))
+    assert validate_catalogue(Catalogue.open(catalogue.root)).ok
+
+
+def _rivals(catalogue: Catalogue, *rivals: tuple[str, str]) -> None:
+    """Corrections of r-2 written on two laptops and merged by git: (id, condition) each."""
+    for rival, condition in rivals:
+        document = correction_of(catalogue.find_report("r-2"), "seen again", Corrections(condition=condition))
+        document.update(id=rival, recorded_at="2026-01-03T00:00:00Z", recorded_by="a laptop")
+        write(layout.report_file(catalogue.root, "st-sargis", rival), document)
+
+
+def test_a_correction_of_one_rival_stands_for_it_in_the_dispute(catalogue: Catalogue, invoke: Invoke) -> None:
+    # A later correction of r-rival-a does not settle the dispute with r-rival-b: it takes r-rival-a's place.
+    _rivals(catalogue, ("r-rival-a", "severe_damage"), ("r-rival-b", "moderate_damage"))
+    correct_report(catalogue, "r-rival-a", "closer look", Corrections(condition="destroyed"), "me")
+    later = next(r.id for r in catalogue.reports("st-sargis") if r.supersedes == "r-rival-a")
+    listed = json.loads(invoke("list", "--json", catalogue=catalogue).output)
+    assert listed[0]["competing_corrections"] == sorted([later, "r-rival-b"])
+    timeline = json.loads(invoke("history", "st-sargis", "--json", catalogue=catalogue).output)
+    assert timeline["competing_corrections"] == {"r-2": sorted([later, "r-rival-b"])}
+    statuses = {e["id"]: (e["status"], e.get("competing_with")) for e in timeline["timeline"]}
+    assert statuses["r-rival-a"] == ("superseded", None) and statuses[later] == ("in force", ["r-rival-b"])
+
+
+def test_a_loop_of_corrections_is_an_error_and_both_stay_in_force(catalogue: Catalogue, invoke: Invoke) -> None:
+    # Hand-merged files: r-a supersedes r-b and r-b supersedes r-a.
+    write(layout.report_file(catalogue.root, "st-sargis", "r-a"), report_doc("r-a", supersedes="r-b"))
+    write(layout.report_file(catalogue.root, "st-sargis", "r-b"), report_doc("r-b", supersedes="r-a"))
+    result = validate_catalogue(Catalogue.open(catalogue.root))
+    assert [(p.code, p.record, p.field) for p in result.errors] == [("supersession-loop", "r-a", "supersedes")]
+    assert "r-a, r-b" in result.errors[0].message
+    listed = json.loads(invoke("list", "--json", catalogue=catalogue).output)
+    assert listed[0]["competing_corrections"] == ["r-a", "r-b"]
+    entries = {e.report.id: e for e in site_history(catalogue.reports("st-sargis"), catalogue.retractions())}
+    assert (entries["r-a"].status, entries["r-a"].competing_with) == ("in force", ["r-b"])
+    assert (entries["r-b"].status, entries["r-b"].competing_with) == ("in force", ["r-a"])
+    retract_report(catalogue, "r-b", "merged by mistake", "me")
     assert validate_catalogue(Catalogue.open(catalogue.root)).ok

@@ -166,6 +166,16 @@ BREAKAGES: list[tuple[str, Callable[[Path], object], str, str | None, str | None
         "responds_to",
     ),
     (
+        "supersession-loop",
+        lambda root: (
+            write(layout.report_file(root, "st-sargis", "r-3"), report_doc("r-3", supersedes="r-4")),
+            write(layout.report_file(root, "st-sargis", "r-4"), report_doc("r-4", supersedes="r-3")),
+        ),
+        "reports/st-sargis/r-3.json",
+        "r-3",
+        "supersedes",
+    ),
+    (
         "superseded-twice",
         lambda root: (
             write(layout.report_file(root, "st-sargis", "r-3"), report_doc("r-3", supersedes="r-1")),

@@ -92,7 +92,7 @@ def _window(value: str | None) -> When | None:
 
 
 def _allegation_line(reviewed: ReviewedAllegation) -> list[Text]:
-    a = reviewed.allegation
+    a, competing = reviewed.allegation, reviewed.competing
     claimant = a.claimant.name + (f" [{a.claimant.party}]" if a.claimant.party else "")
     accused = a.alleged_perpetrator.party or a.alleged_perpetrator.name if a.alleged_perpetrator else None
     return [
@@ -102,8 +102,11 @@ def _allegation_line(reviewed: ReviewedAllegation) -> list[Text]:
         plain_text(", ".join(x.value for x in a.acts)),
         plain_text(accused or "-"),
         plain_text(", ".join(a.sites) or "an area"),
-        plain_text(reviewed.damage_status.value),
-        plain_text(reviewed.attribution_status.value),
+        plain_text(reviewed.damage_status.value + (" (competing reviews)" if ReviewAspect.damage in competing else "")),
+        plain_text(
+            reviewed.attribution_status.value
+            + (" (competing reviews)" if ReviewAspect.attribution in competing else "")
+        ),
     ]
 
 
@@ -214,7 +217,7 @@ def allegation_show(env: Env, allegation_id: str, as_json: bool) -> None:
         ),
         ("responds to", a.responds_to),
         ("answered by", ", ".join(reviewed.responses) or None),
-        ("status", f"damage: {reviewed.damage_status.value}; attribution: {reviewed.attribution_status.value}"),
+        ("status", reviewed.status_line()),
     ]
     out.print(plain_text(a.id, style="bold"))
     for label, value in lines:

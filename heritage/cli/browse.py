@@ -213,7 +213,7 @@ def _print_detail(detail: SiteDetail) -> None:
             ("alleged period", str(a.alleged_period) if a.alleged_period else None),
             ("responds to", a.responds_to),
             ("source", _cite(detail, a.source.source, a.source.locator)),
-            ("status", f"damage: {reviewed.damage_status.value}; attribution: {reviewed.attribution_status.value}"),
+            ("status", reviewed.status_line()),
             ("reviews", str(len(reviewed.reviews)) if reviewed.reviews else None),
             ("answered by", ", ".join(reviewed.responses) or None),
         ):
