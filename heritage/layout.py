@@ -334,6 +334,24 @@ def open_regular(path: Path | str, shown: str | Path | None = None) -> IO[bytes]
     return os.fdopen(open_regular_fd(path, shown), "rb")
 
 
+def open_input(path: Path | str) -> IO[bytes]:
+    """Open a file named on the command line (a CSV to import, evidence to add, an area) for
+    reading. A link to a file is followed, as a person would expect; but only a regular file is
+    read: a named pipe or a device (/dev/zero) would be waited on or read for ever. Raises
+    InvalidInput naming it, or OSError if it cannot be opened."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except FileNotFoundError:
+        raise InvalidInput("file not found", file=path) from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        what = _WHAT.get(stat.S_IFMT(mode), "not a regular file")
+        raise InvalidInput(f"is {what}, not a regular file: only a file's own bytes are read", file=path)
+    os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb")
+
+
 def read_regular(path: Path | str, shown: str | Path | None = None) -> bytes:
     with open_regular(path, shown) as handle:
         return handle.read()

@@ -256,3 +256,27 @@ def test_a_file_output_ending_in_a_slash_is_refused(
     result = invoke(*args, catalogue=catalogue)
     assert result.exit_code == ExitCode.INVALID and "ends in '/'" in result.output, result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cat"]
+
+
+# -- inputs named on the command line: only a regular file is read ------------------------------------
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["import", "sites", "{pipe}"],
+        ["import", "reports", "{pipe}"],
+        ["mission", "export", "--name", "x", "--area", "{pipe}", "--no-pdf", "-o", "{out}"],
+    ],
+    ids=["sites", "reports", "area"],
+)
+def test_an_input_that_is_a_pipe_is_refused_not_waited_on(
+    catalogue: Catalogue, invoke: Invoke, tmp_path: Path, watchdog: None, command: list[str]
+) -> None:
+    """`import sites FIFO` (or /dev/zero) waited for ever: the file is looked at before it is read."""
+    pipe = tmp_path / "rows.csv"
+    os.mkfifo(pipe)
+    result = invoke(*[part.format(pipe=pipe, out=tmp_path / "out") for part in command], catalogue=catalogue)
+    assert result.exit_code == ExitCode.INVALID, result.output
+    assert f"{pipe}: is a named pipe, not a regular file" in result.output
+    assert not (tmp_path / "out").exists()
