@@ -1,11 +1,12 @@
-"""Writing a new file so that it appears whole or not at all, and never replaces another."""
+"""Writing a file so that it appears whole or not at all: a record never replaces another, and an
+output replaces only a regular file."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-from heritage import leftovers
+from heritage import layout, leftovers
 from heritage.errors import RecordExists
 
 
@@ -48,7 +49,10 @@ def create_file(path: Path, data: bytes, *, record: str | None = None) -> None:
 def replace_file(path: Path, data: bytes) -> None:
     """Write a derived output (a map, a dossier, a manifest): readers see the old file or the new
     one, never half of one. A full disk or Ctrl-C leaves the old file as it was and no temporary
-    file; SIGKILL leaves one named for its process, which the next write into the folder removes."""
+    file; SIGKILL leaves one named for its process, which the next write into the folder removes.
+    Only a regular file is replaced (`layout.check_output`): anything else is refused before a
+    byte is written."""
+    layout.check_output(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     leftovers.clean(path.parent)
     temp = path.parent / leftovers.temp_name(path.name)
@@ -58,7 +62,26 @@ def replace_file(path: Path, data: bytes) -> None:
             handle.flush()
             # On disk before the rename: after a power cut the name holds the old file or the new.
             os.fsync(handle.fileno())
-        os.replace(temp, path)
+        put_in_place(temp, path)
     finally:
         temp.unlink(missing_ok=True)
     _fsync_folder(path.parent)
+
+
+def put_in_place(temp: Path, path: Path) -> None:
+    """Move a finished output file to `path`, looked at again right before: a new name is linked
+    (which fails if anything has appeared there since), and only a regular file is renamed over.
+    A link, pipe or device put there while the output was being made is refused, not replaced."""
+    while True:
+        if layout.check_output(path):
+            os.replace(temp, path)
+            return
+        try:
+            os.link(temp, path)
+        except FileExistsError:
+            continue  # something appeared there meanwhile: look at it again
+        except OSError:  # no hard links here (a FAT memory stick): rename, just looked at
+            os.replace(temp, path)
+            return
+        temp.unlink()
+        return

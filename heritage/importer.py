@@ -8,6 +8,7 @@ Columns are mapped with `FIELD=COLUMN` pairs; a column named like the field need
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -207,7 +208,7 @@ def report_document(r: _Row) -> dict[str, Any]:
 
 def _read_rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
+        with io.TextIOWrapper(layout.open_input(path), encoding="utf-8-sig", newline="") as handle:
             reader = csv.DictReader(handle, strict=True)
             # DictReader lets the last of two columns of one name win, silently: refuse instead.
             if not reader.fieldnames:

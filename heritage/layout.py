@@ -334,6 +334,24 @@ def open_regular(path: Path | str, shown: str | Path | None = None) -> IO[bytes]
     return os.fdopen(open_regular_fd(path, shown), "rb")
 
 
+def open_input(path: Path | str) -> IO[bytes]:
+    """Open a file named on the command line (a CSV to import, evidence to add, an area) for
+    reading. A link to a file is followed, as a person would expect; but only a regular file is
+    read: a named pipe or a device (/dev/zero) would be waited on or read for ever. Raises
+    InvalidInput naming it, or OSError if it cannot be opened."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except FileNotFoundError:
+        raise InvalidInput("file not found", file=path) from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        what = _WHAT.get(stat.S_IFMT(mode), "not a regular file")
+        raise InvalidInput(f"is {what}, not a regular file: only a file's own bytes are read", file=path)
+    os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb")
+
+
 def read_regular(path: Path | str, shown: str | Path | None = None) -> bytes:
     with open_regular(path, shown) as handle:
         return handle.read()
@@ -346,25 +364,49 @@ def relative(root: Path, path: Path) -> str:
         return str(path)
 
 
-def output_path(catalogue_root: Path, path: Path, *, overwrite: bool = True) -> Path:
-    """The one check of every path a command writes an output to (`-o`, `--chart`, manifests).
+def output_path(catalogue_root: Path, path: Path | str, *, overwrite: bool = True, folder: bool = False) -> Path:
+    """The one check of every path a command writes an output to (`-o`, `--chart`, manifests),
+    before any work is done. `folder`: the output is a folder that files are written into.
 
     Refused: a path that would land on the catalogue's own files (a map written over a report, a
     chart into a record folder, a manifest over catalogue.json) or in its index (`.heritage/`,
     which heritage deletes and rebuilds at will); a name that is not UTF-8 text (GDAL, zip
-    readers and the pages that link to it cannot name it); and, when asked, any existing file."""
+    readers and the pages that link to it cannot name it); anything at the path but a regular
+    file (a real folder, for a folder output: see `check_output`); a file's name ending in `/`,
+    which names a folder; and, when asked, any existing file."""
+    text = os.fspath(path)
+    path = Path(text)
     try:
-        str(path).encode("utf-8")
+        text.encode("utf-8")
     except UnicodeEncodeError:
         raise InvalidInput(
             "is not a UTF-8 file name; choose a name of plain text", file=os.fsencode(path).decode("utf-8", "replace")
         ) from None
+    if not folder and text.endswith(("/", os.sep)):
+        raise InvalidInput("ends in '/', which names a folder: give the file's own name, such as index.html", file=text)
     target = path.resolve()
     root = catalogue_root.resolve()
     protected = {root / CATALOGUE_FILE, root / AREAS_FILE}
-    inside = [root / folder for folder in (*FOLDERS, INDEX)]
+    inside = [root / name for name in (*FOLDERS, INDEX)]
     if target in protected or any(target == f or f in target.parents for f in inside):
         raise InvalidInput("is part of the catalogue itself; write outputs elsewhere", file=path)
-    if not overwrite and target.exists():
+    check_output(path, folder=folder)
+    if not overwrite and os.path.lexists(path):
         raise InvalidInput("already exists; choose another name (or pass --force)", file=path)
     return path
+
+
+def check_output(path: Path | str, *, folder: bool = False) -> bool:
+    """Whether something is at an output's path, which an output may replace (or write into) only
+    if it is a regular file (a real folder, if `folder`). A link, named pipe, socket or device is
+    refused and left alone: `heritage map -o /dev/null`, run as root, must not put a file in the
+    device's place. Checked before the work and again at the moment of writing (`atomic`)."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return False
+    if stat.S_ISDIR(mode) if folder else stat.S_ISREG(mode):
+        return True
+    what = "a regular file" if stat.S_ISREG(mode) else _WHAT.get(stat.S_IFMT(mode), "not a regular file")
+    wanted = "a folder that is new or a real folder" if folder else "a file that is new or a regular file"
+    raise InvalidInput(f"is {what}: an output goes only to {wanted}; nothing was written", file=path)

@@ -22,8 +22,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from heritage import __version__, hashing, leftovers
+from heritage import __version__, hashing, layout, leftovers
 from heritage.allegations import load_allegations
+from heritage.atomic import put_in_place
 from heritage.audience import allegation_for, may_see, report_for, site_for
 from heritage.errors import InvalidInput
 from heritage.frame import write_layers
@@ -204,10 +205,10 @@ def export_mission(
 
     today = today or latest_today()
     step = progress or (lambda _: None)
-    if folder.exists() and any(folder.iterdir()):
+    if layout.check_output(folder, folder=True) and any(folder.iterdir()):
         raise InvalidInput("already exists and is not empty; choose a new folder", file=folder)
     archive = Path(f"{folder}.zip")
-    if as_zip and archive.exists():
+    if as_zip and layout.check_output(archive):
         raise InvalidInput("already exists; choose another name for the package", file=archive)
     visible = [shown for site in sites if (shown := site_for(site, audience)) is not None]
     if not visible:
@@ -225,11 +226,11 @@ def export_mission(
         manifest = write_manifest(work, name)
         if as_zip:
             _zip_folder(work, folder.name, bundle)
-        if folder.exists():
+        if layout.check_output(folder, folder=True):
             folder.rmdir()  # it was empty
-        os.replace(work, folder)
+        os.replace(work, folder)  # fails if anything but an empty folder has appeared there
         if as_zip:
-            os.replace(bundle, archive)
+            put_in_place(bundle, archive)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         bundle.unlink(missing_ok=True)

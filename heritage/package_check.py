@@ -11,7 +11,8 @@ not vouch for:
   ASCII (unzip and other tools would read it in another code page);
 - two entries that land on the same path (the same name twice, `index.html` beside `p/index.html`,
   names that differ only in case or Unicode normalisation, which one file system keeps apart and
-  another writes over), or a folder entry where a file is listed (`p/map.html/`);
+  another writes over), a folder spelled two ways (`p/DATA/` beside `p/data/sites.csv`), or a
+  folder entry where a file is listed (`p/map.html/`);
 - a symbolic link, device or other special entry;
 - an encrypted entry, or a compression other than stored and deflate;
 - bytes that belong to no entry: before the first, between entries, a zip comment, or anything
@@ -205,6 +206,7 @@ def _no_collisions(path: Path, infos: list[zipfile.ZipInfo], prefix: str) -> lis
     files: set[str] = set()
     folders: set[str] = set()  # every folder some file or folder entry is in
     entries: dict[str, str] = {}  # folder entries: key -> name
+    spelled: dict[str, set[str]] = {}  # every folder, entry or implied: key -> its names as written
     for info in infos:
         name = info.filename.removeprefix(prefix).removesuffix("/")
         if not name:
@@ -224,11 +226,18 @@ def _no_collisions(path: Path, infos: list[zipfile.ZipInfo], prefix: str) -> lis
             entries[key] = name
         else:
             files.add(key)
-        parts = key.split("/")
+        parts, written = key.split("/"), name.split("/")
         folders.update("/".join(parts[:n]) for n in range(1, len(parts)))
+        for n in range(1, len(parts) + info.is_dir()):
+            spelled.setdefault("/".join(parts[:n]), set()).add("/".join(written[:n]))
     clash = sorted(files & (folders | entries.keys()))
     if clash:
         raise InvalidInput(f"holds {clash[0]!r} both as a file and as a folder", file=path)
+    # `p/DATA/` beside `p/data/sites.csv`: one folder where case is ignored, an unlisted one where not.
+    for names in spelled.values():
+        if len(names) > 1:
+            first, other = sorted(names)[:2]
+            raise InvalidInput(f"holds folders {first!r} and {other!r}, one folder on many systems", file=path)
     return sorted(name for key, name in entries.items() if key not in folders)
 
 

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from heritage import layout
 from heritage.audience import site_for
 from heritage.codec import loads
 from heritage.errors import InvalidInput, RecordNotFound
@@ -26,7 +27,8 @@ def read_area(path: Path) -> list[Any]:
     from shapely.validation import explain_validity
 
     try:
-        data = loads(path.read_bytes())
+        with layout.open_input(path) as handle:
+            data = loads(handle.read())
         if not isinstance(data, dict):
             raise ValueError("it holds no GeoJSON object")
         features = data["features"] if data.get("type") == "FeatureCollection" else [data]

@@ -16,8 +16,9 @@ from datetime import date
 from typing import Any, NamedTuple
 
 from heritage import chains, layout, leftovers
+from heritage.areas import read_outline
 from heritage.collector import paused_gc
-from heritage.errors import Problem, special_message
+from heritage.errors import InvalidInput, Problem, special_message
 from heritage.examine import MODELS, PAIR, Facts, items, owner_folder
 from heritage.history import correction_loops
 from heritage.index import Index, cannot_write
@@ -204,6 +205,15 @@ def _interrupted(catalogue: Catalogue) -> list[Problem]:
     return found
 
 
+def _outline_problems(catalogue: Catalogue) -> list[Problem]:
+    """`areas.geojson` read as the map reads it: an outline the map refuses is an error here."""
+    try:
+        read_outline(catalogue.root)
+    except InvalidInput as error:
+        return [Problem("invalid-areas", error.problem.message, layout.AREAS_FILE)]
+    return []
+
+
 def validate_catalogue(
     catalogue: Catalogue, today: date | None = None, progress: Callable[[int, int], None] | None = None
 ) -> ValidationReport:
@@ -234,6 +244,7 @@ def validate_catalogue(
                 message = "not a record file where records live; no reader will see it"
                 report.problems.append(Problem("stray-file", message, path, severity="warning"))
         report.problems += _interrupted(catalogue)
+        report.problems += _outline_problems(catalogue)
         for kind in MODELS:
             for (problems,) in index.rows(
                 "SELECT problems FROM files WHERE kind = ? AND problems IS NOT NULL ORDER BY folder, path", (kind,)

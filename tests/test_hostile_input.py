@@ -106,6 +106,25 @@ def test_a_deeply_nested_areas_file_is_one_line_for_map(invoke: Invoke, catalogu
     one_line_error(result, "areas.geojson", "nested too deeply")
 
 
+@pytest.mark.parametrize(
+    ("outline", "why"),
+    [
+        ('{"type": "Feature", "geometry": ' + "[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        ('{"type": "Point", "coordinates": [46.7, 39.8]}', "not an outline"),
+    ],
+    ids=["nested", "point"],
+)
+def test_validate_reports_an_areas_file_the_map_refuses(
+    invoke: Invoke, catalogue: Catalogue, tmp_path: Path, outline: str, why: str
+) -> None:
+    """`map` refused a broken areas.geojson, and `validate` said nothing of it."""
+    (catalogue.root / "areas.geojson").write_text(outline)
+    one_line_error(invoke("map", "-o", str(tmp_path / "m.html"), catalogue=catalogue), "areas.geojson", why)
+    result = invoke("validate", catalogue=catalogue)
+    assert result.exit_code == ExitCode.INVALID, result.output
+    assert "invalid-areas: areas.geojson: is not a GeoJSON outline of areas" in result.output and why in result.output
+
+
 NOT_UTF8 = os.fsdecode(b"out-\xff")
 
 

@@ -164,6 +164,26 @@ def test_an_unlisted_file_or_empty_folder_is_added(folder: Path, tmp_path: Path)
     assert verify_package(folder).added == ["nothing/"]
 
 
+def test_an_unlisted_folder_fails_verify_package_with_the_root(folder: Path, tmp_path: Path, invoke: Invoke) -> None:
+    """A folder's name can carry any text (`p/data/THE-WITNESS-IS-.../`): the package with it must
+    not verify, as a zip entry or as a folder on disk, even against the root printed at export."""
+    root = verify_package(folder).root
+    archive = zipped(folder, tmp_path / "p.zip", lambda z: z.writestr(f"{TOP}/dossiers/a-message/", ""))
+    (folder / "a-message").mkdir()
+    for package in (archive, folder):
+        result = invoke("verify-package", str(package), "--root", root)
+        assert result.exit_code == ExitCode.INVALID and "a-message/" in result.output, result.output
+
+
+def test_a_folder_entry_spelled_unlike_the_folder_of_its_files_is_refused(folder: Path, tmp_path: Path) -> None:
+    """`p/DOSSIERS/` beside `p/dossiers/kanach-zham.html`: one folder where case is ignored, and an
+    extra, unlisted one where it is not."""
+    archive = zipped(folder, tmp_path / "p.zip", lambda z: z.writestr(f"{TOP}/DOSSIERS/", ""))
+    refused(archive, "holds folders 'DOSSIERS' and 'dossiers'")
+    first = zipped(folder, tmp_path / "f.zip", lambda z: z.writestr(f"{TOP}/Dossiers/", ""), first=True)
+    refused(first, "one folder on many systems")
+
+
 def test_entries_are_hashed_in_constant_memory(folder: Path, tmp_path: Path) -> None:
     size = 32 << 20
 

@@ -15,7 +15,10 @@ import pytest
 
 from conftest import Invoke, report_doc, write
 from heritage import layout
+from heritage.atomic import replace_file
+from heritage.cli import ExitCode
 from heritage.codec import decode, encode
+from heritage.errors import InvalidInput
 from heritage.integrity import build_manifest, compare_manifest, verify_catalogue
 from heritage.models import ConditionReport
 from heritage.store import Catalogue
@@ -173,3 +176,107 @@ def test_a_hard_link_is_a_regular_file_and_its_bytes_are_checked(catalogue: Cata
     assert verify_catalogue(catalogue).ok
     write(twin, {**json.loads(twin.read_text()), "condition": "intact"})  # written in place, through the other name
     assert [p.code for p in verify_catalogue(catalogue).problems] == ["modified"]
+
+
+# -- outputs: they replace only a regular file --------------------------------------------------------
+
+OUTPUTS = {
+    "map": ["map", "-o", "{out}"],
+    "manifest": ["manifest", "--force", "-o", "{out}"],
+    "chart": ["history", "st-sargis", "--chart", "{out}.svg"],
+    "package": ["mission", "export", "--name", "x", "--sites", "st-sargis", "--no-pdf", "-o", "{out}"],
+    "zip": ["mission", "export", "--name", "x", "--sites", "st-sargis", "--no-pdf", "--zip", "-o", "{out}"],
+}
+
+
+@pytest.mark.parametrize("made", ["pipe", "link"])
+@pytest.mark.parametrize("command", OUTPUTS.values(), ids=OUTPUTS.keys())
+def test_an_output_never_replaces_a_link_or_a_pipe(
+    catalogue: Catalogue, invoke: Invoke, tmp_path: Path, command: list[str], made: str
+) -> None:
+    """`heritage map -o /dev/null`, run as root, put a regular file in the device's place: an
+    output was renamed over whatever was at its path. A pipe stands in for the device here."""
+    args = [part.format(out=tmp_path / "out") for part in command]
+    target = Path(f"{args[-1]}.zip" if "--zip" in args else args[-1])
+    pointed = tmp_path / "elsewhere.txt"
+    pointed.write_text("untouched")
+    if made == "pipe":
+        os.mkfifo(target)
+    else:
+        target.symlink_to(pointed)
+    result = invoke(*args, catalogue=catalogue)
+    assert result.exit_code != 0 and "Traceback" not in result.output, result.output
+    assert made == "link" or "is a named pipe: an output goes only to" in result.output  # click may see a link first
+    assert target.is_fifo() if made == "pipe" else target.is_symlink()
+    assert pointed.read_text() == "untouched"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["cat", "elsewhere.txt", target.name])
+
+
+def test_a_dossier_never_replaces_a_pipe_in_its_folder(catalogue: Catalogue, invoke: Invoke, tmp_path: Path) -> None:
+    folder = tmp_path / "dossiers"
+    folder.mkdir()
+    os.mkfifo(folder / "st-sargis.html")
+    result = invoke("dossier", "st-sargis", "-o", str(folder), catalogue=catalogue)
+    assert result.exit_code == ExitCode.INVALID and "is a named pipe" in result.output, result.output
+    assert (folder / "st-sargis.html").is_fifo()
+    assert [p.name for p in folder.iterdir()] == ["st-sargis.html"]
+
+
+def test_an_output_folder_that_is_a_link_is_refused(catalogue: Catalogue, invoke: Invoke, tmp_path: Path) -> None:
+    (tmp_path / "real").mkdir()
+    (tmp_path / "dossiers").symlink_to(tmp_path / "real")
+    result = invoke("dossier", "st-sargis", "-o", str(tmp_path / "dossiers"), catalogue=catalogue)
+    assert result.exit_code == ExitCode.INVALID and "is a symbolic link" in result.output
+    assert not any((tmp_path / "real").iterdir())
+
+
+def test_a_link_or_pipe_put_there_after_the_check_is_refused_at_the_write(tmp_path: Path) -> None:
+    """The library looks again as it writes: what appeared after the command's own check stays."""
+    os.mkfifo(tmp_path / "pipe.html")
+    (tmp_path / "link.html").symlink_to(tmp_path / "pipe.html")
+    for name in ("pipe.html", "link.html"):
+        with pytest.raises(InvalidInput, match="an output goes only to"):
+            replace_file(tmp_path / name, b"<h1>map</h1>")
+    assert (tmp_path / "pipe.html").is_fifo() and (tmp_path / "link.html").is_symlink()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.html", "pipe.html"]
+    replace_file(tmp_path / "new.html", b"new")
+    replace_file(tmp_path / "new.html", b"newer")  # a regular file is replaced as before
+    assert (tmp_path / "new.html").read_bytes() == b"newer"
+
+
+@pytest.mark.parametrize(
+    "command", [OUTPUTS[name] for name in ("map", "manifest", "chart")], ids=["map", "manifest", "chart"]
+)
+def test_a_file_output_ending_in_a_slash_is_refused(
+    catalogue: Catalogue, invoke: Invoke, tmp_path: Path, command: list[str]
+) -> None:
+    """`map -o dir/` wrote a file named `dir`: a trailing slash names a folder, not a file."""
+    args = [part.format(out=tmp_path / "out") for part in command]
+    args[-1] = f"{tmp_path / 'out'}/"
+    result = invoke(*args, catalogue=catalogue)
+    assert result.exit_code == ExitCode.INVALID and "ends in '/'" in result.output, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cat"]
+
+
+# -- inputs named on the command line: only a regular file is read ------------------------------------
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["import", "sites", "{pipe}"],
+        ["import", "reports", "{pipe}"],
+        ["mission", "export", "--name", "x", "--area", "{pipe}", "--no-pdf", "-o", "{out}"],
+    ],
+    ids=["sites", "reports", "area"],
+)
+def test_an_input_that_is_a_pipe_is_refused_not_waited_on(
+    catalogue: Catalogue, invoke: Invoke, tmp_path: Path, watchdog: None, command: list[str]
+) -> None:
+    """`import sites FIFO` (or /dev/zero) waited for ever: the file is looked at before it is read."""
+    pipe = tmp_path / "rows.csv"
+    os.mkfifo(pipe)
+    result = invoke(*[part.format(pipe=pipe, out=tmp_path / "out") for part in command], catalogue=catalogue)
+    assert result.exit_code == ExitCode.INVALID, result.output
+    assert f"{pipe}: is a named pipe, not a regular file" in result.output
+    assert not (tmp_path / "out").exists()

@@ -273,7 +273,7 @@ def _cite(detail: SiteDetail, source_id: str, locator: str | None) -> str:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(dir_okay=False),  # text: a trailing '/' is seen (and refused)
     help="Where to write the map.  [default: maps/index.html in the catalogue]",
 )
 @click.option("--as-of", help="Show the catalogue as of this date (default: today); the slider goes back from it.")
@@ -299,7 +299,7 @@ def _cite(detail: SiteDetail, source_id: str, locator: str | None) -> str:
 @pass_env
 def map_command(
     env: Env,
-    output: Path | None,
+    output: str | None,
     as_of: str | None,
     changes: tuple[str, str] | None,
     audience: str,

@@ -71,13 +71,13 @@ def verify(env: Env, against: Path | None, as_json: bool) -> None:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(dir_okay=False),  # text: a trailing '/' is seen (and refused)
     required=True,
     help="Where to write the manifest (keep it outside the catalogue, or give it to someone).",
 )
 @click.option("--force", is_flag=True, help="Replace an existing file of that name.")
 @pass_env
-def manifest(env: Env, output: Path, force: bool) -> None:
+def manifest(env: Env, output: str, force: bool) -> None:
     """Write the SHA-256 of every file of the catalogue, and one root hash over them all.
 
     \b
@@ -85,7 +85,7 @@ def manifest(env: Env, output: Path, force: bool) -> None:
       heritage manifest -o ~/manifests/2026-11-28.json
       heritage verify --against ~/manifests/2026-11-28.json
     """
-    output_path(env.catalogue.root, output, overwrite=force)
+    target = output_path(env.catalogue.root, output, overwrite=force)
     data = build_manifest(env.catalogue)
-    write_manifest(output, data)
-    click.echo(f"root {data['root']}: {len(data['files'])} file(s), written to {output}")
+    write_manifest(target, data)
+    click.echo(f"root {data['root']}: {len(data['files'])} file(s), written to {target}")

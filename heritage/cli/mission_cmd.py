@@ -73,7 +73,7 @@ def mission_export(
     if not (area or bbox_text or site_list or has_allegation or conditions):
         raise click.UsageError("choose the sites: --area, --bbox, --sites, --has-allegation or --condition")
     catalogue = env.catalogue
-    output_path(catalogue.root, output)
+    output_path(catalogue.root, output, folder=True)
     selection = Selection(
         area=read_area(area) if area else None,
         bbox=bbox(bbox_text),

@@ -38,9 +38,9 @@ from heritage.selection import read_area, sites_for_audience
 @cli.command()
 @click.argument("site_id", metavar="SITE")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
-@click.option("--chart", type=click.Path(dir_okay=False, path_type=Path), help="Draw condition over time (.svg/.png).")
+@click.option("--chart", type=click.Path(dir_okay=False), help="Draw condition over time (.svg/.png).")
 @pass_env
-def history(env: Env, site_id: str, as_json: bool, chart: Path | None) -> None:
+def history(env: Env, site_id: str, as_json: bool, chart: str | None) -> None:
     """A site's timeline: every report, who recorded it and when, and what became of it.
 
     \b
@@ -48,14 +48,13 @@ def history(env: Env, site_id: str, as_json: bool, chart: Path | None) -> None:
       heritage history kanach-zham
       heritage history kanach-zham --chart kanach-zham.svg
     """
-    if chart is not None:
-        output_path(env.catalogue.root, chart)  # checked before any work, like every output
+    chart_file = output_path(env.catalogue.root, chart) if chart is not None else None  # before any work
     with env.index(kinds=(layout.ALLEGATIONS,)) as index:  # the allegations about it, found by the index
         detail = site_detail(env.catalogue, site_id, index)
-    if chart is not None:
+    if chart_file is not None:
         from heritage.chart import condition_chart
 
-        condition_chart(detail.site.display_name(), detail.history, chart)
+        condition_chart(detail.site.display_name(), detail.history, chart_file)
     if as_json:
         echo_json(detail.history_json())
         return
@@ -257,7 +256,7 @@ def dossier(env: Env, site_ids: tuple[str, ...], every: bool, output: Path | Non
     if every == bool(site_ids):
         raise click.UsageError("name the sites, or pass --all")
     ids = sites_for_audience(catalogue, audience, None if every else site_ids)
-    folder = output_path(catalogue.root, output or catalogue.root / layout.MAPS / "dossiers")
+    folder = output_path(catalogue.root, output or catalogue.root / layout.MAPS / "dossiers", folder=True)
     root_hash = root_hash_of(catalogue)
     shared = Shared.load(catalogue)
     from rich.progress import Progress

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import math
 import os
 from dataclasses import dataclass
 from datetime import date
@@ -13,12 +12,10 @@ from typing import Any
 import folium
 from branca.element import Figure
 
-from heritage import layout
+from heritage.areas import read_outline
 from heritage.atomic import replace_file
 from heritage.audience import edition_of
-from heritage.codec import loads
 from heritage.collector import paused_gc
-from heritage.errors import InvalidInput
 from heritage.mapdata import MapInput, build_payload, encode_payload, load_map_input
 from heritage.offline import DROPPED, ContentSecurityPolicy, make_offline
 from heritage.store import Catalogue
@@ -52,48 +49,6 @@ class MapResult:
     @property
     def unlocated(self) -> int:
         return self.sites - self.located
-
-
-OUTLINE_TYPES = {"Polygon": 3, "MultiPolygon": 4, "LineString": 2, "MultiLineString": 3}
-
-
-def _clean_coordinates(value: Any, depth: int) -> Any:
-    """Nested lists of finite numbers, `depth` deep, as GeoJSON has them: nothing else survives."""
-    if depth == 1:
-        if (
-            not isinstance(value, list)
-            or len(value) not in (2, 3)
-            or not all(isinstance(n, (int, float)) and not isinstance(n, bool) and math.isfinite(n) for n in value)
-        ):
-            raise ValueError("a position must be 2 or 3 finite numbers")
-        return [float(n) for n in value]
-    if not isinstance(value, list) or not value:
-        raise ValueError("coordinates must be non-empty lists")
-    return [_clean_coordinates(item, depth - 1) for item in value]
-
-
-def _outline(root: Path) -> list[dict[str, Any]] | None:
-    """The catalogue's optional `areas.geojson`, reduced to its geometries (its text is not shown)."""
-    path = root / layout.AREAS_FILE
-    if not layout.regular_file(path):  # a link or a pipe is never opened: `validate` names it
-        return None
-    try:
-        data = loads(layout.read_regular(path))  # the strict reader: nesting too deep is invalid JSON, not a crash
-        features = data["features"] if data.get("type") == "FeatureCollection" else [data]
-        geometries = []
-        for feature in features:
-            geometry = feature.get("geometry") if feature.get("type") == "Feature" else feature
-            if geometry is None:
-                continue
-            kind = geometry.get("type")
-            if kind not in OUTLINE_TYPES:
-                raise ValueError(f"geometry type {kind!r} is not an outline ({', '.join(OUTLINE_TYPES)})")
-            geometries.append(
-                {"type": kind, "coordinates": _clean_coordinates(geometry.get("coordinates"), OUTLINE_TYPES[kind])}
-            )
-    except (ValueError, AttributeError, KeyError, TypeError) as exc:
-        raise InvalidInput(f"is not a GeoJSON outline of areas ({exc})", file=path) from None
-    return geometries
 
 
 def linked_dossiers(folder: Path, audience: str) -> frozenset[str]:
@@ -184,7 +139,9 @@ def draw_map(
     with paused_gc():
         data = data or load_map_input(catalogue, audience=audience)
         payload = build_payload(data, as_of, dossiers, changes, audience)
-        page, encoding = render_map(payload, online_tiles=online_tiles, tiles=tiles, outline=_outline(catalogue.root))
+        page, encoding = render_map(
+            payload, online_tiles=online_tiles, tiles=tiles, outline=read_outline(catalogue.root)
+        )
     located = sum(1 for x in payload["sites"]["x"] if x is not None)
     body = page.encode("utf-8")
     return body, MapResult(output, len(payload["sites"]["id"]), located, len(body), encoding)
