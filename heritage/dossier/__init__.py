@@ -32,6 +32,7 @@ from heritage.audience import (
     may_see,
     point_for,
     report_for,
+    report_reach,
     retraction_for,
     review_for,
     shown_ids,
@@ -159,8 +160,8 @@ class Shared:
 
 def _named_levels(catalogue: Catalogue, index: Any, allegations: list[ReviewedAllegation]) -> dict[str, Sensitivity]:
     """How hidden each record is that a dossier may name by id, with what it rests on: an allegation
-    with its source and its sites, a report with its site, evidence with its source. A record
-    that cannot be found counts as confidential."""
+    with its source and its sites, a report with its site and its sources (`report_reach`), evidence
+    with its source. A record that cannot be found counts as confidential."""
     sites = {i: site_reach(Sensitivity(level)) for i, level in index.rows("SELECT id, sensitivity FROM sites")}
     levels = {i: Sensitivity(level) for i, level in index.rows("SELECT id, sensitivity FROM sources")}
     sources = dict(levels)
@@ -177,9 +178,10 @@ def _named_levels(catalogue: Catalogue, index: Any, allegations: list[ReviewedAl
     reports = sorted(wanted - levels.keys())
     for start in range(0, len(reports), 500):
         chunk = reports[start : start + 500]
-        query = f"SELECT id, site, sensitivity FROM reports WHERE id IN ({','.join('?' * len(chunk))})"
-        for i, site, level in index.rows(query, tuple(chunk)):
-            levels[i] = strictest(Sensitivity(level), sites.get(site, missing))
+        query = f"SELECT id, site, sensitivity, sources FROM reports WHERE id IN ({','.join('?' * len(chunk))})"
+        for i, site, level, cited in index.rows(query, tuple(chunk)):
+            reach = report_reach(Sensitivity(level), [sources.get(s) for s in cited.split(" ")])
+            levels[i] = strictest(reach, sites.get(site, missing))
     return levels
 
 
