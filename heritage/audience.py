@@ -20,8 +20,11 @@ withheld.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from collections.abc import Container, Iterable
+from pathlib import Path
 from typing import NamedTuple
 
 from heritage.models import (
@@ -46,6 +49,7 @@ WITHHELD_PERSON = "a person (name withheld)"  # a claimant of kind person, beyon
 WITHHELD_LOGIN = "(name withheld)"  # who recorded or reviewed a record, for the public
 # Written into every dossier's head, so that a map links only to dossiers of its own edition.
 EDITION_META = "heritage-audience"
+EDITION_HEAD = 1024  # a dossier says its edition in its first bytes, before any catalogue text
 _EDITION = re.compile(rb'<meta name="' + EDITION_META.encode() + rb'" content="([a-z]+)">')
 _LEVEL = {Sensitivity.public: 0, Sensitivity.restricted: 1, Sensitivity.confidential: 2}
 
@@ -112,6 +116,24 @@ def edition_of(head: bytes) -> str | None:
     `EDITION_META` names, which dossiers write before anything from the catalogue), or None."""
     found = _EDITION.search(head)
     return found.group(1).decode("ascii") if found and found.group(1).decode("ascii") in AUDIENCES else None
+
+
+def edition_at(path: Path) -> str | None:
+    """The audience the output at `path` was written for (`edition_of` its first bytes), or None if
+    there is none there, or it is not a regular file, or it says no edition. Never through a link,
+    and never waiting on a FIFO."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        return edition_of(os.read(fd, EDITION_HEAD))
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
 
 
 def shown_ids(ids: Iterable[str], known: Container[str]) -> tuple[list[str], bool]:

@@ -31,8 +31,10 @@ import pytest
 from click.testing import CliRunner
 
 from heritage import layout
+from heritage.audience import edition_of
 from heritage.cli import cli
 from heritage.codec import encode, from_document
+from heritage.errors import InvalidInput
 from heritage.evidence import add_evidence
 from heritage.models import (
     Allegation,
@@ -366,11 +368,34 @@ def test_a_map_links_only_to_dossiers_of_its_own_edition(catalogue: Catalogue, t
     for audience, linked in (("public", 0), ("mission", 0), ("internal", 1)):
         build_map(catalogue, tmp_path / "map.html", audience=audience)
         assert f'"dossier":[{linked}]' in (tmp_path / "map.html").read_text(encoding="utf-8"), audience
+    with pytest.raises(InvalidInput, match="holds the internal edition of this dossier"):
+        build_dossier(catalogue, "st-sargis", tmp_path / "dossiers", audience="public")
+    (tmp_path / "dossiers" / "st-sargis.html").unlink()
     build_dossier(catalogue, "st-sargis", tmp_path / "dossiers", audience="public")
     build_map(catalogue, tmp_path / "map.html", audience="public")
     assert '"dossier":[1]' in (tmp_path / "map.html").read_text(encoding="utf-8")
     page = (tmp_path / "dossiers" / "st-sargis.html").read_text(encoding="utf-8")
     assert '<meta name="heritage-audience" content="public">' in page[:300]
+
+
+def test_a_public_map_never_comes_to_link_a_dossier_of_another_edition(
+    catalogue: Catalogue, invoke: Invoke, tmp_path: Path
+) -> None:
+    """The guide's sequence: public dossiers and a public map, then `heritage dossier SITE` (the
+    mission edition, by default into the folder the map links to). Written over the public one, the
+    mission dossier would be published with the public map: it is refused, and says where to go."""
+    dossiers = tmp_path / "maps" / "dossiers"
+    assert invoke("dossier", "--all", "--audience", "public", "-o", str(dossiers), catalogue=catalogue).exit_code == 0
+    result = invoke("dossier", "st-sargis", "-o", str(dossiers), catalogue=catalogue)
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    assert "holds the public edition of this dossier; write the mission edition elsewhere" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert edition_of((dossiers / "st-sargis.html").read_bytes()) == "public"
+    # The same edition is written over as before, and another edition elsewhere.
+    assert (
+        invoke("dossier", "st-sargis", "--audience", "public", "-o", str(dossiers), catalogue=catalogue).exit_code == 0
+    )
+    assert invoke("dossier", "st-sargis", "-o", str(tmp_path / "mission"), catalogue=catalogue).exit_code == 0
 
 
 def test_a_report_resting_only_on_hidden_sources_is_hidden_with_them(
