@@ -11,15 +11,20 @@ public: nothing restricted either; a restricted site only at a point rounded to 
     10 km), as approximate, without what could pin it down; and no login name of the team
     (`recorded_by`, reviewers, who migrated a record).
 
-A record is as hidden as what it rests on: a report about a hidden site, an allegation made in a
-hidden source, an evidence file of a hidden source are hidden with it. Hidden records are never
-named, not even by id: where one is left out, an output says that something was withheld.
+A record is as hidden as what it rests on: a report about a hidden site, a report all of whose
+sources are hidden, an allegation made in a hidden source, an evidence file of a hidden source are
+hidden with it (a report with some of its sources hidden is shown citing only the others). Hidden
+records are never named, not even by id: where one is left out, an output says that something was
+withheld.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from collections.abc import Container, Iterable
+from pathlib import Path
 from typing import NamedTuple
 
 from heritage.models import (
@@ -44,6 +49,7 @@ WITHHELD_PERSON = "a person (name withheld)"  # a claimant of kind person, beyon
 WITHHELD_LOGIN = "(name withheld)"  # who recorded or reviewed a record, for the public
 # Written into every dossier's head, so that a map links only to dossiers of its own edition.
 EDITION_META = "heritage-audience"
+EDITION_HEAD = 1024  # a dossier says its edition in its first bytes, before any catalogue text
 _EDITION = re.compile(rb'<meta name="' + EDITION_META.encode() + rb'" content="([a-z]+)">')
 _LEVEL = {Sensitivity.public: 0, Sensitivity.restricted: 1, Sensitivity.confidential: 2}
 
@@ -110,6 +116,24 @@ def edition_of(head: bytes) -> str | None:
     `EDITION_META` names, which dossiers write before anything from the catalogue), or None."""
     found = _EDITION.search(head)
     return found.group(1).decode("ascii") if found and found.group(1).decode("ascii") in AUDIENCES else None
+
+
+def edition_at(path: Path) -> str | None:
+    """The audience the output at `path` was written for (`edition_of` its first bytes), or None if
+    there is none there, or it is not a regular file, or it says no edition. Never through a link,
+    and never waiting on a FIFO."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        return edition_of(os.read(fd, EDITION_HEAD))
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
 
 
 def shown_ids(ids: Iterable[str], known: Container[str]) -> tuple[list[str], bool]:
@@ -212,7 +236,7 @@ def source_for(source: Source, audience: str) -> Source | None:
 def report_for(report: ConditionReport, audience: str, sources: Container[str]) -> ConditionReport | None:
     """The report as this audience may see it, citing only `sources` (the ones it may see), or None.
     Whether its site may be seen is the caller's to ask (`site_for`)."""
-    if not may_see(report.sensitivity, audience):
+    if not may_see_report(report.sensitivity, [c.source for c in report.sources], audience, sources):
         return None
     update: dict[str, object] = {
         "sources": [c for c in report.sources if c.source in sources],
@@ -221,6 +245,21 @@ def report_for(report: ConditionReport, audience: str, sources: Container[str]) 
     if not names_people(audience):
         update |= {"observed_by": None, "position": None}
     return report.model_copy(update=update)
+
+
+def may_see_report(sensitivity: Sensitivity, cited: Iterable[str], audience: str, sources: Container[str]) -> bool:
+    """Whether this audience may see a report of this sensitivity citing these source ids, given the
+    sources it may see: a report all of whose sources are hidden is hidden with them (what it says
+    is theirs: its condition, its notes); one with some of them visible is shown citing only those."""
+    return may_see(sensitivity, audience) and any(source in sources for source in cited)
+
+
+def report_reach(sensitivity: Sensitivity, sources: Iterable[Sensitivity | None]) -> Sensitivity:
+    """How hidden a report is, from its own sensitivity and its cited sources' (None: a source not
+    in the catalogue, which counts as confidential): as `may_see_report` decides, for those who
+    know only the levels (the map's index)."""
+    cited = least(Sensitivity.confidential if level is None else level for level in sources)
+    return strictest(sensitivity, cited if cited is not None else Sensitivity.confidential)
 
 
 def allegation_for(allegation: Allegation, audience: str, sources: Container[str]) -> Allegation | None:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Container
 from pathlib import Path
 
-from heritage.audience import may_see
+from heritage.audience import may_see, report_for
 from heritage.history import condition_as_of
 from heritage.models import Condition, Site
 from heritage.models.base import latest_today
@@ -13,10 +14,21 @@ from heritage.palette import CONDITION_LABELS
 from heritage.store import Catalogue
 
 
-def write_form(catalogue: Catalogue, site: Site, folder: Path, audience: str = "mission", package: str = "") -> Path:
+def write_form(
+    catalogue: Catalogue,
+    site: Site,
+    folder: Path,
+    audience: str = "mission",
+    package: str = "",
+    sources: Container[str] | None = None,
+) -> Path:
+    """The form for `site`, its last condition as this audience may see it (`sources`: the ids of
+    the sources it may see, if already known)."""
     from heritage.dossier import _environment
 
-    reports = [r for r in catalogue.reports(site.id) if may_see(r.sensitivity, audience)]
+    if sources is None:
+        sources = {s.id for s in catalogue.sources() if may_see(s.sensitivity, audience)}
+    reports = [shown for r in catalogue.reports(site.id) if (shown := report_for(r, audience, sources)) is not None]
     retracted = {r.retracts for r in catalogue.retractions(site.id)}
     current = condition_as_of(reports, latest_today(), retracted)
     page = (

@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 
 from heritage import __version__
 from heritage.allegations import current_status, review_order, reviews_by_allegation
-from heritage.audience import claimant_name, hidden, may_see, may_see_claim, place_for
+from heritage.audience import claimant_name, hidden, may_see, may_see_claim, may_see_report, place_for, report_reach
 from heritage.collector import paused_gc
 from heritage.history import changes_between, competing_ids, history_in_force, latest_by
 from heritage.index import Index
@@ -279,16 +279,14 @@ def load_map_input(catalogue: Catalogue, index: Index | None = None, audience: s
 
 def _map_input(catalogue: Catalogue, index: Index, audience: str, own: bool) -> MapInput:
     try:
-        # From the reports themselves (by their index), not from anything worked out of them.
-        query = "SELECT 1 FROM reports WHERE sensitivity = ? LIMIT 1"
-        present = {level.value for level in Sensitivity if index.rows(query, (level.value,))}
+        allegations, sources = indexed_allegations(index)
+        present = _report_levels(index, sources)
         if present & {s.value for s in hidden(audience)}:
             sites, reports, retracted = indexed_rows(index)
             indexed = None
         else:
             sites, reports, retracted = indexed_sites(index), {}, set()
             indexed = indexed_history(index, frozenset(present))
-        allegations, sources = indexed_allegations(index)
     finally:
         if own:
             index.close()
@@ -307,6 +305,22 @@ def _map_input(catalogue: Catalogue, index: Index, audience: str, own: bool) -> 
         reviews=reviews_by_allegation(catalogue),
         indexed=indexed,
     )
+
+
+def _report_levels(index: Index, sources: Mapping[str, MapSource]) -> set[str]:
+    """How hidden the reports are, the levels present: from the reports themselves (by their
+    index) and the sources they cite (`heritage.audience.report_reach`), not from anything worked
+    out of them. The reports' citations are read only if some source is not public (a second on a
+    million reports); a report citing no source in the catalogue, an error `validate` reports,
+    then counts as its own level."""
+    levels = {i: s.sensitivity for i, s in sources.items()}
+    if all(level is Sensitivity.public for level in levels.values()):
+        query = "SELECT 1 FROM reports WHERE sensitivity = ? LIMIT 1"
+        return {level.value for level in Sensitivity if index.rows(query, (level.value,))}
+    return {
+        report_reach(Sensitivity(level), [levels.get(i) for i in ids.split(" ")]).value
+        for level, ids in index.db.execute("SELECT DISTINCT sensitivity, sources FROM reports")
+    }
 
 
 def indexed_allegations(index: Index) -> tuple[list[MapAllegation], dict[str, MapSource]]:
@@ -650,7 +664,7 @@ def for_audience(data: MapInput, audience: str) -> MapInput:
     sites = [shown for site in site_rows if (shown := site.for_audience(audience)) is not None]
     kept = {s.id for s in sites}
     reports = {
-        site_id: [_citing(r, sources) for r in rows if may_see(r.sensitivity, audience)]
+        site_id: [_citing(r, sources) for r in rows if may_see_report(r.sensitivity, r.sources, audience, sources)]
         for site_id, rows in report_rows.items()
         if site_id in kept
     }

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from heritage import __version__, hashing, layout, leftovers
-from heritage.allegations import load_allegations
+from heritage.allegations import ReviewedAllegation, load_allegations
 from heritage.atomic import put_in_place
 from heritage.audience import allegation_for, may_see, report_for, site_for
 from heritage.errors import InvalidInput
@@ -46,22 +46,19 @@ class Selection:
     conditions: set[Condition] | None = None
 
 
-def select_sites(catalogue: Catalogue, selection: Selection, today: date) -> list[Site]:
-    reports: dict[str, list[ConditionReport]] = defaultdict(list)
-    for report in catalogue.reports():
-        reports[report.site].append(report)
-    retracted = {r.retracts for r in catalogue.retractions()}
-    alleged = {s for c in load_allegations(catalogue) for s in c.allegation.sites}
+def select_sites(catalogue: Catalogue, selection: Selection, today: date, audience: str = "mission") -> list[Site]:
+    """The sites of the selection. Chosen by allegation or condition, a site is chosen by what this
+    audience may see of it (`Seen`), as the package then shows it: being in a package of
+    "destroyed" sites must not tell what a hidden report says."""
+    seen = Seen.load(catalogue, audience) if selection.has_allegation or selection.conditions else None
     chosen = []
     for site in catalogue.sites():
         if selection.sites is not None and site.id not in selection.sites:
             continue
-        if selection.has_allegation and site.id not in alleged:
+        if seen is not None and selection.has_allegation and not seen.allegations[site.id]:
             continue
-        if selection.conditions:
-            current = condition_as_of(reports[site.id], today, retracted)
-            if (current.condition if current else Condition.unknown) not in selection.conditions:
-                continue
+        if seen is not None and selection.conditions and seen.condition(site.id, today) not in selection.conditions:
+            continue
         # `is not None`: an empty area or box selects nothing, never everything.
         if selection.bbox is not None or selection.area is not None:
             if site.geometry is None:
@@ -80,23 +77,45 @@ def select_sites(catalogue: Catalogue, selection: Selection, today: date) -> lis
     return chosen
 
 
-def _rows(catalogue: Catalogue, sites: list[Site], audience: str, today: date) -> list[dict[str, Any]]:
-    sources = {s.id for s in catalogue.sources() if may_see(s.sensitivity, audience)}
-    reports: dict[str, list[ConditionReport]] = defaultdict(list)
-    for report in catalogue.reports():
-        if (shown := report_for(report, audience, sources)) is not None:
-            reports[report.site].append(shown)
-    retracted = {r.retracts for r in catalogue.retractions()}
-    allegations: dict[str, list[Any]] = defaultdict(list)
-    for reviewed in load_allegations(catalogue):
-        if (allegation := allegation_for(reviewed.allegation, audience, sources)) is not None:
-            for site_id in allegation.sites:
-                allegations[site_id].append(replace(reviewed, allegation=allegation))
+@dataclass
+class Seen:
+    """The reports and allegations of every site as an audience may see them (`heritage.audience`):
+    what a package both chooses its sites by and shows."""
+
+    sources: set[str]  # the ids of the sources it may see
+    reports: defaultdict[str, list[ConditionReport]]
+    allegations: defaultdict[str, list[ReviewedAllegation]]
+    retracted: set[str]
+
+    @classmethod
+    def load(cls, catalogue: Catalogue, audience: str) -> Seen:
+        sources = {s.id for s in catalogue.sources() if may_see(s.sensitivity, audience)}
+        reports: defaultdict[str, list[ConditionReport]] = defaultdict(list)
+        for report in catalogue.reports():
+            if (shown := report_for(report, audience, sources)) is not None:
+                reports[report.site].append(shown)
+        allegations: defaultdict[str, list[ReviewedAllegation]] = defaultdict(list)
+        for reviewed in load_allegations(catalogue):
+            if (allegation := allegation_for(reviewed.allegation, audience, sources)) is not None:
+                for site_id in allegation.sites:
+                    allegations[site_id].append(replace(reviewed, allegation=allegation))
+        return cls(sources, reports, allegations, {r.retracts for r in catalogue.retractions()})
+
+    def current(self, site_id: str, today: date) -> ConditionReport | None:
+        return condition_as_of(self.reports[site_id], today, self.retracted)
+
+    def condition(self, site_id: str, today: date) -> Condition:
+        current = self.current(site_id, today)
+        return current.condition if current else Condition.unknown
+
+
+def _rows(seen: Seen, sites: list[Site], today: date) -> list[dict[str, Any]]:
     rows = []
     for site in sites:
-        current = condition_as_of(reports[site.id], today, retracted)
-        statuses = Counter(c.damage_status.value for c in allegations[site.id])
-        parties = sorted({c.allegation.claimant.party or "no party" for c in allegations[site.id]})
+        current = seen.current(site.id, today)
+        alleged = seen.allegations[site.id]
+        statuses = Counter(c.damage_status.value for c in alleged)
+        parties = sorted({c.allegation.claimant.party or "no party" for c in alleged})
         point = site.geometry.representative if site.geometry else (None, None)
         rows.append(
             {
@@ -106,10 +125,10 @@ def _rows(catalogue: Catalogue, sites: list[Site], audience: str, today: date) -
                 "tradition": site.tradition or "",
                 "condition": (current.condition if current else Condition.unknown).value,
                 "observed": str(current.observed) if current else "",
-                "reports": len(reports[site.id]),
-                "allegations": len(allegations[site.id]),
+                "reports": len(seen.reports[site.id]),
+                "allegations": len(alleged),
                 "allegation_status": ", ".join(f"{k} {v}" for k, v in sorted(statuses.items())),
-                "claimant_parties": ", ".join(parties) if allegations[site.id] else "",
+                "claimant_parties": ", ".join(parties) if alleged else "",
                 "precision": site.location.precision.value,
                 "uncertainty_m": site.location.uncertainty_m or 0,
                 "names": " | ".join(f"{n.text} [{n.lang}]" for n in site.names),
@@ -276,12 +295,13 @@ def _write_package(
     root_hash = root_hash_of(catalogue)
     ids = {s.id for s in visible}
     shared = Shared.load(catalogue)
+    seen = Seen.load(catalogue, audience)
     pages = []
     for site in visible:
         result = build_dossier(
             catalogue, site.id, folder / "dossiers", audience=audience, root_hash=root_hash, shared=shared
         )
-        write_form(catalogue, site, folder / "forms", audience)
+        write_form(catalogue, site, folder / "forms", audience, sources=seen.sources)
         pages.append(result.html)
         if not pdf:
             step(site.id)
@@ -291,7 +311,7 @@ def _write_package(
     data = load_map_input(catalogue, audience=audience)
     data.sites = [s for s in data.sites if s.id in ids]
     build_map(catalogue, folder / "map.html", data=data, audience=audience)
-    rows = _rows(catalogue, visible, audience, today)
+    rows = _rows(seen, visible, today)
     write_layers(rows, folder / "data")
     parties = Counter(p for r in rows for p in r["claimant_parties"].split(", ") if p)
     charts = [

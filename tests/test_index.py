@@ -489,22 +489,34 @@ def test_the_sample_lists_alike_from_the_index_and_the_files(tmp_path: Path) -> 
 
 @pytest.mark.parametrize("audience", ["internal", "mission", "public"])
 @pytest.mark.parametrize("changes", [None, (date(2017, 1, 1), date(2023, 1, 1))])
+@pytest.mark.parametrize("backed", [False, True])
 def test_the_map_from_the_index_is_the_map_from_the_files(
-    tmp_path: Path, audience: str, changes: tuple[date, date] | None
+    tmp_path: Path, audience: str, changes: tuple[date, date] | None, backed: bool
 ) -> None:
+    """backed: every report also cites a public source, so that none is hidden by what it cites
+    (the rows in force then come from the index, some citing fewer sources); else the reports
+    citing only hidden sources are hidden with them, and every report is loaded."""
     catalogue = synthetic(tmp_path)
     # Allegations and sources some audiences may not see: the index must leave out the same ones.
     for number, path in enumerate(sorted((catalogue.root / layout.ALLEGATIONS).glob("*.json"))[:12]):
         document = json.loads(path.read_text())
         document["sensitivity"] = ("restricted", "confidential")[number % 2]
         path.write_bytes(dumps(document))
-    for number, path in enumerate(sorted((catalogue.root / layout.SOURCES).glob("*.json"))[:40]):
+    sources = sorted((catalogue.root / layout.SOURCES).glob("*.json"))
+    for number, path in enumerate(sources[:6]):
         document = json.loads(path.read_text())
         document["sensitivity"] = ("restricted", "confidential")[number % 2]
         document["publisher"] = f"Publisher <{number}>"
         path.write_bytes(dumps(document))
+    if backed:
+        public = json.loads(sources[-1].read_text())["id"]
+        for path in (catalogue.root / layout.REPORTS).rglob("*.json"):
+            document = json.loads(path.read_text())
+            if public not in {c["source"] for c in document["sources"]}:
+                document["sources"].append({"source": public})
+                path.write_bytes(dumps(document))
     indexed = load_map_input(catalogue, audience=audience)
-    assert indexed.indexed is not None  # no report is hidden: the rows in force come from the index
+    assert (indexed.indexed is None) is (audience != "internal" and not backed)
     from_files = replace(
         indexed,
         sites=list(catalogue.sites()),
@@ -521,8 +533,10 @@ def test_the_map_from_the_index_is_the_map_from_the_files(
     if changes is None:  # the comparison is not an empty one
         claims = [claim for site in found["sites"]["alg"] for claim in site]
         assert len(claims) >= {"internal": 6, "mission": 1, "public": 0}[audience]
-    cited = [bool(entry[4]) for history in found["sites"]["hist"] for entry in history]
-    assert all(cited) if audience == "internal" else not all(cited)  # hidden sources leave citations
+        shown = sum(found["sites"]["nrep"])
+        assert (shown < len(list(catalogue.reports()))) is (audience != "internal" and not backed)
+    # A report shown cites some source its audience may see: one whose every source is hidden is hidden.
+    assert all(entry[4] for history in found["sites"]["hist"] for entry in history)
 
 
 def resolved(payload: dict[str, Any]) -> dict[str, Any]:

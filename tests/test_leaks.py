@@ -31,8 +31,10 @@ import pytest
 from click.testing import CliRunner
 
 from heritage import layout
+from heritage.audience import edition_of
 from heritage.cli import cli
 from heritage.codec import encode, from_document
+from heritage.errors import InvalidInput
 from heritage.evidence import add_evidence
 from heritage.models import (
     Allegation,
@@ -46,7 +48,7 @@ from heritage.models import (
     Source,
 )
 from heritage.store import Catalogue
-from tests.conftest import NOW, allegation_doc, report_doc, source_doc
+from tests.conftest import NOW, Invoke, allegation_doc, report_doc, source_doc
 
 AUDIENCES = ("public", "mission", "internal")
 # Fields no output shows to anyone (kept for the team's own use): planted all the same, so that
@@ -167,6 +169,11 @@ def planted(root: Path, tmp: Path) -> tuple[Catalogue, list[str], list[str]]:
         **{**report, "site": "leaki01"})  # fmt: skip
     add(ConditionReport, id="r-guarded", observed="2022-01-01", sources=[{"source": "src-public"}],
         **{**report, "site": "guarded"})  # fmt: skip
+    # Public reports resting only on hidden sources: what they say is the sources', hidden with them.
+    add(ConditionReport, id="leaki58", observed="2022-04-01", notes="LEAKI59", sources=[{"source": "leaki15"}],
+        **report)  # fmt: skip
+    add(ConditionReport, id="leakm25", observed="2022-04-02", notes="LEAKM26",
+        sources=[{"source": "leakm11", "locator": "LEAKM27"}], **report)  # fmt: skip
     add(Retraction, id="leaki32", site="open", retracts="leaki25", reason="LEAKI31")
     claim = {"made_on": "2022-05-01", "acts": ["destruction"], "sites": ["open"], "source": {"source": "src-public"}}
     add(Allegation, id="a-person", claimant={"name": "LEAKI33", "kind": "person", "party": "a"},
@@ -187,7 +194,7 @@ def planted(root: Path, tmp: Path) -> tuple[Catalogue, list[str], list[str]]:
     add(Review, id="v-public", allegation="a-person", status="corroborated", standard="reasonable grounds",
         rationale="Seen", reviewer="LEAKM22", recorded_by="LEAKM23",
         relies_on=["r-public", "leaki25", "leakm16", "leaki15", "leaki44", "leaki29", secret.id,
-                   of_secret_source.id])  # fmt: skip
+                   of_secret_source.id, "leaki58", "leakm25"])  # fmt: skip
     add(Review, id="v-hidden", allegation="leaki34", status="disputed", standard="balance", rationale="LEAKI46",
         reviewer="LEAKI47", relies_on=["r-public"])  # fmt: skip
     return Catalogue.open(root), hidden_files, restricted_files
@@ -323,7 +330,7 @@ def test_no_public_or_mission_output_holds_anything_hidden_from_it(outputs: Outp
             assert {row["id"]: row["allegations"] for row in csv.DictReader(table)}["open"] == count, audience
     # Each says what it withheld, without naming it.
     assert "relies on r-public, and on records withheld from this edition" in public.text
-    assert "relies on r-public, leakm16, and on records withheld from this edition" in mission.text
+    assert "relies on r-public, leakm16, leakm25, and on records withheld from this edition" in mission.text
     for edition in (public, mission):
         assert "a person (name withheld)" in edition.text
         assert "answers an allegation withheld from this edition" in edition.text
@@ -361,11 +368,68 @@ def test_a_map_links_only_to_dossiers_of_its_own_edition(catalogue: Catalogue, t
     for audience, linked in (("public", 0), ("mission", 0), ("internal", 1)):
         build_map(catalogue, tmp_path / "map.html", audience=audience)
         assert f'"dossier":[{linked}]' in (tmp_path / "map.html").read_text(encoding="utf-8"), audience
+    with pytest.raises(InvalidInput, match="holds the internal edition of this dossier"):
+        build_dossier(catalogue, "st-sargis", tmp_path / "dossiers", audience="public")
+    (tmp_path / "dossiers" / "st-sargis.html").unlink()
     build_dossier(catalogue, "st-sargis", tmp_path / "dossiers", audience="public")
     build_map(catalogue, tmp_path / "map.html", audience="public")
     assert '"dossier":[1]' in (tmp_path / "map.html").read_text(encoding="utf-8")
     page = (tmp_path / "dossiers" / "st-sargis.html").read_text(encoding="utf-8")
     assert '<meta name="heritage-audience" content="public">' in page[:300]
+
+
+def test_a_public_map_never_comes_to_link_a_dossier_of_another_edition(
+    catalogue: Catalogue, invoke: Invoke, tmp_path: Path
+) -> None:
+    """The guide's sequence: public dossiers and a public map, then `heritage dossier SITE` (the
+    mission edition, by default into the folder the map links to). Written over the public one, the
+    mission dossier would be published with the public map: it is refused, and says where to go."""
+    dossiers = tmp_path / "maps" / "dossiers"
+    assert invoke("dossier", "--all", "--audience", "public", "-o", str(dossiers), catalogue=catalogue).exit_code == 0
+    result = invoke("dossier", "st-sargis", "-o", str(dossiers), catalogue=catalogue)
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    assert "holds the public edition of this dossier; write the mission edition elsewhere" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert edition_of((dossiers / "st-sargis.html").read_bytes()) == "public"
+    # The same edition is written over as before, and another edition elsewhere.
+    assert (
+        invoke("dossier", "st-sargis", "--audience", "public", "-o", str(dossiers), catalogue=catalogue).exit_code == 0
+    )
+    assert invoke("dossier", "st-sargis", "-o", str(tmp_path / "mission"), catalogue=catalogue).exit_code == 0
+
+
+def test_a_report_resting_only_on_hidden_sources_is_hidden_with_them(
+    catalogue: Catalogue, invoke: Invoke, tmp_path: Path
+) -> None:
+    """A report citing only a confidential testimony says what the witness said: its notes and its
+    condition are hidden with the testimony wherever the testimony is, and the site's condition is
+    the same on the map, in the dossier and in the package's table. A report citing a visible
+    source too is shown, citing that one only."""
+    from heritage.dossier import dossier_context, render_dossier
+    from heritage.mapdata import build_payload, encode_payload, load_map_input
+
+    witness = [{"source": "src-witness"}]
+    _record(catalogue, Source, source_doc("src-witness", kind="testimony", sensitivity="confidential"))
+    _record(catalogue, ConditionReport, report_doc("r-witness", observed="2023-02-01", condition="altered",
+                                                   notes="WITNESSACCOUNT", sources=witness))  # fmt: skip
+    _record(catalogue, ConditionReport, report_doc("r-both", observed="2021-11-01", notes="BOTHSOURCES",
+                                                   sources=[{"source": "src-chw"}, *witness]))  # fmt: skip
+    review = {"id": "v-1", "allegation": "a-1", "status": "corroborated", "rationale": "Seen", "standard": "balance"}
+    _record(catalogue, Review, {**review, "reviewer": "rv", "relies_on": ["r-2", "r-witness"]})
+    for audience, condition in (("public", "destroyed"), ("mission", "destroyed"), ("internal", "altered")):
+        page = render_dossier(dossier_context(catalogue, "st-sargis", audience))
+        assert ("WITNESSACCOUNT" in page) is ("r-witness" in page) is (audience == "internal"), audience
+        assert "BOTHSOURCES" in page
+        assert ("src-witness" in page) is (audience == "internal"), audience
+        text, _ = encode_payload(build_payload(load_map_input(catalogue, audience=audience), audience=audience))
+        page = json.loads(text)
+        latest = page["sites"]["hist"][page["sites"]["id"].index("st-sargis")][-1]
+        assert page["vocab"]["condition"][latest[2]][0] == condition, audience
+        out = tmp_path / audience
+        args = ("mission", "export", "--name", "x", "--sites", "st-sargis", "--audience", audience, "--no-pdf")
+        assert invoke(*args, "-o", str(out), catalogue=catalogue).exit_code == 0
+        with (out / "data" / "sites.csv").open(encoding="utf-8-sig") as table:
+            assert [row["condition"] for row in csv.DictReader(table)] == [condition], audience
 
 
 def test_a_dossier_never_names_a_hidden_record_by_id(catalogue: Catalogue) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 import pyogrio
 import pytest
 
-from conftest import REPO, Invoke
+from conftest import REPO, Invoke, allegation_doc, report_doc, site_doc, source_doc
 from heritage.browser import wait_until, watch
 from heritage.cli import ExitCode
 from heritage.store import Catalogue
@@ -395,3 +395,46 @@ def test_csv_cells_never_run_as_formulas(tmp_path: Path) -> None:
     write_layers([row], tmp_path / "data")
     text = (tmp_path / "data" / "sites.csv").read_text()
     assert "'=HYPERLINK" in text and "'+1 @sum" in text
+
+
+def _quiet_site_known_only_in_hidden_records(catalogue: Catalogue) -> None:
+    """st-quiet: altered, and the subject of an allegation, only in confidential records."""
+    from heritage.codec import decode
+    from heritage.models import Allegation, ConditionReport, Site, Source
+
+    as_bytes = lambda d: json.dumps(d).encode()  # noqa: E731
+    catalogue.add_site(
+        decode(Site, as_bytes(site_doc("st-quiet", geometry={"type": "Point", "coordinates": [46.5, 39.5]})))
+    )
+    catalogue.add_source(
+        decode(Source, as_bytes(source_doc("src-secret", kind="testimony", sensitivity="confidential")))
+    )
+    secret = {"sources": [{"source": "src-secret"}], "sensitivity": "confidential"}
+    catalogue.add_report(
+        decode(ConditionReport, as_bytes(report_doc("r-secret", site="st-quiet", condition="altered", **secret)))
+    )
+    catalogue.add_allegation(
+        decode(Allegation, as_bytes(allegation_doc("a-secret", sites=["st-quiet"], sensitivity="confidential")))
+    )
+
+
+@pytest.mark.parametrize("selection", [["--has-allegation"], ["--condition", "altered"]])
+@pytest.mark.parametrize("audience", ["public", "mission", "internal"])
+def test_a_package_is_chosen_by_what_its_audience_may_see(
+    catalogue: Catalogue, invoke: Invoke, tmp_path: Path, selection: list[str], audience: str
+) -> None:
+    """Being in a package named "Allegations" or "Altered sites" tells what the records say that
+    put the site there: a site is chosen by the records its audience may see, as the package then
+    shows them (not taken in with 0 allegations, or as `unknown`)."""
+    _quiet_site_known_only_in_hidden_records(catalogue)
+    out = tmp_path / "pkg"
+    args = ("mission", "export", "--name", "x", *selection, "--audience", audience, "--no-pdf", "-o", str(out))
+    result = invoke(*args, catalogue=catalogue)
+    if audience == "internal":
+        with (out / "data" / "sites.csv").open(encoding="utf-8-sig") as table:
+            assert "st-quiet" in {row["id"] for row in csv.DictReader(table)}
+    elif selection[0] == "--has-allegation":  # st-sargis has a public allegation
+        with (out / "data" / "sites.csv").open(encoding="utf-8-sig") as table:
+            assert [row["id"] for row in csv.DictReader(table)] == ["st-sargis"]
+    else:  # no site is altered as the audience sees it: nothing to write
+        assert result.exit_code != 0 and "Traceback" not in result.output and not out.exists()

@@ -81,7 +81,7 @@ def mission_export(
         has_allegation=has_allegation,
         conditions={Condition(c) for c in conditions} or None,
     )
-    sites = select_sites(catalogue, selection, latest_today())
+    sites = select_sites(catalogue, selection, latest_today(), audience)
     with Progress(transient=True, console=progress_console()) as progress:
         task = progress.add_task("writing the package", total=len(sites))
         result = export_mission(

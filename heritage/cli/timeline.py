@@ -249,7 +249,7 @@ def dossier(env: Env, site_ids: tuple[str, ...], every: bool, output: Path | Non
       heritage dossier kanach-zham --pdf
       heritage dossier --all -o mission/dossiers --audience mission
     """
-    from heritage.dossier import Shared, build_dossier
+    from heritage.dossier import Shared, build_dossier, check_editions
     from heritage.integrity import root_hash_of
 
     catalogue = env.catalogue
@@ -257,6 +257,7 @@ def dossier(env: Env, site_ids: tuple[str, ...], every: bool, output: Path | Non
         raise click.UsageError("name the sites, or pass --all")
     ids = sites_for_audience(catalogue, audience, None if every else site_ids)
     folder = output_path(catalogue.root, output or catalogue.root / layout.MAPS / "dossiers", folder=True)
+    check_editions(folder, ids, audience)
     root_hash = root_hash_of(catalogue)
     shared = Shared.load(catalogue)
     from rich.progress import Progress

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from functools import cache
@@ -26,12 +27,14 @@ from heritage.atomic import replace_file
 from heritage.audience import (
     EDITION_META,
     allegation_for,
+    edition_at,
     evidence_for,
     hidden,
     least,
     may_see,
     point_for,
     report_for,
+    report_reach,
     retraction_for,
     review_for,
     shown_ids,
@@ -40,7 +43,7 @@ from heritage.audience import (
     source_for,
     strictest,
 )
-from heritage.errors import RecordNotFound
+from heritage.errors import InvalidInput, RecordNotFound
 from heritage.history import competing_corrections, condition_as_of, site_history
 from heritage.models import Allegation, Condition, Evidence, Review, Site
 from heritage.models.base import latest_today
@@ -159,8 +162,8 @@ class Shared:
 
 def _named_levels(catalogue: Catalogue, index: Any, allegations: list[ReviewedAllegation]) -> dict[str, Sensitivity]:
     """How hidden each record is that a dossier may name by id, with what it rests on: an allegation
-    with its source and its sites, a report with its site, evidence with its source. A record
-    that cannot be found counts as confidential."""
+    with its source and its sites, a report with its site and its sources (`report_reach`), evidence
+    with its source. A record that cannot be found counts as confidential."""
     sites = {i: site_reach(Sensitivity(level)) for i, level in index.rows("SELECT id, sensitivity FROM sites")}
     levels = {i: Sensitivity(level) for i, level in index.rows("SELECT id, sensitivity FROM sources")}
     sources = dict(levels)
@@ -177,9 +180,10 @@ def _named_levels(catalogue: Catalogue, index: Any, allegations: list[ReviewedAl
     reports = sorted(wanted - levels.keys())
     for start in range(0, len(reports), 500):
         chunk = reports[start : start + 500]
-        query = f"SELECT id, site, sensitivity FROM reports WHERE id IN ({','.join('?' * len(chunk))})"
-        for i, site, level in index.rows(query, tuple(chunk)):
-            levels[i] = strictest(Sensitivity(level), sites.get(site, missing))
+        query = f"SELECT id, site, sensitivity, sources FROM reports WHERE id IN ({','.join('?' * len(chunk))})"
+        for i, site, level, cited in index.rows(query, tuple(chunk)):
+            reach = report_reach(Sensitivity(level), [sources.get(s) for s in cited.split(" ")])
+            levels[i] = strictest(reach, sites.get(site, missing))
     return levels
 
 
@@ -322,6 +326,21 @@ def write_pdf(page: str, path: Path) -> Path:
     return path
 
 
+def check_editions(folder: Path, site_ids: Iterable[str], audience: str) -> None:
+    """Refuse to write these sites' dossiers for this audience into `folder` if one there is of
+    another edition: a map beside them links to the dossiers of its own edition, and a mission
+    dossier written over a public one would be published with the public map. Check every site
+    before writing any."""
+    for site_id in site_ids:
+        path = folder / f"{site_id}.html"
+        edition = edition_at(path)
+        if edition is not None and edition != audience:
+            raise InvalidInput(
+                f"holds the {edition} edition of this dossier; write the {audience} edition elsewhere (-o FOLDER)",
+                file=path,
+            )
+
+
 def build_dossier(
     catalogue: Catalogue,
     site_id: str,
@@ -332,6 +351,9 @@ def build_dossier(
     root_hash: str = "",
     shared: Shared | None = None,
 ) -> DossierResult:
+    """Write the dossier of one site into `folder` as `<id>.html` (and `.pdf`); never over a dossier
+    of another edition (`check_editions`)."""
+    check_editions(folder, [site_id], audience)
     page = render_dossier(dossier_context(catalogue, site_id, audience, root_hash, shared=shared))
     folder.mkdir(parents=True, exist_ok=True)
     html_path = folder / f"{site_id}.html"

@@ -14,7 +14,7 @@ from branca.element import Figure
 
 from heritage.areas import read_outline
 from heritage.atomic import replace_file
-from heritage.audience import edition_of
+from heritage.audience import edition_at
 from heritage.collector import paused_gc
 from heritage.mapdata import MapInput, build_payload, encode_payload, load_map_input
 from heritage.offline import DROPPED, ContentSecurityPolicy, make_offline
@@ -59,27 +59,8 @@ def linked_dossiers(folder: Path, audience: str) -> frozenset[str]:
         entries = list(os.scandir(folder))
     except OSError:  # no dossiers beside the map (or none that can be listed)
         return frozenset()
-    found = set()
-    for entry in entries:
-        if not entry.name.endswith(".html") or not entry.is_file(follow_symlinks=False):
-            continue
-        try:
-            with open(entry.path, "rb", opener=_no_follow) as page:
-                head = page.read(_EDITION_HEAD)
-        except OSError:
-            continue
-        if edition_of(head) == audience:
-            found.add(entry.name.removesuffix(".html"))
-    return frozenset(found)
-
-
-# A dossier says its edition in its first lines, before any catalogue text.
-_EDITION_HEAD = 1024
-
-
-def _no_follow(path: str, flags: int) -> int:
-    # Non-blocking and not through a link: a FIFO swapped in after the listing cannot hang the map.
-    return os.open(path, flags | os.O_NOFOLLOW | os.O_NONBLOCK)
+    names = (entry.name for entry in entries if entry.name.endswith(".html"))
+    return frozenset(name.removesuffix(".html") for name in names if edition_at(folder / name) == audience)
 
 
 def render_map(
