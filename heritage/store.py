@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 from heritage import journal, layout
 from heritage.atomic import create_file
 from heritage.codec import encode, from_document, loads
-from heritage.errors import CatalogueNotFound, InvalidInput, RecordExists, RecordNotFound
+from heritage.errors import CatalogueNotFound, InvalidInput, RecordExists, RecordNotFound, SpecialFile
 from heritage.history import corrections
 from heritage.models import Allegation, CatalogueInfo, ConditionReport, Evidence, Retraction, Review, Site, Source
 from heritage.models.base import AHEAD
@@ -269,7 +269,9 @@ class Catalogue:
         from the future do not make a stored record unreadable: they are added to `ahead` as
         (field, message) if it is given (see `heritage.models.base.from_future`)."""
         try:
-            data = read_whole(path, self.display(path))
+            data = read_whole(path)
+        except SpecialFile as exc:  # named as the catalogue shows it; worked out only when needed
+            raise SpecialFile(exc.what, file=self.display(path)) from None
         except OSError as exc:
             raise InvalidInput(f"cannot be read ({exc.strerror})", file=self.display(path)) from None
         context = {**self.context, AHEAD: [] if ahead is None else ahead}
