@@ -10,7 +10,7 @@ from heritage.atomic import replace_file
 from heritage.errors import InvalidInput
 from heritage.history import Entry
 from heritage.models import Condition
-from heritage.models.base import latest_today
+from heritage.models.base import utc_today
 from heritage.palette import CONDITION_COLOURS
 
 SCALE = list(Condition)  # top to bottom: intact ... unknown
@@ -41,7 +41,7 @@ def condition_chart(title: str, history: list[Entry], path: Path, today: date | 
         if e.status == "in force" and e.report.observed.end
     ]
     if steps:
-        steps.append((x(today or latest_today()), steps[-1][1]))
+        steps.append((x(today or utc_today()), steps[-1][1]))
         axes.step([s[0] for s in steps], [s[1] for s in steps], where="post", color="#495057", linewidth=1.2, zorder=1)
     for entry in history:
         report = entry.report
@@ -101,7 +101,7 @@ def condition_svg(history: list[Entry], today: date | None = None, width: int = 
     """The same picture as `condition_chart`, drawn directly as SVG (about a thousand times quicker
     than matplotlib, which matters when a mission package holds a dossier per site). Numbers and
     fixed labels only: no catalogue text goes into it."""
-    today = today or latest_today()
+    today = today or utc_today()
     ends = [e.report.observed.end for e in history if e.report.observed.end]
     starts = [e.report.observed.start for e in history if e.report.observed.start]
     first = min([*ends, *starts], default=today.replace(year=today.year - 5))

@@ -8,7 +8,7 @@ from pathlib import Path
 from heritage.audience import may_see, report_for
 from heritage.history import condition_as_of
 from heritage.models import Condition, Site
-from heritage.models.base import latest_today
+from heritage.models.base import utc_today
 from heritage.models.vocab import DamageCause, DamageEffect, DamageExtent
 from heritage.palette import CONDITION_LABELS
 from heritage.store import Catalogue
@@ -30,7 +30,7 @@ def write_form(
         sources = {s.id for s in catalogue.sources() if may_see(s.sensitivity, audience)}
     reports = [shown for r in catalogue.reports(site.id) if (shown := report_for(r, audience, sources)) is not None]
     retracted = {r.retracts for r in catalogue.retractions(site.id)}
-    current = condition_as_of(reports, latest_today(), retracted)
+    current = condition_as_of(reports, utc_today(), retracted)
     page = (
         _environment()
         .get_template("form.html")

@@ -15,7 +15,7 @@ from typing import Protocol, TypeVar
 
 from heritage import chains
 from heritage.models import Condition, ConditionReport, Retraction
-from heritage.models.base import latest_today
+from heritage.models.base import utc_today
 from heritage.models.types import When
 
 
@@ -163,10 +163,10 @@ def _end(report: Observation) -> date:
 
 def condition_as_of(reports: Iterable[Seen], when: date | None = None, retracted: Iterable[str] = ()) -> Seen | None:
     """The report that gives the site's condition as of `when` (today if None), or None. Today is
-    `latest_today`, the day the index's `list` uses too: a report observed on a later day (from
-    a clock that runs ahead) does not count yet."""
+    `utc_today`, the day the index's `list` uses too: a report observed on a later day (from
+    a clock that runs ahead, or dated today east of Greenwich) does not count yet."""
     history = history_in_force(reports, retracted)
-    return latest_by(history, when or latest_today(), _end)
+    return latest_by(history, when or utc_today(), _end)
 
 
 @dataclass

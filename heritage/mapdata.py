@@ -26,7 +26,7 @@ from heritage.history import changes_between, competing_ids, history_in_force, l
 from heritage.index import Index
 from heritage.mapformat import EPOCH_ORDINAL, history_entry
 from heritage.models import Allegation, AllegationStatus, Condition, ConditionReport, Review, ReviewAspect, Site, Source
-from heritage.models.base import latest_today
+from heritage.models.base import utc_today
 from heritage.models.types import When
 from heritage.models.vocab import AllegedAct, ClaimantKind, LocationPrecision, Method, Reliability, Sensitivity
 from heritage.offline import jinja_inert
@@ -505,7 +505,7 @@ def build_payload(
             changed = {c.site for c in changes_between(reports, changes[0], changes[1], data.retracted)}
         sites = [s for s in sites if s.id in changed]
         as_of = changes[1]
-    as_of = as_of or latest_today()
+    as_of = as_of or utc_today()
     sources, claimants, parties = _Table(), _Table(), _Table()
     languages, types, traditions = _Table(), _Table(), _Table()
     for party_id in data.parties:

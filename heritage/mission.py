@@ -30,7 +30,7 @@ from heritage.errors import InvalidInput
 from heritage.frame import write_layers
 from heritage.history import condition_as_of
 from heritage.models import Condition, ConditionReport, Site
-from heritage.models.base import latest_today
+from heritage.models.base import utc_today
 from heritage.package_check import MANIFEST
 from heritage.palette import CONDITION_COLOURS, CONDITION_LABELS
 from heritage.selection import in_area, in_box
@@ -222,7 +222,7 @@ def export_mission(
 ) -> PackageResult:
     """Write the package for `sites` into `folder` (new, or empty). Nothing is left half-written."""
 
-    today = today or latest_today()
+    today = today or utc_today()
     step = progress or (lambda _: None)
     if layout.check_output(folder, folder=True) and any(folder.iterdir()):
         raise InvalidInput("already exists and is not empty; choose a new folder", file=folder)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from heritage.allegations import ReviewedAllegation, allegations_about
 from heritage.history import Entry, competing_corrections, competing_ids, condition_as_of, site_history
 from heritage.models import Allegation, Condition, ConditionReport, Site, Source
-from heritage.models.base import latest_today
+from heritage.models.base import utc_today
 from heritage.store import Catalogue
 
 if TYPE_CHECKING:
@@ -183,7 +183,7 @@ class IndexedSummary:
 
 def list_indexed(index: Index, where: SiteFilter, as_of: date | None = None) -> list[IndexedSummary]:
     """`list_sites`, answered from the index: the same lines, in the same order."""
-    current = index.conditions_on(as_of or latest_today())
+    current = index.conditions_on(as_of or utc_today())
     reports = dict(index.rows("SELECT site, reports FROM history"))  # counted as the index took them in
     alleged = dict(index.rows("SELECT site, count(*) FROM allegation_sites GROUP BY site"))
     competing = index.competing_corrections()

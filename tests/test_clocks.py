@@ -216,6 +216,18 @@ def test_today_east_of_greenwich_is_not_the_future(catalogue: Catalogue, monkeyp
         add_report(catalogue, report_doc("r-later", observed="2026-12-04"), "t", as_recorded=True)
 
 
+def test_no_output_is_dated_tomorrow(catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A date east of Greenwich is accepted, yet a dossier made at 21:30 UTC is as of the UTC day,
+    # and the report dated "tomorrow" in UTC counts from that day on.
+    monkeypatch.setattr(base, "datetime", _Evening)
+    document = report_doc("r-east", observed="2026-12-03", condition="destroyed", recorded_at=NOW)
+    add_report(catalogue, document, "t", as_recorded=True)
+    context = dossier_context(Catalogue.open(catalogue.root), "st-sargis")
+    assert context["today"] == "2026-12-02"
+    assert "Condition as of 2026-12-02" in render_dossier(context)
+    assert context["current"] is not None and context["current"].id != "r-east"
+
+
 def test_a_report_observed_after_today_is_not_the_condition_now(catalogue: Catalogue, invoke: Invoke) -> None:
     # Observed "tomorrow" by a laptop whose date runs ahead: read, warned about, not yet current.
     tomorrow = (base.latest_today() + timedelta(days=1)).isoformat()

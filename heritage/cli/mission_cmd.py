@@ -12,7 +12,7 @@ from heritage.cli.app import Env, ExitCode, cli, pass_env
 from heritage.cli.common import bbox, printable, progress_console
 from heritage.layout import output_path
 from heritage.models import Condition
-from heritage.models.base import latest_today
+from heritage.models.base import utc_today
 
 
 @cli.group()
@@ -81,7 +81,7 @@ def mission_export(
         has_allegation=has_allegation,
         conditions={Condition(c) for c in conditions} or None,
     )
-    sites = select_sites(catalogue, selection, latest_today(), audience)
+    sites = select_sites(catalogue, selection, utc_today(), audience)
     with Progress(transient=True, console=progress_console()) as progress:
         task = progress.add_task("writing the package", total=len(sites))
         result = export_mission(

@@ -46,7 +46,7 @@ from heritage.audience import (
 from heritage.errors import InvalidInput, RecordNotFound
 from heritage.history import competing_corrections, condition_as_of, site_history
 from heritage.models import Allegation, Condition, Evidence, Review, Site
-from heritage.models.base import latest_today
+from heritage.models.base import utc_today
 from heritage.models.vocab import Sensitivity
 from heritage.palette import CONDITION_COLOURS, CONDITION_LABELS
 from heritage.recording import migration_note
@@ -225,7 +225,7 @@ def dossier_context(
 ) -> dict[str, Any]:
     """What the dossier of one site shows to this audience: every record through
     `heritage.audience`, which decides what each audience may see of it."""
-    today = today or latest_today()
+    today = today or utc_today()
     shared = shared or Shared.load(catalogue)
     site = site_for(catalogue.site(site_id), audience)
     if site is None:

@@ -106,6 +106,13 @@ def latest_today() -> date:
     return (datetime.now(UTC) + EARLIEST_ZONE).date()
 
 
+def utc_today() -> date:
+    """The day outputs give the condition "now" as of, and print: today in UTC. A date that is
+    already today east of Greenwich (`latest_today`) is accepted, and counts from its UTC day on,
+    so that no output is dated tomorrow."""
+    return datetime.now(UTC).date()
+
+
 def today_of(info: ValidationInfo) -> date:
     """'Today' for future-date checks; tests and imports may pin it through the context."""
     context: dict[str, Any] = info.context or {}
