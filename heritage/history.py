@@ -11,7 +11,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Protocol, TypeVar
+from typing import NamedTuple, Protocol, TypeVar
 
 from heritage import chains
 from heritage.models import Condition, ConditionReport, Retraction
@@ -27,6 +27,14 @@ class Correctable(Protocol):
 
     @property
     def supersedes(self) -> str | None: ...
+
+
+class Link(NamedTuple):
+    """A report's `supersedes` link alone: a `Correctable` for readers that hold only the link
+    (the index's rows, `validate`'s facts)."""
+
+    id: str
+    supersedes: str | None
 
 
 class Finding(Protocol):

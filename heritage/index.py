@@ -43,7 +43,7 @@ from typing import Any, NamedTuple
 from heritage import __version__, journal, kinds, layout
 from heritage.errors import InvalidInput, Problem
 from heritage.examine import kind_of
-from heritage.history import Change, competing_ids, in_force
+from heritage.history import Change, Link, competing_ids, in_force
 from heritage.kinds import FLAT, NESTED
 from heritage.mapformat import VOCABULARY, history_entry
 from heritage.models.vocab import Condition
@@ -59,7 +59,7 @@ from heritage.scan import (
 )
 from heritage.store import Catalogue
 
-FOLDER = layout.INDEX
+FOLDER = layout.TOOL_FOLDER
 FILE = "index.sqlite"
 SCHEMA = 24
 BUSY_WAIT = 600.0  # seconds a command waits for another that is updating the index
@@ -642,9 +642,9 @@ class Index:
     def competing_corrections(self) -> dict[str, list[str]]:
         """Each site's competing corrections, `heritage.history.competing_ids` applied to the
         site's corrections that are not retracted (only they can compete)."""
-        links: dict[str, list[_Link]] = defaultdict(list)
+        links: dict[str, list[Link]] = defaultdict(list)
         for site, report_id, supersedes in self.rows(_CORRECTIONS):
-            links[site].append(_Link(report_id, supersedes))
+            links[site].append(Link(report_id, supersedes))
         return {site: ids for site, found in links.items() if (ids := competing_ids(found))}
 
     def changes(self, start: date, end: date, sites: Iterable[str], first_reports: bool = False) -> list[Change]:
@@ -717,13 +717,6 @@ class Latest:
     id: str
     observed: str
     condition: Condition
-
-
-class _Link(NamedTuple):
-    """A correction's link, as the rule for competing corrections reads it."""
-
-    id: str
-    supersedes: str | None
 
 
 class _Report(NamedTuple):

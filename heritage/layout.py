@@ -49,7 +49,6 @@ ALLEGATIONS = kinds.ALLEGATIONS.folder
 RETRACTIONS = kinds.RETRACTIONS.folder
 REVIEWS = kinds.REVIEWS.folder
 EVIDENCE = kinds.EVIDENCE.folder
-INDEX = ".heritage"  # the index (`heritage.index`): a cache heritage deletes and rebuilds, not outputs
 MAPS = "maps"  # where `heritage map` and `heritage dossier` write by default; not records
 # What `heritage init` makes: every kind's folder, and the one outputs go to.
 INIT_FOLDERS = (*FOLDERS, MAPS)
@@ -63,7 +62,8 @@ def not_a_record(folder: Path | str, name: str) -> bool:
 
 # Written by appends before the final link; left behind only by a process killed mid-write.
 TEMP_PREFIX = ".tmp-"
-# heritage's own state beside the records: the index, imports on their way in, the writers' lock.
+# heritage's own state beside the records: the index (`heritage.index`, a cache it deletes and
+# rebuilds at will), imports on their way in, the writers' lock. Never outputs.
 TOOL_FOLDER = ".heritage"
 JOURNALS = f"{TOOL_FOLDER}/imports"
 WRITE_LOCK = f"{TOOL_FOLDER}/write.lock"
@@ -288,6 +288,10 @@ _WHAT = {
 }
 
 
+def _what(mode: int) -> str:
+    return _WHAT.get(stat.S_IFMT(mode), "not a regular file")
+
+
 def special(path: Path | str) -> str | None:
     """What a path is, if it is there and is neither a regular file nor a real folder: 'a symbolic
     link', 'a named pipe', 'a socket' or 'a device'. None for a regular file, a real folder, or
@@ -298,7 +302,7 @@ def special(path: Path | str) -> str | None:
         return None
     if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
         return None
-    return _WHAT.get(stat.S_IFMT(mode), "not a regular file")
+    return _what(mode)
 
 
 def regular_file(path: Path | str) -> bool:
@@ -324,7 +328,7 @@ def open_regular_fd(path: Path | str, shown: str | Path | None = None) -> int:
     mode = os.fstat(fd).st_mode
     if not stat.S_ISREG(mode):
         os.close(fd)
-        raise SpecialFile(_WHAT.get(stat.S_IFMT(mode), "not a regular file"), file=shown if shown is not None else path)
+        raise SpecialFile(_what(mode), file=shown if shown is not None else path)
     os.set_blocking(fd, True)
     return fd
 
@@ -346,8 +350,7 @@ def open_input(path: Path | str) -> IO[bytes]:
     mode = os.fstat(fd).st_mode
     if not stat.S_ISREG(mode):
         os.close(fd)
-        what = _WHAT.get(stat.S_IFMT(mode), "not a regular file")
-        raise InvalidInput(f"is {what}, not a regular file: only a file's own bytes are read", file=path)
+        raise InvalidInput(f"is {_what(mode)}, not a regular file: only a file's own bytes are read", file=path)
     os.set_blocking(fd, True)
     return os.fdopen(fd, "rb")
 
@@ -387,7 +390,7 @@ def output_path(catalogue_root: Path, path: Path | str, *, overwrite: bool = Tru
     target = path.resolve()
     root = catalogue_root.resolve()
     protected = {root / CATALOGUE_FILE, root / AREAS_FILE}
-    inside = [root / name for name in (*FOLDERS, INDEX)]
+    inside = [root / name for name in (*FOLDERS, TOOL_FOLDER)]
     if target in protected or any(target == f or f in target.parents for f in inside):
         raise InvalidInput("is part of the catalogue itself; write outputs elsewhere", file=path)
     check_output(path, folder=folder)
@@ -407,6 +410,6 @@ def check_output(path: Path | str, *, folder: bool = False) -> bool:
         return False
     if stat.S_ISDIR(mode) if folder else stat.S_ISREG(mode):
         return True
-    what = "a regular file" if stat.S_ISREG(mode) else _WHAT.get(stat.S_IFMT(mode), "not a regular file")
+    what = "a regular file" if stat.S_ISREG(mode) else _what(mode)
     wanted = "a folder that is new or a real folder" if folder else "a file that is new or a regular file"
     raise InvalidInput(f"is {what}: an output goes only to {wanted}; nothing was written", file=path)

@@ -13,14 +13,14 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import astuple, dataclass, field
 from datetime import date
-from typing import Any, NamedTuple
+from typing import Any
 
 from heritage import chains, layout, leftovers
 from heritage.areas import read_outline
 from heritage.collector import paused_gc
 from heritage.errors import InvalidInput, Problem, special_message
 from heritage.examine import MODELS, PAIR, Facts, items, owner_folder
-from heritage.history import correction_loops
+from heritage.history import Link, correction_loops
 from heritage.index import Index, cannot_write
 from heritage.store import Catalogue
 
@@ -78,13 +78,6 @@ class _Cross:
                 self.add("unknown-source", f"cites unknown source {source_id!r}", path, facts.id, field_name)
 
 
-class _Link(NamedTuple):
-    """A report's link, as the rule for loops of corrections reads it."""
-
-    id: str
-    supersedes: str | None
-
-
 def cross_checks(records: dict[str, Records]) -> list[Problem]:
     """Every problem that only shows across records: ids used twice, references to records that
     do not exist, two corrections or two retractions of one report."""
@@ -122,11 +115,11 @@ def cross_checks(records: dict[str, Records]) -> list[Problem]:
                 )
                 check.add("superseded-twice", message, path, report_id, "supersedes")
 
-    links_by_site: dict[str, list[_Link]] = defaultdict(list)  # only corrections can be on a loop
+    links_by_site: dict[str, list[Link]] = defaultdict(list)  # only corrections can be on a loop
     report_paths = {}
     for path, facts in report_rows:
         if facts.target:
-            links_by_site[facts.site].append(_Link(facts.id, facts.target))
+            links_by_site[facts.site].append(Link(facts.id, facts.target))
             report_paths[facts.id] = path
     for _site, site_links in sorted(links_by_site.items()):
         for loop in correction_loops(site_links, withdrawn):
