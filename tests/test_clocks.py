@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import NOW, Invoke, report_doc, write
-from heritage import layout
+from heritage import layout, recording
 from heritage.allegations import current_status, review_order
 from heritage.corrections import review_allegation
 from heritage.dossier import dossier_context, render_dossier
@@ -208,8 +208,15 @@ class _Evening(datetime):
         return cls(2026, 12, 2, 21, 30, tzinfo=UTC)
 
 
-def test_today_east_of_greenwich_is_not_the_future(catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch) -> None:
+def _stop_clocks_at_evening(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every clock the write path reads: the validators' and the one that stamps a migration, so
+    # that the test holds on any real date, not only on the evening it stands for.
     monkeypatch.setattr(base, "datetime", _Evening)
+    monkeypatch.setattr(recording, "utc_now", lambda: _Evening.now(UTC))
+
+
+def test_today_east_of_greenwich_is_not_the_future(catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch) -> None:
+    _stop_clocks_at_evening(monkeypatch)
     report = add_report(catalogue, report_doc("r-east", observed="2026-12-03", recorded_at=NOW), "t", as_recorded=True)
     assert str(report.observed) == "2026-12-03"
     with pytest.raises(InvalidInput, match="in the future"):
@@ -219,7 +226,7 @@ def test_today_east_of_greenwich_is_not_the_future(catalogue: Catalogue, monkeyp
 def test_no_output_is_dated_tomorrow(catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch) -> None:
     # A date east of Greenwich is accepted, yet a dossier made at 21:30 UTC is as of the UTC day,
     # and the report dated "tomorrow" in UTC counts from that day on.
-    monkeypatch.setattr(base, "datetime", _Evening)
+    _stop_clocks_at_evening(monkeypatch)
     document = report_doc("r-east", observed="2026-12-03", condition="destroyed", recorded_at=NOW)
     add_report(catalogue, document, "t", as_recorded=True)
     context = dossier_context(Catalogue.open(catalogue.root), "st-sargis")
