@@ -22,6 +22,7 @@ from heritage.history import corrections
 from heritage.models import Allegation, CatalogueInfo, ConditionReport, Evidence, Retraction, Review, Site, Source
 from heritage.models.base import AHEAD
 from heritage.models.types import ID_PATTERN
+from heritage.plain_errors import plain_messages
 from heritage.sanity import region_problem
 
 M = TypeVar("M", bound=BaseModel)
@@ -47,25 +48,10 @@ Check it with `heritage validate` and `heritage verify`; add to it with `heritag
 """
 
 
-def field_path(loc: tuple[Any, ...]) -> str:
-    parts: list[str] = []
-    for item in loc:
-        if isinstance(item, int):
-            parts.append(f"[{item}]")
-        elif item in ("Point", "Polygon") or str(item).startswith("function-"):
-            continue  # pydantic's union branch names: noise to a reader
-        else:
-            parts.append(("." if parts else "") + str(item))
-    return "".join(parts)  # empty: the record as a whole
-
-
 def validation_messages(error: ValidationError) -> list[tuple[str, str]]:
-    """(field, message) for each problem, messages without pydantic's 'Value error, ' prefix."""
-    out = []
-    for item in error.errors(include_url=False):
-        message = str(item["msg"]).removeprefix("Value error, ")
-        out.append((field_path(tuple(item["loc"])), message))
-    return out
+    """(field, message) for each problem, in plain English: no pydantic wording reaches a user
+    (see `heritage.plain_errors`)."""
+    return plain_messages(error)
 
 
 class DuplicateKey(ValueError):
