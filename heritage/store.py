@@ -355,11 +355,14 @@ class Catalogue:
         with journal.shared(self.root):
             create_file(path, data, record=record)
 
-    def add_site(self, site: Site) -> Path:
-        if site.geometry is not None and self.info.region is not None:
+    def add_site(self, site: Site, *, anywhere: bool = False) -> Path:
+        """Append a site. One outside the catalogue's region is added (the caller warns and names
+        the fix, `heritage.settings`); one whose coordinates look swapped or of the wrong sign is
+        refused unless `anywhere`: that is a typing slip far more often than a site abroad."""
+        if site.geometry is not None and self.info.region is not None and not anywhere:
             problem = region_problem(site.geometry, self.info.region)
-            if problem:
-                raise InvalidInput(problem, record=site.id, field="geometry")
+            if problem and ("swapped" in problem or "flipped sign" in problem):
+                raise InvalidInput(problem + "; if they are right, give --grow-region", record=site.id, field="geometry")
         for number, dispute in enumerate(site.disputes):
             self._check_sources(site.id, dispute.sources, f"disputes[{number}].sources")
         path = layout.site_file(self.root, site.id)

@@ -23,6 +23,7 @@ from heritage.models.vocab import (
     Sensitivity,
     SourceKind,
 )
+from heritage.models import Site
 from heritage.recording import add_allegation, add_report, add_site, add_source, read_json_file
 
 
@@ -65,6 +66,7 @@ def site() -> None:
 @click.option("--description")
 @click.option("--external-id", "external_ids", multiple=True, metavar="SCHEME=ID", help="e.g. wikidata=Q1234.")
 @click.option("--sensitivity", type=choice(Sensitivity), default="public", show_default=True)
+@click.option("--grow-region", is_flag=True, help="Grow the catalogue's region to hold the site if it lies outside.")
 @FILE_OPTION
 @pass_env
 def site_add(
@@ -83,10 +85,12 @@ def site_add(
     description: str | None,
     external_ids: tuple[str, ...],
     sensitivity: str,
+    grow_region: bool,
     record_file: Path | None,
     as_recorded: bool,
 ) -> None:
-    """Append one site; print its id.
+    """Append one site; print its id. One outside the catalogue's region is added with a warning
+    that names the command to grow the region (or give --grow-region).
 
     \b
     Example:
@@ -123,8 +127,26 @@ def site_add(
                 "sensitivity": sensitivity,
             }
         )
-    record = add_site(catalogue, document, env.user(), as_recorded=as_recorded, file=record_file)
+    record = add_site(catalogue, document, env.user(), as_recorded=as_recorded, file=record_file, anywhere=grow_region)
     click.echo(record.id)
+    _outside_region(env, record, grow_region)
+
+
+def _outside_region(env: Env, site: Site, grow: bool) -> None:
+    """Warn of a site outside the region with the one line that takes it in, or run that line."""
+    from heritage.sanity import region_problem
+    from heritage.settings import grown_region, region_command, set_region
+
+    region = env.catalogue.info.region
+    if site.geometry is None or region is None or region_problem(site.geometry, region) is None:
+        return
+    wider = grown_region(region, [site.geometry.representative])
+    if grow:
+        set_region(env.catalogue.root, wider)
+        click.echo("region grown to (W S E N): " + " ".join(f"{v:g}" for v in wider), err=True)
+        return
+    problem = region_problem(site.geometry, region)
+    click.echo(f"warning: site {site.id}: {problem}; to take it in: {region_command(wider)}", err=True)
 
 
 @cli.group()
