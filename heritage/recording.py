@@ -4,7 +4,6 @@ choosing a free id, appending it. The record commands and the corrections go thr
 from __future__ import annotations
 
 import functools
-
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime

@@ -116,9 +116,7 @@ def add_vocabulary_term(root: Path, vocabulary: str, key: str, label: str, *, fo
                 f"the {vocabulary} vocabulary is fixed: its values map onto the EAMENA and UNOSAT scales and "
                 "are the same in every catalogue; use --map when importing to translate other terms to it"
             )
-        raise InvalidInput(
-            f"unknown vocabulary {vocabulary!r}; a catalogue can extend: {', '.join(OPEN_VOCABULARIES)}"
-        )
+        raise InvalidInput(f"unknown vocabulary {vocabulary!r}; a catalogue can extend: {', '.join(OPEN_VOCABULARIES)}")
     if not re.fullmatch(ID_PATTERN, key):
         raise InvalidInput(f"{key!r} is not a valid key: {ID_RULE}", field=vocabulary)
     label = label.strip()
@@ -135,8 +133,7 @@ def add_vocabulary_term(root: Path, vocabulary: str, key: str, label: str, *, fo
         if current is not None and not force:
             where = "built in" if key in built_in and key not in own else "in this catalogue"
             raise InvalidInput(
-                f"{key!r} is {where} already, labelled {current!r}; give --force to relabel it",
-                field=vocabulary,
+                f"{key!r} is {where} already, labelled {current!r}; give --force to relabel it", field=vocabulary
             )
         own[key] = label
         _rewrite(root, {member: own})

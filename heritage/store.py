@@ -362,7 +362,8 @@ class Catalogue:
         if site.geometry is not None and self.info.region is not None and not anywhere:
             problem = region_problem(site.geometry, self.info.region)
             if problem and ("swapped" in problem or "flipped sign" in problem):
-                raise InvalidInput(problem + "; if they are right, give --grow-region", record=site.id, field="geometry")
+                fix = "; if they are right, give --grow-region"
+                raise InvalidInput(problem + fix, record=site.id, field="geometry")
         for number, dispute in enumerate(site.disputes):
             self._check_sources(site.id, dispute.sources, f"disputes[{number}].sources")
         path = layout.site_file(self.root, site.id)
@@ -460,6 +461,15 @@ class Catalogue:
         """The evidence record with this id, if there is one."""
         paths = self._evidence_paths(evidence_id)
         return self.read(Evidence, paths[0]) if paths else None
+
+    def evidence_sha(self, reference: str) -> str | None:
+        """The SHA-256 of the evidence file a person named by what `evidence add` printed: its
+        SHA-256 or its 'ev-' id. None if the catalogue holds no such evidence."""
+        reference = reference.strip().lower()
+        if re.fullmatch(r"[0-9a-f]{64}", reference):
+            return reference if self.has_evidence(reference) else None
+        record = self.evidence_by_id(reference)
+        return record.file_sha256 if record is not None else None
 
     def _evidence_paths(self, evidence_id: str) -> list[Path]:
         """Evidence ids are 'ev-' and the first 20 hex digits of the file's SHA-256."""
