@@ -15,7 +15,13 @@ from heritage.cli.common import console, echo_json, plain_text
 
 @cli.group("catalogue")
 def catalogue_group() -> None:
-    """The catalogue's own settings, kept in catalogue.json."""
+    """The catalogue's own settings, kept in catalogue.json.
+
+    \b
+    Example:
+      heritage catalogue show
+      heritage catalogue set region --fit
+    """
 
 
 @catalogue_group.command("show")
@@ -48,7 +54,12 @@ def catalogue_show(env: Env, as_json: bool) -> None:
 
 @catalogue_group.group("set")
 def catalogue_set() -> None:
-    """Change a setting in catalogue.json (rewritten whole, under the catalogue's write lock)."""
+    """Change a setting in catalogue.json (rewritten whole, under the catalogue's write lock).
+
+    \b
+    Example:
+      heritage catalogue set region 44.5 38.5 48.0 41.0
+    """
 
 
 @catalogue_set.command("region", context_settings={"ignore_unknown_options": True})
