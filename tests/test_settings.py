@@ -215,6 +215,11 @@ def test_help_shows_the_field_names_only(invoke: Invoke, command: tuple[str, str
         assert RENAMED_FLAGS[old] in options, (command, old)
 
 
+def test_a_bad_value_is_reported_under_the_new_name(invoke: Invoke, catalogue: Catalogue) -> None:
+    result = invoke("report", "add", "--extent", "bad", catalogue=catalogue)
+    assert result.exit_code == 2 and "'--damage-extent'" in result.output and "'--extent'" not in result.output
+
+
 def test_old_and_new_flag_names_make_the_same_record(invoke: Invoke, catalogue: Catalogue) -> None:
     common = ["report", "add", "--site", "st-sargis", "--observed", "2023", "--condition", "moderate_damage"]
     common += ["--method", "field_visit", "--source", "src-chw", "--position", "46.93", "39.57"]

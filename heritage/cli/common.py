@@ -178,6 +178,10 @@ class Renamed(click.Option):
         finally:
             self.opts = opts
 
+    def get_error_hint(self, ctx: click.Context | None) -> str:
+        """Errors name the option by its field's name only, whichever name was typed."""
+        return " / ".join(f"'{name}'" for name in self.opts if name not in self.old_names)
+
 
 def renamed(new: str, *old: str, dest: str, **kwargs: Any) -> Callable[[Any], Any]:
     """`click.option(new, *old, dest)` whose `old` names work but are not shown (see `Renamed`)."""
