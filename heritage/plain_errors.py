@@ -99,6 +99,12 @@ def _literal(item: ErrorDetails, field: str) -> str:
     return f"{shown(item['input'])} is not allowed here; expected: {expected}"
 
 
+def _tag(item: ErrorDetails) -> str:
+    ctx = item.get("ctx", {})
+    expected = str(ctx.get("expected_tags", "")).replace("'", "")
+    return f"type {shown(ctx.get('tag'))} is not allowed here; expected: {expected}"
+
+
 def _value_error(item: ErrorDetails, field: str) -> str:
     return str(item["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
 
@@ -148,7 +154,7 @@ _MESSAGES: dict[str, Callable[[ErrorDetails, str], str]] = {
     "timezone_aware": lambda item, field: "needs a time zone (e.g. 2021-05-03T10:00:00+04:00)",
     "url_parsing": lambda item, field: f"{shown(item['input'])} is not a web address",
     "url_scheme": lambda item, field: f"{shown(item['input'])} must start with http:// or https://",
-    "union_tag_invalid": lambda item, field: f"{shown(item['input'])} is not a type allowed here",
+    "union_tag_invalid": lambda item, field: _tag(item),
     "union_tag_not_found": lambda item, field: "needs a 'type'",
 }
 

@@ -75,6 +75,15 @@ CASES: list[tuple[str, type[BaseModel], dict[str, Any], str, str]] = [
     ("model_type", ConditionReport, report_doc(sources=["src-chw"]), "sources[0]", "'src-chw' is not an object"),
     ("string_too_long", Allegation, allegation_doc(quote="q" * 501), "quote", "is 501 characters long; at most 500"),
     ("value_error", ConditionReport, report_doc(observed="2099-01-01"), "observed", "in the future"),
+    (
+        "union_tag_invalid",
+        Site,
+        flat(site_doc(geometry={"type": "Line", "coordinates": [1, 2]})),
+        "geometry",
+        "type 'Line' is not allowed here; expected: Point, Polygon",
+    ),
+    ("finite_number", Site, flat(site_doc(geometry={"type": "Point", "coordinates": [float("nan"), 1]})), "", "nan"),
+    ("date parsing", Source, source_doc(accessed="2021-13-01"), "accessed", "'2021-13-01' is not a date"),
     ("string_type", Source, source_doc(title=5), "title", "5 is not text"),
     ("list_type", Allegation, allegation_doc(acts="destruction"), "acts", "'destruction' is not a list"),
 ]
