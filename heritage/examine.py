@@ -18,6 +18,7 @@ from heritage.kinds import compact_json
 from heritage.models import Allegation, ConditionReport, Evidence, Retraction, Review, Site, Source
 from heritage.models.base import Record
 from heritage.sanity import region_problem
+from heritage.settings import grown_region, region_command
 from heritage.store import Catalogue
 
 # The code of a date from the future: a warning, since the record is read all the same.
@@ -168,9 +169,12 @@ def examine(catalogue: Catalogue, relative: str, size: int = -1, mtime_ns: int =
         if record.geometry is None:
             notes.add("no-location", "site has no location; it cannot be mapped", record.id, "geometry", "warning")
         elif region is not None and (problem := region_problem(record.geometry, region)):
-            notes.add(
-                "swapped-coordinates" if "swapped" in problem else "outside-region", problem, record.id, "geometry"
-            )
+            if "swapped" in problem:
+                notes.add("swapped-coordinates", problem, record.id, "geometry")
+            else:  # a region is a guard against typos, not a rule: a site may lie past it
+                fix = region_command(grown_region(region, [record.geometry.representative]))
+                message = f"{problem}; to take it in: {fix} (or --fit for every site)"
+                notes.add("outside-region", message, record.id, "geometry", "warning")
         disputed = ((f"disputes[{n}].sources", s) for n, d in enumerate(record.disputes) for s in d.sources)
         facts = facts._replace(sources=_citing(disputed))
     elif isinstance(record, Source):

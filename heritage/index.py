@@ -61,7 +61,7 @@ from heritage.store import Catalogue
 
 FOLDER = layout.TOOL_FOLDER
 FILE = "index.sqlite"
-SCHEMA = 24
+SCHEMA = 25  # 25: problems worded in plain English; outside-region a warning
 BUSY_WAIT = 600.0  # seconds a command waits for another that is updating the index
 COMMIT_EVERY = 2.0  # seconds of work kept in one transaction while the index is brought up to date
 

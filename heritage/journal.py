@@ -78,6 +78,12 @@ def _alone(root: Path) -> AbstractContextManager[None]:
     return _locked(root, fcntl.LOCK_EX)
 
 
+def alone(root: Path) -> AbstractContextManager[None]:
+    """The write lock held alone, for rewriting catalogue.json (see `heritage.settings`): no
+    append or import is under way while the vocabulary and region they are checked against change."""
+    return _alone(root)
+
+
 def _sync_folder(folder: Path) -> None:
     fd = os.open(folder, os.O_RDONLY)
     try:

@@ -3,6 +3,7 @@ choosing a free id, appending it. The record commands and the corrections go thr
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -138,7 +139,13 @@ def _without_record(error: InvalidInput) -> InvalidInput:
 
 
 def add_site(
-    catalogue: Catalogue, document: dict[str, Any], user: str, *, as_recorded: bool = False, file: Path | None = None
+    catalogue: Catalogue,
+    document: dict[str, Any],
+    user: str,
+    *,
+    as_recorded: bool = False,
+    file: Path | None = None,
+    anywhere: bool = False,
 ) -> Site:
     """Stamp, validate and append one site. A document read from `file` is a GeoJSON Feature; one
     built from flags may be flat. Without an id, the site takes one made from its name, and the
@@ -160,7 +167,7 @@ def add_site(
     site = build(Site, document, catalogue.context, file, generated_id=derived)
     for _attempt in range(50):
         try:
-            append(catalogue.add_site, site, derived)
+            append(functools.partial(catalogue.add_site, anywhere=anywhere), site, derived)
             return site
         except RecordExists:
             if not derived:

@@ -22,6 +22,7 @@ from heritage.history import corrections
 from heritage.models import Allegation, CatalogueInfo, ConditionReport, Evidence, Retraction, Review, Site, Source
 from heritage.models.base import AHEAD
 from heritage.models.types import ID_PATTERN
+from heritage.plain_errors import plain_messages
 from heritage.sanity import region_problem
 
 M = TypeVar("M", bound=BaseModel)
@@ -47,25 +48,10 @@ Check it with `heritage validate` and `heritage verify`; add to it with `heritag
 """
 
 
-def field_path(loc: tuple[Any, ...]) -> str:
-    parts: list[str] = []
-    for item in loc:
-        if isinstance(item, int):
-            parts.append(f"[{item}]")
-        elif item in ("Point", "Polygon") or str(item).startswith("function-"):
-            continue  # pydantic's union branch names: noise to a reader
-        else:
-            parts.append(("." if parts else "") + str(item))
-    return "".join(parts)  # empty: the record as a whole
-
-
 def validation_messages(error: ValidationError) -> list[tuple[str, str]]:
-    """(field, message) for each problem, messages without pydantic's 'Value error, ' prefix."""
-    out = []
-    for item in error.errors(include_url=False):
-        message = str(item["msg"]).removeprefix("Value error, ")
-        out.append((field_path(tuple(item["loc"])), message))
-    return out
+    """(field, message) for each problem, in plain English: no pydantic wording reaches a user
+    (see `heritage.plain_errors`)."""
+    return plain_messages(error)
 
 
 class DuplicateKey(ValueError):
@@ -369,11 +355,15 @@ class Catalogue:
         with journal.shared(self.root):
             create_file(path, data, record=record)
 
-    def add_site(self, site: Site) -> Path:
-        if site.geometry is not None and self.info.region is not None:
+    def add_site(self, site: Site, *, anywhere: bool = False) -> Path:
+        """Append a site. One outside the catalogue's region is added (the caller warns and names
+        the fix, `heritage.settings`); one whose coordinates look swapped or of the wrong sign is
+        refused unless `anywhere`: that is a typing slip far more often than a site abroad."""
+        if site.geometry is not None and self.info.region is not None and not anywhere:
             problem = region_problem(site.geometry, self.info.region)
-            if problem:
-                raise InvalidInput(problem, record=site.id, field="geometry")
+            if problem and ("swapped" in problem or "flipped sign" in problem):
+                fix = "; if they are right, give --grow-region"
+                raise InvalidInput(problem + fix, record=site.id, field="geometry")
         for number, dispute in enumerate(site.disputes):
             self._check_sources(site.id, dispute.sources, f"disputes[{number}].sources")
         path = layout.site_file(self.root, site.id)
@@ -471,6 +461,15 @@ class Catalogue:
         """The evidence record with this id, if there is one."""
         paths = self._evidence_paths(evidence_id)
         return self.read(Evidence, paths[0]) if paths else None
+
+    def evidence_sha(self, reference: str) -> str | None:
+        """The SHA-256 of the evidence file a person named by what `evidence add` printed: its
+        SHA-256 or its 'ev-' id. None if the catalogue holds no such evidence."""
+        reference = reference.strip().lower()
+        if re.fullmatch(r"[0-9a-f]{64}", reference):
+            return reference if self.has_evidence(reference) else None
+        record = self.evidence_by_id(reference)
+        return record.file_sha256 if record is not None else None
 
     def _evidence_paths(self, evidence_id: str) -> list[Path]:
         """Evidence ids are 'ev-' and the first 20 hex digits of the file's SHA-256."""

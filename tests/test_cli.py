@@ -221,7 +221,7 @@ def test_bad_input_is_one_clear_line_and_writes_nothing(
         ("{oops", "is not valid JSON"),
         ("[1, 2]", "must hold one JSON object"),
         (None, "file not found"),
-        ('{"site": "st-sargis"}', "field observed: Field required"),
+        ('{"site": "st-sargis"}', "field observed: is required"),
     ],
 )
 def test_a_bad_record_file_is_named(

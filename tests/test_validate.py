@@ -251,15 +251,6 @@ BREAKAGES: list[tuple[str, Callable[[Path], object], str, str | None, str | None
         "allegation",
     ),
     (
-        "outside-region",
-        lambda root: write(
-            layout.site_file(root, "far"), site_doc("far", geometry={"type": "Point", "coordinates": [2.35, 48.85]})
-        ),
-        "sites/far.geojson",
-        "far",
-        "geometry",
-    ),
-    (
         "swapped-coordinates",
         lambda root: write(
             layout.site_file(root, "swapped"),

@@ -18,7 +18,7 @@ from heritage.allegations import (
     stats,
 )
 from heritage.cli.app import Env, cli, pass_env
-from heritage.cli.common import bbox, choice, console, echo_json, plain_text, printable
+from heritage.cli.common import bbox, choice, console, echo_json, evidence_ids, plain_text, printable
 from heritage.cli.records import allegation
 from heritage.corrections import review_allegation
 from heritage.models import AllegationStatus, AllegedAct, ReviewAspect, When
@@ -47,7 +47,13 @@ def _day(value: str | None, option: str) -> date | None:
 )
 @click.option("--standard", help='The standard of proof, e.g. "reasonable grounds to believe".')
 @click.option("--rationale", required=True, help="Why: the reasoning, in a few sentences.")
-@click.option("--relies-on", "relies_on", multiple=True, metavar="ID", help="A report, source or allegation; repeat.")
+@click.option(
+    "--relies-on",
+    "relies_on",
+    multiple=True,
+    metavar="ID",
+    help="A report, source, allegation or evidence (ev-... or SHA-256); repeat.",
+)
 @click.option("--reviewer", required=True, help="Who reviewed (name, and body if any).")
 @pass_env
 def allegation_review(
@@ -75,7 +81,7 @@ def allegation_review(
         aspect=aspect,
         standard=standard,
         rationale=rationale,
-        relies_on=relies_on,
+        relies_on=tuple(evidence_ids(env.catalogue, relies_on)),
         reviewer=reviewer,
         user=env.user(),
     )

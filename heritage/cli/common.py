@@ -10,13 +10,16 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
 from rich.text import Text
 
 from heritage.models.base import latest_today
+
+if TYPE_CHECKING:
+    from heritage.store import Catalogue
 
 
 def console() -> Console:
@@ -155,3 +158,75 @@ def parse_date(value: str | None, option: str = "--as-of") -> date | None:
 def plain_text(value: object, style: str = "") -> Text:
     """Catalogue text for the terminal: never markup, never a control sequence."""
     return Text(printable(value), style=style)
+
+
+class Renamed(click.Option):
+    """An option named after its record field (`--notes` for `notes`) that still takes the name it
+    had before (`--note`), so that scripts written earlier keep working. The old names are parsed
+    but left out of --help: `renamed("--notes", "--note", ...)`. Click has no hidden second name
+    of its own (`hidden=` hides the whole option)."""
+
+    def __init__(self, *args: Any, old: tuple[str, ...] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.old_names = old
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        opts = self.opts
+        self.opts = [name for name in opts if name not in self.old_names]
+        try:
+            return super().get_help_record(ctx)
+        finally:
+            self.opts = opts
+
+    def get_error_hint(self, ctx: click.Context | None) -> str:
+        """Errors name the option by its field's name only, whichever name was typed."""
+        return " / ".join(f"'{name}'" for name in self.opts if name not in self.old_names)
+
+
+def renamed(new: str, *old: str, dest: str, **kwargs: Any) -> Callable[[Any], Any]:
+    """`click.option(new, *old, dest)` whose `old` names work but are not shown (see `Renamed`)."""
+    return click.option(new, *old, dest, cls=Renamed, old=old, **kwargs)
+
+
+RENAMED_FLAGS: dict[str, str] = {
+    "--note": "--notes",
+    "--observer": "--observed-by",
+    "--extent": "--damage-extent",
+    "--effect": "--damage-effect",
+    "--cause": "--damage-cause",
+    "--uncertainty": "--uncertainty-m",
+    "--accuracy": "--accuracy-m",
+    "--made": "--made-on",
+    "--party": "--claimant-party",
+    "--perpetrator": "--alleged-perpetrator",
+    "--perpetrator-party": "--alleged-perpetrator-party",
+    "--period": "--alleged-period",
+    "--legal-ref": "--legal-reference",
+}
+"""Old flag -> new flag, where the new one is the record field's name (documented in the guide)."""
+
+
+def evidence_hashes(catalogue: Catalogue, references: tuple[str, ...], option: str = "--evidence") -> list[str]:
+    """Evidence files named as `evidence add` printed them (SHA-256 or ev-... id), as the SHA-256s
+    that records keep."""
+    hashes = []
+    for reference in references:
+        sha = catalogue.evidence_sha(reference)
+        if sha is None:
+            raise click.BadParameter(
+                f"no evidence {reference!r} in the catalogue (give the SHA-256 or the ev-... id that "
+                "'heritage evidence add' printed)",
+                param_hint=option,
+            )
+        hashes.append(sha)
+    return hashes
+
+
+def evidence_ids(catalogue: Catalogue, references: tuple[str, ...]) -> list[str]:
+    """Record ids for `relies_on`, with an evidence file's SHA-256 turned into its ev-... id;
+    anything else is kept as typed, for the library to check."""
+    out = []
+    for reference in references:
+        sha = catalogue.evidence_sha(reference) if len(reference.strip()) == 64 else None
+        out.append(f"ev-{sha[:20]}" if sha else reference)
+    return out

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from heritage.cli.app import Env, cli, pass_env
+from heritage.cli.common import renamed
 
 
 @cli.group()
@@ -20,7 +21,7 @@ def evidence() -> None:
 @click.option("--source", required=True, help="The source the file belongs to.")
 @click.option("--captured-at", help="When it was captured, with its time zone (2022-07-06T10:15:00+04:00).")
 @click.option("--captured-by", help="Who captured it.")
-@click.option("--note", "notes")
+@renamed("--notes", "--note", dest="notes")
 @pass_env
 def evidence_add(
     env: Env, file: Path, source: str, captured_at: str | None, captured_by: str | None, notes: str | None

@@ -9,7 +9,8 @@ from typing import Any
 import click
 
 from heritage.cli.app import Env, cli, pass_env
-from heritage.cli.common import choice, citations, drop_none, pairs
+from heritage.cli.common import choice, citations, drop_none, evidence_hashes, pairs, renamed
+from heritage.models import Site
 from heritage.models.vocab import (
     AllegedAct,
     ClaimantKind,
@@ -56,7 +57,7 @@ def site() -> None:
 @click.option("--lat", type=float, help="Latitude, WGS84.")
 @click.option("--lon", type=float, help="Longitude, WGS84.")
 @click.option("--precision", type=choice(LocationPrecision), help="How well the location is known.")
-@click.option("--uncertainty", type=float, help="Uncertainty radius in metres (approximate locations).")
+@renamed("--uncertainty-m", "--uncertainty", dest="uncertainty", type=float, help="Uncertainty radius in metres.")
 @click.option("--location-source", help="Where the coordinates came from.")
 @click.option("--type", "site_type", help="Site type (church, mosque, cemetery, khachkar...).")
 @click.option("--tradition", help="Religious tradition (armenian_apostolic, shia_islam...).")
@@ -65,6 +66,7 @@ def site() -> None:
 @click.option("--description")
 @click.option("--external-id", "external_ids", multiple=True, metavar="SCHEME=ID", help="e.g. wikidata=Q1234.")
 @click.option("--sensitivity", type=choice(Sensitivity), default="public", show_default=True)
+@click.option("--grow-region", is_flag=True, help="Grow the catalogue's region to hold the site if it lies outside.")
 @FILE_OPTION
 @pass_env
 def site_add(
@@ -83,10 +85,12 @@ def site_add(
     description: str | None,
     external_ids: tuple[str, ...],
     sensitivity: str,
+    grow_region: bool,
     record_file: Path | None,
     as_recorded: bool,
 ) -> None:
-    """Append one site; print its id.
+    """Append one site; print its id. One outside the catalogue's region is added with a warning
+    that names the command to grow the region (or give --grow-region).
 
     \b
     Example:
@@ -123,8 +127,26 @@ def site_add(
                 "sensitivity": sensitivity,
             }
         )
-    record = add_site(catalogue, document, env.user(), as_recorded=as_recorded, file=record_file)
+    record = add_site(catalogue, document, env.user(), as_recorded=as_recorded, file=record_file, anywhere=grow_region)
     click.echo(record.id)
+    _outside_region(env, record, grow_region)
+
+
+def _outside_region(env: Env, site: Site, grow: bool) -> None:
+    """Warn of a site outside the region with the one line that takes it in, or run that line."""
+    from heritage.sanity import region_problem
+    from heritage.settings import grown_region, region_command, set_region
+
+    region = env.catalogue.info.region
+    if site.geometry is None or region is None or region_problem(site.geometry, region) is None:
+        return
+    wider = grown_region(region, [site.geometry.representative])
+    if grow:
+        set_region(env.catalogue.root, wider)
+        click.echo("region grown to (W S E N): " + " ".join(f"{v:g}" for v in wider), err=True)
+        return
+    problem = region_problem(site.geometry, region)
+    click.echo(f"warning: site {site.id}: {problem}; to take it in: {region_command(wider)}", err=True)
 
 
 @cli.group()
@@ -152,7 +174,7 @@ def source() -> None:
     help="Admiralty grade A-F (F: cannot be judged).",
 )
 @click.option("--sensitivity", type=choice(Sensitivity), default="public", show_default=True)
-@click.option("--note", "notes")
+@renamed("--notes", "--note", dest="notes")
 @click.option("--satellite-provider", help="For satellite images: who provides the imagery.")
 @click.option("--acquired-on", help="For satellite images: the acquisition date (YYYY-MM-DD).")
 @click.option("--sensor", help="For satellite images: the sensor or constellation.")
@@ -247,14 +269,14 @@ def report() -> None:
     show_default=True,
     help="Information credibility 1-6 (6: cannot be judged).",
 )
-@click.option("--extent", type=choice(DamageExtent))
-@click.option("--effect", "effects", multiple=True, type=choice(DamageEffect))
-@click.option("--cause", "causes", multiple=True, type=choice(DamageCause))
-@click.option("--observer", help="Who made the observation (not who records it).")
+@renamed("--damage-extent", "--extent", dest="extent", type=choice(DamageExtent))
+@renamed("--damage-effect", "--effect", dest="effects", multiple=True, type=choice(DamageEffect), help="Repeat.")
+@renamed("--damage-cause", "--cause", dest="causes", multiple=True, type=choice(DamageCause), help="Repeat.")
+@renamed("--observed-by", "--observer", dest="observer", help="Who made the observation (not who records it).")
 @click.option("--position", type=(float, float), metavar="LON LAT", help="Where the observer stood (WGS84).")
-@click.option("--accuracy", type=float, metavar="METRES", help="The accuracy of --position (a GPS fix's).")
-@click.option("--evidence", multiple=True, metavar="SHA256", help="An evidence file's SHA-256; repeat.")
-@click.option("--note", "notes")
+@renamed("--accuracy-m", "--accuracy", dest="accuracy", type=float, metavar="METRES", help="Accuracy of --position.")
+@click.option("--evidence", multiple=True, metavar="EV", help="An evidence file: its ev-... id or SHA-256; repeat.")
+@renamed("--notes", "--note", dest="notes")
 @click.option("--sensitivity", type=choice(Sensitivity), default="public", show_default=True)
 @click.option("--supersedes", help="The id of the report this one corrects.")
 @FILE_OPTION
@@ -287,11 +309,11 @@ def report_add(
     Example:
       heritage report add --site ghazanchetsots-cathedral --observed 2021-05-03 \\
         --condition altered --method media_review --source src-jamnews-restoration \\
-        --effect structural_alteration --note "Domes removed in photos"
+        --damage-effect structural_alteration --notes "Domes removed in photos"
     """
     catalogue = env.catalogue
     if accuracy is not None and position is None:
-        raise click.UsageError("--accuracy is the accuracy of --position: give both")
+        raise click.UsageError("--accuracy-m is the accuracy of --position: give both")
     if record_file is not None:
         document = read_json_file(record_file)
     else:
@@ -310,7 +332,7 @@ def report_add(
                 "damage_causes": list(causes),
                 "observed_by": observer,
                 "position": {"coordinates": list(position), "accuracy_m": accuracy} if position else None,
-                "evidence": list(evidence),
+                "evidence": evidence_hashes(catalogue, evidence),
                 "notes": notes,
                 "sensitivity": sensitivity,
                 "supersedes": supersedes,
@@ -329,8 +351,8 @@ def allegation() -> None:
 @click.option("--id", "allegation_id", help="An id; a new unique one if absent.")
 @click.option("--claimant", help="Who makes the claim (government, body, person).")
 @click.option("--claimant-kind", type=choice(ClaimantKind), default="government", show_default=True)
-@click.option("--party", help="The party the claimant belongs to.")
-@click.option("--made", help="When the claim was made (YYYY-MM-DD, YYYY-MM or YYYY).")
+@renamed("--claimant-party", "--party", dest="party", help="The party the claimant belongs to.")
+@renamed("--made-on", "--made", dest="made", help="When the claim was made (YYYY-MM-DD, YYYY-MM or YYYY).")
 @click.option("--source", "source_ref", metavar="ID[:LOCATOR]", help="Where the claim was made.")
 @click.option("--site", "sites", multiple=True, help="A site concerned; repeat.")
 @click.option(
@@ -340,12 +362,13 @@ def allegation() -> None:
     help="A GeoJSON file with the polygon of the area concerned.",
 )
 @click.option("--act", "acts", multiple=True, type=choice(AllegedAct), help="The alleged act; repeat.")
-@click.option("--perpetrator", help="Who is alleged to have done it.")
-@click.option("--perpetrator-party", help="The party the alleged perpetrator belongs to.")
-@click.option("--period", help="When the act allegedly happened (date or window).")
+@renamed("--alleged-perpetrator", "--perpetrator", dest="perpetrator", help="Who is alleged to have done it.")
+@renamed("--alleged-perpetrator-party", "--perpetrator-party", dest="perpetrator_party", help="Their party.")
+@renamed("--alleged-period", "--period", dest="period", help="When the act allegedly happened (date or window).")
 @click.option("--summary", help="The claim in your own words.")
 @click.option("--quote", help="A short exact phrase of the claim.")
-@click.option("--legal-ref", "legal_refs", multiple=True, help="e.g. '1954 Hague Convention art. 4'; repeat.")
+@renamed("--legal-reference", "--legal-ref", dest="legal_refs", multiple=True, help="e.g. 'Hague Convention art. 4'")
+@click.option("--evidence", multiple=True, metavar="EV", help="An evidence file: its ev-... id or SHA-256; repeat.")
 @click.option("--responds-to", help="The allegation this one answers (denial, counter-claim).")
 @click.option("--sensitivity", type=choice(Sensitivity), default="public", show_default=True)
 @FILE_OPTION
@@ -367,6 +390,7 @@ def allegation_add(
     summary: str | None,
     quote: str | None,
     legal_refs: tuple[str, ...],
+    evidence: tuple[str, ...],
     responds_to: str | None,
     sensitivity: str,
     record_file: Path | None,
@@ -376,15 +400,15 @@ def allegation_add(
 
     \b
     Example:
-      heritage allegation add --claimant "Ministry of Defence of Azerbaijan" --party azerbaijan \\
-        --made 2020-10-08 --source src-usweekly-ap --site ghazanchetsots-cathedral \\
+      heritage allegation add --claimant "Ministry of Defence of Azerbaijan" --claimant-party azerbaijan \\
+        --made-on 2020-10-08 --source src-usweekly-ap --site ghazanchetsots-cathedral \\
         --act damage_by_shelling --summary "Denies having targeted the cathedral"
     """
     catalogue = env.catalogue
     if record_file is not None:
         document = read_json_file(record_file)
     else:
-        _require({"claimant": claimant, "made": made, "source": source_ref, "act": acts, "summary": summary})
+        _require({"claimant": claimant, "made_on": made, "source": source_ref, "act": acts, "summary": summary})
         area = None
         if area_file is not None:
             area = read_json_file(area_file)
@@ -404,6 +428,7 @@ def allegation_add(
                 "summary": summary,
                 "quote": quote,
                 "legal_references": list(legal_refs),
+                "evidence": evidence_hashes(catalogue, evidence),
                 "responds_to": responds_to,
                 "sensitivity": sensitivity,
             }

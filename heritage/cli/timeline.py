@@ -22,6 +22,7 @@ from heritage.cli.common import (
     parse_date,
     plain_text,
     progress_console,
+    renamed,
 )
 from heritage.cli.records import report
 from heritage.collector import paused_gc
@@ -151,6 +152,18 @@ def changes(
         rows = changed_sites(
             index, first, last, types=types, bbox=box_filter, area=polygons, first_reports=first_reports
         )
+        # Nothing changed may only mean nothing was described before --from: say so, once.
+        left_out = (
+            []
+            if rows or first_reports
+            else changed_sites(index, first, last, types=types, bbox=box_filter, area=polygons, first_reports=True)
+        )
+    if left_out:
+        click.echo(
+            f"note: no site reported on or before {first} changed; {len(left_out)} site(s) first reported "
+            f"between {first} and {last} are not compared: add --first-reports to list them",
+            err=True,
+        )
     if as_csv:
         header = list(rows[0]) if rows else ["site"]
         click.echo(csv_text(header, (row.values() for row in rows)), nl=False)  # every row has the same keys
@@ -179,7 +192,7 @@ def changes(
 @click.option("--method", type=choice(Method))
 @click.option("--source", "sources", multiple=True, metavar="ID[:LOCATOR]", help="Replace the cited sources.")
 @click.option("--credibility", type=click.IntRange(1, 6))
-@click.option("--extent", type=choice(DamageExtent))
+@renamed("--damage-extent", "--extent", dest="extent", type=choice(DamageExtent))
 @pass_env
 def report_correct(
     env: Env,
