@@ -16,6 +16,7 @@ import codecs
 import csv
 import gc
 import io
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -97,8 +98,15 @@ def decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, str]:
             name = codecs.lookup(encoding).name
         except LookupError:
             raise InvalidInput(f"{encoding!r} is not an encoding Python knows; {ENCODING_HINT}", file=path) from None
-        if name in ("utf-8", "utf-16") and data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            return decode(path, data, None)  # the file's own mark is more precise (utf-8-sig, byte order)
+        if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            if name.startswith(("utf-8", "utf-16")):
+                return decode(path, data, None)  # the file's own mark is more precise (utf-8-sig, byte order)
+            # Read as cp1251, a UTF-8 mark would become three letters at the start of the header.
+            raise InvalidInput(
+                f"starts with a Unicode byte-order mark, so it is UTF-8 or UTF-16, not {encoding}: "
+                "leave out --encoding",
+                file=path,
+            )
         return _decoded(path, data, name, f"is not {encoding} text"), name
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and not data.startswith(codecs.BOM_UTF32_LE):
         return _decoded(path, data, "utf-16", "has a UTF-16 byte-order mark but is not UTF-16 text"), "utf-16"
@@ -124,9 +132,20 @@ def _decoded(path: Path, data: bytes, encoding: str, what: str) -> str:
         raise InvalidInput(f"{what} (line {line} cannot be decoded): {ENCODING_HINT}", file=path) from None
 
 
+_LEADING_SPACE = re.compile(r"\s*")
+
+
+def _first_line(text: str) -> str:
+    """The header's line, past any blank lines before it (found without copying the whole text)."""
+    start = _LEADING_SPACE.match(text).end()  # type: ignore[union-attr]  # \s* always matches
+    end = text.find("\n", start)
+    return text[start : end if end >= 0 else len(text)]
+
+
 def _delimiter(header: str) -> str:
     """Comma unless the header has none and has semicolons (European spreadsheet exports, where
-    the comma is the decimal mark) or tabs."""
+    the comma is the decimal mark) or tabs. Quoted names do not count: `"lat, lon";name`."""
+    header = re.sub(r'"[^"]*"', "", header)
     if "," in header:
         return ","
     semicolons, tabs = header.count(";"), header.count("\t")
@@ -138,8 +157,7 @@ def _delimiter(header: str) -> str:
 def _csv_rows(path: Path, text: str) -> tuple[list[str], list[TableRow]]:
     # newline="" keeps quoted line breaks inside cells, as the csv module asks.
     stream = io.StringIO(text, newline="")
-    header_line = text.split("\n", 1)[0]
-    reader = csv.reader(stream, delimiter=_delimiter(header_line), strict=True)
+    reader = csv.reader(stream, delimiter=_delimiter(_first_line(text)), strict=True)
     try:
         header = next(reader, None)
         while header is not None and not any(cell.strip() for cell in header):

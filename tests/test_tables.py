@@ -152,6 +152,7 @@ def test_csv_rules(tmp_path: Path) -> None:
         ('name,latlon\nSt Gevorg,"39.81; 46.75"\n', {"name": "St Gevorg", "latlon": "39.81; 46.75"}),
         ("name\nSt Gevorg, St George\n", None),  # one column, and a comma in the row: refused
         ("name\nSt Gevorg; St George\n", {"name": "St Gevorg; St George"}),
+        ('\n\n"lat, lon";name\n"39.81, 46.75";St Gevorg\n', {"lat, lon": "39.81, 46.75", "name": "St Gevorg"}),
     ],
 )
 def test_delimiter_from_the_header(tmp_path: Path, text: str, cells: dict[str, str] | None) -> None:
@@ -189,6 +190,11 @@ def test_byte_order_marks(tmp_path: Path) -> None:
         ("id\n1\n".encode("utf-16-le"), None, "holds NUL characters (line 1): it may be UTF-16 without"),
         (b"id\n1\n", "klingon", "'klingon' is not an encoding Python knows"),
         (b"id\n\xff\n", "utf-8", "is not utf-8 text (line 2 cannot be decoded)"),
+        (
+            b"\xef\xbb\xbfid\n1\n",
+            "cp1251",
+            "starts with a Unicode byte-order mark, so it is UTF-8 or UTF-16, not cp1251",
+        ),
     ],
 )
 def test_bad_csv_is_one_clear_error(tmp_path: Path, data: bytes, encoding: str | None, message: str) -> None:
