@@ -144,8 +144,9 @@ def _wkt(geometry: Any) -> str:
 
 
 def _floats(value: Any) -> Any:
+    """The document with its numbers as numbers again (whole ones stay whole: `[1, 2]`)."""
     if isinstance(value, _Number):
-        return float(value)
+        return int(value) if value.lstrip("-").isdigit() else float(value)
     if isinstance(value, list):
         return [_floats(v) for v in value]
     if isinstance(value, dict):

@@ -133,6 +133,15 @@ def _decoded(path: Path, data: bytes, encoding: str, what: str) -> str:
 
 
 _LEADING_SPACE = re.compile(r"\s*")
+_SEP_LINE = re.compile(r"sep=([,;\t|])")
+
+
+def _next_filled(reader: Iterator[list[str]]) -> list[str] | None:
+    """The next row with any text, past blank lines (before the header)."""
+    for row in reader:
+        if any(cell.strip() for cell in row):
+            return row
+    return None
 
 
 def _first_line(text: str) -> str:
@@ -157,11 +166,14 @@ def _delimiter(header: str) -> str:
 def _csv_rows(path: Path, text: str) -> tuple[list[str], list[TableRow]]:
     # newline="" keeps quoted line breaks inside cells, as the csv module asks.
     stream = io.StringIO(text, newline="")
-    reader = csv.reader(stream, delimiter=_delimiter(_first_line(text)), strict=True)
+    first = _first_line(text)
+    # Excel writes "sep=;" as the first line when asked to say its delimiter: it is no header.
+    said = _SEP_LINE.fullmatch(first.rstrip("\r"))
+    reader = csv.reader(stream, delimiter=said[1] if said else _delimiter(first), strict=True)
     try:
-        header = next(reader, None)
-        while header is not None and not any(cell.strip() for cell in header):
-            header = next(reader, None)  # blank lines before the header
+        header = _next_filled(reader)
+        if said:
+            header = _next_filled(reader)
         if header is None:
             raise InvalidInput("is empty: a CSV file starts with a header line", file=path)
         columns = [name.strip() for name in header]

@@ -144,6 +144,14 @@ def test_csv_rules(tmp_path: Path) -> None:
     ]
 
 
+def test_line_endings_and_excel_sep_line(tmp_path: Path) -> None:
+    crlf = read_table(write(tmp_path, "windows.csv", 'id,name\r\na,b\r\n\r\nc,"d\r\ne"\r\nf,g\r\n'))
+    assert [(r.label, r.cells["name"]) for r in crlf.rows] == [("line 2", "b"), ("line 4", "d\r\ne"), ("line 6", "g")]
+    sep = read_table(write(tmp_path, "excel.csv", "sep=;\r\nname;lat, lon\r\nSt Gevorg;39.81, 46.75\r\n"))
+    assert sep.columns == ["name", "lat, lon"]
+    assert [(r.label, r.cells) for r in sep.rows] == [("line 3", {"name": "St Gevorg", "lat, lon": "39.81, 46.75"})]
+
+
 @pytest.mark.parametrize(
     ("text", "cells"),
     [
@@ -230,7 +238,7 @@ def test_json_flattening(tmp_path: Path) -> None:
     text = """[
       {"id": "a", "lat": 39.8123, "big": 1e400, "n": 7, "ok": true, "no": false, "none": null,
        "claimant": {"name": "Ministry", "party": {"id": "az"}}, "tags": ["church", "ruin", null],
-       "grid": [[1, 2], [3, 4]], "sources": [{"id": "s1", "url": "u1"}, {"id": "s2", "url": "u2"}],
+       "grid": [[1, 2], [3.5, 4]], "sources": [{"id": "s1", "url": "u1"}, {"id": "s2", "url": "u2"}],
        "empty": [], "text": "  padded  "},
       {"id": "b", "extra": "late column"}
     ]"""
@@ -247,7 +255,7 @@ def test_json_flattening(tmp_path: Path) -> None:
         "claimant.name": "Ministry",
         "claimant.party.id": "az",
         "tags": "church; ruin",
-        "grid": "[[1.0, 2.0], [3.0, 4.0]]",
+        "grid": "[[1, 2], [3.5, 4]]",
         "sources.id": "s1; s2",
         "sources.url": "u1; u2",
         "empty": "",
