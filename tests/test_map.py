@@ -343,7 +343,7 @@ def test_payload_is_compact_and_complete() -> None:
     scale = [c[0] for c in payload["vocab"]["condition"]]
     history = json.loads(sites["hist"][i])
     assert [scale[h[2]] for h in history] == ["severe_damage", "severe_damage", "destroyed"]
-    assert [h[5] for h in history] == [-1, -1, -1]  # no certainty stated
+    assert [len(h) for h in history] == [5, 5, 5]  # no certainty stated: none carried
     assert len(sites["alg"][i]) == 4
     assert payload["meta"]["firstDay"] == (date(1930, 1, 1) - date(1970, 1, 1)).days
 

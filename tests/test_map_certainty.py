@@ -76,6 +76,8 @@ def test_a_possibly_damaged_site_is_drawn_tentative_listed_and_filtered(
     umber = rgb(CONDITION_COLOURS["damaged"])
     # Confirmed damage of unknown extent: a solid umber dot.
     assert pixel(tab, "damaged") == [*umber, 255]
+    histories = tab.evaluate("heritageApp.data.sites.hist.map(h => h[0].length)")
+    assert histories == [6, 6, 5]  # the certainty, where stated, ends the entry
     # Possible: the same colour, pale (40 % over nothing), inside a dashed ring.
     red, green, blue, alpha = pixel(tab, "possibly-damaged")
     assert abs(alpha - 0.4 * 255) <= 2 and [red, green, blue] == pytest.approx(umber, abs=3)
