@@ -5,7 +5,8 @@ extent (`damaged`) is an umber brown, of the damage family but on none of its st
 reads a severity into it. The states that are not degrees of damage (altered, threatened, unknown)
 stand apart in violet, pink and grey. The umber was chosen for distance from all the others under
 normal, protan, deutan and tritan vision (CIELAB distance at least 19 in simulation, more than
-the closest pair of the other colours, minor and moderate damage, at about 11).
+the closest pair of the other colours, minor and moderate damage, at about 11):
+`python scripts/palette_distances.py` prints the table.
 """
 
 from __future__ import annotations
