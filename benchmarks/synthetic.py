@@ -85,8 +85,11 @@ def generate(out: Path, sites: int, reports_per_site: float = 3.0, seed: int = 1
         _write(layout.source_file(out, source_id), document)
 
     types, traditions = list(SITE_TYPES), list(TRADITIONS)
-    conditions = [c.value for c in Condition]
-    weights = [30, 15, 10, 10, 8, 6, 4, 17]
+    # How often each condition is drawn; conditions not named here are not drawn.
+    shares = {"intact": 30, "minor_damage": 15, "damaged": 5, "moderate_damage": 10, "severe_damage": 10}
+    shares |= {"destroyed": 8, "altered": 6, "threatened": 4, "unknown": 17}
+    conditions = [c.value for c in Condition if c.value in shares]
+    weights = [shares[c] for c in conditions]
     counts = {"sites": 0, "reports": 0, "allegations": 0, "sources": len(source_ids)}
     first, span = date(2014, 1, 1), (date(2025, 12, 31) - date(2014, 1, 1)).days
     for n in range(sites):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, NamedTuple
 
-from heritage.history import Change
+from heritage.history import Change, Finding
 from heritage.index import Index
 from heritage.selection import BBox, in_area, in_box
 
@@ -55,14 +55,20 @@ def change_rows(changes: list[Change], sites: dict[str, SiteRow]) -> list[dict[s
                 "lon": site.lon,
                 "lat": site.lat,
                 "before": change.before_condition.value,
+                "before_certainty": _certainty(change.before),
                 "before_observed": str(change.before.observed) if change.before else None,
                 "before_report": change.before.id if change.before else None,
                 "after": change.after_condition.value,
+                "after_certainty": _certainty(change.after),
                 "after_observed": str(change.after.observed) if change.after else None,
                 "after_report": change.after.id if change.after else None,
             }
         )
     return rows
+
+
+def _certainty(finding: Finding | None) -> str | None:
+    return finding.certainty.value if finding is not None and finding.certainty else None
 
 
 def changed_sites(index: Index, start: date, end: date, **filters: Any) -> list[dict[str, Any]]:

@@ -9,7 +9,7 @@ from pathlib import Path
 from heritage.atomic import replace_file
 from heritage.errors import InvalidInput
 from heritage.history import Entry
-from heritage.models import Condition
+from heritage.models import Certainty, Condition
 from heritage.models.base import utc_today
 from heritage.palette import CONDITION_COLOURS
 
@@ -64,6 +64,8 @@ def condition_chart(title: str, history: list[Entry], path: Path, today: date | 
             axes.scatter([end], [y], marker="x", s=60, color=GREY, zorder=3)
         elif entry.status == "superseded":
             axes.scatter([end], [y], s=60, facecolors="white", edgecolors=GREY, linewidths=1.5, zorder=3)
+        elif report.certainty is Certainty.possible:  # tentative, as on the map
+            axes.scatter([end], [y], s=70, color=colour, alpha=0.4, edgecolors=colour, linestyles="--", zorder=4)
         else:
             axes.scatter([end], [y], s=70, color=colour, edgecolors="white", linewidths=0.8, zorder=4)
     axes.xaxis_date()
@@ -82,8 +84,9 @@ def condition_chart(title: str, history: list[Entry], path: Path, today: date | 
         Line2D([], [], marker="o", linestyle="", markerfacecolor="white", markeredgecolor=GREY, label="superseded"),
         Line2D([], [], marker="x", linestyle="", color=GREY, label="retracted"),
         Line2D([], [], color="#adb5bd", linewidth=4, label="observed between two dates"),
+        Line2D([], [], marker="o", linestyle="", color="#495057", alpha=0.4, label="condition only possible"),
     ]
-    axes.legend(handles=legend, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=4, frameon=False, fontsize=8)
+    axes.legend(handles=legend, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=5, frameon=False, fontsize=8)
     if not history:
         axes.text(0.5, 0.5, "no condition reports", transform=axes.transAxes, ha="center", color=GREY)
     figure.tight_layout()
@@ -159,6 +162,11 @@ def condition_svg(history: list[Entry], today: date | None = None, width: int = 
         elif entry.status == "superseded":
             parts.append(
                 f'<circle cx="{px:.1f}" cy="{py:.1f}" r="4.5" fill="#fff" stroke="{GREY}" stroke-width="1.5"/>'
+            )
+        elif report.certainty is Certainty.possible:  # tentative, as on the map
+            parts.append(
+                f'<circle cx="{px:.1f}" cy="{py:.1f}" r="4.5" fill="{colour}" fill-opacity="0.4" stroke="{colour}" '
+                f'stroke-width="1.5" stroke-dasharray="2 1.5"/>'
             )
         else:
             parts.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="5" fill="{colour}" stroke="#fff"/>')

@@ -23,6 +23,7 @@ class Corrections:
 
     observed: str | None = None
     condition: str | None = None
+    certainty: str | None = None
     method: str | None = None
     credibility: int | None = None
     damage_extent: str | None = None
@@ -33,6 +34,10 @@ def correction_of(report: ConditionReport, reason: str, changes: Corrections) ->
     """A new report's document: a copy of `report` with `changes`, the reason at the head of its
     notes, and `supersedes` pointing back. Not stamped, not validated."""
     document = report.model_dump(mode="json", exclude_none=True, exclude=_NOT_COPIED)
+    if report.observed.open_end and report.observed.end is not None:
+        # "Since D" ended, at the latest, when the report was recorded: the correction, recorded
+        # later, says so in full rather than let the window run on to its own day.
+        document["observed"] = f"{report.observed.text[: -len('/..')]}/{report.observed.end.isoformat()}"
     document.update({k: v for k, v in vars(changes).items() if v is not None})
     note = f"Correction of {report.id}: {reason}"
     document["notes"] = note + (f"\n{report.notes}" if report.notes else "")

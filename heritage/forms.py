@@ -7,10 +7,10 @@ from pathlib import Path
 
 from heritage.audience import may_see, report_for
 from heritage.history import condition_as_of
-from heritage.models import Condition, Site
+from heritage.models import Certainty, Condition, Site
 from heritage.models.base import utc_today
 from heritage.models.vocab import DamageCause, DamageEffect, DamageExtent
-from heritage.palette import CONDITION_LABELS
+from heritage.palette import CONDITION_LABELS, condition_label
 from heritage.store import Catalogue
 
 
@@ -31,6 +31,7 @@ def write_form(
     reports = [shown for r in catalogue.reports(site.id) if (shown := report_for(r, audience, sources)) is not None]
     retracted = {r.retracts for r in catalogue.retractions(site.id)}
     current = condition_as_of(reports, utc_today(), retracted)
+    last = f"{condition_label(current.condition, current.certainty)} ({current.observed})" if current else "no report"
     page = (
         _environment()
         .get_template("form.html")
@@ -39,8 +40,9 @@ def write_form(
             audience=audience,
             package=package or catalogue.info.name,
             point=site.geometry.representative if site.geometry else None,
-            last_condition=(f"{CONDITION_LABELS[current.condition]} ({current.observed})" if current else "no report"),
+            last_condition=last,
             conditions=[(c.value, CONDITION_LABELS[c]) for c in Condition],
+            certainties=[c.value for c in Certainty],
             extents=[e.value.replace("_", " ") for e in DamageExtent],
             effects=[e.value.replace("_", " ") for e in DamageEffect],
             causes=[c.value.replace("_", " ") for c in DamageCause],

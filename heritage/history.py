@@ -2,7 +2,10 @@
 
 The condition as of D is that of the latest report observed on or before D that is in force: not
 superseded by a correction, not withdrawn by a retraction. A window counts from its end: a change
-seen between two satellite images is known only once the second image exists.
+seen between two satellite images is known only once the second image exists; one open at its end
+(`2021-05-03/..`) counts from the day it was recorded (`ConditionReport` closes it there). A report's
+certainty is shown beside its condition and never changes which report gives it: the latest in
+force does, however sure an earlier one was.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from datetime import UTC, date, datetime
 from typing import NamedTuple, Protocol, TypeVar
 
 from heritage import chains
-from heritage.models import Condition, ConditionReport, Retraction
+from heritage.models import Certainty, Condition, ConditionReport, Retraction
 from heritage.models.base import utc_today
 from heritage.models.types import When
 
@@ -49,6 +52,9 @@ class Finding(Protocol):
 
     @property
     def condition(self) -> Condition: ...
+
+    @property
+    def certainty(self) -> Certainty | None: ...
 
 
 class Observation(Correctable, Finding, Protocol):
@@ -139,7 +145,7 @@ def report_order(report: Observation) -> tuple[date, date, str, str]:
     The index's `ord` (`heritage.kinds.order_key`) is this as one string, and the map's history
     is in this order, so that ties resolve alike everywhere."""
     observed = report.observed
-    assert observed.end is not None  # the model refuses open-ended observations
+    assert observed.end is not None  # the model closes an open end on the day it was recorded
     recorded = report.recorded_at.astimezone(UTC).isoformat()
     return observed.end, observed.start or date.min, recorded, report.id
 
@@ -165,7 +171,7 @@ def latest_by(history: Sequence[T], day: D, end: Callable[[T], D]) -> T | None:
 
 
 def _end(report: Observation) -> date:
-    assert report.observed.end is not None  # the model refuses open-ended observations
+    assert report.observed.end is not None  # the model closes an open end on the day it was recorded
     return report.observed.end
 
 

@@ -46,7 +46,7 @@ from heritage.examine import kind_of
 from heritage.history import Change, Link, competing_ids, in_force
 from heritage.kinds import FLAT, NESTED
 from heritage.mapformat import VOCABULARY, history_entry
-from heritage.models.vocab import Condition
+from heritage.models.vocab import Certainty, Condition
 from heritage.scan import (
     FILE_COLUMNS,
     FOLDER_COLUMNS,
@@ -61,7 +61,7 @@ from heritage.store import Catalogue
 
 FOLDER = layout.TOOL_FOLDER
 FILE = "index.sqlite"
-SCHEMA = 25  # 25: problems worded in plain English; outside-region a warning
+SCHEMA = 26  # 25: problems worded in plain English, outside-region a warning; 26: certainty
 BUSY_WAIT = 600.0  # seconds a command waits for another that is updating the index
 COMMIT_EVERY = 2.0  # seconds of work kept in one transaction while the index is brought up to date
 
@@ -94,7 +94,9 @@ _INDEXES = {  # name -> what it indexes
     "reports_content_key": "reports (content_key)",
     "sites_content_key": "sites (content_key)",
     "reports_sensitivity": "reports (sensitivity)",
-    "reports_in_force": "reports (in_force, site, ord, end_day, start_day, condition, method, sources, id, observed)",
+    "reports_in_force": (
+        "reports (in_force, site, ord, end_day, start_day, condition, certainty, method, sources, id, observed)"
+    ),
     "retractions_site": "retractions (site)",
     "allegations_responds_to": "allegations (responds_to)",
     "allegation_sites_site": "allegation_sites (site)",
@@ -556,7 +558,7 @@ class Index:
             return turned, None
         numbers = [self._citation(r.sources) for r in current]
         entries = ",".join(
-            history_entry(r.end_day, r.start_day, r.condition, r.method, number)
+            history_entry(r.end_day, r.start_day, r.condition, r.method, number, r.certainty)
             for r, number in zip(current, numbers, strict=True)
         )
         cited = " ".join(dict.fromkeys(map(str, numbers)))
@@ -637,7 +639,10 @@ class Index:
     def conditions_on(self, day: date) -> dict[str, Latest]:
         """Each site's condition as of `day`: its latest report in force observed by then, as
         `heritage.history.condition_as_of` picks it (`ord` sorts as `report_order` does)."""
-        return {site: Latest(i, observed, _CONDITION[condition]) for site, i, observed, condition in self.latest(day)}
+        return {
+            site: Latest(i, observed, _CONDITION[condition], _CERTAINTY[certainty])
+            for site, i, observed, condition, certainty in self.latest(day)
+        }
 
     def competing_corrections(self) -> dict[str, list[str]]:
         """Each site's competing corrections, `heritage.history.competing_ids` applied to the
@@ -668,23 +673,24 @@ class Index:
         finally:
             self.db.execute("ROLLBACK")  # it only read
 
-    def latest(self, day: date) -> list[tuple[str, str, str, str]]:
+    def latest(self, day: date) -> list[LatestRow]:
         """The latest report in force observed by `day` of each site that has one: (site,
-        report, observed, condition)."""
-        return self.rows(f"SELECT site, id, observed, condition FROM ({_LATEST})", (day.toordinal(),))
+        report, observed, condition, certainty)."""
+        return self.rows(f"SELECT site, id, observed, condition, certainty FROM ({_LATEST})", (day.toordinal(),))
 
 
 def compared(
-    later: Sequence[Sequence[str]], earlier: Sequence[Sequence[str]], sites: Iterable[str], first_reports: bool = False
+    later: Sequence[LatestRow], earlier: Sequence[LatestRow], sites: Iterable[str], first_reports: bool = False
 ) -> list[Change]:
     """The sites among `sites` whose latest report by the later day gives another condition than
     the one by the earlier day (`Index.latest` of each). A site with a report by the earlier day
     has one by the later day too; one without is left out unless `first_reports`, and then
-    counts as unknown before."""
+    counts as unknown before. Certainty is shown, not compared: `damaged (possible)` becoming
+    `damaged (confirmed)` is no change of condition."""
     before = {row[0]: row for row in earlier}
     wanted = set(sites)
     found = []
-    for site, a_id, a_observed, a_condition in later:
+    for site, a_id, a_observed, a_condition, a_certainty in later:
         if site not in wanted:
             continue
         was = before.get(site)
@@ -692,8 +698,8 @@ def compared(
             continue
         if (was[3] if was is not None else "unknown") == a_condition:
             continue
-        then = Latest(was[1], was[2], _CONDITION[was[3]]) if was is not None else None
-        found.append(Change(site, then, Latest(a_id, a_observed, _CONDITION[a_condition])))
+        then = Latest(was[1], was[2], _CONDITION[was[3]], _CERTAINTY[was[4]]) if was is not None else None
+        found.append(Change(site, then, Latest(a_id, a_observed, _CONDITION[a_condition], _CERTAINTY[a_certainty])))
     found.sort(key=lambda change: change.site)
     return found
 
@@ -701,13 +707,18 @@ def compared(
 # Each site's latest report in force observed by a day (SQLite returns the other columns of the
 # row that holds the max()).
 _CONDITION = {condition.value: condition for condition in Condition}  # quicker than Condition(value)
+_CERTAINTY: dict[str | None, Certainty | None] = {None: None, **{c.value: c for c in Certainty}}
 _CORRECTIONS = (
     "SELECT site, id, supersedes FROM reports r WHERE supersedes IS NOT NULL AND NOT EXISTS "
     "(SELECT 1 FROM retractions x WHERE x.site = r.site AND x.retracts = r.id)"
 )
 _LATEST = (
-    "SELECT site, id, observed, condition, max(ord) FROM reports WHERE in_force = 1 AND end_day <= ? GROUP BY site"
+    "SELECT site, id, observed, condition, certainty, max(ord) FROM reports "
+    "WHERE in_force = 1 AND end_day <= ? GROUP BY site"
 )
+
+
+LatestRow = tuple[str, str, str, str, str | None]  # site, report, observed, condition, certainty
 
 
 @dataclass(frozen=True)
@@ -717,6 +728,7 @@ class Latest:
     id: str
     observed: str
     condition: Condition
+    certainty: Certainty | None = None
 
 
 class _Report(NamedTuple):
@@ -728,6 +740,7 @@ class _Report(NamedTuple):
     end_day: int
     start_day: int | None
     condition: str
+    certainty: str | None
     method: str
     sources: str
     path: str

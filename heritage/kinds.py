@@ -151,6 +151,7 @@ REPORTS = Kind(
         Column("recorded_at", "TEXT", lambda r: r.recorded_at.isoformat()),
         Column("ord", "TEXT", order_key),  # sorts as `heritage.history.report_order`
         Column("condition", "TEXT", lambda r: r.condition.value),
+        Column("certainty", "TEXT", lambda r: r.certainty.value if r.certainty else None),
         Column("method", "TEXT", lambda r: r.method.value),
         Column("sources", "TEXT", lambda r: " ".join([c.source for c in r.sources])),
         Column("supersedes", "TEXT", lambda r: r.supersedes),

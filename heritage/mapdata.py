@@ -25,7 +25,17 @@ from heritage.collector import paused_gc
 from heritage.history import changes_between, competing_ids, history_in_force, latest_by
 from heritage.index import Index
 from heritage.mapformat import EPOCH_ORDINAL, history_entry
-from heritage.models import Allegation, AllegationStatus, Condition, ConditionReport, Review, ReviewAspect, Site, Source
+from heritage.models import (
+    Allegation,
+    AllegationStatus,
+    Certainty,
+    Condition,
+    ConditionReport,
+    Review,
+    ReviewAspect,
+    Site,
+    Source,
+)
 from heritage.models.base import utc_today
 from heritage.models.types import When
 from heritage.models.vocab import AllegedAct, ClaimantKind, LocationPrecision, Method, Reliability, Sensitivity
@@ -172,6 +182,7 @@ class ReportRow:
     supersedes: str | None
     recorded_at: datetime
     sensitivity: Sensitivity
+    certainty: Certainty | None = None
 
     @classmethod
     def of(cls, report: ConditionReport) -> ReportRow:
@@ -185,12 +196,13 @@ class ReportRow:
             report.supersedes,
             report.recorded_at,
             report.sensitivity,
+            report.certainty,
         )
 
 
 # A report in force as the map carries it: (end, start or None as date ordinals, condition, method,
-# cited source ids).
-InForce = tuple[int, int | None, str, str, tuple[str, ...]]
+# cited source ids, certainty or None).
+InForce = tuple[int, int | None, str, str, tuple[str, ...], str | None]
 
 
 class SiteHistory(NamedTuple):
@@ -399,14 +411,15 @@ def indexed_rows(index: Index) -> tuple[list[MapSite], dict[str, list[ReportRow]
     sites = indexed_sites(index)
     sensitivity = {s.value: s for s in Sensitivity}
     condition = {c.value: c for c in Condition}
+    certainty: dict[str | None, Certainty | None] = {None: None, **{c.value: c for c in Certainty}}
     method = {m.value: m for m in Method}
     days: dict[int | None, date | None] = {None: None}
     stamps: dict[str, datetime] = {}
     cited: dict[str, tuple[str, ...]] = {}
     reports: dict[str, list[ReportRow]] = defaultdict(list)
-    for site, rid, start, end, observed, recorded, cond, meth, sources, supersedes, sens in index.db.execute(
+    for site, rid, start, end, observed, recorded, cond, meth, sources, supersedes, sens, sure in index.db.execute(
         "SELECT site, id, start_day, end_day, observed, recorded_at, condition, method, sources, supersedes, "
-        "sensitivity FROM reports ORDER BY path"
+        "sensitivity, certainty FROM reports ORDER BY path"
     ):
         if start not in days:
             days[start] = date.fromordinal(start)
@@ -427,6 +440,7 @@ def indexed_rows(index: Index) -> tuple[list[MapSite], dict[str, list[ReportRow]
                 supersedes,
                 stamps[recorded],
                 sensitivity[sens],
+                certainty[sure],
             )
         )
     retracted = {r for (r,) in index.db.execute("SELECT retracts FROM retractions")}
@@ -442,6 +456,7 @@ def _in_force(reports: Iterable[ReportRow], retracted: set[str]) -> list[InForce
             r.condition,
             r.method,
             r.sources,
+            r.certainty,
         )
         for r in history_in_force(reports, retracted)
     ]
@@ -472,12 +487,12 @@ def _history(
     """A site's history as JSON text (see heritage.mapformat): one entry for each report in force;
     each citation is a number in `cites`, which holds its source refs."""
     entries = []
-    for end, start, condition, method, cited_ids in reports:
+    for end, start, condition, method, cited_ids, certainty in reports:
         number = numbers.get(cited_ids)
         if number is None:  # the same sources are cited again and again: look them up once
             number = numbers[cited_ids] = len(numbers)
             cites[number] = refs(cited_ids)
-        entries.append(history_entry(end, start, condition, method, number))
+        entries.append(history_entry(end, start, condition, method, number, certainty))
     return "[" + ",".join(entries) + "]"
 
 
@@ -603,6 +618,7 @@ def build_payload(
         },
         "vocab": {
             "condition": [[c.value, CONDITION_LABELS[c], CONDITION_COLOURS[c]] for c in Condition],
+            "certainty": [c.value for c in Certainty],
             "status": [[s.value, s.value.replace("_", " "), STATUS_COLOURS[s]] for s in AllegationStatus],
             "method": [m.value.replace("_", " ") for m in Method],
             "precision": [p.value for p in LocationPrecision],

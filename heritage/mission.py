@@ -124,6 +124,7 @@ def _rows(seen: Seen, sites: list[Site], today: date) -> list[dict[str, Any]]:
                 "type": site.type,
                 "tradition": site.tradition or "",
                 "condition": (current.condition if current else Condition.unknown).value,
+                "certainty": current.certainty.value if current and current.certainty else "",
                 "observed": str(current.observed) if current else "",
                 "reports": len(seen.reports[site.id]),
                 "allegations": len(alleged),

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from heritage.allegations import ReviewedAllegation, allegations_about
 from heritage.history import Entry, competing_corrections, competing_ids, condition_as_of, site_history
-from heritage.models import Allegation, Condition, ConditionReport, Site, Source
+from heritage.models import Allegation, Certainty, Condition, ConditionReport, Site, Source
 from heritage.models.base import utc_today
 from heritage.store import Catalogue
 
@@ -31,6 +31,10 @@ class SiteSummary:
     @property
     def condition(self) -> Condition:
         return self.current.condition if self.current else Condition.unknown
+
+    @property
+    def certainty(self) -> Certainty | None:
+        return self.current.certainty if self.current else None
 
     @property
     def type(self) -> str:
@@ -66,6 +70,7 @@ class SiteSummary:
             "location_precision": site.location.precision.value,
             "areas": site.areas,
             "condition": self.condition.value,
+            "condition_certainty": self.certainty.value if self.certainty else None,
             "condition_observed": str(self.current.observed) if self.current else None,
             "condition_report": self.current.id if self.current else None,
             "competing_corrections": self.competing,
@@ -160,6 +165,10 @@ class IndexedSummary:
     def condition(self) -> Condition:
         return self.current.condition if self.current else Condition.unknown
 
+    @property
+    def certainty(self) -> Certainty | None:
+        return self.current.certainty if self.current else None
+
     def as_json(self) -> dict[str, Any]:
         return {
             "id": self.id,
@@ -172,6 +181,7 @@ class IndexedSummary:
             "location_precision": self.precision,
             "areas": self.areas,
             "condition": self.condition.value,
+            "condition_certainty": self.certainty.value if self.certainty else None,
             "condition_observed": self.current.observed if self.current else None,
             "condition_report": self.current.id if self.current else None,
             "competing_corrections": self.competing,
@@ -232,6 +242,7 @@ class SiteDetail:
         return {
             "site": self.site.model_dump(mode="json", exclude_none=True),
             "condition": self.current.condition.value if self.current else Condition.unknown.value,
+            "condition_certainty": _certainty(self.current),
             "condition_report": self.current.id if self.current else None,
             "competing_corrections": self.competing,
             "reports": [entry_json(entry) for entry in self.history],
@@ -254,9 +265,14 @@ class SiteDetail:
             "site": self.site.id,
             "name": self.site.display_name(),
             "condition": self.current.condition.value if self.current else Condition.unknown.value,
+            "condition_certainty": _certainty(self.current),
             "competing_corrections": self.competing,
             "timeline": [entry_json(entry) for entry in self.history],
         }
+
+
+def _certainty(report: ConditionReport | None) -> str | None:
+    return report.certainty.value if report and report.certainty else None
 
 
 def entry_json(entry: Entry) -> dict[str, Any]:

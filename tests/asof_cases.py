@@ -93,6 +93,27 @@ CASES = [
         date(2004, 11, 12),
         "moderate_damage",
     ),
+    # Open at its end ("since 3 May 2021"): it counts from the day it was recorded, its last
+    # possible day, as written in the recorder's zone (2025-06-01 here, not 2025-05-31 in UTC).
+    Case(
+        "open-end-before-it-was-recorded",
+        [INTACT_2023, report("b", "2021-05-03/..", "damaged", recorded_at="2025-06-01T02:00:00+04:00")],
+        [],
+        date(2025, 5, 31),
+        "intact",
+    ),
+    Case(
+        "open-end-on-the-day-it-was-recorded",
+        [INTACT_2023, report("b", "2021-05-03/..", "damaged", recorded_at="2025-06-01T02:00:00+04:00")],
+        [],
+        date(2025, 6, 1),
+        "damaged",
+    ),
+    # An approximate or uncertain date counts as the same date unqualified; X digits as their window.
+    Case("approximate-year-on-its-last-day", [report("a", "2021~", "destroyed")], [], date(2021, 12, 31), "destroyed"),
+    Case("uncertain-year-before-its-last-day", [report("a", "2021?", "destroyed")], [], date(2021, 12, 30), None),
+    Case("unknown-day-on-its-months-last", [report("a", "2021-05-XX", "altered")], [], date(2021, 5, 31), "altered"),
+    Case("unknown-year-of-a-decade", [report("a", "201X", "threatened")], [], date(2019, 12, 30), None),
     # A month or a year counts from its last day.
     Case("month-before-its-last-day", [report("a", "2021-05", "minor_damage")], [], date(2021, 5, 30), None),
     Case("month-on-its-last-day", [report("a", "2021-05", "minor_damage")], [], date(2021, 5, 31), "minor_damage"),

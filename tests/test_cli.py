@@ -11,6 +11,7 @@ import pytest
 
 from conftest import REPO, Invoke, allegation_doc, report_doc, site_doc, snapshot, write
 from heritage.cli import ExitCode, cli
+from heritage.models.base import utc_today
 from heritage.store import Catalogue
 
 
@@ -497,3 +498,37 @@ def test_a_field_reports_position_is_stored_and_shown(invoke: Invoke, catalogue:
     assert bad.exit_code == ExitCode.INVALID and "latitude 139.5" in bad.output
     alone = invoke(*shlex.split(command.replace("--position 46.93012 39.57034 ", "")), catalogue=catalogue)
     assert alone.exit_code == ExitCode.USAGE and "--accuracy" in alone.output
+
+
+def test_report_add_with_a_certainty_shows_it_beside_the_condition(invoke: Invoke, catalogue: Catalogue) -> None:
+    added = invoke(
+        *shlex.split(
+            "report add --site st-sargis --observed 2024-05-03/.. --condition damaged --certainty possible "
+            "--method remote_sensing --source src-chw"
+        ),
+        catalogue=catalogue,
+    )
+    assert added.exit_code == 0, added.output
+    report_id = added.output.strip()
+    stored = json.loads(next(catalogue.root.joinpath("reports", "st-sargis").glob(f"{report_id}.*")).read_text())
+    assert (stored["certainty"], stored["observed"]) == ("possible", "2024-05-03/..")  # as written
+    shown = json.loads(invoke("show", "st-sargis", "--json", catalogue=catalogue).output)
+    assert (shown["condition"], shown["condition_certainty"]) == ("damaged", "possible")
+    assert "damaged (possible) (observed 2024-05-03/.." in invoke("show", "st-sargis", catalogue=catalogue).output
+    listed = json.loads(invoke("list", "--json", catalogue=catalogue).output)
+    assert (listed[0]["condition"], listed[0]["condition_certainty"]) == ("damaged", "possible")
+    assert "damaged (possible)" in invoke("list", "--condition", "damaged", catalogue=catalogue).output
+    assert "damaged (possible)" in invoke("history", "st-sargis", catalogue=catalogue).output
+    today = utc_today().isoformat()  # the day it was recorded: the last possible day of "since 2024-05-03"
+    changed = invoke("changes", "--from", "2023-01-01", "--to", today, "--csv", catalogue=catalogue).output
+    assert "destroyed,,2022-03-05/2022-07-06" in changed and "damaged,possible,2024-05-03/.." in changed
+    wrong = invoke(*shlex.split("report correct " + report_id + " --certainty likely --reason x"), catalogue=catalogue)
+    assert wrong.exit_code == ExitCode.USAGE and "possible" in wrong.output
+    fixed = invoke(
+        *shlex.split(f"report correct {report_id} --certainty probable --reason 'New image'"), catalogue=catalogue
+    )
+    assert fixed.exit_code == 0, fixed.output
+    shown = json.loads(invoke("show", "st-sargis", "--json", catalogue=catalogue).output)
+    assert shown["condition_certainty"] == "probable"
+    # The correction, recorded later, keeps the window the first report had: it ended by then.
+    assert shown["reports"][-1]["observed"] == f"2024-05-03/{today}"

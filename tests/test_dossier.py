@@ -252,3 +252,28 @@ def test_the_locator_shows_other_sites_as_the_audience_may_see_them(catalogue: C
     with path.open("r+", encoding="utf-8") as handle:
         handle.write(text.replace('"public"', '"confidential"', 1))
     assert others("mission") == {(46.7437, 39.7613)}
+
+
+def test_the_dossier_and_the_form_say_how_sure_the_condition_is(catalogue: Catalogue, tmp_path: Path) -> None:
+    from heritage.forms import write_form
+    from heritage.recording import add_report
+
+    add_report(
+        catalogue,
+        {
+            "site": "st-sargis",
+            "observed": "2022-08~",
+            "condition": "damaged",
+            "certainty": "possible",
+            "method": "remote_sensing",
+            "sources": [{"source": "src-chw"}],
+        },
+        "tester",
+    )
+    page = render_dossier(dossier_context(catalogue, "st-sargis", "internal"))
+    assert "Damaged (extent not known), possible" in page  # the condition now
+    assert "damaged (possible)" in page and "2022-08~" in page  # its row, with the date as written
+    assert 'stroke-dasharray="2 1.5"' in page  # drawn tentative on the chart
+    form = write_form(catalogue, catalogue.site("st-sargis"), tmp_path / "forms", "internal").read_text()
+    assert "last known condition: Damaged (extent not known), possible (2022-08~)" in form
+    assert "How sure (one)" in form and "probable" in form

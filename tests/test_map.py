@@ -340,7 +340,10 @@ def test_payload_is_compact_and_complete() -> None:
     sites = payload["sites"]
     assert len(sites["id"]) == 34 and sites["x"][sites["id"].index("holy-resurrection-hadrut")] is None
     i = sites["id"].index("kanach-zham")
-    assert [h[2] for h in json.loads(sites["hist"][i])] == [3, 3, 4]  # severe, severe, destroyed
+    scale = [c[0] for c in payload["vocab"]["condition"]]
+    history = json.loads(sites["hist"][i])
+    assert [scale[h[2]] for h in history] == ["severe_damage", "severe_damage", "destroyed"]
+    assert [len(h) for h in history] == [5, 5, 5]  # no certainty stated: none carried
     assert len(sites["alg"][i]) == 4
     assert payload["meta"]["firstDay"] == (date(1930, 1, 1) - date(1970, 1, 1)).days
 

@@ -77,7 +77,8 @@ def test_gis_tools_open_the_data(package: Path, name: str) -> None:
 def test_the_csv_is_plain(package: Path) -> None:
     with (package / "data" / "sites.csv").open(encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
-    assert len(rows) == 10 and {"id", "condition", "lon", "lat"} <= set(rows[0])
+    assert len(rows) == 10 and {"id", "condition", "certainty", "lon", "lat"} <= set(rows[0])
+    assert {row["certainty"] for row in rows} == {""}  # the sample's reports state none
 
 
 def test_verify_package_names_every_change(package: Path, tmp_path: Path, invoke: Invoke) -> None:
@@ -438,3 +439,18 @@ def test_a_package_is_chosen_by_what_its_audience_may_see(
             assert [row["id"] for row in csv.DictReader(table)] == ["st-sargis"]
     else:  # no site is altered as the audience sees it: nothing to write
         assert result.exit_code != 0 and "Traceback" not in result.output and not out.exists()
+
+
+def test_a_packages_rows_say_how_sure_each_condition_is(invoke: Invoke, catalogue: Catalogue, tmp_path: Path) -> None:
+    from heritage.recording import add_report
+
+    report = {"site": "st-sargis", "observed": "2022-08", "condition": "damaged", "certainty": "probable"}
+    add_report(catalogue, {**report, "method": "remote_sensing", "sources": [{"source": "src-chw"}]}, "tester")
+    folder = tmp_path / "m"
+    chosen = ("--condition", "damaged")  # chosen by the new value, as a coordinator would
+    result = invoke("mission", "export", "--name", "m", *chosen, "-o", str(folder), "--no-pdf", catalogue=catalogue)
+    assert result.exit_code == 0, result.output
+    with (folder / "data" / "sites.csv").open(encoding="utf-8-sig") as handle:
+        row = next(csv.DictReader(handle))
+    assert (row["condition"], row["certainty"]) == ("damaged", "probable")
+    assert "Damaged (extent not known), probable</td>" in (folder / "index.html").read_text(encoding="utf-8")

@@ -218,7 +218,16 @@ INVALID: list[tuple[str, type[BaseModel], dict[str, Any], str, str]] = [
         "observed",
         "ends before it starts",
     ),
-    ("open-ended observation", ConditionReport, report_doc(observed="2020-11-10/.."), "observed", "open-ended"),
+    (
+        "open-ended observation begun after it was recorded",
+        ConditionReport,
+        report_doc(observed="2026-11-20/..", recorded_at="2026-11-01T10:00:00+00:00"),
+        "observed",
+        "begins after the report was recorded",
+    ),
+    ("EDTF level 2", ConditionReport, report_doc(observed="2021-XX-03"), "observed", "write a day (2021-05-03)"),
+    ("EDTF season", ConditionReport, report_doc(observed="2021-21"), "observed", "give the months"),
+    ("unknown certainty", ConditionReport, report_doc(certainty="likely"), "certainty", "'possible'"),
     ("not a date", ConditionReport, report_doc(observed="yesterday"), "observed", "is not a date"),
     ("impossible date", ConditionReport, report_doc(observed="2021-02-30"), "observed", "not a real date"),
     (

@@ -21,6 +21,7 @@ from heritage.collector import paused_gc
 from heritage.layout import output_path
 from heritage.models import Condition
 from heritage.models.report import ObserverPosition
+from heritage.models.vocab import with_certainty
 from heritage.query import SiteDetail, SiteFilter, list_indexed, site_detail
 from heritage.recording import migration_note
 
@@ -89,7 +90,7 @@ def list_command(
         disputed = f" ({len(s.competing)} competing corrections: {', '.join(s.competing)})" if s.competing else ""
         table.add_row(
             plain_text(s.id),
-            plain_text(s.condition.value + disputed),
+            plain_text(with_certainty(s.condition, s.certainty) + disputed),
             plain_text(s.current.observed if s.current else "-"),
             str(s.report_count),
             str(s.allegation_count),
@@ -161,7 +162,7 @@ def _print_detail(detail: SiteDetail) -> None:
     out.print(
         _line(
             "condition now",
-            f"{current.condition.value} (observed {current.observed}, report {current.id})"
+            f"{with_certainty(current.condition, current.certainty)} (observed {current.observed}, report {current.id})"
             if current
             else "unknown (no reports)",
         )
@@ -178,7 +179,8 @@ def _print_detail(detail: SiteDetail) -> None:
     out.print(Text(f"Condition reports ({len(detail.reports)}), oldest first", style="bold"))
     for entry in detail.history:
         r = entry.report
-        head = Text.assemble(f"  {r.observed}  ", (r.condition.value, "bold"), f"  {r.method.value}  {r.id}")
+        condition = with_certainty(r.condition, r.certainty)
+        head = Text.assemble(f"  {r.observed}  ", (condition, "bold"), f"  {r.method.value}  {r.id}")
         if entry.status != "in force":
             head.append(f"  ({entry.status})", style="italic")
         out.print(head, style="dim" if entry.status != "in force" else None)
@@ -240,7 +242,7 @@ def _side_by_side(detail: SiteDetail) -> list[Text]:
     rows: list[tuple[date, int, Text]] = []
     for entry in detail.history:
         r = entry.report
-        label = f"  {r.observed!s:<22} observed  {r.condition.value} ({r.method.value})"
+        label = f"  {r.observed!s:<22} observed  {with_certainty(r.condition, r.certainty)} ({r.method.value})"
         mark = "" if entry.status == "in force" else f" [{entry.status}]"
         rows.append((r.observed.end or date.min, 0, plain_text(label + mark, style="dim" if mark else "")))
     for reviewed in detail.allegations:

@@ -13,6 +13,7 @@ from heritage.cli.common import choice, citations, drop_none, evidence_hashes, p
 from heritage.models import Site
 from heritage.models.vocab import (
     AllegedAct,
+    Certainty,
     ClaimantKind,
     Condition,
     DamageCause,
@@ -252,8 +253,17 @@ def report() -> None:
 @report.command("add")
 @click.option("--id", "report_id", help="An id; a new unique one if absent.")
 @click.option("--site", "site_id", help="The site observed.")
-@click.option("--observed", help="A date (2021-05-03, 2021-05, 2021) or a window (2023-12/2024-04-04).")
+@click.option(
+    "--observed",
+    help="A date (2021-05-03, 2021-05, 2021, 2021~ about, 2021? uncertain, 2021-05-XX) or a window "
+    "(2023-12/2024-04-04; 2021-05-03/.. : since then, up to the day recorded).",
+)
 @click.option("--condition", type=choice(Condition))
+@click.option(
+    "--certainty",
+    type=choice(Certainty),
+    help="How sure the report is of the condition (UNOSAT's 'Possible Damage' is damaged + possible).",
+)
 @click.option("--method", type=choice(Method))
 @click.option(
     "--source",
@@ -287,6 +297,7 @@ def report_add(
     site_id: str | None,
     observed: str | None,
     condition: str | None,
+    certainty: str | None,
     method: str | None,
     sources: tuple[str, ...],
     credibility: int,
@@ -310,6 +321,8 @@ def report_add(
       heritage report add --site ghazanchetsots-cathedral --observed 2021-05-03 \\
         --condition altered --method media_review --source src-jamnews-restoration \\
         --damage-effect structural_alteration --notes "Domes removed in photos"
+      heritage report add --site st-sargis-mokhrenes --observed 2022-07-06 \\
+        --condition damaged --certainty possible --method remote_sensing --source src-unosat-2022
     """
     catalogue = env.catalogue
     if accuracy is not None and position is None:
@@ -324,6 +337,7 @@ def report_add(
                 "site": site_id,
                 "observed": observed,
                 "condition": condition,
+                "certainty": certainty,
                 "method": method,
                 "sources": citations(sources),
                 "credibility": credibility,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC
 from pathlib import Path
+from typing import Any
 
 import click
 from rich import box
@@ -30,7 +31,7 @@ from heritage.corrections import Corrections, correct_report, retract_report
 from heritage.csvfile import csv_text
 from heritage.layout import output_path
 from heritage.models import Condition, ConditionReport
-from heritage.models.vocab import DamageExtent, Method
+from heritage.models.vocab import Certainty, DamageExtent, Method, with_certainty
 from heritage.query import site_detail
 from heritage.recording import migration_note
 from heritage.selection import read_area, sites_for_audience
@@ -88,7 +89,7 @@ def history(env: Env, site_id: str, as_json: bool, chart: str | None) -> None:
         style = "dim" if entry.status != "in force" else ""
         table.add_row(
             plain_text(r.observed),
-            plain_text(r.condition.value),
+            plain_text(with_certainty(r.condition, r.certainty)),
             plain_text(r.method.value),
             plain_text(cited),
             plain_text(f"{r.recorded_by}, {r.recorded_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC" + _noted(r)),
@@ -99,6 +100,12 @@ def history(env: Env, site_id: str, as_json: bool, chart: str | None) -> None:
     out.print(table)
     if chart is not None:
         click.echo(f"chart written to {chart}")
+
+
+def _side(row: dict[str, Any], side: str) -> str:
+    """A change's condition on one side as the table shows it: "damaged (possible) (2022-07)"."""
+    condition = row[side] + (f" ({row[side + '_certainty']})" if row[side + "_certainty"] else "")
+    return f"{condition} ({row[side + '_observed']})" if row[side + "_observed"] else condition
 
 
 def _noted(record: ConditionReport) -> str:
@@ -175,8 +182,7 @@ def changes(
     for column in ("site", "before", "after", "reports", "name"):
         table.add_column(column, overflow="fold")
     for row in rows:
-        before = f"{row['before']} ({row['before_observed']})" if row["before_observed"] else row["before"]
-        after = f"{row['after']} ({row['after_observed']})" if row["after_observed"] else row["after"]
+        before, after = _side(row, "before"), _side(row, "after")
         behind = " → ".join(x for x in (row["before_report"], row["after_report"]) if x)
         table.add_row(
             plain_text(row["site"]), plain_text(before), plain_text(after), plain_text(behind), plain_text(row["name"])
@@ -189,6 +195,7 @@ def changes(
 @click.option("--reason", required=True, help="Why the report is corrected (kept in the new record).")
 @click.option("--observed", help="The corrected date or window.")
 @click.option("--condition", type=choice(Condition))
+@click.option("--certainty", type=choice(Certainty), help="How sure the report is of the condition.")
 @click.option("--method", type=choice(Method))
 @click.option("--source", "sources", multiple=True, metavar="ID[:LOCATOR]", help="Replace the cited sources.")
 @click.option("--credibility", type=click.IntRange(1, 6))
@@ -200,6 +207,7 @@ def report_correct(
     reason: str,
     observed: str | None,
     condition: str | None,
+    certainty: str | None,
     method: str | None,
     sources: tuple[str, ...],
     credibility: int | None,
@@ -218,6 +226,7 @@ def report_correct(
     changes = Corrections(
         observed=observed,
         condition=condition,
+        certainty=certainty,
         method=method,
         credibility=credibility,
         damage_extent=extent,

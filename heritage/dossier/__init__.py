@@ -47,8 +47,8 @@ from heritage.errors import InvalidInput, RecordNotFound
 from heritage.history import competing_corrections, condition_as_of, site_history
 from heritage.models import Allegation, Condition, Evidence, Review, Site
 from heritage.models.base import utc_today
-from heritage.models.vocab import Sensitivity
-from heritage.palette import CONDITION_COLOURS, CONDITION_LABELS
+from heritage.models.vocab import Sensitivity, with_certainty
+from heritage.palette import CONDITION_COLOURS, condition_label
 from heritage.recording import migration_note
 from heritage.store import Catalogue
 
@@ -268,7 +268,8 @@ def dossier_context(
             "when": str(e.report.observed),
             "kind": "observed",
             "status": e.status,
-            "what": f"{e.report.condition.value.replace('_', ' ')} ({e.report.method.value.replace('_', ' ')})",
+            "what": f"{with_certainty(e.report.condition, e.report.certainty).replace('_', ' ')}"
+            f" ({e.report.method.value.replace('_', ' ')})",
             "order": e.report.observed.end,
         }
         for e in history
@@ -297,7 +298,7 @@ def dossier_context(
         "point": site.geometry.representative if site.geometry else None,
         "current": current,
         "competing": competing_corrections(reports, {r.retracts for r in retractions}),
-        "condition_label": CONDITION_LABELS[condition],
+        "condition_label": condition_label(condition, current.certainty if current else None),
         "condition_colour": CONDITION_COLOURS[condition],
         "history": history,
         "allegations": allegations,

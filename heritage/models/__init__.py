@@ -13,6 +13,7 @@ from heritage.models.types import When
 from heritage.models.vocab import (
     AllegationStatus,
     AllegedAct,
+    Certainty,
     Condition,
     LocationPrecision,
     Method,
@@ -27,6 +28,7 @@ __all__ = [
     "AllegationStatus",
     "AllegedAct",
     "CatalogueInfo",
+    "Certainty",
     "Citation",
     "Claimant",
     "Condition",

@@ -8,7 +8,7 @@ from heritage.models.base import Model, Record, from_future, today_of
 from heritage.models.geometry import Position, check_position
 from heritage.models.source import Citation, Sha256
 from heritage.models.types import Credibility, Line, RecordId, Text, When
-from heritage.models.vocab import Condition, DamageCause, DamageEffect, DamageExtent, Method, Sensitivity
+from heritage.models.vocab import Certainty, Condition, DamageCause, DamageEffect, DamageExtent, Method, Sensitivity
 
 
 class ObserverPosition(Model):
@@ -27,6 +27,7 @@ class ConditionReport(Record):
     position: ObserverPosition | None = None
     method: Method
     condition: Condition
+    certainty: Certainty | None = None  # None: the report does not say how sure it is
     damage_extent: DamageExtent | None = None
     damage_effects: list[DamageEffect] = Field(default_factory=list)
     damage_causes: list[DamageCause] = Field(default_factory=list)
@@ -41,8 +42,16 @@ class ConditionReport(Record):
     @classmethod
     def _observed_in_past(cls, value: When, info: ValidationInfo) -> When:
         if value.end is None:
-            raise ValueError(f"observed {value} is open-ended; give the last possible day")
-        if value.end > today_of(info):
+            # Open at its end (`2021-05-03/..`, "seen damaged since"): nothing can have been
+            # observed after the report was written, so its last possible day is the day it was
+            # recorded, as written. History orders and counts it by that day; the text stays.
+            recorded = info.data.get("recorded_at")  # a field of Record, so validated before this one
+            if recorded is None:
+                return value  # recorded_at is itself refused, and said so
+            if value.start is not None and value.start > recorded.date():
+                raise ValueError(f"observed {value} begins after the report was recorded ({recorded.date()})")
+            return value.until(recorded.date())
+        if value.end is not None and value.end > today_of(info):
             from_future(info, "observed", f"observed {value} is in the future")
         return value
 

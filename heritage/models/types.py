@@ -74,35 +74,60 @@ Link = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_
 # Strict: a JSON `true` or "3" must not become a grade.
 Credibility = Annotated[int, Field(ge=1, le=6, strict=True)]
 
-_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-_YEAR = re.compile(r"^(\d{4})$")
+# EDTF level 1 dates (ISO 8601-2): a year, month or day, digits on the right may be X (unknown),
+# and the whole may end in ? (uncertain), ~ (approximate) or % (both).
+_EDTF = re.compile(r"^(\d{4}|\d{3}X|\d{2}XX)(?:-(\d{2}|XX)(?:-(\d{2}|XX))?)?([?~%]?)$")
+ACCEPTED_DATES = (
+    "a day (2021-05-03), a month (2021-05) or a year (2021); X for digits not known (2021-05-XX, "
+    "2021-XX-XX, 202X); any of them followed by ~ (approximate), ? (uncertain) or % (both); or a "
+    "window of two of them (2021-05~/2021-08), open at one end with .. (2021-05-03/.., ../2021)"
+)
+
+
+def _refused(part: str) -> ValueError:
+    return ValueError(f"{part!r} is not a date heritage reads; write {ACCEPTED_DATES}")
 
 
 def _bounds(part: str) -> tuple[date, date]:
-    """The first and last day covered by '2021', '2021-05' or '2021-05-03'."""
+    """The first and last day covered by one EDTF date: '2021', '2021-05', '2021-05-03', with X
+    for unknown digits on the right and a trailing qualifier, which does not move the bounds."""
+    m = _EDTF.match(part)
+    if not m:
+        raise _refused(part)
+    year_text, month_text, day_text = m[1], m[2], m[3]
+    unknown_year = "X" in year_text
+    # Unknown digits run from the right: a known month under an unknown year, or a known day in
+    # an unknown month, is EDTF level 2, which heritage does not read.
+    if (unknown_year and month_text) or (month_text == "XX" and day_text not in (None, "XX")):
+        raise _refused(part)
+    if month_text and month_text != "XX" and 21 <= int(month_text) <= 41:
+        raise ValueError(f"{part!r} is an EDTF season, which heritage does not read: give the months (2021-03/2021-05)")
     try:
-        if m := _DAY.match(part):
-            day = date(int(m[1]), int(m[2]), int(m[3]))
-            return day, day
-        if m := _MONTH.match(part):
-            year, month = int(m[1]), int(m[2])
-            return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
-        if m := _YEAR.match(part):
-            year = int(m[1])
+        if unknown_year:
+            return date(int(year_text.replace("X", "0")), 1, 1), date(int(year_text.replace("X", "9")), 12, 31)
+        year = int(year_text)
+        if month_text in (None, "XX"):
             return date(year, 1, 1), date(year, 12, 31)
+        month = int(month_text)
+        last = date(year, month, calendar.monthrange(year, month)[1])
+        if day_text in (None, "XX"):
+            return date(year, month, 1), last
+        day = date(year, month, int(day_text))
+        return day, day
     except ValueError as exc:
         raise ValueError(f"{part!r} is not a real date ({exc})") from None
-    raise ValueError(f"{part!r} is not a date: use YYYY-MM-DD, YYYY-MM or YYYY")
 
 
 @dataclass(frozen=True, order=False)
 class When:
     """A date as sources give it: a day, a month, a year, or a window between two of them.
 
-    Written as in ISO 8601-2 / EDTF: `2021-05-03`, `2021-05`, `2021`, `2023-12/2024-04-04`
-    (between two satellite images), `../2004-11-12` (on or before), `2020-11-10/..` (on or after).
-    `start` and `end` are the first and last possible day; None where the window is open.
+    Written as in EDTF level 1 (ISO 8601-2): `2021-05-03`, `2021-05`, `2021`, `2021-05-XX` and
+    `202X` (digits not known), `2021~` (approximate), `2021?` (uncertain), `2021%` (both),
+    `2023-12/2024-04-04` (between two satellite images), `../2004-11-12` (on or before),
+    `2020-11-10/..` (on or after). `text` is kept as written: it is what the source said.
+    `start` and `end` are the first and last possible day, None where the window is open; a
+    qualifier does not move them (see `approximate` and `uncertain`).
     """
 
     text: str
@@ -116,6 +141,8 @@ class When:
             left, _, right = text.partition("/")
             if left == ".." and right == "..":
                 raise ValueError("a window needs at least one end")
+            if not left or not right or "/" in right:
+                raise _refused(text)
             start = None if left == ".." else _bounds(left)[0]
             end = None if right == ".." else _bounds(right)[1]
             if start and end and end < start:
@@ -123,6 +150,25 @@ class When:
         else:
             start, end = _bounds(text)
         return cls(text, start, end)
+
+    def until(self, last: date) -> When:
+        """This window with its open end closed on `last` (the text unchanged)."""
+        return When(self.text, self.start, last)
+
+    @property
+    def approximate(self) -> bool:
+        """Some date in it is marked approximate (~) or both (%): the source gave it as "about"."""
+        return "~" in self.text or "%" in self.text
+
+    @property
+    def uncertain(self) -> bool:
+        """Some date in it is marked uncertain (?) or both (%): the source was not sure of it."""
+        return "?" in self.text or "%" in self.text
+
+    @property
+    def open_end(self) -> bool:
+        """Written open at its end (`2021-05-03/..`), whatever last day a report gave it."""
+        return self.text.endswith("/..")
 
     @property
     def is_window(self) -> bool:

@@ -12,8 +12,14 @@ from enum import StrEnum
 
 
 class Condition(StrEnum):
+    """The condition scale, in the order people read it: intact, then damage from least to most,
+    then the states that are not a degree of damage. `damaged` (damage reported, extent not known)
+    sits just above `minor_damage`: damage that was reported is at least slight, and placing it any
+    higher would invent a severity the source did not give."""
+
     intact = "intact"
     minor_damage = "minor_damage"
+    damaged = "damaged"  # damage reported, extent not known
     moderate_damage = "moderate_damage"
     severe_damage = "severe_damage"
     destroyed = "destroyed"
@@ -22,6 +28,25 @@ class Condition(StrEnum):
     unknown = "unknown"
 
 
+class Certainty(StrEnum):
+    """How sure the observation is of the condition it gives; a report that says nothing of it
+    leaves it out (not stated). It never changes which report gives the condition now."""
+
+    possible = "possible"
+    probable = "probable"
+    confirmed = "confirmed"
+
+
+def with_certainty(condition: Condition, certainty: Certainty | None) -> str:
+    """A condition as the command line and plain exports write it: "damaged (possible)", or
+    the condition alone where the report states no certainty."""
+    return f"{condition.value} ({certainty.value})" if certainty else condition.value
+
+
+# Ours -> theirs, for exports. Conditions with no faithful term in a scheme are left out: an
+# export says "no equivalent" rather than pick a neighbour. EAMENA's Overall Damage Severity has no
+# term for `damaged`: EAMENA records such damage as a disturbance whose extent is "Unknown"
+# (Disturbance Extent Type), as it records `altered` as a trend and `threatened` as a threat.
 EAMENA_DAMAGE_SEVERITY = {
     Condition.intact: "Intact/No Damage",
     Condition.minor_damage: "Slight Damage",
@@ -30,13 +55,36 @@ EAMENA_DAMAGE_SEVERITY = {
     Condition.destroyed: "Destroyed",
     Condition.unknown: "No Visible/Accessible/Known",
 }
+# UNOSAT has no class for slight damage: its "Possible Damage" says how sure the analyst is, not
+# how bad the damage is, so it is read as `damaged` with certainty `possible` (see below).
 UNOSAT_DAMAGE_CLASS = {
     Condition.intact: "No Visible Damage",
-    Condition.minor_damage: "Possible Damage",
     Condition.moderate_damage: "Moderate Damage",
     Condition.severe_damage: "Severe Damage",
     Condition.destroyed: "Destroyed",
 }
+
+# Theirs -> ours, for imports: each term with the condition and, where the term says it, the
+# certainty. The keys are the schemes' own spellings.
+FROM_EAMENA: dict[str, tuple[Condition, Certainty | None]] = {
+    term: (condition, None) for condition, term in EAMENA_DAMAGE_SEVERITY.items()
+}
+FROM_UNOSAT: dict[str, tuple[Condition, Certainty | None]] = {
+    **{term: (condition, None) for condition, term in UNOSAT_DAMAGE_CLASS.items()},
+    "Possible Damage": (Condition.damaged, Certainty.possible),
+}
+
+
+def from_scheme(scheme: str, term: str) -> tuple[Condition, Certainty | None]:
+    """Our condition and certainty for a term of "eamena" (Overall Damage Severity) or "unosat"
+    (damage class), matched without regard to case or surrounding spaces. KeyError names the
+    term and the scheme's terms if it is none of them."""
+    table = {"eamena": FROM_EAMENA, "unosat": FROM_UNOSAT}[scheme]
+    folded = {key.casefold(): value for key, value in table.items()}
+    found = folded.get(term.strip().casefold())
+    if found is None:
+        raise KeyError(f"{term!r} is not a {scheme.upper()} term; these are: {', '.join(table)}")
+    return found
 
 
 class LocationPrecision(StrEnum):

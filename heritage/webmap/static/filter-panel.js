@@ -42,6 +42,10 @@ heritageApp.use(function (app) {
   const by = (values, index) => function () { let c = 0; for (let i = 0; i < n; i++) if (values(i) === index) c++; return c; };
   group("Condition", "condition", v.condition.map((c, k) => ({ value: k, label: c[1],
     symbol: el("span", { class: "heritage-swatch", style: "background:" + c[2] }), count: by(i => app.cond[i], k) })), true);
+  // Certainty of the report giving each site's condition; "not stated" for a report that does not say.
+  const sure = v.certainty.map((c, k) => ({ value: k, label: c, symbol: null, count: by(i => app.cert[i], k) }));
+  sure.push({ value: -1, label: "not stated, or no report", symbol: null, count: by(i => app.cert[i], -1) });
+  group("Certainty", "certainty", sure, true);
   // The rings' legend lists the statuses that occur in this catalogue, and "no allegation".
   const present = new Set();
   for (const allegations of s.alg) for (const allegation of allegations) {
@@ -57,6 +61,8 @@ heritageApp.use(function (app) {
   panel.appendChild(el("ul", { class: "heritage-symbols" }, [
     el("li", {}, [el("span", { class: "heritage-uncertain" }),
       el("span", { text: "approximate location: the site is within the dashed circle" })]),
+    el("li", { class: "heritage-legend-possible" }, [el("span", { class: "heritage-tentative" }),
+      el("span", { text: "pale dot in a dashed ring: the condition is only possible (as UNOSAT's \"possible damage\")" })]),
   ]));
   group("Site type", "type", v.type.map((t, k) => ({ value: k, label: t[1], symbol: null, count: by(i => s.type[i], k) })), false);
   if (v.tradition.length) {

@@ -90,7 +90,7 @@
     }
     Object.assign(app, {
       data, n, px, py, located, search, rank,
-      cond: new Uint8Array(n), current: new Int32Array(n), status: new Int8Array(n),
+      cond: new Uint8Array(n), cert: new Int8Array(n), current: new Int32Array(n), status: new Int8Array(n),
       visible: new Uint8Array(n), unknown: data.vocab.condition.length - 1,
     });
   }
@@ -110,6 +110,13 @@
 
   app.conditionOn = function (i, day) { return conditionOf(i, app.reportOn(i, day)); };
 
+  // How sure entry k of site i's history is, as its position in the vocabulary (NONE: not stated,
+  // or no report). Shown beside the condition; it never chooses which report gives it.
+  function certaintyOf(i, k) {
+    const entry = k === NONE ? null : app.data.sites.hist[i][k];
+    return entry && entry.length > 5 ? entry[5] : NONE;
+  }
+
   app.setDate = function (day) {
     app.day = day;
     const s = app.data.sites;
@@ -117,6 +124,7 @@
       const k = app.reportOn(i, day);
       app.current[i] = k;
       app.cond[i] = conditionOf(i, k);
+      app.cert[i] = certaintyOf(i, k);
       let best = NONE;
       for (const allegation of s.alg[i]) {
         if (allegation[3] !== null && allegation[3] > day) continue;
@@ -141,6 +149,7 @@
     let shown = 0, shownLocated = 0;
     for (let i = 0; i < app.n; i++) {
       const ok = (!f.condition || f.condition.has(app.cond[i])) &&
+        (!f.certainty || f.certainty.has(app.cert[i])) &&
         (!f.type || f.type.has(s.type[i])) &&
         (!f.tradition || f.tradition.has(s.trad[i])) &&
         (!f.status || f.status.has(app.status[i])) &&
@@ -226,16 +235,29 @@
         }
         if (any) { ctx.strokeStyle = statusColours[c]; ctx.stroke(); }
       }
+      // A report that says the condition is only possible is drawn tentative: a pale fill inside a
+      // dashed ring of its colour, so that "possibly damaged" does not read as damage seen.
+      const possible = app.data.vocab.certainty.indexOf("possible");
       ctx.lineWidth = 1;
-      ctx.strokeStyle = "rgba(255, 255, 255, 0.9)";
       for (let c = 0; c < colours.length; c++) {
-        ctx.beginPath();
-        let any = false;
-        for (const i of onScreen) {
-          if (app.cond[i] !== c) continue;
-          ctx.moveTo(xs[i] + r, ys[i]); ctx.arc(xs[i], ys[i], r, 0, 2 * Math.PI); any = true;
+        for (const tentative of [false, true]) {
+          ctx.beginPath();
+          let any = false;
+          for (const i of onScreen) {
+            if (app.cond[i] !== c || (app.cert[i] === possible) !== tentative) continue;
+            ctx.moveTo(xs[i] + r, ys[i]); ctx.arc(xs[i], ys[i], r, 0, 2 * Math.PI); any = true;
+          }
+          if (!any) continue;
+          ctx.fillStyle = colours[c];
+          if (!tentative) {
+            ctx.fill();
+            if (r > 3) { ctx.strokeStyle = "rgba(255, 255, 255, 0.9)"; ctx.stroke(); }
+            continue;
+          }
+          ctx.globalAlpha = 0.4; ctx.fill(); ctx.globalAlpha = 1;
+          ctx.lineWidth = 1.5; ctx.setLineDash([2, 2]); ctx.strokeStyle = colours[c]; ctx.stroke();
+          ctx.setLineDash([]); ctx.lineWidth = 1;
         }
-        if (any) { ctx.fillStyle = colours[c]; ctx.fill(); if (r > 3) ctx.stroke(); }
       }
       this._xs = xs; this._ys = ys; this._onScreen = onScreen; this._r = r;
     },
@@ -310,6 +332,7 @@
     const line = el("p", { class: "heritage-condition" }, [
       el("span", { class: "heritage-swatch", style: "background:" + condition[2] }),
       el("strong", { text: k !== NONE && app.cond[i] === app.unknown ? "Unknown (not assessable)" : condition[1] })]);
+    if (app.cert[i] !== NONE) line.appendChild(el("span", { class: "heritage-certainty", text: ", " + v.certainty[app.cert[i]] }));
     if (k !== NONE) {
       const h = hist[k];
       const observed = h[1] !== null && h[1] !== h[0] ? isoDay(h[1]) + " – " + isoDay(h[0]) :
