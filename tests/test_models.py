@@ -227,7 +227,7 @@ INVALID: list[tuple[str, type[BaseModel], dict[str, Any], str, str]] = [
     ),
     ("EDTF level 2", ConditionReport, report_doc(observed="2021-XX-03"), "observed", "write a day (2021-05-03)"),
     ("EDTF season", ConditionReport, report_doc(observed="2021-21"), "observed", "give the months"),
-    ("unknown certainty", ConditionReport, report_doc(certainty="likely"), "certainty", "'possible'"),
+    ("unknown certainty", ConditionReport, report_doc(certainty="likely"), "certainty", "not one of: possible"),
     ("not a date", ConditionReport, report_doc(observed="yesterday"), "observed", "is not a date"),
     ("impossible date", ConditionReport, report_doc(observed="2021-02-30"), "observed", "not a real date"),
     (
