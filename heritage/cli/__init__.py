@@ -6,7 +6,7 @@ one line on stderr and an exit code. Nothing here is imported by the library.
 
 from __future__ import annotations
 
-from heritage.cli import allegations, browse, evidence_cmd, integrity, mission_cmd, records, setup, timeline  # noqa: F401  (each registers its commands)
+from heritage.cli import allegations, browse, evidence_cmd, import_cmd, integrity, mission_cmd, records, setup, timeline  # noqa: F401  (each registers its commands)
 from heritage.cli.app import ExitCode, cli, main
 
 __all__ = ["ExitCode", "cli", "main"]
