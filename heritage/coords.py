@@ -1,4 +1,4 @@
-"""Reading coordinates people type (stand-in: decimal degrees and WKT points only).
+"""Reading coordinates people type (stand-in: decimal degrees, WKT points, one-ring polygons).
 
 A stand-in with the interface the import pipeline calls; the full parser (DMS, hemisphere
 letters, polygons) replaces this file when its branch lands. Do not add to the interface here.
@@ -45,10 +45,19 @@ def parse_point(text: str) -> tuple[float, float] | None:
     return lon, lat
 
 
+_WKT_POLYGON = re.compile(r"^\s*POLYGON\s*\(\s*\((.*)\)\s*\)\s*$", re.IGNORECASE)
+
+
 def parse_geometry(text: str) -> dict[str, Any] | None:
-    """A GeoJSON geometry from a WKT POINT or a point text."""
+    """A GeoJSON geometry from a WKT POINT, a one-ring WKT POLYGON or a point text."""
     if is_blank(text):
         return None
+    if polygon := _WKT_POLYGON.match(text):
+        try:
+            ring = [[float(n) for n in pair.split()[:2]] for pair in polygon[1].split(",")]
+        except ValueError:
+            raise ValueError(f"{text!r} is not a WKT POLYGON((lon lat, ...))") from None
+        return {"type": "Polygon", "coordinates": [ring]}
     if text.strip().upper().startswith("POINT") and not _WKT_POINT.match(text):
         raise ValueError(f"{text!r} is not a WKT POINT(lon lat)")
     point = parse_point(text)

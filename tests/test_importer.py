@@ -170,7 +170,8 @@ def test_unreadable_files(invoke: Invoke, catalogue: Catalogue, tmp_path: Path) 
     assert missing.exit_code == ExitCode.INVALID and "nope.csv: file not found" in missing.output
     latin1 = tmp_path / "latin1.csv"
     latin1.write_bytes("id,name:en\nx,Caf\xe9\n".encode("latin-1"))
-    assert "is not utf-8-sig text; name its encoding with --encoding" in invoke("import", "sites", str(latin1), catalogue=catalogue).output
+    refused = invoke("import", "sites", str(latin1), catalogue=catalogue)
+    assert "is not utf-8-sig text; name its encoding with --encoding" in refused.output
 
 
 @pytest.mark.parametrize(

@@ -67,6 +67,7 @@ def _print_dry_run(result: ImportResult) -> None:
         )
     if result.region is not None:
         out.print(f"the region would grow to {list(result.region)}", markup=False)
+    out.print(_summary(result), markup=False)
     out.print("dry run: nothing was written", markup=False)
 
 
@@ -83,7 +84,8 @@ def _run(env: Env, kind: str, file: Path, profile: Profile, options: ImportOptio
         _print_groups(result.warnings, "warning: ")
     if result.dry_run:
         _print_dry_run(result)
-    elif result.region is not None:
+        return
+    if result.region is not None:
         click.echo(f"grew the catalogue's region to {list(result.region)}")
     click.echo(_summary(result))
 

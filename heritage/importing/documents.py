@@ -196,8 +196,8 @@ def record_document(view: RowView) -> dict[str, Any]:
                 value = _geometry(text, path)
             elif spec.annotation in (int, float):
                 value = _number(text, path, spec.annotation is int)
-        if spec.required:
-            view.need(path, present or path in view.plan.fixed)
+        if spec.required:  # a bad value is its own problem: not also a missing one
+            view.need(path, bool(view.get(path)))
         if present:
             _set(document, path, value)
     return document

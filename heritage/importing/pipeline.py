@@ -72,6 +72,7 @@ class _Checked:
     given: set[str] = field(default_factory=set)  # ids the file gave
     failures: list[tuple[str, P.RowProblem]] = field(default_factory=list)
     warnings: list[tuple[str, P.RowProblem]] = field(default_factory=list)
+    warned: list[tuple[str, P.RowProblem, Any]] = field(default_factory=list)  # (label, warning, record)
     failed_rows: set[str] = field(default_factory=set)
 
 
@@ -120,6 +121,8 @@ def _decide(
     dry run). Returns the new records."""
     checked = _check_rows(catalogue, rules, plan, table, profile, options, result)
     new = _sort_out(catalogue, rules, checked, result)
+    fresh = {id(record) for record in new}  # warnings are for what is written, not for what is there
+    checked.warnings = [(label, w) for label, w, record in checked.warned if id(record) in fresh]
     result.failed = P.group(checked.failures)
     result.skipped_rows = len(checked.failed_rows)
     if checked.failures and not (options.skip_invalid or options.dry_run):
@@ -187,7 +190,7 @@ def _check_rows(
             out.failed_rows.add(label)
             out.failures.extend((label, problem) for problem in errors)
             continue
-        out.warnings.extend((label, problem) for problem in warnings)
+        out.warned.extend((label, problem, record) for problem in warnings)
         seen.ids.add(record.id)
         if given:
             out.given.add(record.id)

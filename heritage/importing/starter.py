@@ -74,6 +74,10 @@ def _looks_like_points(table: Table, column: str) -> bool:
         return False
 
 
+# "Name (hy)", "name_hy", "Name-AZ": a name in the language the header names.
+NAME_IN = re.compile(r"^(?:name|title)[\s_:(-]*([a-z]{2,3})\)?$")
+
+
 def guess_columns(table: Table, kind: str) -> dict[str, str]:
     """field -> column, for the columns whose header says which field they hold."""
     specs = field_specs(kind)
@@ -83,6 +87,10 @@ def guess_columns(table: Table, kind: str) -> dict[str, str]:
         exact = canonical(kind, key)
         if exact in specs or (kind == "sites" and key.startswith(("name:", "external_id:"))):
             guessed.setdefault(exact, column)
+            continue
+        language = NAME_IN.match(column.strip().casefold()) if kind == "sites" else None
+        if language and f"name:{language[1]}" not in guessed:
+            guessed[f"name:{language[1]}"] = column
             continue
         for target, names in GUESSES[kind].items():
             if key in names and target not in guessed:
