@@ -33,7 +33,7 @@ class Table:
 def read_table(path: Path, encoding: str | None = None) -> Table:
     """The file's header and rows. A column named twice, or a row with more cells than the header
     has columns, is refused: csv.DictReader would silently let the last one win or drop cells."""
-    chosen = encoding or "utf-8-sig"
+    chosen = encoding or "utf-8-sig"  # a byte-order mark, if any, is not part of the first column name
     reader: csv.DictReader[str] | None = None
     try:
         with io.TextIOWrapper(layout.open_input(path), encoding=chosen, newline="") as handle:
@@ -55,7 +55,7 @@ def read_table(path: Path, encoding: str | None = None) -> Table:
     except FileNotFoundError:
         raise InvalidInput("file not found", file=path) from None
     except UnicodeDecodeError:
-        raise InvalidInput(f"is not {chosen} text; name its encoding with --encoding", file=path) from None
+        raise InvalidInput(f"is not {encoding or 'UTF-8'} text; name its encoding with --encoding", file=path) from None
     except LookupError:
         raise InvalidInput(f"unknown encoding {chosen!r}", file=path) from None
     except csv.Error as exc:

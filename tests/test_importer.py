@@ -171,7 +171,7 @@ def test_unreadable_files(invoke: Invoke, catalogue: Catalogue, tmp_path: Path) 
     latin1 = tmp_path / "latin1.csv"
     latin1.write_bytes("id,name:en\nx,Caf\xe9\n".encode("latin-1"))
     refused = invoke("import", "sites", str(latin1), catalogue=catalogue)
-    assert "is not utf-8-sig text; name its encoding with --encoding" in refused.output
+    assert "is not UTF-8 text; name its encoding with --encoding" in refused.output
 
 
 @pytest.mark.parametrize(

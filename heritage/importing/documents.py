@@ -49,9 +49,17 @@ class Plan:
         return found
 
 
-def make_plan(kind: str, profile: Profile, columns: list[str], ours: dict[str, list[str]], as_recorded: bool) -> Plan:
+def make_plan(
+    kind: str,
+    profile: Profile,
+    columns: list[str],
+    ours: dict[str, list[str]],
+    as_recorded: bool,
+    known_as: dict[str, dict[str, str]] | None = None,
+) -> Plan:
     """The plan for a file with these columns; refuses columns no field reads (unless told to
-    ignore them) and the record stamps (unless `as_recorded`)."""
+    ignore them) and the record stamps (unless `as_recorded`). `known_as` gives names our values
+    go by (a party's declared name for its id), matched like the profile's own map."""
     specs = field_specs(kind)
     mapped = {canonical(kind, target): names for target, names in profile.columns.items()}
     present = set(columns)
@@ -77,7 +85,7 @@ def make_plan(kind: str, profile: Profile, columns: list[str], ours: dict[str, l
     fixed = {canonical(kind, target): value for target, value in profile.fixed.items()}
     plan = Plan(kind, specs, plan_columns, fixed, ours)
     for target, values in ours.items():
-        given = {theirs: mine for theirs, mine in profile.maps.get(target, {}).items()}
+        given = {**(known_as or {}).get(target, {}), **profile.maps.get(target, {})}
         for alias, real in ALIASES.items():
             if real == target and kind == "reports":
                 given.update(profile.maps.get(alias, {}))
@@ -89,8 +97,11 @@ def make_plan(kind: str, profile: Profile, columns: list[str], ours: dict[str, l
                 plan.fixed[target] = plan.value(target, value)
             except P.RowError as error:
                 raise InvalidInput(f"{profile.origin('fixed.' + target)}: {error.problems[0].fix}") from None
-    if profile.default_precision:
-        plan.default_precision = plan.value("precision", profile.default_precision) if kind == "sites" else "exact"
+    if profile.default_precision and kind == "sites":
+        try:
+            plan.default_precision = plan.value("precision", profile.default_precision)
+        except P.RowError as error:
+            raise InvalidInput(f"{profile.origin('default_precision')}: {error.problems[0].fix}") from None
     return plan
 
 

@@ -85,7 +85,9 @@ def run_import(catalogue: Catalogue, kind: str, path: Path, profile: Profile, op
     table = read_table(path, profile.encoding)
     try:
         check_columns(profile, table.columns)
-        plan = make_plan(kind, profile, table.columns, ours, options.as_recorded)
+        parties = {party.name: party.id for party in catalogue.info.parties}
+        known_as = {target: parties for target in ours if target.split(".")[-1] == "party"}
+        plan = make_plan(kind, profile, table.columns, ours, options.as_recorded, known_as)
     except InvalidInput as error:
         raise InvalidInput(error.problem.message, file=path) from None
     result = ImportResult(kind=kind, dry_run=options.dry_run)

@@ -96,9 +96,10 @@ def load_profile(path: Path) -> Profile:
     for key in ("kind", "encoding", "default_precision"):
         if key in document:
             setattr(profile, key, _text(document[key], f"{name}: {key}"))
+            profile.origins[key] = f"{name}: {key}"
     if profile.kind is not None and profile.kind not in KIND_NAMES:
         raise _refuse(f"{name}: kind", f"{profile.kind!r} is not one of {', '.join(KIND_NAMES)}")
-    if "ignore" in document:
+    if document.get("ignore") not in (None, []):  # an empty list: nothing to ignore
         profile.ignore = set(_texts(document["ignore"], f"{name}: ignore"))
         profile.origins.update({f"ignore.{c}": f"{name}: ignore" for c in profile.ignore})
     flag = document.get("ignore_unmapped", False)
