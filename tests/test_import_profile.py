@@ -264,3 +264,31 @@ def test_the_library_returns_a_dry_run_as_data(catalogue: Catalogue, tmp_path: P
     assert result.dry_run and len(result.written) == 3 and not catalogue.has_site("ghazanchetsots")
     assert result.counts["type"] == {"cathedral": 1, "church": 2}
     assert json.loads(json.dumps(result.samples))[0]["id"] == "ghazanchetsots"
+
+
+def test_an_encoding_flag_reads_a_cp1251_file(invoke: Invoke, catalogue: Catalogue, tmp_path: Path) -> None:
+    path = tmp_path / "ru.csv"
+    path.write_bytes('name:ru,latlon,type\nЦерковь,"39.5, 46.5",Церковь\n'.encode("cp1251"))
+    refused = invoke("import", "sites", str(path), catalogue=catalogue)
+    assert "is not UTF-8 text; name its encoding with --encoding" in refused.output
+    args = ["--encoding", "cp1251", "--map", "type:церковь=church"]  # their value matched ignoring case
+    result = invoke("import", "sites", str(path), *args, catalogue=catalogue)
+    assert result.exit_code == 0, result.output
+    assert catalogue.site("tserkov").names[0].text == "Церковь"
+
+
+def test_at_most_twenty_groups_are_printed(invoke: Invoke, catalogue: Catalogue, tmp_path: Path) -> None:
+    rows = "".join(f"Site {n},39.5,46.5,kind-{n}\n" for n in range(25))
+    result = invoke(
+        "import", "sites", str(write(tmp_path, "s.csv", "name:en,lat,lon,type\n" + rows)), catalogue=catalogue
+    )
+    assert result.output.count("not one of our type values") == 20 and "  and 5 more" in result.output
+
+
+def test_a_single_cell_row_is_a_heading_but_a_named_row_with_a_point_is_not(
+    catalogue: Catalogue, tmp_path: Path
+) -> None:
+    text = 'name:en,latlon,type,areas\n,,,Region of the north\nLone,"39.5, 46.5",,\n'
+    profile = with_flags(Profile(), fixed=["type=church"])
+    result = run_import(catalogue, "sites", write(tmp_path, "s.csv", text), profile, options())
+    assert result.headings == 1 and result.written == ["lone"]

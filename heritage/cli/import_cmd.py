@@ -61,10 +61,8 @@ def _print_dry_run(result: ImportResult) -> None:
         values = ", ".join(f"{escape(printable(value))} {n}" for value, n in counts.most_common())
         out.print(f"{target}: {values}", soft_wrap=True)
     for number, sample in enumerate(result.samples, start=1):
-        out.print(f"record {number}:", markup=False)
-        out.print(
-            printable(json.dumps(sample, ensure_ascii=False, indent=2, sort_keys=True)), markup=False, soft_wrap=True
-        )
+        text = json.dumps(sample, ensure_ascii=False, sort_keys=True)
+        out.print(printable(f"record {number}: {text}"), markup=False, soft_wrap=True)
     if result.region is not None:
         out.print(f"the region would grow to {list(result.region)}", markup=False)
     out.print(_summary(result), markup=False)

@@ -130,7 +130,7 @@ def _decide(
     if checked.failures and not (options.skip_invalid or options.dry_run):
         raise P.RowsRefused(result.failed, rows=len(checked.failed_rows), file=table.path)
     result.written = [record.id for record in new]
-    result.samples = [to_document(record) for record in new[:SAMPLES]]
+    result.samples = [_sample(record) for record in new[:SAMPLES]]
     if options.grow_region and catalogue.info.region is not None:
         positions = [_position(record) for record in new]
         outside = [p for p in positions if p is not None]
@@ -139,6 +139,16 @@ def _decide(
     else:
         result.warnings = P.group(checked.warnings)
     return new
+
+
+def _sample(record: Any) -> dict[str, Any]:
+    """A record as it would be stored, without what is set only when it is written (its seal and
+    time stamp), which would differ then."""
+    document = to_document(record)
+    for part in (document, document.get("properties", {})):
+        part.pop("sha256", None)
+        part.pop("recorded_at", None)
+    return document
 
 
 def _position(record: Any) -> tuple[float, float] | None:

@@ -82,7 +82,8 @@ def closest(value: str, ours: list[str]) -> str | None:
 
 def unknown_value(target: str, value: str, ours: list[str]) -> RowProblem:
     suggestion = closest(value, ours) or "OURS"
-    fix = f"add --map {target}:{shell_quoted(value)}={suggestion} (the closest of ours; all: {', '.join(ours)})"
+    fix = f"add --map {target}:{shell_quoted(value)}={suggestion}"
+    fix += f" (closest in spelling: check the meaning; ours: {', '.join(ours)})"
     if target in OPEN:
         fix += f", or extend the catalogue's vocabulary with `heritage vocab add {OPEN[target]} NAME --label ...`"
     elif target.split(".")[-1] == "party":
@@ -110,8 +111,8 @@ def unknown_site(target: str, site: str) -> RowProblem:
 
 def outside_region(message: str) -> RowProblem:
     fix = (
-        "imported all the same; set the region with `heritage catalogue set region W S E N`, "
-        "or import again with --grow-region"
+        "kept all the same; to cover it, set the region with `heritage catalogue set region W S E N` "
+        "or import with --grow-region"
     )
     return RowProblem("geometry", message, None, fix)
 

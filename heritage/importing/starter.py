@@ -126,7 +126,8 @@ def profile_text(catalogue: Catalogue, table: Table, kind: str, encoding: str | 
     lines.append("ignore = [" + ", ".join(_string(c) for c in rest) + "]")
     lines += ["", "[columns]"]
     for target, column in guessed.items():
-        note = "  # guessed: check the language" if target.startswith("name:") and _key(column) != target else ""
+        named = NAME_IN.match(column.strip().casefold()) or _key(column) == target
+        note = "  # guessed: check the language" if target.startswith("name:") and not named else ""
         lines.append(f"{_string(target)} = {_string(column)}{note}")
     for column in rest:
         lines.append(f"# FIELD = {_string(column)}")
@@ -134,17 +135,17 @@ def profile_text(catalogue: Catalogue, table: Table, kind: str, encoding: str | 
         field = canonical(kind, target)
         if field not in ours:
             continue
-        values: dict[str, None] = {}
+        values: dict[str, str] = {}  # casefolded -> as first seen: matching ignores case
         for row in table.rows:
             cell = row.cells.get(column, "")
             for value in split(cell) if specs[field].is_list else [cell]:
                 if value and len(values) < MAX_VALUES:
-                    values.setdefault(value)
+                    values.setdefault(value.casefold(), value)
         folded = {v.casefold(): v for v in ours[field]}
         lines += ["", f"[map.{_string(field) if '.' in field else field}]", f"# ours: {', '.join(ours[field])}"]
         if len(values) == MAX_VALUES:
             lines.append(f"# the first {MAX_VALUES} distinct values only")
-        for value in values:
+        for value in values.values():
             lines.append(f"{_string(value)} = {_string(folded.get(value.casefold(), ''))}")
     return "\n".join(lines) + "\n"
 
