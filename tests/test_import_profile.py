@@ -292,3 +292,32 @@ def test_a_single_cell_row_is_a_heading_but_a_named_row_with_a_point_is_not(
     profile = with_flags(Profile(), fixed=["type=church"])
     result = run_import(catalogue, "sites", write(tmp_path, "s.csv", text), profile, options())
     assert result.headings == 1 and result.written == ["lone"]
+
+
+def test_unknown_references_are_named_even_beside_other_faults(catalogue: Catalogue, tmp_path: Path) -> None:
+    from heritage.importing import RowsRefused
+
+    text = "site,observed,condition,method,sources\n"
+    text += "ghost,2021-02-30,intact,remote_sensing,src-gone\nghost,2021-02-30,intact,remote_sensing,src-chw\n"
+    with pytest.raises(RowsRefused) as refused:
+        run_import(catalogue, "reports", write(tmp_path, "r.csv", text), Profile(), options())
+    groups = {(g.field, g.value): g for g in refused.value.groups}
+    assert groups[("site", "ghost")].count == 2 and groups[("sources", "src-gone")].count == 1
+    assert ("sources", "src-chw") not in groups
+
+
+def test_a_bad_cell_groups_with_the_same_bad_cell_in_other_rows(catalogue: Catalogue, tmp_path: Path) -> None:
+    from heritage.importing import RowsRefused
+
+    text = "site,observed,condition,method,sources\n" + "st-sargis,2021-02-30,intact,remote_sensing,src-chw\n" * 3
+    with pytest.raises(RowsRefused) as refused:
+        run_import(catalogue, "reports", write(tmp_path, "r.csv", text), Profile(), options())
+    [group] = refused.value.groups
+    assert (group.field, group.value, group.count) == ("observed", "2021-02-30", 3)
+    assert group.labels == ["line 2", "line 3", "line 4"]
+
+
+def test_their_value_may_hold_an_equals_sign(catalogue: Catalogue, tmp_path: Path) -> None:
+    text = "site,observed,condition,method,sources\nst-sargis,2022-05-01,damage=none,remote_sensing,src-chw\n"
+    profile = with_flags(Profile(), maps=["condition:damage=none=intact"])
+    assert len(run_import(catalogue, "reports", write(tmp_path, "r.csv", text), profile, options()).written) == 1

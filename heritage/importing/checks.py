@@ -81,13 +81,7 @@ def check_source(catalogue: Catalogue, source: Source, seen: Seen) -> tuple[list
 def check_report(
     catalogue: Catalogue, report: ConditionReport, seen: Seen
 ) -> tuple[list[P.RowProblem], list[P.RowProblem]]:
-    errors = []
-    if not _has(catalogue, seen, "site", report.site):
-        errors.append(P.unknown_site("site", report.site))
-    errors += _evidence(catalogue, seen, report.evidence)
-    errors += [
-        P.unknown_source("sources", c.source) for c in report.sources if not _has(catalogue, seen, "source", c.source)
-    ]
+    errors = _evidence(catalogue, seen, report.evidence)  # its site and sources: see `references`
     if report.supersedes:
         in_file = seen.site_of.get(report.supersedes) == report.site
         if not in_file and not catalogue.has_report(report.site, report.supersedes):
@@ -106,15 +100,31 @@ def check_report(
 def check_allegation(
     catalogue: Catalogue, allegation: Allegation, seen: Seen
 ) -> tuple[list[P.RowProblem], list[P.RowProblem]]:
-    errors = [P.unknown_site("sites", s) for s in allegation.sites if not _has(catalogue, seen, "site", s)]
-    if not _has(catalogue, seen, "source", allegation.source.source):
-        errors.append(P.unknown_source("source", allegation.source.source))
-    errors += _evidence(catalogue, seen, allegation.evidence)
+    errors = _evidence(catalogue, seen, allegation.evidence)  # its sites and source: see `references`
     answered = allegation.responds_to
     if answered and answered not in seen.ids and not _has(catalogue, seen, "allegation", answered):
         fix = "it must be in the catalogue or on an earlier row of this file"
         errors.append(P.RowProblem("responds_to", "unknown allegation", answered, fix))
     return errors, _region(catalogue, allegation.area)
+
+
+def references(catalogue: Catalogue, kind: str, document: dict[str, Any], seen: Seen) -> list[P.RowProblem]:
+    """The sites and sources a row's document cites that the catalogue does not hold: checked
+    before the model, so that they are named with their fix even when the row has other faults."""
+    sites: list[tuple[str, Any]] = []
+    sources: list[tuple[str, Any]] = []
+    if kind == "reports":
+        sites = [("site", document.get("site"))]
+        sources = [("sources", c.get("source")) for c in document.get("sources", []) if isinstance(c, dict)]
+    elif kind == "allegations":
+        sites = [("sites", s) for s in document.get("sites", [])]
+        cited = document.get("source")
+        sources = [("source", cited.get("source"))] if isinstance(cited, dict) else []
+    problems = [P.unknown_site(f, s) for f, s in sites if isinstance(s, str) and not _has(catalogue, seen, "site", s)]
+    problems += [
+        P.unknown_source(f, s) for f, s in sources if isinstance(s, str) and not _has(catalogue, seen, "source", s)
+    ]
+    return problems
 
 
 def _site_id(catalogue: Catalogue, document: dict[str, Any], seen: Seen) -> str:
@@ -146,4 +156,4 @@ RULES: dict[str, KindRules] = {
     ),
 }
 
-__all__ = ["RULES", "KindRules", "Record", "Seen"]
+__all__ = ["RULES", "KindRules", "Record", "Seen", "references"]

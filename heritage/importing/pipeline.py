@@ -20,7 +20,7 @@ from heritage import settings
 from heritage.codec import content_key, encode, to_document
 from heritage.errors import InvalidInput
 from heritage.importing import problems as P
-from heritage.importing.checks import RULES, KindRules, Seen
+from heritage.importing.checks import RULES, KindRules, Seen, references
 from heritage.importing.documents import BUILDERS, RECORDED, Plan, RowView, is_heading, make_plan
 from heritage.importing.fields import vocabularies
 from heritage.importing.profile import Profile, check_columns, check_fields
@@ -192,7 +192,7 @@ def _check_rows(
             continue
         given = view.get("id") or None
         label = row.label + (f" ({given})" if given else "")
-        record = _record(catalogue, rules, view, build, given, seen, options, now)
+        record = _record(catalogue, rules, result.kind, view, build, given, seen, options, now)
         if view.problems:
             out.failed_rows.add(label)
             out.failures.extend((label, problem) for problem in view.problems)
@@ -215,6 +215,7 @@ def _check_rows(
 def _record(
     catalogue: Catalogue,
     rules: KindRules,
+    kind: str,
     view: RowView,
     build: Callable[[RowView], dict[str, Any]],
     given: str | None,
@@ -223,11 +224,14 @@ def _record(
     now: str,
 ) -> Any:
     """The row's record, or None with the row's problems noted on the view."""
+    document: dict[str, Any] | None = None
     try:
         document = build(view)
     except P.RowError as error:
         view.problems.extend(error.problems)
-    if view.problems:
+    if document is not None:
+        view.problems.extend(references(catalogue, kind, document, seen))
+    if document is None or view.problems:
         return None
     document["id"] = given or rules.id_for(catalogue, document, seen)
     stamp = {f: view.get(f) for f in RECORDED} if options.as_recorded else {}
@@ -238,11 +242,22 @@ def _record(
     try:
         record = rules.kind.model.model_validate(document, context=catalogue.context)
     except ValidationError as error:
-        view.problems.extend(P.RowProblem(name or None, message) for name, message in validation_messages(error))
+        view.problems.extend(_model_problems(error))
         return None
     if record.id in seen.ids:
         view.problems.append(P.RowProblem("id", "appears twice in the file", record.id))
     return record
+
+
+def _model_problems(error: ValidationError) -> list[P.RowProblem]:
+    """What the model refused, in `validation_messages`' words, each with the value it refused
+    when that was a cell's text or number (so that a bad value groups with its like)."""
+    messages = validation_messages(error)
+    items = error.errors(include_url=False)
+    values: list[str | None] = [None] * len(messages)
+    if len(items) == len(messages):  # one sentence per error: each one's input is known
+        values = [str(i["input"]) if isinstance(i.get("input"), str | int | float) else None for i in items]
+    return [P.RowProblem(name or None, message, value) for (name, message), value in zip(messages, values, strict=True)]
 
 
 def _sort_out(catalogue: Catalogue, rules: KindRules, checked: _Checked, result: ImportResult) -> list[Any]:

@@ -135,6 +135,14 @@ def _pairs(items: Iterable[str], flag: str, shape: str) -> Iterable[tuple[str, s
         yield key.strip(), value.strip(), f"{flag} {item}"
 
 
+def _rpairs(items: Iterable[str], flag: str, shape: str) -> Iterable[tuple[str, str, str]]:
+    for item in items:
+        key, sep, value = item.rpartition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise InvalidInput(f"{flag} {item!r} is not {shape}")
+        yield key.strip(), value.strip(), f"{flag} {item}"
+
+
 def with_flags(
     profile: Profile,
     *,
@@ -158,7 +166,8 @@ def with_flags(
     for target, value, origin in _pairs(fixed, "--fixed", "FIELD=VALUE"):
         profile.fixed[target] = value
         profile.origins[f"fixed.{target}"] = origin
-    for key, ours, origin in _pairs(maps, "--map", "FIELD:THEIRS=OURS"):
+    # Their value may hold "=" (ours never do): the last "=" splits.
+    for key, ours, origin in _rpairs(maps, "--map", "FIELD:THEIRS=OURS"):
         target, sep, theirs = key.partition(":")
         if not sep or not theirs.strip():
             raise InvalidInput(f"--map {key}={ours!r} is not FIELD:THEIRS=OURS")
