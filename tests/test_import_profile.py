@@ -321,3 +321,12 @@ def test_their_value_may_hold_an_equals_sign(catalogue: Catalogue, tmp_path: Pat
     text = "site,observed,condition,method,sources\nst-sargis,2022-05-01,damage=none,remote_sensing,src-chw\n"
     profile = with_flags(Profile(), maps=["condition:damage=none=intact"])
     assert len(run_import(catalogue, "reports", write(tmp_path, "r.csv", text), profile, options()).written) == 1
+
+
+def test_a_starting_profile_keeps_hostile_values_inert(invoke: Invoke, catalogue: Catalogue, tmp_path: Path) -> None:
+    hostile = 'Bad"\nkind = "reports"\n[fixed]\ntype = "x\u202e\x85'
+    path = write(tmp_path, "s.csv", 'name:en,type\nOne,"' + hostile.replace('"', '""') + '"\n')
+    text = invoke("import", "profile", str(path), catalogue=catalogue).output
+    assert "\u202e" not in text and "\x85" not in text
+    profile = load_profile(write(tmp_path, "s.toml", text))
+    assert profile.kind == "sites" and profile.fixed == {} and list(profile.maps["type"]) == [hostile.strip()]

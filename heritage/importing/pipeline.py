@@ -156,12 +156,9 @@ def _position(record: Any) -> tuple[float, float] | None:
     return None if shape is None else shape.representative
 
 
-def _matches(profile: Profile, cells: dict[str, str]) -> bool:
-    for column, wanted in profile.where.items():
-        value = cells.get(column, "")
-        if value not in wanted and value.casefold() not in {w.casefold() for w in wanted}:
-            return False
-    return True
+def _matches(where: dict[str, set[str]], cells: dict[str, str]) -> bool:
+    """Whether the row holds one of the wanted values (casefolded) in every [where] column."""
+    return all(cells.get(column, "").casefold() in wanted for column, wanted in where.items())
 
 
 def _check_rows(
@@ -177,13 +174,14 @@ def _check_rows(
     build = BUILDERS[result.kind]
     names = {c for target, cs in plan.columns.items() if target.startswith("name:") for c in cs}
     seen, out = Seen(), _Checked()
+    where = {column: {value.casefold() for value in values} for column, values in profile.where.items()}
     tick = options.progress or (lambda done, total: None)
     for number, row in enumerate(table.rows):
         if number % 100 == 0:
             tick(number, 2 * len(table.rows))
         if not any(row.cells.values()):
             continue  # an empty row says nothing: skipped silently
-        if profile.where and not _matches(profile, row.cells):
+        if where and not _matches(where, row.cells):
             result.filtered += 1
             continue
         view = RowView(plan, row.cells)

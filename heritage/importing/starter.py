@@ -103,9 +103,14 @@ def guess_columns(table: Table, kind: str) -> dict[str, str]:
     return guessed
 
 
+# DEL and C1 controls (TOML wants them escaped; JSON leaves them), and bidirectional overrides
+# (which would disguise a value when the profile is read): written as \uXXXX escapes.
+_UNSEEN = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
 def _string(text: str) -> str:
-    """A TOML basic string: JSON's escapes are TOML's, but for DEL, which TOML wants escaped."""
-    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
+    """A TOML basic string: JSON's escapes are TOML's."""
+    return _UNSEEN.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(text, ensure_ascii=False))
 
 
 def profile_text(catalogue: Catalogue, table: Table, kind: str, encoding: str | None) -> str:
@@ -115,9 +120,9 @@ def profile_text(catalogue: Catalogue, table: Table, kind: str, encoding: str | 
     used = set(guessed.values())
     rest = [c for c in table.columns if c not in used]
     lines = [
-        f"# Import profile for {table.path.name} ({kind}), written by `heritage import profile`.",
+        f"# Import profile for {_string(table.path.name)} ({kind}), written by `heritage import profile`.",
         "# Check every guess, fill in every empty value under [map.*], then try it:",
-        f"#   heritage import {kind} {table.path.name} --profile THIS-FILE --dry-run",
+        f"#   heritage import {kind} FILE --profile THIS-FILE --dry-run",
         f"kind = {_string(kind)}",
     ]
     if encoding:
