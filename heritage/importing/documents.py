@@ -22,6 +22,9 @@ from heritage.models.base import Record
 LIST_SEPARATOR = ";"
 GEOMETRY_FIELDS = ("geometry", "wkt", "latlon", "lat", "lon")
 RECORDED = ("recorded_at", "recorded_by")
+# Site fields that `site_document` builds itself; any other one is read generically.
+HANDLED = {"id", "type", "tradition", "areas", "description", "sensitivity", *SITE_COLUMNS, *RECORDED}
+SITE_DOCUMENT = {"names", "geometry", "location", "external_ids", "period"}
 
 
 def split(value: str) -> list[str]:
@@ -40,6 +43,8 @@ class Plan:
     exact: dict[str, dict[str, str]] = field(default_factory=dict)  # field -> value as given -> ours
     folded: dict[str, dict[str, str]] = field(default_factory=dict)  # field -> casefolded value -> ours
     default_precision: str = "exact"
+    joiners: dict[str, str] = field(default_factory=dict)  # list fields join their columns with ';'
+    extra: list[str] = field(default_factory=list)  # site fields read generically (added to the model later)
 
     def value(self, target: str, raw: str) -> str:
         """Our value for theirs: their map first, then ours as written, then both ignoring case."""
@@ -84,6 +89,8 @@ def make_plan(
         )
     fixed = {canonical(kind, target): value for target, value in profile.fixed.items()}
     plan = Plan(kind, specs, plan_columns, fixed, ours)
+    plan.joiners = {path: LIST_SEPARATOR for path, spec in specs.items() if spec.is_list}
+    plan.extra = [p for p in specs if p not in HANDLED and p not in SITE_DOCUMENT and "." not in p]
     for target, values in ours.items():
         given = {**(known_as or {}).get(target, {}), **profile.maps.get(target, {})}
         for alias, real in ALIASES.items():
@@ -112,18 +119,23 @@ class RowView:
         self.plan, self.cells = plan, cells
         self.counted: list[tuple[str, str]] = []
         self.problems: list[P.RowProblem] = []
+        self.seen: dict[str, str] = {}  # field -> its text, as worked out once per row
 
     def get(self, target: str) -> str:
+        """The field's text in this row: its columns' values joined, else its fixed value."""
+        found = self.seen.get(target)
+        if found is not None:
+            return found
         names = self.plan.columns.get(target)
-        if names:
+        text = ""
+        if names and len(names) == 1:
+            text = self.cells.get(names[0], "")
+        elif names:
             parts = [self.cells.get(name, "") for name in names]
-            separator = (
-                LIST_SEPARATOR if self.plan.specs.get(target, FieldSpec("", str, False, False)).is_list else "; "
-            )
-            text = separator.join(part for part in parts if part)
-            if text:
-                return text
-        return self.plan.fixed.get(target, "")
+            text = self.plan.joiners.get(target, "; ").join(part for part in parts if part)
+        text = text or self.plan.fixed.get(target, "")
+        self.seen[target] = text
+        return text
 
     def family(self, prefix: str) -> dict[str, str]:
         found = {}
@@ -251,9 +263,6 @@ def _year(text: str, target: str) -> int | None:
         raise P.RowError(P.RowProblem(target, "is not a year (a whole number, negative for BCE)", text)) from None
 
 
-HANDLED = {"id", "type", "tradition", "areas", "description", "sensitivity", *SITE_COLUMNS, *RECORDED}
-
-
 def site_document(view: RowView) -> dict[str, Any]:
     geometry = site_geometry(view)
     names = [{"lang": lang, "text": text} for lang, text in view.family("name:").items()]
@@ -284,10 +293,8 @@ def site_document(view: RowView) -> dict[str, Any]:
             "end_year": _year(view.get("period_end"), "period_end"),
         }
     # A top-level field a site gains later is read like any other kind's.
-    for path, spec in view.plan.specs.items():
-        if path in HANDLED or path in document or "." in path:
-            continue
-        value = view.items(path) if spec.is_list else view.scalar(path)
+    for path in view.plan.extra:
+        value = view.items(path) if view.plan.specs[path].is_list else view.scalar(path)
         if value:
             document[path] = value
     return document

@@ -7,6 +7,7 @@ enum field) a model gains later is importable, and mappable, with no change here
 
 from __future__ import annotations
 
+import functools
 import types
 from dataclasses import dataclass
 from enum import StrEnum
@@ -97,8 +98,9 @@ def _walk(model: type[BaseModel], prefix: str = "", required: bool = True) -> li
     return specs
 
 
+@functools.cache
 def field_specs(kind: str) -> dict[str, FieldSpec]:
-    """Every field a row of this kind may fill, by column name."""
+    """Every field a row of this kind may fill, by column name (callers must not change it)."""
     specs = {spec.path: spec for spec in _walk(MODELS[kind])}
     if kind == "sites":
         site = {path: spec for path, spec in specs.items() if path.split(".")[0] not in NOT_IN_ROWS}
