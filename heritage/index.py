@@ -93,6 +93,8 @@ _INDEXES = {  # name -> what it indexes
     "reports_id": "reports (id)",
     "reports_content_key": "reports (content_key)",
     "sites_content_key": "sites (content_key)",
+    "sources_content_key": "sources (content_key)",
+    "allegations_content_key": "allegations (content_key)",
     "reports_sensitivity": "reports (sensitivity)",
     "reports_in_force": (
         "reports (in_force, site, ord, end_day, start_day, condition, certainty, method, sources, id, observed)"
@@ -108,6 +110,8 @@ _INDEXES = {  # name -> what it indexes
 _DERIVED = {
     kinds.REPORTS.table: "in_force INTEGER NOT NULL DEFAULT 1, content_key TEXT",
     kinds.SITES.table: "content_key TEXT",
+    kinds.SOURCES.table: "content_key TEXT",  # imports of sources and allegations look them up too
+    kinds.ALLEGATIONS.table: "content_key TEXT",
 }
 
 

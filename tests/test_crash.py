@@ -108,7 +108,7 @@ def test_a_given_id_is_the_key(catalogue: Catalogue, tmp_path: Path) -> None:
     csv.write_text("id,name:en,lat,lon,type\nst-new,New,39.5,46.5,mosque\n", encoding="utf-8")
     with pytest.raises(ImportFailed) as failure:
         import_sites(catalogue, csv, {}, options)
-    assert failure.value.problems[0].message == "site 'st-new' already exists in the catalogue, with other content"
+    assert failure.value.problems[0].message.startswith("site already exists in the catalogue, with other content")
 
 
 def test_an_import_stopped_while_moving_in_is_finished_by_the_next_command(

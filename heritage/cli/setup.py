@@ -1,9 +1,7 @@
-"""Creating, checking and importing into a catalogue: `init`, `validate`, `import`."""
+"""Creating and checking a catalogue: `init`, `validate` (`import` is in import_cmd)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -11,17 +9,7 @@ from rich.text import Text
 
 from heritage.cli.app import Env, ExitCode, cli, pass_env
 from heritage.cli.common import bbox, console, echo_json, pairs, printable, reading_progress
-from heritage.errors import ImportFailed, Problem
-from heritage.importer import (
-    REPORT_FIELDS,
-    SITE_FIELDS,
-    ImportOptions,
-    ImportResult,
-    import_reports,
-    import_sites,
-    parse_mapping,
-)
-from heritage.models import CatalogueInfo, LocationPrecision
+from heritage.models import CatalogueInfo
 from heritage.recording import build
 from heritage.store import Catalogue
 from heritage.validate import validate_catalogue
@@ -82,119 +70,3 @@ def validate(env: Env, as_json: bool) -> None:
         )
     if not result.ok:
         raise SystemExit(ExitCode.INVALID)
-
-
-@cli.group("import")
-def import_group() -> None:
-    """Import many records from a CSV file (all rows or nothing)."""
-
-
-def _row(problem: Problem) -> str:
-    return Problem(problem.code, problem.message, None, problem.record, problem.field).describe()
-
-
-def _run_import(run: Callable[[ImportOptions], ImportResult], options: ImportOptions, kind: str) -> None:
-    try:
-        with reading_progress(f"importing {kind}") as progress:
-            result = run(replace(options, progress=progress))
-    except ImportFailed as failure:
-        for problem in failure.problems:
-            click.echo(f"  {_row(problem)}", err=True)
-        raise
-    for problem in result.skipped:
-        click.echo(f"skipped {_row(problem)}", err=True)
-    click.echo(
-        f"imported {len(result.written)} {kind}: {len(result.written)} new, "
-        f"{len(result.already)} already in the catalogue"
-        + (f", {result.repeated} row(s) repeating an earlier row" if result.repeated else "")
-        + (f", skipped {result.skipped_rows} invalid row(s)" if result.skipped else "")
-    )
-
-
-COLUMN_OPTION = click.option(
-    "--column",
-    "columns",
-    multiple=True,
-    metavar="FIELD=COLUMN",
-    help="Read FIELD from COLUMN; repeat. Columns named like fields need none.",
-)
-SKIP_OPTION = click.option(
-    "--skip-invalid", is_flag=True, help="Write the valid rows and report the others (default: write nothing)."
-)
-IGNORE_OPTION = click.option(
-    "--ignore-column", "ignored", multiple=True, metavar="COLUMN", help="A column of the file not to read; repeat."
-)
-AS_RECORDED_OPTION = click.option(
-    "--as-recorded", is_flag=True, help="Read recorded_at / recorded_by columns (migrations only)."
-)
-
-
-def _options(env: Env, skip_invalid: bool, ignored: tuple[str, ...], as_recorded: bool) -> ImportOptions:
-    return ImportOptions(
-        recorded_by=env.user(), skip_invalid=skip_invalid, as_recorded=as_recorded, ignore=frozenset(ignored)
-    )
-
-
-@import_group.command("sites")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@COLUMN_OPTION
-@SKIP_OPTION
-@IGNORE_OPTION
-@AS_RECORDED_OPTION
-@click.option(
-    "--default-precision",
-    type=click.Choice([p.value for p in LocationPrecision if p.value != "unknown"]),
-    default="exact",
-    show_default=True,
-    help="Location precision of rows that give none.",
-)
-@pass_env
-def import_sites_command(
-    env: Env,
-    file: Path,
-    columns: tuple[str, ...],
-    skip_invalid: bool,
-    ignored: tuple[str, ...],
-    as_recorded: bool,
-    default_precision: str,
-) -> None:
-    """Import sites from a CSV file.
-
-    Fields: id, name:LANG (one per language), lat + lon | latlon ("lat, lon") | wkt (POINT(lon lat)),
-    type, tradition, period, period_start, period_end, precision, uncertainty_m, location_source,
-    areas (';'-separated), description, sensitivity, external_id:SCHEME. A column that matches no
-    field is an error (a misspelt column must not lose its values): map it or --ignore-column it.
-
-    \b
-    Example:
-      heritage import sites churches.csv --column name:en=Name --column name:hy=Name_hy \\
-        --column latlon=Coordinates --column type=Kind --ignore-column Notes
-    """
-    mapping = parse_mapping(columns, SITE_FIELDS)
-    options = _options(env, skip_invalid, ignored, as_recorded)
-    _run_import(lambda o: import_sites(env.catalogue, file, mapping, o, default_precision), options, "site(s)")
-
-
-@import_group.command("reports")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@COLUMN_OPTION
-@SKIP_OPTION
-@IGNORE_OPTION
-@AS_RECORDED_OPTION
-@pass_env
-def import_reports_command(
-    env: Env, file: Path, columns: tuple[str, ...], skip_invalid: bool, ignored: tuple[str, ...], as_recorded: bool
-) -> None:
-    """Import condition reports from a CSV file.
-
-    Fields: id, site, observed, condition, method, sources (';'-separated ID or ID:locator),
-    credibility, extent, effects, causes (';'-separated), observed_by, evidence, notes, sensitivity,
-    supersedes.
-
-    \b
-    Example:
-      heritage import reports chw-2022.csv --column site=SiteId --column observed=ImageDate
-    """
-    mapping = parse_mapping(columns, REPORT_FIELDS)
-    options = _options(env, skip_invalid, ignored, as_recorded)
-    _run_import(lambda o: import_reports(env.catalogue, file, mapping, o), options, "report(s)")

@@ -1,0 +1,289 @@
+"""`heritage import sites|reports|sources|allegations FILE` and `heritage import profile FILE`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.markup import escape
+
+from heritage.cli.app import Env, cli, pass_env
+from heritage.cli.common import console, printable, reading_progress
+from heritage.importing import ImportOptions, ImportResult, Profile, RowsRefused, load_profile, run_import, with_flags
+from heritage.importing.problems import ProblemGroup
+from heritage.importing.starter import write_profile
+from heritage.models import LocationPrecision
+
+SHOWN_GROUPS = 20  # problem lines printed; the rest are counted
+
+
+@cli.group("import")
+def import_group() -> None:
+    """Import many records from a file (all rows or nothing), with an optional profile.
+
+    \b
+    Example:
+      heritage import profile sites.csv -o sites.toml
+      heritage import sites sites.csv --profile sites.toml --dry-run
+    """
+
+
+def _print_groups(groups: list[ProblemGroup], prefix: str) -> None:
+    for group in groups[:SHOWN_GROUPS]:
+        click.echo(f"{prefix}{printable(group.describe())}", err=True)
+        if group.fix:
+            click.echo(f"      fix: {printable(group.fix)}", err=True)
+    if len(groups) > SHOWN_GROUPS:
+        click.echo(f"{prefix}and {len(groups) - SHOWN_GROUPS} more", err=True)
+
+
+def _summary(result: ImportResult) -> str:
+    verb = "would import" if result.dry_run else "imported"
+    new, already = len(result.written), len(result.already)
+    line = f"{verb} {new} {result.label}: {new} new, {already} already in the catalogue"
+    extras = [
+        f"{result.repeated} row(s) repeating an earlier row" if result.repeated else "",
+        f"{result.headings} heading row(s) skipped" if result.headings else "",
+        f"{result.filtered} row(s) filtered out" if result.filtered else "",
+        f"skipped {result.skipped_rows} invalid row(s)" if result.skipped_rows and not result.dry_run else "",
+        f"{result.skipped_rows} row(s) failing" if result.skipped_rows and result.dry_run else "",
+    ]
+    return ", ".join([line, *[e for e in extras if e]])
+
+
+def _print_dry_run(result: ImportResult) -> None:
+    out = console()
+    for target, counts in sorted(result.counts.items()):
+        values = ", ".join(f"{escape(printable(value))} {n}" for value, n in counts.most_common())
+        out.print(f"{target}: {values}", soft_wrap=True)
+    for number, sample in enumerate(result.samples, start=1):
+        text = json.dumps(sample, ensure_ascii=False, sort_keys=True)
+        out.print(printable(f"record {number}: {text}"), markup=False, soft_wrap=True)
+    if result.region is not None:
+        out.print(f"the region would grow to {list(result.region)}", markup=False)
+    out.print(_summary(result), markup=False)
+    out.print("dry run: nothing was written", markup=False)
+
+
+def _run(env: Env, kind: str, file: Path, profile: Profile, options: ImportOptions) -> None:
+    try:
+        with reading_progress(f"importing {kind}") as progress:
+            result = run_import(env.catalogue, kind, file, profile, replace(options, progress=progress))
+    except RowsRefused as failure:
+        _print_groups(failure.groups, "  ")
+        raise
+    if result.failed:
+        _print_groups(result.failed, "skipped " if not result.dry_run else "  failing: ")
+    if result.warnings:
+        _print_groups(result.warnings, "warning: ")
+    if result.dry_run:
+        _print_dry_run(result)
+        return
+    if result.region is not None:
+        click.echo(f"grew the catalogue's region to {list(result.region)}")
+    click.echo(_summary(result))
+
+
+def _common(function: Callable[..., Any]) -> Callable[..., Any]:
+    """The options every kind's import takes."""
+    options = [
+        click.argument("file", type=click.Path(dir_okay=False, path_type=Path)),
+        click.option(
+            "--profile",
+            "profile_file",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="An import profile (TOML).",
+        ),
+        click.option(
+            "--column", "columns", multiple=True, metavar="FIELD=COLUMN", help="Read FIELD from COLUMN; repeat."
+        ),
+        click.option(
+            "--map",
+            "maps",
+            multiple=True,
+            metavar="FIELD:THEIRS=OURS",
+            help="Their value of a vocabulary field -> ours; repeat.",
+        ),
+        click.option(
+            "--fixed",
+            "fixed",
+            multiple=True,
+            metavar="FIELD=VALUE",
+            help="FIELD for every row that gives none; repeat.",
+        ),
+        click.option(
+            "--where",
+            "where",
+            multiple=True,
+            metavar="COLUMN=VALUE",
+            help="Keep only the rows where COLUMN holds VALUE; repeat.",
+        ),
+        click.option(
+            "--ignore-column",
+            "ignored",
+            multiple=True,
+            metavar="COLUMN",
+            help="A column of the file not to read; repeat.",
+        ),
+        click.option(
+            "--ignore-unmapped", is_flag=True, help="Ignore every column no field reads (default: refuse them)."
+        ),
+        click.option("--encoding", help="The file's text encoding (utf-8, utf-16, cp1251...)."),
+        click.option("--dry-run", is_flag=True, help="Check and show what would be written; write nothing."),
+        click.option(
+            "--skip-invalid", is_flag=True, help="Write the valid rows and report the others (default: write nothing)."
+        ),
+        click.option("--as-recorded", is_flag=True, help="Read recorded_at / recorded_by columns (migrations only)."),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+def _import(env: Env, kind: str, **given: Any) -> None:
+    profile = load_profile(given["profile_file"]) if given["profile_file"] else Profile()
+    profile = with_flags(
+        profile,
+        columns=given["columns"],
+        maps=given["maps"],
+        fixed=given["fixed"],
+        where=given["where"],
+        ignore=given["ignored"],
+        ignore_unmapped=given["ignore_unmapped"],
+        encoding=given["encoding"],
+    )
+    if given.get("default_precision"):
+        profile.default_precision = given["default_precision"]
+    elif kind == "sites" and not profile.default_precision:
+        profile.default_precision = "exact"
+    options = ImportOptions(
+        recorded_by=env.user(),
+        skip_invalid=given["skip_invalid"],
+        as_recorded=given["as_recorded"],
+        dry_run=given["dry_run"],
+        grow_region=given.get("grow_region", False),
+    )
+    _run(env, kind, given["file"], profile, options)
+
+
+GROW_OPTION = click.option(
+    "--grow-region", is_flag=True, help="Grow the catalogue's region to hold the file's records."
+)
+
+
+@import_group.command("sites")
+@_common
+@GROW_OPTION
+@click.option(
+    "--default-precision",
+    type=click.Choice([p.value for p in LocationPrecision if p.value != "unknown"]),
+    help="Location precision of rows that give none (default: exact).",
+)
+@pass_env
+def import_sites_command(env: Env, /, **given: Any) -> None:
+    """Import sites from a file.
+
+    Fields: id, name:LANG (one per language), lat + lon | latlon ("lat, lon") | wkt | geometry,
+    type, tradition, period, period_start, period_end, precision, uncertainty_m, location_source,
+    areas (';'-separated), description, sensitivity, external_id:SCHEME. A column that matches no
+    field is an error (a misspelt column must not lose its values): map it, --ignore-column it or
+    pass --ignore-unmapped. Heading rows (a name and no coordinates) are skipped and counted.
+
+    \b
+    Example:
+      heritage import sites churches.csv --column name:en=Name --column latlon=Coordinates \\
+        --column type=Kind --map type:Kirche=church --ignore-column Notes --dry-run
+    """
+    _import(env, "sites", **given)
+
+
+@import_group.command("reports")
+@_common
+@pass_env
+def import_reports_command(env: Env, /, **given: Any) -> None:
+    """Import condition reports from a file.
+
+    Fields: id, site, observed, condition, method, sources (';'-separated ID or ID:locator),
+    credibility, damage_extent, damage_effects, damage_causes (';'-separated), observed_by,
+    evidence, notes, sensitivity, supersedes.
+
+    \b
+    Example:
+      heritage import reports chw-2022.csv --column site=SiteId --column observed=ImageDate \\
+        --fixed sources=src-chw --fixed method=remote_sensing --map "condition:Very bad=severe_damage"
+    """
+    _import(env, "reports", **given)
+
+
+@import_group.command("sources")
+@_common
+@pass_env
+def import_sources_command(env: Env, /, **given: Any) -> None:
+    """Import sources from a file.
+
+    Fields: id (made from the title if absent), kind, title, author, publisher, published, url,
+    archived_url, accessed, language, party, reliability, sensitivity, notes, satellite.provider,
+    satellite.acquired_on, satellite.sensor, satellite.scene_id.
+
+    \b
+    Example:
+      heritage import sources sources.csv --column title=Title --column url=Link --fixed kind=news
+    """
+    _import(env, "sources", **given)
+
+
+@import_group.command("allegations")
+@_common
+@GROW_OPTION
+@pass_env
+def import_allegations_command(env: Env, /, **given: Any) -> None:
+    """Import allegations from a file.
+
+    Fields: id, claimant.name, claimant.kind, claimant.party, made_on, source (ID or ID:locator),
+    sites, acts and legal_references (';'-separated), alleged_perpetrator.name,
+    alleged_perpetrator.party, alleged_period, area (WKT polygon), summary, quote, evidence,
+    responds_to (an id in the catalogue or on an earlier row), sensitivity.
+
+    \b
+    Example:
+      heritage import allegations claims.csv --fixed claimant.kind=government --map acts:razed=destruction
+    """
+    _import(env, "allegations", **given)
+
+
+@import_group.command("profile")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--kind", type=click.Choice(["sites", "reports", "sources", "allegations"]), default="sites", show_default=True
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the profile here (default: print it).",
+)
+@click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
+@click.option("--encoding", help="The file's text encoding.")
+@pass_env
+def import_profile_command(
+    env: Env, file: Path, kind: str, output: Path | None, force: bool, encoding: str | None
+) -> None:
+    """Write a starting profile for FILE: columns guessed from its header, and every distinct
+    value of each vocabulary column, to fill in.
+
+    \b
+    Example:
+      heritage import profile register.csv --kind sites -o register.toml
+      heritage import sites register.csv --profile register.toml --dry-run
+    """
+    text = write_profile(env.catalogue, file, kind, output, force=force, encoding=encoding)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        click.echo(
+            f"wrote {output}: fill in the empty values, then run heritage import {kind} {file} --profile {output}"
+        )

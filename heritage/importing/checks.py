@@ -1,0 +1,159 @@
+"""What each kind needs besides its model: a new id, its file's place, and the references a row
+makes (sites, sources, evidence, earlier records) checked against the catalogue and the file.
+
+Each reference is looked up once per distinct id (a file stat), never by reading the catalogue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from heritage import kinds, layout
+from heritage.ids import new_id, site_id_for, source_id_for
+from heritage.importing import problems as P
+from heritage.kinds import Kind
+from heritage.models import Allegation, ConditionReport, Site, Source
+from heritage.models.base import Record
+from heritage.sanity import region_problem
+from heritage.store import Catalogue
+
+
+@dataclass
+class Seen:
+    """What the rows checked so far hold, and the catalogue's answers so far."""
+
+    ids: set[str] = field(default_factory=set)
+    site_of: dict[str, str] = field(default_factory=dict)  # report id -> its site
+    corrected: set[str] = field(default_factory=set)
+    known: dict[tuple[str, str], bool] = field(default_factory=dict)  # (what, id) -> in the catalogue
+
+
+def _has(catalogue: Catalogue, seen: Seen, what: str, record_id: str) -> bool:
+    key = (what, record_id)
+    if key not in seen.known:
+        look: Callable[[str], bool] = {
+            "site": catalogue.has_site,
+            "source": catalogue.has_source,
+            "evidence": catalogue.has_evidence,
+            "allegation": catalogue.has_allegation,
+        }[what]
+        seen.known[key] = look(record_id)
+    return seen.known[key]
+
+
+@dataclass(frozen=True)
+class KindRules:
+    kind: Kind
+    label: str  # "site(s)"
+    id_for: Callable[[Catalogue, dict[str, Any], Seen], str]
+    place: Callable[[Path, Any], Path]
+    check: Callable[[Catalogue, Any, Seen], tuple[list[P.RowProblem], list[P.RowProblem]]]  # errors, warnings
+
+
+def _region(catalogue: Catalogue, geometry: Any) -> list[P.RowProblem]:
+    region = catalogue.info.region
+    if geometry is None or region is None:
+        return []
+    message = region_problem(geometry, region)
+    return [P.outside_region(message)] if message else []
+
+
+def _evidence(catalogue: Catalogue, seen: Seen, hashes: list[str]) -> list[P.RowProblem]:
+    fix = "add it first with `heritage evidence add`"
+    return [
+        P.RowProblem("evidence", "unknown evidence file", sha, fix)
+        for sha in hashes
+        if not _has(catalogue, seen, "evidence", sha)
+    ]
+
+
+def check_site(catalogue: Catalogue, site: Site, seen: Seen) -> tuple[list[P.RowProblem], list[P.RowProblem]]:
+    return [], _region(catalogue, site.geometry)
+
+
+def check_source(catalogue: Catalogue, source: Source, seen: Seen) -> tuple[list[P.RowProblem], list[P.RowProblem]]:
+    return [], []
+
+
+def check_report(
+    catalogue: Catalogue, report: ConditionReport, seen: Seen
+) -> tuple[list[P.RowProblem], list[P.RowProblem]]:
+    errors = _evidence(catalogue, seen, report.evidence)  # its site and sources: see `references`
+    if report.supersedes:
+        in_file = seen.site_of.get(report.supersedes) == report.site
+        if not in_file and not catalogue.has_report(report.site, report.supersedes):
+            message = f"is not a report of site {report.site!r}"
+            errors.append(P.RowProblem("supersedes", message, report.supersedes))
+        elif report.supersedes in seen.corrected or catalogue.superseded_by(report.site, report.supersedes):
+            message = "is already superseded; correct the correction instead"
+            errors.append(P.RowProblem("supersedes", message, report.supersedes))
+        else:
+            seen.corrected.add(report.supersedes)
+    if not errors:
+        seen.site_of[report.id] = report.site
+    return errors, []
+
+
+def check_allegation(
+    catalogue: Catalogue, allegation: Allegation, seen: Seen
+) -> tuple[list[P.RowProblem], list[P.RowProblem]]:
+    errors = _evidence(catalogue, seen, allegation.evidence)  # its sites and source: see `references`
+    answered = allegation.responds_to
+    if answered and answered not in seen.ids and not _has(catalogue, seen, "allegation", answered):
+        fix = "it must be in the catalogue or on an earlier row of this file"
+        errors.append(P.RowProblem("responds_to", "unknown allegation", answered, fix))
+    return errors, _region(catalogue, allegation.area)
+
+
+def references(catalogue: Catalogue, kind: str, document: dict[str, Any], seen: Seen) -> list[P.RowProblem]:
+    """The sites and sources a row's document cites that the catalogue does not hold: checked
+    before the model, so that they are named with their fix even when the row has other faults."""
+    sites: list[tuple[str, Any]] = []
+    sources: list[tuple[str, Any]] = []
+    if kind == "reports":
+        sites = [("site", document.get("site"))]
+        sources = [("sources", c.get("source")) for c in document.get("sources", []) if isinstance(c, dict)]
+    elif kind == "allegations":
+        sites = [("sites", s) for s in document.get("sites", [])]
+        cited = document.get("source")
+        sources = [("source", cited.get("source"))] if isinstance(cited, dict) else []
+    problems = [P.unknown_site(f, s) for f, s in sites if isinstance(s, str) and not _has(catalogue, seen, "site", s)]
+    problems += [
+        P.unknown_source(f, s) for f, s in sources if isinstance(s, str) and not _has(catalogue, seen, "source", s)
+    ]
+    return problems
+
+
+def _site_id(catalogue: Catalogue, document: dict[str, Any], seen: Seen) -> str:
+    return site_id_for(document.get("names"), lambda c: c in seen.ids or catalogue.has_site(c))
+
+
+def _source_id(catalogue: Catalogue, document: dict[str, Any], seen: Seen) -> str:
+    return source_id_for(str(document.get("title") or ""), lambda c: c in seen.ids or catalogue.has_source(c))
+
+
+RULES: dict[str, KindRules] = {
+    "sites": KindRules(kinds.SITES, "site(s)", _site_id, lambda root, s: layout.site_file(root, s.id), check_site),
+    "reports": KindRules(
+        kinds.REPORTS,
+        "report(s)",
+        lambda c, d, s: new_id("r"),
+        lambda root, r: layout.report_file(root, r.site, r.id),
+        check_report,
+    ),
+    "sources": KindRules(
+        kinds.SOURCES, "source(s)", _source_id, lambda root, s: layout.source_file(root, s.id), check_source
+    ),
+    "allegations": KindRules(
+        kinds.ALLEGATIONS,
+        "allegation(s)",
+        lambda c, d, s: new_id("a"),
+        lambda root, a: layout.allegation_file(root, a.id),
+        check_allegation,
+    ),
+}
+
+__all__ = ["RULES", "KindRules", "Record", "Seen", "references"]

@@ -1,0 +1,330 @@
+"""From a table row to a record's document: the profile's plan applied to the row's cells.
+
+The plan is made once per file (which columns build which field, the value maps folded for
+case-insensitive matching); each row then costs a few dictionary lookups. Vocabulary values,
+required fields and coordinates are checked here, so that their failures carry their fix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from heritage.coords import is_blank, parse_coordinate, parse_geometry
+from heritage.errors import InvalidInput
+from heritage.importing import problems as P
+from heritage.importing.fields import ALIASES, FAMILIES, SITE_COLUMNS, FieldSpec, canonical, field_specs, is_geometry
+from heritage.importing.profile import Profile
+from heritage.models import Citation
+from heritage.models.base import Record
+
+LIST_SEPARATOR = ";"
+GEOMETRY_FIELDS = ("geometry", "wkt", "latlon", "lat", "lon")
+RECORDED = ("recorded_at", "recorded_by")
+# Site fields that `site_document` builds itself; any other one is read generically.
+HANDLED = {"id", "type", "tradition", "areas", "description", "sensitivity", *SITE_COLUMNS, *RECORDED}
+SITE_DOCUMENT = {"names", "geometry", "location", "external_ids", "period"}
+
+
+def split(value: str) -> list[str]:
+    return [part.strip() for part in value.split(LIST_SEPARATOR) if part.strip()]
+
+
+@dataclass
+class Plan:
+    """How one file's columns build one kind's fields, worked out once."""
+
+    kind: str
+    specs: dict[str, FieldSpec]
+    columns: dict[str, list[str]]  # field -> the columns that build it
+    fixed: dict[str, str]
+    ours: dict[str, list[str]]  # vocabulary field -> our values
+    exact: dict[str, dict[str, str]] = field(default_factory=dict)  # field -> value as given -> ours
+    folded: dict[str, dict[str, str]] = field(default_factory=dict)  # field -> casefolded value -> ours
+    default_precision: str = "exact"
+    joiners: dict[str, str] = field(default_factory=dict)  # list fields join their columns with ';'
+    extra: list[str] = field(default_factory=list)  # site fields read generically (added to the model later)
+
+    def value(self, target: str, raw: str) -> str:
+        """Our value for theirs: their map first, then ours as written, then both ignoring case."""
+        found = self.exact[target].get(raw) or self.folded[target].get(raw.casefold())
+        if found is None:
+            raise P.RowError(P.unknown_value(target, raw, self.ours[target]))
+        return found
+
+
+def make_plan(
+    kind: str,
+    profile: Profile,
+    columns: list[str],
+    ours: dict[str, list[str]],
+    as_recorded: bool,
+    known_as: dict[str, dict[str, str]] | None = None,
+) -> Plan:
+    """The plan for a file with these columns; refuses columns no field reads (unless told to
+    ignore them) and the record stamps (unless `as_recorded`). `known_as` gives names our values
+    go by (a party's declared name for its id), matched like the profile's own map."""
+    specs = field_specs(kind)
+    mapped = {canonical(kind, target): names for target, names in profile.columns.items()}
+    present = set(columns)
+    by_name: dict[str, list[str]] = {}
+    for column in columns:
+        target = canonical(kind, column)
+        if (target in specs or (kind == "sites" and column.startswith(FAMILIES))) and target not in mapped:
+            by_name[target] = [column]
+    plan_columns = {**by_name, **mapped}
+    read = {c for names in plan_columns.values() for c in names} | set(profile.where) | profile.ignore
+    unread = [c for c in columns if c not in read]
+    if unread and not profile.ignore_unmapped:
+        raise InvalidInput(
+            f"column(s) {', '.join(repr(c) for c in unread)} match no field: map them with --column FIELD=COLUMN "
+            "(or [columns] in a profile), leave them out with --ignore-column, or pass --ignore-unmapped"
+        )
+    stamped = [f for f in RECORDED if f in plan_columns and set(plan_columns[f]) & present]
+    if stamped and not as_recorded:
+        raise InvalidInput(
+            f"column(s) {', '.join(stamped)} are set by heritage when it appends; remove them, or pass "
+            "--as-recorded to keep them (for migrations)"
+        )
+    fixed = {canonical(kind, target): value for target, value in profile.fixed.items()}
+    plan = Plan(kind, specs, plan_columns, fixed, ours)
+    plan.joiners = {path: LIST_SEPARATOR for path, spec in specs.items() if spec.is_list}
+    plan.extra = [p for p in specs if p not in HANDLED and p not in SITE_DOCUMENT and "." not in p]
+    for target, values in ours.items():
+        given = {**(known_as or {}).get(target, {}), **profile.maps.get(target, {})}
+        for alias, real in ALIASES.items():
+            if real == target and kind == "reports":
+                given.update(profile.maps.get(alias, {}))
+        plan.exact[target] = {**{v: v for v in values}, **given}
+        plan.folded[target] = {**{v.casefold(): v for v in values}, **{k.casefold(): v for k, v in given.items()}}
+    for target, value in fixed.items():  # a fixed value of a vocabulary field is checked once, here
+        if target in ours:
+            try:
+                plan.fixed[target] = plan.value(target, value)
+            except P.RowError as error:
+                raise InvalidInput(f"{profile.origin('fixed.' + target)}: {error.problems[0].fix}") from None
+    if profile.default_precision and kind == "sites":
+        try:
+            plan.default_precision = plan.value("precision", profile.default_precision)
+        except P.RowError as error:
+            raise InvalidInput(f"{profile.origin('default_precision')}: {error.problems[0].fix}") from None
+    return plan
+
+
+class RowView:
+    """One row seen through the plan; counts the vocabulary values it maps."""
+
+    def __init__(self, plan: Plan, cells: dict[str, str]) -> None:
+        self.plan, self.cells = plan, cells
+        self.counted: list[tuple[str, str]] = []
+        self.problems: list[P.RowProblem] = []
+        self.seen: dict[str, str] = {}  # field -> its text, as worked out once per row
+
+    def get(self, target: str) -> str:
+        """The field's text in this row: its columns' values joined, else its fixed value."""
+        found = self.seen.get(target)
+        if found is not None:
+            return found
+        names = self.plan.columns.get(target)
+        text = ""
+        if names and len(names) == 1:
+            text = self.cells.get(names[0], "")
+        elif names:
+            parts = [self.cells.get(name, "") for name in names]
+            text = self.plan.joiners.get(target, "; ").join(part for part in parts if part)
+        text = text or self.plan.fixed.get(target, "")
+        self.seen[target] = text
+        return text
+
+    def family(self, prefix: str) -> dict[str, str]:
+        found = {}
+        for target in self.plan.columns:
+            if target.startswith(prefix) and (text := self.get(target)):
+                found[target.removeprefix(prefix)] = text
+        for target, value in self.plan.fixed.items():
+            if target.startswith(prefix):
+                found.setdefault(target.removeprefix(prefix), value)
+        return found
+
+    def ours(self, target: str, raw: str) -> str | None:
+        """Our value for a vocabulary cell; a problem is noted, not raised, so that one row can
+        show every bad value it has."""
+        try:
+            value = self.plan.value(target, raw)
+        except P.RowError as error:
+            self.problems.extend(error.problems)
+            return None
+        self.counted.append((target, value))
+        return value
+
+    def scalar(self, target: str) -> str | None:
+        raw = self.get(target)
+        if not raw:
+            return None
+        return self.ours(target, raw) if target in self.plan.ours else raw
+
+    def items(self, target: str) -> list[str]:
+        values = split(self.get(target))
+        if target in self.plan.ours:
+            return [v for v in (self.ours(target, value) for value in values) if v is not None]
+        return values
+
+    def need(self, target: str, present: bool, columns: str | None = None) -> None:
+        if not present:
+            self.problems.append(P.missing(target, columns or f"no column {target!r}"))
+
+
+def _set(document: dict[str, Any], path: str, value: Any) -> None:
+    *parents, last = path.split(".")
+    for part in parents:
+        document = document.setdefault(part, {})
+    document[last] = value
+
+
+def citation(text: str) -> dict[str, Any]:
+    """'src-a:p. 3' -> the source cited, with its locator."""
+    source, _, locator = text.partition(":")
+    return {"source": source.strip(), "locator": locator.strip() or None}
+
+
+def _number(view: RowView, text: str, target: str, whole: bool) -> int | float | None:
+    try:
+        return int(text) if whole else float(text)
+    except ValueError:
+        shape = "a whole number" if whole else "a number"
+        view.problems.append(P.RowProblem(target, f"is not {shape}", text))
+        return None
+
+
+def record_document(view: RowView) -> dict[str, Any]:
+    """Any kind but sites, field by field of its model: lists split on ';', citations as
+    ID[:locator], areas as WKT, numbers as numbers; an empty cell leaves the field out."""
+    document: dict[str, Any] = {}
+    for path, spec in view.plan.specs.items():
+        if path in ("id", *RECORDED):
+            continue
+        if spec.is_list:
+            items = view.items(path)
+            value: Any = [citation(item) for item in items] if spec.annotation is Citation else items
+            present = bool(items)
+        else:
+            text = view.scalar(path)
+            present = text is not None
+            value = text
+            if text is None:
+                pass
+            elif spec.annotation is Citation:
+                value = citation(text)
+            elif is_geometry(spec.annotation):
+                value = _geometry(view, text, path)
+            elif spec.annotation in (int, float):
+                value = _number(view, text, path, spec.annotation is int)
+        if spec.required:  # a bad value is its own problem: not also a missing one
+            view.need(path, bool(view.get(path)))
+        if present:
+            _set(document, path, value)
+    return document
+
+
+# Bad values are noted on the view, not raised, so that one row shows every problem it has.
+
+
+def _geometry(view: RowView, text: str, target: str) -> dict[str, Any] | None:
+    try:
+        return parse_geometry(text)
+    except ValueError as error:
+        view.problems.append(P.RowProblem(target, str(error)))
+        return None
+
+
+def _coordinate(view: RowView, axis: Literal["lat", "lon"]) -> float | None:
+    try:
+        return parse_coordinate(view.get(axis), axis)
+    except ValueError as error:
+        view.problems.append(P.RowProblem(axis, str(error)))
+        return None
+
+
+def site_geometry(view: RowView) -> dict[str, Any] | None:
+    for target in ("geometry", "wkt", "latlon"):
+        if text := view.get(target):
+            return _geometry(view, text, target)
+    given = [axis for axis in ("lat", "lon") if view.get(axis) and not is_blank(view.get(axis))]
+    lat, lon = _coordinate(view, "lat"), _coordinate(view, "lon")
+    if len(given) == 1:
+        view.problems.append(P.RowProblem(given[0], "give both lat and lon, or neither"))
+    if lat is None or lon is None:
+        return None
+    return {"type": "Point", "coordinates": [lon, lat]}
+
+
+def has_coordinates(view: RowView) -> bool:
+    return any(view.get(t) and not is_blank(view.get(t)) for t in GEOMETRY_FIELDS)
+
+
+def _year(view: RowView, text: str, target: str) -> int | None:
+    if not text:
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        view.problems.append(P.RowProblem(target, "is not a year (a whole number, negative for BCE)", text))
+        return None
+
+
+def site_document(view: RowView) -> dict[str, Any]:
+    geometry = site_geometry(view)
+    names = [{"lang": lang, "text": text} for lang, text in view.family("name:").items()]
+    view.need("name:LANG", bool(names), "map a name column, e.g. --column name:en=Name")
+    precision = view.scalar("precision") or (view.plan.default_precision if geometry else "unknown")
+    uncertainty = view.get("uncertainty_m")
+    site_type = view.scalar("type")
+    view.need("type", bool(view.get("type")))
+    document: dict[str, Any] = {
+        "names": names,
+        "geometry": geometry,
+        "location": {
+            "precision": precision,
+            "uncertainty_m": _number(view, uncertainty, "uncertainty_m", False) if uncertainty else None,
+            "source": view.get("location_source") or None,
+        },
+        "type": site_type,
+        "tradition": view.scalar("tradition"),
+        "areas": view.items("areas"),
+        "description": view.get("description") or None,
+        "external_ids": view.family("external_id:"),
+        "sensitivity": view.scalar("sensitivity") or "public",
+    }
+    if label := view.get("period"):
+        document["period"] = {
+            "label": label,
+            "start_year": _year(view, view.get("period_start"), "period_start"),
+            "end_year": _year(view, view.get("period_end"), "period_end"),
+        }
+    # A top-level field a site gains later is read like any other kind's.
+    for path in view.plan.extra:
+        value = view.items(path) if view.plan.specs[path].is_list else view.scalar(path)
+        if value:
+            document[path] = value
+    return document
+
+
+BUILDERS: dict[str, Callable[[RowView], dict[str, Any]]] = {
+    "sites": site_document,
+    "reports": record_document,
+    "sources": record_document,
+    "allegations": record_document,
+}
+
+
+def is_heading(view: RowView, name_columns: set[str]) -> bool:
+    """A site list's heading row ("Shusha district"): no coordinates, and its only non-empty
+    cells are its name, or one single cell."""
+    filled = [column for column, value in view.cells.items() if value]
+    if not filled or has_coordinates(view):
+        return False
+    return len(filled) == 1 or set(filled) <= name_columns
+
+
+__all__ = ["BUILDERS", "Plan", "Record", "RowView", "is_heading", "make_plan", "split"]

@@ -1,0 +1,126 @@
+"""What went wrong with rows, grouped so a person can act on it: one line per field and bad
+value, with how many rows, the first of them, and the fix.
+
+The checks that fail most (a value not in our vocabulary, an unknown source or site, a field no
+column gives) are made while a row is mapped, so they carry their own fix; what pydantic finds
+after that comes through `heritage.store.validation_messages`, in plain sentences.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from heritage.errors import ImportFailed, Problem
+from heritage.importing.fields import OPEN
+
+FIRST_LINES = 5  # rows named per group; the count says how many more
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """One thing wrong with one row."""
+
+    field: str | None
+    message: str
+    value: str | None = None  # the bad value, quoted in full when shown
+    fix: str | None = None
+
+
+class RowError(ValueError):
+    """Raised while a row is mapped; carries its problems."""
+
+    def __init__(self, *problems: RowProblem) -> None:
+        self.problems = list(problems)
+        super().__init__(problems[0].message)
+
+
+@dataclass
+class ProblemGroup:
+    field: str | None
+    value: str | None
+    message: str
+    fix: str | None
+    count: int = 0
+    labels: list[str] = dataclasses.field(default_factory=list)  # the first rows, "line 7"
+
+    def describe(self) -> str:
+        """One line: field, bad value, count and first rows, what is wrong."""
+        head = " ".join(
+            p for p in (self.field and f"field {self.field}", self.value is not None and repr(self.value)) if p
+        )
+        rows = ", ".join(self.labels) + (", ..." if self.count > len(self.labels) else "")
+        return f"{head + ': ' if head else ''}{self.message} ({self.count} row(s): {rows})"
+
+
+def group(problems: Iterable[tuple[str, RowProblem]]) -> list[ProblemGroup]:
+    """(row label, problem) pairs grouped by field, value and message, in order of first sight."""
+    groups: dict[tuple[str | None, str | None, str], ProblemGroup] = {}
+    for label, problem in problems:
+        key = (problem.field, problem.value, problem.message)
+        found = groups.get(key)
+        if found is None:
+            found = groups[key] = ProblemGroup(problem.field, problem.value, problem.message, problem.fix)
+        found.count += 1
+        if len(found.labels) < FIRST_LINES and label not in found.labels:
+            found.labels.append(label)
+    return list(groups.values())
+
+
+def shell_quoted(text: str) -> str:
+    """Text as one shell word, always in single quotes, so the fix can be pasted as it is."""
+    return "'" + text.replace("'", "'\\''") + "'"
+
+
+def closest(value: str, ours: list[str]) -> str | None:
+    matches = difflib.get_close_matches(value.casefold().replace(" ", "_"), ours, n=1, cutoff=0.0)
+    return matches[0] if matches else None
+
+
+def unknown_value(target: str, value: str, ours: list[str]) -> RowProblem:
+    suggestion = closest(value, ours) or "OURS"
+    fix = f"add --map {target}:{shell_quoted(value)}={suggestion}"
+    fix += f" (closest in spelling: check the meaning; ours: {', '.join(ours)})"
+    if target in OPEN:
+        fix += f", or extend the catalogue's vocabulary with `heritage vocab add {OPEN[target]} NAME --label ...`"
+    elif target.split(".")[-1] == "party":
+        fix += ", or declare the party in catalogue.json"
+    return RowProblem(target, f"not one of our {target} values", value, fix)
+
+
+def missing(target: str, columns: str) -> RowProblem:
+    fix = f"map a column to it with --column {target}=COLUMN, or give every row one value with --fixed {target}=VALUE"
+    return RowProblem(target, f"is required and no column gives it ({columns})", None, fix)
+
+
+def unknown_source(target: str, source: str) -> RowProblem:
+    fix = (
+        "import the sources first with `heritage import sources FILE`, "
+        f"or add it with `heritage source add --id {source} ...`"
+    )
+    return RowProblem(target, "unknown source", source, fix)
+
+
+def unknown_site(target: str, site: str) -> RowProblem:
+    fix = "import the sites first with `heritage import sites FILE`, or check the column that gives the site id"
+    return RowProblem(target, "unknown site", site, fix)
+
+
+def outside_region(message: str) -> RowProblem:
+    fix = (
+        "kept all the same; to cover it, set the region with `heritage catalogue set region W S E N` "
+        "or import with --grow-region"
+    )
+    return RowProblem("geometry", message, None, fix)
+
+
+class RowsRefused(ImportFailed):
+    """Rows failed: nothing was written. Carries the groups as well as each row's problems."""
+
+    def __init__(self, groups: list[ProblemGroup], *, rows: int, file: str | Path) -> None:
+        self.groups = groups
+        flat = [Problem("invalid-row", g.message, None, label, g.field) for g in groups for label in g.labels]
+        super().__init__(flat, rows=rows, file=file)

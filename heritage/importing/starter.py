@@ -1,0 +1,173 @@
+"""`heritage import profile FILE`: a first profile, guessed from the file's header and values.
+
+Columns are matched to fields by name (their header, lower-cased, without spaces or
+punctuation); a column holding points in one cell becomes `latlon` only if its values read as
+points. Every distinct value of a column guessed to hold a vocabulary field is listed under
+`[map.FIELD]`: those already ours (ignoring case) filled in, the others left empty for the user,
+and a profile with an empty value is refused until they are filled.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from heritage.atomic import replace_file
+from heritage.coords import is_blank, parse_point
+from heritage.errors import InvalidInput
+from heritage.importing.documents import split
+from heritage.importing.fields import canonical, field_specs, vocabularies
+from heritage.store import Catalogue
+from heritage.tables import Table, read_table
+
+MAX_VALUES = 200  # distinct values listed per vocabulary column
+# Header names (lower-cased, letters and digits only) -> the field they likely hold, per kind.
+GUESSES: dict[str, dict[str, tuple[str, ...]]] = {
+    "sites": {
+        "name:en": ("name", "title", "sitename", "site", "nameen", "englishname"),
+        "lat": ("lat", "latitude", "y"),
+        "lon": ("lon", "lng", "long", "longitude", "x"),
+        "wkt": ("wkt", "geom", "thegeom", "shape"),
+        "latlon": ("coordinates", "coords", "location", "latlon", "position", "point", "gps"),
+        "type": ("type", "category", "kind", "sitetype", "objecttype"),
+        "tradition": ("tradition", "religion", "confession", "denomination"),
+        "areas": ("region", "district", "province", "oblast", "area", "municipality"),
+        "description": ("description", "notes", "remarks", "comment"),
+    },
+    "reports": {
+        "site": ("site", "siteid"),
+        "observed": ("date", "observed", "observedon", "imagedate", "dateobserved"),
+        "condition": ("condition", "status", "state", "damage", "damagelevel"),
+        "method": ("method",),
+        "sources": ("source", "sources", "sourceid"),
+        "notes": ("notes", "remarks", "comment", "comments", "description"),
+    },
+    "sources": {
+        "title": ("title", "name"),
+        "url": ("url", "link", "href"),
+        "published": ("date", "published", "publicationdate"),
+        "kind": ("kind", "type", "category"),
+        "language": ("language", "lang"),
+    },
+    "allegations": {
+        "claimant.name": ("claimant", "claimantname", "by"),
+        "made_on": ("date", "madeon"),
+        "source": ("source", "sourceid"),
+        "sites": ("site", "sites", "siteid"),
+        "acts": ("act", "acts", "allegedact"),
+        "summary": ("summary", "description", "claim"),
+    },
+}
+
+
+def _key(header: str) -> str:
+    return re.sub(r"[^a-z0-9:._]", "", header.casefold())
+
+
+def _looks_like_points(table: Table, column: str) -> bool:
+    values = [row.cells.get(column, "") for row in table.rows]
+    tried = [v for v in values if v and not is_blank(v)][:20]
+    try:
+        return bool(tried) and all(parse_point(v) is not None for v in tried)
+    except ValueError:
+        return False
+
+
+# "Name (hy)", "name_hy", "Name-AZ": a name in the language the header names.
+NAME_IN = re.compile(r"^(?:name|title)[\s_:(-]*([a-z]{2,3})\)?$")
+
+
+def guess_columns(table: Table, kind: str) -> dict[str, str]:
+    """field -> column, for the columns whose header says which field they hold."""
+    specs = field_specs(kind)
+    guessed: dict[str, str] = {}
+    for column in table.columns:
+        key = _key(column)
+        exact = canonical(kind, key)
+        if exact in specs or (kind == "sites" and key.startswith(("name:", "external_id:"))):
+            guessed.setdefault(exact, column)
+            continue
+        language = NAME_IN.match(column.strip().casefold()) if kind == "sites" else None
+        if language and f"name:{language[1]}" not in guessed:
+            guessed[f"name:{language[1]}"] = column
+            continue
+        for target, names in GUESSES[kind].items():
+            if key in names and target not in guessed:
+                if target == "latlon" and not _looks_like_points(table, column):
+                    continue
+                guessed[target] = column
+                break
+    if kind == "sites" and table.format == "geojson" and "geometry" in table.columns:
+        guessed["geometry"] = "geometry"
+    return guessed
+
+
+# DEL and C1 controls (TOML wants them escaped; JSON leaves them), and bidirectional overrides
+# (which would disguise a value when the profile is read): written as \uXXXX escapes.
+_UNSEEN = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _string(text: str) -> str:
+    """A TOML basic string: JSON's escapes are TOML's."""
+    return _UNSEEN.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(text, ensure_ascii=False))
+
+
+def profile_text(catalogue: Catalogue, table: Table, kind: str, encoding: str | None) -> str:
+    ours = vocabularies(kind, catalogue.info.vocabulary(), sorted(catalogue.info.party_ids()))
+    specs = field_specs(kind)
+    guessed = guess_columns(table, kind)
+    used = set(guessed.values())
+    rest = [c for c in table.columns if c not in used]
+    lines = [
+        f"# Import profile for {_string(table.path.name)} ({kind}), written by `heritage import profile`.",
+        "# Check every guess, fill in every empty value under [map.*], then try it:",
+        f"#   heritage import {kind} FILE --profile THIS-FILE --dry-run",
+        f"kind = {_string(kind)}",
+    ]
+    if encoding:
+        lines.append(f"encoding = {_string(encoding)}")
+    lines.append("# Columns not guessed: map them under [columns], or leave them here to be ignored.")
+    lines.append("ignore = [" + ", ".join(_string(c) for c in rest) + "]")
+    lines += ["", "[columns]"]
+    for target, column in guessed.items():
+        named = NAME_IN.match(column.strip().casefold()) or _key(column) == target
+        note = "  # guessed: check the language" if target.startswith("name:") and not named else ""
+        lines.append(f"{_string(target)} = {_string(column)}{note}")
+    for column in rest:
+        lines.append(f"# FIELD = {_string(column)}")
+    for target, column in guessed.items():
+        field = canonical(kind, target)
+        if field not in ours:
+            continue
+        values: dict[str, str] = {}  # casefolded -> as first seen: matching ignores case
+        for row in table.rows:
+            cell = row.cells.get(column, "")
+            for value in split(cell) if specs[field].is_list else [cell]:
+                if value and len(values) < MAX_VALUES:
+                    values.setdefault(value.casefold(), value)
+        folded = {v.casefold(): v for v in ours[field]}
+        lines += ["", f"[map.{_string(field) if '.' in field else field}]", f"# ours: {', '.join(ours[field])}"]
+        if len(values) == MAX_VALUES:
+            lines.append(f"# the first {MAX_VALUES} distinct values only")
+        for value in values.values():
+            lines.append(f"{_string(value)} = {_string(folded.get(value.casefold(), ''))}")
+    return "\n".join(lines) + "\n"
+
+
+def write_profile(
+    catalogue: Catalogue,
+    path: Path,
+    kind: str,
+    output: Path | None,
+    *,
+    force: bool = False,
+    encoding: str | None = None,
+) -> str:
+    """The starting profile's text, written to `output` if given (never over a file, unless forced)."""
+    if output is not None and output.exists() and not force:
+        raise InvalidInput("exists already; pass --force to overwrite it", file=output)
+    text = profile_text(catalogue, read_table(path, encoding), kind, encoding)
+    if output is not None:
+        replace_file(output, text.encode("utf-8"))
+    return text
