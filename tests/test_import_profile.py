@@ -330,3 +330,81 @@ def test_a_starting_profile_keeps_hostile_values_inert(invoke: Invoke, catalogue
     assert "\u202e" not in text and "\x85" not in text
     profile = load_profile(write(tmp_path, "s.toml", text))
     assert profile.kind == "sites" and profile.fixed == {} and list(profile.maps["type"]) == [hostile.strip()]
+
+
+REAL = Path(__file__).parent / "data" / "real"
+
+
+def test_a_heading_beside_stray_cells_in_unread_columns_is_still_a_heading(
+    catalogue: Catalogue, tmp_path: Path
+) -> None:
+    # As in the volunteer list: the heading's text in an unnamed column no field reads, and a
+    # stray "No" and "not found" in two other unread columns.
+    text = ",name:en,latlon,type,Wiki,DBpedia\n40 sites in the Kyiv Region,,,,No,not found\n"
+    text += '1,Church,"50.45, 30.52",church,No,not found\n'
+    profile = with_flags(Profile(), ignore=["", "Wiki", "DBpedia"])
+    result = run_import(catalogue, "sites", write(tmp_path, "s.csv", text), profile, options())
+    assert result.headings == 1 and result.written == ["church"]
+
+
+def test_the_starting_profile_of_a_real_volunteer_list_guesses_its_columns(
+    invoke: Invoke, catalogue: Catalogue, tmp_path: Path
+) -> None:
+    output = tmp_path / "volunteers.toml"
+    made = invoke(
+        "import",
+        "profile",
+        str(REAL / "unesco_ukraine_volunteers.csv"),
+        "--kind",
+        "sites",
+        "-o",
+        str(output),
+        catalogue=catalogue,
+    )
+    assert made.exit_code == 0, made.output
+    text = output.read_text(encoding="utf-8")
+    for line in (
+        '"name:en" = "Title of the damage site in English"',
+        '"name:uk" = "Name of damanged site in Ukrainian on Google Maps"',
+        '"type" = "Type of damanged site"',
+        '"latlon" = "Geo location"',
+        '"areas" = "Region"',
+        '"museum" = "museum"',
+        '"religious site" = ""',
+    ):
+        assert line in text
+    # The unnamed first column is listed to be ignored, and the profile with it loads.
+    assert 'ignore = ["", ' in text
+    filled = text.replace('"religious site" = ""', '"religious site" = "church"')
+    for theirs, ours in (
+        ("building of historical and/or artistic interest", "historic_building"),
+        ("library", "library_archive"),
+    ):
+        filled = filled.replace(f'"{theirs}" = ""', f'"{theirs}" = "{ours}"')
+    output.write_text(filled, encoding="utf-8")
+    dry = invoke(
+        "import",
+        "sites",
+        str(REAL / "unesco_ukraine_volunteers.csv"),
+        "--profile",
+        str(output),
+        "--dry-run",
+        "--grow-region",
+        catalogue=catalogue,
+    )
+    # 29 rows: two region headings skipped; the sites with "not found" coordinates (the Former
+    # District Court House) are kept without a location, not taken for headings.
+    assert "2 heading row(s) skipped" in dry.output and "failing" not in dry.output, dry.output
+    assert "would import 27 site(s)" in dry.output
+    done = invoke(
+        "import",
+        "sites",
+        str(REAL / "unesco_ukraine_volunteers.csv"),
+        "--profile",
+        str(output),
+        "--grow-region",
+        catalogue=catalogue,
+    )
+    assert done.exit_code == 0, done.output
+    court = Catalogue.open(catalogue.root).site("former-district-court-house-in-chernihiv")
+    assert court.geometry is None and court.location.precision == "unknown" and court.type == "other"

@@ -319,12 +319,18 @@ BUILDERS: dict[str, Callable[[RowView], dict[str, Any]]] = {
 
 
 def is_heading(view: RowView, name_columns: set[str]) -> bool:
-    """A site list's heading row ("Shusha district"): no coordinates, and its only non-empty
-    cells are its name, or one single cell."""
-    filled = [column for column, value in view.cells.items() if value]
-    if not filled or has_coordinates(view):
+    """A site list's heading row ("22 sites in the Chernihiv Region"): something is written in
+    it, but no coordinates, and either one cell only or, of the columns the import reads, at
+    most its name. Columns it does not read may hold anything (a heading's text often sits in
+    an unnamed first column, beside a stray "No" or "not found")."""
+    written = [value for value in view.cells.values() if value]
+    if not written or has_coordinates(view):
         return False
-    return len(filled) == 1 or set(filled) <= name_columns
+    if len(written) == 1:
+        return True
+    read = {column for columns in view.plan.columns.values() for column in columns}
+    filled = {c for c in read if (value := view.cells.get(c, "")) and not is_blank(value)}
+    return filled <= name_columns
 
 
 __all__ = ["BUILDERS", "Plan", "Record", "RowView", "is_heading", "make_plan", "split"]

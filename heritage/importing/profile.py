@@ -65,10 +65,11 @@ def _text(value: Any, where: str) -> str:
     return str(value).strip()
 
 
-def _texts(value: Any, where: str) -> list[str]:
+def _texts(value: Any, where: str, *, columns: bool = False) -> list[str]:
+    """A text or a list of texts; names of columns may be "", as a CSV's first column often is."""
     items = value if isinstance(value, list) else [value]
     texts = [_text(item, where) for item in items]
-    if not texts or not all(texts):
+    if not texts or not (columns or all(texts)):
         raise _refuse(where, "is empty")
     return texts
 
@@ -100,14 +101,14 @@ def load_profile(path: Path) -> Profile:
     if profile.kind is not None and profile.kind not in KIND_NAMES:
         raise _refuse(f"{name}: kind", f"{profile.kind!r} is not one of {', '.join(KIND_NAMES)}")
     if document.get("ignore") not in (None, []):  # an empty list: nothing to ignore
-        profile.ignore = set(_texts(document["ignore"], f"{name}: ignore"))
+        profile.ignore = set(_texts(document["ignore"], f"{name}: ignore", columns=True))
         profile.origins.update({f"ignore.{c}": f"{name}: ignore" for c in profile.ignore})
     flag = document.get("ignore_unmapped", False)
     if not isinstance(flag, bool):
         raise _refuse(f"{name}: ignore_unmapped", "must be true or false")
     profile.ignore_unmapped = flag
     for target, columns in _table(document, "columns", name).items():
-        profile.columns[target] = _texts(columns, f"{name}: [columns] {target}")
+        profile.columns[target] = _texts(columns, f"{name}: [columns] {target}", columns=True)
         profile.origins[f"columns.{target}"] = f"{name}: [columns] {target}"
     for target, value in _table(document, "fixed", name).items():
         profile.fixed[target] = _text(value, f"{name}: [fixed] {target}")

@@ -25,14 +25,15 @@ MAX_VALUES = 200  # distinct values listed per vocabulary column
 # Header names (lower-cased, letters and digits only) -> the field they likely hold, per kind.
 GUESSES: dict[str, dict[str, tuple[str, ...]]] = {
     "sites": {
-        "name:en": ("name", "title", "sitename", "site", "nameen", "englishname"),
+        "name:en": ("name", "title", "sitename", "nameen", "englishname"),
         "lat": ("lat", "latitude", "y"),
         "lon": ("lon", "lng", "long", "longitude", "x"),
         "wkt": ("wkt", "geom", "thegeom", "shape"),
         "latlon": ("coordinates", "coords", "location", "latlon", "position", "point", "gps"),
         "type": ("type", "category", "kind", "sitetype", "objecttype"),
         "tradition": ("tradition", "religion", "confession", "denomination"),
-        "areas": ("region", "district", "province", "oblast", "area", "municipality"),
+        "areas": ("region", "district", "province", "oblast", "area", "municipality", "governorate", "rayon"),
+        "period": ("period", "century", "construction", "built", "dating", "era"),
         "description": ("description", "notes", "remarks", "comment"),
     },
     "reports": {
@@ -76,12 +77,51 @@ def _looks_like_points(table: Table, column: str) -> bool:
 
 # "Name (hy)", "name_hy", "Name-AZ": a name in the language the header names.
 NAME_IN = re.compile(r"^(?:name|title)[\s_:(-]*([a-z]{2,3})\)?$")
+# "Name in Ukrainian", "English title": a language named in words.
+LANGUAGES = {
+    "english": "en",
+    "ukrainian": "uk",
+    "russian": "ru",
+    "armenian": "hy",
+    "azerbaijani": "az",
+    "azeri": "az",
+    "georgian": "ka",
+    "arabic": "ar",
+    "persian": "fa",
+    "turkish": "tr",
+    "kurdish": "ku",
+    "hebrew": "he",
+    "french": "fr",
+    "german": "de",
+    "local": "und",
+}
+# Words too common in headers to say which field a column holds on their own.
+VAGUE = {"site", "x", "y", "by", "point", "area", "source", "date", "type", "kind", "state", "name", "title"}
+
+
+def _language(column: str) -> str | None:
+    words = re.findall(r"[a-z]+", column.casefold())
+    found = [LANGUAGES[w] for w in words if w in LANGUAGES and LANGUAGES[w] != "und"]
+    return found[0] if found else None
+
+
+def _weak(kind: str, column: str) -> list[str]:
+    """Fields whose names appear as words of the header ("Type of damaged site" -> type); a
+    vague word counts only as the header's first word ("Date of damage", "Name of site")."""
+    words = re.findall(r"[a-z0-9]+", column.casefold())
+    found = []
+    for target, names in GUESSES[kind].items():
+        if any(n in words and (n not in VAGUE or words[0] == n) for n in names):
+            found.append(target)
+    return found
 
 
 def guess_columns(table: Table, kind: str) -> dict[str, str]:
-    """field -> column, for the columns whose header says which field they hold."""
+    """field -> column, for the columns whose header says which field they hold: first headers
+    that name a field outright, then headers where a field's name is one of the words."""
     specs = field_specs(kind)
     guessed: dict[str, str] = {}
+    left = []
     for column in table.columns:
         key = _key(column)
         exact = canonical(kind, key)
@@ -92,11 +132,24 @@ def guess_columns(table: Table, kind: str) -> dict[str, str]:
         if language and f"name:{language[1]}" not in guessed:
             guessed[f"name:{language[1]}"] = column
             continue
-        for target, names in GUESSES[kind].items():
-            if key in names and target not in guessed:
-                if target == "latlon" and not _looks_like_points(table, column):
-                    continue
-                guessed[target] = column
+        strong = [t for t, names in GUESSES[kind].items() if key in names and t not in guessed]
+        if strong and not (strong[0] == "latlon" and not _looks_like_points(table, column)):
+            guessed[strong[0]] = column
+        else:
+            left.append(column)
+    for column in left:
+        for target in _weak(kind, column):
+            if target == "name:en" and (spoken := _language(column)):
+                target = f"name:{spoken}"
+            if target in guessed or (target == "latlon" and not _looks_like_points(table, column)):
+                continue
+            guessed[target] = column
+            break
+    if kind == "sites" and not any(t in guessed for t in ("geometry", "wkt", "latlon", "lat")):
+        # A column of points whatever its header says ("Geo", "Coordinates (Google)").
+        for column in left:
+            if column not in guessed.values() and _looks_like_points(table, column):
+                guessed["latlon"] = column
                 break
     if kind == "sites" and table.format == "geojson" and "geometry" in table.columns:
         guessed["geometry"] = "geometry"
@@ -131,7 +184,7 @@ def profile_text(catalogue: Catalogue, table: Table, kind: str, encoding: str | 
     lines.append("ignore = [" + ", ".join(_string(c) for c in rest) + "]")
     lines += ["", "[columns]"]
     for target, column in guessed.items():
-        named = NAME_IN.match(column.strip().casefold()) or _key(column) == target
+        named = bool(NAME_IN.match(column.strip().casefold())) or _key(column) == target or bool(_language(column))
         note = "  # guessed: check the language" if target.startswith("name:") and not named else ""
         lines.append(f"{_string(target)} = {_string(column)}{note}")
     for column in rest:
