@@ -311,9 +311,9 @@ LABELS: dict[str, str] = {
     "threatened": "Threatened: no damage yet, a specific threat",
     "damaged": "Damaged, extent not known",
     # certainty of an observation
-    "possible": "Possible",
-    "probable": "Probable",
-    "confirmed": "Confirmed",
+    "possible": "Possible: indications only (UNOSAT's \"possible damage\")",
+    "probable": "Probable: more likely than not, not yet confirmed",
+    "confirmed": "Confirmed: seen on site, or beyond doubt in the evidence",
     # methods
     "remote_sensing": "Remote sensing (satellite or aerial imagery)",
     "field_visit": "Field visit",
@@ -457,7 +457,7 @@ def vocabularies(own: Vocabulary = DEFAULT_VOCABULARY) -> dict[str, tuple[Vocabu
     (a catalogue's vocabulary) has them."""
     closed: list[tuple[str, str, type[StrEnum]]] = [
         ("condition", "report condition", Condition),
-        *((("certainty", "report certainty", globals()["Certainty"]),) if "Certainty" in globals() else ()),
+        ("certainty", "report certainty", Certainty),
         ("method", "report method", Method),
         ("damage_extent", "report damage_extent", DamageExtent),
         ("damage_effect", "report damage_effects", DamageEffect),

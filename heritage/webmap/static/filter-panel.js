@@ -43,8 +43,8 @@ heritageApp.use(function (app) {
   group("Condition", "condition", v.condition.map((c, k) => ({ value: k, label: c[1],
     symbol: el("span", { class: "heritage-swatch", style: "background:" + c[2] }), count: by(i => app.cond[i], k) })), true);
   // Certainty of the report giving each site's condition; "not stated" for a report that does not say.
-  const sure = v.certainty.map((c, k) => ({ value: k, label: c, symbol: null, count: by(i => app.cert[i], k) }));
-  sure.push({ value: -1, label: "not stated, or no report", symbol: null, count: by(i => app.cert[i], -1) });
+  const sure = v.certainty.map((c, k) => ({ value: k, label: c.charAt(0).toUpperCase() + c.slice(1), symbol: null, count: by(i => app.cert[i], k) }));
+  sure.push({ value: -1, label: "Not stated, or no report", symbol: null, count: by(i => app.cert[i], -1) });
   group("Certainty", "certainty", sure, true);
   // The rings' legend lists the statuses that occur in this catalogue, and "no allegation".
   const present = new Set();
