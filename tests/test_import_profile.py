@@ -294,6 +294,33 @@ def test_a_single_cell_row_is_a_heading_but_a_named_row_with_a_point_is_not(
     assert result.headings == 1 and result.written == ["lone"]
 
 
+def test_names_given_as_ids_let_reports_of_the_same_file_find_their_sites(catalogue: Catalogue, tmp_path: Path) -> None:
+    # A list with no id column: its sites take their names as ids, and the reports read from
+    # the same file name their site by the same column.
+    text = (
+        "Title,Coordinates,Date\n"
+        'Church of St. Theodosius,"51.5333, 31.3654",2022-03-13\n'
+        'St. Catherine Church,"51.4944, 31.3090",2022-03-11\n'
+    )
+    path = write(tmp_path, "list.csv", text)
+    sites = with_flags(
+        Profile(), columns=["id=Title", "name:en=Title", "latlon=Coordinates"], fixed=["type=church"], ignore=["Date"]
+    )
+    result = run_import(catalogue, "sites", path, sites, options())
+    assert sorted(result.written) == ["church-of-st-theodosius", "st-catherine-church"]
+    reports = with_flags(
+        Profile(),
+        columns=["site=Title", "observed=Date"],
+        fixed=["condition=damaged", "method=document_review", f"sources={next(catalogue.sources()).id}"],
+        ignore=["Coordinates"],
+    )
+    result = run_import(catalogue, "reports", path, reports, options())
+    assert len(result.written) == 2
+    assert [r.condition.value for r in catalogue.reports("church-of-st-theodosius")] == ["damaged"]
+    again = run_import(catalogue, "sites", path, sites, options())  # the same ids: nothing new
+    assert again.written == [] and sorted(again.already) == ["church-of-st-theodosius", "st-catherine-church"]
+
+
 def test_unknown_references_are_named_even_beside_other_faults(catalogue: Catalogue, tmp_path: Path) -> None:
     from heritage.importing import RowsRefused
 

@@ -7,17 +7,20 @@ required fields and coordinates are checked here, so that their failures carry t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from heritage.coords import is_blank, parse_coordinate, parse_geometry
 from heritage.errors import InvalidInput
+from heritage.ids import slugify
 from heritage.importing import problems as P
 from heritage.importing.fields import ALIASES, FAMILIES, SITE_COLUMNS, FieldSpec, canonical, field_specs, is_geometry
 from heritage.importing.profile import Profile
 from heritage.models import Citation
 from heritage.models.base import Record
+from heritage.models.types import ID_PATTERN
 
 LIST_SEPARATOR = ";"
 GEOMETRY_FIELDS = ("geometry", "wkt", "latlon", "lat", "lon")
@@ -188,6 +191,16 @@ def citation(text: str) -> dict[str, Any]:
     return {"source": source.strip(), "locator": locator.strip() or None}
 
 
+def as_id(text: str) -> str:
+    """An id column's text as an id: kept if it is one, else made into one as a name is made into
+    a site's id ("Church of St. Theodosius" -> "church-of-st-theodosius"). A list with no id
+    column can then give its site names as ids, and the reports from the same file find their
+    sites by the same column; two names that make one id are caught as an id given twice."""
+    if re.fullmatch(ID_PATTERN, text):
+        return text
+    return slugify(text) or text
+
+
 def _number(view: RowView, text: str, target: str, whole: bool) -> int | float | None:
     try:
         return int(text) if whole else float(text)
@@ -216,6 +229,8 @@ def record_document(view: RowView) -> dict[str, Any]:
                 pass
             elif spec.annotation is Citation:
                 value = citation(text)
+            elif path == "site":  # a report's site, named as the sites import made its id
+                value = as_id(text)
             elif is_geometry(spec.annotation):
                 value = _geometry(view, text, path)
             elif spec.annotation in (int, float):
@@ -333,4 +348,4 @@ def is_heading(view: RowView, name_columns: set[str]) -> bool:
     return filled <= name_columns
 
 
-__all__ = ["BUILDERS", "Plan", "Record", "RowView", "is_heading", "make_plan", "split"]
+__all__ = ["BUILDERS", "Plan", "Record", "RowView", "as_id", "is_heading", "make_plan", "split"]
