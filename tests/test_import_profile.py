@@ -321,6 +321,21 @@ def test_names_given_as_ids_let_reports_of_the_same_file_find_their_sites(catalo
     assert again.written == [] and sorted(again.already) == ["church-of-st-theodosius", "st-catherine-church"]
 
 
+def test_a_column_mapped_to_another_field_is_not_also_read_by_its_name(catalogue: Catalogue, tmp_path: Path) -> None:
+    # A tracker's "id" column holds the site's id: mapped to a report's site, it must not give
+    # the report its id as well (every report of a site would then claim the site's id).
+    text = "id,status,date\nst-sargis,destroyed,2021-03-25\n"
+    source = next(catalogue.sources()).id
+    profile = with_flags(
+        Profile(),
+        columns=["site=id", "condition=status", "observed=date"],
+        fixed=["method=document_review", f"sources={source}"],
+    )
+    result = run_import(catalogue, "reports", write(tmp_path, "t.csv", text), profile, options())
+    (written,) = result.written
+    assert written != "st-sargis" and written.startswith("r-")
+
+
 def test_unknown_references_are_named_even_beside_other_faults(catalogue: Catalogue, tmp_path: Path) -> None:
     from heritage.importing import RowsRefused
 

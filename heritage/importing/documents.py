@@ -71,10 +71,15 @@ def make_plan(
     specs = field_specs(kind)
     mapped = {canonical(kind, target): names for target, names in profile.columns.items()}
     present = set(columns)
+    # A column the profile maps to a field is taken by it: not also read as its namesake field
+    # (a tracker's "id" mapped to a report's site must not become the report's id as well).
+    claimed = {column for names in mapped.values() for column in names}
     by_name: dict[str, list[str]] = {}
     for column in columns:
         target = canonical(kind, column)
-        if (target in specs or (kind == "sites" and column.startswith(FAMILIES))) and target not in mapped:
+        if column in claimed or target in mapped:
+            continue
+        if target in specs or (kind == "sites" and column.startswith(FAMILIES)):
             by_name[target] = [column]
     plan_columns = {**by_name, **mapped}
     read = {c for names in plan_columns.values() for c in names} | set(profile.where) | profile.ignore
