@@ -294,6 +294,16 @@ def test_a_single_cell_row_is_a_heading_but_a_named_row_with_a_point_is_not(
     assert result.headings == 1 and result.written == ["lone"]
 
 
+def test_a_named_row_whose_location_is_not_found_is_a_site_not_a_heading(catalogue: Catalogue, tmp_path: Path) -> None:
+    # Only a name, and "not found" where the point goes: the list says the site exists and
+    # could not be placed. It is kept without a location, never counted as a region heading.
+    text = 'Name,Coordinates\nKyiv region,\nIvankiv Museum,"50.93, 29.91"\nLost chapel,not found\n'
+    profile = with_flags(Profile(), columns=["name:en=Name", "latlon=Coordinates"], fixed=["type=museum"])
+    result = run_import(catalogue, "sites", write(tmp_path, "s.csv", text), profile, options())
+    assert result.headings == 1 and sorted(result.written) == ["ivankiv-museum", "lost-chapel"]
+    assert catalogue.site("lost-chapel").geometry is None
+
+
 def test_names_given_as_ids_let_reports_of_the_same_file_find_their_sites(catalogue: Catalogue, tmp_path: Path) -> None:
     # A list with no id column: its sites take their names as ids, and the reports read from
     # the same file name their site by the same column.

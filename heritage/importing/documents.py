@@ -346,6 +346,8 @@ def is_heading(view: RowView, name_columns: set[str]) -> bool:
     written = [value for value in view.cells.values() if value]
     if not written or has_coordinates(view):
         return False
+    if any(view.get(target) for target in GEOMETRY_FIELDS):
+        return False  # "not found" where the point goes: a site without a location, kept
     if len(written) == 1:
         return True
     read = {column for columns in view.plan.columns.values() for column in columns}
