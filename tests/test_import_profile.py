@@ -294,6 +294,58 @@ def test_a_single_cell_row_is_a_heading_but_a_named_row_with_a_point_is_not(
     assert result.headings == 1 and result.written == ["lone"]
 
 
+def test_a_named_row_whose_location_is_not_found_is_a_site_not_a_heading(catalogue: Catalogue, tmp_path: Path) -> None:
+    # Only a name, and "not found" where the point goes: the list says the site exists and
+    # could not be placed. It is kept without a location, never counted as a region heading.
+    text = 'Name,Coordinates\nKyiv region,\nIvankiv Museum,"50.93, 29.91"\nLost chapel,not found\n'
+    profile = with_flags(Profile(), columns=["name:en=Name", "latlon=Coordinates"], fixed=["type=museum"])
+    result = run_import(catalogue, "sites", write(tmp_path, "s.csv", text), profile, options())
+    assert result.headings == 1 and sorted(result.written) == ["ivankiv-museum", "lost-chapel"]
+    assert catalogue.site("lost-chapel").geometry is None
+
+
+def test_names_given_as_ids_let_reports_of_the_same_file_find_their_sites(catalogue: Catalogue, tmp_path: Path) -> None:
+    # A list with no id column: its sites take their names as ids, and the reports read from
+    # the same file name their site by the same column.
+    text = (
+        "Title,Coordinates,Date\n"
+        'Church of St. Theodosius,"51.5333, 31.3654",2022-03-13\n'
+        'St. Catherine Church,"51.4944, 31.3090",2022-03-11\n'
+    )
+    path = write(tmp_path, "list.csv", text)
+    sites = with_flags(
+        Profile(), columns=["id=Title", "name:en=Title", "latlon=Coordinates"], fixed=["type=church"], ignore=["Date"]
+    )
+    result = run_import(catalogue, "sites", path, sites, options())
+    assert sorted(result.written) == ["church-of-st-theodosius", "st-catherine-church"]
+    reports = with_flags(
+        Profile(),
+        columns=["site=Title", "observed=Date"],
+        fixed=["condition=damaged", "method=document_review", f"sources={next(catalogue.sources()).id}"],
+        ignore=["Coordinates"],
+    )
+    result = run_import(catalogue, "reports", path, reports, options())
+    assert len(result.written) == 2
+    assert [r.condition.value for r in catalogue.reports("church-of-st-theodosius")] == ["damaged"]
+    again = run_import(catalogue, "sites", path, sites, options())  # the same ids: nothing new
+    assert again.written == [] and sorted(again.already) == ["church-of-st-theodosius", "st-catherine-church"]
+
+
+def test_a_column_mapped_to_another_field_is_not_also_read_by_its_name(catalogue: Catalogue, tmp_path: Path) -> None:
+    # A tracker's "id" column holds the site's id: mapped to a report's site, it must not give
+    # the report its id as well (every report of a site would then claim the site's id).
+    text = "id,status,date\nst-sargis,destroyed,2021-03-25\n"
+    source = next(catalogue.sources()).id
+    profile = with_flags(
+        Profile(),
+        columns=["site=id", "condition=status", "observed=date"],
+        fixed=["method=document_review", f"sources={source}"],
+    )
+    result = run_import(catalogue, "reports", write(tmp_path, "t.csv", text), profile, options())
+    (written,) = result.written
+    assert written != "st-sargis" and written.startswith("r-")
+
+
 def test_unknown_references_are_named_even_beside_other_faults(catalogue: Catalogue, tmp_path: Path) -> None:
     from heritage.importing import RowsRefused
 

@@ -7,17 +7,20 @@ required fields and coordinates are checked here, so that their failures carry t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from heritage.coords import is_blank, parse_coordinate, parse_geometry
 from heritage.errors import InvalidInput
+from heritage.ids import slugify
 from heritage.importing import problems as P
 from heritage.importing.fields import ALIASES, FAMILIES, SITE_COLUMNS, FieldSpec, canonical, field_specs, is_geometry
 from heritage.importing.profile import Profile
 from heritage.models import Citation
 from heritage.models.base import Record
+from heritage.models.types import ID_PATTERN
 
 LIST_SEPARATOR = ";"
 GEOMETRY_FIELDS = ("geometry", "wkt", "latlon", "lat", "lon")
@@ -68,10 +71,15 @@ def make_plan(
     specs = field_specs(kind)
     mapped = {canonical(kind, target): names for target, names in profile.columns.items()}
     present = set(columns)
+    # A column the profile maps to a field is taken by it: not also read as its namesake field
+    # (a tracker's "id" mapped to a report's site must not become the report's id as well).
+    claimed = {column for names in mapped.values() for column in names}
     by_name: dict[str, list[str]] = {}
     for column in columns:
         target = canonical(kind, column)
-        if (target in specs or (kind == "sites" and column.startswith(FAMILIES))) and target not in mapped:
+        if column in claimed or target in mapped:
+            continue
+        if target in specs or (kind == "sites" and column.startswith(FAMILIES)):
             by_name[target] = [column]
     plan_columns = {**by_name, **mapped}
     read = {c for names in plan_columns.values() for c in names} | set(profile.where) | profile.ignore
@@ -188,6 +196,16 @@ def citation(text: str) -> dict[str, Any]:
     return {"source": source.strip(), "locator": locator.strip() or None}
 
 
+def as_id(text: str) -> str:
+    """An id column's text as an id: kept if it is one, else made into one as a name is made into
+    a site's id ("Church of St. Theodosius" -> "church-of-st-theodosius"). A list with no id
+    column can then give its site names as ids, and the reports from the same file find their
+    sites by the same column; two names that make one id are caught as an id given twice."""
+    if re.fullmatch(ID_PATTERN, text):
+        return text
+    return slugify(text) or text
+
+
 def _number(view: RowView, text: str, target: str, whole: bool) -> int | float | None:
     try:
         return int(text) if whole else float(text)
@@ -216,6 +234,8 @@ def record_document(view: RowView) -> dict[str, Any]:
                 pass
             elif spec.annotation is Citation:
                 value = citation(text)
+            elif path == "site":  # a report's site, named as the sites import made its id
+                value = as_id(text)
             elif is_geometry(spec.annotation):
                 value = _geometry(view, text, path)
             elif spec.annotation in (int, float):
@@ -326,6 +346,8 @@ def is_heading(view: RowView, name_columns: set[str]) -> bool:
     written = [value for value in view.cells.values() if value]
     if not written or has_coordinates(view):
         return False
+    if any(view.get(target) for target in GEOMETRY_FIELDS):
+        return False  # "not found" where the point goes: a site without a location, kept
     if len(written) == 1:
         return True
     read = {column for columns in view.plan.columns.values() for column in columns}
@@ -333,4 +355,4 @@ def is_heading(view: RowView, name_columns: set[str]) -> bool:
     return filled <= name_columns
 
 
-__all__ = ["BUILDERS", "Plan", "Record", "RowView", "is_heading", "make_plan", "split"]
+__all__ = ["BUILDERS", "Plan", "Record", "RowView", "as_id", "is_heading", "make_plan", "split"]

@@ -21,7 +21,7 @@ from heritage.codec import content_key, encode, to_document
 from heritage.errors import InvalidInput
 from heritage.importing import problems as P
 from heritage.importing.checks import RULES, KindRules, Seen, references
-from heritage.importing.documents import BUILDERS, RECORDED, Plan, RowView, is_heading, make_plan
+from heritage.importing.documents import BUILDERS, RECORDED, Plan, RowView, as_id, is_heading, make_plan
 from heritage.importing.fields import vocabularies
 from heritage.importing.profile import Profile, check_columns, check_fields
 from heritage.index import Index
@@ -188,7 +188,7 @@ def _check_rows(
         if result.kind == "sites" and is_heading(view, names):
             result.headings += 1
             continue
-        given = view.get("id") or None
+        given = as_id(view.get("id")) if view.get("id") else None
         label = row.label + (f" ({given})" if given else "")
         record = _record(catalogue, rules, result.kind, view, build, given, seen, options, now)
         if view.problems:

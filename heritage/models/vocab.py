@@ -311,7 +311,7 @@ LABELS: dict[str, str] = {
     "threatened": "Threatened: no damage yet, a specific threat",
     "damaged": "Damaged, extent not known",
     # certainty of an observation
-    "possible": "Possible: indications only (UNOSAT's \"possible damage\")",
+    "possible": 'Possible: indications only (UNOSAT\'s "possible damage")',
     "probable": "Probable: more likely than not, not yet confirmed",
     "confirmed": "Confirmed: seen on site, or beyond doubt in the evidence",
     # methods
