@@ -26,3 +26,10 @@ def region_problem(geometry: Point | Polygon, region: BBox) -> str | None:
         return f"coordinates [{lon}, {lat}] are outside the region; a flipped sign (W/E or N/S) would put them inside"
     west, south, east, north = region
     return f"coordinates [{lon}, {lat}] are outside the catalogue's region [{west}, {south}, {east}, {north}]"
+
+
+def inside_somehow(geometry: Point | Polygon, region: BBox) -> bool:
+    """Whether the point, or the point swapped or with a sign flipped, lies in the region: the
+    slips of typing that `region_problem` names."""
+    lon, lat = geometry.representative
+    return any(_inside(x, y, region) for x, y in ((lon, lat), (lat, lon), (-lon, lat), (lon, -lat)))

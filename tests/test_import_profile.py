@@ -171,7 +171,9 @@ def test_a_dry_run_shows_what_would_be_written_and_writes_nothing(
     assert (
         "record 1:" in result.output and '"id": "ghazanchetsots"' in result.output and "record 4:" not in result.output
     )
-    assert "warning: field geometry: coordinates [44.79, 41.72] are outside the catalogue's region" in result.output
+    assert "warning: field geometry: outside the catalogue's region [45.0, 38.5, 48.0, 41.0] (1 row(s): line 8)" in (
+        result.output
+    )
     assert "dry run: nothing was written" in result.output
 
 

@@ -92,7 +92,9 @@ def test_volunteer_list_of_damaged_sites_in_ukraine(invoke: Invoke, tmp_path: Pa
     sites = str(EXAMPLES / "ukraine_volunteers_sites.toml")
     run(invoke, root, "vocab", "add", "site_type", "religious_site", "--label", "Religious site (kind not stated)")
     dry = run(invoke, root, "import", "sites", data, "--profile", sites, "--dry-run")
-    assert "are outside the catalogue's region" in dry  # five Kyiv sites, south and west of the box
+    # Five Kyiv sites, south and west of the box: one warning line, and the command that holds them.
+    assert "warning: field geometry: outside the catalogue's region [30.5, 50.9, 33.5, 52.4] (5 row(s): line 27" in dry
+    assert "`heritage catalogue set region 29.85 50.46 33.5 52.4`" in dry
     assert "would import 27 site(s): 27 new, 0 already in the catalogue, 2 heading row(s) skipped" in dry
     done = run(invoke, root, "import", "sites", data, "--profile", sites, "--grow-region")
     assert "grew the catalogue's region to [29.85, 50.46, 33.5, 52.4]" in done
@@ -104,9 +106,9 @@ def test_volunteer_list_of_damaged_sites_in_ukraine(invoke: Invoke, tmp_path: Pa
     assert "imported 2 source(s): 2 new" in sources
     reports = str(EXAMPLES / "ukraine_volunteers_reports.toml")
     done = run(invoke, root, "import", "reports", data, "--profile", reports)
-    assert "imported 27 report(s): 27 new, 0 already in the catalogue, 2 row(s) filtered out" in done
+    assert "imported 27 report(s): 27 new, 0 already in the catalogue, 2 heading row(s) skipped" in done
     again = run(invoke, root, "import", "reports", data, "--profile", reports)
-    assert "imported 0 report(s): 0 new, 27 already in the catalogue, 2 row(s) filtered out" in again
+    assert "imported 0 report(s): 0 new, 27 already in the catalogue, 2 heading row(s) skipped" in again
 
     catalogue = Catalogue.open(root)
     placeless = [site.id for site in catalogue.sites() if site.geometry is None]

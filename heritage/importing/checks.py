@@ -17,7 +17,7 @@ from heritage.importing import problems as P
 from heritage.kinds import Kind
 from heritage.models import Allegation, ConditionReport, Site, Source
 from heritage.models.base import Record
-from heritage.sanity import region_problem
+from heritage.sanity import inside_somehow, region_problem
 from heritage.store import Catalogue
 
 
@@ -58,7 +58,14 @@ def _region(catalogue: Catalogue, geometry: Any) -> list[P.RowProblem]:
     if geometry is None or region is None:
         return []
     message = region_problem(geometry, region)
-    return [P.outside_region(message)] if message else []
+    if message is None:
+        return []
+    if not inside_somehow(geometry, region):
+        # Plainly elsewhere: one warning line for all such rows (their lines name them), not
+        # one line per site with its coordinates.
+        west, south, east, north = region
+        message = f"outside the catalogue's region [{west}, {south}, {east}, {north}]"
+    return [P.outside_region(message)]
 
 
 def _evidence(catalogue: Catalogue, seen: Seen, hashes: list[str]) -> list[P.RowProblem]:

@@ -338,17 +338,18 @@ BUILDERS: dict[str, Callable[[RowView], dict[str, Any]]] = {
 }
 
 
-def is_heading(view: RowView, name_columns: set[str]) -> bool:
-    """A site list's heading row ("22 sites in the Chernihiv Region"): something is written in
-    it, but no coordinates, and either one cell only or, of the columns the import reads, at
-    most its name. Columns it does not read may hold anything (a heading's text often sits in
-    an unnamed first column, beside a stray "No" or "not found")."""
+def is_heading(view: RowView, name_columns: set[str], site_list: bool) -> bool:
+    """A heading row ("22 sites in the Chernihiv Region"): something is written in it, but no
+    coordinates, and of the columns the import reads at most a site's name (in a site list, a
+    row of one cell is a heading too). Columns it does not read may hold anything (a heading's
+    text often sits in an unnamed first column, beside a stray "No" or "not found"). The same
+    file read for reports skips the same rows."""
     written = [value for value in view.cells.values() if value]
     if not written or has_coordinates(view):
         return False
     if any(view.get(target) for target in GEOMETRY_FIELDS):
         return False  # "not found" where the point goes: a site without a location, kept
-    if len(written) == 1:
+    if site_list and len(written) == 1:
         return True
     read = {column for columns in view.plan.columns.values() for column in columns}
     filled = {c for c in read if (value := view.cells.get(c, "")) and not is_blank(value)}

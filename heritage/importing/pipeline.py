@@ -138,7 +138,22 @@ def _decide(
         result.region = grown if grown != catalogue.info.region else None
     else:
         result.warnings = P.group(checked.warnings)
+        _name_the_region(catalogue, checked, fresh, result.warnings)
     return new
+
+
+def _name_the_region(catalogue: Catalogue, checked: _Checked, fresh: set[int], groups: list[P.ProblemGroup]) -> None:
+    """Spell out, in the fix of the region's warnings, the region that would hold every site
+    warned about, so that the command can be pasted as it is."""
+    region = catalogue.info.region
+    warned = [r for _, w, r in checked.warned if id(r) in fresh and w.field == "geometry"]
+    positions = [p for p in (_position(record) for record in warned) if p is not None]
+    if region is None or not positions:
+        return
+    box = settings.grown_region(region, positions)
+    for found in groups:
+        if found.field == "geometry":
+            found.fix = P.region_fix(box)
 
 
 def _sample(record: Any) -> dict[str, Any]:
@@ -185,7 +200,7 @@ def _check_rows(
             result.filtered += 1
             continue
         view = RowView(plan, row.cells)
-        if result.kind == "sites" and is_heading(view, names):
+        if is_heading(view, names, result.kind == "sites"):
             result.headings += 1
             continue
         given = as_id(view.get("id")) if view.get("id") else None

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from heritage.errors import ImportFailed, Problem
 from heritage.importing.fields import OPEN
+from heritage.models.vocab import from_scheme
 
 FIRST_LINES = 5  # rows named per group; the count says how many more
 
@@ -75,15 +77,40 @@ def shell_quoted(text: str) -> str:
     return "'" + text.replace("'", "'\\''") + "'"
 
 
-def closest(value: str, ours: list[str]) -> str | None:
-    matches = difflib.get_close_matches(value.casefold().replace(" ", "_"), ours, n=1, cutoff=0.0)
-    return matches[0] if matches else None
+def closest(value: str, ours: list[str]) -> tuple[str, str] | None:
+    """Our value to suggest for theirs, and why: one of ours named in their words (the last
+    named, as in "Religious ritual and funerary > Chapel"), else one close in spelling, else none
+    (a guess from a distant spelling, "Wreck" -> monastery, would mislead more than help)."""
+    text = " " + " ".join(re.findall(r"[^\W_]+", value.casefold())) + " "
+    named = [(text.rfind(f" {o.replace('_', ' ')} "), o) for o in ours]
+    found = max((at, o) for at, o in named if at >= 0) if any(at >= 0 for at, _ in named) else None
+    if found:
+        return found[1], "named in their value"
+    matches = difflib.get_close_matches(value.casefold().strip().replace(" ", "_"), ours, n=1, cutoff=0.75)
+    return (matches[0], "close in spelling: check the meaning") if matches else None
+
+
+def _from_schemes(value: str) -> tuple[str, str] | None:
+    """Our condition for an EAMENA or UNOSAT damage term, and which scheme's it is."""
+    for scheme in ("unosat", "eamena"):
+        try:
+            condition, certainty = from_scheme(scheme, value)
+        except KeyError:
+            continue
+        sure = f", with certainty {certainty.value}" if certainty else ""
+        return condition.value, f"{scheme.upper()}'s term for {condition.value}{sure}"
+    return None
+
+
+def suggestion(target: str, value: str, ours: list[str]) -> tuple[str, str] | None:
+    """Our value to suggest for theirs, and why (a scheme's term, named in it, close in spelling)."""
+    return (_from_schemes(value) if target == "condition" else None) or closest(value, ours)
 
 
 def unknown_value(target: str, value: str, ours: list[str]) -> RowProblem:
-    suggestion = closest(value, ours) or "OURS"
-    fix = f"add --map {target}:{shell_quoted(value)}={suggestion}"
-    fix += f" (closest in spelling: check the meaning; ours: {', '.join(ours)})"
+    hint = suggestion(target, value, ours)
+    fix = f"add --map {target}:{shell_quoted(value)}={hint[0] if hint else 'OURS'}"
+    fix += f" ({hint[1] + '; ' if hint else ''}ours: {', '.join(ours)})"
     if target in OPEN:
         fix += f", or extend the catalogue's vocabulary with `heritage vocab add {OPEN[target]} NAME --label ...`"
     elif target.split(".")[-1] == "party":
@@ -110,11 +137,16 @@ def unknown_site(target: str, site: str) -> RowProblem:
 
 
 def outside_region(message: str) -> RowProblem:
-    fix = (
-        "kept all the same; to cover it, set the region with `heritage catalogue set region W S E N` "
+    return RowProblem("geometry", message, None, region_fix(None))
+
+
+def region_fix(box: tuple[float, float, float, float] | None) -> str:
+    """What to do about sites outside the region: the command with the region that holds them."""
+    numbers = " ".join(f"{n:g}" for n in box) if box else "W S E N"
+    return (
+        f"kept all the same; to cover it, set the region with `heritage catalogue set region {numbers}` "
         "or import with --grow-region"
     )
-    return RowProblem("geometry", message, None, fix)
 
 
 class RowsRefused(ImportFailed):

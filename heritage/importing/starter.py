@@ -18,6 +18,7 @@ from heritage.coords import is_blank, parse_point
 from heritage.errors import InvalidInput
 from heritage.importing.documents import split
 from heritage.importing.fields import canonical, field_specs, vocabularies
+from heritage.importing.problems import suggestion
 from heritage.store import Catalogue
 from heritage.tables import Table, read_table
 
@@ -132,7 +133,8 @@ def guess_columns(table: Table, kind: str) -> dict[str, str]:
         if language and f"name:{language[1]}" not in guessed:
             guessed[f"name:{language[1]}"] = column
             continue
-        strong = [t for t, names in GUESSES[kind].items() if key in names and t not in guessed]
+        flat = re.sub(r"[^a-z0-9]", "", key)  # "site_type", "Site-Type" -> "sitetype"
+        strong = [t for t, names in GUESSES[kind].items() if (key in names or flat in names) and t not in guessed]
         if strong and not (strong[0] == "latlon" and not _looks_like_points(table, column)):
             guessed[strong[0]] = column
         else:
@@ -204,7 +206,11 @@ def profile_text(catalogue: Catalogue, table: Table, kind: str, encoding: str | 
         if len(values) == MAX_VALUES:
             lines.append(f"# the first {MAX_VALUES} distinct values only")
         for value in values.values():
-            lines.append(f"{_string(value)} = {_string(folded.get(value.casefold(), ''))}")
+            ours_already = folded.get(value.casefold(), "")
+            line = f"{_string(value)} = {_string(ours_already)}"
+            if not ours_already and (hint := suggestion(field, value, ours[field])):
+                line += f"  # {hint[0]}? ({hint[1]})"
+            lines.append(line)
     return "\n".join(lines) + "\n"
 
 
