@@ -101,6 +101,10 @@ class Journal:
         self.folder: Path | None = None
         self.targets: list[Path] = []
         self._fds: list[int] = []
+        # Staging works on text paths and makes each folder once: at 100,000 records, pathlib's
+        # joins and a mkdir a file cost more than writing the files.
+        self._root_text = os.path.join(os.fspath(root), "")
+        self._made: set[str] = set()
 
     def __enter__(self) -> Journal:
         base = tool_folder(self.root) / layout.JOURNALS.rsplit("/", 1)[-1]
@@ -126,11 +130,21 @@ class Journal:
 
     def stage(self, target: Path, data: bytes) -> None:
         assert self.folder is not None, "use Journal in a with block"
-        relative = target.relative_to(self.root)
-        staged = self.folder / FILES / relative
-        staged.parent.mkdir(parents=True, exist_ok=True)
-        with open(staged, "xb") as handle:
-            handle.write(data)
+        text = os.fspath(target)
+        if not text.startswith(self._root_text):
+            raise ValueError(f"{text} is not inside the catalogue {self.root}")
+        staged = os.path.join(self.folder, FILES, text[len(self._root_text) :])
+        parent = os.path.dirname(staged)
+        if parent not in self._made:
+            os.makedirs(parent, exist_ok=True)
+            self._made.add(parent)
+        fd = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+        finally:
+            os.close(fd)
         self.targets.append(target)
         _kill_at("stage", len(self.targets))
 
@@ -154,13 +168,13 @@ class Journal:
             _finish(self.root, self.folder)
 
 
-def _staged(folder: Path) -> Iterator[tuple[Path, Path]]:
-    """(staged file, its path relative to the catalogue) for every file of a journal."""
-    files = folder / FILES
+def _staged(folder: Path) -> Iterator[tuple[str, str]]:
+    """(staged file, its path relative to the catalogue) for every file of a journal, as text."""
+    files = os.path.join(folder, FILES)
     for parent, _, names in os.walk(files):
+        relative = os.path.relpath(parent, files)
         for name in names:
-            staged = Path(parent) / name
-            yield staged, staged.relative_to(files)
+            yield os.path.join(parent, name), name if relative == "." else os.path.join(relative, name)
 
 
 def _finish(root: Path, folder: Path) -> list[str]:
@@ -168,14 +182,18 @@ def _finish(root: Path, folder: Path) -> list[str]:
     Returns the files that could not be placed because a different file holds their name (only
     something that ignored the write lock can have put it there)."""
     conflicts = []
+    made: set[str] = set()
     for count, (staged, relative) in enumerate(_staged(folder), start=1):
-        target = root / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
+        target = os.path.join(root, relative)
+        parent = os.path.dirname(target)
+        if parent not in made:  # once a folder, not once a file
+            os.makedirs(parent, exist_ok=True)
+            made.add(parent)
         try:
             os.link(staged, target)
         except FileExistsError:
-            if not os.path.samefile(staged, target) and staged.read_bytes() != target.read_bytes():
-                conflicts.append(relative.as_posix())
+            if not os.path.samefile(staged, target) and Path(staged).read_bytes() != Path(target).read_bytes():
+                conflicts.append(Path(relative).as_posix())
         _kill_at("move", count)
     os.sync()  # the links are on disk before the journal that could redo them is gone
     shutil.rmtree(folder)
