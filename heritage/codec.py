@@ -24,10 +24,15 @@ M = TypeVar("M", bound=BaseModel)
 
 def _prune(value: Any) -> Any:
     """The value without empty members (None, [] and {}), at every depth; a mapping emptied by
-    that goes too. Called for every record written and every content key: kept to plain loops."""
+    that goes too. Called twice for every record an import writes: plain text and numbers, most
+    of what a record holds, are let through on their type alone."""
     if isinstance(value, dict):
         pruned = {}
         for key, item in value.items():
+            kind = type(item)
+            if kind is str or kind is int or kind is float or kind is bool:
+                pruned[key] = item
+                continue
             if isinstance(item, (dict, list)):
                 item = _prune(item)
             if item is None or item == [] or item == {}:

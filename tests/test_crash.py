@@ -150,3 +150,33 @@ def test_a_migration_rerun_adds_nothing(catalogue: Catalogue, tmp_path: Path) ->
     assert len(import_reports(catalogue, csv, {}, options).written) == 1
     again = import_reports(catalogue, csv, {}, ImportOptions(recorded_by="someone else", as_recorded=True))
     assert (again.written, len(again.already)) == ([], 1)
+
+
+def test_journal_pauses_the_collector_and_scans_turn_it_back_on(catalogue: Catalogue) -> None:
+    import gc
+
+    from heritage.index import Index
+    from heritage.journal import Journal
+
+    seen: list[bool] = []
+    original = Index._scan
+
+    def scan(self: Index, *args: object) -> object:
+        seen.append(gc.isenabled())  # the scan's workers are forked from here: they inherit this
+        return original(self, *args)  # type: ignore[arg-type]
+
+    assert gc.isenabled()
+    with Journal(catalogue.root) as journal:
+        assert not gc.isenabled()  # an import's records make no cycles: the collector only costs time
+        Index._scan = scan  # type: ignore[method-assign]
+        try:
+            Index.open(catalogue).close()
+        finally:
+            Index._scan = original  # type: ignore[method-assign]
+        assert seen == [True] and not gc.isenabled()
+        journal.stage(layout.site_file(catalogue.root, "x"), b"{}")
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), Journal(catalogue.root):
+        raise RuntimeError("an import that fails")
+    assert gc.isenabled()
+    assert not layout.site_file(catalogue.root, "x").exists()  # never committed
