@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
-from rich import box
 from rich.table import Table
 from rich.text import Text
 
 from heritage import layout
+from heritage.cli import columns
 from heritage.cli.app import Env, cli, pass_env
 from heritage.cli.common import bbox, console, echo_json, known, parse_date, plain_text, printable
 from heritage.collector import paused_gc
@@ -97,28 +97,17 @@ def list_command(
         with paused_gc():
             echo_json([s.as_json() for s in summaries])
         return
-    table = Table(title=plain_text(f"{env.catalogue.info.name}: {total} site(s)"), box=box.SIMPLE_HEAD)
-    # Every column folds rather than cuts: a name in a report must never lose its end.
-    table.add_column("id", overflow="fold", ratio=3)
-    table.add_column("condition", overflow="fold", ratio=2)
-    table.add_column("observed", overflow="fold", ratio=2)
-    table.add_column("rep.", justify="right", overflow="fold", min_width=4)
-    table.add_column("all.", justify="right", overflow="fold", min_width=4)
-    table.add_column("type", overflow="fold", ratio=2)
-    table.add_column("name", overflow="fold", ratio=5)
+    rows = []
     for s in summaries:
         disputed = f" ({len(s.competing)} competing corrections: {', '.join(s.competing)})" if s.competing else ""
-        table.add_row(
-            plain_text(s.id),
-            plain_text(s.condition.value + disputed),
-            plain_text(s.current.observed if s.current else "-"),
-            str(s.report_count),
-            str(s.allegation_count),
-            plain_text(s.type),
-            plain_text(s.name),
-        )
+        observed = s.current.observed if s.current else "-"
+        values = (s.id, s.condition.value + disputed, observed, s.report_count, s.allegation_count, s.type, s.name)
+        rows.append([printable(value) for value in values])
     out = console()
-    out.print(table)
+    title = printable(f"{env.catalogue.info.name}: {total} site(s)")
+    headers = ["id", "condition", "observed", "rep.", "all.", "type", "name"]
+    # Every cell folds rather than cuts: a name in a report must never lose its end.
+    out.print(columns.table(title, headers, rows, out.width, right={3, 4}), soft_wrap=True)
     if len(summaries) < total:
         out.print(_footer(start, len(summaries), total, limit or 0, page or 1), markup=False)
 
