@@ -301,7 +301,10 @@ class Catalogue:
         return _safe_id(site_id) and layout.regular_file(f"{self.root}/{layout.SITES}/{site_id}{layout.SITE_SUFFIX}")
 
     def has_source(self, source_id: str) -> bool:
-        return _safe_id(source_id) and layout.regular_file(layout.source_file(self.root, source_id))
+        # A text path: an import asks this for every source every row cites.
+        return _safe_id(source_id) and layout.regular_file(
+            f"{self.root}/{layout.SOURCES}/{source_id}{layout.RECORD_SUFFIX}"
+        )
 
     def has_report(self, site_id: str, report_id: str) -> bool:
         return (
