@@ -159,6 +159,12 @@ def median_of(runs: int, catalogue: Path, *args: str) -> float:
     return statistics.median(heritage(catalogue, *args) for _ in range(runs))
 
 
+def show(row: list[str]) -> list[str]:
+    """Print a row of the table as soon as it is measured (a full run takes many minutes)."""
+    print("| " + " | ".join(row) + " |", flush=True)
+    return row
+
+
 def import_rows(args: argparse.Namespace) -> list[list[str]]:
     work: Path = args.work
     work.mkdir(parents=True, exist_ok=True)
@@ -180,9 +186,8 @@ def import_rows(args: argparse.Namespace) -> list[list[str]]:
             (f"heritage import {kind}", seconds),
             (f"floor: parse + validate + write ({kind})", floor_seconds),
         ):
-            rows.append(
-                [label, f"{n:,}", f"{s:.1f}", f"{n / s:,.0f}", f"{target:.1f}" if label.startswith("heritage") else ""]
-            )
+            shown_target = f"{target:.1f}" if label.startswith("heritage") else ""
+            rows.append(show([label, f"{n:,}", f"{s:.1f}", f"{n / s:,.0f}", shown_target]))
     return rows
 
 
@@ -201,7 +206,7 @@ def list_rows(args: argparse.Namespace) -> list[list[str]]:
         ("list --json", ("--json",)),
     ):
         seconds = median_of(3, catalogue, "list", *extra)
-        rows.append([label, f"{args.list_sites:,}", f"{seconds:.2f}", "", "1.0" if "json" not in label else ""])
+        rows.append(show([label, f"{args.list_sites:,}", f"{seconds:.2f}", "", "1.0" if "json" not in label else ""]))
     return rows
 
 
@@ -218,8 +223,6 @@ def main() -> None:
     rows = import_rows(args) if args.sites else []
     if args.list_sites:
         rows += list_rows(args)
-    for row in rows:
-        print("| " + " | ".join(row) + " |")
 
 
 if __name__ == "__main__":
