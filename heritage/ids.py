@@ -27,6 +27,7 @@ _CYRILLIC = dict(
 )
 _ROMANISE = str.maketrans({**_LATIN, **_ARMENIAN, **_CYRILLIC, "և": "ev", "ъ": "", "ь": ""})
 _CROCKFORD = "0123456789abcdefghjkmnpqrstvwxyz"
+_NOT_SLUG = re.compile(r"[^a-z0-9]+").sub
 
 
 def ulid(now_ms: int | None = None) -> str:
@@ -50,7 +51,7 @@ def slugify(text: str, max_length: int = 60) -> str:
         .encode("ascii", "ignore")
         .decode("ascii")
     )
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    slug = _NOT_SLUG("-", ascii_text.lower()).strip("-")
     if len(slug) > max_length:
         cut = slug[: max_length + 1]
         slug = cut.rsplit("-", 1)[0] if "-" in cut else slug[:max_length]

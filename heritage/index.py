@@ -25,6 +25,7 @@ catalogue's clock (`Catalogue.clock`).
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sqlite3
@@ -393,13 +394,14 @@ class Index:
     def _run(self, planner: Callable[[], ScanPlan], progress: Progress | None) -> ScanSummary:
         """`_scan`, falling back on an index in memory if this one cannot be written (a full disk):
         slower, since every file is read again, but a reader never stops for want of a cache."""
-        try:
+        with _collecting():
+            try:
+                return self._scan(planner, progress)
+            except sqlite3.OperationalError as error:
+                if self.in_memory or not cannot_write(error):
+                    raise
+            self._go_on_in_memory()
             return self._scan(planner, progress)
-        except sqlite3.OperationalError as error:
-            if self.in_memory or not cannot_write(error):
-                raise
-        self._go_on_in_memory()
-        return self._scan(planner, progress)
 
     def _go_on_in_memory(self) -> None:
         """Leave an index that cannot be written for an empty one in memory, to be scanned."""
@@ -779,6 +781,20 @@ class _Transaction:
             self.db.execute("COMMIT")
         elif self.db.in_transaction:  # not if Ctrl-C came between a checkpoint's COMMIT and BEGIN
             self.db.execute("ROLLBACK")
+
+
+@contextmanager
+def _collecting() -> Iterator[None]:
+    """The cyclic collector on while a scan runs, even inside a command that paused it (an
+    import, see heritage.journal): the scan's workers are forked from this process and would
+    inherit a paused collector for all the files they read."""
+    paused = not gc.isenabled()
+    gc.enable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.disable()
 
 
 def _create_index(name: str) -> str:

@@ -4,16 +4,24 @@ Records are one file each, so an import of 20,000 reports is 20,000 files, and n
 makes those appear at once. An import therefore goes through a journal folder,
 `.heritage/imports/<name>/`, on the catalogue's own file system:
 
-1. stage   every record is written under `files/`, at the path it will have in the catalogue;
+1. stage   every record is written under `files/`, named by its number (`files/0`, `files/1`...);
            the importing process holds a lock on the folder's `owner` file all the while;
-2. commit  under the catalogue's write lock, held alone: no target may exist yet; everything is
-           synced to disk, then `COMMITTED` is written (by a rename: it is there whole or not);
+2. commit  under the catalogue's write lock, held alone: no target may exist yet; `targets` is
+           written (line n: the path in the catalogue of file n); everything is synced to disk,
+           then `COMMITTED` is written (by a rename: it is there whole or not);
 3. move    each staged file is linked to its place (a link never replaces a file); the journal
            is deleted.
 
+The staged files are kept in one flat folder rather than in a copy of the catalogue's folders:
+an import of reports touches a folder per site, and making and then deleting 30,000 folders in
+the journal took longer than writing the 60,000 reports (0.7 ms a folder removed, on ext4).
+
 A journal whose owner lock is free was left by a process that died. `recover` (called whenever a
 catalogue is opened) finishes it if it holds `COMMITTED` (links already made are skipped, so doing
-it twice is harmless) and deletes it otherwise (nothing of it reached the catalogue).
+it twice is harmless) and deletes it otherwise (nothing of it reached the catalogue). `targets` is
+on disk before `COMMITTED` is, by the same sync as the files, so a committed journal always says
+where each file goes. (A journal of an earlier version, with no `targets`, kept each file at its
+path under `files/`: it is finished that way.)
 
 The write lock (`.heritage/write.lock`) is held shared by everything that appends one record and
 by the index while it reads the folders, and alone only by step 3: no reader sees half an import,
@@ -27,6 +35,7 @@ Tests kill an import at a chosen point with `HERITAGE_KILL_AT=<phase>:<n>` (phas
 from __future__ import annotations
 
 import fcntl
+import gc
 import os
 import shutil
 import signal
@@ -41,6 +50,7 @@ from heritage.leftovers import is_leftover, temp_name
 COMMITTED = "COMMITTED"
 OWNER = "owner"
 FILES = "files"
+TARGETS = "targets"
 IMPORT_LOCK = "import.lock"
 
 
@@ -107,6 +117,11 @@ class Journal:
         self.folder: Path | None = None
         self.targets: list[Path] = []
         self._fds: list[int] = []
+        # Each staged file's path in the catalogue, relative to it, in the order staged.
+        self._relative: list[str] = []
+        self._staged: set[str] = set()
+        self._root_text = os.path.join(os.fspath(root), "")
+        self._collecting = True
 
     def __enter__(self) -> Journal:
         base = tool_folder(self.root) / layout.JOURNALS.rsplit("/", 1)[-1]
@@ -120,23 +135,44 @@ class Journal:
         owner = os.open(self.folder / OWNER, os.O_RDWR | os.O_CREAT, 0o644)
         self._fds.append(owner)
         fcntl.flock(owner, fcntl.LOCK_EX)
+        # An import holds every record it checks until it commits: hundreds of thousands of
+        # objects and no reference cycles, which the cyclic collector would walk again and again
+        # (a fifth of an import of 30,000 sites). Paused until the journal is closed; index scans
+        # turn it back on for their workers (see heritage.index).
+        self._collecting = gc.isenabled()
+        gc.disable()
         return self
 
     def __exit__(self, *exc: object) -> None:
         # Committed and not wholly moved in (Ctrl-C or a full disk during the links): the journal
         # stays, and the next command finishes it. Otherwise nothing of it reached the catalogue.
-        if self.folder is not None and self.folder.exists() and not (self.folder / COMMITTED).exists():
-            shutil.rmtree(self.folder, ignore_errors=True)
-        for fd in reversed(self._fds):
-            os.close(fd)
+        try:
+            if self.folder is not None and self.folder.exists() and not (self.folder / COMMITTED).exists():
+                shutil.rmtree(self.folder, ignore_errors=True)
+            for fd in reversed(self._fds):
+                os.close(fd)
+        finally:
+            if self._collecting:
+                gc.enable()
 
     def stage(self, target: Path, data: bytes) -> None:
         assert self.folder is not None, "use Journal in a with block"
-        relative = target.relative_to(self.root)
-        staged = self.folder / FILES / relative
-        staged.parent.mkdir(parents=True, exist_ok=True)
-        with open(staged, "xb") as handle:
-            handle.write(data)
+        text = os.fspath(target)
+        relative = text[len(self._root_text) :]
+        if not text.startswith(self._root_text) or "\n" in relative:
+            raise ValueError(f"{text!r} is not a record path inside the catalogue {self.root}")
+        if relative in self._staged:
+            raise FileExistsError(f"{relative} is staged twice in one import")
+        staged = os.path.join(self.folder, FILES, str(len(self._relative)))
+        fd = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+        finally:
+            os.close(fd)
+        self._staged.add(relative)
+        self._relative.append(relative)
         self.targets.append(target)
         _kill_at("stage", len(self.targets))
 
@@ -150,7 +186,9 @@ class Journal:
                         "another writer added this record while the import ran; nothing was imported",
                         file=layout.relative(self.root, target),
                     )
-            os.sync()  # the staged files reach the disk before the marker that says they are complete
+            with open(self.folder / TARGETS, "xb") as handle:
+                handle.write("".join(f"{relative}\n" for relative in self._relative).encode("utf-8"))
+            os.sync()  # the staged files and `targets` reach the disk before the marker that says they are complete
             marker = self.folder / f".{COMMITTED}"
             with open(marker, "xb") as handle:
                 os.fsync(handle.fileno())
@@ -160,13 +198,20 @@ class Journal:
             _finish(self.root, self.folder)
 
 
-def _staged(folder: Path) -> Iterator[tuple[Path, Path]]:
-    """(staged file, its path relative to the catalogue) for every file of a journal."""
-    files = folder / FILES
-    for parent, _, names in os.walk(files):
-        for name in names:
-            staged = Path(parent) / name
-            yield staged, staged.relative_to(files)
+def _staged(folder: Path) -> Iterator[tuple[str, str]]:
+    """(staged file, its path relative to the catalogue) for every file of a committed journal."""
+    files = os.path.join(folder, FILES)
+    try:
+        with open(os.path.join(folder, TARGETS), "rb") as handle:
+            relatives = handle.read().decode("utf-8").splitlines()
+    except FileNotFoundError:  # a journal of an earlier version: each file at its own path
+        for parent, _, names in os.walk(files):
+            relative = os.path.relpath(parent, files)
+            for name in names:
+                yield os.path.join(parent, name), name if relative == "." else os.path.join(relative, name)
+        return
+    for number, relative in enumerate(relatives):
+        yield os.path.join(files, str(number)), relative
 
 
 def _finish(root: Path, folder: Path) -> list[str]:
@@ -174,14 +219,18 @@ def _finish(root: Path, folder: Path) -> list[str]:
     Returns the files that could not be placed because a different file holds their name (only
     something that ignored the write lock can have put it there)."""
     conflicts = []
+    made: set[str] = set()
     for count, (staged, relative) in enumerate(_staged(folder), start=1):
-        target = root / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
+        target = os.path.join(root, relative)
+        parent = os.path.dirname(target)
+        if parent not in made:  # once a folder, not once a file
+            os.makedirs(parent, exist_ok=True)
+            made.add(parent)
         try:
             os.link(staged, target)
         except FileExistsError:
-            if not os.path.samefile(staged, target) and staged.read_bytes() != target.read_bytes():
-                conflicts.append(relative.as_posix())
+            if not os.path.samefile(staged, target) and Path(staged).read_bytes() != Path(target).read_bytes():
+                conflicts.append(Path(relative).as_posix())
         _kill_at("move", count)
     os.sync()  # the links are on disk before the journal that could redo them is gone
     shutil.rmtree(folder)

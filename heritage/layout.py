@@ -74,7 +74,7 @@ def catalogue_file(root: Path) -> Path:
 
 
 def site_file(root: Path, site_id: str) -> Path:
-    return root / SITES / f"{site_id}{SITE_SUFFIX}"
+    return root.joinpath(SITES, f"{site_id}{SITE_SUFFIX}")  # one join: an import makes 100,000
 
 
 def source_file(root: Path, source_id: str) -> Path:
@@ -86,7 +86,7 @@ def site_reports_folder(root: Path, site_id: str) -> Path:
 
 
 def report_file(root: Path, site_id: str, report_id: str) -> Path:
-    return site_reports_folder(root, site_id) / f"{report_id}{RECORD_SUFFIX}"
+    return root.joinpath(REPORTS, site_id, f"{report_id}{RECORD_SUFFIX}")  # one join: an import makes millions
 
 
 def retraction_file(root: Path, site_id: str, retraction_id: str) -> Path:

@@ -283,10 +283,14 @@ class Catalogue:
         return self.read(Source, path)
 
     def has_site(self, site_id: str) -> bool:
-        return _safe_id(site_id) and layout.regular_file(layout.site_file(self.root, site_id))
+        # A text path: an import asks this for every site id it makes (see heritage.ids.free_id).
+        return _safe_id(site_id) and layout.regular_file(f"{self.root}/{layout.SITES}/{site_id}{layout.SITE_SUFFIX}")
 
     def has_source(self, source_id: str) -> bool:
-        return _safe_id(source_id) and layout.regular_file(layout.source_file(self.root, source_id))
+        # A text path: an import asks this for every source every row cites.
+        return _safe_id(source_id) and layout.regular_file(
+            f"{self.root}/{layout.SOURCES}/{source_id}{layout.RECORD_SUFFIX}"
+        )
 
     def has_report(self, site_id: str, report_id: str) -> bool:
         return (
@@ -503,6 +507,9 @@ class Catalogue:
                 )
 
 
+_WELL_FORMED = re.compile(ID_PATTERN).fullmatch
+
+
 def _safe_id(record_id: str) -> bool:
     """Only well-formed ids reach the file system: never a path, never a glob pattern."""
-    return isinstance(record_id, str) and re.fullmatch(ID_PATTERN, record_id) is not None
+    return isinstance(record_id, str) and _WELL_FORMED(record_id) is not None

@@ -532,3 +532,33 @@ def test_report_add_with_a_certainty_shows_it_beside_the_condition(invoke: Invok
     assert shown["condition_certainty"] == "probable"
     # The correction, recorded later, keeps the window the first report had: it ended by then.
     assert shown["reports"][-1]["observed"] == f"2024-05-03/{today}"
+
+
+def test_list_table_shows_a_page_and_says_how_to_see_the_rest(invoke: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A table of every site took seconds to draw at 4,000 sites; a table shows one page by default.
+    from heritage.cli import browse
+
+    monkeypatch.setattr(browse, "TABLE_LIMIT", 20)
+    first = invoke("list", catalogue=REPO)
+    assert first.exit_code == 0, first.output
+    assert "showing 1-20 of 34; --page 2 for the next 14, --limit 0 for all" in first.output
+    assert ": 34 site(s)" in first.output
+    last = invoke("list", "--limit", "10", "--page", "4", catalogue=REPO)
+    assert "showing 31-34 of 34; --limit 0 for all" in last.output
+    everything = invoke("list", "--limit", "0", catalogue=REPO)
+    assert "showing" not in everything.output
+    past = invoke("list", "--page", "9", catalogue=REPO)
+    assert "page 9 is past the end: 34 site(s) make 2 page(s) of 20" in past.output
+    assert invoke("list", "--limit", "-1", catalogue=REPO).exit_code == 2
+
+
+def test_list_json_is_whole_unless_paged(invoke: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
+    from heritage.cli import browse
+
+    monkeypatch.setattr(browse, "TABLE_LIMIT", 20)
+    whole = [row["id"] for row in json.loads(invoke("list", "--json", catalogue=REPO).output)]
+    assert len(whole) == 34
+    paged = json.loads(invoke("list", "--json", "--limit", "5", "--page", "2", catalogue=REPO).output)
+    assert [row["id"] for row in paged] == whole[5:10]
+    default_page = json.loads(invoke("list", "--json", "--page", "2", catalogue=REPO).output)
+    assert [row["id"] for row in default_page] == whole[20:]

@@ -13,7 +13,7 @@ from pydantic import BaseModel
 
 from conftest import REPO, allegation_doc, report_doc, site_doc, source_doc
 from heritage import layout
-from heritage.codec import decode, dumps, encode
+from heritage.codec import decode, dumps, encode, to_document
 from heritage.models import Allegation, CatalogueInfo, ConditionReport, Site, Source
 
 CASES: list[tuple[type[BaseModel], dict[str, Any]]] = [
@@ -90,3 +90,43 @@ def test_any_site_round_trips(name: str, hy: str, lon: float, lat: float, descri
 def test_dumps_refuses_nan(tmp_path: Path) -> None:
     with pytest.raises(ValueError):
         dumps({"x": float("nan")})
+
+
+# Any JSON value, with text in every script and the numbers JSON can hold.
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=25,
+)
+
+
+def _standard(value: Any) -> bytes:
+    return (json.dumps(value, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False) + "\n").encode()
+
+
+@settings(max_examples=400, deadline=None)
+@given(JSON_VALUES)
+def test_serializer_writes_what_json_dumps_writes(value: Any) -> None:
+    # The serializer is our own (json.dumps's indenting encoder was half of an import's time):
+    # seals already on disk must still match, so its bytes are json.dumps's, character for character.
+    assert dumps(value) == _standard(value)
+
+
+@pytest.mark.parametrize("value", [float("nan"), {"a": [float("-inf")]}, {"a": {1, 2}}, {1: "a", "b": 2}])
+def test_serializer_refuses_and_converts_as_json_dumps_does(value: Any) -> None:
+    try:
+        expected: Any = _standard(value)
+    except (TypeError, ValueError) as error:
+        expected = repr(error)
+    try:
+        got: Any = dumps(value)
+    except (TypeError, ValueError) as error:
+        got = repr(error)
+    assert got == expected
+
+
+@pytest.mark.parametrize(("model", "document"), CASES, ids=[c[0].__name__ for c in CASES])
+def test_encode_seals_as_the_plain_serializer_does(model: type[BaseModel], document: dict[str, Any]) -> None:
+    # encode writes each member once and joins them twice (without, then with the seal).
+    record = decode(model, json.dumps(document).encode())
+    assert encode(record) == _standard(to_document(record))

@@ -150,3 +150,62 @@ def test_a_migration_rerun_adds_nothing(catalogue: Catalogue, tmp_path: Path) ->
     assert len(import_reports(catalogue, csv, {}, options).written) == 1
     again = import_reports(catalogue, csv, {}, ImportOptions(recorded_by="someone else", as_recorded=True))
     assert (again.written, len(again.already)) == ([], 1)
+
+
+def test_journal_pauses_the_collector_and_scans_turn_it_back_on(catalogue: Catalogue) -> None:
+    import gc
+
+    from heritage.index import Index
+    from heritage.journal import Journal
+
+    seen: list[bool] = []
+    original = Index._scan
+
+    def scan(self: Index, *args: object) -> object:
+        seen.append(gc.isenabled())  # the scan's workers are forked from here: they inherit this
+        return original(self, *args)  # type: ignore[arg-type]
+
+    assert gc.isenabled()
+    with Journal(catalogue.root) as journal:
+        assert not gc.isenabled()  # an import's records make no cycles: the collector only costs time
+        Index._scan = scan  # type: ignore[method-assign]
+        try:
+            Index.open(catalogue).close()
+        finally:
+            Index._scan = original  # type: ignore[method-assign]
+        assert seen == [True] and not gc.isenabled()
+        journal.stage(layout.site_file(catalogue.root, "x"), b"{}")
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), Journal(catalogue.root):
+        raise RuntimeError("an import that fails")
+    assert gc.isenabled()
+    assert not layout.site_file(catalogue.root, "x").exists()  # never committed
+
+
+def test_staged_files_lie_flat_and_a_target_is_staged_once(catalogue: Catalogue) -> None:
+    from heritage.journal import FILES, Journal
+
+    with Journal(catalogue.root) as journal:
+        assert journal.folder is not None
+        for n in range(3):  # three sites' report folders: none is made in the journal
+            journal.stage(layout.report_file(catalogue.root, f"site-{n}", "r-1"), b"{}")
+        assert sorted(os.listdir(journal.folder / FILES)) == ["0", "1", "2"]
+        with pytest.raises(FileExistsError):
+            journal.stage(layout.report_file(catalogue.root, "site-1", "r-1"), b"{}")
+        with pytest.raises(ValueError):
+            journal.stage(catalogue.root.parent / "elsewhere.json", b"{}")
+
+
+def test_a_committed_journal_of_the_earlier_layout_is_finished(catalogue: Catalogue) -> None:
+    # Before the flat layout, each staged file sat at its catalogue path under files/, with no
+    # `targets`; one left by a killed import of that version is still finished.
+    from heritage.journal import COMMITTED, FILES
+
+    folder = catalogue.root / layout.JOURNALS / ".tmp-999999999-0123456789ab-import"
+    staged = folder / FILES / "reports" / "st-sargis" / "r-old.json"
+    staged.parent.mkdir(parents=True)
+    staged.write_bytes(layout.report_file(catalogue.root, "st-sargis", "r-1").read_bytes().replace(b"r-1", b"r-old"))
+    (folder / COMMITTED).touch()
+    assert "finished" in Catalogue.open(catalogue.root).recovered[0]
+    assert layout.report_file(catalogue.root, "st-sargis", "r-old").exists()
+    assert not folder.exists()

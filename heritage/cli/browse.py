@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
-from rich import box
 from rich.table import Table
 from rich.text import Text
 
 from heritage import layout
+from heritage.cli import columns
 from heritage.cli.app import Env, cli, pass_env
 from heritage.cli.common import bbox, console, echo_json, known, parse_date, plain_text, printable
 from heritage.collector import paused_gc
@@ -22,12 +22,17 @@ from heritage.layout import output_path
 from heritage.models import Condition
 from heritage.models.report import ObserverPosition
 from heritage.models.vocab import with_certainty
-from heritage.query import SiteDetail, SiteFilter, list_indexed, site_detail
+from heritage.query import IndexedSummary, SiteDetail, SiteFilter, list_indexed, site_detail
 from heritage.recording import migration_note
 
 if TYPE_CHECKING:
     from heritage.index import Index
     from heritage.webmap import MapResult
+
+
+# A table of every site took 4 s to draw at 4,000 sites (rich lays out each cell), and nobody
+# reads that many rows on a terminal: a table shows a page unless asked for all.
+TABLE_LIMIT = 200
 
 
 @cli.command("list")
@@ -45,6 +50,12 @@ if TYPE_CHECKING:
 @click.option("--has-allegation/--no-allegation", default=None, help="Only sites with (without) allegations.")
 @click.option("--as-of", help="Condition as of this date (default: today).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    help=f"Show at most this many sites; 0 for all. Default: {TABLE_LIMIT} in a table, all with --json.",
+)
+@click.option("--page", type=click.IntRange(min=1), help="Which page of --limit sites to show (1 is the first).")
 @pass_env
 def list_command(
     env: Env,
@@ -56,12 +67,18 @@ def list_command(
     has_allegation: bool | None,
     as_of: str | None,
     as_json: bool,
+    limit: int | None,
+    page: int | None,
 ) -> None:
     """List sites with their current condition.
+
+    A table shows the first 200 sites and says how many there are: page on with --page, or
+    show them all with --limit 0. --json gives every site unless --limit or --page is given.
 
     \b
     Example:
       heritage list --type church --condition destroyed
+      heritage list --page 2
       heritage list --bbox 46.70,39.70,46.80,39.80 --has-allegation --json
     """
     vocabulary = env.catalogue.info.vocabulary()
@@ -73,31 +90,54 @@ def list_command(
     with env.index(kinds=(layout.SITES, layout.REPORTS, layout.RETRACTIONS, layout.ALLEGATIONS)) as index:
         with paused_gc():  # not while the index is brought up to date: its workers would inherit it
             summaries = list_indexed(index, where, parse_date(as_of))
+    total = len(summaries)
+    if limit is None and (page is not None or not as_json):
+        limit = TABLE_LIMIT
+    start, summaries = _page(summaries, limit or 0, page or 1)
     if as_json:
         with paused_gc():
             echo_json([s.as_json() for s in summaries])
         return
-    table = Table(title=plain_text(f"{env.catalogue.info.name}: {len(summaries)} site(s)"), box=box.SIMPLE_HEAD)
-    # Every column folds rather than cuts: a name in a report must never lose its end.
-    table.add_column("id", overflow="fold", ratio=3)
-    table.add_column("condition", overflow="fold", ratio=2)
-    table.add_column("observed", overflow="fold", ratio=2)
-    table.add_column("rep.", justify="right", overflow="fold", min_width=4)
-    table.add_column("all.", justify="right", overflow="fold", min_width=4)
-    table.add_column("type", overflow="fold", ratio=2)
-    table.add_column("name", overflow="fold", ratio=5)
+    rows = []
     for s in summaries:
         disputed = f" ({len(s.competing)} competing corrections: {', '.join(s.competing)})" if s.competing else ""
-        table.add_row(
-            plain_text(s.id),
-            plain_text(with_certainty(s.condition, s.certainty) + disputed),
-            plain_text(s.current.observed if s.current else "-"),
-            str(s.report_count),
-            str(s.allegation_count),
-            plain_text(s.type),
-            plain_text(s.name),
+        observed = s.current.observed if s.current else "-"
+        values = (
+            s.id,
+            with_certainty(s.condition, s.certainty) + disputed,
+            observed,
+            s.report_count,
+            s.allegation_count,
+            s.type,
+            s.name,
         )
-    console().print(table)
+        rows.append([printable(value) for value in values])
+    out = console()
+    title = printable(f"{env.catalogue.info.name}: {total} site(s)")
+    headers = ["id", "condition", "observed", "rep.", "all.", "type", "name"]
+    # Every cell folds rather than cuts: a name in a report must never lose its end.
+    out.print(columns.table(title, headers, rows, out.width, right={3, 4}), soft_wrap=True)
+    if len(summaries) < total:
+        out.print(_footer(start, len(summaries), total, limit or 0, page or 1), markup=False)
+
+
+def _page(items: list[IndexedSummary], limit: int, page: int) -> tuple[int, list[IndexedSummary]]:
+    """(index of the first, the items) of page `page` of `limit` items; every item if limit is 0."""
+    if limit == 0:
+        return 0, items
+    start = (page - 1) * limit
+    return start, items[start : start + limit]
+
+
+def _footer(start: int, shown: int, total: int, limit: int, page: int) -> str:
+    """What the table leaves out and how to see it: 'showing 1-200 of 4,188; ...'."""
+    if shown == 0:
+        pages = -(-total // limit)
+        return f"page {page} is past the end: {total:,} site(s) make {pages:,} page(s) of {limit:,}"
+    hints = ["--limit 0 for all"]
+    if start + shown < total:
+        hints.insert(0, f"--page {page + 1} for the next {min(limit, total - start - shown):,}")
+    return f"showing {start + 1:,}-{start + shown:,} of {total:,}; " + ", ".join(hints)
 
 
 @cli.command()
