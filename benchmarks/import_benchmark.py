@@ -99,7 +99,7 @@ def fresh_catalogue(folder: Path) -> Path:
     shutil.rmtree(folder, ignore_errors=True)
     west, south, east, north = REGION
     subprocess.run(
-        [sys.executable, "-m", "heritage", "init", str(folder), "--bbox", f"{west},{south},{east},{north}"],
+        [sys.executable, "-m", "heritage", "init", str(folder), "--region", f"{west},{south},{east},{north}"],
         check=True,
         capture_output=True,
         env=ENV,

@@ -356,7 +356,7 @@ def build(reference: Path, folder: Path, work: Path) -> None:
             str(folder),
             "--name",
             NAME,
-            "--bbox",
+            "--region",
             REGION,
             *(f"--party={key}={name}" for key, (name, _) in PARTIES.items()),
         ],

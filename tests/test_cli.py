@@ -42,7 +42,7 @@ def test_init_creates_an_empty_valid_catalogue(invoke: Invoke, tmp_path: Path) -
         str(tmp_path / "new"),
         "--name",
         "Gaza heritage",
-        "--bbox",
+        "--region",
         "34.2,31.2,34.6,31.6",
         "--party",
         "israel=Israel",

@@ -133,3 +133,27 @@ def test_sources_and_allegations_killed_land_whole_or_not_at_all(
         assert len(list((catalogue.root / folder).glob("*.json"))) == before + (rows if landed else 0)
         again = run_import(catalogue, kind, tmp_path / f"{kind}.csv", Profile(), ImportOptions("tester"))
         assert len(again.written) == (0 if landed else rows)
+
+
+def test_reports_name_evidence_by_its_ev_id_or_its_sha256(catalogue: Catalogue, tmp_path: Path) -> None:
+    from heritage.evidence import add_evidence
+    from heritage.importing import RowsRefused
+
+    photo = tmp_path / "photo.txt"
+    photo.write_bytes(b"a photo of the west door")
+    record = add_evidence(catalogue, photo, "src-chw", recorded_by="t")
+    sha = record.file_sha256
+    text = "site,observed,condition,method,sources,evidence\n"
+    text += f"st-sargis,2022-01-01,intact,field_visit,src-chw,{record.id}\n"
+    text += f"st-sargis,2022-01-02,intact,field_visit,src-chw,{sha}\n"
+    path = tmp_path / "r.csv"
+    path.write_text(text, encoding="utf-8")
+    result = run_import(catalogue, "reports", path, Profile(), ImportOptions(recorded_by="t"))
+    assert len(result.written) == 2
+    assert {tuple(r.evidence) for r in catalogue.reports("st-sargis") if r.id in result.written} == {(sha,)}
+    path.write_text(text.replace(record.id, "ev-" + "0" * 20), encoding="utf-8")
+    with pytest.raises(RowsRefused) as refused:
+        run_import(catalogue, "reports", path, Profile(), ImportOptions(recorded_by="t"))
+    assert [(g.field, g.value, g.message) for g in refused.value.groups] == [
+        ("evidence", "ev-" + "0" * 20, "unknown evidence file")
+    ]

@@ -147,7 +147,7 @@ def planted_catalogue(root: Path, invoke: Invoke, tmp_path: Path) -> Catalogue:
 
     assert (
         invoke(
-            "init", str(root), "--name", "Leak test", "--bbox", "45,38,48,41", "--party", "a=A", "--party", "b=B"
+            "init", str(root), "--name", "Leak test", "--region", "45,38,48,41", "--party", "a=A", "--party", "b=B"
         ).exit_code
         == 0
     )

@@ -87,7 +87,7 @@ def test_historic_england_heritage_at_risk_register(invoke: Invoke, tmp_path: Pa
 
 
 def test_volunteer_list_of_damaged_sites_in_ukraine(invoke: Invoke, tmp_path: Path) -> None:
-    root = fresh(invoke, tmp_path, "Ukraine: damaged cultural sites", "--bbox", "30.5,50.9,33.5,52.4")
+    root = fresh(invoke, tmp_path, "Ukraine: damaged cultural sites", "--region", "30.5,50.9,33.5,52.4")
     data = str(REAL / "unesco_ukraine_volunteers.csv")
     sites = str(EXAMPLES / "ukraine_volunteers_sites.toml")
     run(invoke, root, "vocab", "add", "site_type", "religious_site", "--label", "Religious site (kind not stated)")
@@ -129,7 +129,7 @@ def test_volunteer_list_of_damaged_sites_in_ukraine(invoke: Invoke, tmp_path: Pa
 
 
 def test_json_tracker_of_statuses_stand_in(invoke: Invoke, tmp_path: Path) -> None:
-    root = fresh(invoke, tmp_path, "Nagorno-Karabakh: tracker", "--bbox", "45.0,38.8,47.8,40.9")
+    root = fresh(invoke, tmp_path, "Nagorno-Karabakh: tracker", "--region", "45.0,38.8,47.8,40.9")
     data = str(REAL / "nk_status_standin.json")
     sites = str(EXAMPLES / "nk_tracker_sites.toml")
     assert "imported 8 site(s): 8 new" in run(invoke, root, "import", "sites", data, "--profile", sites)
@@ -164,7 +164,7 @@ def test_json_tracker_of_statuses_stand_in(invoke: Invoke, tmp_path: Path) -> No
 
 
 def test_openstreetmap_places_of_worship_in_lviv(invoke: Invoke, tmp_path: Path) -> None:
-    root = fresh(invoke, tmp_path, "Lviv: places of worship", "--bbox", "23.9,49.75,24.15,49.9")
+    root = fresh(invoke, tmp_path, "Lviv: places of worship", "--region", "23.9,49.75,24.15,49.9")
     data, sites = str(REAL / "osm_lviv_churches.geojson"), str(EXAMPLES / "osm_lviv_churches_sites.toml")
     run(invoke, root, "vocab", "add", "site_type", "place_of_worship", "--label", "Place of worship (kind not stated)")
     run(invoke, root, "vocab", "add", "tradition", "greek_catholic", "--label", "Greek Catholic")

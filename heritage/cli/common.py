@@ -202,6 +202,7 @@ RENAMED_FLAGS: dict[str, str] = {
     "--perpetrator-party": "--alleged-perpetrator-party",
     "--period": "--alleged-period",
     "--legal-ref": "--legal-reference",
+    "--bbox": "--region",  # of `init`: catalogue.json's field; `list --bbox` is a filter, not renamed
 }
 """Old flag -> new flag, where the new one is the record field's name (documented in the guide)."""
 

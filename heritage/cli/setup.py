@@ -8,7 +8,7 @@ import click
 from rich.text import Text
 
 from heritage.cli.app import Env, ExitCode, cli, pass_env
-from heritage.cli.common import bbox, console, echo_json, pairs, printable, reading_progress
+from heritage.cli.common import bbox, console, echo_json, pairs, printable, reading_progress, renamed
 from heritage.models import CatalogueInfo
 from heritage.recording import build
 from heritage.store import Catalogue
@@ -18,7 +18,7 @@ from heritage.validate import validate_catalogue
 @cli.command()
 @click.argument("path", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--name", help="The catalogue's name; the folder's name if absent.")
-@click.option("--bbox", "region", metavar="W,S,E,N", help="The region: sites outside it are flagged.")
+@renamed("--region", "--bbox", dest="region", metavar="W,S,E,N", help="The region: sites outside it are warned of.")
 @click.option("--party", "parties", multiple=True, metavar="ID=NAME", help="A party to the conflict; repeat.")
 def init(path: Path, name: str | None, region: str | None, parties: tuple[str, ...]) -> None:
     """Create a new, empty catalogue at PATH.
@@ -26,7 +26,7 @@ def init(path: Path, name: str | None, region: str | None, parties: tuple[str, .
     \b
     Example:
       heritage init ~/catalogues/nk --name "Nagorno-Karabakh heritage" \\
-        --bbox 45.0,38.8,47.8,40.9 --party armenia="Armenia" --party azerbaijan="Azerbaijan"
+        --region 45.0,38.8,47.8,40.9 --party armenia="Armenia" --party azerbaijan="Azerbaijan"
     """
     document = {
         "name": name or path.resolve().name,

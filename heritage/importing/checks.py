@@ -68,8 +68,11 @@ def _region(catalogue: Catalogue, geometry: Any) -> list[P.RowProblem]:
     return [P.outside_region(message)]
 
 
+EVIDENCE_FIX = "add it first with `heritage evidence add`"
+
+
 def _evidence(catalogue: Catalogue, seen: Seen, hashes: list[str]) -> list[P.RowProblem]:
-    fix = "add it first with `heritage evidence add`"
+    fix = EVIDENCE_FIX
     return [
         P.RowProblem("evidence", "unknown evidence file", sha, fix)
         for sha in hashes
@@ -131,6 +134,25 @@ def references(catalogue: Catalogue, kind: str, document: dict[str, Any], seen: 
     problems += [
         P.unknown_source(f, s) for f, s in sources if isinstance(s, str) and not _has(catalogue, seen, "source", s)
     ]
+    return problems + _evidence_by_id(catalogue, document)
+
+
+def _evidence_by_id(catalogue: Catalogue, document: dict[str, Any]) -> list[P.RowProblem]:
+    """Evidence named by the 'ev-' id `evidence add` printed, as well as by SHA-256: the ids are
+    replaced by the SHA-256 the record keeps."""
+    given = document.get("evidence")
+    if not isinstance(given, list):
+        return []
+    problems, kept = [], []
+    for item in given:
+        if isinstance(item, str) and item.strip().lower().startswith("ev-"):
+            sha = catalogue.evidence_sha(item)
+            if sha is None:
+                problems.append(P.RowProblem("evidence", "unknown evidence file", item, EVIDENCE_FIX))
+                continue
+            item = sha
+        kept.append(item)
+    document["evidence"] = kept
     return problems
 
 
