@@ -20,8 +20,9 @@ from heritage.codec import dumps, encode
 from heritage.errors import InvalidInput
 from heritage.models import CatalogueInfo
 from heritage.models.catalogue_info import BBox
+from heritage.models.labels import vocabularies
 from heritage.models.types import ID_PATTERN
-from heritage.models.vocab import DEFAULT_VOCABULARY, vocabularies
+from heritage.models.vocab import DEFAULT_VOCABULARY
 from heritage.plain_errors import ID_RULE
 from heritage.store import parse_record, read_whole
 

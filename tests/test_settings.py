@@ -12,7 +12,7 @@ import pytest
 
 from heritage import journal, layout
 from heritage.errors import InvalidInput
-from heritage.models.vocab import LABELS, vocabularies
+from heritage.models.labels import LABELS, vocabularies
 from heritage.settings import MARGIN_DEGREES, add_vocabulary_term, grown_region, region_command, set_region
 from heritage.store import Catalogue
 from heritage.validate import validate_catalogue

@@ -134,7 +134,8 @@ def vocab_show(env: Env, name: str | None, as_json: bool) -> None:
     Example:
       heritage vocab condition
     """
-    from heritage.models.vocab import DEFAULT_VOCABULARY, vocabularies
+    from heritage.models.labels import vocabularies
+    from heritage.models.vocab import DEFAULT_VOCABULARY
 
     own = DEFAULT_VOCABULARY
     if layout.regular_file(layout.catalogue_file(env.catalogue_path)):  # outside a catalogue: built-in terms
