@@ -173,7 +173,7 @@ def _check_rows(
     now = utc_now().isoformat()
     build = BUILDERS[result.kind]
     names = {c for target, cs in plan.columns.items() if target.startswith("name:") for c in cs}
-    seen, out = Seen(), _Checked()
+    seen, out = Seen(anywhere=options.grow_region), _Checked()
     where = {column: {value.casefold() for value in values} for column, values in profile.where.items()}
     tick = options.progress or (lambda done, total: None)
     for number, row in enumerate(table.rows):

@@ -117,6 +117,22 @@ def outside_region(message: str) -> RowProblem:
     return RowProblem("geometry", message, None, fix)
 
 
+def slipped_coordinates(message: str) -> RowProblem:
+    fix = (
+        "check the columns (a plain pair is lat, lon; WKT is lon lat); if the coordinates are right, "
+        "import with --grow-region"
+    )
+    return RowProblem("geometry", message, None, fix)
+
+
+def area_outside_region(message: str) -> RowProblem:
+    fix = (
+        "import with --grow-region to take it in, or set the region first with "
+        "`heritage catalogue set region W S E N`"
+    )
+    return RowProblem("area", message, None, fix)
+
+
 class RowsRefused(ImportFailed):
     """Rows failed: nothing was written. Carries the groups as well as each row's problems."""
 

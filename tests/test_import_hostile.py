@@ -1,0 +1,51 @@
+"""`heritage import` used the way a new team would, with messy files: each test here was a defect
+found by trying to break the import or make it say something untrue."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import Invoke, snapshot
+from heritage.cli import ExitCode
+from heritage.store import Catalogue
+
+# The fixture catalogue's region is [45.0, 38.5, 48.0, 41.0] (W S E N).
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_swapped_coordinates_are_refused_as_site_add_refuses_them(
+    invoke: Invoke, catalogue: Catalogue, tmp_path: Path
+) -> None:
+    # "46.75, 39.81" read as lat, lon lies outside; the other way round it is inside the region.
+    path = write(tmp_path, "s.csv", 'name:en,latlon,type\nSlipped church,"46.75, 39.81",church\n')
+    before = snapshot(catalogue.root)
+    result = invoke("import", "sites", str(path), catalogue=catalogue)
+    assert result.exit_code == ExitCode.INVALID, result.output
+    assert "field geometry: coordinates [39.81, 46.75] look swapped" in result.output
+    assert "if the coordinates are right, import with --grow-region" in result.output
+    assert snapshot(catalogue.root) == before
+    # Imported with a warning, the site made `validate` fail: now the user must say so.
+    taken = invoke("import", "sites", str(path), "--grow-region", catalogue=catalogue)
+    assert taken.exit_code == 0, taken.output
+    assert invoke("validate", catalogue=catalogue).exit_code == 0
+
+
+def test_an_allegation_area_past_the_region_leaves_the_catalogue_valid(
+    invoke: Invoke, catalogue: Catalogue, tmp_path: Path
+) -> None:
+    source = next(iter(catalogue.sources())).id
+    area = "POLYGON ((10 30, 10.1 30, 10.1 30.1, 10 30))"
+    row = f'claimant.name,claimant.kind,made_on,source,summary,acts,area\nX,government,2021-01-01,{source},A claim,destruction,"{area}"\n'
+    path = write(tmp_path, "a.csv", row)
+    result = invoke("import", "allegations", str(path), catalogue=catalogue)
+    assert result.exit_code == ExitCode.INVALID, result.output
+    assert "field area: area centre" in result.output and "import with --grow-region" in result.output
+    assert "field geometry" not in result.output  # an allegation has an area, not a geometry
+    grown = invoke("import", "allegations", str(path), "--grow-region", catalogue=catalogue)
+    assert grown.exit_code == 0, grown.output
+    assert invoke("validate", catalogue=catalogue).exit_code == 0
