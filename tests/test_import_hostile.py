@@ -40,7 +40,8 @@ def test_an_allegation_area_past_the_region_leaves_the_catalogue_valid(
 ) -> None:
     source = next(iter(catalogue.sources())).id
     area = "POLYGON ((10 30, 10.1 30, 10.1 30.1, 10 30))"
-    row = f'claimant.name,claimant.kind,made_on,source,summary,acts,area\nX,government,2021-01-01,{source},A claim,destruction,"{area}"\n'
+    header = "claimant.name,claimant.kind,made_on,source,summary,acts,area\n"
+    row = header + f'X,government,2021-01-01,{source},A claim,destruction,"{area}"\n'
     path = write(tmp_path, "a.csv", row)
     result = invoke("import", "allegations", str(path), catalogue=catalogue)
     assert result.exit_code == ExitCode.INVALID, result.output
@@ -49,3 +50,21 @@ def test_an_allegation_area_past_the_region_leaves_the_catalogue_valid(
     grown = invoke("import", "allegations", str(path), "--grow-region", catalogue=catalogue)
     assert grown.exit_code == 0, grown.output
     assert invoke("validate", catalogue=catalogue).exit_code == 0
+
+
+def test_a_damage_scale_term_is_mapped_by_meaning_not_by_spelling(
+    invoke: Invoke, catalogue: Catalogue, tmp_path: Path
+) -> None:
+    site, source = next(iter(catalogue.sites())).id, next(iter(catalogue.sources())).id
+    rows = "".join(
+        f"{site},2021-0{n}-01,{word},remote_sensing,{source}\n"
+        for n, word in enumerate(["Possible Damage", "No visible damage", "Slight Damage"], start=1)
+    )
+    path = write(tmp_path, "r.csv", "site,observed,condition,method,sources\n" + rows)
+    result = invoke("import", "reports", str(path), catalogue=catalogue)
+    assert result.exit_code == ExitCode.INVALID
+    # Spelling alone suggested severe_damage, minor_damage and... : UNOSAT and EAMENA say otherwise.
+    assert "--map condition:'Possible Damage'=damaged (UNOSAT's term, which says how sure" in result.output
+    assert "--fixed certainty=possible" in result.output
+    assert "--map condition:'No visible damage'=intact (UNOSAT's term)" in result.output
+    assert "--map condition:'Slight Damage'=minor_damage (EAMENA's term)" in result.output

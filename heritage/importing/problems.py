@@ -16,6 +16,7 @@ from pathlib import Path
 
 from heritage.errors import ImportFailed, Problem
 from heritage.importing.fields import OPEN
+from heritage.models.vocab import from_scheme
 
 FIRST_LINES = 5  # rows named per group; the count says how many more
 
@@ -80,7 +81,28 @@ def closest(value: str, ours: list[str]) -> str | None:
     return matches[0] if matches else None
 
 
+def scheme_term(value: str) -> tuple[str, str, str | None] | None:
+    """(scheme, our condition, certainty) for a term of EAMENA's or UNOSAT's damage scale:
+    suggested by meaning, never by spelling ("Possible Damage" is no severity at all)."""
+    for scheme in ("unosat", "eamena"):
+        try:
+            condition, certainty = from_scheme(scheme, value)
+        except KeyError:
+            continue
+        return scheme.upper(), condition.value, certainty.value if certainty else None
+    return None
+
+
 def unknown_value(target: str, value: str, ours: list[str]) -> RowProblem:
+    term = scheme_term(value) if target == "condition" else None
+    if term is not None:
+        scheme, condition, certainty = term
+        fix = f"add --map {target}:{shell_quoted(value)}={condition} ({scheme}'s term"
+        if certainty:
+            fix += f", which says how sure, not how bad: give certainty {certainty}"
+            fix += f" with a certainty column or --fixed certainty={certainty}"
+        fix += ")"
+        return RowProblem(target, f"not one of our {target} values", value, fix)
     suggestion = closest(value, ours) or "OURS"
     fix = f"add --map {target}:{shell_quoted(value)}={suggestion}"
     fix += f" (closest in spelling: check the meaning; ours: {', '.join(ours)})"
@@ -127,8 +149,7 @@ def slipped_coordinates(message: str) -> RowProblem:
 
 def area_outside_region(message: str) -> RowProblem:
     fix = (
-        "import with --grow-region to take it in, or set the region first with "
-        "`heritage catalogue set region W S E N`"
+        "import with --grow-region to take it in, or set the region first with `heritage catalogue set region W S E N`"
     )
     return RowProblem("area", message, None, fix)
 
