@@ -68,3 +68,15 @@ def test_a_damage_scale_term_is_mapped_by_meaning_not_by_spelling(
     assert "--fixed certainty=possible" in result.output
     assert "--map condition:'No visible damage'=intact (UNOSAT's term)" in result.output
     assert "--map condition:'Slight Damage'=minor_damage (EAMENA's term)" in result.output
+
+
+def test_an_ignored_column_is_not_read_even_when_named_like_a_field(
+    invoke: Invoke, catalogue: Catalogue, tmp_path: Path
+) -> None:
+    path = write(tmp_path, "s.csv", "name:en,lat,lon,type,description\nA,39.8,46.7,church,do not publish\n")
+    args = ["--ignore-column", "description", "--ignore-column", "lat", "--ignore-column", "lon"]
+    result = invoke("import", "sites", str(path), *args, catalogue=catalogue)
+    assert result.exit_code == 0, result.output
+    site = Catalogue.open(catalogue.root).site("a")
+    assert site.description is None and site.geometry is None
+

@@ -71,6 +71,8 @@ def make_plan(
     by_name: dict[str, list[str]] = {}
     for column in columns:
         target = canonical(kind, column)
+        if column in profile.ignore:  # named like a field, but the user said not to read it
+            continue
         if (target in specs or (kind == "sites" and column.startswith(FAMILIES))) and target not in mapped:
             by_name[target] = [column]
     plan_columns = {**by_name, **mapped}
