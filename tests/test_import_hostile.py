@@ -80,3 +80,24 @@ def test_an_ignored_column_is_not_read_even_when_named_like_a_field(
     site = Catalogue.open(catalogue.root).site("a")
     assert site.description is None and site.geometry is None
 
+
+REAL = Path(__file__).parent / "data" / "real"
+
+
+def test_a_starting_profile_prefers_a_real_field_column_to_a_guess(
+    invoke: Invoke, catalogue: Catalogue, tmp_path: Path
+) -> None:
+    # OpenStreetMap's `name` is the local name; its `name:en` column is the English one.
+    made = invoke("import", "profile", str(REAL / "osm_lviv_churches.geojson"), catalogue=catalogue)
+    assert made.exit_code == 0, made.output
+    assert '"name:en" = "name:en"' in made.output and '"name:en" = "name"' not in made.output
+
+
+def test_a_starting_profile_reads_the_location_one_way(invoke: Invoke, catalogue: Catalogue, tmp_path: Path) -> None:
+    # The register's WKT `point` is in every row; `lat` and `lon` in some, and not always equal.
+    out = tmp_path / "har.toml"
+    made = invoke("import", "profile", str(REAL / "historic_england_har.csv"), "-o", str(out), catalogue=catalogue)
+    assert made.exit_code == 0, made.output
+    text = out.read_text(encoding="utf-8")
+    assert '"latlon" = "point"' in text and '"lat" = "lat"' not in text and '"lon" = "lon"' not in text
+    assert '"lat", "lon"]' in text  # listed to be ignored, and so not read

@@ -82,12 +82,15 @@ def guess_columns(table: Table, kind: str) -> dict[str, str]:
     """field -> column, for the columns whose header says which field they hold."""
     specs = field_specs(kind)
     guessed: dict[str, str] = {}
+    # Names that are a field's own come first: a real `name:en` column must not lose to `name`.
     for column in table.columns:
         key = _key(column)
         exact = canonical(kind, key)
         if exact in specs or (kind == "sites" and key.startswith(("name:", "external_id:"))):
             guessed.setdefault(exact, column)
-            continue
+    taken = set(guessed.values())
+    for column in (c for c in table.columns if c not in taken):
+        key = _key(column)
         language = NAME_IN.match(column.strip().casefold()) if kind == "sites" else None
         if language and f"name:{language[1]}" not in guessed:
             guessed[f"name:{language[1]}"] = column
@@ -100,7 +103,31 @@ def guess_columns(table: Table, kind: str) -> dict[str, str]:
                 break
     if kind == "sites" and table.format == "geojson" and "geometry" in table.columns:
         guessed["geometry"] = "geometry"
+    if kind == "sites":
+        _one_location(table, guessed)
     return guessed
+
+
+LOCATIONS = (("geometry",), ("wkt",), ("latlon",), ("lat", "lon"))
+
+
+def _one_location(table: Table, guessed: dict[str, str]) -> None:
+    """Keep one way of giving the location: the one most rows fill. An import reads the first
+    way a row fills, so a second one guessed would look read when it is not (a register with a
+    WKT `point` in every row and `lat`, `lon` in some)."""
+    ways = [way for way in LOCATIONS if all(field in guessed for field in way)]
+    if len(ways) < 2:
+        return
+
+    def filled(way: tuple[str, ...]) -> int:
+        cells = ([row.cells.get(guessed[f], "") for f in way] for row in table.rows)
+        return sum(all(c and not is_blank(c) for c in values) for values in cells)
+
+    best = max(ways, key=filled)  # the first of the most filled, in LOCATIONS' order
+    for way in ways:
+        if way != best:
+            for field in way:
+                del guessed[field]
 
 
 # DEL and C1 controls (TOML wants them escaped; JSON leaves them), and bidirectional overrides
