@@ -101,3 +101,16 @@ def test_a_starting_profile_reads_the_location_one_way(invoke: Invoke, catalogue
     text = out.read_text(encoding="utf-8")
     assert '"latlon" = "point"' in text and '"lat" = "lat"' not in text and '"lon" = "lon"' not in text
     assert '"lat", "lon"]' in text  # listed to be ignored, and so not read
+
+
+def test_an_empty_cell_is_not_called_a_missing_column(invoke: Invoke, catalogue: Catalogue, tmp_path: Path) -> None:
+    site = next(iter(catalogue.sites())).id
+    reports = f"site,observed,condition,method,sources\n{site},2021-01-01,intact,remote_sensing,\n"
+    result = invoke("import", "reports", str(write(tmp_path, "r.csv", reports)), catalogue=catalogue)
+    assert "field sources: is required and empty in this row (column 'sources')" in result.output
+    assert "no column gives it" not in result.output
+    sites = 'Name,Place,Kind\nA,not found,\n,"39.8, 46.7",church\n'
+    args = ["--column", "name:en=Name", "--column", "latlon=Place", "--column", "type=Kind"]
+    result = invoke("import", "sites", str(write(tmp_path, "s.csv", sites)), *args, catalogue=catalogue)
+    assert "field type: is required and empty in this row (column 'Kind') (1 row(s): line 2)" in result.output
+    assert "field name:LANG: is required and empty in this row (column 'Name') (1 row(s): line 3)" in result.output

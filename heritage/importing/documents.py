@@ -173,7 +173,14 @@ class RowView:
         return values
 
     def need(self, target: str, present: bool, columns: str | None = None) -> None:
-        if not present:
+        if present:
+            return
+        given = self.plan.columns.get(target)
+        if target == "name:LANG":  # any name column will do
+            given = [c for t, cs in self.plan.columns.items() if t.startswith("name:") for c in cs]
+        if given:  # the column is there; this row leaves it empty
+            self.problems.append(P.empty(target, given))
+        else:
             self.problems.append(P.missing(target, columns or f"no column {target!r}"))
 
 

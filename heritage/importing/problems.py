@@ -118,6 +118,12 @@ def missing(target: str, columns: str) -> RowProblem:
     return RowProblem(target, f"is required and no column gives it ({columns})", None, fix)
 
 
+def empty(target: str, columns: list[str]) -> RowProblem:
+    named = ", ".join(repr(c) for c in columns)
+    fix = f"fill it in, or give every row that has none one value with --fixed {target}=VALUE"
+    return RowProblem(target, f"is required and empty in this row (column {named})", None, fix)
+
+
 def unknown_source(target: str, source: str) -> RowProblem:
     fix = (
         "import the sources first with `heritage import sources FILE`, "
