@@ -114,3 +114,41 @@ def test_an_empty_cell_is_not_called_a_missing_column(invoke: Invoke, catalogue:
     result = invoke("import", "sites", str(write(tmp_path, "s.csv", sites)), *args, catalogue=catalogue)
     assert "field type: is required and empty in this row (column 'Kind') (1 row(s): line 2)" in result.output
     assert "field name:LANG: is required and empty in this row (column 'Name') (1 row(s): line 3)" in result.output
+
+
+HOSTILE_TYPES = ["line\nbreak", "\x1b[2Jclear", "\u202eevil", "it's", "back\\slash", "$(touch {canary})`true`!!"]
+
+
+def test_every_map_fix_pastes_into_bash_and_works(catalogue: Catalogue, tmp_path: Path) -> None:
+    import csv
+    import os
+    import re
+    import shlex
+    import subprocess
+    import sys
+
+    canary = tmp_path / "pasted-and-ran"
+    values = [v.replace("{canary}", str(canary)) for v in HOSTILE_TYPES]
+    path = tmp_path / "s.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([["name:en", "type"], *([f"Site {n}", v] for n, v in enumerate(values))])
+    command = [sys.executable, "-m", "heritage", "-C", str(catalogue.root), "import", "sites", str(path)]
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1]), "LC_ALL": "C.UTF-8", "HERITAGE_USER": "t"}
+    failed = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    assert failed.returncode == ExitCode.INVALID, failed.stderr
+    fixes = [line for line in failed.stderr.splitlines() if line.startswith("      fix: add --map ")]
+    assert len(fixes) == len(values)  # one line each: a line break in a value does not break the fix
+    assert not any("\x1b" in line or "\u202e" in line for line in failed.stderr.splitlines())
+    pasted = [re.sub(r"^      fix: add (--map \S.*?=\w+) \(closest in spelling.*$", r"\1", f) for f in fixes]
+    line = shlex.join(command) + " " + " ".join(pasted) + " --dry-run"
+    run = subprocess.run(["bash", "-c", line], capture_output=True, text=True, env=env, check=False)
+    assert run.returncode == 0, run.stderr
+    assert f"would import {len(values)} site(s)" in run.stdout
+    assert not canary.exists()
+
+
+def test_an_unknown_source_id_is_quoted_in_its_fix(invoke: Invoke, catalogue: Catalogue, tmp_path: Path) -> None:
+    site = next(iter(catalogue.sites())).id
+    rows = f"site,observed,condition,method,sources\n{site},2021-01-01,intact,remote_sensing,src x; touch y\n"
+    result = invoke("import", "reports", str(write(tmp_path, "r.csv", rows.replace("; ", "$(x)"))), catalogue=catalogue)
+    assert "`heritage source add --id 'src x$(x)touch y' ...`" in result.output

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,9 +72,30 @@ def group(problems: Iterable[tuple[str, RowProblem]]) -> list[ProblemGroup]:
     return list(groups.values())
 
 
+# What a terminal would obey or hide: C0 and C1 controls, DEL, bidirectional overrides.
+_UNSEEN = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _escaped(char: str) -> str:
+    code = ord(char)
+    named = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
+    # \xHH is a byte in bash's $'...': only ASCII ones are the character itself.
+    return named.get(char) or (f"\\x{code:02x}" if code < 0x80 else f"\\u{code:04x}")
+
+
 def shell_quoted(text: str) -> str:
-    """Text as one shell word, always in single quotes, so the fix can be pasted as it is."""
-    return "'" + text.replace("'", "'\\''") + "'"
+    """Text as one bash word, so that the fix can be pasted as it is: in single quotes, or, when
+    it holds a character a terminal would obey or hide (an escape sequence, a line break), in
+    bash's $'...' with that character written as an escape, which bash turns back into it."""
+    if not _UNSEEN.search(text):
+        return "'" + text.replace("'", "'\\''") + "'"
+    body = text.replace("\\", "\\\\").replace("'", "\\'")
+    return "$'" + _UNSEEN.sub(lambda m: _escaped(m.group()), body) + "'"
+
+
+def shell_word(text: str) -> str:
+    """An id as it may be pasted: as it is when it is a plain one, quoted otherwise."""
+    return text if re.fullmatch(r"[\w.:@%+/-]+", text, re.ASCII) else shell_quoted(text)
 
 
 def closest(value: str, ours: list[str]) -> str | None:
@@ -127,7 +149,7 @@ def empty(target: str, columns: list[str]) -> RowProblem:
 def unknown_source(target: str, source: str) -> RowProblem:
     fix = (
         "import the sources first with `heritage import sources FILE`, "
-        f"or add it with `heritage source add --id {source} ...`"
+        f"or add it with `heritage source add --id {shell_word(source)} ...`"
     )
     return RowProblem(target, "unknown source", source, fix)
 
