@@ -152,3 +152,11 @@ def test_an_unknown_source_id_is_quoted_in_its_fix(invoke: Invoke, catalogue: Ca
     rows = f"site,observed,condition,method,sources\n{site},2021-01-01,intact,remote_sensing,src x; touch y\n"
     result = invoke("import", "reports", str(write(tmp_path, "r.csv", rows.replace("; ", "$(x)"))), catalogue=catalogue)
     assert "`heritage source add --id 'src x$(x)touch y' ...`" in result.output
+
+
+def test_a_line_is_refused_as_a_line_not_as_a_latitude(invoke: Invoke, catalogue: Catalogue, tmp_path: Path) -> None:
+    rows = 'name:en,wkt,type\nA,"LINESTRING (46 39, 46.1 39.1)",church\nB,"MULTIPOINT ((46 39))",church\n'
+    result = invoke("import", "sites", str(write(tmp_path, "s.csv", rows)), catalogue=catalogue)
+    assert "is a WKT LINESTRING: a location is a POINT, a POLYGON or a MULTIPOLYGON (1 row(s): line 2)" in result.output
+    assert "is a WKT MULTIPOINT: a location is a POINT" in result.output
+    assert "latitude" not in result.output
