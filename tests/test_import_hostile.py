@@ -160,3 +160,13 @@ def test_a_line_is_refused_as_a_line_not_as_a_latitude(invoke: Invoke, catalogue
     assert "is a WKT LINESTRING: a location is a POINT, a POLYGON or a MULTIPOLYGON (1 row(s): line 2)" in result.output
     assert "is a WKT MULTIPOINT: a location is a POINT" in result.output
     assert "latitude" not in result.output
+
+
+def test_heading_rows_are_named_so_a_site_with_only_a_name_is_seen(
+    invoke: Invoke, catalogue: Catalogue, tmp_path: Path
+) -> None:
+    rows = 'Name,Place,Kind\nShusha district,,\nLonely chapel,,\nA,"39.8, 46.7",church\n'
+    args = ["--column", "name:en=Name", "--column", "latlon=Place", "--column", "type=Kind"]
+    result = invoke("import", "sites", str(write(tmp_path, "s.csv", rows)), *args, "--dry-run", catalogue=catalogue)
+    assert result.exit_code == 0, result.output
+    assert "heading rows skipped (2): line 2 'Shusha district', line 3 'Lonely chapel'" in result.output

@@ -52,6 +52,7 @@ class ImportResult:
     already: list[str] = field(default_factory=list)  # rows the catalogue holds already: those records' ids
     repeated: int = 0  # rows that repeat an earlier row of the same file
     headings: int = 0  # heading rows skipped ("Shusha district")
+    heading_rows: list[str] = field(default_factory=list)  # the first of them: "line 2 'Shusha district'"
     filtered: int = 0  # rows left out by [where]
     skipped_rows: int = 0  # failing rows left out (--skip-invalid, or counted by a dry run)
     failed: list[P.ProblemGroup] = field(default_factory=list)
@@ -187,6 +188,8 @@ def _check_rows(
         view = RowView(plan, row.cells)
         if result.kind == "sites" and is_heading(view, names):
             result.headings += 1
+            if len(result.heading_rows) < P.FIRST_LINES:  # a site with only a name is seen, not lost
+                result.heading_rows.append(f"{row.label} {next(v for v in row.cells.values() if v)!r}")
             continue
         given = view.get("id") or None
         label = row.label + (f" ({given})" if given else "")
