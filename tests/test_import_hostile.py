@@ -170,3 +170,14 @@ def test_heading_rows_are_named_so_a_site_with_only_a_name_is_seen(
     result = invoke("import", "sites", str(write(tmp_path, "s.csv", rows)), *args, "--dry-run", catalogue=catalogue)
     assert result.exit_code == 0, result.output
     assert "heading rows skipped (2): line 2 'Shusha district', line 3 'Lonely chapel'" in result.output
+
+
+def test_an_unknown_party_is_not_given_a_side_by_its_spelling(
+    invoke: Invoke, catalogue: Catalogue, tmp_path: Path
+) -> None:
+    rows = "id,kind,title,party\nsrc-new,news,A statement,Side C\n"
+    result = invoke("import", "sources", str(write(tmp_path, "s.csv", rows)), catalogue=catalogue)
+    assert result.exit_code == ExitCode.INVALID
+    # "Side C" is spelt like "side-a"; which side a source speaks for is no guess to offer.
+    assert "fix: add --map party:'Side C'=PARTY (ours: side-a, side-b), or declare the party" in result.output
+    assert "=side-a" not in result.output

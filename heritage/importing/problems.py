@@ -125,13 +125,17 @@ def unknown_value(target: str, value: str, ours: list[str]) -> RowProblem:
             fix += f" with a certainty column or --fixed certainty={certainty}"
         fix += ")"
         return RowProblem(target, f"not one of our {target} values", value, fix)
+    if target.split(".")[-1] == "party":
+        # A claim or a source is never put on a side because two names are spelt alike.
+        fix = f"add --map {target}:{shell_quoted(value)}=PARTY (ours: {', '.join(ours)})"
+        return RowProblem(
+            target, f"not one of our {target} values", value, fix + ", or declare the party in catalogue.json"
+        )
     suggestion = closest(value, ours) or "OURS"
     fix = f"add --map {target}:{shell_quoted(value)}={suggestion}"
     fix += f" (closest in spelling: check the meaning; ours: {', '.join(ours)})"
     if target in OPEN:
         fix += f", or extend the catalogue's vocabulary with `heritage vocab add {OPEN[target]} NAME --label ...`"
-    elif target.split(".")[-1] == "party":
-        fix += ", or declare the party in catalogue.json"
     return RowProblem(target, f"not one of our {target} values", value, fix)
 
 
