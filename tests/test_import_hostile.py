@@ -181,3 +181,28 @@ def test_an_unknown_party_is_not_given_a_side_by_its_spelling(
     # "Side C" is spelt like "side-a"; which side a source speaks for is no guess to offer.
     assert "fix: add --map party:'Side C'=PARTY (ours: side-a, side-b), or declare the party" in result.output
     assert "=side-a" not in result.output
+
+
+def test_credibility_words_map_to_admiralty_grades(invoke: Invoke, catalogue: Catalogue, tmp_path: Path) -> None:
+    site, source = next(iter(catalogue.sites())).id, next(iter(catalogue.sources())).id
+    rows = f"site,observed,condition,method,sources,credibility\n{site},2021-02-03,intact,remote_sensing,{source},"
+    path = write(tmp_path, "r.csv", rows + "Probably true\n")
+    refused = invoke("import", "reports", str(path), catalogue=catalogue)
+    assert "fix: add --map credibility:'Probably true'=2 (ours: 1 Confirmed by other sources, 2 Probably" in (
+        refused.output
+    )
+    profile = write(tmp_path, "p.toml", '[map.credibility]\n"Probably true" = 2\n')  # a number, as TOML has it
+    result = invoke("import", "reports", str(path), "--profile", str(profile), catalogue=catalogue)
+    assert result.exit_code == 0, result.output
+    reports = Catalogue.open(catalogue.root).reports(site)
+    assert [r.credibility for r in reports if str(r.observed) == "2021-02-03"] == [2]
+
+
+def test_an_unquoted_dotted_field_in_a_profile_says_to_quote_it(
+    invoke: Invoke, catalogue: Catalogue, tmp_path: Path
+) -> None:
+    profile = write(tmp_path, "p.toml", '[map.claimant.kind]\nMFA = "government"\n')
+    path = write(tmp_path, "a.csv", "claimant.name\nX\n")
+    result = invoke("import", "allegations", str(path), "--profile", str(profile), catalogue=catalogue)
+    assert result.exit_code == ExitCode.INVALID
+    assert 'p.toml: [map.claimant.kind]: quote a dotted field: [map."claimant.kind"]' in result.output

@@ -132,6 +132,8 @@ def vocabularies(kind: str, vocabulary: Vocabulary, parties: list[str]) -> dict[
             found[path] = [member.value for member in spec.annotation]
         elif path.split(".")[-1] == "party":
             found[path] = list(parties)
+    if kind == "reports":  # a number, but a scale with words (Admiralty): "Probably true" maps to 2
+        found["credibility"] = [str(grade) for grade in range(1, 7)]
     if kind == "sites":
         found["type"] = sorted(vocabulary.site_types)
         found["tradition"] = sorted(vocabulary.traditions)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from heritage.errors import ImportFailed, Problem
 from heritage.importing.fields import OPEN
-from heritage.models.vocab import from_scheme
+from heritage.models.vocab import LABELS, from_scheme
 
 FIRST_LINES = 5  # rows named per group; the count says how many more
 
@@ -125,6 +125,16 @@ def unknown_value(target: str, value: str, ours: list[str]) -> RowProblem:
             fix += f" with a certainty column or --fixed certainty={certainty}"
         fix += ")"
         return RowProblem(target, f"not one of our {target} values", value, fix)
+    if target in ("credibility", "reliability"):  # Admiralty grades: suggested by their words only
+        grades = {LABELS[grade].casefold(): grade for grade in ours}
+        grade = grades.get(value.strip().casefold(), "GRADE")
+        scale = ", ".join(f"{g} {LABELS[g]}" for g in ours)
+        return RowProblem(
+            target,
+            f"not one of our {target} values",
+            value,
+            f"add --map {target}:{shell_quoted(value)}={grade} (ours: {scale})",
+        )
     if target.split(".")[-1] == "party":
         # A claim or a source is never put on a side because two names are spelt alike.
         fix = f"add --map {target}:{shell_quoted(value)}=PARTY (ours: {', '.join(ours)})"

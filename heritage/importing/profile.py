@@ -117,6 +117,10 @@ def load_profile(path: Path) -> Profile:
             raise _refuse(f"{name}: [map.{target}]", "must be a table of their value = our value")
         values = profile.maps.setdefault(target, {})
         for theirs, ours in pairs.items():
+            if isinstance(ours, dict):  # [map.claimant.kind] is a table in a table, in TOML
+                raise _refuse(f"{name}: [map.{target}.{theirs}]", f'quote a dotted field: [map."{target}.{theirs}"]')
+            if isinstance(ours, int) and not isinstance(ours, bool):
+                ours = str(ours)  # a credibility grade, written as the number it is
             if not isinstance(ours, str):
                 raise _refuse(f"{name}: [map.{target}] {theirs!r}", f"{ours!r} is not a text value")
             values[theirs.strip()] = ours.strip()
