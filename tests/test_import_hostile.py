@@ -206,3 +206,14 @@ def test_an_unquoted_dotted_field_in_a_profile_says_to_quote_it(
     result = invoke("import", "allegations", str(path), "--profile", str(profile), catalogue=catalogue)
     assert result.exit_code == ExitCode.INVALID
     assert 'p.toml: [map.claimant.kind]: quote a dotted field: [map."claimant.kind"]' in result.output
+
+
+def test_a_bad_name_is_named_by_its_field_not_the_model_path(
+    invoke: Invoke, catalogue: Catalogue, tmp_path: Path
+) -> None:
+    rows = "Name,Name (hy),Kind\nGood,Bad\x1b[2Jname,church\n"
+    args = ["--column", "name:en=Name", "--column", "name:hy=Name (hy)", "--column", "type=Kind"]
+    result = invoke("import", "sites", str(write(tmp_path, "s.csv", rows)), *args, catalogue=catalogue)
+    assert result.exit_code == ExitCode.INVALID
+    assert "field name:hy 'Bad\\x1b[2Jname': contains the control character U+001B (1 row(s): line 2)" in result.output
+    assert "names[1]" not in result.output and "\x1b" not in result.output

@@ -243,17 +243,28 @@ def _record(
     try:
         record = rules.kind.model.model_validate(document, context=catalogue.context)
     except ValidationError as error:
-        view.problems.extend(_model_problems(error))
+        view.problems.extend(_model_problems(error, _columns_of(document)))
         return None
     if record.id in seen.ids:
         view.problems.append(P.RowProblem("id", "appears twice in the file", record.id))
     return record
 
 
-def _model_problems(error: ValidationError) -> list[P.RowProblem]:
+def _columns_of(document: dict[str, Any]) -> dict[str, str]:
+    """A site's model paths named as the file's fields are (`names[1].text` is `name:hy`)."""
+    names = document.get("properties", document).get("names") if isinstance(document, dict) else None
+    if not isinstance(names, list):
+        return {}
+    return {f"names[{n}].text": f"name:{name.get('lang')}" for n, name in enumerate(names) if isinstance(name, dict)}
+
+
+def _model_problems(error: ValidationError, columns: dict[str, str] | None = None) -> list[P.RowProblem]:
     """What the model refused, in `validation_messages`' words, each with the value it refused
-    when that was a cell's text or number (so that a bad value groups with its like)."""
-    messages = validation_messages(error)
+    when that was a cell's text or number (so that a bad value groups with its like), and named
+    by the file's field where the model's path differs."""
+    messages = [
+        (columns.get(name, name) if columns and name else name, text) for name, text in validation_messages(error)
+    ]
     items = error.errors(include_url=False)
     values: list[str | None] = [None] * len(messages)
     if len(items) == len(messages):  # one sentence per error: each one's input is known

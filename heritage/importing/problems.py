@@ -157,6 +157,8 @@ def missing(target: str, columns: str) -> RowProblem:
 def empty(target: str, columns: list[str]) -> RowProblem:
     named = ", ".join(repr(c) for c in columns)
     fix = f"fill it in, or give every row that has none one value with --fixed {target}=VALUE"
+    if target == "name:LANG":  # no one name for every site
+        fix = "fill it in, or map another name column (another language) with --column name:LANG=COLUMN"
     return RowProblem(target, f"is required and empty in this row (column {named})", None, fix)
 
 
