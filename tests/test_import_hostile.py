@@ -217,3 +217,20 @@ def test_a_bad_name_is_named_by_its_field_not_the_model_path(
     assert result.exit_code == ExitCode.INVALID
     assert "field name:hy 'Bad\\x1b[2Jname': contains the control character U+001B (1 row(s): line 2)" in result.output
     assert "names[1]" not in result.output and "\x1b" not in result.output
+
+
+def test_outlines_are_read_as_the_records_keep_them(invoke: Invoke, catalogue: Catalogue, tmp_path: Path) -> None:
+    one = "MULTIPOLYGON (((46 39, 46.1 39, 46.1 39.1, 46 39)))"
+    two = "MULTIPOLYGON (((46 39, 46.1 39, 46.1 39.1, 46 39)), ((47 40, 47.1 40, 47.1 40.1, 47 40)))"
+    rows = f'name:en,wkt,type\nOne,"{one}",church\nTwo,"{two}",church\n'
+    result = invoke("import", "sites", str(write(tmp_path, "s.csv", rows)), "--skip-invalid", catalogue=catalogue)
+    assert "field wkt: " + repr(two) + " is several polygons: give a point or a polygon" in result.output
+    assert Catalogue.open(catalogue.root).site("one").geometry.type == "Polygon"  # type: ignore[union-attr]
+    source = next(iter(catalogue.sources())).id
+    header = "claimant.name,claimant.kind,made_on,source,summary,acts,area\n"
+    claim = header + f'X,government,2021-01-01,{source},A claim,destruction,"POINT (46.5 39.5)"\n'
+    refused = invoke("import", "allegations", str(write(tmp_path, "a.csv", claim)), catalogue=catalogue)
+    assert "field area: 'POINT (46.5 39.5)' is a point: give a polygon (WKT POLYGON) (1 row(s): line 2)" in (
+        refused.output
+    )
+    assert "coordinates[0]" not in refused.output and "area.type" not in refused.output

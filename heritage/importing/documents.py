@@ -14,7 +14,16 @@ from typing import Any, Literal
 from heritage.coords import is_blank, parse_coordinate, parse_geometry
 from heritage.errors import InvalidInput
 from heritage.importing import problems as P
-from heritage.importing.fields import ALIASES, FAMILIES, SITE_COLUMNS, FieldSpec, canonical, field_specs, is_geometry
+from heritage.importing.fields import (
+    ALIASES,
+    FAMILIES,
+    SITE_COLUMNS,
+    FieldSpec,
+    canonical,
+    field_specs,
+    is_geometry,
+    shapes,
+)
 from heritage.importing.profile import Profile
 from heritage.models import Citation
 from heritage.models.base import Record
@@ -226,7 +235,7 @@ def record_document(view: RowView) -> dict[str, Any]:
             elif spec.annotation is Citation:
                 value = citation(text)
             elif is_geometry(spec.annotation):
-                value = _geometry(view, text, path)
+                value = _geometry(view, text, path, shapes(spec.annotation))
             elif spec.annotation in (int, float):
                 value = _number(view, text, path, spec.annotation is int)
         if spec.required:  # a bad value is its own problem: not also a missing one
@@ -239,12 +248,27 @@ def record_document(view: RowView) -> dict[str, Any]:
 # Bad values are noted on the view, not raised, so that one row shows every problem it has.
 
 
-def _geometry(view: RowView, text: str, target: str) -> dict[str, Any] | None:
+def _geometry(
+    view: RowView, text: str, target: str, allowed: tuple[str, ...] = ("Point", "Polygon")
+) -> dict[str, Any] | None:
+    """The cell's geometry, of a type the record keeps: a MULTIPOLYGON of one polygon is that
+    polygon; one of several, or a point where an area is wanted, is one plain problem (the
+    model would name each coordinate it cannot place)."""
     try:
-        return parse_geometry(text)
+        geometry: dict[str, Any] | None = parse_geometry(text)
     except ValueError as error:
         view.problems.append(P.RowProblem(target, str(error)))
         return None
+    if geometry and geometry["type"] == "MultiPolygon" and len(geometry["coordinates"]) == 1:
+        geometry = {"type": "Polygon", "coordinates": geometry["coordinates"][0]}
+    if geometry and geometry["type"] not in allowed:
+        found = "several polygons" if geometry["type"] == "MultiPolygon" else f"a {geometry['type'].lower()}"
+        wanted = " or ".join(f"a {kind.lower()}" for kind in allowed)
+        shown = repr(text) if len(text) <= 200 else repr(text[:200]) + "..."  # polygons run to megabytes
+        message = f"{shown} is {found}: give {wanted} (WKT {' or '.join(a.upper() for a in allowed)})"
+        view.problems.append(P.RowProblem(target, message))
+        return None
+    return geometry
 
 
 def _coordinate(view: RowView, axis: Literal["lat", "lon"]) -> float | None:

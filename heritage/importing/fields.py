@@ -77,8 +77,13 @@ def _unwrap(annotation: Any) -> tuple[Any, bool]:
 
 
 def is_geometry(annotation: Any) -> bool:
-    shapes = get_args(annotation) if get_origin(annotation) in (Union, types.UnionType) else (annotation,)
-    return any(shape in (Point, Polygon) for shape in shapes)
+    return bool(shapes(annotation))
+
+
+def shapes(annotation: Any) -> tuple[str, ...]:
+    """The GeoJSON types a geometry field keeps ("Point", "Polygon"); () for any other field."""
+    kinds = get_args(annotation) if get_origin(annotation) in (Union, types.UnionType) else (annotation,)
+    return tuple(kind.__name__ for kind in kinds if kind in (Point, Polygon))
 
 
 def _walk(model: type[BaseModel], prefix: str = "", required: bool = True) -> list[FieldSpec]:
