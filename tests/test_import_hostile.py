@@ -234,3 +234,15 @@ def test_outlines_are_read_as_the_records_keep_them(invoke: Invoke, catalogue: C
         refused.output
     )
     assert "coordinates[0]" not in refused.output and "area.type" not in refused.output
+
+
+def test_a_starting_profile_is_never_written_over_the_catalogue(
+    invoke: Invoke, catalogue: Catalogue, tmp_path: Path
+) -> None:
+    path = write(tmp_path, "s.csv", "Name,Type\nA,church\n")
+    before = snapshot(catalogue.root)
+    for target in (catalogue.root / "catalogue.json", catalogue.root / "sites" / "p.toml", path):
+        result = invoke("import", "profile", str(path), "-o", str(target), "--force", catalogue=catalogue)
+        assert result.exit_code == ExitCode.INVALID, (target, result.output)
+    assert snapshot(catalogue.root) == before
+    assert path.read_text(encoding="utf-8") == "Name,Type\nA,church\n"

@@ -13,6 +13,7 @@ import json
 import re
 from pathlib import Path
 
+from heritage import layout
 from heritage.atomic import replace_file
 from heritage.coords import is_blank, parse_point
 from heritage.errors import InvalidInput
@@ -192,6 +193,11 @@ def write_profile(
     encoding: str | None = None,
 ) -> str:
     """The starting profile's text, written to `output` if given (never over a file, unless forced)."""
+    if output is not None:
+        # Not over catalogue.json, into a record folder or over the file it is made from.
+        layout.output_path(catalogue.root, output)
+        if output.resolve() == Path(path).resolve():
+            raise InvalidInput("is the file the profile is made from; write the profile elsewhere", file=output)
     if output is not None and output.exists() and not force:
         raise InvalidInput("exists already; pass --force to overwrite it", file=output)
     text = profile_text(catalogue, read_table(path, encoding), kind, encoding)
