@@ -246,3 +246,22 @@ def test_a_starting_profile_is_never_written_over_the_catalogue(
         assert result.exit_code == ExitCode.INVALID, (target, result.output)
     assert snapshot(catalogue.root) == before
     assert path.read_text(encoding="utf-8") == "Name,Type\nA,church\n"
+
+
+def test_a_default_precision_is_checked_once_and_approximate_names_its_fix(
+    invoke: Invoke, catalogue: Catalogue, tmp_path: Path
+) -> None:
+    path = write(tmp_path, "s.csv", "name:en,lat,lon,type\nZ,39.8,46.7,church\n")
+    for value in ("unknown", "roughly"):
+        profile = write(tmp_path, "p.toml", f'default_precision = "{value}"\n')
+        result = invoke("import", "sites", str(path), "--profile", str(profile), catalogue=catalogue)
+        assert f"p.toml: default_precision: '{value}' is not one of exact, approximate, settlement" in result.output
+        assert "--map" not in result.output  # their value is not to be mapped: it is ours, misspelt
+    profile = write(tmp_path, "p.toml", 'default_precision = "approximate"\n')  # format.md's own example
+    result = invoke("import", "sites", str(path), "--profile", str(profile), catalogue=catalogue)
+    assert "field uncertainty_m: is required for an approximate location (1 row(s): line 2)" in result.output
+    assert "--fixed uncertainty_m=METRES" in result.output
+    fixed = invoke(
+        "import", "sites", str(path), "--profile", str(profile), "--fixed", "uncertainty_m=500", catalogue=catalogue
+    )
+    assert fixed.exit_code == 0, fixed.output

@@ -116,10 +116,15 @@ def make_plan(
             except P.RowError as error:
                 raise InvalidInput(f"{profile.origin('fixed.' + target)}: {error.problems[0].fix}") from None
     if profile.default_precision and kind == "sites":
-        try:
-            plan.default_precision = plan.value("precision", profile.default_precision)
-        except P.RowError as error:
-            raise InvalidInput(f"{profile.origin('default_precision')}: {error.problems[0].fix}") from None
+        # The precision of rows that have a point: "unknown" is for rows without one.
+        wanted = profile.default_precision.strip().casefold()
+        choices = [value for value in ours["precision"] if value != "unknown"]
+        if wanted not in choices:
+            raise InvalidInput(
+                f"{profile.origin('default_precision')}: {profile.default_precision!r} is not one of "
+                f"{', '.join(choices)} (the precision of rows that have a point and give none)"
+            )
+        plan.default_precision = wanted
     return plan
 
 
@@ -312,6 +317,9 @@ def site_document(view: RowView) -> dict[str, Any]:
     view.need("name:LANG", bool(names), "map a name column, e.g. --column name:en=Name")
     precision = view.scalar("precision") or (view.plan.default_precision if geometry else "unknown")
     uncertainty = view.get("uncertainty_m")
+    if precision == "approximate" and geometry and not uncertainty:  # the model's rule, with its fix
+        fix = "give an uncertainty_m column, or one value for every row with --fixed uncertainty_m=METRES"
+        view.problems.append(P.RowProblem("uncertainty_m", "is required for an approximate location", None, fix))
     site_type = view.scalar("type")
     view.need("type", bool(view.get("type")))
     document: dict[str, Any] = {
