@@ -265,3 +265,25 @@ def test_a_default_precision_is_checked_once_and_approximate_names_its_fix(
         "import", "sites", str(path), "--profile", str(profile), "--fixed", "uncertainty_m=500", catalogue=catalogue
     )
     assert fixed.exit_code == 0, fixed.output
+
+
+def test_a_geojson_in_another_crs_is_refused_not_read_as_degrees(
+    invoke: Invoke, catalogue: Catalogue, tmp_path: Path
+) -> None:
+    import json
+
+    def collection(crs: str) -> str:
+        site = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [46.7, 39.8]}, "properties": {}}
+        site["properties"] = {"name:en": "A", "type": "church"}
+        crs_member = {"type": "name", "properties": {"name": crs}}
+        return json.dumps({"type": "FeatureCollection", "crs": crs_member, "features": [site]})
+
+    # A projected system: numbers that read as degrees would land in the region, silently wrong.
+    path = write(tmp_path, "utm.geojson", collection("urn:ogc:def:crs:EPSG::32638"))
+    result = invoke("import", "sites", str(path), catalogue=catalogue)
+    assert result.exit_code == ExitCode.INVALID
+    assert "declares its coordinates in 'urn:ogc:def:crs:EPSG::32638' ('crs'), not in longitude and latitude" in (
+        result.output
+    )
+    path = write(tmp_path, "wgs84.geojson", collection("urn:ogc:def:crs:OGC:1.3:CRS84"))
+    assert invoke("import", "sites", str(path), "--dry-run", catalogue=catalogue).exit_code == 0
