@@ -287,3 +287,19 @@ def test_a_geojson_in_another_crs_is_refused_not_read_as_degrees(
     )
     path = write(tmp_path, "wgs84.geojson", collection("urn:ogc:def:crs:OGC:1.3:CRS84"))
     assert invoke("import", "sites", str(path), "--dry-run", catalogue=catalogue).exit_code == 0
+
+
+def test_the_region_warning_names_the_command_that_takes_the_sites_in(
+    invoke: Invoke, catalogue: Catalogue, tmp_path: Path
+) -> None:
+    rows = 'name:en,latlon,type\nFar church,"41.72, 44.79",church\nFarther church,"42.0, 44.0",church\n'
+    result = invoke("import", "sites", str(write(tmp_path, "s.csv", rows)), catalogue=catalogue)
+    assert result.exit_code == 0, result.output
+    fixes = {line.strip() for line in result.output.splitlines() if line.strip().startswith("fix:")}
+    assert fixes == {
+        "fix: kept all the same; to take in every site outside it: heritage catalogue set region 43.95 38.5 48 42.05"
+        " (or import with --grow-region)"
+    }
+    pasted = invoke("catalogue", "set", "region", "43.95", "38.5", "48", "42.05", catalogue=catalogue)
+    assert pasted.exit_code == 0 and invoke("validate", catalogue=catalogue).exit_code == 0
+    assert "outside" not in invoke("validate", catalogue=catalogue).output

@@ -8,6 +8,7 @@ says, without id and stamps): a rerun finds every row already in the catalogue a
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -125,7 +126,14 @@ def _decide(
     checked = _check_rows(catalogue, rules, plan, table, profile, options, result)
     new = _sort_out(catalogue, rules, checked, result)
     fresh = {id(record) for record in new}  # warnings are for what is written, not for what is there
-    checked.warnings = [(label, w) for label, w, record in checked.warned if id(record) in fresh]
+    warned = [(label, w, record) for label, w, record in checked.warned if id(record) in fresh]
+    checked.warnings = [(label, w) for label, w, _ in warned]
+    if warned and catalogue.info.region is not None:
+        # The one command that takes in every new site past the region, as `site add` names it.
+        places = [p for _, _, record in warned if (p := _position(record)) is not None]
+        command = settings.region_command(settings.grown_region(catalogue.info.region, places))
+        fix = f"kept all the same; to take in every site outside it: {command} (or import with --grow-region)"
+        checked.warnings = [(label, dataclasses.replace(w, fix=fix)) for label, w in checked.warnings]
     result.failed = P.group(checked.failures)
     result.skipped_rows = len(checked.failed_rows)
     if checked.failures and not (options.skip_invalid or options.dry_run):
