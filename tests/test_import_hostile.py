@@ -303,3 +303,23 @@ def test_the_region_warning_names_the_command_that_takes_the_sites_in(
     pasted = invoke("catalogue", "set", "region", "43.95", "38.5", "48", "42.05", catalogue=catalogue)
     assert pasted.exit_code == 0 and invoke("validate", catalogue=catalogue).exit_code == 0
     assert "outside" not in invoke("validate", catalogue=catalogue).output
+
+
+def test_a_file_s_own_ids_name_their_way_round_and_the_flag_beats_the_profile(
+    invoke: Invoke, catalogue: Catalogue, tmp_path: Path
+) -> None:
+    # OpenStreetMap's feature ids ("node/3734462654") are not ids of ours.
+    osm = str(REAL / "osm_lviv_churches.geojson")
+    profile = write(tmp_path, "osm.toml", 'ignore_unmapped = true\n[columns]\nid = "id"\n"name:uk" = "name"\n')
+    args = ["--profile", str(profile), "--fixed", "type=church", "--grow-region", "--dry-run"]
+    refused = invoke("import", "sites", osm, *args, catalogue=catalogue)
+    assert (
+        "fix: leave the ids to heritage with --ignore-column id, and keep theirs with --column external_id:SCHEME=id"
+        in (refused.output)
+    )
+    pasted = invoke(
+        "import", "sites", osm, *args, "--ignore-column", "id", "--column", "external_id:osm=id", catalogue=catalogue
+    )
+    assert pasted.exit_code == 0, pasted.output
+    assert "field id" not in pasted.output and '"osm": "node/' in pasted.output
+    assert "would import 10 site(s)" in pasted.output  # 7 of the 17 places have no name at all

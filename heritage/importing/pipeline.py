@@ -251,11 +251,21 @@ def _record(
     try:
         record = rules.kind.model.model_validate(document, context=catalogue.context)
     except ValidationError as error:
-        view.problems.extend(_model_problems(error, _columns_of(document)))
+        view.problems.extend(_with_id_fix(kind, view, _model_problems(error, _columns_of(document))))
         return None
     if record.id in seen.ids:
         view.problems.append(P.RowProblem("id", "appears twice in the file", record.id))
     return record
+
+
+def _with_id_fix(kind: str, view: RowView, problems: list[P.RowProblem]) -> list[P.RowProblem]:
+    """A file's own ids that are not ours ("node/3734462654") get the way round them: heritage
+    makes the ids, and a site keeps theirs as an external id."""
+    column = (view.plan.columns.get("id") or ["id"])[0]
+    fix = f"leave the ids to heritage with --ignore-column {P.shell_word(column)}"
+    if kind == "sites":
+        fix += f", and keep theirs with --column external_id:SCHEME={P.shell_word(column)}"
+    return [dataclasses.replace(p, fix=fix) if p.field == "id" and not p.fix else p for p in problems]
 
 
 def _columns_of(document: dict[str, Any]) -> dict[str, str]:

@@ -185,6 +185,14 @@ def with_flags(
     for column in ignore:
         profile.ignore.add(column)
         profile.origins[f"ignore.{column}"] = f"--ignore-column {column}"
+        # The flag overrides the profile: a column the profile maps is no longer read by it.
+        for target, names in list(profile.columns.items()):
+            if column in names and not profile.origin(f"columns.{target}").startswith("--column"):
+                remaining = [name for name in names if name != column]
+                if remaining:
+                    profile.columns[target] = remaining
+                else:
+                    del profile.columns[target]
     profile.ignore_unmapped = profile.ignore_unmapped or ignore_unmapped
     profile.encoding = encoding or profile.encoding
     return profile
