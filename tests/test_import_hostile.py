@@ -323,3 +323,17 @@ def test_a_file_s_own_ids_name_their_way_round_and_the_flag_beats_the_profile(
     assert pasted.exit_code == 0, pasted.output
     assert "field id" not in pasted.output and '"osm": "node/' in pasted.output
     assert "would import 10 site(s)" in pasted.output  # 7 of the 17 places have no name at all
+
+
+def test_the_starting_profile_of_every_real_excerpt_loads(invoke: Invoke, catalogue: Catalogue, tmp_path: Path) -> None:
+    from heritage.importing import load_profile
+
+    for data in sorted(REAL.iterdir()):
+        if data.suffix not in (".csv", ".json", ".geojson"):
+            continue
+        encoding = ["--encoding", "cp1251"] if "cp1251" in data.name else []
+        out = tmp_path / f"{data.name}.toml"
+        made = invoke("import", "profile", str(data), "-o", str(out), *encoding, catalogue=catalogue)
+        assert made.exit_code == 0, (data.name, made.output)
+        profile = load_profile(out)  # the unnamed first column of the volunteers' list is ignored as ""
+        assert profile.kind == "sites"

@@ -65,10 +65,10 @@ def _text(value: Any, where: str) -> str:
     return str(value).strip()
 
 
-def _texts(value: Any, where: str) -> list[str]:
+def _texts(value: Any, where: str, empty_allowed: bool = False) -> list[str]:
     items = value if isinstance(value, list) else [value]
     texts = [_text(item, where) for item in items]
-    if not texts or not all(texts):
+    if not texts or not (empty_allowed or all(texts)):
         raise _refuse(where, "is empty")
     return texts
 
@@ -100,7 +100,8 @@ def load_profile(path: Path) -> Profile:
     if profile.kind is not None and profile.kind not in KIND_NAMES:
         raise _refuse(f"{name}: kind", f"{profile.kind!r} is not one of {', '.join(KIND_NAMES)}")
     if document.get("ignore") not in (None, []):  # an empty list: nothing to ignore
-        profile.ignore = set(_texts(document["ignore"], f"{name}: ignore"))
+        # "" is a column too: a header's unnamed first column (a spreadsheet's row numbers)
+        profile.ignore = set(_texts(document["ignore"], f"{name}: ignore", empty_allowed=True))
         profile.origins.update({f"ignore.{c}": f"{name}: ignore" for c in profile.ignore})
     flag = document.get("ignore_unmapped", False)
     if not isinstance(flag, bool):
