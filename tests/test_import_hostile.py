@@ -337,3 +337,13 @@ def test_the_starting_profile_of_every_real_excerpt_loads(invoke: Invoke, catalo
         assert made.exit_code == 0, (data.name, made.output)
         profile = load_profile(out)  # the unnamed first column of the volunteers' list is ignored as ""
         assert profile.kind == "sites"
+
+
+def test_a_fixed_value_not_ours_is_told_to_be_put_right_not_mapped(
+    invoke: Invoke, catalogue: Catalogue, tmp_path: Path
+) -> None:
+    path = write(tmp_path, "r.csv", "site,observed,condition,sources\nx,2021-01-01,intact,src-a\n")
+    result = invoke("import", "reports", str(path), "--fixed", "method=drone", catalogue=catalogue)
+    assert result.exit_code == ExitCode.INVALID
+    assert "--fixed method=drone: 'drone' is not one of our method values: remote_sensing, field_visit" in result.output
+    assert "--map" not in result.output

@@ -113,8 +113,11 @@ def make_plan(
         if target in ours:
             try:
                 plan.fixed[target] = plan.value(target, value)
-            except P.RowError as error:
-                raise InvalidInput(f"{profile.origin('fixed.' + target)}: {error.problems[0].fix}") from None
+            except P.RowError:  # their own value, typed once: to be put right, not mapped
+                raise InvalidInput(
+                    f"{profile.origin('fixed.' + target)}: {value!r} is not one of our {target} values: "
+                    f"{', '.join(ours[target])}"
+                ) from None
     if profile.default_precision and kind == "sites":
         # The precision of rows that have a point: "unknown" is for rows without one.
         wanted = profile.default_precision.strip().casefold()
