@@ -347,3 +347,21 @@ def test_a_fixed_value_not_ours_is_told_to_be_put_right_not_mapped(
     assert result.exit_code == ExitCode.INVALID
     assert "--fixed method=drone: 'drone' is not one of our method values: remote_sensing, field_visit" in result.output
     assert "--map" not in result.output
+
+
+def test_a_spreadsheet_s_empty_trailing_columns_say_nothing(
+    invoke: Invoke, catalogue: Catalogue, tmp_path: Path
+) -> None:
+    # Saved from a spreadsheet with formatted but empty columns: ",," in the header and rows.
+    rows = "name:en,type,,\nA,church,,\nB,church,,,,\n"
+    result = invoke("import", "sites", str(write(tmp_path, "s.csv", rows)), "--dry-run", catalogue=catalogue)
+    assert result.exit_code == 0, result.output
+    assert "would import 2 site(s)" in result.output
+    held = "name:en,type,,\nA,church,x,\nB,church,,y\n"  # two unnamed columns with values: which is which?
+    refused = invoke("import", "sites", str(write(tmp_path, "t.csv", held)), catalogue=catalogue)
+    assert "columns 3, 4 of the header have no name and hold values: name them" in refused.output
+    extra = "name:en,type\nA,church,lost\n"  # a value past the header is still refused
+    assert (
+        "line 2 has more cells than the header"
+        in invoke("import", "sites", str(write(tmp_path, "u.csv", extra)), catalogue=catalogue).output
+    )
