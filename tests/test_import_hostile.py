@@ -365,3 +365,31 @@ def test_a_spreadsheet_s_empty_trailing_columns_say_nothing(
         "line 2 has more cells than the header"
         in invoke("import", "sites", str(write(tmp_path, "u.csv", extra)), catalogue=catalogue).output
     )
+
+
+VOLUNTEERS = """ignore_unmapped = true
+[columns]
+"name:en" = "Title of the damage site in English"
+latlon = "Geo location"
+type = "Type of damanged site"
+"""
+
+
+def test_a_heading_is_judged_by_the_columns_read(invoke: Invoke, catalogue: Catalogue, tmp_path: Path) -> None:
+    # The Kyiv heading row carries a volunteer's "No" and "not found" in columns no field reads.
+    profile = write(tmp_path, "u.toml", VOLUNTEERS)
+    path = str(REAL / "unesco_ukraine_volunteers.csv")
+    result = invoke("import", "sites", path, "--profile", str(profile), "--dry-run", catalogue=catalogue)
+    assert (
+        "heading rows skipped (2): line 2 '22 sites in the Chernihiv Region', line 26 '40 sites in the Kyiv Region'"
+        in result.output
+    )
+    assert "line 26" not in result.output.split("heading rows skipped")[0]  # not a failing row
+
+
+def test_a_list_without_any_location_has_no_headings(invoke: Invoke, catalogue: Catalogue, tmp_path: Path) -> None:
+    path = write(tmp_path, "s.csv", "Name\nSt Astvatsatsin\nSt Hakob\n")
+    args = ["--column", "name:en=Name", "--fixed", "type=church"]
+    result = invoke("import", "sites", str(path), *args, catalogue=catalogue)
+    assert result.exit_code == 0, result.output
+    assert "imported 2 site(s): 2 new" in result.output and "heading" not in result.output

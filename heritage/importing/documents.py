@@ -362,13 +362,21 @@ BUILDERS: dict[str, Callable[[RowView], dict[str, Any]]] = {
 }
 
 
-def is_heading(view: RowView, name_columns: set[str]) -> bool:
-    """A site list's heading row ("Shusha district"): no coordinates, and its only non-empty
-    cells are its name, or one single cell."""
+def is_heading(view: RowView, name_columns: set[str], read: set[str]) -> bool:
+    """A site list's heading row ("Shusha district"): no coordinates, and of the columns read
+    (`read`), none filled but names; or one single cell. Columns not read do not count: a
+    volunteer's "No" in a column left out must not turn "40 sites in the Kyiv Region" into a site
+    with no name."""
     filled = [column for column, value in view.cells.items() if value]
     if not filled or has_coordinates(view):
         return False
-    return len(filled) == 1 or set(filled) <= name_columns
+    return len(filled) == 1 or {column for column in filled if column in read} <= name_columns
 
 
-__all__ = ["BUILDERS", "Plan", "Record", "RowView", "is_heading", "make_plan", "split"]
+def may_have_headings(plan: Plan, rows: list[dict[str, str]]) -> bool:
+    """Whether a site list has heading rows at all: only one in which some row has coordinates.
+    In a list of places none of which has a location, a row with only a name is a site."""
+    return any(has_coordinates(RowView(plan, cells)) for cells in rows)
+
+
+__all__ = ["BUILDERS", "Plan", "Record", "RowView", "is_heading", "make_plan", "may_have_headings", "split"]

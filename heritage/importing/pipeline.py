@@ -22,7 +22,7 @@ from heritage.codec import content_key, encode, to_document
 from heritage.errors import InvalidInput
 from heritage.importing import problems as P
 from heritage.importing.checks import RULES, KindRules, Seen, references
-from heritage.importing.documents import BUILDERS, RECORDED, Plan, RowView, is_heading, make_plan
+from heritage.importing.documents import BUILDERS, RECORDED, Plan, RowView, is_heading, make_plan, may_have_headings
 from heritage.importing.fields import vocabularies
 from heritage.importing.profile import Profile, check_columns, check_fields
 from heritage.index import Index
@@ -182,6 +182,8 @@ def _check_rows(
     now = utc_now().isoformat()
     build = BUILDERS[result.kind]
     names = {c for target, cs in plan.columns.items() if target.startswith("name:") for c in cs}
+    read = {c for cs in plan.columns.values() for c in cs}
+    headings = result.kind == "sites" and may_have_headings(plan, [row.cells for row in table.rows])
     seen, out = Seen(anywhere=options.grow_region), _Checked()
     where = {column: {value.casefold() for value in values} for column, values in profile.where.items()}
     tick = options.progress or (lambda done, total: None)
@@ -194,7 +196,7 @@ def _check_rows(
             result.filtered += 1
             continue
         view = RowView(plan, row.cells)
-        if result.kind == "sites" and is_heading(view, names):
+        if headings and is_heading(view, names, read):
             result.headings += 1
             if len(result.heading_rows) < P.FIRST_LINES:  # a site with only a name is seen, not lost
                 result.heading_rows.append(f"{row.label} {next(v for v in row.cells.values() if v)!r}")
