@@ -393,3 +393,10 @@ def test_a_list_without_any_location_has_no_headings(invoke: Invoke, catalogue: 
     result = invoke("import", "sites", str(path), *args, catalogue=catalogue)
     assert result.exit_code == 0, result.output
     assert "imported 2 site(s): 2 new" in result.output and "heading" not in result.output
+
+
+def test_a_starting_profile_guesses_nested_json_members(invoke: Invoke, catalogue: Catalogue) -> None:
+    made = invoke("import", "profile", str(REAL / "nk_status_standin.json"), catalogue=catalogue)
+    assert made.exit_code == 0, made.output
+    for line in ('"name:en" = "name.en"', '"name:hy" = "name.hy"', '"lat" = "coordinates.lat"'):
+        assert line in made.output

@@ -76,7 +76,7 @@ def _looks_like_points(table: Table, column: str) -> bool:
 
 
 # "Name (hy)", "name_hy", "Name-AZ": a name in the language the header names.
-NAME_IN = re.compile(r"^(?:name|title)[\s_:(-]*([a-z]{2,3})\)?$")
+NAME_IN = re.compile(r"^(?:names?|titles?)[\s_:.(-]*([a-z]{2,3})\)?$")
 
 
 def guess_columns(table: Table, kind: str) -> dict[str, str]:
@@ -91,7 +91,8 @@ def guess_columns(table: Table, kind: str) -> dict[str, str]:
             guessed.setdefault(exact, column)
     taken = set(guessed.values())
     for column in (c for c in table.columns if c not in taken):
-        key = _key(column)
+        # A JSON file's nested member is guessed by its own name: `coordinates.lat` is a lat.
+        key = _key(column).rsplit(".", 1)[-1] if table.format != "csv" else _key(column)
         language = NAME_IN.match(column.strip().casefold()) if kind == "sites" else None
         if language and f"name:{language[1]}" not in guessed:
             guessed[f"name:{language[1]}"] = column
