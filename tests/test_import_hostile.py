@@ -400,3 +400,15 @@ def test_a_starting_profile_guesses_nested_json_members(invoke: Invoke, catalogu
     assert made.exit_code == 0, made.output
     for line in ('"name:en" = "name.en"', '"name:hy" = "name.hy"', '"lat" = "coordinates.lat"'):
         assert line in made.output
+
+
+def test_a_kept_time_stamp_in_the_future_is_a_row_problem_not_a_crash(
+    invoke: Invoke, catalogue: Catalogue, tmp_path: Path
+) -> None:
+    rows = "name:en,type,recorded_at,recorded_by\nA,church,2099-01-01T00:00:00Z,bob\n"
+    result = invoke("import", "sites", str(write(tmp_path, "s.csv", rows)), "--as-recorded", catalogue=catalogue)
+    assert result.exit_code == ExitCode.INVALID, result.output
+    assert "field recorded_at '2099-01-01T00:00:00Z': recorded_at 2099-01-01T00:00:00Z is in the future" in (
+        result.output
+    )
+    assert "Traceback" not in result.output

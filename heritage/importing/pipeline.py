@@ -249,7 +249,11 @@ def _record(
     document["recorded_at"] = stamp.get("recorded_at") or now
     document["recorded_by"] = stamp.get("recorded_by") or options.recorded_by
     if any(stamp.values()):
-        mark_migrated(document, options.recorded_by)
+        try:
+            mark_migrated(document, options.recorded_by)
+        except ValueError as error:  # a kept recorded_at later than now
+            view.problems.append(P.RowProblem("recorded_at", str(error), stamp.get("recorded_at")))
+            return None
     try:
         record = rules.kind.model.model_validate(document, context=catalogue.context)
     except ValidationError as error:
