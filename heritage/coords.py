@@ -284,6 +284,8 @@ def parse_geometry(text: str) -> dict[str, Any] | None:
         raise ValueError(f"{_short(text)} is not a readable WKT {shape[2].upper()}: {exc}") from None
     if geometry.is_empty:
         return None
+    if geometry.area == 0:  # a ring of fewer than four points (shapely pads it), or points on a line
+        raise ValueError(f"{_short(text)} has no area: its points lie on one line, or too few to close a ring")
     west, south, east, north = geometry.bounds
     if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
         raise ValueError(f"{_short(text)} reaches outside longitude -180..180 and latitude -90..90")

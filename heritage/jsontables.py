@@ -152,16 +152,33 @@ def _feature(item: Any) -> dict[str, str]:
     return cells
 
 
+# What each GeoJSON geometry's coordinates look like, for the message when they do not.
+_SHAPES = {
+    "Point": "[lon, lat]",
+    "MultiPoint": "[[lon, lat], ...]",
+    "LineString": "[[lon, lat], [lon, lat], ...]",
+    "MultiLineString": "[[[lon, lat], [lon, lat], ...], ...]",
+    "Polygon": "[[[lon, lat], [lon, lat], [lon, lat], [lon, lat]], ...] (rings closed, of four points or more)",
+    "MultiPolygon": "[[[[lon, lat], ...]], ...]",
+    "GeometryCollection": "",
+}
+
+
 def _wkt(geometry: Any) -> str:
     if geometry is None:
         return ""
+    kind = geometry.get("type") if isinstance(geometry, dict) else None
+    if kind not in _SHAPES:
+        found = f"has the type {kind!r}" if isinstance(kind, str) else "is not an object with a 'type'"
+        raise ValueError(f"its geometry {found}: GeoJSON has {', '.join(_SHAPES)}")
     import shapely  # only GeoJSON files need it
     from shapely.geometry import shape
 
     try:
         return str(shapely.to_wkt(shape(_floats(geometry)), rounding_precision=-1))
-    except Exception as exc:  # shapely says what is wrong in its own words, which are plain enough
-        raise ValueError(f"its geometry is not valid GeoJSON ({exc})") from None
+    except Exception:  # shapely's and numpy's words ("gufunc core with signature...") are no help
+        wanted = f": its coordinates are {_SHAPES[kind]}, numbers, longitude first" if _SHAPES[kind] else ""
+        raise ValueError(f"its geometry is not a valid GeoJSON {kind}{wanted}") from None
 
 
 def _floats(value: Any) -> Any:

@@ -412,3 +412,22 @@ def test_a_kept_time_stamp_in_the_future_is_a_row_problem_not_a_crash(
         result.output
     )
     assert "Traceback" not in result.output
+
+
+def test_a_bad_geojson_geometry_is_told_in_plain_words(invoke: Invoke, catalogue: Catalogue, tmp_path: Path) -> None:
+    def collection(geometry: str) -> str:
+        feature = '{"type": "Feature", "geometry": %s, "properties": {"name:en": "A", "type": "church"}}'
+        return '{"type": "FeatureCollection", "features": [' + feature % geometry + "]}"
+
+    shapes = {
+        '{"type": "Point", "coordinates": [1]}': "not a valid GeoJSON Point: its coordinates are [lon, lat]",
+        '{"type": "Point", "coordinates": ["a", "b"]}': "is not a valid GeoJSON Point",
+        '"POINT (46 39)"': "its geometry is not an object with a 'type'",
+        '{"type": "Polygon", "coordinates": [[[46, 39], [47, 39], [46, 39]]]}': "has no area",
+    }
+    for number, (geometry, message) in enumerate(shapes.items()):
+        path = write(tmp_path, f"g{number}.geojson", collection(geometry))
+        result = invoke("import", "sites", str(path), catalogue=catalogue)
+        assert result.exit_code == ExitCode.INVALID and message in result.output, (geometry, result.output)
+        for jargon in ("gufunc", "np.str_", "attribute", "operand"):
+            assert jargon not in result.output
