@@ -260,3 +260,9 @@ def test_a_kept_time_stamp_in_the_future_is_a_row_problem_not_a_crash(
         result.output
     )
     assert "Traceback" not in result.output
+
+
+def test_a_row_named_by_a_hostile_id_stays_on_one_line(invoke: Invoke, catalogue: Catalogue, tmp_path: Path) -> None:
+    path = write(tmp_path, "s.csv", 'id,name:en,type\n"a\nb",A,kirk\n')
+    result = invoke("import", "sites", str(path), catalogue=catalogue)
+    assert "not one of our type values (1 row(s): line 2 ('a\\nb'))" in result.output

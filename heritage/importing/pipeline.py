@@ -202,7 +202,8 @@ def _check_rows(
                 result.heading_rows.append(f"{row.label} {next(v for v in row.cells.values() if v)!r}")
             continue
         given = view.get("id") or None
-        label = row.label + (f" ({given})" if given else "")
+        # The id names the row, quoted when it holds what would break or disguise the line.
+        label = row.label + (f" ({given if given.isprintable() else repr(given)})" if given else "")
         record = _record(catalogue, rules, result.kind, view, build, given, seen, options, now)
         if view.problems:
             out.failed_rows.add(label)
