@@ -250,6 +250,13 @@ def _wkt_point(text: str, body: str) -> tuple[float, float] | None:
     return lon, lat
 
 
+_OTHER_WKT = re.compile(
+    r"^\s*(?:SRID\s*=\s*\d+\s*;\s*)?(MULTIPOINT|(?:MULTI)?LINESTRING|GEOMETRYCOLLECTION|CIRCULARSTRING|"
+    r"COMPOUNDCURVE|CURVEPOLYGON|MULTICURVE|MULTISURFACE|POLYHEDRALSURFACE|TRIANGLE|TIN)\b",
+    re.IGNORECASE,
+)
+
+
 def parse_geometry(text: str) -> dict[str, Any] | None:
     """A GeoJSON geometry from WKT (Point, Polygon, MultiPolygon; Z and M dropped, as the model is
     two-dimensional) or from anything `parse_point` reads. None for a "not found"-style cell."""
@@ -258,6 +265,11 @@ def parse_geometry(text: str) -> dict[str, Any] | None:
     body = text.strip()
     shape = re.match(r"^\s*(?:SRID\s*=\s*(\d+)\s*;\s*)?(MULTIPOLYGON|POLYGON)\b", body, re.IGNORECASE)
     if not shape:
+        other = _OTHER_WKT.match(body)
+        if other:  # else read as a "lat, lon" pair, whose complaint would be about a latitude
+            raise ValueError(
+                f"{_short(text)} is a WKT {other[1].upper()}: a location is a POINT, a POLYGON or a MULTIPOLYGON"
+            )
         point = parse_point(text)
         return None if point is None else {"type": "Point", "coordinates": [point[0], point[1]]}
     if shape[1] and shape[1] != "4326":
@@ -272,6 +284,8 @@ def parse_geometry(text: str) -> dict[str, Any] | None:
         raise ValueError(f"{_short(text)} is not a readable WKT {shape[2].upper()}: {exc}") from None
     if geometry.is_empty:
         return None
+    if geometry.area == 0:  # a ring of fewer than four points (shapely pads it), or points on a line
+        raise ValueError(f"{_short(text)} has no area: its points lie on one line, or too few to close a ring")
     west, south, east, north = geometry.bounds
     if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
         raise ValueError(f"{_short(text)} reaches outside longitude -180..180 and latitude -90..90")

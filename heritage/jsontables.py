@@ -83,6 +83,7 @@ def _items(path: Path, document: Any) -> tuple[list[Any], bool]:
         features = document.get("features")
         if not isinstance(features, list):
             raise InvalidInput("is a FeatureCollection without a list of 'features'", file=path)
+        _check_crs(path, document.get("crs"))
         return features, True
     if isinstance(document, dict) and document.get("type") == "Feature":
         raise InvalidInput("is a single GeoJSON Feature: give a FeatureCollection (or a list of features)", file=path)
@@ -99,6 +100,26 @@ def _items(path: Path, document: Any) -> tuple[list[Any], bool]:
     if not isinstance(document, list):
         raise InvalidInput("holds a single JSON value, not a list of objects", file=path)
     return document, bool(document) and _is_feature(document[0])
+
+
+# Names of WGS84 longitude/latitude in the `crs` member older GeoJSON (2008) and QGIS write.
+_WGS84 = ("crs84", "epsg::4326", "epsg:4326", "wgs84", "wgs 84")
+
+
+def _check_crs(path: Path, crs: Any) -> None:
+    """Refuse a file that says its coordinates are in another system (metres of a projection):
+    read as degrees, small ones would land in the wrong place without a word."""
+    if crs is None:
+        return
+    name = crs.get("properties", {}).get("name") if isinstance(crs, dict) else None
+    if isinstance(name, str) and any(wgs84 in name.casefold() for wgs84 in _WGS84):
+        return
+    said = repr(name) if isinstance(name, str) else "a system heritage cannot name"
+    raise InvalidInput(
+        f"declares its coordinates in {said} ('crs'), not in longitude and latitude (WGS84): reproject it first, "
+        "e.g. ogr2ogr -t_srs EPSG:4326 out.geojson in.geojson",
+        file=path,
+    )
 
 
 def _objects(values: list[Any]) -> bool:
@@ -131,16 +152,33 @@ def _feature(item: Any) -> dict[str, str]:
     return cells
 
 
+# What each GeoJSON geometry's coordinates look like, for the message when they do not.
+_SHAPES = {
+    "Point": "[lon, lat]",
+    "MultiPoint": "[[lon, lat], ...]",
+    "LineString": "[[lon, lat], [lon, lat], ...]",
+    "MultiLineString": "[[[lon, lat], [lon, lat], ...], ...]",
+    "Polygon": "[[[lon, lat], [lon, lat], [lon, lat], [lon, lat]], ...] (rings closed, of four points or more)",
+    "MultiPolygon": "[[[[lon, lat], ...]], ...]",
+    "GeometryCollection": "",
+}
+
+
 def _wkt(geometry: Any) -> str:
     if geometry is None:
         return ""
+    kind = geometry.get("type") if isinstance(geometry, dict) else None
+    if kind not in _SHAPES:
+        found = f"has the type {kind!r}" if isinstance(kind, str) else "is not an object with a 'type'"
+        raise ValueError(f"its geometry {found}: GeoJSON has {', '.join(_SHAPES)}")
     import shapely  # only GeoJSON files need it
     from shapely.geometry import shape
 
     try:
         return str(shapely.to_wkt(shape(_floats(geometry)), rounding_precision=-1))
-    except Exception as exc:  # shapely says what is wrong in its own words, which are plain enough
-        raise ValueError(f"its geometry is not valid GeoJSON ({exc})") from None
+    except Exception:  # shapely's and numpy's words ("gufunc core with signature...") are no help
+        wanted = f": its coordinates are {_SHAPES[kind]}, numbers, longitude first" if _SHAPES[kind] else ""
+        raise ValueError(f"its geometry is not a valid GeoJSON {kind}{wanted}") from None
 
 
 def _floats(value: Any) -> Any:

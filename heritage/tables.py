@@ -179,24 +179,46 @@ def _csv_rows(path: Path, text: str) -> tuple[list[str], list[TableRow]]:
         columns = [name.strip() for name in header]
         seen: set[str] = set()
         for column in columns:
-            if column in seen:
+            if column in seen and column:  # unnamed ones: see _unnamed
                 # A dict of cells would let the last of the two win, silently: refuse instead.
                 raise InvalidInput(f"the column {column!r} appears twice in the header", file=path)
             seen.add(column)
         width = len(columns)
-        rows: list[TableRow] = []
+        lines: list[tuple[int, list[str]]] = []
         ended = reader.line_num
         for cells in reader:
             start, ended = ended + 1, reader.line_num
             if len(cells) > width:
-                raise InvalidInput(f"line {start} has more cells than the header has columns", file=path)
+                # A spreadsheet saves a row's trailing empty cells past the header: they say nothing.
+                if any(cell.strip() for cell in cells[width:]):
+                    raise InvalidInput(f"line {start} has more cells than the header has columns", file=path)
+                cells = cells[:width]
             stripped = list(map(str.strip, cells))
             if not any(stripped):
                 continue  # a blank line, or one of empty cells only: no row at all
             if len(stripped) < width:
                 stripped.extend([""] * (width - len(stripped)))
-            # Of equal length by now; zip's own check would cost a tenth of reading a large file.
-            rows.append(TableRow(f"line {start}", dict(zip(columns, stripped, strict=False))))
+            lines.append((start, stripped))
     except csv.Error as exc:
         raise InvalidInput(f"is not a readable CSV file (line {reader.line_num}: {exc})", file=path) from None
-    return columns, rows
+    if "" in seen:
+        columns, lines = _unnamed(path, columns, lines)
+    # Of equal length by now; zip's own check would cost a tenth of reading a large file.
+    return columns, [TableRow(f"line {start}", dict(zip(columns, cells, strict=False))) for start, cells in lines]
+
+
+def _unnamed(
+    path: Path, columns: list[str], lines: list[tuple[int, list[str]]]
+) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """Columns without a name (a spreadsheet saves formatted empty columns as ",,"): those empty
+    in every row are dropped; one that holds values stays, as the column ""; two that do cannot
+    be told apart and are refused."""
+    unnamed = [i for i, name in enumerate(columns) if not name]
+    used = [i for i in unnamed if any(cells[i] for _, cells in lines)]
+    if len(used) > 1:
+        places = ", ".join(str(i + 1) for i in used)
+        raise InvalidInput(f"columns {places} of the header have no name and hold values: name them", file=path)
+    keep = [i for i, name in enumerate(columns) if name or i in used]
+    if len(keep) == len(columns):
+        return columns, lines
+    return [columns[i] for i in keep], [(start, [cells[i] for i in keep]) for start, cells in lines]

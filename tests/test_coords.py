@@ -167,7 +167,7 @@ def test_geometry() -> None:
         ("POLYGON ((46 39, 47 39))", "is not a readable WKT POLYGON"),
         ("POLYGON ((46 39, 247 39, 47 40, 46 39))", "reaches outside longitude -180..180"),
         ("SRID=3857;POLYGON ((0 0, 1 0, 1 1, 0 0))", "is in SRID 3857"),
-        ("LINESTRING (0 0, 1 1)", "is not a point"),
+        ("LINESTRING (0 0, 1 1)", "is a WKT LINESTRING: a location is a POINT"),
     ]:
         with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(".", r"\.")):
             parse_geometry(text)

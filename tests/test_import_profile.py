@@ -143,7 +143,7 @@ def test_unknown_values_are_grouped_with_the_map_to_add(invoke: Invoke, catalogu
     )
     assert "      fix: add --map condition:'Very bad'=" in result.output
     assert "  field method 'x': not one of our method values (1 row(s): line 9)" in lines
-    assert "  field sources: is required and no column gives it" in result.output
+    assert "  field sources: is required and empty in this row (column 'sources')" in result.output
     assert "error: " in lines[-1] and "8 row(s) failed; nothing was written" in lines[-1]
     assert "Value error" not in result.output and "Input should be" not in result.output
     assert snapshot(catalogue.root) == before

@@ -116,7 +116,7 @@ def test_skip_invalid_writes_the_good_rows_and_names_the_others(
     assert "warning: field geometry: outside the catalogue's region" in result.output
     assert "(1 row(s): line 7 (far))" in result.output
     # The fix names a region that holds the far site, ready to paste.
-    fix = result.output.split("set the region with `heritage catalogue set region ")[1].split("`")[0]
+    fix = result.output.split("heritage catalogue set region ")[1].split(" (or import")[0]
     west, south, east, north = (float(n) for n in fix.split())
     assert west <= 2.35 <= east and south <= 48.85 <= north
     assert catalogue.has_site("good-one") and catalogue.has_site("far")

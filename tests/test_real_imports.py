@@ -94,7 +94,7 @@ def test_volunteer_list_of_damaged_sites_in_ukraine(invoke: Invoke, tmp_path: Pa
     dry = run(invoke, root, "import", "sites", data, "--profile", sites, "--dry-run")
     # Five Kyiv sites, south and west of the box: one warning line, and the command that holds them.
     assert "warning: field geometry: outside the catalogue's region [30.5, 50.9, 33.5, 52.4] (5 row(s): line 27" in dry
-    assert "`heritage catalogue set region 29.85 50.46 33.5 52.4`" in dry
+    assert "to take in every site outside it: heritage catalogue set region 29.85 50.46 33.5 52.4 (or" in dry
     assert "would import 27 site(s): 27 new, 0 already in the catalogue, 2 heading row(s) skipped" in dry
     done = run(invoke, root, "import", "sites", data, "--profile", sites, "--grow-region")
     assert "grew the catalogue's region to [29.85, 50.46, 33.5, 52.4]" in done

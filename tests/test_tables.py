@@ -290,7 +290,7 @@ def test_json_object_holding_one_list(tmp_path: Path) -> None:
         (
             '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}, "geometry": null},'
             ' {"type": "Feature", "properties": {}, "geometry": {"type": "Blob", "coordinates": [1, 2]}}]}',
-            "feature 2: its geometry is not valid GeoJSON",
+            "feature 2: its geometry has the type 'Blob': GeoJSON has Point",
         ),
         ('[{"type": "Feature", "properties": {"geometry": "x"}, "geometry": null}]', "feature 1: has a property named"),
         ('[{"type": "Feature", "properties": {}, "geometry": null}, {"id": 1}]', "feature 2: is an object, not a"),

@@ -55,6 +55,14 @@ def _summary(result: ImportResult) -> str:
     return ", ".join([line, *[e for e in extras if e]])
 
 
+def _print_headings(result: ImportResult) -> None:
+    """Which rows were taken for headings: a site given only a name looks like one."""
+    if result.heading_rows:
+        more = ", ..." if result.headings > len(result.heading_rows) else ""
+        rows = ", ".join(result.heading_rows)
+        click.echo(printable(f"heading rows skipped ({result.headings}): {rows}{more}"), err=True)
+
+
 def _print_dry_run(result: ImportResult) -> None:
     out = console()
     for target, counts in sorted(result.counts.items()):
@@ -80,6 +88,7 @@ def _run(env: Env, kind: str, file: Path, profile: Profile, options: ImportOptio
         _print_groups(result.failed, "skipped " if not result.dry_run else "  failing: ")
     if result.warnings:
         _print_groups(result.warnings, "warning: ")
+    _print_headings(result)
     if result.dry_run:
         _print_dry_run(result)
         return

@@ -29,6 +29,7 @@ class Seen:
     site_of: dict[str, str] = field(default_factory=dict)  # report id -> its site
     corrected: set[str] = field(default_factory=set)
     known: dict[tuple[str, str], bool] = field(default_factory=dict)  # (what, id) -> in the catalogue
+    anywhere: bool = False  # --grow-region: the file's places are right, wherever they lie
 
 
 def _has(catalogue: Catalogue, seen: Seen, what: str, record_id: str) -> bool:
@@ -53,19 +54,34 @@ class KindRules:
     check: Callable[[Catalogue, Any, Seen], tuple[list[P.RowProblem], list[P.RowProblem]]]  # errors, warnings
 
 
-def _region(catalogue: Catalogue, geometry: Any) -> list[P.RowProblem]:
+def _site_region(catalogue: Catalogue, site: Site, seen: Seen) -> tuple[list[P.RowProblem], list[P.RowProblem]]:
+    """A site past the region is a warning; one whose coordinates look swapped or of the wrong
+    sign is refused unless --grow-region says they are right, as `site add` refuses it: `validate`
+    holds it an error, and a typing slip in a column is far likelier than a site abroad."""
     region = catalogue.info.region
-    if geometry is None or region is None:
-        return []
-    message = region_problem(geometry, region)
-    if message is None:
-        return []
-    if not inside_somehow(geometry, region):
+    if site.geometry is None or region is None:
+        return [], []
+    message = region_problem(site.geometry, region)
+    if not message:
+        return [], []
+    if not inside_somehow(site.geometry, region):
         # Plainly elsewhere: one warning line for all such rows (their lines name them), not
         # one line per site with its coordinates.
         west, south, east, north = region
-        message = f"outside the catalogue's region [{west}, {south}, {east}, {north}]"
-    return [P.outside_region(message)]
+        return [], [P.outside_region(f"outside the catalogue's region [{west}, {south}, {east}, {north}]")]
+    if seen.anywhere:
+        return [], [P.outside_region(message)]
+    return [P.slipped_coordinates(message)], []
+
+
+def _area_region(catalogue: Catalogue, allegation: Allegation, seen: Seen) -> list[P.RowProblem]:
+    """An allegation's area past the region is refused unless --grow-region takes it in, as
+    `allegation add` refuses it and `validate` holds it an error."""
+    region = catalogue.info.region
+    if allegation.area is None or region is None or seen.anywhere:
+        return []
+    message = region_problem(allegation.area, region)
+    return [P.area_outside_region(message.replace("coordinates", "area centre", 1))] if message else []
 
 
 EVIDENCE_FIX = "add it first with `heritage evidence add`"
@@ -81,7 +97,7 @@ def _evidence(catalogue: Catalogue, seen: Seen, hashes: list[str]) -> list[P.Row
 
 
 def check_site(catalogue: Catalogue, site: Site, seen: Seen) -> tuple[list[P.RowProblem], list[P.RowProblem]]:
-    return [], _region(catalogue, site.geometry)
+    return _site_region(catalogue, site, seen)
 
 
 def check_source(catalogue: Catalogue, source: Source, seen: Seen) -> tuple[list[P.RowProblem], list[P.RowProblem]]:
@@ -115,7 +131,7 @@ def check_allegation(
     if answered and answered not in seen.ids and not _has(catalogue, seen, "allegation", answered):
         fix = "it must be in the catalogue or on an earlier row of this file"
         errors.append(P.RowProblem("responds_to", "unknown allegation", answered, fix))
-    return errors, _region(catalogue, allegation.area)
+    return errors + _area_region(catalogue, allegation, seen), []
 
 
 def references(catalogue: Catalogue, kind: str, document: dict[str, Any], seen: Seen) -> list[P.RowProblem]:

@@ -16,7 +16,16 @@ from heritage.coords import is_blank, parse_coordinate, parse_geometry
 from heritage.errors import InvalidInput
 from heritage.ids import slugify
 from heritage.importing import problems as P
-from heritage.importing.fields import ALIASES, FAMILIES, SITE_COLUMNS, FieldSpec, canonical, field_specs, is_geometry
+from heritage.importing.fields import (
+    ALIASES,
+    FAMILIES,
+    SITE_COLUMNS,
+    FieldSpec,
+    canonical,
+    field_specs,
+    is_geometry,
+    shapes,
+)
 from heritage.importing.profile import Profile
 from heritage.models import Citation
 from heritage.models.base import Record
@@ -77,6 +86,8 @@ def make_plan(
     by_name: dict[str, list[str]] = {}
     for column in columns:
         target = canonical(kind, column)
+        if column in profile.ignore:  # named like a field, but the user said not to read it
+            continue
         if column in claimed or target in mapped:
             continue
         if target in specs or (kind == "sites" and column.startswith(FAMILIES)):
@@ -110,13 +121,21 @@ def make_plan(
         if target in ours:
             try:
                 plan.fixed[target] = plan.value(target, value)
-            except P.RowError as error:
-                raise InvalidInput(f"{profile.origin('fixed.' + target)}: {error.problems[0].fix}") from None
+            except P.RowError:  # their own value, typed once: to be put right, not mapped
+                raise InvalidInput(
+                    f"{profile.origin('fixed.' + target)}: {value!r} is not one of our {target} values: "
+                    f"{', '.join(ours[target])}"
+                ) from None
     if profile.default_precision and kind == "sites":
-        try:
-            plan.default_precision = plan.value("precision", profile.default_precision)
-        except P.RowError as error:
-            raise InvalidInput(f"{profile.origin('default_precision')}: {error.problems[0].fix}") from None
+        # The precision of rows that have a point: "unknown" is for rows without one.
+        wanted = profile.default_precision.strip().casefold()
+        choices = [value for value in ours["precision"] if value != "unknown"]
+        if wanted not in choices:
+            raise InvalidInput(
+                f"{profile.origin('default_precision')}: {profile.default_precision!r} is not one of "
+                f"{', '.join(choices)} (the precision of rows that have a point and give none)"
+            )
+        plan.default_precision = wanted
     return plan
 
 
@@ -179,7 +198,14 @@ class RowView:
         return values
 
     def need(self, target: str, present: bool, columns: str | None = None) -> None:
-        if not present:
+        if present:
+            return
+        given = self.plan.columns.get(target)
+        if target == "name:LANG":  # any name column will do
+            given = [c for t, cs in self.plan.columns.items() if t.startswith("name:") for c in cs]
+        if given:  # the column is there; this row leaves it empty
+            self.problems.append(P.empty(target, given))
+        else:
             self.problems.append(P.missing(target, columns or f"no column {target!r}"))
 
 
@@ -237,7 +263,7 @@ def record_document(view: RowView) -> dict[str, Any]:
             elif path == "site":  # a report's site, named as the sites import made its id
                 value = as_id(text)
             elif is_geometry(spec.annotation):
-                value = _geometry(view, text, path)
+                value = _geometry(view, text, path, shapes(spec.annotation))
             elif spec.annotation in (int, float):
                 value = _number(view, text, path, spec.annotation is int)
         if spec.required:  # a bad value is its own problem: not also a missing one
@@ -250,12 +276,27 @@ def record_document(view: RowView) -> dict[str, Any]:
 # Bad values are noted on the view, not raised, so that one row shows every problem it has.
 
 
-def _geometry(view: RowView, text: str, target: str) -> dict[str, Any] | None:
+def _geometry(
+    view: RowView, text: str, target: str, allowed: tuple[str, ...] = ("Point", "Polygon")
+) -> dict[str, Any] | None:
+    """The cell's geometry, of a type the record keeps: a MULTIPOLYGON of one polygon is that
+    polygon; one of several, or a point where an area is wanted, is one plain problem (the
+    model would name each coordinate it cannot place)."""
     try:
-        return parse_geometry(text)
+        geometry: dict[str, Any] | None = parse_geometry(text)
     except ValueError as error:
         view.problems.append(P.RowProblem(target, str(error)))
         return None
+    if geometry and geometry["type"] == "MultiPolygon" and len(geometry["coordinates"]) == 1:
+        geometry = {"type": "Polygon", "coordinates": geometry["coordinates"][0]}
+    if geometry and geometry["type"] not in allowed:
+        found = "several polygons" if geometry["type"] == "MultiPolygon" else f"a {geometry['type'].lower()}"
+        wanted = " or ".join(f"a {kind.lower()}" for kind in allowed)
+        shown = repr(text) if len(text) <= 200 else repr(text[:200]) + "..."  # polygons run to megabytes
+        message = f"{shown} is {found}: give {wanted} (WKT {' or '.join(a.upper() for a in allowed)})"
+        view.problems.append(P.RowProblem(target, message))
+        return None
+    return geometry
 
 
 def _coordinate(view: RowView, axis: Literal["lat", "lon"]) -> float | None:
@@ -299,6 +340,9 @@ def site_document(view: RowView) -> dict[str, Any]:
     view.need("name:LANG", bool(names), "map a name column, e.g. --column name:en=Name")
     precision = view.scalar("precision") or (view.plan.default_precision if geometry else "unknown")
     uncertainty = view.get("uncertainty_m")
+    if precision == "approximate" and geometry and not uncertainty:  # the model's rule, with its fix
+        fix = "give an uncertainty_m column, or one value for every row with --fixed uncertainty_m=METRES"
+        view.problems.append(P.RowProblem("uncertainty_m", "is required for an approximate location", None, fix))
     site_type = view.scalar("type")
     view.need("type", bool(view.get("type")))
     document: dict[str, Any] = {
@@ -356,4 +400,10 @@ def is_heading(view: RowView, name_columns: set[str], site_list: bool) -> bool:
     return filled <= name_columns
 
 
-__all__ = ["BUILDERS", "Plan", "Record", "RowView", "as_id", "is_heading", "make_plan", "split"]
+def may_have_headings(plan: Plan, rows: list[dict[str, str]]) -> bool:
+    """Whether a site list has heading rows at all: only one in which some row has coordinates.
+    In a list of places none of which has a location, a row with only a name is a site."""
+    return any(has_coordinates(RowView(plan, cells)) for cells in rows)
+
+
+__all__ = ["BUILDERS", "Plan", "Record", "RowView", "as_id", "is_heading", "make_plan", "may_have_headings", "split"]

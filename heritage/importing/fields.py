@@ -77,8 +77,13 @@ def _unwrap(annotation: Any) -> tuple[Any, bool]:
 
 
 def is_geometry(annotation: Any) -> bool:
-    shapes = get_args(annotation) if get_origin(annotation) in (Union, types.UnionType) else (annotation,)
-    return any(shape in (Point, Polygon) for shape in shapes)
+    return bool(shapes(annotation))
+
+
+def shapes(annotation: Any) -> tuple[str, ...]:
+    """The GeoJSON types a geometry field keeps ("Point", "Polygon"); () for any other field."""
+    kinds = get_args(annotation) if get_origin(annotation) in (Union, types.UnionType) else (annotation,)
+    return tuple(kind.__name__ for kind in kinds if kind in (Point, Polygon))
 
 
 def _walk(model: type[BaseModel], prefix: str = "", required: bool = True) -> list[FieldSpec]:
@@ -132,6 +137,8 @@ def vocabularies(kind: str, vocabulary: Vocabulary, parties: list[str]) -> dict[
             found[path] = [member.value for member in spec.annotation]
         elif path.split(".")[-1] == "party":
             found[path] = list(parties)
+    if kind == "reports":  # a number, but a scale with words (Admiralty): "Probably true" maps to 2
+        found["credibility"] = [str(grade) for grade in range(1, 7)]
     if kind == "sites":
         found["type"] = sorted(vocabulary.site_types)
         found["tradition"] = sorted(vocabulary.traditions)

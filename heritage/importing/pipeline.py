@@ -8,6 +8,7 @@ says, without id and stamps): a rerun finds every row already in the catalogue a
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,7 +22,16 @@ from heritage.codec import content_key, encode, to_document
 from heritage.errors import InvalidInput
 from heritage.importing import problems as P
 from heritage.importing.checks import RULES, KindRules, Seen, references
-from heritage.importing.documents import BUILDERS, RECORDED, Plan, RowView, as_id, is_heading, make_plan
+from heritage.importing.documents import (
+    BUILDERS,
+    RECORDED,
+    Plan,
+    RowView,
+    as_id,
+    is_heading,
+    make_plan,
+    may_have_headings,
+)
 from heritage.importing.fields import vocabularies
 from heritage.importing.profile import Profile, check_columns, check_fields
 from heritage.index import Index
@@ -52,6 +62,7 @@ class ImportResult:
     already: list[str] = field(default_factory=list)  # rows the catalogue holds already: those records' ids
     repeated: int = 0  # rows that repeat an earlier row of the same file
     headings: int = 0  # heading rows skipped ("Shusha district")
+    heading_rows: list[str] = field(default_factory=list)  # the first of them: "line 2 'Shusha district'"
     filtered: int = 0  # rows left out by [where]
     skipped_rows: int = 0  # failing rows left out (--skip-invalid, or counted by a dry run)
     failed: list[P.ProblemGroup] = field(default_factory=list)
@@ -124,7 +135,14 @@ def _decide(
     checked = _check_rows(catalogue, rules, plan, table, profile, options, result)
     new = _sort_out(catalogue, rules, checked, result)
     fresh = {id(record) for record in new}  # warnings are for what is written, not for what is there
-    checked.warnings = [(label, w) for label, w, record in checked.warned if id(record) in fresh]
+    warned = [(label, w, record) for label, w, record in checked.warned if id(record) in fresh]
+    checked.warnings = [(label, w) for label, w, _ in warned]
+    if warned and catalogue.info.region is not None:
+        # The one command that takes in every new site past the region, as `site add` names it.
+        places = [p for _, _, record in warned if (p := _position(record)) is not None]
+        command = settings.region_command(settings.grown_region(catalogue.info.region, places))
+        fix = f"kept all the same; to take in every site outside it: {command} (or import with --grow-region)"
+        checked.warnings = [(label, dataclasses.replace(w, fix=fix)) for label, w in checked.warnings]
     result.failed = P.group(checked.failures)
     result.skipped_rows = len(checked.failed_rows)
     if checked.failures and not (options.skip_invalid or options.dry_run):
@@ -138,22 +156,7 @@ def _decide(
         result.region = grown if grown != catalogue.info.region else None
     else:
         result.warnings = P.group(checked.warnings)
-        _name_the_region(catalogue, checked, fresh, result.warnings)
     return new
-
-
-def _name_the_region(catalogue: Catalogue, checked: _Checked, fresh: set[int], groups: list[P.ProblemGroup]) -> None:
-    """Spell out, in the fix of the region's warnings, the region that would hold every site
-    warned about, so that the command can be pasted as it is."""
-    region = catalogue.info.region
-    warned = [r for _, w, r in checked.warned if id(r) in fresh and w.field == "geometry"]
-    positions = [p for p in (_position(record) for record in warned) if p is not None]
-    if region is None or not positions:
-        return
-    box = settings.grown_region(region, positions)
-    for found in groups:
-        if found.field == "geometry":
-            found.fix = P.region_fix(box)
 
 
 def _sample(record: Any) -> dict[str, Any]:
@@ -188,7 +191,10 @@ def _check_rows(
     now = utc_now().isoformat()
     build = BUILDERS[result.kind]
     names = {c for target, cs in plan.columns.items() if target.startswith("name:") for c in cs}
-    seen, out = Seen(), _Checked()
+    # Heading rows are skipped in every kind's file; a site list none of whose rows has a point
+    # has none (a row with only a name is a site there).
+    headings = result.kind != "sites" or may_have_headings(plan, [row.cells for row in table.rows])
+    seen, out = Seen(anywhere=options.grow_region), _Checked()
     where = {column: {value.casefold() for value in values} for column, values in profile.where.items()}
     tick = options.progress or (lambda done, total: None)
     for number, row in enumerate(table.rows):
@@ -200,11 +206,14 @@ def _check_rows(
             result.filtered += 1
             continue
         view = RowView(plan, row.cells)
-        if is_heading(view, names, result.kind == "sites"):
+        if headings and is_heading(view, names, result.kind == "sites"):
             result.headings += 1
+            if len(result.heading_rows) < P.FIRST_LINES:  # a site with only a name is seen, not lost
+                result.heading_rows.append(f"{row.label} {next(v for v in row.cells.values() if v)!r}")
             continue
         given = as_id(view.get("id")) if view.get("id") else None
-        label = row.label + (f" ({given})" if given else "")
+        # The id names the row, quoted when it holds what would break or disguise the line.
+        label = row.label + (f" ({given if given.isprintable() else repr(given)})" if given else "")
         record = _record(catalogue, rules, result.kind, view, build, given, seen, options, now)
         if view.problems:
             out.failed_rows.add(label)
@@ -251,21 +260,46 @@ def _record(
     document["recorded_at"] = stamp.get("recorded_at") or now
     document["recorded_by"] = stamp.get("recorded_by") or options.recorded_by
     if any(stamp.values()):
-        mark_migrated(document, options.recorded_by)
+        try:
+            mark_migrated(document, options.recorded_by)
+        except ValueError as error:  # a kept recorded_at later than now
+            view.problems.append(P.RowProblem("recorded_at", str(error), stamp.get("recorded_at")))
+            return None
     try:
         record = rules.kind.model.model_validate(document, context=catalogue.context)
     except ValidationError as error:
-        view.problems.extend(_model_problems(error))
+        view.problems.extend(_with_id_fix(kind, view, _model_problems(error, _columns_of(document))))
         return None
     if record.id in seen.ids:
         view.problems.append(P.RowProblem("id", "appears twice in the file", record.id))
     return record
 
 
-def _model_problems(error: ValidationError) -> list[P.RowProblem]:
+def _with_id_fix(kind: str, view: RowView, problems: list[P.RowProblem]) -> list[P.RowProblem]:
+    """A file's own ids that are not ours ("node/3734462654") get the way round them: heritage
+    makes the ids, and a site keeps theirs as an external id."""
+    column = (view.plan.columns.get("id") or ["id"])[0]
+    fix = f"leave the ids to heritage with --ignore-column {P.shell_word(column)}"
+    if kind == "sites":
+        fix += f", and keep theirs with --column external_id:SCHEME={P.shell_word(column)}"
+    return [dataclasses.replace(p, fix=fix) if p.field == "id" and not p.fix else p for p in problems]
+
+
+def _columns_of(document: dict[str, Any]) -> dict[str, str]:
+    """A site's model paths named as the file's fields are (`names[1].text` is `name:hy`)."""
+    names = document.get("properties", document).get("names") if isinstance(document, dict) else None
+    if not isinstance(names, list):
+        return {}
+    return {f"names[{n}].text": f"name:{name.get('lang')}" for n, name in enumerate(names) if isinstance(name, dict)}
+
+
+def _model_problems(error: ValidationError, columns: dict[str, str] | None = None) -> list[P.RowProblem]:
     """What the model refused, in `validation_messages`' words, each with the value it refused
-    when that was a cell's text or number (so that a bad value groups with its like)."""
-    messages = validation_messages(error)
+    when that was a cell's text or number (so that a bad value groups with its like), and named
+    by the file's field where the model's path differs."""
+    messages = [
+        (columns.get(name, name) if columns and name else name, text) for name, text in validation_messages(error)
+    ]
     items = error.errors(include_url=False)
     values: list[str | None] = [None] * len(messages)
     if len(items) == len(messages):  # one sentence per error: each one's input is known

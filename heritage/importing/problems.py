@@ -17,6 +17,7 @@ from pathlib import Path
 
 from heritage.errors import ImportFailed, Problem
 from heritage.importing.fields import OPEN
+from heritage.models.labels import LABELS
 from heritage.models.vocab import from_scheme
 
 FIRST_LINES = 5  # rows named per group; the count says how many more
@@ -72,9 +73,30 @@ def group(problems: Iterable[tuple[str, RowProblem]]) -> list[ProblemGroup]:
     return list(groups.values())
 
 
+# What a terminal would obey or hide: C0 and C1 controls, DEL, bidirectional overrides.
+_UNSEEN = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _escaped(char: str) -> str:
+    code = ord(char)
+    named = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
+    # \xHH is a byte in bash's $'...': only ASCII ones are the character itself.
+    return named.get(char) or (f"\\x{code:02x}" if code < 0x80 else f"\\u{code:04x}")
+
+
 def shell_quoted(text: str) -> str:
-    """Text as one shell word, always in single quotes, so the fix can be pasted as it is."""
-    return "'" + text.replace("'", "'\\''") + "'"
+    """Text as one bash word, so that the fix can be pasted as it is: in single quotes, or, when
+    it holds a character a terminal would obey or hide (an escape sequence, a line break), in
+    bash's $'...' with that character written as an escape, which bash turns back into it."""
+    if not _UNSEEN.search(text):
+        return "'" + text.replace("'", "'\\''") + "'"
+    body = text.replace("\\", "\\\\").replace("'", "\\'")
+    return "$'" + _UNSEEN.sub(lambda m: _escaped(m.group()), body) + "'"
+
+
+def shell_word(text: str) -> str:
+    """An id as it may be pasted: as it is when it is a plain one, quoted otherwise."""
+    return text if re.fullmatch(r"[\w.:@%+/-]+", text, re.ASCII) else shell_quoted(text)
 
 
 def closest(value: str, ours: list[str]) -> tuple[str, str] | None:
@@ -90,31 +112,61 @@ def closest(value: str, ours: list[str]) -> tuple[str, str] | None:
     return (matches[0], "close in spelling: check the meaning") if matches else None
 
 
-def _from_schemes(value: str) -> tuple[str, str] | None:
-    """Our condition for an EAMENA or UNOSAT damage term, and which scheme's it is."""
+def scheme_term(value: str) -> tuple[str, str, str | None] | None:
+    """(scheme, our condition, certainty) for a term of EAMENA's or UNOSAT's damage scale:
+    suggested by meaning, never by spelling ("Possible Damage" is no severity at all)."""
     for scheme in ("unosat", "eamena"):
         try:
             condition, certainty = from_scheme(scheme, value)
         except KeyError:
             continue
-        sure = f", with certainty {certainty.value}" if certainty else ""
-        return condition.value, f"{scheme.upper()}'s term for {condition.value}{sure}"
+        return scheme.upper(), condition.value, certainty.value if certainty else None
     return None
 
 
 def suggestion(target: str, value: str, ours: list[str]) -> tuple[str, str] | None:
-    """Our value to suggest for theirs, and why (a scheme's term, named in it, close in spelling)."""
-    return (_from_schemes(value) if target == "condition" else None) or closest(value, ours)
+    """Our value to suggest for theirs, and why: a damage scheme's term by its meaning, one of
+    ours that their value names, one close in spelling; never a party or a grade by spelling."""
+    term = scheme_term(value) if target == "condition" else None
+    if term is not None:
+        scheme, condition, certainty = term
+        return condition, f"{scheme}'s term" + (f", with certainty {certainty}" if certainty else "")
+    if target in ("credibility", "reliability") or target.split(".")[-1] == "party":
+        return None
+    return closest(value, ours)
 
 
 def unknown_value(target: str, value: str, ours: list[str]) -> RowProblem:
-    hint = suggestion(target, value, ours)
+    term = scheme_term(value) if target == "condition" else None
+    if term is not None:
+        scheme, condition, certainty = term
+        fix = f"add --map {target}:{shell_quoted(value)}={condition} ({scheme}'s term"
+        if certainty:
+            fix += f", which says how sure, not how bad: give certainty {certainty}"
+            fix += f" with a certainty column or --fixed certainty={certainty}"
+        fix += ")"
+        return RowProblem(target, f"not one of our {target} values", value, fix)
+    if target in ("credibility", "reliability"):  # Admiralty grades: suggested by their words only
+        grades = {LABELS[grade].casefold(): grade for grade in ours}
+        grade = grades.get(value.strip().casefold(), "GRADE")
+        scale = ", ".join(f"{g} {LABELS[g]}" for g in ours)
+        return RowProblem(
+            target,
+            f"not one of our {target} values",
+            value,
+            f"add --map {target}:{shell_quoted(value)}={grade} (ours: {scale})",
+        )
+    if target.split(".")[-1] == "party":
+        # A claim or a source is never put on a side because two names are spelt alike.
+        fix = f"add --map {target}:{shell_quoted(value)}=PARTY (ours: {', '.join(ours)})"
+        return RowProblem(
+            target, f"not one of our {target} values", value, fix + ", or declare the party in catalogue.json"
+        )
+    hint = closest(value, ours)
     fix = f"add --map {target}:{shell_quoted(value)}={hint[0] if hint else 'OURS'}"
     fix += f" ({hint[1] + '; ' if hint else ''}ours: {', '.join(ours)})"
     if target in OPEN:
         fix += f", or extend the catalogue's vocabulary with `heritage vocab add {OPEN[target]} NAME --label ...`"
-    elif target.split(".")[-1] == "party":
-        fix += ", or declare the party in catalogue.json"
     return RowProblem(target, f"not one of our {target} values", value, fix)
 
 
@@ -123,10 +175,18 @@ def missing(target: str, columns: str) -> RowProblem:
     return RowProblem(target, f"is required and no column gives it ({columns})", None, fix)
 
 
+def empty(target: str, columns: list[str]) -> RowProblem:
+    named = ", ".join(repr(c) for c in columns)
+    fix = f"fill it in, or give every row that has none one value with --fixed {target}=VALUE"
+    if target == "name:LANG":  # no one name for every site
+        fix = "fill it in, or map another name column (another language) with --column name:LANG=COLUMN"
+    return RowProblem(target, f"is required and empty in this row (column {named})", None, fix)
+
+
 def unknown_source(target: str, source: str) -> RowProblem:
     fix = (
         "import the sources first with `heritage import sources FILE`, "
-        f"or add it with `heritage source add --id {source} ...`"
+        f"or add it with `heritage source add --id {shell_word(source)} ...`"
     )
     return RowProblem(target, "unknown source", source, fix)
 
@@ -137,16 +197,24 @@ def unknown_site(target: str, site: str) -> RowProblem:
 
 
 def outside_region(message: str) -> RowProblem:
-    return RowProblem("geometry", message, None, region_fix(None))
+    # The pipeline replaces the fix with the one command that takes in every site it warns of.
+    fix = "kept all the same; set the region with `heritage catalogue set region W S E N`, or import with --grow-region"
+    return RowProblem("geometry", message, None, fix)
 
 
-def region_fix(box: tuple[float, float, float, float] | None) -> str:
-    """What to do about sites outside the region: the command with the region that holds them."""
-    numbers = " ".join(f"{n:g}" for n in box) if box else "W S E N"
-    return (
-        f"kept all the same; to cover it, set the region with `heritage catalogue set region {numbers}` "
-        "or import with --grow-region"
+def slipped_coordinates(message: str) -> RowProblem:
+    fix = (
+        "check the columns (a plain pair is lat, lon; WKT is lon lat); if the coordinates are right, "
+        "import with --grow-region"
     )
+    return RowProblem("geometry", message, None, fix)
+
+
+def area_outside_region(message: str) -> RowProblem:
+    fix = (
+        "import with --grow-region to take it in, or set the region first with `heritage catalogue set region W S E N`"
+    )
+    return RowProblem("area", message, None, fix)
 
 
 class RowsRefused(ImportFailed):

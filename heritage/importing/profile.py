@@ -101,6 +101,7 @@ def load_profile(path: Path) -> Profile:
     if profile.kind is not None and profile.kind not in KIND_NAMES:
         raise _refuse(f"{name}: kind", f"{profile.kind!r} is not one of {', '.join(KIND_NAMES)}")
     if document.get("ignore") not in (None, []):  # an empty list: nothing to ignore
+        # "" is a column too: a header's unnamed first column (a spreadsheet's row numbers)
         profile.ignore = set(_texts(document["ignore"], f"{name}: ignore", columns=True))
         profile.origins.update({f"ignore.{c}": f"{name}: ignore" for c in profile.ignore})
     flag = document.get("ignore_unmapped", False)
@@ -118,6 +119,10 @@ def load_profile(path: Path) -> Profile:
             raise _refuse(f"{name}: [map.{target}]", "must be a table of their value = our value")
         values = profile.maps.setdefault(target, {})
         for theirs, ours in pairs.items():
+            if isinstance(ours, dict):  # [map.claimant.kind] is a table in a table, in TOML
+                raise _refuse(f"{name}: [map.{target}.{theirs}]", f'quote a dotted field: [map."{target}.{theirs}"]')
+            if isinstance(ours, int) and not isinstance(ours, bool):
+                ours = str(ours)  # a credibility grade, written as the number it is
             if not isinstance(ours, str):
                 raise _refuse(f"{name}: [map.{target}] {theirs!r}", f"{ours!r} is not a text value")
             values[theirs.strip()] = ours.strip()
@@ -182,6 +187,14 @@ def with_flags(
     for column in ignore:
         profile.ignore.add(column)
         profile.origins[f"ignore.{column}"] = f"--ignore-column {column}"
+        # The flag overrides the profile: a column the profile maps is no longer read by it.
+        for target, names in list(profile.columns.items()):
+            if column in names and not profile.origin(f"columns.{target}").startswith("--column"):
+                remaining = [name for name in names if name != column]
+                if remaining:
+                    profile.columns[target] = remaining
+                else:
+                    del profile.columns[target]
     profile.ignore_unmapped = profile.ignore_unmapped or ignore_unmapped
     profile.encoding = encoding or profile.encoding
     return profile

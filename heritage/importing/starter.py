@@ -13,6 +13,7 @@ import json
 import re
 from pathlib import Path
 
+from heritage import layout
 from heritage.atomic import replace_file
 from heritage.coords import is_blank, parse_point
 from heritage.errors import InvalidInput
@@ -77,7 +78,7 @@ def _looks_like_points(table: Table, column: str) -> bool:
 
 
 # "Name (hy)", "name_hy", "Name-AZ": a name in the language the header names.
-NAME_IN = re.compile(r"^(?:name|title)[\s_:(-]*([a-z]{2,3})\)?$")
+NAME_IN = re.compile(r"^(?:names?|titles?)[\s_:.(-]*([a-z]{2,3})\)?$")
 # "Name in Ukrainian", "English title": a language named in words.
 LANGUAGES = {
     "english": "en",
@@ -123,12 +124,16 @@ def guess_columns(table: Table, kind: str) -> dict[str, str]:
     specs = field_specs(kind)
     guessed: dict[str, str] = {}
     left = []
+    # Names that are a field's own come first: a real `name:en` column must not lose to `name`.
     for column in table.columns:
         key = _key(column)
         exact = canonical(kind, key)
         if exact in specs or (kind == "sites" and key.startswith(("name:", "external_id:"))):
             guessed.setdefault(exact, column)
-            continue
+    taken = set(guessed.values())
+    for column in (c for c in table.columns if c not in taken):
+        # A JSON file's nested member is guessed by its own name: `coordinates.lat` is a lat.
+        key = _key(column).rsplit(".", 1)[-1] if table.format != "csv" else _key(column)
         language = NAME_IN.match(column.strip().casefold()) if kind == "sites" else None
         if language and f"name:{language[1]}" not in guessed:
             guessed[f"name:{language[1]}"] = column
@@ -155,7 +160,31 @@ def guess_columns(table: Table, kind: str) -> dict[str, str]:
                 break
     if kind == "sites" and table.format == "geojson" and "geometry" in table.columns:
         guessed["geometry"] = "geometry"
+    if kind == "sites":
+        _one_location(table, guessed)
     return guessed
+
+
+LOCATIONS = (("geometry",), ("wkt",), ("latlon",), ("lat", "lon"))
+
+
+def _one_location(table: Table, guessed: dict[str, str]) -> None:
+    """Keep one way of giving the location: the one most rows fill. An import reads the first
+    way a row fills, so a second one guessed would look read when it is not (a register with a
+    WKT `point` in every row and `lat`, `lon` in some)."""
+    ways = [way for way in LOCATIONS if all(field in guessed for field in way)]
+    if len(ways) < 2:
+        return
+
+    def filled(way: tuple[str, ...]) -> int:
+        cells = ([row.cells.get(guessed[f], "") for f in way] for row in table.rows)
+        return sum(all(c and not is_blank(c) for c in values) for values in cells)
+
+    best = max(ways, key=filled)  # the first of the most filled, in LOCATIONS' order
+    for way in ways:
+        if way != best:
+            for field in way:
+                del guessed[field]
 
 
 # DEL and C1 controls (TOML wants them escaped; JSON leaves them), and bidirectional overrides
@@ -224,6 +253,11 @@ def write_profile(
     encoding: str | None = None,
 ) -> str:
     """The starting profile's text, written to `output` if given (never over a file, unless forced)."""
+    if output is not None:
+        # Not over catalogue.json, into a record folder or over the file it is made from.
+        layout.output_path(catalogue.root, output)
+        if output.resolve() == Path(path).resolve():
+            raise InvalidInput("is the file the profile is made from; write the profile elsewhere", file=output)
     if output is not None and output.exists() and not force:
         raise InvalidInput("exists already; pass --force to overwrite it", file=output)
     text = profile_text(catalogue, read_table(path, encoding), kind, encoding)
