@@ -120,7 +120,10 @@ class Journal:
         # Each staged file's path in the catalogue, relative to it, in the order staged.
         self._relative: list[str] = []
         self._staged: set[str] = set()
-        self._root_text = os.path.join(os.fspath(root), "")
+        # What every record path starts with: "root/", or nothing when the catalogue is the
+        # current folder (Path(".") / "sites/x" is "sites/x", with no "./" before it).
+        root_text = os.fspath(root)
+        self._root_text = "" if root_text == os.curdir else os.path.join(root_text, "")
         self._collecting = True
 
     def __enter__(self) -> Journal:
@@ -159,7 +162,12 @@ class Journal:
         assert self.folder is not None, "use Journal in a with block"
         text = os.fspath(target)
         relative = text[len(self._root_text) :]
-        if not text.startswith(self._root_text) or "\n" in relative:
+        if (
+            not text.startswith(self._root_text)
+            or "\n" in relative
+            or os.path.isabs(relative)
+            or ".." in relative.split(os.sep)
+        ):
             raise ValueError(f"{text!r} is not a record path inside the catalogue {self.root}")
         if relative in self._staged:
             raise FileExistsError(f"{relative} is staged twice in one import")

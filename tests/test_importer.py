@@ -9,6 +9,7 @@ import pytest
 
 from conftest import Invoke, snapshot
 from heritage.cli import ExitCode
+from heritage.importing import ImportOptions, Profile, run_import
 from heritage.store import Catalogue
 
 
@@ -261,3 +262,14 @@ def test_a_writer_that_takes_an_id_first_makes_the_import_write_nothing(
         import_reports(catalogue, path, {}, ImportOptions(recorded_by="tester"))
     assert not catalogue.has_report("st-sargis", "r-a")
     assert not any((catalogue.root / ".heritage" / "imports").glob(".tmp-*"))
+
+
+def test_an_import_into_the_current_folder_writes_its_records(
+    catalogue: Catalogue, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `heritage init . && heritage import sites FILE`: the catalogue's root is ".", and record
+    # paths have no "./" before them.
+    path = csv_file(tmp_path, "id,name:en,lat,lon,type\nhere,Here,39.5,46.5,church\n")
+    monkeypatch.chdir(catalogue.root)
+    result = run_import(Catalogue.open(Path(".")), "sites", path, Profile(), ImportOptions(recorded_by="t"))
+    assert result.written == ["here"] and Catalogue.open(catalogue.root).has_site("here")
