@@ -13,8 +13,9 @@ from heritage.models import ConditionReport, Retraction, Review, ReviewAspect
 from heritage.recording import build, stamp
 from heritage.store import Catalogue
 
-# Set by heritage on every record: a correction takes new ones rather than the old report's.
-_NOT_COPIED = {"id", "sha256", "recorded_at", "recorded_by"}
+# Set by heritage on every record: a correction takes new ones rather than the old report's (and is
+# no migration: it is made here, now, even when the report it corrects came from elsewhere).
+_NOT_COPIED = {"id", "sha256", "recorded_at", "recorded_by", "migrated"}
 
 
 @dataclass

@@ -35,6 +35,22 @@ def test_a_correction_copies_the_report_with_its_changes(catalogue: Catalogue) -
     assert correction_of(old, "x", Corrections(sources=sources))["sources"] == sources
 
 
+def test_a_report_kept_from_elsewhere_can_be_corrected_here(catalogue: Catalogue, invoke: Invoke) -> None:
+    # The sample's reports were migrated (kept their own recorded_at/by); a correction is made
+    # here and now, so it carries no migration mark of its own.
+    from heritage.recording import add_report
+
+    kept = report_doc("r-kept", recorded_at="2021-01-01T00:00:00Z", recorded_by="Archive team")
+    add_report(catalogue, kept, "importer", as_recorded=True)
+    assert catalogue.find_report("r-kept").migrated is not None
+    result = invoke(
+        "report", "correct", "r-kept", "--condition", "destroyed", "--reason", "New image", catalogue=catalogue
+    )
+    assert result.exit_code == 0, result.output
+    correction = catalogue.find_report(result.output.strip())
+    assert correction.supersedes == "r-kept" and correction.migrated is None
+
+
 def test_correct_then_retract_appends_and_leaves_the_old_record(catalogue: Catalogue) -> None:
     before = snapshot(catalogue.root)
     correction = correct_report(catalogue, "r-2", "Walls still standing", Corrections(condition="severe_damage"), "me")
