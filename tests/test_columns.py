@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 
+from hypothesis import given
+from hypothesis import strategies as st
 from rich.console import Console
 
 from heritage.cli.columns import table
@@ -40,3 +42,25 @@ def test_a_narrow_terminal_folds_cells_and_loses_nothing() -> None:
     name_at = lines[1].index("name")
     folded = "".join(line[name_at:].rstrip() for line in lines[3:] if not line[1:].startswith("[bold]"))
     assert folded.replace(" ", "") == ROWS[0][3].replace(" ", "")
+
+
+def test_long_cells_break_between_words_and_id_parts() -> None:
+    from heritage.cli.columns import _fold
+
+    assert _fold("Kanach Zham (St John the Baptist Church), Shusha/Shushi", 30) == [
+        "Kanach Zham (St John the",
+        "Baptist Church), Shusha/Shushi",
+    ]
+    assert _fold("the-irpin-bible-seminary", 20) == ["the-irpin-bible-", "seminary"]
+    assert _fold("abcdefghijklmnopqrstuvwxyz", 10) == ["abcdefghij", "klmnopqrst", "uvwxyz"]
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp"))), st.integers(1, 40))
+def test_folding_keeps_every_letter_and_every_line_fits(cell: str, width: int) -> None:
+    from rich.cells import cell_len
+
+    from heritage.cli.columns import _fold
+
+    lines = _fold(cell, width)
+    assert "".join("".join(lines).split()) == "".join(cell.split())
+    assert all(cell_len(line) <= width or len(line) == 1 for line in lines)

@@ -8,12 +8,39 @@ rich one Text to print without wrapping it again.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from rich.cells import cell_len, chop_cells, set_cell_size
 from rich.text import Text
 
 GAP = "  "
+# Where a long cell may go on to the next line: after a space, a hyphen or a slash ("Shusha/",
+# "the-irpin-", "Church, "), so that words and id parts stay whole where they fit.
+_PIECES = re.compile(r"[^\s/-]+[/-]*\s*|[/-]+\s*|\s+")
+
+
+def _fold(cell: str, width: int) -> list[str]:
+    """A cell as lines of at most `width` cells, broken between words (or id parts) where it
+    can be, inside a word only when the word alone is wider than the column."""
+    if cell_len(cell) <= width:
+        return [cell]
+    lines: list[str] = []
+    line = ""
+    for piece in _PIECES.findall(cell):
+        if cell_len((line + piece).rstrip()) <= width:
+            line += piece
+            continue
+        if line.strip():
+            lines.append(line.rstrip())
+        line = piece.lstrip()
+        while cell_len(line.rstrip()) > width:
+            head = chop_cells(line, width)[0] or line[0]  # a character wider than the column
+            lines.append(head)
+            line = line[len(head) :]
+    if line.strip() or not lines:
+        lines.append(line.rstrip())
+    return lines
 
 
 def _widths(headers: Sequence[str], rows: Sequence[Sequence[str]], fixed: set[int], width: int) -> list[int]:
@@ -40,9 +67,7 @@ def _widths(headers: Sequence[str], rows: Sequence[Sequence[str]], fixed: set[in
 
 def _lines(cells: Sequence[str], widths: list[int], right: set[int]) -> list[str]:
     """One row as lines of text: a cell wider than its column continues on the next line."""
-    pieces = [
-        chop_cells(cell, width) if cell_len(cell) > width else [cell] for cell, width in zip(cells, widths, strict=True)
-    ]
+    pieces = [_fold(cell, width) for cell, width in zip(cells, widths, strict=True)]
     lines = []
     for depth in range(max(len(piece) for piece in pieces)):
         parts = []
