@@ -284,7 +284,7 @@ def test_evidence_is_taken_by_its_id_or_its_sha256_everywhere(
 def test_changes_that_find_nothing_for_want_of_earlier_reports_say_so(invoke: Invoke, catalogue: Catalogue) -> None:
     result = invoke("changes", "--from", "2020-01-01", "--to", "2023-01-01", catalogue=catalogue)
     assert result.exit_code == 0
-    assert "0 site(s) changed" in result.output
+    assert "0 site(s) changed between 2020-01-01 and 2023-01-01\n" in result.output  # a line, no empty table
     assert "no site reported on or before 2020-01-01 changed" in result.output and "--first-reports" in result.output
     listed = invoke("changes", "--from", "2020-01-01", "--to", "2023-01-01", "--first-reports", catalogue=catalogue)
     assert "st-sargis" in listed.output and "note:" not in listed.output

@@ -178,6 +178,9 @@ def changes(
     if as_geojson:
         echo_json(feature_collection(rows))
         return
+    if not rows:  # a line, not the frame of an empty table
+        click.echo(f"0 site(s) changed between {first} and {last}")
+        return
     table = Table(title=plain_text(f"{len(rows)} site(s) changed between {first} and {last}"), box=box.SIMPLE_HEAD)
     for column in ("site", "before", "after", "reports", "name"):
         table.add_column(column, overflow="fold")
