@@ -138,6 +138,10 @@ FILE_CORPUS: list[tuple[str, dict[str, Any]]] = [
     ("report", report_doc("r-new", sources=["src-chw"], observed=20210101)),
     ("allegation", allegation_doc("a-new", acts=[], claimant={"name": "A"}, extra=1)),
     ("allegation", allegation_doc("a-new", claimant="Ministry", made_on=None)),
+    # An id that is not text, in a record that also breaks a rule checked before the model.
+    ("report", report_doc(5)),
+    ("source", source_doc(["src-new"])),  # type: ignore[arg-type]
+    ("allegation", allegation_doc({"id": 1})),  # type: ignore[arg-type]
 ]
 
 
