@@ -76,7 +76,9 @@ Credibility = Annotated[int, Field(ge=1, le=6, strict=True)]
 
 # EDTF level 1 dates (ISO 8601-2): a year, month or day, digits on the right may be X (unknown),
 # and the whole may end in ? (uncertain), ~ (approximate) or % (both).
-_EDTF = re.compile(r"^(\d{4}|\d{3}X|\d{2}XX)(?:-(\d{2}|XX)(?:-(\d{2}|XX))?)?([?~%]?)$")
+# [0-9], not \d: \d takes any script's digits (Arabic-Indic, full-width), which int() reads but no
+# other reader of the files would.
+_EDTF = re.compile(r"^([0-9]{4}|[0-9]{3}X|[0-9]{2}XX)(?:-([0-9]{2}|XX)(?:-([0-9]{2}|XX))?)?([?~%]?)$")
 ACCEPTED_DATES = (
     "a day (2021-05-03), a month (2021-05) or a year (2021); X for digits not known (2021-05-XX, "
     "2021-XX-XX, 202X); any of them followed by ~ (approximate), ? (uncertain) or % (both); or a "
