@@ -97,17 +97,44 @@ def citations(values: tuple[str, ...]) -> list[dict[str, Any]]:
     return out
 
 
-def bbox(value: str | None) -> tuple[float, float, float, float] | None:
+def bbox(value: str | None, option: str = "--bbox") -> tuple[float, float, float, float] | None:
+    """A box typed as W,S,E,N (`list --bbox`, `init --region`...), named by `option` in errors."""
     if value is None:
         return None
-    try:
-        west, south, east, north = (float(part) for part in value.split(","))
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not W,S,E,N (four numbers)", param_hint="--bbox") from None
-    if not all(math.isfinite(n) for n in (west, south, east, north)):
-        raise click.BadParameter(f"{value!r} is not W,S,E,N (four finite numbers)", param_hint="--bbox")
-    if west > east or south > north:
-        raise click.BadParameter("give W,S,E,N with W <= E and S <= N", param_hint="--bbox")
+    parts = value.split(",")
+    if len(parts) != 4:
+        raise click.BadParameter(f"{value!r} is not four numbers W,S,E,N", param_hint=option)
+    return box_numbers(parts, option)
+
+
+# Plain decimal numbers: float() would also take 'nan', '1_0' and the digits of other scripts.
+_DECIMAL = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+
+
+def box_numbers(parts: list[str], option: str) -> tuple[float, float, float, float]:
+    """West, south, east, north in degrees, each said wrong in plain words: four finite decimal
+    numbers in range, west <= east and south <= north. A box across the antimeridian (west
+    greater than east) is refused: every reader of a box here takes west <= east."""
+    if len(parts) != 4:
+        raise click.BadParameter(f"{' '.join(parts)!r} is not four numbers W S E N", param_hint=option)
+    numbers = []
+    for name, part, limit in zip(("west", "south", "east", "north"), parts, (180, 90, 180, 90), strict=True):
+        text = part.strip()
+        number = float(text) if _DECIMAL.fullmatch(text) else math.nan
+        if not math.isfinite(number):
+            raise click.BadParameter(f"{name} {part!r} is not a number of degrees", param_hint=option)
+        if not -limit <= number <= limit:
+            raise click.BadParameter(f"{name} {part} is outside [-{limit}, {limit}]", param_hint=option)
+        numbers.append(number + 0.0)  # -0 as 0: the same region, written alike
+    west, south, east, north = numbers
+    if west > east:
+        raise click.BadParameter(
+            f"west {west:g} is greater than east {east:g}; a box across the antimeridian is not "
+            "supported: widen it to west -180, east 180",
+            param_hint=option,
+        )
+    if south > north:
+        raise click.BadParameter(f"south {south:g} is greater than north {north:g}", param_hint=option)
     return west, south, east, north
 
 
