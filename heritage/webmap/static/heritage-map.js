@@ -114,7 +114,7 @@
   // or no report). Shown beside the condition; it never chooses which report gives it.
   function certaintyOf(i, k) {
     const entry = k === NONE ? null : app.data.sites.hist[i][k];
-    return entry && entry.length > 5 ? entry[5] : NONE;
+    return entry && entry.length > 5 && entry[5] !== null ? entry[5] : NONE;
   }
 
   app.setDate = function (day) {
@@ -335,8 +335,13 @@
     if (app.cert[i] !== NONE) line.appendChild(el("span", { class: "heritage-certainty", text: ", " + v.certainty[app.cert[i]] }));
     if (k !== NONE) {
       const h = hist[k];
-      const observed = h[1] !== null && h[1] !== h[0] ? isoDay(h[1]) + " – " + isoDay(h[0]) :
-        h[1] === null ? "on or before " + isoDay(h[0]) : isoDay(h[0]);
+      // marks (heritage.mapformat.date_marks): 1 approximate, 2 uncertain, 4 written open at its end,
+      // whose last day is only the day it was recorded.
+      const marks = h.length > 6 ? h[6] : 0;
+      const said = [marks & 1 ? "approximate" : "", marks & 2 ? "uncertain" : ""].filter(Boolean).join(", ");
+      const observed = (marks & 4 ? "on or after " + isoDay(h[1]) :
+        h[1] !== null && h[1] !== h[0] ? isoDay(h[1]) + " – " + isoDay(h[0]) :
+        h[1] === null ? "on or before " + isoDay(h[0]) : isoDay(h[0])) + (said ? " (" + said + ")" : "");
       line.appendChild(el("span", { text: " · observed " + observed + " · " + v.method[h[3]] }));
       box.appendChild(line);
       const sources = el("ul", { class: "heritage-sources" });
