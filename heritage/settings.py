@@ -106,6 +106,23 @@ def set_region(root: Path, region: BBox) -> None:
         _rewrite(root, {"region": list(region)})
 
 
+def grow_region(root: Path, positions: Iterable[tuple[float, float]]) -> BBox | None:
+    """Grow the catalogue's declared region to hold every (lon, lat) position, as `grown_region`
+    does, judging by catalogue.json as it is under the write lock rather than as it was read
+    earlier: two imports or `site add --grow-region` running at once each keep what the other
+    grew. The region grown to, or None if it held them all already or there is none to grow."""
+    positions = list(positions)
+    with journal.alone(root):
+        region = _read(root).region
+        if region is None:
+            return None
+        wider = grown_region(region, positions)
+        if wider == tuple(region):
+            return None
+        _rewrite(root, {"region": list(wider)})
+    return wider
+
+
 def add_vocabulary_term(root: Path, vocabulary: str, key: str, label: str, *, force: bool = False) -> bool:
     """Add `key` with `label` to the catalogue's own site types or traditions. False if it was
     there already with this label; a key with another label is refused unless `force`. The closed

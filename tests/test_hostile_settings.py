@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -55,3 +56,44 @@ def test_init_names_region_in_its_errors_whichever_name_was_typed(invoke: Invoke
         result = invoke("init", str(tmp_path / "new"), flag, value)
         assert result.exit_code == 2 and "--region" in result.output and "--bbox" not in result.output, result.output
     assert not (tmp_path / "new").exists()
+
+
+# -- growing the region while another command changes it ---------------------------------------
+
+
+def test_site_add_grow_region_keeps_what_another_command_grew_meanwhile(
+    invoke: Invoke, catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`site add --grow-region` judged the region as read when it opened the catalogue: a region
+    grown by another process meanwhile was written back to what it was."""
+    import heritage.cli.records as records
+    from heritage.settings import set_region
+
+    real = records.add_site
+
+    def add_while_another_grows(*args: Any, **kwargs: Any) -> Any:
+        record = real(*args, **kwargs)
+        set_region(catalogue.root, (40.0, 38.5, 48.0, 41.0))  # another process took in a site to the west
+        return record
+
+    monkeypatch.setattr(records, "add_site", add_while_another_grows)
+    args = ("site", "add", "--name", "en=Far", "--type", "church", "--lat", "40.5", "--lon", "49.5", "--grow-region")
+    result = invoke(*args, catalogue=catalogue)
+    assert result.exit_code == 0, result.output
+    assert settings(catalogue)["region"] == [40.0, 38.5, 49.55, 41.0]
+
+
+def test_an_import_growing_the_region_keeps_what_another_command_grew_meanwhile(
+    catalogue: Catalogue, tmp_path: Path
+) -> None:
+    from heritage.importing import ImportOptions, Profile, run_import
+    from heritage.settings import set_region
+
+    opened = Catalogue.open(catalogue.root)
+    assert opened.info.region == (45.0, 38.5, 48.0, 41.0)
+    set_region(catalogue.root, (40.0, 38.5, 48.0, 41.0))  # after the importer read catalogue.json
+    table = tmp_path / "sites.csv"
+    table.write_text("id,name:en,type,lat,lon\nfar-east,Far,church,40.5,49.5\n", encoding="utf-8")
+    result = run_import(opened, "sites", table, Profile(), ImportOptions("tester", grow_region=True))
+    assert result.written == ["far-east"]
+    assert settings(catalogue)["region"] == [40.0, 38.5, 49.55, 41.0]
