@@ -21,7 +21,7 @@ from heritage.errors import InvalidInput
 from heritage.models import CatalogueInfo
 from heritage.models.catalogue_info import BBox
 from heritage.models.labels import vocabularies
-from heritage.models.types import ID_PATTERN
+from heritage.models.types import ID_PATTERN, check_text
 from heritage.models.vocab import DEFAULT_VOCABULARY
 from heritage.plain_errors import ID_RULE
 from heritage.store import parse_record, read_whole
@@ -140,6 +140,10 @@ def add_vocabulary_term(root: Path, vocabulary: str, key: str, label: str, *, fo
     label = label.strip()
     if not label:
         raise InvalidInput("give a label: a few words that say what the term means", field=vocabulary)
+    try:
+        check_text(label)  # here, so that the error is the label's, not catalogue.json's
+    except ValueError as exc:
+        raise InvalidInput(f"the label {exc}", field=vocabulary) from None
     member = OPEN_VOCABULARIES[vocabulary]
     with journal.alone(root):
         info = _read(root)

@@ -97,3 +97,22 @@ def test_an_import_growing_the_region_keeps_what_another_command_grew_meanwhile(
     result = run_import(opened, "sites", table, Profile(), ImportOptions("tester", grow_region=True))
     assert result.written == ["far-east"]
     assert settings(catalogue)["region"] == [40.0, 38.5, 49.55, 41.0]
+
+
+# -- vocab add -----------------------------------------------------------------------------------
+
+
+def test_a_label_with_a_control_character_is_the_labels_error(invoke: Invoke, catalogue: Catalogue) -> None:
+    before = snapshot(catalogue.root)
+    result = invoke("vocab", "add", "site_type", "khan", "--label", "Khan\x1b[31m", catalogue=catalogue)
+    assert result.exit_code != 0
+    assert result.output.startswith("error: field site_type: the label contains the control character U+001B")
+    assert "catalogue.json" not in result.output
+    assert snapshot(catalogue.root) == before
+
+
+def test_a_long_label_is_listed_whole(invoke: Invoke, catalogue: Catalogue) -> None:
+    label = "Karvansaray-" * 20 + "END"  # one word: rich cuts a word that does not fit, unless told to fold
+    assert invoke("vocab", "add", "site_type", "caravanserai", "--label", label, catalogue=catalogue).exit_code == 0
+    shown = invoke("vocab", "site_type", catalogue=catalogue).output
+    assert "END" in shown and "…" not in shown

@@ -142,6 +142,8 @@ def vocab_show(env: Env, name: str | None, as_json: bool) -> None:
         echo_json(document)
         return
     table = Table("vocabulary", "value", "label", "used in", show_lines=False)
+    for column in table.columns:
+        column.overflow = "fold"  # a catalogue's own label is shown whole, however long
     for key, (info, labels) in every.items():
         used = info.fields + (" (the catalogue may add)" if info.open else "")
         for number, (value, text) in enumerate(labels.items()):

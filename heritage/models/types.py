@@ -36,14 +36,15 @@ _FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u206
 _LINE_BREAKS = re.compile(r"[\n\r\t\u2028\u2029]")
 
 
-def _check_text(value: str) -> str:
+def check_text(value: str) -> str:
+    """Text any catalogue field may hold: no control characters or bidirectional overrides."""
     if match := _FORBIDDEN.search(value):
         raise ValueError(f"contains the control character U+{ord(match.group()):04X}")
     return value
 
 
 def _check_line(value: str) -> str:
-    _check_text(value)
+    check_text(value)
     if _LINE_BREAKS.search(value):
         raise ValueError("must be one line (no line breaks or tabs)")
     return value
@@ -56,10 +57,10 @@ def clean_line(value: str) -> str:
     return " ".join(_LINE_BREAKS.sub(" ", _FORBIDDEN.sub(" ", value)).split())
 
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_check_text)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(check_text)]
 Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_check_line)]
 ShortText = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500), AfterValidator(_check_text)
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500), AfterValidator(check_text)
 ]
 
 
