@@ -11,7 +11,7 @@ import pytest
 
 from heritage import layout
 from heritage.store import Catalogue
-from tests.conftest import Invoke, snapshot
+from tests.conftest import Invoke, allegation_doc, report_doc, snapshot, write
 
 
 def settings(catalogue: Catalogue) -> dict[str, object]:
@@ -116,3 +116,29 @@ def test_a_long_label_is_listed_whole(invoke: Invoke, catalogue: Catalogue) -> N
     assert invoke("vocab", "add", "site_type", "caravanserai", "--label", label, catalogue=catalogue).exit_code == 0
     shown = invoke("vocab", "site_type", catalogue=catalogue).output
     assert "END" in shown and "…" not in shown
+
+
+# -- evidence named as `evidence add` printed it -------------------------------------------------
+
+
+def record_file(path: Path, document: dict[str, Any]) -> Path:
+    """A record as a person writes it for --file: heritage stamps who recorded it and when."""
+    return write(path, {k: v for k, v in document.items() if k not in ("recorded_at", "recorded_by")})
+
+
+def test_a_record_file_names_evidence_by_its_ev_id_as_imports_do(
+    invoke: Invoke, catalogue: Catalogue, tmp_path: Path
+) -> None:
+    photo = tmp_path / "photo.txt"
+    photo.write_bytes(b"not really a photo")
+    sha, evidence_id = invoke("evidence", "add", str(photo), "--source", "src-chw", catalogue=catalogue).output.split()
+    report = record_file(tmp_path / "r.json", report_doc("r-file", evidence=[evidence_id.upper()]))
+    allegation = record_file(tmp_path / "a.json", allegation_doc("a-file", evidence=[evidence_id]))
+    for kind, path in (("report", report), ("allegation", allegation)):
+        result = invoke(kind, "add", "--file", str(path), catalogue=catalogue)
+        assert result.exit_code == 0, result.output
+    assert catalogue.find_report("r-file").evidence == [sha]
+    assert json.loads(layout.allegation_file(catalogue.root, "a-file").read_text())["evidence"] == [sha]
+    unknown = record_file(tmp_path / "u.json", report_doc("r-u", evidence=["ev-" + "0" * 20]))
+    result = invoke("report", "add", "--file", str(unknown), catalogue=catalogue)
+    assert result.exit_code != 0 and "field evidence[0]: no evidence 'ev-00000000000000000000'" in result.output
