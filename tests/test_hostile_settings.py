@@ -142,3 +142,33 @@ def test_a_record_file_names_evidence_by_its_ev_id_as_imports_do(
     unknown = record_file(tmp_path / "u.json", report_doc("r-u", evidence=["ev-" + "0" * 20]))
     result = invoke("report", "add", "--file", str(unknown), catalogue=catalogue)
     assert result.exit_code != 0 and "field evidence[0]: no evidence 'ev-00000000000000000000'" in result.output
+
+
+# -- renamed flags ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("flags", "named"),
+    [
+        (["--notes", "A", "--note", "B"], "'--notes'"),
+        (["--observer", "X", "--observed-by", "Y"], "'--observed-by'"),
+        (["--damage-extent", "11-30%", "--extent", "31-60%"], "'--damage-extent'"),
+        (["--notes", "A", "--notes", "B"], "'--notes'"),
+    ],
+)
+def test_a_flag_given_twice_under_its_old_and_new_name_is_refused(
+    invoke: Invoke, catalogue: Catalogue, flags: list[str], named: str
+) -> None:
+    """Click kept the last value and dropped the first without a word."""
+    before = snapshot(catalogue.root)
+    report = ["report", "add", "--site", "st-sargis", "--observed", "2023", "--condition", "moderate_damage"]
+    report += ["--method", "field_visit", "--source", "src-chw"]
+    result = invoke(*report, *flags, catalogue=catalogue)
+    assert result.exit_code == 2 and named in result.output and "given 2 times" in result.output, result.output
+    assert snapshot(catalogue.root) == before
+
+
+def test_init_with_region_and_its_old_name_is_refused(invoke: Invoke, tmp_path: Path) -> None:
+    result = invoke("init", str(tmp_path / "new"), "--region", "1,2,3,4", "--bbox", "1,2,3,5")
+    assert result.exit_code == 2 and "'--region'" in result.output and "given 2 times" in result.output
+    assert not (tmp_path / "new").exists()

@@ -7,12 +7,13 @@ import math
 import os
 import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import click
+from click.core import ParameterSource
 from rich.console import Console
 from rich.text import Text
 
@@ -208,6 +209,24 @@ class Renamed(click.Option):
     def get_error_hint(self, ctx: click.Context | None) -> str:
         """Errors name the option by its field's name only, whichever name was typed."""
         return " / ".join(f"'{name}'" for name in self.opts if name not in self.old_names)
+
+    # Given twice (`--notes A --note B`, each name looking like a different option), click would
+    # keep the last value and drop the first without a word: the values are collected instead,
+    # and more than one is refused.
+    def add_to_parser(self, parser: Any, ctx: click.Context) -> None:
+        if self.multiple or self.is_flag or self.count:
+            super().add_to_parser(parser, ctx)
+            return
+        parser.add_option(obj=self, opts=self.opts, dest=self.name, action="append", nargs=self.nargs)
+
+    def consume_value(self, ctx: click.Context, opts: Mapping[str, Any]) -> tuple[Any, ParameterSource]:
+        value, source = super().consume_value(ctx, opts)
+        if source is ParameterSource.COMMANDLINE and not self.multiple and isinstance(value, list):
+            if len(value) > 1:
+                given = ", ".join(repr(v) for v in value)
+                raise click.BadParameter(f"given {len(value)} times ({given}); give it once", ctx=ctx, param=self)
+            value = value[0]
+        return value, source
 
 
 def renamed(new: str, *old: str, dest: str, **kwargs: Any) -> Callable[[Any], Any]:
