@@ -1,6 +1,6 @@
-"""An observed date's qualifiers on the map: the days an entry carries say when, but not that the
-source said "about" or "not sure", nor that a window was open at its end. The popup says so, in
-Debian's Chromium, whether the histories come from the records or from the index."""
+"""What the map's popup says of an observed date and of a change, in Debian's Chromium. The days
+an entry carries say when, but not that the source said "about" or "not sure", nor that a window
+was open at its end; a change says how sure each side is, as `heritage changes` does."""
 
 from __future__ import annotations
 
@@ -105,3 +105,37 @@ def test_the_popup_says_how_the_date_was_given(browser: Any, tmp_path: Path, sou
         context.close()
     wrong = {site: text for site, text in said.items() if DATES[site][1] not in text}
     assert wrong == {}
+
+
+def test_a_change_map_says_how_sure_each_side_is(browser: Any, tmp_path: Path) -> None:
+    """The change line gave the conditions alone: "possible" damage read as plain damage there,
+    while the condition line above it and `heritage changes` said "damaged (possible)"."""
+    site = decode(Site, json.dumps(site_doc("st-sargis")).encode())
+    reports = [
+        report_doc("r-a", observed="2022-07", condition="damaged", certainty="possible"),
+        report_doc("r-b", observed="2024-04", condition="destroyed", certainty="confirmed"),
+    ]
+    data = MapInput(
+        name="changes",
+        sites=[site],
+        reports={"st-sargis": [decode(ConditionReport, json.dumps(r).encode()) for r in reports]},
+        allegations=[],
+        sources={"src-chw": decode(Source, json.dumps(source_doc()).encode())},
+    )
+    path = tmp_path / "changes.html"
+    payload = build_payload(data, date(2026, 11, 28), changes=(date(2023, 1, 1), date(2025, 1, 1)))
+    path.write_text(render_map(payload)[0], encoding="utf-8")
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    try:
+        tab = context.new_page()
+        log = watch(tab)
+        load(tab, path)
+        tab.evaluate("heritageApp.openSite(0)")
+        change = tab.locator(".heritage-popup .heritage-change")
+        change.wait_for()
+        assert change.inner_text() == (
+            "Between 2023-01-01 and 2025-01-01: Damaged (extent not known), possible → Destroyed, confirmed"
+        )
+        assert log.console_errors == [] and log.page_errors == []
+    finally:
+        context.close()

@@ -358,10 +358,14 @@
     }
     const changes = d.meta.changes;
     if (changes) {
-      const before = app.conditionOn(i, changes[0]), after = app.conditionOn(i, changes[1]);
+      // Each side with its certainty, as the popup's condition line and `heritage changes` say it.
+      const said = function (day) {
+        const k = app.reportOn(i, day), sure = certaintyOf(i, k);
+        return v.condition[conditionOf(i, k)][1] + (sure !== NONE ? ", " + v.certainty[sure] : "");
+      };
       box.appendChild(el("p", { class: "heritage-change" }, [
         el("span", { text: "Between " + isoDay(changes[0]) + " and " + isoDay(changes[1]) + ": " }),
-        el("strong", { text: v.condition[before][1] + " \u2192 " + v.condition[after][1] })]));
+        el("strong", { text: said(changes[0]) + " \u2192 " + said(changes[1]) })]));
     }
     const rivals = d.disputed && d.disputed[i];  // see heritage.history.competing_corrections
     if (rivals) {
