@@ -172,3 +172,44 @@ def test_init_with_region_and_its_old_name_is_refused(invoke: Invoke, tmp_path: 
     result = invoke("init", str(tmp_path / "new"), "--region", "1,2,3,4", "--bbox", "1,2,3,5")
     assert result.exit_code == 2 and "'--region'" in result.output and "given 2 times" in result.output
     assert not (tmp_path / "new").exists()
+
+
+# -- vocab --json --------------------------------------------------------------------------------
+
+
+def test_vocab_json_names_the_fields_as_paths_a_script_can_follow(invoke: Invoke, catalogue: Catalogue) -> None:
+    """`fields` was a phrase ("report condition", "sensitivity of every record"): each is now a
+    list of kind.field paths, and every path is a field of that kind's model."""
+    from pydantic import BaseModel
+
+    from heritage.models import Allegation, ConditionReport, Evidence, Review, Site, Source
+
+    kinds: dict[str, type[BaseModel]] = {
+        "site": Site,
+        "source": Source,
+        "report": ConditionReport,
+        "allegation": Allegation,
+        "review": Review,
+        "evidence": Evidence,
+    }
+    result = invoke("vocab", "--json", catalogue=catalogue)
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.output)
+    for name, vocabulary in document.items():
+        assert isinstance(vocabulary["fields"], list) and vocabulary["fields"], name
+        for path in vocabulary["fields"]:
+            kind, *parts = path.split(".")
+            model: Any = kinds[kind]
+            for part in parts:
+                annotation = model.model_fields[part].annotation  # KeyError: no such field
+                # The next part is a field of the model this one holds (Location, list[Dispute]...).
+                held = [annotation, *getattr(annotation, "__args__", ())]
+                model = next((a for a in held if isinstance(a, type) and issubclass(a, BaseModel)), None)
+    assert document["sensitivity"]["fields"] == [
+        "site.sensitivity",
+        "source.sensitivity",
+        "report.sensitivity",
+        "allegation.sensitivity",
+        "evidence.sensitivity",
+    ]
+    assert document["condition"]["fields"] == ["report.condition"] and not document["condition"]["open"]

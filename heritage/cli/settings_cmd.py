@@ -137,7 +137,8 @@ def vocab_show(env: Env, name: str | None, as_json: bool) -> None:
         every = {name: every[name]}
     if as_json:
         document: dict[str, Any] = {
-            key: {"fields": info.fields, "open": info.open, "values": labels} for key, (info, labels) in every.items()
+            key: {"fields": list(info.fields), "open": info.open, "values": labels}
+            for key, (info, labels) in every.items()
         }
         echo_json(document)
         return
@@ -145,7 +146,7 @@ def vocab_show(env: Env, name: str | None, as_json: bool) -> None:
     for column in table.columns:
         column.overflow = "fold"  # a catalogue's own label is shown whole, however long
     for key, (info, labels) in every.items():
-        used = info.fields + (" (the catalogue may add)" if info.open else "")
+        used = ", ".join(info.fields) + (" (the catalogue may add)" if info.open else "")
         for number, (value, text) in enumerate(labels.items()):
             first = number == 0
             table.add_row(
