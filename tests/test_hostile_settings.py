@@ -213,3 +213,17 @@ def test_vocab_json_names_the_fields_as_paths_a_script_can_follow(invoke: Invoke
         "evidence.sensitivity",
     ]
     assert document["condition"]["fields"] == ["report.condition"] and not document["condition"]["open"]
+
+
+def test_relies_on_takes_evidence_as_evidence_does(invoke: Invoke, catalogue: Catalogue, tmp_path: Path) -> None:
+    """--evidence took 'EV-…' and ' ev-… ' (as a person copies it); --relies-on refused both as
+    'not a valid id'."""
+    photo = tmp_path / "photo.txt"
+    photo.write_bytes(b"not really a photo")
+    sha, evidence_id = invoke("evidence", "add", str(photo), "--source", "src-chw", catalogue=catalogue).output.split()
+    review = ["allegation", "review", "a-1", "--status", "under_review", "--rationale", "R", "--reviewer", "A"]
+    for reference in (evidence_id.upper(), f" {evidence_id} ", sha.upper()):
+        result = invoke(*review, "--relies-on", reference, catalogue=catalogue)
+        assert result.exit_code == 0, (reference, result.output)
+        stored = json.loads(layout.review_file(catalogue.root, "a-1", result.output.strip()).read_text())
+        assert stored["relies_on"] == [evidence_id], reference

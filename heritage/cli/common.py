@@ -274,6 +274,8 @@ def evidence_ids(catalogue: Catalogue, references: tuple[str, ...]) -> list[str]
     anything else is kept as typed, for the library to check."""
     out = []
     for reference in references:
-        sha = catalogue.evidence_sha(reference) if len(reference.strip()) == 64 else None
+        # As --evidence takes them: the SHA-256 or the ev- id, in either case, spaces around.
+        typed = reference.strip().lower()
+        sha = catalogue.evidence_sha(typed) if len(typed) == 64 or typed.startswith("ev-") else None
         out.append(f"ev-{sha[:20]}" if sha else reference)
     return out
