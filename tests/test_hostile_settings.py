@@ -227,3 +227,17 @@ def test_relies_on_takes_evidence_as_evidence_does(invoke: Invoke, catalogue: Ca
         assert result.exit_code == 0, (reference, result.output)
         stored = json.loads(layout.review_file(catalogue.root, "a-1", result.output.strip()).read_text())
         assert stored["relies_on"] == [evidence_id], reference
+
+
+# -- changes -------------------------------------------------------------------------------------
+
+
+def test_changes_csv_has_the_same_header_when_nothing_changed(invoke: Invoke, catalogue: Catalogue) -> None:
+    """With no change the header was 'site' alone: a script reading the columns by name broke on
+    the one period where nothing happened."""
+    changed = invoke("changes", "--from", "2021-11-01", "--to", "2023-01-01", "--csv", catalogue=catalogue)
+    unchanged = invoke("changes", "--from", "2023-02-01", "--to", "2023-03-01", "--csv", catalogue=catalogue)
+    assert changed.exit_code == unchanged.exit_code == 0
+    header = changed.output.splitlines()[0]
+    assert "before_certainty" in header and "after_observed" in header
+    assert unchanged.output.splitlines() == [header]
