@@ -42,6 +42,24 @@ def find_changes(
     return index.changes(start, end, (s.id for s in chosen), first_reports), sites
 
 
+CHANGE_COLUMNS = (
+    "site",
+    "name",
+    "type",
+    "lon",
+    "lat",
+    "before",
+    "before_certainty",
+    "before_observed",
+    "before_report",
+    "after",
+    "after_certainty",
+    "after_observed",
+    "after_report",
+)
+"""The members of a change row, in order: the CSV's header, also when nothing changed."""
+
+
 def change_rows(changes: list[Change], sites: dict[str, SiteRow]) -> list[dict[str, Any]]:
     """A row a change: the site, and its condition before and after with the report behind each."""
     rows = []

@@ -52,13 +52,14 @@ class HeritageError(Exception):
     """Base of all heritage errors. `str(error)` is one line naming file, record and field."""
 
     def __init__(
-        self, message: str, *, file: str | Path | None = None, record: str | None = None, field: str | None = None
+        self, message: str, *, file: str | Path | None = None, record: object = None, field: str | None = None
     ) -> None:
         self.problem = Problem(
             code=type(self).__name__,
             message=message,
             file=str(file) if file is not None else None,
-            record=record,
+            # A record's id comes from its file before the model has checked it: it may be a number.
+            record=None if record is None else str(record),
             field=field,
         )
         super().__init__(self.problem.describe())

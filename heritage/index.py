@@ -46,7 +46,7 @@ from heritage.errors import InvalidInput, Problem
 from heritage.examine import kind_of
 from heritage.history import Change, Link, competing_ids, in_force
 from heritage.kinds import FLAT, NESTED
-from heritage.mapformat import VOCABULARY, history_entry
+from heritage.mapformat import ENTRY_SHAPE, VOCABULARY, date_marks, history_entry
 from heritage.models.vocab import Certainty, Condition
 from heritage.scan import (
     FILE_COLUMNS,
@@ -179,7 +179,7 @@ def _stamp(catalogue: Catalogue) -> str:
     vocabulary decides which records are valid; its region and parties, which are wrong) and the
     order of the map's vocabulary (the histories kept refer to terms by position)."""
     stat = os.stat(layout.catalogue_file(catalogue.root))
-    vocabulary = zlib.crc32(VOCABULARY.encode("utf-8"))
+    vocabulary = zlib.crc32((VOCABULARY + ";" + ENTRY_SHAPE).encode("utf-8"))
     # The tables' own shape too: two branches that each add a column under the same SCHEMA number
     # must not take each other's index for theirs.
     shape = zlib.crc32("\n".join([_TABLES, *_kind_tables(), *_INDEXES.values()]).encode("utf-8"))
@@ -564,7 +564,7 @@ class Index:
             return turned, None
         numbers = [self._citation(r.sources) for r in current]
         entries = ",".join(
-            history_entry(r.end_day, r.start_day, r.condition, r.method, number, r.certainty)
+            history_entry(r.end_day, r.start_day, r.condition, r.method, number, r.certainty, date_marks(r.observed))
             for r, number in zip(current, numbers, strict=True)
         )
         cited = " ".join(dict.fromkeys(map(str, numbers)))
@@ -751,6 +751,7 @@ class _Report(NamedTuple):
     sources: str
     path: str
     in_force: int
+    observed: str
 
 
 _REPORT = ", ".join(_Report._fields)

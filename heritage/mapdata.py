@@ -24,7 +24,7 @@ from heritage.audience import claimant_name, hidden, may_see, may_see_claim, may
 from heritage.collector import paused_gc
 from heritage.history import changes_between, competing_ids, history_in_force, latest_by
 from heritage.index import Index
-from heritage.mapformat import EPOCH_ORDINAL, history_entry
+from heritage.mapformat import EPOCH_ORDINAL, date_marks, history_entry
 from heritage.models import (
     Allegation,
     AllegationStatus,
@@ -202,7 +202,7 @@ class ReportRow:
 
 # A report in force as the map carries it: (end, start or None as date ordinals, condition, method,
 # cited source ids, certainty or None).
-InForce = tuple[int, int | None, str, str, tuple[str, ...], str | None]
+InForce = tuple[int, int | None, str, str, tuple[str, ...], str | None, int]
 
 
 class SiteHistory(NamedTuple):
@@ -457,6 +457,7 @@ def _in_force(reports: Iterable[ReportRow], retracted: set[str]) -> list[InForce
             r.method,
             r.sources,
             r.certainty,
+            date_marks(r.observed.text),
         )
         for r in history_in_force(reports, retracted)
     ]
@@ -487,12 +488,12 @@ def _history(
     """A site's history as JSON text (see heritage.mapformat): one entry for each report in force;
     each citation is a number in `cites`, which holds its source refs."""
     entries = []
-    for end, start, condition, method, cited_ids, certainty in reports:
+    for end, start, condition, method, cited_ids, certainty, marks in reports:
         number = numbers.get(cited_ids)
         if number is None:  # the same sources are cited again and again: look them up once
             number = numbers[cited_ids] = len(numbers)
             cites[number] = refs(cited_ids)
-        entries.append(history_entry(end, start, condition, method, number, certainty))
+        entries.append(history_entry(end, start, condition, method, number, certainty, marks))
     return "[" + ",".join(entries) + "]"
 
 

@@ -2,10 +2,12 @@
 history ready to send, and `heritage.mapdata`, which writes it from the records when it must.
 
 A history is the site's reports in force in report order (`heritage.history.history_in_force`),
-one entry each: [end day, start day or null, condition, method, citation, certainty]. Days count
-from 1970-01-01; a condition, method or certainty is its position in the vocabulary; an entry whose
-report states no certainty ends at the citation (most do: a million reports are then 3 MB lighter);
-the citation is a number the
+one entry each: [end day, start day or null, condition, method, citation, certainty, marks]. Days
+count from 1970-01-01; a condition, method or certainty is its position in the vocabulary; an entry
+whose report states no certainty and whose date has no marks ends at the citation (most do: a
+million reports are then 3 MB lighter), and one with marks but no certainty has null there; marks
+(`date_marks`) say what the days alone cannot: that the source gave the date as approximate or
+uncertain, or that the window was written open at its end; the citation is a number the
 payload's `cites` table turns into the sources cited (what the audience may see). The page finds
 the condition as of a day in it by `heritage.history.latest_by`'s rule.
 """
@@ -22,12 +24,30 @@ CERTAINTY_INDEX: dict[str, int] = {c: n for n, c in enumerate(Certainty)}
 EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 # Entries kept in the index are only right for this order of terms: it is part of the index's stamp.
 VOCABULARY = ",".join(Condition) + ";" + ",".join(Method) + ";" + ",".join(Certainty)
+ENTRY_SHAPE = "end,start,condition,method,citation,certainty,marks"
+"""The entry's members, for the index's stamp: entries kept in another shape are written again."""
+
+APPROXIMATE, UNCERTAIN, OPEN_END = 1, 2, 4
+
+
+def date_marks(observed: str) -> int:
+    """What an entry's days lose of its date as written (EDTF, as `When` keeps it): `2021~` and
+    `2021` cover the same days, and `2021-05-03/..` is closed on the day it was recorded. The page
+    says "approximate", "uncertain" or "on or after" from these bits rather than show a window as
+    exact as a day. Read from the text, as `When` reads it, so that the index need not parse it."""
+    return (
+        (APPROXIMATE if "~" in observed or "%" in observed else 0)
+        | (UNCERTAIN if "?" in observed or "%" in observed else 0)
+        | (OPEN_END if observed.endswith("/..") else 0)
+    )
 
 
 def history_entry(
-    end: int, start: int | None, condition: str, method: str, citation: int, certainty: str | None
+    end: int, start: int | None, condition: str, method: str, citation: int, certainty: str | None, marks: int = 0
 ) -> str:
     """One entry as JSON text, from the report's last and first day as date ordinals."""
     first = "null" if start is None else str(start - EPOCH_ORDINAL)
     sure = "" if certainty is None else f",{CERTAINTY_INDEX[certainty]}"
+    if marks:
+        sure = (sure or ",null") + f",{marks}"
     return f"[{end - EPOCH_ORDINAL},{first},{CONDITION_INDEX[condition]},{METHOD_INDEX[method]},{citation}{sure}]"

@@ -103,6 +103,27 @@ def stamp(document: dict[str, Any], user: str, as_recorded: bool = False, file: 
     return document
 
 
+def evidence_by_id(catalogue: Catalogue, document: dict[str, Any], file: Path | None = None) -> None:
+    """Evidence named in a record file by the 'ev-' id `evidence add` printed, as imports and the
+    --evidence flags take it: replaced by the SHA-256 the record keeps. Anything else is left for
+    the model to judge."""
+    given = document.get("evidence")
+    if not isinstance(given, list):
+        return
+    for number, item in enumerate(given):
+        if isinstance(item, str) and item.strip().lower().startswith("ev-"):
+            sha = catalogue.evidence_sha(item)
+            if sha is None:
+                raise InvalidInput(
+                    f"no evidence {item!r} in the catalogue (give the SHA-256 or the ev-... id that "
+                    "'heritage evidence add' printed)",
+                    file=file,
+                    record=document.get("id"),
+                    field=f"evidence[{number}]",
+                )
+            given[number] = sha
+
+
 def build(
     model: type[M],
     document: dict[str, Any],
@@ -194,6 +215,7 @@ def add_report(
     """Stamp, validate and append one condition report, with a new id unless it has one. Reads
     nothing but the site and its sources."""
     stamp(document, user, as_recorded, file)
+    evidence_by_id(catalogue, document, file)
     generated = "id" not in document
     document.setdefault("id", new_id("r"))
     report = build(ConditionReport, document, catalogue.context, file, generated_id=generated)
@@ -206,6 +228,7 @@ def add_allegation(
 ) -> Allegation:
     """Stamp, validate and append one allegation, with a new id unless it has one."""
     stamp(document, user, as_recorded, file)
+    evidence_by_id(catalogue, document, file)
     generated = "id" not in document
     document.setdefault("id", new_id("a"))
     allegation = build(Allegation, document, catalogue.context, file, generated_id=generated)

@@ -21,7 +21,7 @@ from heritage.errors import InvalidInput
 from heritage.models import CatalogueInfo
 from heritage.models.catalogue_info import BBox
 from heritage.models.labels import vocabularies
-from heritage.models.types import ID_PATTERN
+from heritage.models.types import ID_PATTERN, check_text
 from heritage.models.vocab import DEFAULT_VOCABULARY
 from heritage.plain_errors import ID_RULE
 from heritage.store import parse_record, read_whole
@@ -106,6 +106,23 @@ def set_region(root: Path, region: BBox) -> None:
         _rewrite(root, {"region": list(region)})
 
 
+def grow_region(root: Path, positions: Iterable[tuple[float, float]]) -> BBox | None:
+    """Grow the catalogue's declared region to hold every (lon, lat) position, as `grown_region`
+    does, judging by catalogue.json as it is under the write lock rather than as it was read
+    earlier: two imports or `site add --grow-region` running at once each keep what the other
+    grew. The region grown to, or None if it held them all already or there is none to grow."""
+    positions = list(positions)
+    with journal.alone(root):
+        region = _read(root).region
+        if region is None:
+            return None
+        wider = grown_region(region, positions)
+        if wider == tuple(region):
+            return None
+        _rewrite(root, {"region": list(wider)})
+    return wider
+
+
 def add_vocabulary_term(root: Path, vocabulary: str, key: str, label: str, *, force: bool = False) -> bool:
     """Add `key` with `label` to the catalogue's own site types or traditions. False if it was
     there already with this label; a key with another label is refused unless `force`. The closed
@@ -123,6 +140,10 @@ def add_vocabulary_term(root: Path, vocabulary: str, key: str, label: str, *, fo
     label = label.strip()
     if not label:
         raise InvalidInput("give a label: a few words that say what the term means", field=vocabulary)
+    try:
+        check_text(label)  # here, so that the error is the label's, not catalogue.json's
+    except ValueError as exc:
+        raise InvalidInput(f"the label {exc}", field=vocabulary) from None
     member = OPEN_VOCABULARIES[vocabulary]
     with journal.alone(root):
         info = _read(root)

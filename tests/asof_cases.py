@@ -114,6 +114,26 @@ CASES = [
     Case("uncertain-year-before-its-last-day", [report("a", "2021?", "destroyed")], [], date(2021, 12, 30), None),
     Case("unknown-day-on-its-months-last", [report("a", "2021-05-XX", "altered")], [], date(2021, 5, 31), "altered"),
     Case("unknown-year-of-a-decade", [report("a", "201X", "threatened")], [], date(2019, 12, 30), None),
+    # Qualified windows and open ends with a year: every reader takes the same last day.
+    Case("qualified-window-before-its-end", [report("a", "2021-05~/2021-08", "damaged")], [], date(2021, 8, 30), None),
+    Case("qualified-window-on-its-end", [report("a", "2021-05~/2021-08", "damaged")], [], date(2021, 8, 31), "damaged"),
+    Case("open-start-year-on-its-end", [report("a", "../2021", "destroyed")], [], date(2021, 12, 31), "destroyed"),
+    Case("open-start-year-before-its-end", [report("a", "../2021", "destroyed")], [], date(2021, 12, 30), None),
+    Case(
+        "approximate-year-open-end-before-recorded",
+        [INTACT_2023, report("b", "2021~/..", "damaged", recorded_at="2025-06-01T12:00:00+00:00")],
+        [],
+        date(2025, 5, 31),
+        "intact",
+    ),
+    Case(
+        "approximate-year-open-end-on-recorded",
+        [INTACT_2023, report("b", "2021~/..", "damaged", recorded_at="2025-06-01T12:00:00+00:00")],
+        [],
+        date(2025, 6, 1),
+        "damaged",
+    ),
+    Case("unknown-decade-past-its-end", [report("a", "201X", "threatened")], [], date(2019, 12, 31), "threatened"),
     # A month or a year counts from its last day.
     Case("month-before-its-last-day", [report("a", "2021-05", "minor_damage")], [], date(2021, 5, 30), None),
     Case("month-on-its-last-day", [report("a", "2021-05", "minor_damage")], [], date(2021, 5, 31), "minor_damage"),

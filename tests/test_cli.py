@@ -183,7 +183,7 @@ ALLEGATION = "allegation add --claimant Ministry --made 2022-07-10 --source src-
         (ALLEGATION, ExitCode.INVALID, "at least one site or an area"),
         (f"{ALLEGATION} --site st-sargis --responds-to a-404", ExitCode.INVALID, "responds to unknown allegation"),
         ("show ghost", ExitCode.NOT_FOUND, "record ghost: no such site"),
-        ("list --bbox 1,2,3", ExitCode.USAGE, "is not W,S,E,N"),
+        ("list --bbox 1,2,3", ExitCode.USAGE, "is not four numbers W,S,E,N"),
         ("list --as-of 'last week'", ExitCode.USAGE, "is not a date"),
         ("list --as-of 2999-01-01", ExitCode.USAGE, "is in the future"),
         ("list --type chruch", ExitCode.USAGE, "unknown value 'chruch'"),
@@ -193,7 +193,7 @@ ALLEGATION = "allegation add --claimant Ministry --made 2022-07-10 --source src-
             ExitCode.CONFLICT,
             "already exists",
         ),
-        ("init /tmp/heritage-never --bbox 1,2,3,400", ExitCode.INVALID, "latitude 400.0 is outside"),
+        ("init /tmp/heritage-never --bbox 1,2,3,400", ExitCode.USAGE, "--region: north 400 is outside [-90, 90]"),
         ("init /tmp/heritage-never --party Armenia=Armenia", ExitCode.INVALID, "field parties[0].id"),
         ("init /tmp/heritage-never --party a=A --party a=B", ExitCode.INVALID, "declared twice"),
         (

@@ -115,7 +115,22 @@ def test_edtf_level_1_dates_cover_the_days_they_allow(
 
 
 @pytest.mark.parametrize(
-    "text", ["2021-XX-03", "20X1", "2021-05-03T10:00", "/2021", "2021/", "1985-04-12/../2000", "Y170000002", "-0100"]
+    "text",
+    [
+        "2021-XX-03",
+        "20X1",
+        "2021-05-03T10:00",
+        "/2021",
+        "2021/",
+        "1985-04-12/../2000",
+        "Y170000002",
+        "-0100",
+        # Digits of other scripts: EDTF is written in ASCII digits, and other readers of the files
+        # (QGIS, EDTF libraries, a spreadsheet) would not read these as dates.
+        "\u0662\u0660\u0662\u0661",  # Arabic-Indic 2021
+        "\uff12\uff10\uff12\uff11",  # full-width 2021
+        "2021-0\u0665",
+    ],
 )
 def test_edtf_forms_not_read_are_refused_naming_what_is(text: str) -> None:
     with pytest.raises(ValueError, match=r"heritage reads; write a day \(2021-05-03\)") as caught:

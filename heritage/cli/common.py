@@ -7,12 +7,13 @@ import math
 import os
 import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import click
+from click.core import ParameterSource
 from rich.console import Console
 from rich.text import Text
 
@@ -97,17 +98,44 @@ def citations(values: tuple[str, ...]) -> list[dict[str, Any]]:
     return out
 
 
-def bbox(value: str | None) -> tuple[float, float, float, float] | None:
+def bbox(value: str | None, option: str = "--bbox") -> tuple[float, float, float, float] | None:
+    """A box typed as W,S,E,N (`list --bbox`, `init --region`...), named by `option` in errors."""
     if value is None:
         return None
-    try:
-        west, south, east, north = (float(part) for part in value.split(","))
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not W,S,E,N (four numbers)", param_hint="--bbox") from None
-    if not all(math.isfinite(n) for n in (west, south, east, north)):
-        raise click.BadParameter(f"{value!r} is not W,S,E,N (four finite numbers)", param_hint="--bbox")
-    if west > east or south > north:
-        raise click.BadParameter("give W,S,E,N with W <= E and S <= N", param_hint="--bbox")
+    parts = value.split(",")
+    if len(parts) != 4:
+        raise click.BadParameter(f"{value!r} is not four numbers W,S,E,N", param_hint=option)
+    return box_numbers(parts, option)
+
+
+# Plain decimal numbers: float() would also take 'nan', '1_0' and the digits of other scripts.
+_DECIMAL = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+
+
+def box_numbers(parts: list[str], option: str) -> tuple[float, float, float, float]:
+    """West, south, east, north in degrees, each said wrong in plain words: four finite decimal
+    numbers in range, west <= east and south <= north. A box across the antimeridian (west
+    greater than east) is refused: every reader of a box here takes west <= east."""
+    if len(parts) != 4:
+        raise click.BadParameter(f"{' '.join(parts)!r} is not four numbers W S E N", param_hint=option)
+    numbers = []
+    for name, part, limit in zip(("west", "south", "east", "north"), parts, (180, 90, 180, 90), strict=True):
+        text = part.strip()
+        number = float(text) if _DECIMAL.fullmatch(text) else math.nan
+        if not math.isfinite(number):
+            raise click.BadParameter(f"{name} {part!r} is not a number of degrees", param_hint=option)
+        if not -limit <= number <= limit:
+            raise click.BadParameter(f"{name} {part} is outside [-{limit}, {limit}]", param_hint=option)
+        numbers.append(number + 0.0)  # -0 as 0: the same region, written alike
+    west, south, east, north = numbers
+    if west > east:
+        raise click.BadParameter(
+            f"west {west:g} is greater than east {east:g}; a box across the antimeridian is not "
+            "supported: widen it to west -180, east 180",
+            param_hint=option,
+        )
+    if south > north:
+        raise click.BadParameter(f"south {south:g} is greater than north {north:g}", param_hint=option)
     return west, south, east, north
 
 
@@ -182,6 +210,24 @@ class Renamed(click.Option):
         """Errors name the option by its field's name only, whichever name was typed."""
         return " / ".join(f"'{name}'" for name in self.opts if name not in self.old_names)
 
+    # Given twice (`--notes A --note B`, each name looking like a different option), click would
+    # keep the last value and drop the first without a word: the values are collected instead,
+    # and more than one is refused.
+    def add_to_parser(self, parser: Any, ctx: click.Context) -> None:
+        if self.multiple or self.is_flag or self.count:
+            super().add_to_parser(parser, ctx)
+            return
+        parser.add_option(obj=self, opts=self.opts, dest=self.name, action="append", nargs=self.nargs)
+
+    def consume_value(self, ctx: click.Context, opts: Mapping[str, Any]) -> tuple[Any, ParameterSource]:
+        value, source = super().consume_value(ctx, opts)
+        if source is ParameterSource.COMMANDLINE and not self.multiple and isinstance(value, list):
+            if len(value) > 1:
+                given = ", ".join(repr(v) for v in value)
+                raise click.BadParameter(f"given {len(value)} times ({given}); give it once", ctx=ctx, param=self)
+            value = value[0]
+        return value, source
+
 
 def renamed(new: str, *old: str, dest: str, **kwargs: Any) -> Callable[[Any], Any]:
     """`click.option(new, *old, dest)` whose `old` names work but are not shown (see `Renamed`)."""
@@ -228,6 +274,8 @@ def evidence_ids(catalogue: Catalogue, references: tuple[str, ...]) -> list[str]
     anything else is kept as typed, for the library to check."""
     out = []
     for reference in references:
-        sha = catalogue.evidence_sha(reference) if len(reference.strip()) == 64 else None
+        # As --evidence takes them: the SHA-256 or the ev- id, in either case, spaces around.
+        typed = reference.strip().lower()
+        sha = catalogue.evidence_sha(typed) if len(typed) == 64 or typed.startswith("ev-") else None
         out.append(f"ev-{sha[:20]}" if sha else reference)
     return out

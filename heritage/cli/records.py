@@ -136,16 +136,17 @@ def site_add(
 def _outside_region(env: Env, site: Site, grow: bool) -> None:
     """Warn of a site outside the region with the one line that takes it in, or run that line."""
     from heritage.sanity import region_problem
-    from heritage.settings import grown_region, region_command, set_region
+    from heritage.settings import grow_region, grown_region, region_command
 
     region = env.catalogue.info.region
     if site.geometry is None or region is None or region_problem(site.geometry, region) is None:
         return
-    wider = grown_region(region, [site.geometry.representative])
     if grow:
-        set_region(env.catalogue.root, wider)
-        click.echo("region grown to (W S E N): " + " ".join(f"{v:g}" for v in wider), err=True)
+        grown = grow_region(env.catalogue.root, [site.geometry.representative])
+        if grown is not None:
+            click.echo("region grown to (W S E N): " + " ".join(f"{v:g}" for v in grown), err=True)
         return
+    wider = grown_region(region, [site.geometry.representative])
     problem = region_problem(site.geometry, region)
     click.echo(f"warning: site {site.id}: {problem}; to take it in: {region_command(wider)}", err=True)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import click
@@ -10,7 +9,7 @@ from rich.table import Table
 
 from heritage import layout
 from heritage.cli.app import Env, cli, pass_env
-from heritage.cli.common import console, echo_json, plain_text
+from heritage.cli.common import box_numbers, console, echo_json, plain_text
 
 
 @cli.group("catalogue")
@@ -90,16 +89,7 @@ def set_region_command(env: Env, bounds: tuple[str, ...], fit: bool) -> None:
 
 
 def _bounds(bounds: tuple[str, ...]) -> tuple[float, float, float, float]:
-    try:
-        numbers = [float(value) for value in bounds]
-    except ValueError:
-        raise click.BadParameter(f"{' '.join(bounds)!r} is not four numbers W S E N", param_hint="W S E N") from None
-    if len(numbers) != 4 or not all(math.isfinite(n) for n in numbers):
-        raise click.BadParameter("give four numbers: west south east north", param_hint="W S E N")
-    west, south, east, north = numbers
-    if west > east or south > north:
-        raise click.BadParameter("give W S E N with W <= E and S <= N", param_hint="W S E N")
-    return west, south, east, north
+    return box_numbers(list(bounds), "W S E N")
 
 
 class _VocabGroup(click.Group):
@@ -147,13 +137,16 @@ def vocab_show(env: Env, name: str | None, as_json: bool) -> None:
         every = {name: every[name]}
     if as_json:
         document: dict[str, Any] = {
-            key: {"fields": info.fields, "open": info.open, "values": labels} for key, (info, labels) in every.items()
+            key: {"fields": list(info.fields), "open": info.open, "values": labels}
+            for key, (info, labels) in every.items()
         }
         echo_json(document)
         return
     table = Table("vocabulary", "value", "label", "used in", show_lines=False)
+    for column in table.columns:
+        column.overflow = "fold"  # a catalogue's own label is shown whole, however long
     for key, (info, labels) in every.items():
-        used = info.fields + (" (the catalogue may add)" if info.open else "")
+        used = ", ".join(info.fields) + (" (the catalogue may add)" if info.open else "")
         for number, (value, text) in enumerate(labels.items()):
             first = number == 0
             table.add_row(

@@ -30,7 +30,7 @@ def init(path: Path, name: str | None, region: str | None, parties: tuple[str, .
     """
     document = {
         "name": name or path.resolve().name,
-        "region": bbox(region),
+        "region": bbox(region, "--region"),
         "parties": [{"id": key, "name": value} for key, value in pairs(parties, "--party")],
     }
     info = build(CatalogueInfo, document, {})

@@ -11,7 +11,7 @@ from rich import box
 from rich.table import Table
 
 from heritage import layout
-from heritage.changes import changed_sites, feature_collection
+from heritage.changes import CHANGE_COLUMNS, changed_sites, feature_collection
 from heritage.cli.app import Env, cli, pass_env
 from heritage.cli.common import (
     bbox,
@@ -172,8 +172,8 @@ def changes(
             err=True,
         )
     if as_csv:
-        header = list(rows[0]) if rows else ["site"]
-        click.echo(csv_text(header, (row.values() for row in rows)), nl=False)  # every row has the same keys
+        rows_as_listed = ([row[column] for column in CHANGE_COLUMNS] for row in rows)
+        click.echo(csv_text(CHANGE_COLUMNS, rows_as_listed), nl=False)
         return
     if as_geojson:
         echo_json(feature_collection(rows))

@@ -114,7 +114,10 @@ def run_import(catalogue: Catalogue, kind: str, path: Path, profile: Profile, op
                 tick(len(table.rows) + number, len(table.rows) + len(new))
             journal.stage(rules.place(catalogue.root, record), encode(record))
         if result.region is not None:  # just before the commit: a refused import leaves it as it was
-            settings.set_region(catalogue.root, result.region)
+            # Grown from catalogue.json as it is now, not as it was read: what another command
+            # grew meanwhile is kept.
+            places = [p for p in map(_position, new) if p is not None]
+            result.region = settings.grow_region(catalogue.root, places)
         # Whole or not at all: nothing reaches the catalogue before this, and a process killed
         # during it is finished by the next command (see heritage.journal).
         journal.commit()

@@ -165,12 +165,16 @@ def label(value: str) -> str:
 @dataclass(frozen=True)
 class VocabularyInfo:
     """One vocabulary as `heritage vocab` shows it: its values, whether a catalogue may add to it,
-    and which record fields take it."""
+    and which record fields take it, as `kind.field` paths (`report.condition`)."""
 
     name: str
-    fields: str
+    fields: tuple[str, ...]
     values: tuple[str, ...]
     open: bool = False
+
+
+SENSITIVE_KINDS = ("site", "source", "report", "allegation", "evidence")
+"""The records that carry a sensitivity."""
 
 
 def _values(enum: type[StrEnum]) -> tuple[str, ...]:
@@ -180,32 +184,35 @@ def _values(enum: type[StrEnum]) -> tuple[str, ...]:
 def vocabularies(own: Vocabulary = DEFAULT_VOCABULARY) -> dict[str, tuple[VocabularyInfo, dict[str, str]]]:
     """Every vocabulary by name with its values and labels; site types and traditions as `own`
     (a catalogue's vocabulary) has them."""
-    closed: list[tuple[str, str, type[StrEnum]]] = [
-        ("condition", "report condition", Condition),
-        ("certainty", "report certainty", Certainty),
-        ("method", "report method", Method),
-        ("damage_extent", "report damage_extent", DamageExtent),
-        ("damage_effect", "report damage_effects", DamageEffect),
-        ("damage_cause", "report damage_causes", DamageCause),
-        ("source_kind", "source kind", SourceKind),
-        ("reliability", "source reliability", Reliability),
-        ("claimant_kind", "allegation claimant.kind", ClaimantKind),
-        ("alleged_act", "allegation acts", AllegedAct),
-        ("allegation_status", "review status", AllegationStatus),
-        ("sensitivity", "sensitivity of every record", Sensitivity),
-        ("location_precision", "site location.precision", LocationPrecision),
-        ("disputed_aspect", "site disputes.aspect", DisputedAspect),
+    closed: list[tuple[str, tuple[str, ...], type[StrEnum]]] = [
+        ("condition", ("report.condition",), Condition),
+        ("certainty", ("report.certainty",), Certainty),
+        ("method", ("report.method",), Method),
+        ("damage_extent", ("report.damage_extent",), DamageExtent),
+        ("damage_effect", ("report.damage_effects",), DamageEffect),
+        ("damage_cause", ("report.damage_causes",), DamageCause),
+        ("source_kind", ("source.kind",), SourceKind),
+        ("reliability", ("source.reliability",), Reliability),
+        ("claimant_kind", ("allegation.claimant.kind",), ClaimantKind),
+        ("alleged_act", ("allegation.acts",), AllegedAct),
+        ("allegation_status", ("review.status",), AllegationStatus),
+        ("sensitivity", tuple(f"{kind}.sensitivity" for kind in SENSITIVE_KINDS), Sensitivity),
+        ("location_precision", ("site.location.precision",), LocationPrecision),
+        ("disputed_aspect", ("site.disputes.aspect",), DisputedAspect),
     ]
     out: dict[str, tuple[VocabularyInfo, dict[str, str]]] = {
-        "site_type": (VocabularyInfo("site_type", "site type", tuple(own.site_types), True), dict(own.site_types)),
-        "tradition": (VocabularyInfo("tradition", "site tradition", tuple(own.traditions), True), dict(own.traditions)),
+        "site_type": (VocabularyInfo("site_type", ("site.type",), tuple(own.site_types), True), dict(own.site_types)),
+        "tradition": (
+            VocabularyInfo("tradition", ("site.tradition",), tuple(own.traditions), True),
+            dict(own.traditions),
+        ),
     }
     for name, fields, enum in closed:
         values = _values(enum)
         out[name] = (VocabularyInfo(name, fields, values), {value: label(value) for value in values})
     credibility = tuple(str(grade) for grade in range(1, 7))
     out["credibility"] = (
-        VocabularyInfo("credibility", "report credibility", credibility),
+        VocabularyInfo("credibility", ("report.credibility",), credibility),
         {grade: label(grade) for grade in credibility},
     )
     return dict(sorted(out.items()))

@@ -36,14 +36,15 @@ _FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u206
 _LINE_BREAKS = re.compile(r"[\n\r\t\u2028\u2029]")
 
 
-def _check_text(value: str) -> str:
+def check_text(value: str) -> str:
+    """Text any catalogue field may hold: no control characters or bidirectional overrides."""
     if match := _FORBIDDEN.search(value):
         raise ValueError(f"contains the control character U+{ord(match.group()):04X}")
     return value
 
 
 def _check_line(value: str) -> str:
-    _check_text(value)
+    check_text(value)
     if _LINE_BREAKS.search(value):
         raise ValueError("must be one line (no line breaks or tabs)")
     return value
@@ -56,10 +57,10 @@ def clean_line(value: str) -> str:
     return " ".join(_LINE_BREAKS.sub(" ", _FORBIDDEN.sub(" ", value)).split())
 
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_check_text)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(check_text)]
 Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_check_line)]
 ShortText = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500), AfterValidator(_check_text)
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500), AfterValidator(check_text)
 ]
 
 
@@ -76,7 +77,9 @@ Credibility = Annotated[int, Field(ge=1, le=6, strict=True)]
 
 # EDTF level 1 dates (ISO 8601-2): a year, month or day, digits on the right may be X (unknown),
 # and the whole may end in ? (uncertain), ~ (approximate) or % (both).
-_EDTF = re.compile(r"^(\d{4}|\d{3}X|\d{2}XX)(?:-(\d{2}|XX)(?:-(\d{2}|XX))?)?([?~%]?)$")
+# [0-9], not \d: \d takes any script's digits (Arabic-Indic, full-width), which int() reads but no
+# other reader of the files would.
+_EDTF = re.compile(r"^([0-9]{4}|[0-9]{3}X|[0-9]{2}XX)(?:-([0-9]{2}|XX)(?:-([0-9]{2}|XX))?)?([?~%]?)$")
 ACCEPTED_DATES = (
     "a day (2021-05-03), a month (2021-05) or a year (2021); X for digits not known (2021-05-XX, "
     "2021-XX-XX, 202X); any of them followed by ~ (approximate), ? (uncertain) or % (both); or a "

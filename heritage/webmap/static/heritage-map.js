@@ -114,7 +114,7 @@
   // or no report). Shown beside the condition; it never chooses which report gives it.
   function certaintyOf(i, k) {
     const entry = k === NONE ? null : app.data.sites.hist[i][k];
-    return entry && entry.length > 5 ? entry[5] : NONE;
+    return entry && entry.length > 5 && entry[5] !== null ? entry[5] : NONE;
   }
 
   app.setDate = function (day) {
@@ -335,8 +335,13 @@
     if (app.cert[i] !== NONE) line.appendChild(el("span", { class: "heritage-certainty", text: ", " + v.certainty[app.cert[i]] }));
     if (k !== NONE) {
       const h = hist[k];
-      const observed = h[1] !== null && h[1] !== h[0] ? isoDay(h[1]) + " – " + isoDay(h[0]) :
-        h[1] === null ? "on or before " + isoDay(h[0]) : isoDay(h[0]);
+      // marks (heritage.mapformat.date_marks): 1 approximate, 2 uncertain, 4 written open at its end,
+      // whose last day is only the day it was recorded.
+      const marks = h.length > 6 ? h[6] : 0;
+      const said = [marks & 1 ? "approximate" : "", marks & 2 ? "uncertain" : ""].filter(Boolean).join(", ");
+      const observed = (marks & 4 ? "on or after " + isoDay(h[1]) :
+        h[1] !== null && h[1] !== h[0] ? isoDay(h[1]) + " – " + isoDay(h[0]) :
+        h[1] === null ? "on or before " + isoDay(h[0]) : isoDay(h[0])) + (said ? " (" + said + ")" : "");
       line.appendChild(el("span", { text: " · observed " + observed + " · " + v.method[h[3]] }));
       box.appendChild(line);
       const sources = el("ul", { class: "heritage-sources" });
@@ -353,10 +358,14 @@
     }
     const changes = d.meta.changes;
     if (changes) {
-      const before = app.conditionOn(i, changes[0]), after = app.conditionOn(i, changes[1]);
+      // Each side with its certainty, as the popup's condition line and `heritage changes` say it.
+      const said = function (day) {
+        const k = app.reportOn(i, day), sure = certaintyOf(i, k);
+        return v.condition[conditionOf(i, k)][1] + (sure !== NONE ? ", " + v.certainty[sure] : "");
+      };
       box.appendChild(el("p", { class: "heritage-change" }, [
         el("span", { text: "Between " + isoDay(changes[0]) + " and " + isoDay(changes[1]) + ": " }),
-        el("strong", { text: v.condition[before][1] + " \u2192 " + v.condition[after][1] })]));
+        el("strong", { text: said(changes[0]) + " \u2192 " + said(changes[1]) })]));
     }
     const rivals = d.disputed && d.disputed[i];  // see heritage.history.competing_corrections
     if (rivals) {
