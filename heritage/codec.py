@@ -118,7 +118,10 @@ def dumps(document: Any) -> bytes:
 
 def _stored_form(record: BaseModel) -> dict[str, Any]:
     """The record as it is stored, before its seal: a site as a GeoJSON Feature."""
-    data: dict[str, Any] = _prune(record.model_dump(mode="json", exclude={"sha256"}))
+    return _as_stored(record, _prune(record.model_dump(mode="json", exclude={"sha256"})))
+
+
+def _as_stored(record: BaseModel, data: dict[str, Any]) -> dict[str, Any]:
     if isinstance(record, Site):
         geometry = data.pop("geometry", None)
         site_id = data.pop("id")
@@ -162,10 +165,22 @@ _NOT_CONTENT = {"id", "recorded_at", "recorded_by", "migrated", "sha256"}
 
 def content_key(record: BaseModel) -> str:
     """SHA-256 of a record's content without its id, stamps and seal: the same row imported
-    twice gives the same key, whenever and by whomever (see `heritage.importer`)."""
-    data = _prune(record.model_dump(mode="json", exclude=_NOT_CONTENT))
-    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    twice gives the same key, whenever and by whomever (see `heritage.importing`)."""
+    return _key_of(_prune(record.model_dump(mode="json", exclude=_NOT_CONTENT)))
+
+
+def _key_of(content: dict[str, Any]) -> str:
+    text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def encode_keyed(record: BaseModel) -> tuple[bytes, str]:
+    """`(encode(record), content_key(record))` from one `model_dump`, which is most of the cost
+    of each: an import needs both of every record. Pruning works member by member, so the
+    content is the pruned dump without the members `content_key` leaves out."""
+    flat: dict[str, Any] = _prune(record.model_dump(mode="json", exclude={"sha256"}))
+    key = _key_of({name: value for name, value in flat.items() if name not in _NOT_CONTENT})
+    return _encoded(record, _as_stored(record, flat)), key
 
 
 def seal(document: dict[str, Any]) -> dict[str, Any]:
@@ -202,7 +217,10 @@ def feature_to_flat(document: Any) -> dict[str, Any]:
 def encode(record: BaseModel) -> bytes:
     """The record's file, as `dumps(to_document(record))` but with each member written once: the
     seal hashes the text without it, and the text with it is the same members joined again."""
-    data = _stored_form(record)
+    return _encoded(record, _stored_form(record))
+
+
+def _encoded(record: BaseModel, data: dict[str, Any]) -> bytes:
     if not _sealed(record, data):
         return dumps(data)
     target = _hash_target(data)
