@@ -115,7 +115,7 @@ class Journal:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.folder: Path | None = None
-        self.targets: list[Path] = []
+        self.targets: list[Path | str] = []
         self._fds: list[int] = []
         # Each staged file's path in the catalogue, relative to it, in the order staged.
         self._relative: list[str] = []
@@ -155,7 +155,9 @@ class Journal:
             if self._collecting:
                 gc.enable()
 
-    def stage(self, target: Path, data: bytes) -> None:
+    def stage(self, target: Path | str, data: bytes) -> None:
+        """Write `data` into the journal, to be put at `target` (a text path saves an import a
+        Path a record) by `commit`."""
         assert self.folder is not None, "use Journal in a with block"
         text = os.fspath(target)
         relative = text[len(self._root_text) :]
@@ -180,11 +182,10 @@ class Journal:
         """Put every staged file in place, or raise RecordExists and put none."""
         assert self.folder is not None, "use Journal in a with block"
         with _alone(self.root):
-            for target in self.targets:
+            for target, relative in zip(self.targets, self._relative, strict=True):
                 if os.path.lexists(target):
                     raise RecordExists(
-                        "another writer added this record while the import ran; nothing was imported",
-                        file=layout.relative(self.root, target),
+                        "another writer added this record while the import ran; nothing was imported", file=relative
                     )
             with open(self.folder / TARGETS, "xb") as handle:
                 handle.write("".join(f"{relative}\n" for relative in self._relative).encode("utf-8"))
