@@ -121,6 +121,7 @@ class Journal:
         self._relative: list[str] = []
         self._staged: set[str] = set()
         self._root_text = os.path.join(os.fspath(root), "")
+        self._files_text = ""  # set with the folder
         self._collecting = True
 
     def __enter__(self) -> Journal:
@@ -132,6 +133,7 @@ class Journal:
         recover(self.root)  # a journal left by a dead import is settled before this one decides what is new
         self.folder = base / temp_name("import")
         (self.folder / FILES).mkdir(parents=True)
+        self._files_text = os.path.join(self.folder, FILES, "")  # a staged file's path is this and its number
         owner = os.open(self.folder / OWNER, os.O_RDWR | os.O_CREAT, 0o644)
         self._fds.append(owner)
         fcntl.flock(owner, fcntl.LOCK_EX)
@@ -165,7 +167,7 @@ class Journal:
             raise ValueError(f"{text!r} is not a record path inside the catalogue {self.root}")
         if relative in self._staged:
             raise FileExistsError(f"{relative} is staged twice in one import")
-        staged = os.path.join(self.folder, FILES, str(len(self._relative)))
+        staged = self._files_text + str(len(self._relative))
         fd = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
         try:
             view = memoryview(data)
@@ -211,8 +213,9 @@ def _staged(folder: Path) -> Iterator[tuple[str, str]]:
             for name in names:
                 yield os.path.join(parent, name), name if relative == "." else os.path.join(relative, name)
         return
+    prefix = os.path.join(files, "")
     for number, relative in enumerate(relatives):
-        yield os.path.join(files, str(number)), relative
+        yield prefix + str(number), relative
 
 
 def _finish(root: Path, folder: Path) -> list[str]:
