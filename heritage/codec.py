@@ -229,29 +229,29 @@ def _encoded(record: BaseModel, data: dict[str, Any]) -> bytes:
         if any(type(key) is not str for key in target):
             raise _Unusual
         members = {key: _text(value, "    " if nested else "  ") for key, value in target.items()}
-        unsealed = _joined(data, members, nested)
+        # A site's other members (its geometry) are written once too, not once a join.
+        outer = {key: _text(value, "  ") for key, value in data.items() if key != "properties"} if nested else None
+        unsealed = _joined(members, outer)
         members["sha256"] = _quoted(hashlib.sha256((unsealed + "\n").encode("utf-8")).hexdigest())
-        return (_joined(data, members, nested) + "\n").encode("utf-8")
+        return (_joined(members, outer) + "\n").encode("utf-8")
     except (_Unusual, RecursionError):
         return dumps(seal(data))
 
 
-def _joined(document: dict[str, Any], members: dict[str, str], nested: bool) -> str:
-    """The document's text, its hash target's members already written (`members`, by key)."""
+def _joined(members: dict[str, str], outer: dict[str, str] | None) -> str:
+    """The document's text from its members' texts: those of its hash target (`members`, by
+    key) and, for a site, those of the Feature around its properties (`outer`)."""
+    if outer is None:
+        return _mapping(members, "")
+    return _mapping({**outer, "properties": _mapping(members, "  ")}, "")
 
-    def mapping(texts: dict[str, str], indent: str) -> str:
-        if not texts:
-            return "{}"
-        inner = indent + "  "
-        body = (",\n" + inner).join(_quoted(key) + ": " + texts[key] for key in sorted(texts))
-        return "{\n" + inner + body + "\n" + indent + "}"
 
-    if not nested:
-        return mapping(members, "")
-    outer = {
-        key: mapping(members, "  ") if key == "properties" else _text(value, "  ") for key, value in document.items()
-    }
-    return mapping(outer, "")
+def _mapping(texts: dict[str, str], indent: str) -> str:
+    if not texts:
+        return "{}"
+    inner = indent + "  "
+    body = (",\n" + inner).join(_quoted(key) + ": " + texts[key] for key in sorted(texts))
+    return "{\n" + inner + body + "\n" + indent + "}"
 
 
 def decode(model: type[M], data: bytes, context: dict[str, Any] | None = None) -> M:

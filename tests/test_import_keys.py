@@ -90,3 +90,12 @@ def test_a_site_on_disk_makes_the_next_of_its_name_numbered(
     assert result.exit_code == 0, result.output
     assert catalogue.has_site("st-sargis-2") and catalogue.has_site("st-sargis-3")
     assert catalogue.site("st-sargis").type == "church"  # the site already there is left as it was
+
+
+def test_the_files_imported_before_are_encoded_to_the_same_bytes() -> None:
+    catalogue = Catalogue.open(BEFORE / "catalogue")
+    files = [(Site, p) for p in (catalogue.root / layout.SITES).glob("*.geojson")]
+    files += [(ConditionReport, p) for p in (catalogue.root / layout.REPORTS).glob("*/*.json")]
+    assert len(files) == 10
+    for model, path in files:
+        assert encode_keyed(catalogue.read(model, path))[0] == path.read_bytes(), path
