@@ -279,9 +279,9 @@ def _model_problems(error: ValidationError) -> list[P.RowProblem]:
 def _sort_out(
     catalogue: Catalogue, rules: KindRules, checked: _Checked, result: ImportResult
 ) -> list[tuple[Any, bytes]]:
-    """The records that are new, each with its file's bytes. A row is already in the catalogue if a record has the id it
-    gives, with the same content, or, when it gives none, a record has its content (its
-    `content_key`); both are one lookup in the index. A given id held by other content is a
+    """The records that are new, each with its file's bytes. A row is already in the catalogue
+    if a record has the id it gives, with the same content, or, when it gives none, a record has
+    its content (its `content_key`); both are one lookup in the index. A given id held by other content is a
     problem of the row: a record is never changed by importing it again."""
     kind = rules.kind
     # A record's file and its key come from one model_dump: made apart, the key's dump was a
