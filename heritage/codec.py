@@ -118,7 +118,10 @@ def dumps(document: Any) -> bytes:
 
 def _stored_form(record: BaseModel) -> dict[str, Any]:
     """The record as it is stored, before its seal: a site as a GeoJSON Feature."""
-    data: dict[str, Any] = _prune(record.model_dump(mode="json", exclude={"sha256"}))
+    return _as_stored(record, _prune(record.model_dump(mode="json", exclude={"sha256"})))
+
+
+def _as_stored(record: BaseModel, data: dict[str, Any]) -> dict[str, Any]:
     if isinstance(record, Site):
         geometry = data.pop("geometry", None)
         site_id = data.pop("id")
@@ -162,10 +165,22 @@ _NOT_CONTENT = {"id", "recorded_at", "recorded_by", "migrated", "sha256"}
 
 def content_key(record: BaseModel) -> str:
     """SHA-256 of a record's content without its id, stamps and seal: the same row imported
-    twice gives the same key, whenever and by whomever (see `heritage.importer`)."""
-    data = _prune(record.model_dump(mode="json", exclude=_NOT_CONTENT))
-    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    twice gives the same key, whenever and by whomever (see `heritage.importing`)."""
+    return _key_of(_prune(record.model_dump(mode="json", exclude=_NOT_CONTENT)))
+
+
+def _key_of(content: dict[str, Any]) -> str:
+    text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def encode_keyed(record: BaseModel) -> tuple[bytes, str]:
+    """`(encode(record), content_key(record))` from one `model_dump`, which is most of the cost
+    of each: an import needs both of every record. Pruning works member by member, so the
+    content is the pruned dump without the members `content_key` leaves out."""
+    flat: dict[str, Any] = _prune(record.model_dump(mode="json", exclude={"sha256"}))
+    key = _key_of({name: value for name, value in flat.items() if name not in _NOT_CONTENT})
+    return _encoded(record, _as_stored(record, flat)), key
 
 
 def seal(document: dict[str, Any]) -> dict[str, Any]:
@@ -202,7 +217,10 @@ def feature_to_flat(document: Any) -> dict[str, Any]:
 def encode(record: BaseModel) -> bytes:
     """The record's file, as `dumps(to_document(record))` but with each member written once: the
     seal hashes the text without it, and the text with it is the same members joined again."""
-    data = _stored_form(record)
+    return _encoded(record, _stored_form(record))
+
+
+def _encoded(record: BaseModel, data: dict[str, Any]) -> bytes:
     if not _sealed(record, data):
         return dumps(data)
     target = _hash_target(data)
@@ -211,29 +229,29 @@ def encode(record: BaseModel) -> bytes:
         if any(type(key) is not str for key in target):
             raise _Unusual
         members = {key: _text(value, "    " if nested else "  ") for key, value in target.items()}
-        unsealed = _joined(data, members, nested)
+        # A site's other members (its geometry) are written once too, not once a join.
+        outer = {key: _text(value, "  ") for key, value in data.items() if key != "properties"} if nested else None
+        unsealed = _joined(members, outer)
         members["sha256"] = _quoted(hashlib.sha256((unsealed + "\n").encode("utf-8")).hexdigest())
-        return (_joined(data, members, nested) + "\n").encode("utf-8")
+        return (_joined(members, outer) + "\n").encode("utf-8")
     except (_Unusual, RecursionError):
         return dumps(seal(data))
 
 
-def _joined(document: dict[str, Any], members: dict[str, str], nested: bool) -> str:
-    """The document's text, its hash target's members already written (`members`, by key)."""
+def _joined(members: dict[str, str], outer: dict[str, str] | None) -> str:
+    """The document's text from its members' texts: those of its hash target (`members`, by
+    key) and, for a site, those of the Feature around its properties (`outer`)."""
+    if outer is None:
+        return _mapping(members, "")
+    return _mapping({**outer, "properties": _mapping(members, "  ")}, "")
 
-    def mapping(texts: dict[str, str], indent: str) -> str:
-        if not texts:
-            return "{}"
-        inner = indent + "  "
-        body = (",\n" + inner).join(_quoted(key) + ": " + texts[key] for key in sorted(texts))
-        return "{\n" + inner + body + "\n" + indent + "}"
 
-    if not nested:
-        return mapping(members, "")
-    outer = {
-        key: mapping(members, "  ") if key == "properties" else _text(value, "  ") for key, value in document.items()
-    }
-    return mapping(outer, "")
+def _mapping(texts: dict[str, str], indent: str) -> str:
+    if not texts:
+        return "{}"
+    inner = indent + "  "
+    body = (",\n" + inner).join(_quoted(key) + ": " + texts[key] for key in sorted(texts))
+    return "{\n" + inner + body + "\n" + indent + "}"
 
 
 def decode(model: type[M], data: bytes, context: dict[str, Any] | None = None) -> M:

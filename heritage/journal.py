@@ -115,7 +115,7 @@ class Journal:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.folder: Path | None = None
-        self.targets: list[Path] = []
+        self.targets: list[Path | str] = []
         self._fds: list[int] = []
         # Each staged file's path in the catalogue, relative to it, in the order staged.
         self._relative: list[str] = []
@@ -124,6 +124,7 @@ class Journal:
         # current folder (Path(".") / "sites/x" is "sites/x", with no "./" before it).
         root_text = os.fspath(root)
         self._root_text = "" if root_text == os.curdir else os.path.join(root_text, "")
+        self._files_text = ""  # set with the folder
         self._collecting = True
 
     def __enter__(self) -> Journal:
@@ -135,6 +136,7 @@ class Journal:
         recover(self.root)  # a journal left by a dead import is settled before this one decides what is new
         self.folder = base / temp_name("import")
         (self.folder / FILES).mkdir(parents=True)
+        self._files_text = os.path.join(self.folder, FILES, "")  # a staged file's path is this and its number
         owner = os.open(self.folder / OWNER, os.O_RDWR | os.O_CREAT, 0o644)
         self._fds.append(owner)
         fcntl.flock(owner, fcntl.LOCK_EX)
@@ -158,9 +160,13 @@ class Journal:
             if self._collecting:
                 gc.enable()
 
-    def stage(self, target: Path, data: bytes) -> None:
+    def stage(self, target: Path | str, data: bytes) -> None:
+        """Write `data` into the journal, to be put at `target` (a text path saves an import a
+        Path a record) by `commit`."""
         assert self.folder is not None, "use Journal in a with block"
         text = os.fspath(target)
+        if not self._root_text and text.startswith("./"):  # "./sites/x", from a text path on "."
+            text = text[2:]
         relative = text[len(self._root_text) :]
         if (
             not text.startswith(self._root_text)
@@ -171,7 +177,7 @@ class Journal:
             raise ValueError(f"{text!r} is not a record path inside the catalogue {self.root}")
         if relative in self._staged:
             raise FileExistsError(f"{relative} is staged twice in one import")
-        staged = os.path.join(self.folder, FILES, str(len(self._relative)))
+        staged = self._files_text + str(len(self._relative))
         fd = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
         try:
             view = memoryview(data)
@@ -188,11 +194,10 @@ class Journal:
         """Put every staged file in place, or raise RecordExists and put none."""
         assert self.folder is not None, "use Journal in a with block"
         with _alone(self.root):
-            for target in self.targets:
+            for target, relative in zip(self.targets, self._relative, strict=True):
                 if os.path.lexists(target):
                     raise RecordExists(
-                        "another writer added this record while the import ran; nothing was imported",
-                        file=layout.relative(self.root, target),
+                        "another writer added this record while the import ran; nothing was imported", file=relative
                     )
             with open(self.folder / TARGETS, "xb") as handle:
                 handle.write("".join(f"{relative}\n" for relative in self._relative).encode("utf-8"))
@@ -218,8 +223,9 @@ def _staged(folder: Path) -> Iterator[tuple[str, str]]:
             for name in names:
                 yield os.path.join(parent, name), name if relative == "." else os.path.join(relative, name)
         return
+    prefix = os.path.join(files, "")
     for number, relative in enumerate(relatives):
-        yield os.path.join(files, str(number)), relative
+        yield prefix + str(number), relative
 
 
 def _finish(root: Path, folder: Path) -> list[str]:

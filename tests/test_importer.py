@@ -273,3 +273,18 @@ def test_an_import_into_the_current_folder_writes_its_records(
     monkeypatch.chdir(catalogue.root)
     result = run_import(Catalogue.open(Path(".")), "sites", path, Profile(), ImportOptions(recorded_by="t"))
     assert result.written == ["here"] and Catalogue.open(catalogue.root).has_site("here")
+
+
+def test_the_command_imports_into_the_current_folder(
+    invoke: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As the guide's walkthroughs run: `heritage init .`, then commands with no --catalogue.
+    root = tmp_path / "here"
+    assert invoke("init", str(root), "--name", "Here").exit_code == 0
+    path = csv_file(tmp_path, "name:en,type\nA chapel,chapel\n")
+    monkeypatch.chdir(root)
+    result = invoke("import", "sites", str(path))
+    assert result.exit_code == 0, result.output
+    assert "imported 1 site(s): 1 new" in result.output
+    assert (root / "sites" / "a-chapel.geojson").is_file()
+    assert "0 new, 1 already" in invoke("import", "sites", str(path), catalogue=Path(".")).output

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal
 
 from heritage.coords import is_blank, parse_coordinate, parse_geometry
@@ -34,6 +35,7 @@ from heritage.models.types import ID_PATTERN
 LIST_SEPARATOR = ";"
 GEOMETRY_FIELDS = ("geometry", "wkt", "latlon", "lat", "lon")
 RECORDED = ("recorded_at", "recorded_by")
+_SET_APART = frozenset(("id", *RECORDED))  # fields of a row the pipeline sets, not the document
 # Site fields that `site_document` builds itself; any other one is read generically.
 HANDLED = {"id", "type", "tradition", "areas", "description", "sensitivity", *SITE_COLUMNS, *RECORDED}
 SITE_DOCUMENT = {"names", "geometry", "location", "external_ids", "period"}
@@ -57,6 +59,38 @@ class Plan:
     default_precision: str = "exact"
     joiners: dict[str, str] = field(default_factory=dict)  # list fields join their columns with ';'
     extra: list[str] = field(default_factory=list)  # site fields read generically (added to the model later)
+    families: dict[str, list[str]] = field(default_factory=dict)  # prefix -> its fields: see family_of
+
+    # Worked out on first use, once per file rather than once per row (a plan is not changed
+    # once made): at a million rows, per-row set building was seconds.
+    @cached_property
+    def read(self) -> frozenset[str]:
+        """The columns the import reads."""
+        return frozenset(column for columns in self.columns.values() for column in columns)
+
+    @cached_property
+    def filled(self) -> list[tuple[str, FieldSpec, bool]]:
+        """The fields a row can give (from a column or a fixed value) or must give, each with
+        whether it is a geometry: any other field is empty in every row, and left out of every
+        document. Neither the id nor the stamps, which the pipeline sets."""
+        return [
+            (path, spec, is_geometry(spec.annotation))
+            for path, spec in self.specs.items()
+            if (path in self.columns or path in self.fixed or spec.required) and path not in _SET_APART
+        ]
+
+    @cached_property
+    def located(self) -> list[str]:
+        """The fields of GEOMETRY_FIELDS a row can give: the others are empty in every row."""
+        return [target for target in GEOMETRY_FIELDS if target in self.columns or target in self.fixed]
+
+    def family_of(self, prefix: str) -> list[str]:
+        """The fields of a family ("name:") the plan has a column or a fixed value for."""
+        found = self.families.get(prefix)
+        if found is None:
+            given = [*self.columns, *(t for t in self.fixed if t not in self.columns)]
+            found = self.families[prefix] = [t for t in given if t.startswith(prefix)]
+        return found
 
     def value(self, target: str, raw: str) -> str:
         """Our value for theirs: their map first, then ours as written, then both ignoring case."""
@@ -166,12 +200,10 @@ class RowView:
 
     def family(self, prefix: str) -> dict[str, str]:
         found = {}
-        for target in self.plan.columns:
-            if target.startswith(prefix) and (text := self.get(target)):
+        for target in self.plan.family_of(prefix):
+            text = self.get(target)  # its columns' text, else its fixed value
+            if text or target in self.plan.fixed:
                 found[target.removeprefix(prefix)] = text
-        for target, value in self.plan.fixed.items():
-            if target.startswith(prefix):
-                found.setdefault(target.removeprefix(prefix), value)
         return found
 
     def ours(self, target: str, raw: str) -> str | None:
@@ -245,9 +277,7 @@ def record_document(view: RowView) -> dict[str, Any]:
     """Any kind but sites, field by field of its model: lists split on ';', citations as
     ID[:locator], areas as WKT, numbers as numbers; an empty cell leaves the field out."""
     document: dict[str, Any] = {}
-    for path, spec in view.plan.specs.items():
-        if path in ("id", *RECORDED):
-            continue
+    for path, spec, geometry in view.plan.filled:
         if spec.is_list:
             items = view.items(path)
             value: Any = [citation(item) for item in items] if spec.annotation is Citation else items
@@ -262,7 +292,7 @@ def record_document(view: RowView) -> dict[str, Any]:
                 value = citation(text)
             elif path == "site":  # a report's site, named as the sites import made its id
                 value = as_id(text)
-            elif is_geometry(spec.annotation):
+            elif geometry:
                 value = _geometry(view, text, path, shapes(spec.annotation))
             elif spec.annotation in (int, float):
                 value = _number(view, text, path, spec.annotation is int)
@@ -321,7 +351,7 @@ def site_geometry(view: RowView) -> dict[str, Any] | None:
 
 
 def has_coordinates(view: RowView) -> bool:
-    return any(view.get(t) and not is_blank(view.get(t)) for t in GEOMETRY_FIELDS)
+    return any(view.get(t) and not is_blank(view.get(t)) for t in view.plan.located)
 
 
 def _year(view: RowView, text: str, target: str) -> int | None:
@@ -391,13 +421,13 @@ def is_heading(view: RowView, name_columns: set[str], site_list: bool) -> bool:
     written = [value for value in view.cells.values() if value]
     if not written or has_coordinates(view):
         return False
-    if any(view.get(target) for target in GEOMETRY_FIELDS):
+    if any(view.get(target) for target in view.plan.located):
         return False  # "not found" where the point goes: a site without a location, kept
     if site_list and len(written) == 1:
         return True
-    read = {column for columns in view.plan.columns.values() for column in columns}
-    filled = {c for c in read if (value := view.cells.get(c, "")) and not is_blank(value)}
-    return filled <= name_columns
+    # Stops at the first column read, not a name, with something in it: most rows have one.
+    others = view.plan.read - name_columns
+    return not any((value := view.cells.get(c, "")) and not is_blank(value) for c in others)
 
 
 def may_have_headings(plan: Plan, rows: list[dict[str, str]]) -> bool:
