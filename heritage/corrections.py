@@ -28,6 +28,10 @@ class Corrections:
     method: str | None = None
     credibility: int | None = None
     damage_extent: str | None = None
+    damage_effects: list[str] | None = None  # each list replaces the report's whole list when given
+    damage_causes: list[str] | None = None
+    observed_by: str | None = None
+    evidence: list[str] | None = None  # SHA-256s
     sources: list[dict[str, Any]] | None = None  # replaces every citation when given
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -154,3 +155,26 @@ def test_a_loop_of_corrections_is_an_error_and_both_stay_in_force(catalogue: Cat
     assert (entries["r-b"].status, entries["r-b"].competing_with) == ("in force", ["r-a"])
     retract_report(catalogue, "r-b", "merged by mistake", "me")
     assert validate_catalogue(Catalogue.open(catalogue.root)).ok
+
+
+def test_a_correction_replaces_effects_causes_observer_and_evidence(
+    catalogue: Catalogue, invoke: Invoke, tmp_path: Path
+) -> None:
+    from heritage.evidence import add_evidence
+
+    photo = tmp_path / "photo.txt"
+    photo.write_bytes(b"the north wall, fallen")
+    record = add_evidence(catalogue, photo, "src-chw", recorded_by="t")
+    result = invoke(
+        *["report", "correct", "r-2", "--reason", "A closer look"],
+        *["--damage-effect", "collapse", "--damage-effect", "burning", "--damage-cause", "fire"],
+        *["--observed-by", "Field team B", "--evidence", record.id],
+        catalogue=catalogue,
+    )
+    assert result.exit_code == 0, result.output
+    correction = catalogue.find_report(result.output.strip())
+    assert [e.value for e in correction.damage_effects] == ["collapse", "burning"]
+    assert [c.value for c in correction.damage_causes] == ["fire"]
+    assert correction.observed_by == "Field team B" and correction.evidence == [record.file_sha256]
+    # What is not given is copied: the condition and window of r-2.
+    assert correction.condition == "destroyed" and str(correction.observed) == "2022-03-05/2022-07-06"

@@ -19,6 +19,7 @@ from heritage.cli.common import (
     citations,
     console,
     echo_json,
+    evidence_hashes,
     known,
     parse_date,
     plain_text,
@@ -31,7 +32,7 @@ from heritage.corrections import Corrections, correct_report, retract_report
 from heritage.csvfile import csv_text
 from heritage.layout import output_path
 from heritage.models import Condition, ConditionReport
-from heritage.models.vocab import Certainty, DamageExtent, Method, with_certainty
+from heritage.models.vocab import Certainty, DamageCause, DamageEffect, DamageExtent, Method, with_certainty
 from heritage.query import site_detail
 from heritage.recording import migration_note
 from heritage.selection import read_area, sites_for_audience
@@ -203,6 +204,14 @@ def changes(
 @click.option("--source", "sources", multiple=True, metavar="ID[:LOCATOR]", help="Replace the cited sources.")
 @click.option("--credibility", type=click.IntRange(1, 6))
 @renamed("--damage-extent", "--extent", dest="extent", type=choice(DamageExtent))
+@renamed(
+    "--damage-effect", "--effect", dest="effects", multiple=True, type=choice(DamageEffect), help="Replace the effects."
+)
+@renamed(
+    "--damage-cause", "--cause", dest="causes", multiple=True, type=choice(DamageCause), help="Replace the causes."
+)
+@renamed("--observed-by", "--observer", dest="observer", help="Who made the observation.")
+@click.option("--evidence", multiple=True, metavar="EV", help="Replace the evidence files: ev-... ids or SHA-256s.")
 @pass_env
 def report_correct(
     env: Env,
@@ -215,6 +224,10 @@ def report_correct(
     sources: tuple[str, ...],
     credibility: int | None,
     extent: str | None,
+    effects: tuple[str, ...],
+    causes: tuple[str, ...],
+    observer: str | None,
+    evidence: tuple[str, ...],
 ) -> None:
     """Append a report that supersedes REPORT: a copy with the corrections. The old one stays.
 
@@ -233,6 +246,10 @@ def report_correct(
         method=method,
         credibility=credibility,
         damage_extent=extent,
+        damage_effects=list(effects) if effects else None,
+        damage_causes=list(causes) if causes else None,
+        observed_by=observer,
+        evidence=evidence_hashes(catalogue, evidence) if evidence else None,
         sources=citations(sources) if sources else None,
     )
     record = correct_report(catalogue, report_id, reason, changes, env.user())
