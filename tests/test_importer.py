@@ -288,3 +288,14 @@ def test_the_command_imports_into_the_current_folder(
     assert "imported 1 site(s): 1 new" in result.output
     assert (root / "sites" / "a-chapel.geojson").is_file()
     assert "0 new, 1 already" in invoke("import", "sites", str(path), catalogue=Path(".")).output
+
+
+def test_skip_invalid_with_every_row_failing_is_an_error(invoke: Invoke, catalogue: Catalogue, tmp_path: Path) -> None:
+    path = csv_file(tmp_path, "name:en,type\nA,spaceport\nB,starbase\n")
+    before = snapshot(catalogue.root)
+    result = invoke("import", "sites", str(path), "--skip-invalid", catalogue=catalogue)
+    assert result.exit_code == ExitCode.INVALID
+    assert "skipped 2 invalid row(s)" in result.output and "every row failed; nothing was written" in result.output
+    assert snapshot(catalogue.root) == before
+    some = csv_file(tmp_path, "name:en,type\nA,spaceport\nB,church\n")
+    assert invoke("import", "sites", str(some), "--skip-invalid", catalogue=catalogue).exit_code == 0

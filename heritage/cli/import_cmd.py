@@ -11,7 +11,7 @@ from typing import Any
 import click
 from rich.markup import escape
 
-from heritage.cli.app import Env, cli, pass_env
+from heritage.cli.app import Env, ExitCode, cli, pass_env
 from heritage.cli.common import console, printable, reading_progress
 from heritage.importing import ImportOptions, ImportResult, Profile, RowsRefused, load_profile, run_import, with_flags
 from heritage.importing.problems import ProblemGroup
@@ -95,6 +95,10 @@ def _run(env: Env, kind: str, file: Path, profile: Profile, options: ImportOptio
     if result.region is not None:
         click.echo(f"grew the catalogue's region to {list(result.region)}")
     click.echo(_summary(result))
+    if result.skipped_rows and not (result.written or result.already):
+        # --skip-invalid with every row failing: nothing was imported, which a script must see.
+        click.echo(f"error: {file}: every row failed; nothing was written", err=True)
+        raise SystemExit(ExitCode.INVALID)
 
 
 def _common(function: Callable[..., Any]) -> Callable[..., Any]:
