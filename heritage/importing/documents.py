@@ -419,10 +419,9 @@ def is_heading(view: RowView, name_columns: set[str], site_list: bool) -> bool:
     text often sits in an unnamed first column, beside a stray "No" or "not found"). The same
     file read for reports skips the same rows."""
     written = [value for value in view.cells.values() if value]
-    if not written or has_coordinates(view):
+    # Anything where the point goes, coordinates or "not found": a site, kept (without a location).
+    if not written or any(view.get(target) for target in view.plan.located):
         return False
-    if any(view.get(target) for target in view.plan.located):
-        return False  # "not found" where the point goes: a site without a location, kept
     if site_list and len(written) == 1:
         return True
     # Stops at the first column read, not a name, with something in it: most rows have one.
