@@ -95,7 +95,6 @@ LANGUAGES = {
     "hebrew": "he",
     "french": "fr",
     "german": "de",
-    "local": "und",
 }
 # Words too common in headers to say which field a column holds on their own.
 VAGUE = {"site", "x", "y", "by", "point", "area", "source", "date", "type", "kind", "state", "name", "title"}
@@ -103,7 +102,7 @@ VAGUE = {"site", "x", "y", "by", "point", "area", "source", "date", "type", "kin
 
 def _language(column: str) -> str | None:
     words = re.findall(r"[a-z]+", column.casefold())
-    found = [LANGUAGES[w] for w in words if w in LANGUAGES and LANGUAGES[w] != "und"]
+    found = [LANGUAGES[w] for w in words if w in LANGUAGES]
     return found[0] if found else None
 
 
