@@ -194,6 +194,12 @@ def site_files(root: Path) -> Iterator[Path]:
     return _files(root / SITES, SITE_SUFFIX)
 
 
+def record_ids(root: Path, folder: str, suffix: str) -> set[str]:
+    """The ids of a flat record folder's files (`sites`, `sources`), counted as `site_files`
+    counts them, with no Path made for each: an import asks this once, not once a row."""
+    return {entry.name[: -len(suffix)] for entry in _entries(root / folder) if _counts(entry, suffix)}
+
+
 def source_files(root: Path) -> Iterator[Path]:
     return _files(root / SOURCES, RECORD_SUFFIX)
 

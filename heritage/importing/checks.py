@@ -8,11 +8,9 @@ under the profiler), evidence and allegations by a file stat.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from heritage import kinds, layout
@@ -43,24 +41,10 @@ _LISTED = {"site": (layout.SITES, layout.SITE_SUFFIX), "source": (layout.SOURCES
 _WELL_FORMED = re.compile(ID_PATTERN).fullmatch
 
 
-def _listing(root: Path, folder: str, suffix: str) -> set[str]:
-    """The ids of a flat folder's record files: regular files only, as `layout.regular_file`
-    counts them (a link or a folder with a record's name is not a record)."""
-    ids = set()
-    try:
-        with os.scandir(os.path.join(root, folder)) as entries:
-            for entry in entries:
-                if entry.name.endswith(suffix) and entry.is_file(follow_symlinks=False):
-                    ids.add(entry.name[: -len(suffix)])
-    except (FileNotFoundError, NotADirectoryError):
-        pass
-    return ids
-
-
 def _has(catalogue: Catalogue, seen: Seen, what: str, record_id: str) -> bool:
     if what in _LISTED:
         if what not in seen.listed:
-            seen.listed[what] = _listing(catalogue.root, *_LISTED[what])
+            seen.listed[what] = layout.record_ids(catalogue.root, *_LISTED[what])
         return isinstance(record_id, str) and _WELL_FORMED(record_id) is not None and record_id in seen.listed[what]
     key = (what, record_id)
     if key not in seen.known:
@@ -112,9 +96,8 @@ EVIDENCE_FIX = "add it first with `heritage evidence add`"
 
 
 def _evidence(catalogue: Catalogue, seen: Seen, hashes: list[str]) -> list[P.RowProblem]:
-    fix = EVIDENCE_FIX
     return [
-        P.RowProblem("evidence", "unknown evidence file", sha, fix)
+        P.RowProblem("evidence", "unknown evidence file", sha, EVIDENCE_FIX)
         for sha in hashes
         if not _has(catalogue, seen, "evidence", sha)
     ]
