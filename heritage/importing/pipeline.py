@@ -91,7 +91,8 @@ class _Checked:
 def run_import(catalogue: Catalogue, kind: str, path: Path, profile: Profile, options: ImportOptions) -> ImportResult:
     """Import the file's rows as records of `kind` ("sites", "reports", "sources", "allegations")."""
     rules = RULES[kind]
-    profile.ignore |= set(options.ignore)
+    # A copy with the --ignore-column flags: the caller's profile is left as it was given.
+    profile = dataclasses.replace(profile, ignore=profile.ignore | set(options.ignore))
     ours = vocabularies(kind, catalogue.info.vocabulary(), sorted(catalogue.info.party_ids()))
     check_fields(profile, kind, ours)  # before a row is read
     table = read_table(path, profile.encoding)
