@@ -17,7 +17,7 @@ from heritage.errors import InvalidInput, Problem
 from heritage.kinds import compact_json
 from heritage.models import Allegation, ConditionReport, Evidence, Retraction, Review, Site, Source
 from heritage.models.base import Record
-from heritage.sanity import region_problem
+from heritage.sanity import inside_somehow, region_problem
 from heritage.settings import grown_region, region_command
 from heritage.store import Catalogue
 
@@ -169,7 +169,7 @@ def examine(catalogue: Catalogue, relative: str, size: int = -1, mtime_ns: int =
         if record.geometry is None:
             notes.add("no-location", "site has no location; it cannot be mapped", record.id, "geometry", "warning")
         elif region is not None and (problem := region_problem(record.geometry, region)):
-            if "swapped" in problem:
+            if inside_somehow(record.geometry, region):  # swapped, or a sign flipped: a typing slip
                 notes.add("swapped-coordinates", problem, record.id, "geometry")
             else:  # a region is a guard against typos, not a rule: a site may lie past it
                 fix = region_command(grown_region(region, [record.geometry.representative]))

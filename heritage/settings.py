@@ -76,11 +76,18 @@ def _outward(west: float, south: float, east: float, north: float) -> BBox:
 
 def region_command(region: BBox) -> str:
     """The one line that sets this region, for messages that name the fix."""
-    return "heritage catalogue set region " + " ".join(_number(value) for value in region)
+    return "heritage catalogue set region " + format_region(region)
+
+
+def format_region(region: BBox) -> str:
+    """W S E N as people type them: every digit stored, no trailing ".0" (44.123456, not the
+    44.1235 of six significant digits)."""
+    return " ".join(_number(value) for value in region)
 
 
 def _number(value: float) -> str:
-    return f"{value:g}" if abs(value) >= 1e-4 or value == 0 else repr(value)
+    text = repr(float(value))
+    return text[:-2] if text.endswith(".0") else text
 
 
 def _read(root: Path) -> CatalogueInfo:

@@ -23,7 +23,7 @@ from heritage.models import Allegation, CatalogueInfo, ConditionReport, Evidence
 from heritage.models.base import AHEAD
 from heritage.models.types import ID_PATTERN
 from heritage.plain_errors import plain_messages
-from heritage.sanity import region_problem
+from heritage.sanity import inside_somehow, region_problem
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -365,7 +365,7 @@ class Catalogue:
         refused unless `anywhere`: that is a typing slip far more often than a site abroad."""
         if site.geometry is not None and self.info.region is not None and not anywhere:
             problem = region_problem(site.geometry, self.info.region)
-            if problem and ("swapped" in problem or "flipped sign" in problem):
+            if problem and inside_somehow(site.geometry, self.info.region):  # swapped, or a sign flipped
                 fix = "; if they are right, give --grow-region"
                 raise InvalidInput(problem + fix, record=site.id, field="geometry")
         for number, dispute in enumerate(site.disputes):

@@ -290,3 +290,10 @@ def test_changes_that_find_nothing_for_want_of_earlier_reports_say_so(invoke: In
     assert "st-sargis" in listed.output and "note:" not in listed.output
     changed = invoke("changes", "--from", "2021-11-01", "--to", "2023-01-01", catalogue=catalogue)
     assert "st-sargis" in changed.output and "note:" not in changed.output
+
+
+def test_the_region_is_shown_with_every_digit_it_holds(invoke: Invoke, catalogue: Catalogue) -> None:
+    result = invoke("catalogue", "set", "region", "44.123456", "38.5", "48", "42.000001", catalogue=catalogue)
+    assert result.exit_code == 0, result.output
+    assert "region (W S E N): 44.123456 38.5 48 42.000001" in result.output
+    assert "region (W S E N): 44.123456 38.5 48 42.000001" in invoke("catalogue", "show", catalogue=catalogue).output

@@ -260,6 +260,16 @@ BREAKAGES: list[tuple[str, Callable[[Path], object], str, str | None, str | None
         "swapped",
         "geometry",
     ),
+    (
+        "swapped-coordinates",  # a sign flipped (W for E) is the same slip, refused by `site add` too
+        lambda root: write(
+            layout.site_file(root, "flipped"),
+            site_doc("flipped", geometry={"type": "Point", "coordinates": [-46.93, 39.57]}),
+        ),
+        "sites/flipped.geojson",
+        "flipped",
+        "geometry",
+    ),
 ]
 
 

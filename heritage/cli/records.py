@@ -136,18 +136,18 @@ def site_add(
 def _outside_region(env: Env, site: Site, grow: bool) -> None:
     """Warn of a site outside the region with the one line that takes it in, or run that line."""
     from heritage.sanity import region_problem
-    from heritage.settings import grow_region, grown_region, region_command
+    from heritage.settings import format_region, grow_region, grown_region, region_command
 
     region = env.catalogue.info.region
-    if site.geometry is None or region is None or region_problem(site.geometry, region) is None:
+    problem = None if site.geometry is None or region is None else region_problem(site.geometry, region)
+    if site.geometry is None or region is None or problem is None:
         return
     if grow:
         grown = grow_region(env.catalogue.root, [site.geometry.representative])
         if grown is not None:
-            click.echo("region grown to (W S E N): " + " ".join(f"{v:g}" for v in grown), err=True)
+            click.echo("region grown to (W S E N): " + format_region(grown), err=True)
         return
     wider = grown_region(region, [site.geometry.representative])
-    problem = region_problem(site.geometry, region)
     click.echo(f"warning: site {site.id}: {problem}; to take it in: {region_command(wider)}", err=True)
 
 

@@ -33,6 +33,8 @@ def catalogue_show(env: Env, as_json: bool) -> None:
     Example:
       heritage catalogue show
     """
+    from heritage.settings import format_region
+
     info = env.catalogue.info
     if as_json:
         echo_json(info.model_dump(mode="json", exclude_none=True))
@@ -41,7 +43,7 @@ def catalogue_show(env: Env, as_json: bool) -> None:
     out.print(plain_text(f"name: {info.name}"))
     if info.description:
         out.print(plain_text(f"description: {info.description}"))
-    region = "none (no site is flagged as outside)" if info.region is None else " ".join(f"{v:g}" for v in info.region)
+    region = "none (no site is flagged as outside)" if info.region is None else format_region(info.region)
     out.print(plain_text(f"region (W S E N): {region}"))
     for party in info.parties:
         out.print(plain_text(f"party: {party.id} ({party.name})"))
@@ -73,7 +75,7 @@ def set_region_command(env: Env, bounds: tuple[str, ...], fit: bool) -> None:
       heritage catalogue set region 44.5 38.5 48.0 41.0
       heritage catalogue set region --fit
     """
-    from heritage.settings import grown_region, set_region
+    from heritage.settings import format_region, grown_region, set_region
 
     catalogue = env.catalogue
     if fit == bool(bounds):
@@ -85,7 +87,7 @@ def set_region_command(env: Env, bounds: tuple[str, ...], fit: bool) -> None:
     else:
         region = _bounds(bounds)
     set_region(catalogue.root, region)
-    click.echo("region (W S E N): " + " ".join(f"{v:g}" for v in region))
+    click.echo("region (W S E N): " + format_region(region))
 
 
 def _bounds(bounds: tuple[str, ...]) -> tuple[float, float, float, float]:
