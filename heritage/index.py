@@ -787,8 +787,8 @@ class _Transaction:
 @contextmanager
 def _collecting() -> Iterator[None]:
     """The cyclic collector on while a scan runs, even inside a command that paused it (an
-    import, see heritage.journal): the scan's workers are forked from this process and would
-    inherit a paused collector for all the files they read."""
+    import, a map: see heritage.collector): the scan's workers are forked from this process and
+    would inherit a paused collector for all the files they read."""
     paused = not gc.isenabled()
     gc.enable()
     try:

@@ -35,7 +35,6 @@ Tests kill an import at a chosen point with `HERITAGE_KILL_AT=<phase>:<n>` (phas
 from __future__ import annotations
 
 import fcntl
-import gc
 import os
 import shutil
 import signal
@@ -125,7 +124,6 @@ class Journal:
         root_text = os.fspath(root)
         self._root_text = "" if root_text == os.curdir else os.path.join(root_text, "")
         self._files_text = ""  # set with the folder
-        self._collecting = True
 
     def __enter__(self) -> Journal:
         base = tool_folder(self.root) / layout.JOURNALS.rsplit("/", 1)[-1]
@@ -140,25 +138,15 @@ class Journal:
         owner = os.open(self.folder / OWNER, os.O_RDWR | os.O_CREAT, 0o644)
         self._fds.append(owner)
         fcntl.flock(owner, fcntl.LOCK_EX)
-        # An import holds every record it checks until it commits: hundreds of thousands of
-        # objects and no reference cycles, which the cyclic collector would walk again and again
-        # (a fifth of an import of 30,000 sites). Paused until the journal is closed; index scans
-        # turn it back on for their workers (see heritage.index).
-        self._collecting = gc.isenabled()
-        gc.disable()
         return self
 
     def __exit__(self, *exc: object) -> None:
         # Committed and not wholly moved in (Ctrl-C or a full disk during the links): the journal
         # stays, and the next command finishes it. Otherwise nothing of it reached the catalogue.
-        try:
-            if self.folder is not None and self.folder.exists() and not (self.folder / COMMITTED).exists():
-                shutil.rmtree(self.folder, ignore_errors=True)
-            for fd in reversed(self._fds):
-                os.close(fd)
-        finally:
-            if self._collecting:
-                gc.enable()
+        if self.folder is not None and self.folder.exists() and not (self.folder / COMMITTED).exists():
+            shutil.rmtree(self.folder, ignore_errors=True)
+        for fd in reversed(self._fds):
+            os.close(fd)
 
     def stage(self, target: Path | str, data: bytes) -> None:
         """Write `data` into the journal, to be put at `target` (a text path saves an import a

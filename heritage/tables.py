@@ -14,15 +14,14 @@ from __future__ import annotations
 
 import codecs
 import csv
-import gc
 import io
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from heritage import layout
+from heritage.collector import paused_gc
 from heritage.errors import InvalidInput
 
 
@@ -61,7 +60,7 @@ def read_table(path: Path, encoding: str | None = None) -> Table:
     if start in ("[", "{"):
         from heritage.jsontables import read_json_table  # JSON only costs its import when needed
 
-        with _collector_paused():
+        with paused_gc():
             fmt, columns, rows = read_json_table(path, text)
         return Table(path, fmt, columns, rows, used)
     if path.suffix.lower() in _JSON_SUFFIXES:
@@ -71,23 +70,9 @@ def read_table(path: Path, encoding: str | None = None) -> Table:
             "rename it to .csv",
             file=path,
         )
-    with _collector_paused():
+    with paused_gc():
         columns, rows = _csv_rows(path, text)
     return Table(path, "csv", columns, rows, used)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """A million rows are millions of new dicts and strings, none of them garbage; Python's
-    cycle collector would walk them all again and again as they pile up (more than half the time
-    of reading a large file). They hold no cycles, so it can wait until the table is built."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, str]:

@@ -152,34 +152,39 @@ def test_a_migration_rerun_adds_nothing(catalogue: Catalogue, tmp_path: Path) ->
     assert (again.written, len(again.already)) == ([], 1)
 
 
-def test_journal_pauses_the_collector_and_scans_turn_it_back_on(catalogue: Catalogue) -> None:
+def test_an_import_pauses_the_collector_and_scans_turn_it_back_on(
+    catalogue: Catalogue, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import gc
 
+    from heritage.importing import ImportOptions as Options
+    from heritage.importing import Profile, RowsRefused, run_import
     from heritage.index import Index
     from heritage.journal import Journal
 
-    seen: list[bool] = []
-    original = Index._scan
+    scanned: list[bool] = []
+    staged: list[bool] = []
+    scan, stage = Index._scan, Journal.stage
 
-    def scan(self: Index, *args: object) -> object:
-        seen.append(gc.isenabled())  # the scan's workers are forked from here: they inherit this
-        return original(self, *args)  # type: ignore[arg-type]
+    def scanning(self: Index, *args: object) -> object:
+        scanned.append(gc.isenabled())  # the scan's workers are forked from here: they inherit this
+        return scan(self, *args)  # type: ignore[arg-type]
 
+    def staging(self: Journal, *args: object) -> None:
+        staged.append(gc.isenabled())
+        stage(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Index, "_scan", scanning)
+    monkeypatch.setattr(Journal, "stage", staging)
+    (tmp_path / "s.csv").write_text("name:en,type\nA chapel,chapel\n", encoding="utf-8")
     assert gc.isenabled()
-    with Journal(catalogue.root) as journal:
-        assert not gc.isenabled()  # an import's records make no cycles: the collector only costs time
-        Index._scan = scan  # type: ignore[method-assign]
-        try:
-            Index.open(catalogue).close()
-        finally:
-            Index._scan = original  # type: ignore[method-assign]
-        assert seen == [True] and not gc.isenabled()
-        journal.stage(layout.site_file(catalogue.root, "x"), b"{}")
+    run_import(catalogue, "sites", tmp_path / "s.csv", Profile(), Options(recorded_by="t"))
+    assert scanned and all(scanned)  # an import's records make no cycles: the collector only costs time
+    assert staged == [False] and gc.isenabled()
+    (tmp_path / "bad.csv").write_text("name:en,type\nB,spaceport\n", encoding="utf-8")
+    with pytest.raises(RowsRefused):  # an import that fails
+        run_import(catalogue, "sites", tmp_path / "bad.csv", Profile(), Options(recorded_by="t"))
     assert gc.isenabled()
-    with pytest.raises(RuntimeError), Journal(catalogue.root):
-        raise RuntimeError("an import that fails")
-    assert gc.isenabled()
-    assert not layout.site_file(catalogue.root, "x").exists()  # never committed
 
 
 def test_staged_files_lie_flat_and_a_target_is_staged_once(catalogue: Catalogue) -> None:
