@@ -4,13 +4,14 @@ from heritage.models.allegation import Allegation, Claimant, Perpetrator
 from heritage.models.catalogue_info import CatalogueInfo, Party
 from heritage.models.evidence import Evidence
 from heritage.models.geometry import Point, Polygon
-from heritage.models.report import ConditionReport
+from heritage.models.report import ConditionReport, FieldSubmission, ObserverPosition, RecordedWarning
 from heritage.models.retraction import Retraction
 from heritage.models.review import Review, ReviewAspect
 from heritage.models.site import Designation, Dispute, Location, Name, Period, Site
 from heritage.models.source import Citation, EvidenceFile, SatelliteImage, Source
 from heritage.models.types import When
 from heritage.models.vocab import (
+    Access,
     AllegationStatus,
     AllegedAct,
     Certainty,
@@ -24,6 +25,7 @@ from heritage.models.vocab import (
 )
 
 __all__ = [
+    "Access",
     "Allegation",
     "AllegationStatus",
     "AllegedAct",
@@ -37,15 +39,18 @@ __all__ = [
     "Dispute",
     "Evidence",
     "EvidenceFile",
+    "FieldSubmission",
     "Location",
     "LocationPrecision",
     "Method",
     "Name",
+    "ObserverPosition",
     "Party",
     "Period",
     "Perpetrator",
     "Point",
     "Polygon",
+    "RecordedWarning",
     "Reliability",
     "Retraction",
     "Review",

@@ -8,7 +8,7 @@ from pydantic import Field, field_validator
 
 from heritage.models.base import Model
 from heritage.models.geometry import check_position
-from heritage.models.types import Line, RecordId, Text
+from heritage.models.types import LanguageTag, Line, RecordId, Text
 from heritage.models.vocab import DEFAULT_VOCABULARY, Vocabulary
 
 BBox = tuple[float, float, float, float]
@@ -28,6 +28,9 @@ class CatalogueInfo(Model):
     parties: list[Party] = Field(default_factory=list)
     site_types: dict[RecordId, Text] = Field(default_factory=dict)  # added to the built-in ones
     traditions: dict[RecordId, Text] = Field(default_factory=dict)
+    # Labels in other languages, by language and then by key: `form.<question>` for the field
+    # form's questions, `<vocabulary>.<value>` for a value (see heritage.fieldform).
+    translations: dict[LanguageTag, dict[str, Text]] = Field(default_factory=dict)
 
     @field_validator("region")
     @classmethod

@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from heritage.models.vocab import (
     DEFAULT_VOCABULARY,
+    Access,
     AllegationStatus,
     AllegedAct,
     Certainty,
@@ -45,6 +46,10 @@ LABELS: dict[str, str] = {
     "media_review": "Review of photos, video or press",
     "testimony": "Testimony of a witness",
     "document_review": "Review of documents",
+    # access on a field visit ("none" is labelled in BY_VOCABULARY: it is also a damage extent)
+    "full": "Full: the whole site could be reached and seen",
+    "partial": "Partial: part of the site could be reached or seen",
+    "refused": "Refused: turned away by whoever holds the site",
     # location precision
     "exact": "Exact",
     "approximate": "Approximate (give uncertainty_m)",
@@ -158,8 +163,14 @@ LABELS: dict[str, str] = {
 military_use) it means the same in both. A value without a label here shows its key in words."""
 
 
-def label(value: str) -> str:
-    return LABELS.get(value) or value.replace("_", " ").capitalize()
+BY_VOCABULARY: dict[str, dict[str, str]] = {"access": {"none": "None: the site could not be reached or seen"}}
+"""Labels for the few values that one vocabulary reads differently from another."""
+
+
+def label(value: str, vocabulary: str | None = None) -> str:
+    """The plain words for `value`, as the named vocabulary reads it where that differs."""
+    own = BY_VOCABULARY.get(vocabulary or "", {}).get(value)
+    return own or LABELS.get(value) or value.replace("_", " ").capitalize()
 
 
 @dataclass(frozen=True)
@@ -188,6 +199,7 @@ def vocabularies(own: Vocabulary = DEFAULT_VOCABULARY) -> dict[str, tuple[Vocabu
         ("condition", ("report.condition",), Condition),
         ("certainty", ("report.certainty",), Certainty),
         ("method", ("report.method",), Method),
+        ("access", ("report.access",), Access),
         ("damage_extent", ("report.damage_extent",), DamageExtent),
         ("damage_effect", ("report.damage_effects",), DamageEffect),
         ("damage_cause", ("report.damage_causes",), DamageCause),
@@ -209,7 +221,7 @@ def vocabularies(own: Vocabulary = DEFAULT_VOCABULARY) -> dict[str, tuple[Vocabu
     }
     for name, fields, enum in closed:
         values = _values(enum)
-        out[name] = (VocabularyInfo(name, fields, values), {value: label(value) for value in values})
+        out[name] = (VocabularyInfo(name, fields, values), {value: label(value, name) for value in values})
     credibility = tuple(str(grade) for grade in range(1, 7))
     out["credibility"] = (
         VocabularyInfo("credibility", ("report.credibility",), credibility),

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
-from pydantic import Field, ValidationInfo, field_validator, model_validator
+from typing import Literal
 
-from heritage.models.base import Model, Record, from_future, today_of
+from pydantic import AwareDatetime, Field, ValidationInfo, field_validator, model_validator
+
+from heritage.models.base import Model, Record, from_future, not_in_future, today_of
 from heritage.models.geometry import Position, check_position
 from heritage.models.source import Citation, Sha256
 from heritage.models.types import Credibility, Line, RecordId, Text, When
-from heritage.models.vocab import Certainty, Condition, DamageCause, DamageEffect, DamageExtent, Method, Sensitivity
+from heritage.models.vocab import (
+    Access,
+    Certainty,
+    Condition,
+    DamageCause,
+    DamageEffect,
+    DamageExtent,
+    Method,
+    Sensitivity,
+)
 
 
 class ObserverPosition(Model):
@@ -20,11 +31,41 @@ class ObserverPosition(Model):
     _in_range = field_validator("coordinates")(check_position)
 
 
+class FieldSubmission(Model):
+    """The phone form a report came from (ODK Collect, KoboCollect): its `instance_id` is the
+    submission's own id, unique across devices, so importing the same submission twice adds nothing."""
+
+    instance_id: Line  # meta/instanceID, e.g. uuid:0b3a...
+    form_id: Line
+    form_version: Line | None = None
+    replaces: Line | None = None  # meta/deprecatedID: the instance this edited submission replaces
+    via: Literal["odk_collect", "odk_central", "kobotoolbox"]  # how it reached the catalogue
+    submitted_at: AwareDatetime | None = None  # when the server received it (none straight off a phone)
+    submitted_by: Line | None = None  # the server account or app user that sent it
+    device: Line | None = None  # the phone's id (deviceid)
+
+    @field_validator("submitted_at")
+    @classmethod
+    def _submitted_in_past(cls, value: AwareDatetime | None, info: ValidationInfo) -> AwareDatetime | None:
+        return value if value is None else not_in_future(value, "submission.submitted_at", info)
+
+
+class RecordedWarning(Model):
+    """Something odd noticed when the report came in and kept with it, for a person to look at:
+    the position far from the site, a photo taken on another day than the visit."""
+
+    code: RecordId  # far-from-site, photo-other-day
+    message: Text
+
+
 class ConditionReport(Record):
     site: RecordId
     observed: When
     observed_by: Line | None = None
     position: ObserverPosition | None = None
+    visited_at: AwareDatetime | None = None  # on a field visit: the time on site, when the form gives it
+    access: Access | None = None  # on a field visit: how much of the site could be reached and seen
+    access_reason: Text | None = None  # why access was partial, none or refused
     method: Method
     condition: Condition
     certainty: Certainty | None = None  # None: the report does not say how sure it is
@@ -37,6 +78,8 @@ class ConditionReport(Record):
     notes: Text | None = None
     sensitivity: Sensitivity = Sensitivity.public
     supersedes: RecordId | None = None
+    submission: FieldSubmission | None = None
+    warnings: list[RecordedWarning] = Field(default_factory=list)
 
     @field_validator("observed")
     @classmethod
@@ -55,6 +98,11 @@ class ConditionReport(Record):
             from_future(info, "observed", f"observed {value} is in the future")
         return value
 
+    @field_validator("visited_at")
+    @classmethod
+    def _visited_in_past(cls, value: AwareDatetime | None, info: ValidationInfo) -> AwareDatetime | None:
+        return value if value is None else not_in_future(value, "visited_at", info)
+
     @model_validator(mode="after")
     def _consistent(self) -> ConditionReport:
         if self.supersedes == self.id:
@@ -62,4 +110,8 @@ class ConditionReport(Record):
         damaged = self.damage_extent not in (None, DamageExtent.none, DamageExtent.unknown)
         if self.condition is Condition.intact and damaged:
             raise ValueError(f"condition 'intact' contradicts damage_extent {self.damage_extent}")
+        if self.visited_at is not None and not self.observed.holds(self.visited_at.date()):
+            raise ValueError(f"visited_at {self.visited_at.isoformat()} is not on the day observed ({self.observed})")
+        if self.access_reason is not None and self.access is None:
+            raise ValueError("access_reason explains access: give access (full, partial, none or refused) too")
         return self

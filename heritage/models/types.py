@@ -173,6 +173,10 @@ class When:
         """Written open at its end (`2021-05-03/..`), whatever last day a report gave it."""
         return self.text.endswith("/..")
 
+    def holds(self, day: date) -> bool:
+        """Whether `day` is one of the days this date may be."""
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
     @property
     def is_window(self) -> bool:
         return self.start != self.end

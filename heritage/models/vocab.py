@@ -108,6 +108,15 @@ class Method(StrEnum):
     document_review = "document_review"
 
 
+class Access(StrEnum):
+    """How much of a site a field team could reach and see on a visit."""
+
+    full = "full"
+    partial = "partial"
+    none = "none"  # could not be reached or seen (no refusal: a road cut, a mined field)
+    refused = "refused"  # turned away by whoever holds the site
+
+
 class DamageExtent(StrEnum):
     """Share of the site affected; the bands are EAMENA's Disturbance Extent Type."""
 
