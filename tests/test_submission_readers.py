@@ -438,3 +438,35 @@ def test_media_zip_for_kobo_is_checked_too(read, tmp_path: Path) -> None:
     bad = zip_of(tmp_path / "media.zip", {"../evil.jpg": io.BytesIO(b"x").getvalue()})
     with pytest.raises(InvalidInput, match="outside the folder"):
         read(OURS / "kobo" / "heritage_condition.xlsx", bad)
+
+
+def test_zip_of_collect_instances(read, tmp_path: Path) -> None:
+    files = [p for p in COLLECT.rglob("*") if p.is_file()]
+    members = {f"instances/{p.relative_to(COLLECT).as_posix()}": p.read_bytes() for p in files}
+    found = read(zip_of(tmp_path / "phone.zip", members))
+    check_ours(found, "odk_collect")
+    assert found[0].where.startswith("phone.zip: instances/heritage_condition_2026-05-01_10-15-00/")
+
+
+def test_xlsx_cells_saved_as_dates_and_numbers(read, tmp_path: Path) -> None:
+    book = Workbook()
+    book.active.append(["visit_date", "count", "share", "_uuid"])
+    book.active.append([datetime(2026, 5, 1), 3.0, 0.25, "x"])
+    book.save(tmp_path / "export.xlsx")
+    assert read(tmp_path / "export.xlsx")[0].answers == {"visit_date": "2026-05-01", "count": "3", "share": "0.25"}
+
+
+def test_formula_starting_a_cell_is_kept_as_text(read, tmp_path: Path) -> None:
+    export = tmp_path / "export.csv"
+    export.write_text('"q";"_uuid"\r\n"=HYPERLINK(""http://example.org/x"",""open"")";"x"\r\n"@SUM(1)";"y"\r\n')
+    first, second = read(export)
+    assert first.answers == {"q": '=HYPERLINK("http://example.org/x","open")'}
+    assert second.answers == {"q": "@SUM(1)"}
+
+
+def test_instance_xml_in_another_encoding_names_the_line(read, tmp_path: Path) -> None:
+    instance = tmp_path / "x_2026.xml"
+    text = '<heritage_condition id="heritage_condition">\n<notes>Caf\xe9</notes>\n</heritage_condition>'
+    instance.write_bytes(text.encode("latin-1"))
+    with pytest.raises(InvalidInput, match=r"not well-formed XML \(line 2"):
+        read(instance)

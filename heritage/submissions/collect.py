@@ -47,7 +47,7 @@ def instance_files(path: Path) -> list[Path]:
     if (path / "instances").is_dir():
         path = path / "instances"
     found: list[Path] = []
-    for child in sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith(".")):
+    for child in sorted(p for p in path.iterdir() if p.is_dir() and not p.is_symlink() and not p.name.startswith(".")):
         found.extend(_in_folder(child))
     return found
 
@@ -60,9 +60,10 @@ def _in_folder(folder: Path) -> list[Path]:
     return xml or encrypted
 
 
-def read_instances(path: Path, base: Path) -> list[Submission]:
-    """One Submission per instance file found at `path`; `where` names each file from `base`."""
-    return [read_instance(file, _shown(file, base)) for file in instance_files(path)]
+def read_instances(path: Path, base: Path, prefix: str = "") -> list[Submission]:
+    """One Submission per instance file found at `path`; `where` names each file from `base`,
+    after `prefix` (the zip it came in)."""
+    return [read_instance(file, prefix + _shown(file, base)) for file in instance_files(path)]
 
 
 def _shown(file: Path, base: Path) -> str:

@@ -27,7 +27,9 @@ def read_submissions(path: Path, scratch: Path, media: Path | None = None) -> li
     """Every submission at `path`, in a stable order. `scratch` is an empty folder the caller owns
     and deletes: zips are unpacked there and Photo.path may point into it. `media` is a folder of
     attachments for exports that keep them apart (KoboToolbox's)."""
-    path = Path(path)
+    # The path given is followed if it is a link, as a person expects; links inside it are not.
+    path = Path(path).resolve() if Path(path).is_symlink() else Path(path)
+    media = Path(media).resolve() if media is not None and Path(media).is_symlink() else media
     if not path.exists():
         raise InvalidInput("not found", file=path)
     if path.is_dir():
@@ -58,7 +60,7 @@ def _from_zip(path: Path, scratch: Path, media: Path | None) -> list[Submission]
     from_central = central.read_export(folder, path.name)
     if from_central is not None:
         return from_central
-    from_phone = collect.read_instances(folder, folder)
+    from_phone = collect.read_instances(folder, folder, f"{path.name}: ")
     if from_phone:
         return from_phone
     raise InvalidInput(

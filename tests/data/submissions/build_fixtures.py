@@ -257,14 +257,14 @@ def kobo(target: Path, photos: dict[str, bytes]) -> None:
         )
     sheet = book.create_sheet(PHOTOS_SHEET)
     sheet.append(
-        ["photo", "caption", "_index", "_parent_table_name", "_parent_index", "_submission__id", "_submission__uuid"]
+        ["photo", "caption", "_index", "_parent_table_name", "_parent_index"] + [f"_submission_{c}" for c in KOBO_COPY]
     )
     n = 0
-    for index, sub in enumerate(SUBMISSIONS, 1):
+    for index, (sub, row) in enumerate(zip(SUBMISSIONS, rows, strict=True), 1):
+        copied = [int(row[-len(KOBO_COPY) - 1]), *row[-len(KOBO_COPY) : -1]]
         for photo, caption, _taken in sub["photos"]:
             n += 1
-            uuid = sub["instanceID"].removeprefix("uuid:")
-            sheet.append([photo, caption, n, "Heritage condition", index, 100 + index, uuid])
+            sheet.append([photo, caption, n, "Heritage condition", index] + [cell or None for cell in copied])
     book.save(target / f"{FORM}.xlsx")
 
     # The attachments download: <user>/attachments/<form uuid>/<_uuid>/<file>, names as the server
