@@ -470,3 +470,11 @@ def test_instance_xml_in_another_encoding_names_the_line(read, tmp_path: Path) -
     instance.write_bytes(text.encode("latin-1"))
     with pytest.raises(InvalidInput, match=r"not well-formed XML \(line 2"):
         read(instance)
+
+
+def test_kobo_comma_delimiter_and_dot_group_separator(read, tmp_path: Path) -> None:
+    export = tmp_path / "export.csv"
+    export.write_text('"grp.q","grp.sm","grp.sm.a","grp.sm.b","_uuid"\r\n"x, y","a","1","0","u1"\r\n')
+    [submission] = read(export)
+    assert submission.answers == {"grp.q": "x, y", "grp.sm": "a"}
+    assert submission.instance_id == "uuid:u1"

@@ -42,10 +42,10 @@ def instance_files(path: Path) -> list[Path]:
     `instances` folder or its parent; [] when it holds none of these."""
     if path.is_file():
         return [path] if path.suffix.lower() in (".xml", ".enc") else []
-    if _in_folder(path):
-        return _in_folder(path)
     if (path / "instances").is_dir():
-        path = path / "instances"
+        path = path / "instances"  # the phone's project folder, or a copy of it
+    elif direct := _in_folder(path):
+        return direct
     found: list[Path] = []
     for child in sorted(p for p in path.iterdir() if p.is_dir() and not p.is_symlink() and not p.name.startswith(".")):
         found.extend(_in_folder(child))
