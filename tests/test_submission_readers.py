@@ -120,6 +120,8 @@ def test_encrypted_instances_are_refused_with_the_way_out(read, tmp_path: Path) 
     (folder / "1526413928119.jpg.enc").write_bytes(b"\x00\x01")
     with pytest.raises(InvalidInput, match="encrypted"):
         read(tmp_path / "instances")
+    with pytest.raises(InvalidInput, match="encrypted"):
+        read(folder / "submission.xml.enc")
 
 
 def test_a_blank_form_is_not_a_filled_one(read, tmp_path: Path) -> None:
@@ -186,7 +188,7 @@ def test_real_central_exports(read, tmp_path: Path) -> None:
 
 def test_central_rejected_submissions_are_named_and_refused(read, tmp_path: Path) -> None:
     members = central_members(lambda text: text.replace(",,edited,", ",,rejected,"))
-    with pytest.raises(InvalidInput, match=r"1 submission\(s\) were marked rejected.*line 4.*Review state"):
+    with pytest.raises(InvalidInput, match=r"1 submission\(s\) were marked rejected.*line 4.*review state"):
         read(zip_of(tmp_path / "heritage_condition.zip", members))
 
 

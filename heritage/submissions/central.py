@@ -10,13 +10,14 @@ the attachments under `media/`.
 Columns are the questions' paths with groups joined by `-` (`meta-instanceID`; only the name when
 the export was asked to leave out group names), a geopoint split into `-Latitude`, `-Longitude`,
 `-Altitude` and `-Accuracy`, and a select_multiple as its answer followed, when asked, by one 0/1
-column a choice (`damage_effects/cracking`). Every other value is the instance's text as sent.
+column a choice (`damage_effects/collapse`). Every other value is the instance's text as sent.
 
 Two decisions. A submission a reviewer marked rejected in Central is refused, naming it: importing
 it would make a statement the project has already turned down, and dropping it silently would
-leave the count wrong with no word; Central's export follows the submissions table's filters, so
-the fix is one download away. A photo Central counts as expected but did not have (the phone has
-not sent it yet) comes with no path: the intake says which one is missing and decides.
+leave the count wrong with no word; Central's export can be limited by review state (its API
+takes a `$filter` on it), or the reviewer's decision changed, so the fix is one download away.
+A photo Central counts as expected but did not have (the phone has not sent it yet) comes with no
+path: the intake says which one is missing and decides.
 """
 
 from __future__ import annotations
@@ -94,7 +95,8 @@ def read_rows(root: Sheet, form_id: str, photos: dict[str, list[Row]], media: Pa
     if rejected:
         raise InvalidInput(
             f"{len(rejected)} submission(s) were marked rejected in Central: {', '.join(rejected)}; "
-            "filter them out on Central's Submissions page (Review state) and download the export again",
+            "leave them out of the export (filter by review state) or change their review state in Central, "
+            "and download the export again",
             file=root.shown,
         )
     return submissions

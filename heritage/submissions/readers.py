@@ -11,6 +11,7 @@ member name has been checked (see `tabular.unpack`).
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 from heritage.errors import InvalidInput
@@ -37,6 +38,8 @@ def read_submissions(path: Path, scratch: Path, media: Path | None = None) -> li
         if not found:
             raise InvalidInput(f"holds no instance XML: {EXPECTED}", file=path)
         return found
+    if path.name.lower().endswith(".enc"):
+        return [collect.read_instance(path, path.name)]  # refused, saying how to decrypt it
     head = read_bytes(path, str(path))[:512]
     if head.startswith(b"PK\x03\x04"):
         return _from_zip(path, scratch, media)
@@ -46,8 +49,6 @@ def read_submissions(path: Path, scratch: Path, media: Path | None = None) -> li
 
 
 def _from_zip(path: Path, scratch: Path, media: Path | None) -> list[Submission]:
-    import zipfile
-
     try:
         with zipfile.ZipFile(path) as bundle:
             names = bundle.namelist()
