@@ -288,3 +288,14 @@ def test_records_are_parsed_back_as_written(catalogue: Catalogue) -> None:
     reopened = Catalogue.open(catalogue.root)
     assert isinstance(reopened.site("kanach-zham"), Site) and isinstance(reopened.source(f"src-fv-{UUID}"), Source)
     assert validate_catalogue(reopened).errors == []
+
+
+def test_one_run_names_every_problem_of_a_submission(catalogue: Catalogue) -> None:
+    bad = submission(UUID, site="st-nowhere", condition="ruined", photos=[Photo("1732091000001.jpg", None)])
+    with pytest.raises(SubmissionsRefused) as refused:
+        import_submissions(catalogue, [bad], OPTIONS)
+    assert [(g.field, g.value) for g in refused.value.groups] == [
+        ("condition", "ruined"),
+        ("site", "st-nowhere"),
+        ("photo", "1732091000001.jpg"),
+    ]

@@ -140,8 +140,10 @@ def _required(answers: dict[str, str], problems: list[RowProblem]) -> None:
                 problems.append(RowProblem(question.name, "is required and empty", None, FORM_FIX))
 
 
-def read_visit(answers: dict[str, str]) -> tuple[Visit | None, list[RowProblem]]:
-    """The visit the answers describe, or None and what is wrong with them."""
+def read_visit(answers: dict[str, str]) -> tuple[Visit, list[RowProblem]]:
+    """The visit the answers describe, and what is wrong with them: with any problem, the visit
+    holds what could be read (for the checks that do not depend on the rest) and is not to be
+    recorded."""
     problems: list[RowProblem] = []
     _required(answers, problems)
     text = {name: value.strip() for name, value in answers.items()}
@@ -169,4 +171,4 @@ def read_visit(answers: dict[str, str]) -> tuple[Visit | None, list[RowProblem]]
     if text.get("position"):
         visit.position = geopoint("position", text["position"], problems)
     visit.notes = text.get("notes") or None
-    return (None if problems else visit), problems
+    return visit, problems

@@ -115,10 +115,11 @@ def photo_missing(shown_name: str) -> RecordedWarning:
     return RecordedWarning(code=PHOTO_MISSING, message=message)
 
 
-def new_site(site: Site, accuracy_m: float | None) -> RecordedWarning:
-    how = f"its GPS accuracy (±{metres(accuracy_m)})" if accuracy_m else "no GPS accuracy (a point placed by hand?)"
+def new_site(site: Site) -> RecordedWarning:
+    uncertainty = site.location.uncertainty_m
+    how = f"±{metres(uncertainty)} as the phone gave it" if uncertainty else "no GPS accuracy (a point placed by hand?)"
     message = (
         f"the site {site.display_name()!r} was not on the form's list; added as site {site.id} of type 'other', "
-        f"at the position the form gave, with {how}: check its name, type and place"
+        f"at the position the form gave ({how}): check its name, type and place"
     )
     return RecordedWarning(code=NEW_SITE, message=message)

@@ -111,30 +111,31 @@ class Batch:
         self._corrected: set[str] = set()
 
     def add(self, submission: Submission) -> bool:
-        """Make the submission's records; False (and its problems noted) if it fails."""
+        """Make the submission's records; False (and its problems noted) if it fails. The site and
+        the photos are checked whatever else is wrong, so that one run names every problem."""
         pending = _Pending()
         visit, found = read_visit(submission.answers)
         pending.problems += found
-        site = self._site(submission, visit, pending) if visit is not None else None
-        if visit is not None and site is not None:
+        site = self._site(submission, visit, pending)
+        self._photos(submission, visit, source_id(submission.instance_id), pending)
+        if site is not None and not pending.problems:
             source = self._source(submission, visit, site, pending)
-            if source is not None:
-                self._photos(submission, visit, source, pending)
-                supersedes = self._supersedes(submission, site, pending)
-                report = self._report(submission, visit, site, source, supersedes, pending)
-                if report is not None and not pending.problems:
-                    self._join(submission, source, report, pending)
-                    return True
+            supersedes = self._supersedes(submission, site, pending)
+            report = self._report(submission, visit, site, source, supersedes, pending) if source else None
+            if report is not None and not pending.problems:
+                self._join(submission, source, report, pending)
+                return True
         self.problems += [(submission.where, problem) for problem in pending.problems]
         return False
 
-    def _join(self, submission: Submission, source: Source, report: ConditionReport, pending: _Pending) -> None:
+    def _join(self, submission: Submission, source: Source | None, report: ConditionReport, pending: _Pending) -> None:
         self.files += pending.files
         if pending.site is not None:
             self.sites.append(pending.site)
             self.records.append(pending.site)
             self._new_sites[_name_key(pending.site.names[0].text)] = pending.site
-        self.sources.append(source)
+        if source is not None:
+            self.sources.append(source)
         for evidence in pending.evidence:
             self.evidence.append(evidence)
             self._stored[evidence.file_sha256] = evidence
@@ -170,7 +171,7 @@ class Batch:
 
     def _new_site(self, submission: Submission, visit: Visit, pending: _Pending) -> Site | None:
         point = visit.new_site_point
-        if point is None:
+        if point is None or not visit.new_site_name:
             return None  # its problem is noted already
         site_id = slugify(visit.new_site_name) or new_id("site")
         existing = self._known_site(site_id)
@@ -209,7 +210,7 @@ class Batch:
         self.notices += [f"{submission.where}: new site {site.id}: {p.message}" for p in warnings]
         pending.site = site
         pending.files.append((layout.site_file(self.catalogue.root, site.id), encode(site)))
-        pending.warnings.append(W.new_site(site, point.accuracy_m))
+        pending.warnings.append(W.new_site(site))
         return site
 
     # -- the source and the photos -----------------------------------------------------------
@@ -236,7 +237,7 @@ class Batch:
             pending.files.append((layout.source_file(self.catalogue.root, source.id), encode(source)))
         return source
 
-    def _photos(self, submission: Submission, visit: Visit, source: Source, pending: _Pending) -> None:
+    def _photos(self, submission: Submission, visit: Visit, source: str, pending: _Pending) -> None:
         for photo in submission.photos:
             evidence = self._photo(photo, visit, source, pending)
             if evidence is None:
@@ -246,7 +247,7 @@ class Batch:
             if warning := W.photo_other_day(evidence, photo.name, visit.day):
                 pending.warnings.append(warning)
 
-    def _photo(self, photo: Photo, visit: Visit, source: Source, pending: _Pending) -> Evidence | None:
+    def _photo(self, photo: Photo, visit: Visit, source: str, pending: _Pending) -> Evidence | None:
         if photo.path is None or not photo.path.is_file():
             if self.options.without_photos:
                 pending.warnings.append(W.photo_missing(photo.name))
@@ -259,7 +260,7 @@ class Batch:
             evidence = evidence_record(
                 self.catalogue,
                 photo.path,
-                source.id,
+                source,
                 recorded_by=self.options.recorded_by,
                 data=data,
                 captured_by=visit.observer,
