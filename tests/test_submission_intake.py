@@ -299,3 +299,16 @@ def test_one_run_names_every_problem_of_a_submission(catalogue: Catalogue) -> No
         ("site", "st-nowhere"),
         ("photo", "1732091000001.jpg"),
     ]
+
+
+def test_hostile_answers_are_refused_or_kept_as_text(catalogue: Catalogue) -> None:
+    bad = submission(UUID, observer="Team\x1b[31m B")
+    with pytest.raises(SubmissionsRefused) as refused:
+        import_submissions(catalogue, [bad], OPTIONS)
+    assert {g.field for g in refused.value.groups} == {"observer"}
+    assert all("U+001B" in g.message for g in refused.value.groups)
+
+    markup = "<script>alert(1)</script> ${x} </textarea>"
+    import_submissions(catalogue, [submission(UUID2, notes=markup, access_reason=markup)], OPTIONS)
+    report = _report(catalogue, f"fv-{UUID2}")
+    assert report.notes == markup and report.access_reason == markup  # escaped wherever shown, stored as given
