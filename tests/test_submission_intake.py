@@ -124,6 +124,21 @@ def test_an_edit_that_moves_the_report_to_another_site_is_refused(catalogue: Cat
         import_submissions(catalogue, [moved], OPTIONS)
     assert "retract the earlier report" in (refused.value.groups[0].fix or "")
 
+    from heritage.corrections import retract_report
+
+    retract_report(catalogue, f"fv-{UUID}", "the team was at another church", "analyst")
+    import_submissions(catalogue, [moved], OPTIONS)  # nothing left to correct: a report of its own
+    assert _report(catalogue, f"fv-{UUID2}", "kanach-zham").supersedes is None
+
+
+def test_an_edit_of_a_report_already_corrected_is_refused(catalogue: Catalogue) -> None:
+    import_submissions(catalogue, [submission(UUID), submission(UUID2, replaces=UUID)], OPTIONS)
+    with pytest.raises(SubmissionsRefused) as refused:
+        import_submissions(catalogue, [submission(UUID3, replaces=UUID)], OPTIONS)
+    (group,) = refused.value.groups
+    assert (group.field, group.value) == ("meta/deprecatedID", f"fv-{UUID}")
+    assert "already superseded" in group.message
+
 
 def test_far_from_site_at_the_edge_of_the_limit(catalogue: Catalogue) -> None:
     near, far = submission(UUID, position=_north_of_site(490)), submission(UUID2, position=_north_of_site(510))

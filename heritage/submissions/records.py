@@ -312,7 +312,7 @@ class Batch:
         if done:
             message = f"edits the submission of report {earlier}, which is already superseded"
             fix = "a report has one correction in force: retract the correction it has, or leave this edit out"
-            pending.problems.append(RowProblem("meta", message, earlier, fix))
+            pending.problems.append(RowProblem("meta/deprecatedID", message, earlier, fix))
             return None
         return earlier
 
