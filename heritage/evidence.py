@@ -7,12 +7,14 @@ when the file gives no time zone, rather than guessing one.
 
 from __future__ import annotations
 
+import hashlib
+import io
 import mimetypes
 import os
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from pydantic import ValidationError
 
@@ -23,6 +25,7 @@ from heritage.hashing import file_digest, stream_digest
 from heritage.models import Evidence
 from heritage.models.base import plausible_instant
 from heritage.models.types import clean_line
+from heritage.models.vocab import Sensitivity
 from heritage.store import Catalogue, validation_messages
 
 EXIF_IFD, GPS_IFD = 0x8769, 0x8825
@@ -44,8 +47,9 @@ def _exif_text(value: Any) -> str:
     return clean_line(text)[:200]
 
 
-def photo_metadata(path: Path) -> dict[str, Any]:
-    """Capture time, position and camera from a photo's EXIF; {} for files that are not images."""
+def photo_metadata(path: Path | IO[bytes]) -> dict[str, Any]:
+    """Capture time, position and camera from a photo's EXIF (a file, or its bytes as a binary
+    stream); {} for files that are not images."""
     try:
         from PIL import Image, UnidentifiedImageError
     except ImportError:  # Pillow comes with matplotlib; without it, photos are stored unread
@@ -108,6 +112,55 @@ def _store_bytes(catalogue: Catalogue, path: Path, sha: str) -> bool:
         temp.unlink(missing_ok=True)
 
 
+def evidence_record(
+    catalogue: Catalogue,
+    path: Path,
+    source: str,
+    *,
+    recorded_by: str,
+    data: bytes | None = None,
+    captured_at: datetime | None = None,
+    captured_by: str | None = None,
+    notes: str | None = None,
+    sensitivity: Sensitivity | None = None,
+) -> Evidence:
+    """The record describing the file at `path`: its SHA-256 and size, its media type and what its
+    EXIF says (see `photo_metadata`), with what the person adding it says. Writes nothing.
+
+    `data`, when given, is the file's bytes as already read: they are what is hashed and read for
+    EXIF, so that a caller who stores those same bytes stores exactly what was described."""
+    try:
+        if data is None:
+            sha, size = file_digest(path)
+            found = photo_metadata(path)
+        else:
+            sha, size = hashlib.sha256(data).hexdigest(), len(data)
+            found = photo_metadata(io.BytesIO(data))
+    except OSError as exc:
+        raise InvalidInput(f"cannot be read ({exc.strerror})", file=path) from None
+    document: dict[str, Any] = {
+        "id": f"ev-{sha[:20]}",
+        "file_sha256": sha,
+        "size": size,
+        "name": os.fsencode(path.name).decode("utf-8", "replace"),  # a name that is not UTF-8 shows its bytes as �
+        "source": source,
+        "media_type": found.pop("media_type", None) or mimetypes.guess_type(path.name)[0] or "application/octet-stream",
+        "captured_by": captured_by,
+        "notes": notes,
+        "sensitivity": sensitivity,
+        "recorded_by": recorded_by,
+        "recorded_at": datetime.now(UTC).isoformat(),
+        **found,
+    }
+    if captured_at is not None:
+        document["captured_at"] = captured_at  # the person's word over the camera's
+    try:
+        return Evidence.model_validate({k: v for k, v in document.items() if v is not None}, context=catalogue.context)
+    except ValidationError as exc:
+        field, message = validation_messages(exc)[0]
+        raise InvalidInput(message, file=path, field=field) from None
+
+
 def add_evidence(
     catalogue: Catalogue,
     path: Path,
@@ -123,33 +176,10 @@ def add_evidence(
         raise InvalidInput("file not found", file=path)
     if not catalogue.has_source(source):
         raise InvalidInput(f"unknown source {source!r}", field="source")
-    try:
-        sha, size = file_digest(path)
-    except OSError as exc:
-        raise InvalidInput(f"cannot be read ({exc.strerror})", file=path) from None
-    found = photo_metadata(path)
-    document: dict[str, Any] = {
-        "id": f"ev-{sha[:20]}",
-        "file_sha256": sha,
-        "size": size,
-        "name": os.fsencode(path.name).decode("utf-8", "replace"),  # a name that is not UTF-8 shows its bytes as �
-        "source": source,
-        "media_type": found.pop("media_type", None) or mimetypes.guess_type(path.name)[0] or "application/octet-stream",
-        "captured_by": captured_by,
-        "notes": notes,
-        "recorded_by": recorded_by,
-        "recorded_at": datetime.now(UTC).isoformat(),
-        **found,
-    }
-    if captured_at is not None:
-        document["captured_at"] = captured_at  # the person's word over the camera's
-    try:
-        record = Evidence.model_validate(
-            {k: v for k, v in document.items() if v is not None}, context=catalogue.context
-        )
-    except ValidationError as exc:
-        field, message = validation_messages(exc)[0]
-        raise InvalidInput(message, file=path, field=field) from None
+    record = evidence_record(
+        catalogue, path, source, recorded_by=recorded_by, captured_at=captured_at, captured_by=captured_by, notes=notes
+    )
+    sha = record.file_sha256
     target = layout.evidence_record_file(catalogue.root, sha)
     if target.exists():
         raise RecordExists(f"this file is already in the catalogue as evidence {sha}", file=path)

@@ -1,4 +1,5 @@
-"""`heritage import sites|reports|sources|allegations FILE` and `heritage import profile FILE`."""
+"""`heritage import sites|reports|sources|allegations FILE`, `heritage import submissions PATH` and
+`heritage import profile FILE`."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ from heritage.importing import ImportOptions, ImportResult, Profile, RowsRefused
 from heritage.importing.problems import ProblemGroup
 from heritage.importing.starter import write_profile
 from heritage.models import LocationPrecision
+from heritage.models.vocab import Reliability, Sensitivity
+from heritage.submissions.intake import IntakeOptions, IntakeResult, SubmissionsRefused, import_from
 
 SHOWN_GROUPS = 20  # problem lines printed; the rest are counted
 
@@ -32,9 +35,9 @@ def import_group() -> None:
     """
 
 
-def _print_groups(groups: list[ProblemGroup], prefix: str) -> None:
+def _print_groups(groups: list[ProblemGroup], prefix: str, unit: str = "row(s)") -> None:
     for group in groups[:SHOWN_GROUPS]:
-        click.echo(f"{prefix}{printable(group.describe())}", err=True)
+        click.echo(f"{prefix}{printable(group.describe(unit))}", err=True)
         if group.fix:
             click.echo(f"      fix: {printable(group.fix)}", err=True)
     if len(groups) > SHOWN_GROUPS:
@@ -300,3 +303,97 @@ def import_profile_command(
         click.echo(
             f"wrote {output}: fill in the empty values, then run heritage import {kind} {file} --profile {output}"
         )
+
+
+@import_group.command("submissions")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option(
+    "--media",
+    type=click.Path(path_type=Path),
+    help="The attachments, for exports that keep them apart (KoboToolbox's media download).",
+)
+@click.option(
+    "--max-distance",
+    type=click.FloatRange(min=0, min_open=True),
+    default=500.0,
+    show_default=True,
+    metavar="METRES",
+    help="Warn (far-from-site) when the observer stood farther than this from the site.",
+)
+@click.option(
+    "--without-photos", is_flag=True, help="Import submissions whose photo files are missing (warning photo-missing)."
+)
+@click.option("--dry-run", is_flag=True, help="Check and show what would be written; write nothing.")
+@click.option(
+    "--sensitivity",
+    type=click.Choice([s.value for s in Sensitivity]),
+    help="Of the new reports, sources, photos and sites (default: public).",
+)
+@click.option(
+    "--reliability",
+    type=click.Choice([r.value for r in Reliability]),
+    default=Reliability.F.value,
+    show_default=True,
+    help="Admiralty grade of the field-visit sources.",
+)
+@click.option("--recorded-by", help="Who puts the reports in (default: HERITAGE_USER, or your login).")
+@pass_env
+def import_submissions_command(
+    env: Env,
+    path: Path,
+    media: Path | None,
+    max_distance: float,
+    without_photos: bool,
+    dry_run: bool,
+    sensitivity: str | None,
+    reliability: str,
+    recorded_by: str | None,
+) -> None:
+    """Import filled phone forms (ODK Collect, KoboCollect) as condition reports, each citing a
+    field-visit source, with its photos as evidence. PATH is a phone's instances folder copied
+    over USB, ODK Central's CSV-with-media zip, or a KoboToolbox CSV/XLSX export. All of them or
+    nothing; a rerun adds nothing; an edited submission supersedes the report it edits.
+
+    \b
+    Example:
+      heritage import submissions /media/usb/instances --dry-run
+      heritage import submissions kobo.xlsx --media kobo-media.zip --max-distance 300
+    """
+    options = IntakeOptions(
+        recorded_by=recorded_by or env.user(),
+        max_distance_m=max_distance,
+        dry_run=dry_run,
+        without_photos=without_photos,
+        sensitivity=Sensitivity(sensitivity) if sensitivity else None,
+        reliability=Reliability(reliability),
+    )
+    try:
+        result = import_from(env.catalogue, path, options, media)
+    except SubmissionsRefused as failure:
+        _print_groups(failure.groups, "  ", unit="submission(s)")
+        raise
+    _print_intake(result)
+
+
+def _print_intake(result: IntakeResult) -> None:
+    for where, report, warning in result.warnings:
+        click.echo(printable(f"warning: {where}: report {report}: {warning.code}: {warning.message}"), err=True)
+    for notice in result.notices:
+        click.echo(printable(f"warning: {notice}"), err=True)
+    out = console()
+    if result.dry_run:
+        for number, sample in enumerate(result.samples, start=1):
+            text = json.dumps(sample, ensure_ascii=False, sort_keys=True)
+            out.print(printable(f"record {number}: {text}"), markup=False, soft_wrap=True)
+    new, already = len(result.reports), len(result.already)
+    verb = "would import" if result.dry_run else "imported"
+    line = f"{verb} {new + already} submission(s): {new} new, {already} already in the catalogue"
+    extras = [
+        f"{result.repeated} given twice" if result.repeated else "",
+        f"{len(result.sites)} new site(s)" if result.sites else "",
+        f"{result.photos} photo(s) ({len(result.evidence)} stored anew)" if result.photos else "",
+        f"{len(result.warnings)} warning(s) recorded on the reports" if result.warnings else "",
+    ]
+    out.print(", ".join([line, *[e for e in extras if e]]), markup=False, soft_wrap=True)
+    if result.dry_run:
+        out.print("dry run: nothing was written", markup=False)

@@ -50,13 +50,13 @@ class ProblemGroup:
     count: int = 0
     labels: list[str] = dataclasses.field(default_factory=list)  # the first rows, "line 7"
 
-    def describe(self) -> str:
-        """One line: field, bad value, count and first rows, what is wrong."""
+    def describe(self, unit: str = "row(s)") -> str:
+        """One line: field, bad value, count and first rows (or other `unit`s), what is wrong."""
         head = " ".join(
             p for p in (self.field and f"field {self.field}", self.value is not None and repr(self.value)) if p
         )
         rows = ", ".join(self.labels) + (", ..." if self.count > len(self.labels) else "")
-        return f"{head + ': ' if head else ''}{self.message} ({self.count} row(s): {rows})"
+        return f"{head + ': ' if head else ''}{self.message} ({self.count} {unit}: {rows})"
 
 
 def group(problems: Iterable[tuple[str, RowProblem]]) -> list[ProblemGroup]:
