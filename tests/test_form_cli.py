@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from conftest import REPO, Invoke, snapshot
@@ -46,3 +47,15 @@ def test_bad_choices_write_nothing(invoke: Invoke, catalogue: Catalogue, tmp_pat
                     catalogue=catalogue)  # fmt: skip
     assert result.exit_code == ExitCode.USAGE and "--title" in result.output
     assert not out.exists() and snapshot(catalogue.root) == before
+
+
+def test_a_template_of_every_label_to_translate(invoke: Invoke) -> None:
+    from heritage.xlsform import translation_keys
+
+    result = invoke("form", "translations", "hy", catalogue=REPO)
+    assert result.exit_code == 0, result.output
+    template = json.loads(result.output)["hy"]
+    assert template == translation_keys() and template["form.condition"] == "Condition of the site"
+    russian = json.loads(invoke("form", "translations", "ru", catalogue=REPO).output)["ru"]
+    assert russian == Catalogue.open(REPO).info.translations["ru"]  # the sample translates every label
+    assert invoke("form", "translations", "not a tag", catalogue=REPO).exit_code == ExitCode.USAGE

@@ -8,7 +8,7 @@ import click
 
 from heritage.cli.app import Env, cli, pass_env
 from heritage.cli.choosing import chosen_sites, site_selection
-from heritage.cli.common import printable
+from heritage.cli.common import echo_json, printable
 from heritage.layout import output_path
 
 
@@ -57,3 +57,24 @@ def form_xlsform(
     shown = sum(site_for(site, audience) is not None for site in sites)
     written = write_xlsform(catalogue, sites, output, audience=audience, title=title)
     click.echo(f"wrote the {audience} form for {shown} site(s) to {printable(written)}")
+
+
+@form.command("translations")
+@click.argument("lang")
+@pass_env
+def form_translations(env: Env, lang: str) -> None:
+    """Print every label of the phone form to translate into LANG, as JSON for catalogue.json.
+
+    Each key holds the catalogue's translation where it has one, else the English words. Translate
+    them, and put the block under "translations" in catalogue.json; the next form uses them.
+
+    \b
+    Example:
+      heritage form translations ru > ru.json
+    """
+    from heritage.models.types import LANGUAGE_TAG
+    from heritage.xlsform import translation_template
+
+    if not LANGUAGE_TAG.match(lang):
+        raise click.BadParameter(f"{printable(lang)!r} is not a language tag such as 'ru' or 'hy'", param_hint="LANG")
+    echo_json({lang: translation_template(env.catalogue.info, lang)})
