@@ -34,9 +34,11 @@ FORM_FILE = "condition.xlsx"  # its name in a mission package's forms/
 NOT_LISTED_LABEL = "A site not on the list"
 PHOTOS_LABEL = "Photos"
 PHOTO_PIXELS = 8000
-"""The longest side, in pixels, that Collect may scale a photo down to. Evidence wants the
-photo as taken: 8000 leaves a phone's usual 12 to 48 megapixel photos as they are, and caps only
-what would not travel back over a weak link (pyxform asks for a limit on every image)."""
+"""The longest side, in pixels, that Collect may scale a photo down to. Evidence wants the photo
+as taken: Collect scales only a larger photo (keeping its EXIF dates and GPS), so a phone's usual
+12 to 48 megapixel photos stay as they are; and a form's limit overrides the phone's own "image
+size" setting, which could otherwise shrink every photo to 640-3072 pixels (ODK Collect's
+ImageCompressionController). pyxform asks every image question for a limit."""
 
 
 def choices_of(vocabulary: str) -> list[tuple[str, str]]:

@@ -113,6 +113,8 @@ def test_every_question_is_in_the_instance_with_the_photos_as_a_repeat(sample_fo
     assert [child.tag.split("}")[1] for child in template] == [q.name for q in QUESTIONS if q.repeat == PHOTOS]
     body = form.root.find("h:body", NS)
     assert body is not None and body.find(f".//x:repeat[@nodeset='/data/{PHOTOS}']", NS) is not None
+    photo = form.model.find(f"x:bind[@nodeset='/data/{PHOTOS}/photo']", NS)
+    assert photo is not None and photo.attrib["{http://openrosa.org/xforms}max-pixels"] == "8000"
 
 
 def test_the_site_list_holds_every_site_and_a_site_not_listed(sample_form: tuple[Catalogue, XForm]) -> None:
