@@ -4,6 +4,7 @@
     map.html              the offline map of the selected sites (popups link to the dossiers)
     dossiers/<id>.html    a dossier per site, and .pdf with it
     forms/<id>.html       a printable blank condition form per site, for the field
+    forms/condition.xlsx  the same form for phones (XLSForm: ODK Collect, KoboCollect), its sites
     data/sites.gpkg       the sites for GIS tools and phones: GeoPackage, GeoJSON, CSV, KML
     manifest.json         the SHA-256 of every other file, and one root hash over them
 
@@ -292,6 +293,7 @@ def _write_package(
     from heritage.mapdata import load_map_input
     from heritage.mission_page import write_index
     from heritage.webmap import build_map
+    from heritage.xlsform import FORM_FILE, write_xlsform
 
     root_hash = root_hash_of(catalogue)
     ids = {s.id for s in visible}
@@ -309,6 +311,7 @@ def _write_package(
     if pdf:
         for page in _render_pdfs(pages):
             step(page.stem)
+    write_xlsform(catalogue, visible, folder / "forms" / FORM_FILE, audience=audience, title=name)
     data = load_map_input(catalogue, audience=audience)
     data.sites = [s for s in data.sites if s.id in ids]
     build_map(catalogue, folder / "map.html", data=data, audience=audience)

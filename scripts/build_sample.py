@@ -10,6 +10,7 @@ every decision those files leave open, as tables an analyst can review in a spre
     observed.csv   per observed event (by its line in nk_events.csv): condition, method, effects, causes
     alleged.csv    per alleged event: claimant, party, dates, acts, alleged perpetrator, what it answers
     disputes.json  contested attributions, each side's view with who holds it
+    translations.json  the phone form's labels in Russian (catalogue.json `translations`)
     letter.json    the UN letter of 12 January 2021 as a source, and its claims in our own words
 
 The catalogue is built in a temporary folder with the `heritage` command itself (init, source add,
@@ -369,6 +370,7 @@ def build(reference: Path, folder: Path, work: Path) -> None:
             | {
                 "description": DESCRIPTION,
                 "parties": [{"id": key, "name": name, "description": about} for key, (name, about) in PARTIES.items()],
+                "translations": json.loads((DECISIONS / "translations.json").read_text(encoding="utf-8")),
             },
             ensure_ascii=False,
             indent=2,

@@ -276,4 +276,4 @@ def test_the_dossier_and_the_form_say_how_sure_the_condition_is(catalogue: Catal
     assert 'stroke-dasharray="2 1.5"' in page  # drawn tentative on the chart
     form = write_form(catalogue, catalogue.site("st-sargis"), tmp_path / "forms", "internal").read_text()
     assert "last known condition: Damaged (extent not known), possible (2022-08~)" in form
-    assert "How sure (one)" in form and "probable" in form
+    assert "How sure are you of that condition?" in form and "Probable: more likely than not" in form

@@ -2,9 +2,10 @@
 
 One catalogue carries a marker in every field of every hidden or withheld thing. Every public and
 mission output is made from it (maps, dossiers as HTML and PDF, mission packages with their pages,
-forms, GIS layers, CSV, manifest and zip), and every byte and every file name of them is searched:
-as written, case-folded, inside zip entries, base64 and gzip payloads decoded, PDF text extracted,
-images' metadata read. The internal edition must show the same markers, so the search can fail.
+forms on paper and for phones, GIS layers, CSV, manifest and zip), and every byte and every file
+name of them is searched: as written, case-folded, inside zip entries and workbooks, base64 and
+gzip payloads decoded, PDF text extracted, images' metadata read. The internal edition must show
+the same markers, so the search can fail.
 
 Markers are `LEAKI<n>` (the team only may see it) and `LEAKM<n>` (a mission may see it, the public
 not). They are letters and digits only, so HTML, JSON and URL encodings leave them as they are;
@@ -242,7 +243,7 @@ class Haystack:
         self.parts.append(name)
         self.parts.append(data.decode("utf-8", errors="ignore"))
         self.parts.append(data.decode("utf-16-le", errors="ignore") + data.decode("utf-16-be", errors="ignore"))
-        if name.endswith(".zip"):
+        if name.endswith((".zip", ".xlsx")):  # a workbook (the phone form) is a zip of XML files
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 for entry in archive.namelist():
                     self.names.append(entry)

@@ -58,11 +58,25 @@ def test_the_package_holds_everything(package: Path) -> None:
         "data/sites.kml",
     } <= names
     assert {f"dossiers/{s}.html" for s in ("kanach-zham", "ghazanchetsots-cathedral")} <= names
-    assert len([n for n in names if n.startswith("forms/")]) == 10
+    assert len([n for n in names if n.startswith("forms/") and n.endswith(".html")]) == 10
+    assert "forms/condition.xlsx" in names
     index = (package / "index.html").read_text(encoding="utf-8")
     assert "Shusha &lt;b&gt;visit&lt;/b&gt;" in index and "<b>visit</b>" not in index
     manifest = json.loads((package / "manifest.json").read_text())
     assert set(manifest["files"]) == names - {"manifest.json"}
+
+
+def test_the_phone_form_offers_the_package_sites(package: Path) -> None:
+    from heritage.fieldform import NOT_LISTED
+    from test_xlsform import XForm
+
+    form = XForm(package / "forms" / "condition.xlsx")
+    assert form.warnings == []
+    dossiers = sorted(p.stem for p in (package / "dossiers").glob("*.html"))
+    assert sorted(name for name, _ in form.choices("sites")) == sorted([*dossiers, NOT_LISTED])
+    assert form.title() == "Shusha <b>visit</b>"  # the package's name, shown as written (not as markup)
+    index = (package / "index.html").read_text(encoding="utf-8")
+    assert 'href="forms/condition.xlsx"' in index and "ODK Central or KoboToolbox" in index
 
 
 @pytest.mark.parametrize("name", ["sites.gpkg", "sites.geojson", "sites.kml"])

@@ -9,10 +9,9 @@ import click
 from rich.progress import Progress
 
 from heritage.cli.app import Env, ExitCode, cli, pass_env
-from heritage.cli.common import bbox, printable, progress_console
+from heritage.cli.choosing import chosen_sites, site_selection
+from heritage.cli.common import printable, progress_console
 from heritage.layout import output_path
-from heritage.models import Condition
-from heritage.models.base import utc_today
 
 
 @cli.group()
@@ -22,17 +21,7 @@ def mission() -> None:
 
 @mission.command("export")
 @click.option("--name", required=True, help="The mission's name, shown on every page.")
-@click.option("--area", type=click.Path(dir_okay=False, path_type=Path), help="Sites inside this GeoJSON area.")
-@click.option("--bbox", "bbox_text", metavar="W,S,E,N", help="Sites inside this box.")
-@click.option("--sites", "site_list", metavar="ID,ID,...", help="These sites.")
-@click.option("--has-allegation", is_flag=True, help="Sites that are the subject of an allegation.")
-@click.option(
-    "--condition",
-    "conditions",
-    multiple=True,
-    type=click.Choice([c.value for c in Condition]),
-    help="Sites in this condition today; repeat.",
-)
+@site_selection
 @click.option(
     "-o",
     "--output",
@@ -65,23 +54,13 @@ def mission_export(
       heritage mission export --name "Allegations" --has-allegation --audience public -o public-package
     """
 
-    from heritage.mission import Selection, export_mission, select_sites
-    from heritage.selection import read_area
+    from heritage.mission import export_mission
 
     if not name.strip() or printable(name) != name or "\n" in name:
         raise click.BadParameter("give a name of one line, without control characters", param_hint="--name")
-    if not (area or bbox_text or site_list or has_allegation or conditions):
-        raise click.UsageError("choose the sites: --area, --bbox, --sites, --has-allegation or --condition")
     catalogue = env.catalogue
     output_path(catalogue.root, output, folder=True)
-    selection = Selection(
-        area=read_area(area) if area else None,
-        bbox=bbox(bbox_text),
-        sites={s.strip() for s in site_list.split(",") if s.strip()} if site_list else None,
-        has_allegation=has_allegation,
-        conditions={Condition(c) for c in conditions} or None,
-    )
-    sites = select_sites(catalogue, selection, utc_today(), audience)
+    sites = chosen_sites(catalogue, audience, area, bbox_text, site_list, has_allegation, conditions)
     with Progress(transient=True, console=progress_console()) as progress:
         task = progress.add_task("writing the package", total=len(sites))
         result = export_mission(
