@@ -79,7 +79,8 @@ def test_a_refused_batch_is_listed_by_problem_and_writes_nothing(
         for line in lines
     )
     assert any(
-        line.startswith("  field photo '1732090000.jpg': file not found (1 submission(s): phone/instances/") for line in lines
+        line.startswith("  field photo '1732090000.jpg': file not found (1 submission(s): phone/instances/")
+        for line in lines
     )
     fix = "give the folder that holds the photos with --media DIR, or import without them with --without-photos"
     assert f"      fix: {fix}" in lines
