@@ -389,7 +389,9 @@ def _time_on_site(text: str | None) -> str | None:
             f"{text!r} is not a time; write it as 2025-05-03T10:12+04:00", param_hint="--visited-at"
         ) from None
     if moment.tzinfo is None or moment.utcoffset() is None:
-        message = f"{text!r} has no offset from UTC; add the one the team's clock was on: {text.strip()}+04:00, or Z"
+        message = (
+            f"{text!r} has no offset from UTC; add the one the team's clock was on ({text.strip()}+04:00), or Z for UTC"
+        )
         raise click.BadParameter(message, param_hint="--visited-at")
     return moment.isoformat()
 
