@@ -292,3 +292,15 @@ def test_a_table_import_maps_access_and_reads_visit_times(invoke: Invoke, catalo
     assert refused.exit_code == ExitCode.INVALID
     assert "field visited_at '2025-05-05T09:00:00': needs a time zone" in refused.output and "line 2" in refused.output
     assert snapshot(catalogue.root) == before
+
+
+def test_times_keep_their_own_offset_and_a_phone_copy_names_no_server() -> None:
+    from datetime import datetime
+
+    from heritage.models.report import FieldSubmission
+    from heritage.visits import submission_text, visit_time
+
+    assert visit_time(datetime.fromisoformat("2025-05-03T06:12:00Z")) == "2025-05-03 06:12 (UTC)"
+    assert visit_time(datetime.fromisoformat("2025-05-03T06:12:00-03:30")) == "2025-05-03 06:12 (UTC-03:30)"
+    copied = FieldSubmission(instance_id="uuid:1", form_id="heritage_condition", via="odk_collect")
+    assert submission_text(copied) == "ODK Collect, copied off the phone, instance uuid:1, form heritage_condition"

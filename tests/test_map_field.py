@@ -93,7 +93,8 @@ def test_the_popup_shows_access_visit_time_and_a_warning_mark(
     popup.wait_for()
     visit = popup.locator(".heritage-visit").inner_text()
     assert (
-        visit == "visited 2025-05-03 10:12 (UTC+04:00) · access partial ⚠ 1 warning(s) recorded when the report came in"
+        visit
+        == "visited 2025-05-03 10:12 (UTC+04:00) · access partial\n⚠ 1 warning(s) recorded when the report came in"
     )
     assert popup.locator(".heritage-warning").count() == 1
     assert tab.evaluate("window.__pwned") is None and log.page_errors == [] and log.dialogs == []

@@ -323,7 +323,7 @@
     const box = el("p", { class: "heritage-visit", text: said.join(" · ") });
     if (h[10]) {
       box.appendChild(el("span", { class: "heritage-warning", title: "see the dossier or heritage show",
-        text: (said.length ? " " : "") + "\u26a0 " + h[10] + " warning(s) recorded when the report came in" }));
+        text: "\u26a0 " + h[10] + " warning(s) recorded when the report came in" }));
     }
     return box;
   }
