@@ -6,10 +6,12 @@ CSVs, manifests and the file names in them) takes its records through the functi
 internal: everything.
 mission: nothing confidential, nor anything resting on it; and no private person named: observers
     and where they stood, photographers, claimants of kind `person`, evidence file names and a
-    photo's own position and camera are left out.
+    photo's own position and camera are left out; a warning recorded on a report keeps its code
+    and is said in our own words, which name no position and no file (`withheld_warning`).
 public: nothing restricted either; a restricted site only at a point rounded to 0.1 degree (about
     10 km), as approximate, without what could pin it down; and no login name of the team
-    (`recorded_by`, reviewers, who migrated a record).
+    (`recorded_by`, reviewers, who migrated a record, who sent a field submission and from which
+    phone). A report's access, its reason and the time of the visit are kept.
 
 A record is as hidden as what it rests on: a report about a hidden site, a report all of whose
 sources are hidden, an allegation made in a hidden source, an evidence file of a hidden source are
@@ -33,6 +35,7 @@ from heritage.models import (
     Evidence,
     LocationPrecision,
     Point,
+    RecordedWarning,
     Retraction,
     Review,
     Sensitivity,
@@ -243,8 +246,42 @@ def report_for(report: ConditionReport, audience: str, sources: Container[str]) 
         **_stamp(report, audience),
     }
     if not names_people(audience):
-        update |= {"observed_by": None, "position": None}
+        warnings = [w.model_copy(update={"message": withheld_warning(w)}) for w in report.warnings]
+        update |= {"observed_by": None, "position": None, "warnings": warnings}
+    if report.submission is not None and not names_team(audience):
+        update["submission"] = report.submission.model_copy(update={"submitted_by": None, "device": None})
     return report.model_copy(update=update)
+
+
+# A warning recorded when a report came in is written for the team, and may name where the
+# observer stood or a photo's file name. Beyond the team it keeps its code and says what it means
+# in our own words, with only what may be seen: a distance from the site (a circle around a public
+# point, never a position) and dates (a photo's capture time is shown beside it anyway).
+_DISTANCE = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s?(km|m)\b")
+_DAY = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+_WARNING_WORDS = {
+    "far-from-site": "where the observer stood was far from the site's recorded location",
+    "photo-other-day": "a photo was taken on another day than the visit",
+    "photo-missing": "a photo named in the submission was not brought in",
+    "new-site": "the site was not on the form's list and was added from this visit",
+}
+
+
+def withheld_warning(warning: RecordedWarning) -> str:
+    """A recorded warning's message as those beyond the team may read it (see above)."""
+    words = _WARNING_WORDS.get(warning.code)
+    if words is None:
+        return "noted when the report came in; the details are kept for the team"
+    if warning.code == "far-from-site":
+        found = [
+            (float(n.replace(",", "")) * (1000 if unit == "km" else 1), f"{n} {unit}")
+            for n, unit in _DISTANCE.findall(warning.message)
+        ]
+        # The largest distance named: the message may also give the limit or the GPS accuracy.
+        return f"the observer stood {max(found)[1]} from the site's recorded location" if found else words
+    if warning.code == "photo-other-day" and (days := sorted(set(_DAY.findall(warning.message)))):
+        return words + f" (dates given: {', '.join(days)})"
+    return words
 
 
 def may_see_report(sensitivity: Sensitivity, cited: Iterable[str], audience: str, sources: Container[str]) -> bool:

@@ -24,6 +24,10 @@ from heritage.store import Catalogue
 # The code of a date from the future: a warning, since the record is read all the same.
 FUTURE = "from-the-future"
 
+# A warning recorded on a report when it came in (the position far from the site...), shown by
+# `validate` under its own code with this prefix: noted in the field, not found by `validate`.
+RECORDED = "field-"
+
 # Record folders and the model of the records they hold, in the order `validate` reads them.
 MODELS: dict[str, type[Record]] = {kind.folder: kind.model for kind in kinds.KINDS}
 
@@ -160,6 +164,8 @@ def examine(catalogue: Catalogue, relative: str, size: int = -1, mtime_ns: int =
     info = catalogue.info
     if isinstance(record, ConditionReport):  # nine files in ten: first, and done at once
         notes.filed_under(record.id, record.site, "site", "report of site", "misfiled-report")
+        for number, warning in enumerate(record.warnings):
+            notes.add(RECORDED + warning.code, warning.message, record.id, f"warnings[{number}]", "warning")
         sources = _citing([("sources", c.source) for c in record.sources])
         evidence, target = ITEM.join(record.evidence), record.supersedes or ""
         examined.facts = Facts(record.id, site=record.site, target=target, sources=sources, evidence=evidence)

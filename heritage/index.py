@@ -62,7 +62,7 @@ from heritage.store import Catalogue
 
 FOLDER = layout.TOOL_FOLDER
 FILE = "index.sqlite"
-SCHEMA = 26  # 25: problems worded in plain English, outside-region a warning; 26: certainty
+SCHEMA = 27  # 25: problems worded in plain English, outside-region a warning; 26: certainty; 27: field visits
 BUSY_WAIT = 600.0  # seconds a command waits for another that is updating the index
 COMMIT_EVERY = 2.0  # seconds of work kept in one transaction while the index is brought up to date
 
@@ -564,7 +564,16 @@ class Index:
             return turned, None
         numbers = [self._citation(r.sources) for r in current]
         entries = ",".join(
-            history_entry(r.end_day, r.start_day, r.condition, r.method, number, r.certainty, date_marks(r.observed))
+            history_entry(
+                r.end_day,
+                r.start_day,
+                r.condition,
+                r.method,
+                number,
+                r.certainty,
+                date_marks(r.observed),
+                r.visit or "",
+            )
             for r, number in zip(current, numbers, strict=True)
         )
         cited = " ".join(dict.fromkeys(map(str, numbers)))
@@ -752,6 +761,7 @@ class _Report(NamedTuple):
     path: str
     in_force: int
     observed: str
+    visit: str | None  # `heritage.mapformat.visit_members`, kept as the entry will end
 
 
 _REPORT = ", ".join(_Report._fields)

@@ -24,6 +24,7 @@ from enum import Enum
 from typing import Any
 
 from heritage.history import Observation, report_order
+from heritage.mapformat import visit_members
 from heritage.models import Allegation, ConditionReport, Evidence, Retraction, Review, Site, Source
 from heritage.models.base import Record
 
@@ -156,6 +157,7 @@ REPORTS = Kind(
         Column("sources", "TEXT", lambda r: " ".join([c.source for c in r.sources])),
         Column("supersedes", "TEXT", lambda r: r.supersedes),
         Column("sensitivity", "TEXT", lambda r: r.sensitivity.value),
+        Column("visit", "TEXT", lambda r: visit_members(r.access, r.visited_at, len(r.warnings)) or None),
     ),
 )
 ALLEGATIONS = Kind(

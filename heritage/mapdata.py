@@ -24,7 +24,7 @@ from heritage.audience import claimant_name, hidden, may_see, may_see_claim, may
 from heritage.collector import paused_gc
 from heritage.history import changes_between, competing_ids, history_in_force, latest_by
 from heritage.index import Index
-from heritage.mapformat import EPOCH_ORDINAL, date_marks, history_entry
+from heritage.mapformat import EPOCH_ORDINAL, date_marks, history_entry, visit_members
 from heritage.models import (
     Allegation,
     AllegationStatus,
@@ -38,7 +38,7 @@ from heritage.models import (
 )
 from heritage.models.base import utc_today
 from heritage.models.types import When
-from heritage.models.vocab import AllegedAct, ClaimantKind, LocationPrecision, Method, Reliability, Sensitivity
+from heritage.models.vocab import Access, AllegedAct, ClaimantKind, LocationPrecision, Method, Reliability, Sensitivity
 from heritage.offline import jinja_inert
 from heritage.palette import CONDITION_COLOURS, CONDITION_LABELS, STATUS_COLOURS
 from heritage.store import Catalogue
@@ -183,6 +183,7 @@ class ReportRow:
     recorded_at: datetime
     sensitivity: Sensitivity
     certainty: Certainty | None = None
+    visit: str = ""  # what a field visit adds to its entry (`heritage.mapformat.visit_members`)
 
     @classmethod
     def of(cls, report: ConditionReport) -> ReportRow:
@@ -197,12 +198,13 @@ class ReportRow:
             report.recorded_at,
             report.sensitivity,
             report.certainty,
+            visit_members(report.access, report.visited_at, len(report.warnings)),
         )
 
 
 # A report in force as the map carries it: (end, start or None as date ordinals, condition, method,
-# cited source ids, certainty or None).
-InForce = tuple[int, int | None, str, str, tuple[str, ...], str | None, int]
+# cited source ids, certainty or None, date marks, field visit members).
+InForce = tuple[int, int | None, str, str, tuple[str, ...], str | None, int, str]
 
 
 class SiteHistory(NamedTuple):
@@ -417,9 +419,23 @@ def indexed_rows(index: Index) -> tuple[list[MapSite], dict[str, list[ReportRow]
     stamps: dict[str, datetime] = {}
     cited: dict[str, tuple[str, ...]] = {}
     reports: dict[str, list[ReportRow]] = defaultdict(list)
-    for site, rid, start, end, observed, recorded, cond, meth, sources, supersedes, sens, sure in index.db.execute(
+    for (
+        site,
+        rid,
+        start,
+        end,
+        observed,
+        recorded,
+        cond,
+        meth,
+        sources,
+        supersedes,
+        sens,
+        sure,
+        visit,
+    ) in index.db.execute(
         "SELECT site, id, start_day, end_day, observed, recorded_at, condition, method, sources, supersedes, "
-        "sensitivity, certainty FROM reports ORDER BY path"
+        "sensitivity, certainty, visit FROM reports ORDER BY path"
     ):
         if start not in days:
             days[start] = date.fromordinal(start)
@@ -441,6 +457,7 @@ def indexed_rows(index: Index) -> tuple[list[MapSite], dict[str, list[ReportRow]
                 stamps[recorded],
                 sensitivity[sens],
                 certainty[sure],
+                visit or "",
             )
         )
     retracted = {r for (r,) in index.db.execute("SELECT retracts FROM retractions")}
@@ -458,6 +475,7 @@ def _in_force(reports: Iterable[ReportRow], retracted: set[str]) -> list[InForce
             r.sources,
             r.certainty,
             date_marks(r.observed.text),
+            r.visit,
         )
         for r in history_in_force(reports, retracted)
     ]
@@ -488,12 +506,12 @@ def _history(
     """A site's history as JSON text (see heritage.mapformat): one entry for each report in force;
     each citation is a number in `cites`, which holds its source refs."""
     entries = []
-    for end, start, condition, method, cited_ids, certainty, marks in reports:
+    for end, start, condition, method, cited_ids, certainty, marks, visit in reports:
         number = numbers.get(cited_ids)
         if number is None:  # the same sources are cited again and again: look them up once
             number = numbers[cited_ids] = len(numbers)
             cites[number] = refs(cited_ids)
-        entries.append(history_entry(end, start, condition, method, number, certainty, marks))
+        entries.append(history_entry(end, start, condition, method, number, certainty, marks, visit))
     return "[" + ",".join(entries) + "]"
 
 
@@ -622,6 +640,7 @@ def build_payload(
             "certainty": [c.value for c in Certainty],
             "status": [[s.value, s.value.replace("_", " "), STATUS_COLOURS[s]] for s in AllegationStatus],
             "method": [m.value.replace("_", " ") for m in Method],
+            "access": [a.value for a in Access],
             "precision": [p.value for p in LocationPrecision],
             "act": [a.value.replace("_", " ") for a in AllegedAct],
             "type": [[t, data.site_types.get(t, t)] for t in types.rows],

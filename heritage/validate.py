@@ -19,7 +19,7 @@ from heritage import chains, layout, leftovers
 from heritage.areas import read_outline
 from heritage.collector import paused_gc
 from heritage.errors import InvalidInput, Problem, special_message
-from heritage.examine import MODELS, PAIR, Facts, items, owner_folder
+from heritage.examine import MODELS, PAIR, RECORDED, Facts, items, owner_folder
 from heritage.history import Link, correction_loops
 from heritage.index import Index, cannot_write
 from heritage.store import Catalogue
@@ -37,6 +37,11 @@ class ValidationReport:
     @property
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def recorded(self) -> list[Problem]:
+        """The warnings recorded on reports when they came in (a position far from the site...)."""
+        return [p for p in self.problems if p.code.startswith(RECORDED)]
 
     @property
     def ok(self) -> bool:

@@ -160,6 +160,11 @@ def planted(root: Path, tmp: Path) -> tuple[Catalogue, list[str], list[str]]:
     add(ConditionReport, id="r-public", observed="2022-01-01", observed_by="LEAKI23",
         position={"coordinates": [46.531975, 39.518642], "accuracy_m": 5}, recorded_by="LEAKM15",
         migrated={"at": NOW, "by": "LEAKI57"},  # a login, but only the team's edition shows the mark
+        submission={"instance_id": "uuid:leak", "form_id": "f", "via": "odk_central", "submitted_by": "LEAKM60",
+                    "device": "LEAKM61"},  # the team's phone account and phone: not for the public
+        warnings=[{"code": "far-from-site", "message": "stood at 39.518642, 46.531975 (LEAKI62), 612 m away"},
+                  {"code": "photo-other-day", "message": "LEAKI63.jpg taken on 2021-12-31"},
+                  {"code": "other-check", "message": "LEAKI65"}],  # a code unknown here: its message for the team
         sources=[{"source": "src-public"}, {"source": "leaki15", "locator": "LEAKI24"}],
         evidence=[shown.file_sha256, secret.file_sha256, of_restricted_source.file_sha256], **report)  # fmt: skip
     add(ConditionReport, id="leaki25", observed="2022-02-01", notes="LEAKI26", observed_by="LEAKI27",

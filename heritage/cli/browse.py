@@ -20,10 +20,10 @@ from heritage.cli.common import bbox, console, echo_json, known, parse_date, pla
 from heritage.collector import paused_gc
 from heritage.layout import output_path
 from heritage.models import Condition
-from heritage.models.report import ObserverPosition
 from heritage.models.vocab import with_certainty
 from heritage.query import IndexedSummary, SiteDetail, SiteFilter, list_indexed, site_detail
 from heritage.recording import migration_note
+from heritage.visits import field_facts, warning_text
 
 if TYPE_CHECKING:
     from heritage.index import Index
@@ -227,7 +227,7 @@ def _print_detail(detail: SiteDetail) -> None:
         cited = "; ".join(_cite(detail, c.source, c.locator) for c in r.sources)
         for label, value in (
             ("observer", r.observed_by),
-            ("position", _position(r.position)),
+            *field_facts(r),
             ("sources", cited),
             ("notes", r.notes),
             ("recorded", f"{r.recorded_by}, {r.recorded_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC"),
@@ -239,6 +239,8 @@ def _print_detail(detail: SiteDetail) -> None:
         ):
             if value:
                 out.print(Text("      ").append(_line(label, value)))
+        for warning in r.warnings:  # noted when the report came in, for a person to look at
+            out.print(Text("      ").append(_line("warning", warning_text(warning))), style="yellow")
 
     out.print()
     out.print(Text(f"Allegations ({len(detail.allegations)}), by date made", style="bold"))
@@ -295,14 +297,6 @@ def _side_by_side(detail: SiteDetail) -> list[Text]:
         )
         rows.append((a.made_on.start or date.min, 1, plain_text(text)))
     return [text for _, _, text in sorted(rows, key=lambda row: (row[0], row[1]))]
-
-
-def _position(position: ObserverPosition | None) -> str | None:
-    if position is None:
-        return None
-    lon, lat = position.coordinates[0], position.coordinates[1]
-    accuracy = f" ± {position.accuracy_m:g} m" if position.accuracy_m else ""
-    return f"{lat:.6f}, {lon:.6f}{accuracy}"
 
 
 def _cite(detail: SiteDetail, source_id: str, locator: str | None) -> str:

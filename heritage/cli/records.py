@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ from heritage.cli.app import Env, cli, pass_env
 from heritage.cli.common import choice, citations, drop_none, evidence_hashes, pairs, renamed
 from heritage.models import Site
 from heritage.models.vocab import (
+    Access,
     AllegedAct,
     Certainty,
     ClaimantKind,
@@ -286,6 +288,13 @@ def report() -> None:
 @renamed("--observed-by", "--observer", dest="observer", help="Who made the observation (not who records it).")
 @click.option("--position", type=(float, float), metavar="LON LAT", help="Where the observer stood (WGS84).")
 @renamed("--accuracy-m", "--accuracy", dest="accuracy", type=float, metavar="METRES", help="Accuracy of --position.")
+@click.option(
+    "--visited-at",
+    metavar="TIME",
+    help="On a field visit, the time on site with its offset from UTC: 2025-05-03T10:12+04:00 (Z for UTC).",
+)
+@click.option("--access", type=choice(Access), help="On a field visit, how much of the site could be reached.")
+@click.option("--access-reason", help="Why access was partial, none or refused.")
 @click.option("--evidence", multiple=True, metavar="EV", help="An evidence file: its ev-... id or SHA-256; repeat.")
 @renamed("--notes", "--note", dest="notes")
 @click.option("--sensitivity", type=choice(Sensitivity), default="public", show_default=True)
@@ -308,6 +317,9 @@ def report_add(
     observer: str | None,
     position: tuple[float, float] | None,
     accuracy: float | None,
+    visited_at: str | None,
+    access: str | None,
+    access_reason: str | None,
     evidence: tuple[str, ...],
     notes: str | None,
     sensitivity: str,
@@ -324,10 +336,15 @@ def report_add(
         --damage-effect structural_alteration --notes "Domes removed in photos"
       heritage report add --site st-sargis-mokhrenes --observed 2022-07-06 \\
         --condition damaged --certainty possible --method remote_sensing --source src-unosat-2022
+      heritage report add --site kanach-zham --observed 2025-05-03 --condition moderate_damage \\
+        --method field_visit --source src-visit-kanach --visited-at 2025-05-03T10:12+04:00 \\
+        --access partial --access-reason "North side fenced off"
     """
     catalogue = env.catalogue
     if accuracy is not None and position is None:
         raise click.UsageError("--accuracy-m is the accuracy of --position: give both")
+    if access_reason is not None and access is None:
+        raise click.UsageError("--access-reason explains --access: give both")
     if record_file is not None:
         document = read_json_file(record_file)
     else:
@@ -347,6 +364,9 @@ def report_add(
                 "damage_causes": list(causes),
                 "observed_by": observer,
                 "position": {"coordinates": list(position), "accuracy_m": accuracy} if position else None,
+                "visited_at": _time_on_site(visited_at),
+                "access": access,
+                "access_reason": access_reason,
                 "evidence": evidence_hashes(catalogue, evidence),
                 "notes": notes,
                 "sensitivity": sensitivity,
@@ -355,6 +375,25 @@ def report_add(
         )
     record = add_report(catalogue, document, env.user(), as_recorded=as_recorded, file=record_file)
     click.echo(record.id)
+
+
+def _time_on_site(text: str | None) -> str | None:
+    """--visited-at as given, once it is a time with an offset: a time without one would be read
+    in whatever zone this computer is set to, which says nothing of where the team stood."""
+    if text is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise click.BadParameter(
+            f"{text!r} is not a time; write it as 2025-05-03T10:12+04:00", param_hint="--visited-at"
+        ) from None
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        message = (
+            f"{text!r} has no offset from UTC; add the one the team's clock was on ({text.strip()}+04:00), or Z for UTC"
+        )
+        raise click.BadParameter(message, param_hint="--visited-at")
+    return moment.isoformat()
 
 
 @cli.group()

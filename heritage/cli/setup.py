@@ -65,8 +65,11 @@ def validate(env: Env, as_json: bool) -> None:
             out.print(Text("\n").join(lines), soft_wrap=True)
         counts = ", ".join(f"{n} {kind}" for kind, n in sorted(result.counts.items())) or "no records"
         verdict = "valid" if result.ok else "INVALID"
+        recorded = len(result.recorded)
+        noted = f" ({recorded} recorded on reports when they came in)" if recorded else ""
         out.print(
-            f"{verdict}: {counts}; {len(result.errors)} error(s), {len(result.warnings)} warning(s)", markup=False
+            f"{verdict}: {counts}; {len(result.errors)} error(s), {len(result.warnings)} warning(s){noted}",
+            markup=False,
         )
     if not result.ok:
         raise SystemExit(ExitCode.INVALID)

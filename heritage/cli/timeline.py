@@ -8,7 +8,9 @@ from typing import Any
 
 import click
 from rich import box
+from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from heritage import layout
 from heritage.changes import CHANGE_COLUMNS, changed_sites, feature_collection
@@ -23,6 +25,7 @@ from heritage.cli.common import (
     known,
     parse_date,
     plain_text,
+    printable,
     progress_console,
     renamed,
 )
@@ -30,12 +33,14 @@ from heritage.cli.records import report
 from heritage.collector import paused_gc
 from heritage.corrections import Corrections, correct_report, retract_report
 from heritage.csvfile import csv_text
+from heritage.history import Entry
 from heritage.layout import output_path
 from heritage.models import Condition, ConditionReport
 from heritage.models.vocab import Certainty, DamageCause, DamageEffect, DamageExtent, Method, with_certainty
 from heritage.query import site_detail
 from heritage.recording import migration_note
 from heritage.selection import read_area, sites_for_audience
+from heritage.visits import field_facts, warning_text
 
 
 @cli.command()
@@ -86,6 +91,8 @@ def history(env: Env, site_id: str, as_json: bool, chart: str | None) -> None:
             status += f", competing with {', '.join(entry.competing_with)}"
         if entry.retraction:
             status = f"retracted: {entry.retraction.reason}"
+        if r.warnings:
+            status += f"; {len(r.warnings)} warning(s), below"
         cited = "; ".join(c.source + (f" ({c.locator})" if c.locator else "") for c in r.sources)
         style = "dim" if entry.status != "in force" else ""
         table.add_row(
@@ -99,8 +106,24 @@ def history(env: Env, site_id: str, as_json: bool, chart: str | None) -> None:
             style=style,
         )
     out.print(table)
+    _print_visits(out, detail.history)
     if chart is not None:
         click.echo(f"chart written to {chart}")
+
+
+def _print_visits(out: Console, history: list[Entry]) -> None:
+    """Below the table, what each field visit brought and the warnings noted when it came in, as
+    `show` gives them: too long for a cell."""
+    for entry in history:
+        r = entry.report
+        facts = field_facts(r)
+        if not facts and not r.warnings:
+            continue
+        out.print(plain_text(f"{r.id} ({r.method.value}, {r.observed})", style="bold"))
+        for label, value in facts:
+            out.print(Text.assemble("    ", (f"{label}: ", "bold"), printable(value)))
+        for warning in r.warnings:
+            out.print(Text.assemble("    ", ("warning: ", "bold"), printable(warning_text(warning))), style="yellow")
 
 
 def _side(row: dict[str, Any], side: str) -> str:

@@ -51,6 +51,10 @@ from heritage.models.vocab import Sensitivity, with_certainty
 from heritage.palette import CONDITION_COLOURS, condition_label
 from heritage.recording import migration_note
 from heritage.store import Catalogue
+from heritage.visits import field_facts
+
+# What a field visit brought (`heritage.visits.field_facts`), as a dossier labels each fact.
+FACT_LABELS = {"visited": "Visited", "access": "Access", "position": "Observed from", "submission": "Came in"}
 
 
 @dataclass
@@ -68,6 +72,8 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     environment.globals["migration_note"] = migration_note
+    environment.globals["field_facts"] = field_facts
+    environment.globals["FACT_LABELS"] = FACT_LABELS
     return environment
 
 

@@ -305,6 +305,29 @@
 
   // -- one site's details -------------------------------------------------------------------------
 
+  // What a field visit adds to a history entry (heritage.mapformat.visit_members): [7] access (a
+  // position in vocab.access, or null), [8] the time on site in minutes since 1970 on the phone's
+  // own clock, [9] that clock's offset from UTC in minutes, [10] how many warnings were recorded.
+  function visitTime(minutes, offset) {
+    const wall = new Date(minutes * 60000).toISOString().slice(0, 16).replace("T", " ");
+    if (!offset) return wall + " (UTC)";
+    const size = Math.abs(offset), pad = n => String(n).padStart(2, "0");
+    return wall + " (UTC" + (offset < 0 ? "-" : "+") + pad(Math.floor(size / 60)) + ":" + pad(size % 60) + ")";
+  }
+
+  function visitOf(h) {
+    if (h.length <= 7) return null;
+    const v = app.data.vocab, said = [];
+    if (h[8] !== null) said.push("visited " + visitTime(h[8], h[9]));
+    if (h[7] !== null) said.push("access " + v.access[h[7]]);
+    const box = el("p", { class: "heritage-visit", text: said.join(" · ") });
+    if (h[10]) {
+      box.appendChild(el("span", { class: "heritage-warning", title: "see the dossier or heritage show",
+        text: "\u26a0 " + h[10] + " warning(s) recorded when the report came in" }));
+    }
+    return box;
+  }
+
   app.siteDetails = function (i) {
     const d = app.data, s = d.sites, v = d.vocab;
     const box = el("div", { class: "heritage-site", "data-site": s.id[i] });
@@ -344,6 +367,8 @@
         h[1] === null ? "on or before " + isoDay(h[0]) : isoDay(h[0])) + (said ? " (" + said + ")" : "");
       line.appendChild(el("span", { text: " · observed " + observed + " · " + v.method[h[3]] }));
       box.appendChild(line);
+      const visit = visitOf(h);
+      if (visit) box.appendChild(visit);
       const sources = el("ul", { class: "heritage-sources" });
       for (const ref of d.cites[h[4]]) {  // a citation's number -> its rows in d.sources
         const src = d.sources[ref];
