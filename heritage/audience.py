@@ -257,7 +257,7 @@ def report_for(report: ConditionReport, audience: str, sources: Container[str]) 
 # observer stood or a photo's file name. Beyond the team it keeps its code and says what it means
 # in our own words, with only what may be seen: a distance from the site (a circle around a public
 # point, never a position) and dates (a photo's capture time is shown beside it anyway).
-_DISTANCE = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s?(km|m)\b")
+_STOOD = re.compile(r"\bstood (\d[\d,]*(?:\.\d+)? (?:km|m))\b")
 _DAY = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 _WARNING_WORDS = {
     "far-from-site": "where the observer stood was far from the site's recorded location",
@@ -273,12 +273,10 @@ def withheld_warning(warning: RecordedWarning) -> str:
     if words is None:
         return "noted when the report came in; the details are kept for the team"
     if warning.code == "far-from-site":
-        found = [
-            (float(n.replace(",", "")) * (1000 if unit == "km" else 1), f"{n} {unit}")
-            for n, unit in _DISTANCE.findall(warning.message)
-        ]
-        # The largest distance named: the message may also give the limit or the GPS accuracy.
-        return f"the observer stood {max(found)[1]} from the site's recorded location" if found else words
+        # The distance the observer stood from the site, which the message gives first (it also
+        # names the limit, the GPS accuracy and the site's own uncertainty: none of them is it).
+        found = _STOOD.search(warning.message)
+        return f"the observer stood {found[1]} from the site's recorded location" if found else words
     if warning.code == "photo-other-day" and (days := sorted(set(_DAY.findall(warning.message)))):
         return words + f" (dates given: {', '.join(days)})"
     return words

@@ -9,13 +9,17 @@ from typing import Any
 from heritage.allegations import latest_review
 from heritage.errors import RecordNotFound
 from heritage.ids import new_id
-from heritage.models import ConditionReport, Retraction, Review, ReviewAspect
+from heritage.models import ConditionReport, Retraction, Review, ReviewAspect, When
 from heritage.recording import build, stamp
 from heritage.store import Catalogue
 
 # Set by heritage on every record: a correction takes new ones rather than the old report's (and is
 # no migration: it is made here, now, even when the report it corrects came from elsewhere).
 _NOT_COPIED = {"id", "sha256", "recorded_at", "recorded_by", "migrated"}
+# How the corrected report came in (the phone submission, the warnings noted then) belongs to it:
+# the correction is the analyst's record. Copied, one submission would stand behind two reports
+# and each warning would be listed twice.
+_AS_IT_CAME = {"submission", "warnings"}
 
 
 @dataclass
@@ -38,12 +42,15 @@ class Corrections:
 def correction_of(report: ConditionReport, reason: str, changes: Corrections) -> dict[str, Any]:
     """A new report's document: a copy of `report` with `changes`, the reason at the head of its
     notes, and `supersedes` pointing back. Not stamped, not validated."""
-    document = report.model_dump(mode="json", exclude_none=True, exclude=_NOT_COPIED)
+    document = report.model_dump(mode="json", exclude_none=True, exclude=_NOT_COPIED | _AS_IT_CAME)
     if report.observed.open_end and report.observed.end is not None:
         # "Since D" ended, at the latest, when the report was recorded: the correction, recorded
         # later, says so in full rather than let the window run on to its own day.
         document["observed"] = f"{report.observed.text[: -len('/..')]}/{report.observed.end.isoformat()}"
     document.update({k: v for k, v in vars(changes).items() if v is not None})
+    if changes.observed is not None and report.visited_at is not None:
+        if not When.parse(changes.observed).holds(report.visited_at.date()):
+            document.pop("visited_at")  # the day was wrong, so the time on it was too
     note = f"Correction of {report.id}: {reason}"
     document["notes"] = note + (f"\n{report.notes}" if report.notes else "")
     document.update(id=new_id("r"), supersedes=report.id)

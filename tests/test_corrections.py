@@ -178,3 +178,22 @@ def test_a_correction_replaces_effects_causes_observer_and_evidence(
     assert correction.observed_by == "Field team B" and correction.evidence == [record.file_sha256]
     # What is not given is copied: the condition and window of r-2.
     assert correction.condition == "destroyed" and str(correction.observed) == "2022-03-05/2022-07-06"
+
+
+def test_a_correction_of_a_field_visit_keeps_the_visit_but_not_how_it_came_in(catalogue: Catalogue) -> None:
+    """The phone submission and the warnings noted when it came in belong to the report as it came
+    in: copied, one submission would stand behind two reports and each warning be listed twice."""
+    from test_field_display import add_field_report
+
+    add_field_report(catalogue)
+    same_day = correct_report(catalogue, "fv-1", "severity re-read", Corrections(condition="severe_damage"), "analyst")
+    assert (same_day.submission, same_day.warnings) == (None, [])
+    assert same_day.access == "partial" and same_day.position is not None and same_day.visited_at is not None
+    other_day = correct_report(
+        catalogue, same_day.id, "the phone's date was wrong", Corrections(observed="2025-05-02"), "a"
+    )
+    assert other_day.visited_at is None and other_day.access == "partial"
+    assert [p.code for p in validate_catalogue(catalogue).problems if p.code.startswith("field-")] == [
+        "field-far-from-site",
+        "field-photo-other-day",
+    ]
