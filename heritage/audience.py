@@ -5,9 +5,10 @@ CSVs, manifests and the file names in them) takes its records through the functi
 
 internal: everything.
 mission: nothing confidential, nor anything resting on it; and no private person named: observers
-    and where they stood, photographers, claimants of kind `person`, evidence file names and a
-    photo's own position and camera are left out; a warning recorded on a report keeps its code
-    and is said in our own words, which name no position and no file (`withheld_warning`).
+    (and the author of a field visit or a testimony) and where they stood, photographers, claimants
+    of kind `person`, evidence file names and a photo's own position and camera are left out; a
+    warning recorded on a report keeps its code and is said in our own words, which name no
+    position and no file (`withheld_warning`).
 public: nothing restricted either; a restricted site only at a point rounded to 0.1 degree (about
     10 km), as approximate, without what could pin it down; and no login name of the team
     (`recorded_by`, reviewers, who migrated a record, who sent a field submission and from which
@@ -231,7 +232,8 @@ def source_for(source: Source, audience: str) -> Source | None:
     if not names_people(audience):
         files = [f.model_copy(update={"name": None, "captured_by": None}) for f in source.evidence]
         update |= {"notes": None, "evidence": files}
-        if source.kind is SourceKind.testimony:  # the author of a testimony is the witness
+        # The author of a testimony is the witness; of a field visit, the observer.
+        if source.kind in (SourceKind.testimony, SourceKind.field_visit):
             update["author"] = None
     return source.model_copy(update=update)
 

@@ -11,12 +11,12 @@ from typing import Any
 
 import pytest
 
-from conftest import Invoke, report_doc, site_doc, snapshot
-from heritage.audience import report_for, withheld_warning
+from conftest import Invoke, report_doc, site_doc, snapshot, source_doc
+from heritage.audience import report_for, source_for, withheld_warning
 from heritage.cli import ExitCode
 from heritage.codec import decode
 from heritage.dossier import Shared, dossier_context, render_dossier
-from heritage.models import ConditionReport, RecordedWarning, Site
+from heritage.models import ConditionReport, RecordedWarning, Site, Source
 from heritage.store import Catalogue
 from heritage.validate import validate_catalogue
 
@@ -175,6 +175,16 @@ def test_a_mission_sees_the_submission_but_not_where_the_observer_stood() -> Non
     assert mission.submission.submitted_by == "team-3-phone"
     assert mission.position is None and mission.observed_by is None
     assert str(STOOD[0]) not in mission.warnings[0].message
+
+
+@pytest.mark.parametrize("audience", ["mission", "public"])
+def test_a_field_visit_source_names_its_observer_to_the_team_only(audience: str) -> None:
+    doc = source_doc("src-fv-1", kind="field_visit", title="Field visit to St Sargis", author="Team B (A. P.)")
+    source = decode(Source, json.dumps(doc).encode())
+    shown = source_for(source, audience)
+    assert shown is not None and shown.author is None and shown.title == "Field visit to St Sargis"
+    internal = source_for(source, "internal")
+    assert internal is not None and internal.author == "Team B (A. P.)"
 
 
 def test_the_team_sees_everything_as_recorded() -> None:

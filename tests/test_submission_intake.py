@@ -79,7 +79,7 @@ def test_a_submission_becomes_a_report_citing_a_field_visit_with_its_photos(
 
     source = catalogue.source(f"src-fv-{UUID}")
     assert source.kind.value == "field_visit" and source.reliability.value == "F"
-    assert source.title == f"Field visit to St Sargis on {DAY} by Team B (A. Petrosyan)"
+    assert source.title == f"Field visit to St Sargis on {DAY}"  # the observer is the author only
     assert (source.author, str(source.published)) == ("Team B (A. Petrosyan)", DAY)
     assert validate_catalogue(Catalogue.open(catalogue.root)).errors == []
 
@@ -327,3 +327,18 @@ def test_hostile_answers_are_refused_or_kept_as_text(catalogue: Catalogue) -> No
     import_submissions(catalogue, [submission(UUID2, notes=markup, access_reason=markup)], OPTIONS)
     report = _report(catalogue, f"fv-{UUID2}")
     assert report.notes == markup and report.access_reason == markup  # escaped wherever shown, stored as given
+
+
+@pytest.mark.parametrize("audience", ["mission", "public"])
+def test_the_observer_is_named_to_the_team_only(catalogue: Catalogue, tmp_path: Path, audience: str) -> None:
+    from heritage.dossier import build_dossier
+
+    observer = "Observer Zqx"
+    new = {"site": NOT_LISTED, "new_site_name": "Kanach Zham", "new_site_position": "39.7581 46.7514 1420 7.2"}
+    batch = [submission(UUID, observer=observer), submission(UUID2, observer=observer, **new)]
+    import_submissions(catalogue, batch, OPTIONS)
+    for site in ("st-sargis", "kanach-zham"):
+        team = build_dossier(catalogue, site, tmp_path / "internal", audience="internal").html.read_text()
+        assert observer in team  # so that the search below can fail
+        shown = build_dossier(catalogue, site, tmp_path / audience, audience=audience).html.read_text()
+        assert observer not in shown, site
