@@ -187,6 +187,15 @@ def test_a_field_visit_source_names_its_observer_to_the_team_only(audience: str)
     assert internal is not None and internal.author == "Team B (A. P.)"
 
 
+def test_every_route_a_submission_takes_has_its_words() -> None:
+    from typing import get_args
+
+    from heritage.models.report import Via
+    from heritage.visits import VIA
+
+    assert set(VIA) == set(get_args(Via))
+
+
 def test_the_team_sees_everything_as_recorded() -> None:
     internal = _seen("internal")
     assert internal.model_dump() == decode(ConditionReport, json.dumps(field_report_doc()).encode()).model_dump()
