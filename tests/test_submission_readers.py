@@ -332,14 +332,16 @@ LAUGHS = """<?xml version="1.0"?>
 <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>
 <heritage_condition id="heritage_condition"><notes>&lol3;</notes></heritage_condition>"""
 EXTERNAL = """<?xml version="1.0"?>
-<!DOCTYPE x [<!ENTITY secret SYSTEM "file:///etc/passwd">]>
+<!DOCTYPE x [<!ENTITY secret SYSTEM "file://SECRET">]>
 <heritage_condition id="heritage_condition"><notes>&secret;</notes></heritage_condition>"""
 
 
 @pytest.mark.parametrize("text", [LAUGHS, EXTERNAL], ids=["billion-laughs", "external-entity"])
 def test_dtds_and_entities_are_refused(read, tmp_path: Path, text: str) -> None:
+    secret = tmp_path / "secret.txt"  # a file the entity names, beside the input: never read into it
+    secret.write_text("not for the catalogue")
     instance = tmp_path / "x.xml"
-    instance.write_text(text)
+    instance.write_text(text.replace("SECRET", secret.as_posix()))
     with pytest.raises(InvalidInput, match="DTD or entities"):
         read(instance)
 
@@ -354,8 +356,9 @@ def test_broken_xml_names_file_and_line(read, tmp_path: Path) -> None:
 def test_photo_name_leaving_the_folder_is_refused(read, tmp_path: Path) -> None:
     folder = tmp_path / "instances" / "x_2026"
     folder.mkdir(parents=True)
+    (tmp_path / "outside.jpg").write_bytes(b"a file the name reaches, outside the instance's folder")
     source = (COLLECT / EXPECTED[0]["folder"] / f"{EXPECTED[0]['folder']}.xml").read_text()
-    (folder / "x_2026.xml").write_text(source.replace(">1777630512345.jpg<", ">../../../etc/passwd<"))
+    (folder / "x_2026.xml").write_text(source.replace(">1777630512345.jpg<", ">../../outside.jpg<"))
     with pytest.raises(InvalidInput, match=r"photos\[1\]/photo.*not a plain file name"):
         read(tmp_path / "instances")
 
@@ -364,18 +367,21 @@ def test_photo_that_is_a_link_is_not_followed(read, tmp_path: Path) -> None:
     folder = tmp_path / "instances" / EXPECTED[0]["folder"]
     shutil.copytree(COLLECT / EXPECTED[0]["folder"], folder)
     (folder / "1777630512345.jpg").unlink()
-    (folder / "1777630512345.jpg").symlink_to("/etc/hostname")
+    (tmp_path / "outside.jpg").write_bytes(b"a file the link reaches, outside the instance's folder")
+    (folder / "1777630512345.jpg").symlink_to(tmp_path / "outside.jpg")
     [submission] = read(folder)
     assert submission.photos[0].path is None
 
 
-@pytest.mark.parametrize("name", ["../escaped.csv", "/tmp/escaped.csv", "media/../../escaped.jpg", "C:evil.csv"])
+@pytest.mark.parametrize("name", ["../escaped.csv", "ABSOLUTE/escaped.csv", "media/../../escaped.jpg", "C:evil.csv"])
 def test_zip_member_escaping_the_scratch_folder_is_refused(read, tmp_path: Path, name: str) -> None:
+    # An absolute name points into tmp_path, so that a reader that honoured it would write there.
+    name = name.replace("ABSOLUTE", tmp_path.as_posix())
     members = central_members()
     members[name] = "x"
     with pytest.raises(InvalidInput, match="outside the folder"):
         read(zip_of(tmp_path / "heritage_condition.zip", members))
-    assert not (tmp_path / "escaped.csv").exists() and not list(tmp_path.glob("scratch*/export"))
+    assert not list(tmp_path.rglob("escaped.*")) and not list(tmp_path.glob("scratch*/export"))
 
 
 def test_zip_link_member_and_twin_names_are_refused(read, tmp_path: Path) -> None:
@@ -385,7 +391,7 @@ def test_zip_link_member_and_twin_names_are_refused(read, tmp_path: Path) -> Non
     with zipfile.ZipFile(tmp_path / "link.zip", "w") as bundle:
         for name, data in members.items():
             bundle.writestr(name, data)
-        bundle.writestr(link, "/etc/passwd")
+        bundle.writestr(link, "../../outside.jpg")
     with pytest.raises(InvalidInput, match="as a link"):
         read(tmp_path / "link.zip")
     with zipfile.ZipFile(tmp_path / "twins.zip", "w") as bundle:
