@@ -151,6 +151,13 @@ def test_far_from_site_at_the_edge_of_the_limit(catalogue: Catalogue) -> None:
     assert [(w[1], w[2].code) for w in result.warnings] == [(f"fv-{UUID2}", "far-from-site")]
 
 
+def test_an_accuracy_is_rounded_up_in_a_warning(catalogue: Catalogue) -> None:
+    position = f"{SITE_LAT + 0.01} {SITE_LON} 1430 6.5"  # ODK's accuracy in metres, with a decimal
+    import_submissions(catalogue, [submission(UUID, position=position)], OPTIONS)
+    (warning,) = _report(catalogue, f"fv-{UUID}").warnings
+    assert "GPS accuracy ±7 m" in warning.message  # not ±6: an uncertainty is never said smaller
+
+
 def test_distance_to_a_point_and_to_an_outline() -> None:
     pyproj = pytest.importorskip("pyproj")  # installed with geopandas: the ellipsoid's own geodesic
     _, _, geodesic = pyproj.Geod(ellps="WGS84").inv(46.93, 39.57, 46.95, 39.58)
