@@ -187,6 +187,14 @@ def test_a_field_visit_source_names_its_observer_to_the_team_only(audience: str)
     assert internal is not None and internal.author == "Team B (A. P.)"
 
 
+def test_every_warning_the_import_records_has_words_for_those_beyond_the_team() -> None:
+    from heritage.models import report
+
+    codes = [report.FAR_FROM_SITE, report.PHOTO_OTHER_DAY, report.PHOTO_MISSING, report.NEW_SITE]
+    said = [withheld_warning(RecordedWarning(code=code, message="IMG_1.jpg at 39.1 46.2")) for code in codes]
+    assert len(set(said)) == len(codes) and not any("kept for the team" in words for words in said)
+
+
 def test_every_route_a_submission_takes_has_its_words() -> None:
     from typing import get_args
 

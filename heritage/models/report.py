@@ -55,6 +55,14 @@ class FieldSubmission(Model):
         return value if value is None else not_in_future(value, "submission.submitted_at", info)
 
 
+# The codes of the warnings the submission import records (`heritage.submissions.checks` words
+# them for the team, `heritage.audience.withheld_warning` for everyone else).
+FAR_FROM_SITE = "far-from-site"
+PHOTO_OTHER_DAY = "photo-other-day"
+PHOTO_MISSING = "photo-missing"
+NEW_SITE = "new-site"
+
+
 class RecordedWarning(Model):
     """Something odd noticed when the report came in and kept with it, for a person to look at:
     the position far from the site, a photo taken on another day than the visit."""

@@ -14,15 +14,11 @@ from datetime import date
 
 from heritage.models import Evidence, RecordedWarning, Site
 from heritage.models.geometry import Point, Polygon
+from heritage.models.report import FAR_FROM_SITE, NEW_SITE, PHOTO_MISSING, PHOTO_OTHER_DAY
 from heritage.models.vocab import LocationPrecision
 from heritage.submissions.answers import Fix
 
 EARTH_RADIUS_M = 6_371_008.8  # the mean radius: haversine on it is within 0.5% of the ellipsoid's geodesic
-
-FAR_FROM_SITE = "far-from-site"
-PHOTO_OTHER_DAY = "photo-other-day"
-PHOTO_MISSING = "photo-missing"
-NEW_SITE = "new-site"
 
 
 def haversine_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
