@@ -14,15 +14,11 @@ from datetime import date
 
 from heritage.models import Evidence, RecordedWarning, Site
 from heritage.models.geometry import Point, Polygon
+from heritage.models.report import FAR_FROM_SITE, NEW_SITE, PHOTO_MISSING, PHOTO_OTHER_DAY
 from heritage.models.vocab import LocationPrecision
 from heritage.submissions.answers import Fix
 
 EARTH_RADIUS_M = 6_371_008.8  # the mean radius: haversine on it is within 0.5% of the ellipsoid's geodesic
-
-FAR_FROM_SITE = "far-from-site"
-PHOTO_OTHER_DAY = "photo-other-day"
-PHOTO_MISSING = "photo-missing"
-NEW_SITE = "new-site"
 
 
 def haversine_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
@@ -68,6 +64,11 @@ def metres(value: float) -> str:
     return f"{value:,.0f} m" if value < 10_000 else f"{value / 1000:,.1f} km"
 
 
+def within(value: float) -> str:
+    """An uncertainty ('±7 m' for 6.5): rounded up, never said to be smaller than it is."""
+    return f"±{metres(math.ceil(value))}"
+
+
 def far_from_site(site: Site, fix: Fix, limit_m: float) -> RecordedWarning | None:
     """A warning if the observer stood farther than `limit_m` from the site's geometry."""
     if site.geometry is None:
@@ -75,11 +76,11 @@ def far_from_site(site: Site, fix: Fix, limit_m: float) -> RecordedWarning | Non
     away = distance_m(site.geometry, fix.lon, fix.lat)
     if away <= limit_m:
         return None
-    accuracy = f"GPS accuracy ±{metres(fix.accuracy_m)}" if fix.accuracy_m else "no GPS accuracy given"
+    accuracy = f"GPS accuracy {within(fix.accuracy_m)}" if fix.accuracy_m else "no GPS accuracy given"
     location = site.location
     known = location.precision.value
     if location.precision is LocationPrecision.approximate and location.uncertainty_m:
-        known += f" (±{metres(location.uncertainty_m)})"
+        known += f" ({within(location.uncertainty_m)})"
     shape = "outline" if isinstance(site.geometry, Polygon) else "point"
     message = (
         f"the observer stood {metres(away)} from the site's {shape}, more than the {metres(limit_m)} allowed "
@@ -117,7 +118,7 @@ def photo_missing(shown_name: str) -> RecordedWarning:
 
 def new_site(site: Site) -> RecordedWarning:
     uncertainty = site.location.uncertainty_m
-    how = f"±{metres(uncertainty)} as the phone gave it" if uncertainty else "no GPS accuracy (a point placed by hand?)"
+    how = f"{within(uncertainty)} as the phone gave it" if uncertainty else "no GPS accuracy (a point placed by hand?)"
     message = (
         f"the site {site.display_name()!r} was not on the form's list; added as site {site.id} of type 'other', "
         f"at the position the form gave ({how}): check its name, type and place"
