@@ -223,6 +223,7 @@ def test_a_site_not_on_the_list_becomes_one_new_site(catalogue: Catalogue) -> No
     assert site.geometry is not None and site.geometry.representative == (46.7514, 39.7581)
     assert (site.location.precision.value, site.location.uncertainty_m) == ("approximate", 8)
     assert (site.type, site.names[0].lang, site.names[0].text) == ("other", "und", "Kanach Zham")
+    assert site.sensitivity == "restricted"  # exact position, checked by no one yet: not for the public
     assert [_report(catalogue, f"fv-{u}", "kanach-zham").site for u in (UUID, UUID2)] == ["kanach-zham"] * 2
     assert [w.code for w in _report(catalogue, f"fv-{UUID}", "kanach-zham").warnings] == ["new-site"]
     assert catalogue.source(f"src-fv-{UUID}").title.startswith("Field visit to Kanach Zham on")

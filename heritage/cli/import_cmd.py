@@ -327,7 +327,7 @@ def import_profile_command(
 @click.option(
     "--sensitivity",
     type=click.Choice([s.value for s in Sensitivity]),
-    help="Of the new reports, sources, photos and sites (default: public).",
+    help="Of the new reports, sources, photos and sites (default: public; restricted for a new site).",
 )
 @click.option(
     "--reliability",

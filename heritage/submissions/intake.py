@@ -38,7 +38,7 @@ class IntakeOptions:
     max_distance_m: float = 500.0  # farther than this from the site's location: warning far-from-site
     dry_run: bool = False
     without_photos: bool = False  # import even where a photo's file is missing (warning photo-missing)
-    sensitivity: Sensitivity | None = None  # default: public (reports, sources, evidence, new sites)
+    sensitivity: Sensitivity | None = None  # default: public, but restricted for a new site
     reliability: Reliability = Reliability.F
 
 

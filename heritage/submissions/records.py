@@ -195,7 +195,9 @@ class Batch:
             "type": "other",
             # No observer here: a site's description is shown to every audience that sees the site.
             "description": f"Added from a field visit on {visit.day}: not on the form's list.",
-            "sensitivity": self.sensitivity,
+            # A site the team found has had no one's second look, and the position is exact: the
+            # public sees it at a rounded point until an analyst makes it public (see audience).
+            "sensitivity": self.options.sensitivity or Sensitivity.restricted,
             "recorded_at": self.now,
             "recorded_by": self.options.recorded_by,
         }
