@@ -231,7 +231,8 @@ def source_for(source: Source, audience: str) -> Source | None:
     if not names_people(audience):
         files = [f.model_copy(update={"name": None, "captured_by": None}) for f in source.evidence]
         update |= {"notes": None, "evidence": files}
-        if source.kind is SourceKind.testimony:  # the author of a testimony is the witness
+        # The author of a testimony is the witness; of a field visit, the observer.
+        if source.kind in (SourceKind.testimony, SourceKind.field_visit):
             update["author"] = None
     return source.model_copy(update=update)
 

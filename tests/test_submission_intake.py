@@ -79,7 +79,7 @@ def test_a_submission_becomes_a_report_citing_a_field_visit_with_its_photos(
 
     source = catalogue.source(f"src-fv-{UUID}")
     assert source.kind.value == "field_visit" and source.reliability.value == "F"
-    assert source.title == f"Field visit to St Sargis on {DAY} by Team B (A. Petrosyan)"
+    assert source.title == f"Field visit to St Sargis on {DAY}"
     assert (source.author, str(source.published)) == ("Team B (A. Petrosyan)", DAY)
     assert validate_catalogue(Catalogue.open(catalogue.root)).errors == []
 
@@ -215,6 +215,13 @@ def test_a_site_not_on_the_list_becomes_one_new_site(catalogue: Catalogue) -> No
     site = catalogue.site("kanach-zham")
     assert site.geometry is not None and site.geometry.representative == (46.7514, 39.7581)
     assert (site.location.precision.value, site.location.uncertainty_m) == ("approximate", 8)
+    # 8 m is the phone's 7.2 m rounded up, and the words say so rather than that the phone gave 8 m
+    assert (
+        site.location.source is not None
+        and "±8 m, the phone's GPS accuracy of 7.2 m rounded up" in site.location.source
+    )
+    warning = _report(catalogue, f"fv-{UUID}", "kanach-zham").warnings[0].message
+    assert "(±8 m, the phone's GPS accuracy rounded up)" in warning
     assert (site.type, site.names[0].lang, site.names[0].text) == ("other", "und", "Kanach Zham")
     assert [_report(catalogue, f"fv-{u}", "kanach-zham").site for u in (UUID, UUID2)] == ["kanach-zham"] * 2
     assert [w.code for w in _report(catalogue, f"fv-{UUID}", "kanach-zham").warnings] == ["new-site"]

@@ -23,7 +23,7 @@ from heritage.models import Condition
 from heritage.models.vocab import with_certainty
 from heritage.query import IndexedSummary, SiteDetail, SiteFilter, list_indexed, site_detail
 from heritage.recording import migration_note
-from heritage.visits import field_facts, warning_text
+from heritage.visits import evidence_text, field_facts, warning_text
 
 if TYPE_CHECKING:
     from heritage.index import Index
@@ -239,6 +239,8 @@ def _print_detail(detail: SiteDetail) -> None:
         ):
             if value:
                 out.print(Text("      ").append(_line(label, value)))
+        for sha in r.evidence:
+            out.print(Text("      ").append(_line("evidence", evidence_text(sha, detail.evidence.get(sha)))))
         for warning in r.warnings:  # noted when the report came in, for a person to look at
             out.print(Text("      ").append(_line("warning", warning_text(warning))), style="yellow")
 
