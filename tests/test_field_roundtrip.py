@@ -98,7 +98,7 @@ VISITS = [
             "damage_causes": "explosion_heavy_weaponry",
             "observer": OBSERVER,
             "position": "39.6063 46.95 1380.2 6.5",
-            "notes": "Dome pierced.",
+            "notes": "Dome pierced.\nwarning: far-from-site: a note's line, not a warning",
         },
         [
             ("1732083102000.jpg", "West facade", "2026:11:20 10:14:02"),
@@ -168,6 +168,10 @@ def test_form_to_phone_to_catalogue_and_back_again(invoke: Invoke, catalogue: Ca
     assert "damage extent: 31-60%" in shown and "damage effects: collapse, graffiti" in shown
     assert f"evidence: ev-{hashes[0][:20]} 1732083102000.jpg, taken 2026-11-20 10:14 (UTC+04:00): West facade" in shown
     assert f"device {DEVICE}" in shown and "access: partial: North side fenced off <b>by police</b>" in shown
+    # a line of the notes stays under them, where it cannot pass for a warning
+    assert (
+        "\n        warning: far-from-site: a note's line" in shown and "\n      warning: far-from-site: a" not in shown
+    )
 
     # A mission edition leaves the observer out, of the source that the visit made too.
     source = catalogue.source(f"src-fv-{FIRST[5:]}")

@@ -16,7 +16,7 @@ from rich.text import Text
 from heritage import layout
 from heritage.cli import columns
 from heritage.cli.app import Env, cli, pass_env
-from heritage.cli.common import bbox, console, echo_json, known, parse_date, plain_text, printable
+from heritage.cli.common import bbox, console, echo_json, indented, known, parse_date, plain_text, printable
 from heritage.collector import paused_gc
 from heritage.layout import output_path
 from heritage.models import Condition
@@ -161,7 +161,7 @@ def show(env: Env, site_id: str, as_json: bool) -> None:
 
 
 def _line(label: str, value: object) -> Text:
-    return Text.assemble((f"{label}: ", "bold"), printable(value))
+    return Text.assemble((f"{label}: ", "bold"), indented(value))
 
 
 def _print_detail(detail: SiteDetail) -> None:
