@@ -68,6 +68,12 @@ def metres(value: float) -> str:
     return f"{value:,.0f} m" if value < 10_000 else f"{value / 1000:,.1f} km"
 
 
+def as_given(value: float) -> str:
+    """A GPS accuracy as the phone gave it (4.8 m stays 4.8 m): rounding it down would claim a
+    better fix than the phone had."""
+    return f"{value:,.1f}".removesuffix(".0") + " m"
+
+
 def far_from_site(site: Site, fix: Fix, limit_m: float) -> RecordedWarning | None:
     """A warning if the observer stood farther than `limit_m` from the site's geometry."""
     if site.geometry is None:
@@ -75,7 +81,7 @@ def far_from_site(site: Site, fix: Fix, limit_m: float) -> RecordedWarning | Non
     away = distance_m(site.geometry, fix.lon, fix.lat)
     if away <= limit_m:
         return None
-    accuracy = f"GPS accuracy ±{metres(fix.accuracy_m)}" if fix.accuracy_m else "no GPS accuracy given"
+    accuracy = f"GPS accuracy ±{as_given(fix.accuracy_m)}" if fix.accuracy_m else "no GPS accuracy given"
     location = site.location
     known = location.precision.value
     if location.precision is LocationPrecision.approximate and location.uncertainty_m:
