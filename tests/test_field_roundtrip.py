@@ -18,6 +18,7 @@ from conftest import Invoke, site_doc
 from heritage import layout
 from heritage.audience import source_for
 from heritage.codec import decode
+from heritage.dossier import Shared, dossier_context, render_dossier
 from heritage.models import ConditionReport, Site
 from heritage.store import Catalogue
 from heritage.xlsform import write_xlsform
@@ -177,6 +178,13 @@ def test_form_to_phone_to_catalogue_and_back_again(invoke: Invoke, catalogue: Ca
     source = catalogue.source(f"src-fv-{FIRST[5:]}")
     mission = source_for(source, "mission")
     assert mission is not None and OBSERVER not in mission.model_dump_json()
+
+    # The team's dossier gives each photo's caption; a mission's leaves it out with the file's name.
+    pages = {
+        audience: render_dossier(dossier_context(catalogue, "holy-mother", audience, shared=Shared.load(catalogue)))
+        for audience in ("internal", "mission")
+    }
+    assert "<br>West facade</figcaption>" in pages["internal"] and "West facade" not in pages["mission"]
 
     again = invoke("import", "submissions", str(instances.parent), catalogue=catalogue)
     assert "imported 2 submission(s): 0 new, 2 already in the catalogue" in again.output
