@@ -5,9 +5,10 @@ CSVs, manifests and the file names in them) takes its records through the functi
 
 internal: everything.
 mission: nothing confidential, nor anything resting on it; and no private person named: observers
-    and where they stood, photographers, claimants of kind `person`, evidence file names and a
-    photo's own position and camera are left out; a warning recorded on a report keeps its code
-    and is said in our own words, which name no position and no file (`withheld_warning`).
+    (and the author of a field visit or a testimony) and where they stood, photographers, claimants
+    of kind `person`, evidence file names and a photo's own position and camera are left out; a
+    warning recorded on a report keeps its code and is said in our own words, which name no
+    position and no file (`withheld_warning`).
 public: nothing restricted either; a restricted site only at a point rounded to 0.1 degree (about
     10 km), as approximate, without what could pin it down; and no login name of the team
     (`recorded_by`, reviewers, who migrated a record, who sent a field submission and from which
@@ -43,6 +44,7 @@ from heritage.models import (
     Source,
 )
 from heritage.models.base import Record
+from heritage.models.report import FAR_FROM_SITE, NEW_SITE, PHOTO_MISSING, PHOTO_OTHER_DAY
 from heritage.models.vocab import ClaimantKind, SourceKind
 
 AUDIENCES = ("public", "mission", "internal")
@@ -261,10 +263,10 @@ def report_for(report: ConditionReport, audience: str, sources: Container[str]) 
 _STOOD = re.compile(r"\bstood (\d[\d,]*(?:\.\d+)? (?:km|m))\b")
 _DAY = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 _WARNING_WORDS = {
-    "far-from-site": "where the observer stood was far from the site's recorded location",
-    "photo-other-day": "a photo was taken on another day than the visit",
-    "photo-missing": "a photo named in the submission was not brought in",
-    "new-site": "the site was not on the form's list and was added from this visit",
+    FAR_FROM_SITE: "where the observer stood was far from the site's recorded location",
+    PHOTO_OTHER_DAY: "a photo was taken on another day than the visit",
+    PHOTO_MISSING: "a photo named in the submission was not brought in",
+    NEW_SITE: "the site was not on the form's list and was added from this visit",
 }
 
 
@@ -273,12 +275,12 @@ def withheld_warning(warning: RecordedWarning) -> str:
     words = _WARNING_WORDS.get(warning.code)
     if words is None:
         return "noted when the report came in; the details are kept for the team"
-    if warning.code == "far-from-site":
+    if warning.code == FAR_FROM_SITE:
         # The distance the observer stood from the site, which the message gives first (it also
         # names the limit, the GPS accuracy and the site's own uncertainty: none of them is it).
         found = _STOOD.search(warning.message)
         return f"the observer stood {found[1]} from the site's recorded location" if found else words
-    if warning.code == "photo-other-day" and (days := sorted(set(_DAY.findall(warning.message)))):
+    if warning.code == PHOTO_OTHER_DAY and (days := sorted(set(_DAY.findall(warning.message)))):
         return words + f" (dates given: {', '.join(days)})"
     return words
 

@@ -10,9 +10,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from heritage.models import ConditionReport, Evidence
-from heritage.models.report import FieldSubmission, ObserverPosition, RecordedWarning
+from heritage.models.report import FieldSubmission, ObserverPosition, RecordedWarning, Via
 
-VIA = {"odk_collect": "ODK Collect, copied off the phone", "odk_central": "ODK Central", "kobotoolbox": "KoboToolbox"}
+VIA: dict[Via, str] = {
+    "odk_collect": "ODK Collect, copied off the phone",
+    "odk_central": "ODK Central",
+    "kobotoolbox": "KoboToolbox",
+}
 
 
 def visit_time(moment: datetime) -> str:

@@ -1,12 +1,12 @@
 """Field submissions for the intake's tests: `Submission`s built directly, tiny JPEGs with the
-EXIF a phone writes, and a folder shaped as ODK Collect leaves it on a phone (read by the
-stand-in reader).
+EXIF a phone writes, and a folder shaped as ODK Collect leaves it on a phone (for the tests that
+go through the readers, `heritage import submissions`).
 
 The instance XML follows the shape of ODK's own examples (the root element named as the form's
 instance, `data`, with `id` and `version` attributes; the answers as its children; `meta` with
 `instanceID` and, for an edit, `deprecatedID`), as in ODK Central's API documentation
 (https://docs.getodk.org/central-api-submission-management/); nothing of it is copied. The
-readers' own fixtures, from real exports, are under tests/data/submissions/ once merged."""
+readers' own fixtures, in each tool's exact shape, are under tests/data/submissions/."""
 
 from __future__ import annotations
 

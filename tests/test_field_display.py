@@ -11,12 +11,12 @@ from typing import Any
 
 import pytest
 
-from conftest import Invoke, report_doc, site_doc, snapshot
-from heritage.audience import report_for, withheld_warning
+from conftest import Invoke, report_doc, site_doc, snapshot, source_doc
+from heritage.audience import report_for, source_for, withheld_warning
 from heritage.cli import ExitCode
 from heritage.codec import decode
 from heritage.dossier import Shared, dossier_context, render_dossier
-from heritage.models import ConditionReport, RecordedWarning, Site
+from heritage.models import ConditionReport, RecordedWarning, Site, Source
 from heritage.store import Catalogue
 from heritage.validate import validate_catalogue
 
@@ -175,6 +175,33 @@ def test_a_mission_sees_the_submission_but_not_where_the_observer_stood() -> Non
     assert mission.submission.submitted_by == "team-3-phone"
     assert mission.position is None and mission.observed_by is None
     assert str(STOOD[0]) not in mission.warnings[0].message
+
+
+@pytest.mark.parametrize("audience", ["mission", "public"])
+def test_a_field_visit_source_names_its_observer_to_the_team_only(audience: str) -> None:
+    doc = source_doc("src-fv-1", kind="field_visit", title="Field visit to St Sargis", author="Team B (A. P.)")
+    source = decode(Source, json.dumps(doc).encode())
+    shown = source_for(source, audience)
+    assert shown is not None and shown.author is None and shown.title == "Field visit to St Sargis"
+    internal = source_for(source, "internal")
+    assert internal is not None and internal.author == "Team B (A. P.)"
+
+
+def test_every_warning_the_import_records_has_words_for_those_beyond_the_team() -> None:
+    from heritage.models import report
+
+    codes = [report.FAR_FROM_SITE, report.PHOTO_OTHER_DAY, report.PHOTO_MISSING, report.NEW_SITE]
+    said = [withheld_warning(RecordedWarning(code=code, message="IMG_1.jpg at 39.1 46.2")) for code in codes]
+    assert len(set(said)) == len(codes) and not any("kept for the team" in words for words in said)
+
+
+def test_every_route_a_submission_takes_has_its_words() -> None:
+    from typing import get_args
+
+    from heritage.models.report import Via
+    from heritage.visits import VIA
+
+    assert set(VIA) == set(get_args(Via))
 
 
 def test_the_team_sees_everything_as_recorded() -> None:

@@ -62,6 +62,7 @@ NOT_SHOWN = {
     "LEAKM10",  # sources' recorded_by
     "LEAKI13",  # a source's notes
     "LEAKI14",  # the author of a testimony
+    "LEAKI66",  # the author of a field visit (the observer)
     "LEAKM18",  # an allegation's recorded_by
     "LEAKM23",  # a review's recorded_by
     "LEAKM24",  # an evidence record's recorded_by
@@ -139,6 +140,7 @@ def planted(root: Path, tmp: Path) -> tuple[Catalogue, list[str], list[str]]:
         sensitivity="restricted")  # fmt: skip
     add(Source, id="src-public", kind="news", title="Public", recorded_by="LEAKM10", notes="LEAKI13")
     add(Source, id="src-testimony", kind="testimony", title="A testimony", author="LEAKI14")
+    add(Source, id="src-visit", kind="field_visit", title="A field visit", author="LEAKI66")  # the observer
     add(Source, id="leaki15", kind="testimony", title="LEAKI16", author="LEAKI17", publisher="LEAKI18",
         url="https://example.org/LEAKI19", archived_url="https://example.org/LEAKI56", notes="LEAKI20",
         evidence=[{"sha256": "0" * 64, "size": 1, "media_type": "image/jpeg", "name": "LEAKI21",
@@ -165,7 +167,7 @@ def planted(root: Path, tmp: Path) -> tuple[Catalogue, list[str], list[str]]:
         warnings=[{"code": "far-from-site", "message": "stood at 39.518642, 46.531975 (LEAKI62), 612 m away"},
                   {"code": "photo-other-day", "message": "LEAKI63.jpg taken on 2021-12-31"},
                   {"code": "other-check", "message": "LEAKI65"}],  # a code unknown here: its message for the team
-        sources=[{"source": "src-public"}, {"source": "leaki15", "locator": "LEAKI24"}],
+        sources=[{"source": "src-public"}, {"source": "src-visit"}, {"source": "leaki15", "locator": "LEAKI24"}],
         evidence=[shown.file_sha256, secret.file_sha256, of_restricted_source.file_sha256], **report)  # fmt: skip
     add(ConditionReport, id="leaki25", observed="2022-02-01", notes="LEAKI26", observed_by="LEAKI27",
         recorded_by="LEAKI28", sources=[{"source": "src-public"}], sensitivity="confidential", **report)  # fmt: skip

@@ -79,7 +79,7 @@ def test_a_submission_becomes_a_report_citing_a_field_visit_with_its_photos(
 
     source = catalogue.source(f"src-fv-{UUID}")
     assert source.kind.value == "field_visit" and source.reliability.value == "F"
-    assert source.title == f"Field visit to St Sargis on {DAY}"
+    assert source.title == f"Field visit to St Sargis on {DAY}"  # the observer is the author only
     assert (source.author, str(source.published)) == ("Team B (A. Petrosyan)", DAY)
     assert validate_catalogue(Catalogue.open(catalogue.root)).errors == []
 
@@ -147,9 +147,15 @@ def test_far_from_site_at_the_edge_of_the_limit(catalogue: Catalogue) -> None:
     (warning,) = _report(catalogue, f"fv-{UUID2}").warnings
     assert warning.code == "far-from-site"
     assert "510 m from the site's point, more than the 500 m allowed" in warning.message
-    # the phone's 4.8 m as it gave it: rounded, 6.5 m read as a better 6 m
-    assert "GPS accuracy ±4.8 m;" in warning.message and "location is exact" in warning.message
+    assert "GPS accuracy ±5 m" in warning.message and "location is exact" in warning.message
     assert [(w[1], w[2].code) for w in result.warnings] == [(f"fv-{UUID2}", "far-from-site")]
+
+
+def test_an_accuracy_is_rounded_up_in_a_warning(catalogue: Catalogue) -> None:
+    position = f"{SITE_LAT + 0.01} {SITE_LON} 1430 6.5"  # ODK's accuracy in metres, with a decimal
+    import_submissions(catalogue, [submission(UUID, position=position)], OPTIONS)
+    (warning,) = _report(catalogue, f"fv-{UUID}").warnings
+    assert "GPS accuracy ±7 m" in warning.message  # not ±6: an uncertainty is never said smaller
 
 
 def test_distance_to_a_point_and_to_an_outline() -> None:
@@ -335,3 +341,18 @@ def test_hostile_answers_are_refused_or_kept_as_text(catalogue: Catalogue) -> No
     import_submissions(catalogue, [submission(UUID2, notes=markup, access_reason=markup)], OPTIONS)
     report = _report(catalogue, f"fv-{UUID2}")
     assert report.notes == markup and report.access_reason == markup  # escaped wherever shown, stored as given
+
+
+@pytest.mark.parametrize("audience", ["mission", "public"])
+def test_the_observer_is_named_to_the_team_only(catalogue: Catalogue, tmp_path: Path, audience: str) -> None:
+    from heritage.dossier import build_dossier
+
+    observer = "Observer Zqx"
+    new = {"site": NOT_LISTED, "new_site_name": "Kanach Zham", "new_site_position": "39.7581 46.7514 1420 7.2"}
+    batch = [submission(UUID, observer=observer), submission(UUID2, observer=observer, **new)]
+    import_submissions(catalogue, batch, OPTIONS)
+    for site in ("st-sargis", "kanach-zham"):
+        team = build_dossier(catalogue, site, tmp_path / "internal", audience="internal").html.read_text()
+        assert observer in team  # so that the search below can fail
+        shown = build_dossier(catalogue, site, tmp_path / audience, audience=audience).html.read_text()
+        assert observer not in shown, site

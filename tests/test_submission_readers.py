@@ -1,6 +1,6 @@
 """The readers of field submissions: ODK Collect's instance folders, ODK Central's CSV-with-media
-zip and KoboToolbox's XLSX/CSV exports, on real examples from the tools' own repositories
-(tests/data/submissions/real) and on our own form in each exact shape (tests/data/submissions/ours,
+zip and KoboToolbox's XLSX/CSV exports, on real examples from ODK's own repositories
+(tests/data/submissions/real) and on our own forms in each exact shape (tests/data/submissions/ours,
 made by build_fixtures.py beside them)."""
 
 from __future__ import annotations
@@ -253,51 +253,51 @@ def test_kobo_csv_of_our_form_points_to_xlsx(read) -> None:
         read(OURS / "kobo" / "heritage_condition.csv")
 
 
-def test_kobo_real_labels_export_is_refused_naming_the_option(read) -> None:
+def test_kobo_labels_export_is_refused_naming_the_option(read) -> None:
     with pytest.raises(InvalidInput, match='"XML values and headers"') as caught:
-        read(REAL / "kobo" / "labels-export.csv")
-    assert "What kind of symmetry do you have?" in str(caught.value)
+        read(OURS / "kobo" / "labels-export.csv")
+    assert "Which parts of the building stand?" in str(caught.value)
 
 
-def test_kobo_real_csv_in_xml_values(read, tmp_path: Path) -> None:
-    # kpi's own example rows, exported with XML names as headers (see tests/data/README.md).
-    text = (REAL / "kobo" / "labels-export.csv").read_text()
-    text = text.replace("What kind of symmetry do you have?", "symmetry")
-    text = text.replace("How many segments does your body have?", "segments")
-    text = text.replace("Do you have body fluids that occupy intracellular space?", "fluids")
-    text = text.replace("Do you descend from an ancestral unicellular organism?", "unicellular")
+def test_kobo_csv_in_xml_values(read, tmp_path: Path) -> None:
+    # The labels export made with XML names as headers, as "XML values and headers" writes them.
+    text = (OURS / "kobo" / "labels-export.csv").read_text()
+    for label, _tag, name in sorted(BUILT["LABELLED"], key=lambda column: -len(column[0])):
+        text = text.replace(f'"{label}"', f'"{name}"')
     export = tmp_path / "export.csv"
     export.write_text(text)
     first, second = read(export)
-    assert first.instance_id == "uuid:48583952-1892-4931-8d9c-869e7b49bafb"
-    assert first.submitted_at == datetime(2017, 10, 23, 9, 41, 19, tzinfo=UTC)
+    assert first.instance_id == "uuid:6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b"
+    assert first.submitted_at == datetime(2025, 4, 14, 4, 10, 3, tzinfo=UTC)
     assert first.answers == {
-        "start": "2017-10-23T05:40:39.000-04:00",
-        "end": "2017-10-23T05:41:13.000-04:00",
-        "symmetry": "Spherical Radial Bilateral",
-        "segments": "6",
-        "fluids": "Yes, and some extracellular space",
-        "unicellular": "No",
+        "start": "2025-04-14T08:05:12.000+04:00",
+        "end": "2025-04-14T08:09:47.000+04:00",
+        "parts": "Nave Dome Belfry",
+        "doors": "2",
+        "roof": "Yes, and freshly patched",
+        "inside": "No",
     }
+    assert second.answers["parts"] == "Dome" and second.answers["doors"] == "0"
     assert second.where == "export.csv line 4"  # the HXL row under the header holds no submission
 
 
-def test_kobo_real_xlsx_with_a_repeat(read, tmp_path: Path) -> None:
-    # The rows of kpi's "Simple repeat group" XLSX export test (see tests/data/README.md).
+def test_kobo_xlsx_with_a_repeat_of_another_form(read, tmp_path: Path) -> None:
+    # A form of our own with a repeat, in the sheets KoboToolbox's XLSX export writes: the main
+    # sheet named after the form, one sheet per repeat pointing back to its submission.
     book = Workbook()
     main = book.active
-    main.title = "Simple repeat group"
-    uuid = "f80be949-89b5-4af1-a29d-7d292b2bc0cd"
+    main.title = "Bell survey"
+    uuid = "3e2d1c0b-9a8f-4e7d-8c6b-5a4f3e2d1c0b"
     copied = ["_id", "_uuid", "_submission_time", "_validation_status", "_notes", "_status", "_submitted_by"]
     main.append([*copied, "_tags", "_index"])
-    main.append([9999, uuid, "2021-06-30T22:12:56", "", "", "submitted_via_web", "", "", 1])
-    person = book.create_sheet("person")
-    person.append(["name", "age", "_index", "_parent_table_name", "_parent_index", "_submission__uuid"])
-    person.append(["Julius Caesar", "55", 1, "Simple repeat group", 1, uuid])
+    main.append([4321, uuid, "2025-03-02T17:45:09", "", "", "submitted_via_web", "", "", 1])
+    bell = book.create_sheet("bell")
+    bell.append(["inscription", "weight_kg", "_index", "_parent_table_name", "_parent_index", "_submission__uuid"])
+    bell.append(["None legible", "120", 1, "Bell survey", 1, uuid])
     book.save(tmp_path / "export.xlsx")
     [submission] = read(tmp_path / "export.xlsx")
-    assert submission.instance_id == "uuid:f80be949-89b5-4af1-a29d-7d292b2bc0cd"
-    assert submission.submitted_at == datetime(2021, 6, 30, 22, 12, 56, tzinfo=UTC)
+    assert submission.instance_id == f"uuid:{uuid}"
+    assert submission.submitted_at == datetime(2025, 3, 2, 17, 45, 9, tzinfo=UTC)
     assert submission.answers == {} and submission.photos == []
 
 
@@ -332,14 +332,16 @@ LAUGHS = """<?xml version="1.0"?>
 <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>
 <heritage_condition id="heritage_condition"><notes>&lol3;</notes></heritage_condition>"""
 EXTERNAL = """<?xml version="1.0"?>
-<!DOCTYPE x [<!ENTITY secret SYSTEM "file:///etc/passwd">]>
+<!DOCTYPE x [<!ENTITY secret SYSTEM "file://SECRET">]>
 <heritage_condition id="heritage_condition"><notes>&secret;</notes></heritage_condition>"""
 
 
 @pytest.mark.parametrize("text", [LAUGHS, EXTERNAL], ids=["billion-laughs", "external-entity"])
 def test_dtds_and_entities_are_refused(read, tmp_path: Path, text: str) -> None:
+    secret = tmp_path / "secret.txt"  # a file the entity names, beside the input: never read into it
+    secret.write_text("not for the catalogue")
     instance = tmp_path / "x.xml"
-    instance.write_text(text)
+    instance.write_text(text.replace("SECRET", secret.as_posix()))
     with pytest.raises(InvalidInput, match="DTD or entities"):
         read(instance)
 
@@ -354,8 +356,9 @@ def test_broken_xml_names_file_and_line(read, tmp_path: Path) -> None:
 def test_photo_name_leaving_the_folder_is_refused(read, tmp_path: Path) -> None:
     folder = tmp_path / "instances" / "x_2026"
     folder.mkdir(parents=True)
+    (tmp_path / "outside.jpg").write_bytes(b"a file the name reaches, outside the instance's folder")
     source = (COLLECT / EXPECTED[0]["folder"] / f"{EXPECTED[0]['folder']}.xml").read_text()
-    (folder / "x_2026.xml").write_text(source.replace(">1777630512345.jpg<", ">../../../etc/passwd<"))
+    (folder / "x_2026.xml").write_text(source.replace(">1777630512345.jpg<", ">../../outside.jpg<"))
     with pytest.raises(InvalidInput, match=r"photos\[1\]/photo.*not a plain file name"):
         read(tmp_path / "instances")
 
@@ -364,18 +367,21 @@ def test_photo_that_is_a_link_is_not_followed(read, tmp_path: Path) -> None:
     folder = tmp_path / "instances" / EXPECTED[0]["folder"]
     shutil.copytree(COLLECT / EXPECTED[0]["folder"], folder)
     (folder / "1777630512345.jpg").unlink()
-    (folder / "1777630512345.jpg").symlink_to("/etc/hostname")
+    (tmp_path / "outside.jpg").write_bytes(b"a file the link reaches, outside the instance's folder")
+    (folder / "1777630512345.jpg").symlink_to(tmp_path / "outside.jpg")
     [submission] = read(folder)
     assert submission.photos[0].path is None
 
 
-@pytest.mark.parametrize("name", ["../escaped.csv", "/tmp/escaped.csv", "media/../../escaped.jpg", "C:evil.csv"])
+@pytest.mark.parametrize("name", ["../escaped.csv", "ABSOLUTE/escaped.csv", "media/../../escaped.jpg", "C:evil.csv"])
 def test_zip_member_escaping_the_scratch_folder_is_refused(read, tmp_path: Path, name: str) -> None:
+    # An absolute name points into tmp_path, so that a reader that honoured it would write there.
+    name = name.replace("ABSOLUTE", tmp_path.as_posix())
     members = central_members()
     members[name] = "x"
     with pytest.raises(InvalidInput, match="outside the folder"):
         read(zip_of(tmp_path / "heritage_condition.zip", members))
-    assert not (tmp_path / "escaped.csv").exists() and not list(tmp_path.glob("scratch*/export"))
+    assert not list(tmp_path.rglob("escaped.*")) and not list(tmp_path.glob("scratch*/export"))
 
 
 def test_zip_link_member_and_twin_names_are_refused(read, tmp_path: Path) -> None:
@@ -385,7 +391,7 @@ def test_zip_link_member_and_twin_names_are_refused(read, tmp_path: Path) -> Non
     with zipfile.ZipFile(tmp_path / "link.zip", "w") as bundle:
         for name, data in members.items():
             bundle.writestr(name, data)
-        bundle.writestr(link, "/etc/passwd")
+        bundle.writestr(link, "../../outside.jpg")
     with pytest.raises(InvalidInput, match="as a link"):
         read(tmp_path / "link.zip")
     with zipfile.ZipFile(tmp_path / "twins.zip", "w") as bundle:

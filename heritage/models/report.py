@@ -31,6 +31,11 @@ class ObserverPosition(Model):
     _in_range = field_validator("coordinates")(check_position)
 
 
+Via = Literal["odk_collect", "odk_central", "kobotoolbox"]
+"""How a field submission reached the catalogue: off a phone (ODK Collect or KoboCollect), or from
+a server's export."""
+
+
 class FieldSubmission(Model):
     """The phone form a report came from (ODK Collect, KoboCollect): its `instance_id` is the
     submission's own id, unique across devices, so importing the same submission twice adds nothing."""
@@ -39,7 +44,7 @@ class FieldSubmission(Model):
     form_id: Line
     form_version: Line | None = None
     replaces: Line | None = None  # meta/deprecatedID: the instance this edited submission replaces
-    via: Literal["odk_collect", "odk_central", "kobotoolbox"]  # how it reached the catalogue
+    via: Via
     submitted_at: AwareDatetime | None = None  # when the server received it (none straight off a phone)
     submitted_by: Line | None = None  # the server account or app user that sent it
     device: Line | None = None  # the phone's id (deviceid)
@@ -48,6 +53,14 @@ class FieldSubmission(Model):
     @classmethod
     def _submitted_in_past(cls, value: AwareDatetime | None, info: ValidationInfo) -> AwareDatetime | None:
         return value if value is None else not_in_future(value, "submission.submitted_at", info)
+
+
+# The codes of the warnings the submission import records (`heritage.submissions.checks` words
+# them for the team, `heritage.audience.withheld_warning` for everyone else).
+FAR_FROM_SITE = "far-from-site"
+PHOTO_OTHER_DAY = "photo-other-day"
+PHOTO_MISSING = "photo-missing"
+NEW_SITE = "new-site"
 
 
 class RecordedWarning(Model):

@@ -11,9 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Literal
 
-Via = Literal["odk_collect", "odk_central", "kobotoolbox"]
+from heritage.models.report import Via
 
 
 @dataclass

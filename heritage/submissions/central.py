@@ -54,10 +54,6 @@ def is_root(columns: list[str]) -> bool:
     return columns[:1] == ["SubmissionDate"] and "KEY" in columns
 
 
-def is_repeat(columns: list[str]) -> bool:
-    return columns[-2:] == ["PARENT_KEY", "KEY"]
-
-
 def root_table(folder: Path, shown: str) -> tuple[Sheet, str] | None:
     """The form's own CSV of an unpacked export, and the form id its name gives; None if none."""
     for file in sorted(folder.glob("*.csv")):

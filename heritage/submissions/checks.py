@@ -14,15 +14,11 @@ from datetime import date
 
 from heritage.models import Evidence, RecordedWarning, Site
 from heritage.models.geometry import Point, Polygon
+from heritage.models.report import FAR_FROM_SITE, NEW_SITE, PHOTO_MISSING, PHOTO_OTHER_DAY
 from heritage.models.vocab import LocationPrecision
 from heritage.submissions.answers import Fix
 
 EARTH_RADIUS_M = 6_371_008.8  # the mean radius: haversine on it is within 0.5% of the ellipsoid's geodesic
-
-FAR_FROM_SITE = "far-from-site"
-PHOTO_OTHER_DAY = "photo-other-day"
-PHOTO_MISSING = "photo-missing"
-NEW_SITE = "new-site"
 
 
 def haversine_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
@@ -68,10 +64,9 @@ def metres(value: float) -> str:
     return f"{value:,.0f} m" if value < 10_000 else f"{value / 1000:,.1f} km"
 
 
-def as_given(value: float) -> str:
-    """A GPS accuracy as the phone gave it (4.8 m stays 4.8 m): rounding it down would claim a
-    better fix than the phone had."""
-    return f"{value:,.1f}".removesuffix(".0") + " m"
+def within(value: float) -> str:
+    """An uncertainty ('±7 m' for 6.5): rounded up, never said to be smaller than it is."""
+    return f"±{metres(math.ceil(value))}"
 
 
 def far_from_site(site: Site, fix: Fix, limit_m: float) -> RecordedWarning | None:
@@ -81,11 +76,11 @@ def far_from_site(site: Site, fix: Fix, limit_m: float) -> RecordedWarning | Non
     away = distance_m(site.geometry, fix.lon, fix.lat)
     if away <= limit_m:
         return None
-    accuracy = f"GPS accuracy ±{as_given(fix.accuracy_m)}" if fix.accuracy_m else "no GPS accuracy given"
+    accuracy = f"GPS accuracy {within(fix.accuracy_m)}" if fix.accuracy_m else "no GPS accuracy given"
     location = site.location
     known = location.precision.value
     if location.precision is LocationPrecision.approximate and location.uncertainty_m:
-        known += f" (±{metres(location.uncertainty_m)})"
+        known += f" ({within(location.uncertainty_m)})"
     shape = "outline" if isinstance(site.geometry, Polygon) else "point"
     message = (
         f"the observer stood {metres(away)} from the site's {shape}, more than the {metres(limit_m)} allowed "
@@ -124,7 +119,7 @@ def photo_missing(shown_name: str) -> RecordedWarning:
 def new_site(site: Site) -> RecordedWarning:
     uncertainty = site.location.uncertainty_m
     how = (
-        f"±{metres(uncertainty)}, the phone's GPS accuracy rounded up"
+        f"{within(uncertainty)}, the phone's GPS accuracy rounded up"
         if uncertainty
         else "no GPS accuracy (a point placed by hand?)"
     )

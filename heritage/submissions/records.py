@@ -193,7 +193,8 @@ class Batch:
             "names": [{"lang": "und", "text": visit.new_site_name}],  # the form does not ask the name's language
             "location": location,
             "type": "other",
-            "description": f"Added from a field visit on {visit.day} by {visit.observer}: not on the form's list.",
+            # No observer here: a site's description is shown to every audience that sees the site.
+            "description": f"Added from a field visit on {visit.day}: not on the form's list.",
             "sensitivity": self.sensitivity,
             "recorded_at": self.now,
             "recorded_by": self.options.recorded_by,
@@ -219,8 +220,8 @@ class Batch:
         document = {
             "id": source_id(submission.instance_id),
             "kind": "field_visit",
-            # The observer is named as the author only: a mission or public edition leaves the
-            # author out, as it leaves out the report's observed_by (heritage.audience).
+            # The observer is the author only: `audience.source_for` withholds a field visit's author
+            # beyond the team, and a title is shown to every audience that sees the source.
             "title": f"Field visit to {site.display_name()} on {visit.day}",
             "author": visit.observer,
             "published": visit.day.isoformat(),

@@ -280,6 +280,37 @@ def kobo(target: Path, photos: dict[str, bytes]) -> None:
 
 PHOTOS_SHEET = "photos"
 
+# A small form of our own (not the heritage form), exported as KoboToolbox exports by default:
+# labels as headers, a select_multiple also one column per choice, an HXL row under the header,
+# every cell quoted, ";" between them, CRLF. The reader must refuse it, naming the option to change.
+LABELLED = [
+    ("start", "", "start"),
+    ("end", "", "end"),
+    ("Which parts of the building stand?", "#parts", "parts"),
+    ("Which parts of the building stand?/Nave", "", "parts/nave"),
+    ("Which parts of the building stand?/Dome", "", "parts/dome"),
+    ("Which parts of the building stand?/Belfry", "", "parts/belfry"),
+    ("How many doors are still in place?", "#doors", "doors"),
+    ("Is the roof whole, as far as you can tell?", "#roof", "roof"),
+    ("Were you let inside?", "", "inside"),
+]  # (label header, HXL tag, the question's name: what an export with XML headers would say)
+LABELLED_ROWS = [
+    ["2025-04-14T08:05:12.000+04:00", "2025-04-14T08:09:47.000+04:00", "Nave Dome Belfry", "1", "1", "1", "2",
+     "Yes, and freshly patched", "No", "731", "6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b", "2025-04-14T04:10:03",
+     "", "", "submitted_via_web", "", "", "1"],
+    ["2025-04-15T11:30:00.000+04:00", "2025-04-15T11:31:20.000+04:00", "Dome", "0", "1", "0", "0", "No",
+     "Yes", "732", "0a9b8c7d-6e5f-4a3b-9c2d-1e0f9a8b7c6d", "2025-04-15T07:31:44", "", "", "submitted_via_web",
+     "", "", "2"],
+]  # fmt: skip
+
+
+def kobo_labels_export(target: Path) -> None:
+    copied = [*KOBO_COPY, "_index"]
+    header = [label for label, _tag, _name in LABELLED] + copied
+    hxl = [tag for _label, tag, _name in LABELLED] + [""] * len(copied)
+    lines = ['"' + '";"'.join(line) + '"' for line in [header, hxl, *LABELLED_ROWS]]
+    (target / "labels-export.csv").write_bytes("".join(line + "\r\n" for line in lines).encode("utf-8"))
+
 
 def main() -> None:
     if HERE.exists():
@@ -288,6 +319,7 @@ def main() -> None:
     for name, build in (("collect", collect), ("central", central), ("kobo", kobo)):
         (HERE / name).mkdir(parents=True)
         build(HERE / name, photos)
+    kobo_labels_export(HERE / "kobo")
 
 
 if __name__ == "__main__":
