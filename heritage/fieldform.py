@@ -26,6 +26,9 @@ SITES = "sites"
 PHOTOS = "photos"
 """The repeat that holds one photo and its caption per entry."""
 
+DEVICE = "deviceid"
+"""The metadata question by which the phone writes its own id into every filled form."""
+
 
 @dataclass(frozen=True)
 class Question:

@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from heritage import layout
 from heritage.allegations import ReviewedAllegation, allegations_about
 from heritage.history import Entry, competing_corrections, competing_ids, condition_as_of, site_history
-from heritage.models import Allegation, Certainty, Condition, ConditionReport, Site, Source
+from heritage.models import Allegation, Certainty, Condition, ConditionReport, Evidence, Site, Source
 from heritage.models.base import utc_today
 from heritage.store import Catalogue
 
@@ -233,6 +234,7 @@ class SiteDetail:
     allegations: list[ReviewedAllegation]
     sources: dict[str, Source]
     competing: dict[str, list[str]] = field(default_factory=dict)  # `heritage.history.competing_corrections`
+    evidence: dict[str, Evidence] = field(default_factory=dict)  # the reports' evidence files, by SHA-256
 
     @property
     def reports(self) -> list[ConditionReport]:
@@ -302,4 +304,6 @@ def site_detail(catalogue: Catalogue, site_id: str, index: Index) -> SiteDetail:
     retracted = {r.retracts for r in retractions}
     current = condition_as_of(reports, None, retracted)
     competing = competing_corrections(reports, retracted)
-    return SiteDetail(site, site_history(reports, retractions), current, allegations, sources, competing)
+    hashes = sorted({sha for r in reports for sha in r.evidence})
+    evidence = {sha: catalogue.read(Evidence, layout.evidence_record_file(catalogue.root, sha)) for sha in hashes}
+    return SiteDetail(site, site_history(reports, retractions), current, allegations, sources, competing, evidence)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from heritage.models import ConditionReport
+from heritage.models import ConditionReport, Evidence
 from heritage.models.report import FieldSubmission, ObserverPosition, RecordedWarning, Via
 
 VIA: dict[Via, str] = {
@@ -66,13 +66,28 @@ def submission_text(submission: FieldSubmission | None) -> str | None:
     return ", ".join(parts)
 
 
+def evidence_text(sha256: str, record: Evidence | None) -> str:
+    """'ev-2425b77ad35eaf049318 IMG_2041.jpg, taken 2026-05-01 10:16 (UTC+04:00): West front': the
+    id that `evidence add` prints, the file's name, when it was taken and its notes (a photo's caption)."""
+    if record is None:
+        return sha256
+    text = record.id + (f" {record.name}" if record.name else "")
+    if record.captured_at is not None:
+        text += f", taken {visit_time(record.captured_at)}"
+    return text + (f": {record.notes}" if record.notes else "")
+
+
 def warning_text(warning: RecordedWarning) -> str:
     return f"{warning.code}: {warning.message}"
 
 
 def field_facts(report: ConditionReport) -> list[tuple[str, str]]:
-    """(label, text) of each field-visit fact the report holds, in the order they are shown."""
+    """(label, text) of each fact the report holds beyond its condition, method and sources, in
+    the order they are shown: the damage as the form asks it, then what the visit brought."""
     facts = [
+        ("damage extent", report.damage_extent.value if report.damage_extent else None),
+        ("damage effects", ", ".join(effect.value for effect in report.damage_effects)),
+        ("damage causes", ", ".join(cause.value for cause in report.damage_causes)),
         ("visited", visit_time(report.visited_at) if report.visited_at else None),
         ("access", access_text(report)),
         ("position", position_text(report.position)),

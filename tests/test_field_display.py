@@ -255,6 +255,14 @@ def test_the_dossier_shows_the_visit_and_its_warnings_as_each_audience_may_see_t
     assert "the observer stood 1.2 km from the site&#39;s recorded location" in pages["public"]
 
 
+def test_the_damage_the_form_asks_is_in_the_dossier_for_every_audience(catalogue: Catalogue) -> None:
+    add_field_report(catalogue, damage_extent="31-60%", damage_effects=["collapse"], damage_causes=["vandalism"])
+    for audience in ("public", "mission", "internal"):
+        page = _dossier(catalogue, audience)
+        assert "<dt>Damage extent</dt><dd>31-60%</dd>" in page, audience
+        assert "<dt>Damage seen</dt><dd>collapse</dd>" in page and "<dt>Caused by</dt><dd>vandalism</dd>" in page
+
+
 def test_field_text_in_a_dossier_is_escaped(catalogue: Catalogue) -> None:
     hostile = '<img src=x onerror="alert(1)"></td><script>alert(2)</script>'
     add_field_report(catalogue, access_reason=hostile, warnings=[{"code": "far-from-site", "message": hostile}])

@@ -222,6 +222,13 @@ def test_a_site_not_on_the_list_becomes_one_new_site(catalogue: Catalogue) -> No
     site = catalogue.site("kanach-zham")
     assert site.geometry is not None and site.geometry.representative == (46.7514, 39.7581)
     assert (site.location.precision.value, site.location.uncertainty_m) == ("approximate", 8)
+    # 8 m is the phone's 7.2 m rounded up, and the words say so rather than that the phone gave 8 m
+    assert (
+        site.location.source is not None
+        and "±8 m, the phone's GPS accuracy of 7.2 m rounded up" in site.location.source
+    )
+    warning = _report(catalogue, f"fv-{UUID}", "kanach-zham").warnings[0].message
+    assert "(±8 m, the phone's GPS accuracy rounded up)" in warning
     assert (site.type, site.names[0].lang, site.names[0].text) == ("other", "und", "Kanach Zham")
     assert site.sensitivity == "restricted"  # exact position, checked by no one yet: not for the public
     assert [_report(catalogue, f"fv-{u}", "kanach-zham").site for u in (UUID, UUID2)] == ["kanach-zham"] * 2

@@ -16,14 +16,14 @@ from rich.text import Text
 from heritage import layout
 from heritage.cli import columns
 from heritage.cli.app import Env, cli, pass_env
-from heritage.cli.common import bbox, console, echo_json, known, parse_date, plain_text, printable
+from heritage.cli.common import bbox, console, echo_json, indented, known, parse_date, plain_text, printable
 from heritage.collector import paused_gc
 from heritage.layout import output_path
 from heritage.models import Condition
 from heritage.models.vocab import with_certainty
 from heritage.query import IndexedSummary, SiteDetail, SiteFilter, list_indexed, site_detail
 from heritage.recording import migration_note
-from heritage.visits import field_facts, warning_text
+from heritage.visits import evidence_text, field_facts, warning_text
 
 if TYPE_CHECKING:
     from heritage.index import Index
@@ -161,7 +161,7 @@ def show(env: Env, site_id: str, as_json: bool) -> None:
 
 
 def _line(label: str, value: object) -> Text:
-    return Text.assemble((f"{label}: ", "bold"), printable(value))
+    return Text.assemble((f"{label}: ", "bold"), indented(value))
 
 
 def _print_detail(detail: SiteDetail) -> None:
@@ -239,6 +239,8 @@ def _print_detail(detail: SiteDetail) -> None:
         ):
             if value:
                 out.print(Text("      ").append(_line(label, value)))
+        for sha in r.evidence:
+            out.print(Text("      ").append(_line("evidence", evidence_text(sha, detail.evidence.get(sha)))))
         for warning in r.warnings:  # noted when the report came in, for a person to look at
             out.print(Text("      ").append(_line("warning", warning_text(warning))), style="yellow")
 

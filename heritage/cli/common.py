@@ -152,6 +152,12 @@ def printable(text: object) -> str:
     )
 
 
+def indented(text: object, indent: str = "        ") -> str:
+    """`printable` text whose later lines are indented under the field they belong to, so that a
+    line of a multi-line note (a phone's notes box) can never pass for a field or a warning."""
+    return printable(text).replace("\n", "\n" + indent)
+
+
 def drop_none(document: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in document.items() if v is not None and v != [] and v != {}}
 

@@ -22,6 +22,7 @@ from heritage.cli.common import (
     console,
     echo_json,
     evidence_hashes,
+    indented,
     known,
     parse_date,
     plain_text,
@@ -112,8 +113,8 @@ def history(env: Env, site_id: str, as_json: bool, chart: str | None) -> None:
 
 
 def _print_visits(out: Console, history: list[Entry]) -> None:
-    """Below the table, what each field visit brought and the warnings noted when it came in, as
-    `show` gives them: too long for a cell."""
+    """Below the table, the damage each report gives, what each field visit brought and the
+    warnings noted when it came in, as `show` gives them: too long for a cell."""
     for entry in history:
         r = entry.report
         facts = field_facts(r)
@@ -121,7 +122,7 @@ def _print_visits(out: Console, history: list[Entry]) -> None:
             continue
         out.print(plain_text(f"{r.id} ({r.method.value}, {r.observed})", style="bold"))
         for label, value in facts:
-            out.print(Text.assemble("    ", (f"{label}: ", "bold"), printable(value)))
+            out.print(Text.assemble("    ", (f"{label}: ", "bold"), indented(value)))
         for warning in r.warnings:
             out.print(Text.assemble("    ", ("warning: ", "bold"), printable(warning_text(warning))), style="yellow")
 

@@ -53,8 +53,16 @@ from heritage.recording import migration_note
 from heritage.store import Catalogue
 from heritage.visits import field_facts
 
-# What a field visit brought (`heritage.visits.field_facts`), as a dossier labels each fact.
-FACT_LABELS = {"visited": "Visited", "access": "Access", "position": "Observed from", "submission": "Came in"}
+# The damage and what a field visit brought (`heritage.visits.field_facts`), as a dossier labels each fact.
+FACT_LABELS = {
+    "damage extent": "Damage extent",
+    "damage effects": "Damage seen",
+    "damage causes": "Caused by",
+    "visited": "Visited",
+    "access": "Access",
+    "position": "Observed from",
+    "submission": "Came in",
+}
 
 
 @dataclass

@@ -118,7 +118,11 @@ def photo_missing(shown_name: str) -> RecordedWarning:
 
 def new_site(site: Site) -> RecordedWarning:
     uncertainty = site.location.uncertainty_m
-    how = f"{within(uncertainty)} as the phone gave it" if uncertainty else "no GPS accuracy (a point placed by hand?)"
+    how = (
+        f"{within(uncertainty)}, the phone's GPS accuracy rounded up"
+        if uncertainty
+        else "no GPS accuracy (a point placed by hand?)"
+    )
     message = (
         f"the site {site.display_name()!r} was not on the form's list; added as site {site.id} of type 'other', "
         f"at the position the form gave ({how}): check its name, type and place"

@@ -22,7 +22,7 @@ from heritage import layout
 from heritage.codec import encode, from_document
 from heritage.errors import InvalidInput
 from heritage.evidence import evidence_record
-from heritage.fieldform import FORM_ID, NOT_LISTED
+from heritage.fieldform import DEVICE, FORM_ID, NOT_LISTED
 from heritage.ids import new_id, slugify
 from heritage.importing.checks import Seen, check_site
 from heritage.importing.problems import RowProblem
@@ -185,7 +185,7 @@ class Batch:
             return None
         if point.accuracy_m:  # a phone's fix is as good as its accuracy, and no better
             location: dict[str, Any] = {"precision": "approximate", "uncertainty_m": math.ceil(point.accuracy_m)}
-            how = f"±{math.ceil(point.accuracy_m)} m as the phone gave it"
+            how = f"±{math.ceil(point.accuracy_m)} m, the phone's GPS accuracy of {point.accuracy_m:g} m rounded up"
         else:  # placed by hand, or a phone that gave no accuracy: the form asked them to stand at the site
             location, how = {"precision": "exact"}, "no accuracy given"
         location["source"] = f"GPS position on the field form, {how} (submission {submission.instance_id})"
@@ -379,7 +379,9 @@ def _submission(submission: Submission) -> dict[str, Any]:
         "via": submission.via,
         "submitted_at": submission.submitted_at,
         "submitted_by": submission.submitted_by,
-        "device": submission.device,
+        # Central says which phone sent it; a phone's own copy and Kobo's export say it only in
+        # the form's deviceid answer.
+        "device": submission.device or submission.answers.get(DEVICE, "").strip(),
     }
     return {k: v for k, v in given.items() if v not in (None, "")}
 
