@@ -261,7 +261,8 @@ def report_for(report: ConditionReport, audience: str, sources: Container[str]) 
 # in our own words, with only what may be seen: a distance from the site (a circle around a public
 # point, never a position) and dates (a photo's capture time is shown beside it anyway).
 _STOOD = re.compile(r"\bstood (\d[\d,]*(?:\.\d+)? (?:km|m))\b")
-_DAY = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+# The two days, where the intake writes them (heritage.submissions.checks.photo_other_day).
+_TAKEN = re.compile(r"taken on (?P<taken>\d{4}-\d{2}-\d{2})\b.*\bvisit was on (?P<visit>\d{4}-\d{2}-\d{2})\b")
 _WARNING_WORDS = {
     FAR_FROM_SITE: "where the observer stood was far from the site's recorded location",
     PHOTO_OTHER_DAY: "a photo was taken on another day than the visit",
@@ -280,8 +281,8 @@ def withheld_warning(warning: RecordedWarning) -> str:
         # names the limit, the GPS accuracy and the site's own uncertainty: none of them is it).
         found = _STOOD.search(warning.message)
         return f"the observer stood {found[1]} from the site's recorded location" if found else words
-    if warning.code == PHOTO_OTHER_DAY and (days := sorted(set(_DAY.findall(warning.message)))):
-        return words + f" (dates given: {', '.join(days)})"
+    if warning.code == PHOTO_OTHER_DAY and (days := _TAKEN.search(warning.message)):
+        return f"a photo was taken on {days['taken']}, the visit was on {days['visit']}"
     return words
 
 

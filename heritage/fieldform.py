@@ -71,7 +71,7 @@ QUESTIONS: tuple[Question, ...] = (
         relevant=f"${{site}} = '{NOT_LISTED}'",
     ),
     Question("visit_date", "date", "Date of the visit", required=True, default="today()"),
-    Question("visit_time", "time", "Time you were at the site", "Local time, as the phone shows it."),
+    Question("visit_time", "time", "Time you were at the site", "Local time at the site."),
     Question("access", "select_one", "Access to the site", choices="access", required=True),
     Question(
         "access_reason",

@@ -27,7 +27,9 @@ FAR = (
     "the observer stood 1.2 km from the site's point, more than the 500 m allowed (GPS accuracy ±4.8 m; the site's "
     "location is exact)"
 )  # as heritage.submissions.checks.far_from_site writes it
-PHOTO = "photo IMG_20250502_1804.jpg was taken on 2025-05-02, not on the visit day 2025-05-03"
+PHOTO = (
+    "photo IMG_20250502_1804.jpg was taken on 2025-05-02 (EXIF 2025-05-02T18:04:00+04:00); the visit was on 2025-05-03"
+)
 
 
 def field_report_doc(report_id: str = "fv-1", **fields: Any) -> dict[str, Any]:
@@ -214,8 +216,8 @@ def test_the_team_sees_everything_as_recorded() -> None:
     [
         ("far-from-site", FAR, "the observer stood 1.2 km from the site's recorded location"),
         ("far-from-site", "at 39.1 46.2", "where the observer stood was far from the site's recorded location"),
-        ("photo-other-day", PHOTO, "a photo was taken on another day than the visit (dates given: 2025-05-02, "
-         "2025-05-03)"),
+        ("photo-other-day", PHOTO, "a photo was taken on 2025-05-02, the visit was on 2025-05-03"),
+        ("photo-other-day", "IMG_1.jpg: 2025-05-02", "a photo was taken on another day than the visit"),
         ("photo-missing", "IMG_1.jpg is not in the export", "a photo named in the submission was not brought in"),
         ("another-check", "at 39.1 46.2 by Anna", "noted when the report came in; the details are kept for the team"),
     ],
