@@ -24,6 +24,7 @@ FORM_FIX = (
 )
 DATE_FIX = "ODK writes a date as YYYY-MM-DD (2026-11-20): correct the answer, or export the submissions with XML values"
 TIME_FIX = "ODK writes a time as HH:MM:SS.sss+hh:mm (10:15:00.000+04:00): correct the answer, or leave it empty"
+NO_FIX = "record the position again on the phone (edit the submission), or leave the answer empty where it is optional"
 GEOPOINT_FIX = "ODK writes a position as 'latitude longitude altitude accuracy', e.g. '39.757 46.751 1420 4.5'"
 
 
@@ -106,6 +107,10 @@ def geopoint(name: str, text: str, problems: list[RowProblem]) -> Fix | None:
         problems.append(
             RowProblem(name, "is not a position on Earth (latitude first, then longitude)", text, GEOPOINT_FIX)
         )
+        return None
+    if lat == 0 and lon == 0:  # what a form or an export writes for a position never taken
+        message = "is latitude 0, longitude 0 (off West Africa), a position never taken rather than one stood at"
+        problems.append(RowProblem(name, message, text, NO_FIX))
         return None
     accuracy = numbers[3] if len(numbers) == 4 and numbers[3] > 0 else None
     return Fix(lon, lat, accuracy)

@@ -35,6 +35,9 @@ DECRYPT_HINT = (
     "Briefcase and the form's private key (Briefcase: Pull, then Export), or send it to ODK Central "
     "and download Central's export with the key's passphrase"
 )
+MAX_DEPTH = 16
+"""How deep answers may nest: the form's groups and repeat go two levels down; a file nesting far
+deeper is no phone's, and is refused before reading it could exhaust Python's stack."""
 
 
 def instance_files(path: Path) -> list[Path]:
@@ -159,6 +162,13 @@ def _walk(
 ) -> None:
     """Answers by question path ("group/question"); each entry of a repeat other than the photos
     gets its place ("repeat[2]/question") so that no answer is lost."""
+    if prefix.count("/") >= MAX_DEPTH:
+        raise InvalidInput(
+            f"nests its answers more than {MAX_DEPTH} levels deep, which no phone's form does: it is not read",
+            file=shown,
+            record=record,
+            field=prefix.rstrip("/").split("/")[0],
+        )
     counts = Counter(_local(child.tag) for child in node)
     seen: Counter[str] = Counter()
     for child in node:

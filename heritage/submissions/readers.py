@@ -40,7 +40,7 @@ def read_submissions(path: Path, scratch: Path, media: Path | None = None) -> li
         return found
     if path.name.lower().endswith(".enc"):
         return [collect.read_instance(path, path.name)]  # refused, saying how to decrypt it
-    head = read_bytes(path, str(path))[:512]
+    head = read_bytes(path, str(path), head=512)
     if head.startswith(b"PK\x03\x04"):
         return _from_zip(path, scratch, media)
     if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):

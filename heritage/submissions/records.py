@@ -84,7 +84,7 @@ class _Pending:
 
     problems: list[RowProblem] = field(default_factory=list)
     warnings: list[RecordedWarning] = field(default_factory=list)
-    files: list[tuple[Path, bytes]] = field(default_factory=list)
+    files: list[tuple[Path, bytes | Path]] = field(default_factory=list)
     site: Site | None = None  # a new site
     evidence: list[Evidence] = field(default_factory=list)  # new evidence
     hashes: list[str] = field(default_factory=list)  # every photo the report cites
@@ -96,7 +96,9 @@ class Batch:
         self.now = now.isoformat()
         self.sensitivity = options.sensitivity or Sensitivity.public
         self.problems: list[tuple[str, RowProblem]] = []
-        self.files: list[tuple[Path, bytes]] = []
+        # A photo's bytes are given by the file they are in (read again as they are staged), so that a
+        # mission's gigabytes of photos are never all in memory at once.
+        self.files: list[tuple[Path, bytes | Path]] = []
         self.reports: list[ConditionReport] = []
         self.sites: list[Site] = []
         self.sources: list[Source] = []
@@ -257,6 +259,9 @@ class Batch:
         try:
             with layout.open_input(photo.path) as handle:
                 data = handle.read()
+            if damage := W.photo_damage(data, photo.name):
+                pending.problems.append(RowProblem("photo", damage, photo.name, W.PHOTO_COPY_FIX))
+                return None
             evidence = evidence_record(
                 self.catalogue,
                 photo.path,
@@ -281,7 +286,7 @@ class Batch:
             self._stored[sha] = self.catalogue.read(Evidence, layout.evidence_record_file(self.catalogue.root, sha))
             return self._stored[sha]
         pending.evidence.append(evidence)
-        pending.files.append((layout.evidence_file(self.catalogue.root, sha), data))
+        pending.files.append((layout.evidence_file(self.catalogue.root, sha), photo.path))
         pending.files.append((layout.evidence_record_file(self.catalogue.root, sha), encode(evidence)))
         return evidence
 
