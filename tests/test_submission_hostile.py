@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import snapshot
+from conftest import Invoke, snapshot
 from fieldvisits import UUID, collect_folder, jpeg, submission
 from heritage.errors import InvalidInput
 from heritage.store import Catalogue
@@ -180,3 +180,23 @@ def test_photos_are_staged_from_their_files_and_a_change_meanwhile_writes_nothin
     with pytest.raises(InvalidInput, match="changed while it was being imported; nothing was written"):
         import_submissions(catalogue, [submission(photos=[Photo("p.jpg", photo)])], OPTIONS)
     assert snapshot(catalogue.root) == before
+
+
+def test_answers_given_but_not_recorded_are_said(catalogue: Catalogue) -> None:
+    customised = submission(visit_time="10:15", weather="rain, then fog", witness="")
+    result = import_submissions(catalogue, [customised], OPTIONS)
+    assert result.reports == [f"fv-{UUID}"]
+    assert result.notices == [
+        f"{customised.where}: visit_time '10:15' has no UTC offset, which ODK always writes: left out, not guessed",
+        f"{customised.where}: answers to questions not on heritage's form are left out: weather",
+    ]
+
+
+def test_the_command_says_what_it_passed_over(invoke: Invoke, catalogue: Catalogue, tmp_path: Path) -> None:
+    phone = collect_folder(tmp_path / "phone", [submission(), submission(UUID2)])
+    other = sorted((phone / "instances").glob("*/*.xml"))[1]
+    other.write_text(f'<household id="household_survey"><meta><instanceID>uuid:{UUID2}</instanceID></meta></household>')
+    result = invoke("import", "submissions", str(phone), catalogue=catalogue)
+    assert result.exit_code == 0, result.output
+    assert "skipped: an instance of the form 'household_survey', not of 'heritage_condition'" in result.output
+    assert "imported 1 submission(s): 1 new, 0 already in the catalogue" in result.output

@@ -56,6 +56,7 @@ class Visit:
     damage_causes: list[DamageCause] = field(default_factory=list)
     position: Fix | None = None
     notes: str | None = None
+    left_out: list[str] = field(default_factory=list)  # answers given but not recorded, said to the person importing
 
 
 _RELEVANT = re.compile(r"^\$\{(\w+)\}\s*(=|!=)\s*'([^']*)'$")
@@ -127,15 +128,18 @@ def _day(text: str, problems: list[RowProblem]) -> date | None:
     return None
 
 
-def _visited_at(day: date, text: str, problems: list[RowProblem]) -> datetime | None:
+def _visited_at(day: date, text: str, problems: list[RowProblem], left_out: list[str]) -> datetime | None:
     """The day and the time of day, with the offset the phone wrote. ODK writes one; a time
-    without it is left out rather than put in a zone we would have to guess."""
+    without it is left out, with a word, rather than put in a zone we would have to guess."""
     try:
         at = datetime.fromisoformat(f"{day.isoformat()}T{text.strip()}")
     except ValueError:
         problems.append(RowProblem("visit_time", "is not a time of day (HH:MM:SS, with its offset)", text, TIME_FIX))
         return None
-    return at if at.tzinfo is not None else None
+    if at.tzinfo is None:
+        left_out.append(f"visit_time {text!r} has no UTC offset, which ODK always writes: left out, not guessed")
+        return None
+    return at
 
 
 def _required(answers: dict[str, str], problems: list[RowProblem]) -> None:
@@ -162,7 +166,7 @@ def read_visit(answers: dict[str, str]) -> tuple[Visit, list[RowProblem]]:
         if text.get("new_site_position"):
             visit.new_site_point = geopoint("new_site_position", text["new_site_position"], problems)
     if day is not None and text.get("visit_time"):
-        visit.visited_at = _visited_at(day, text["visit_time"], problems)
+        visit.visited_at = _visited_at(day, text["visit_time"], problems, visit.left_out)
     if text.get("access"):
         visit.access = _choice(Access, "access", "access", text["access"], problems)
         visit.access_reason = text.get("access_reason") or None
@@ -176,4 +180,11 @@ def read_visit(answers: dict[str, str]) -> tuple[Visit, list[RowProblem]]:
     if text.get("position"):
         visit.position = geopoint("position", text["position"], problems)
     visit.notes = text.get("notes") or None
+    # A form changed by hand (a question added in KoboToolbox's builder) sends answers with no place here.
+    unknown = [name for name, value in text.items() if value and name.split("[")[0].split("/")[0] not in _NAMES]
+    if unknown:
+        visit.left_out.append(f"answers to questions not on heritage's form are left out: {', '.join(unknown)}")
     return visit, problems
+
+
+_NAMES = {question.name for question in QUESTIONS}

@@ -118,6 +118,7 @@ class Batch:
         pending = _Pending()
         visit, found = read_visit(submission.answers)
         pending.problems += found
+        self.notices += [f"{submission.where}: {text}" for text in visit.left_out]
         site = self._site(submission, visit, pending)
         self._photos(submission, visit, source_id(submission.instance_id), pending)
         if site is not None and not pending.problems:
