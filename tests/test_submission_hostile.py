@@ -200,3 +200,16 @@ def test_the_command_says_what_it_passed_over(invoke: Invoke, catalogue: Catalog
     assert result.exit_code == 0, result.output
     assert "skipped: an instance of the form 'household_survey', not of 'heritage_condition'" in result.output
     assert "imported 1 submission(s): 1 new, 0 already in the catalogue" in result.output
+
+
+def test_a_file_name_is_shown_never_obeyed(invoke: Invoke, catalogue: Catalogue, tmp_path: Path) -> None:
+    phone = collect_folder(tmp_path / "phone", [submission()])
+    folder = next((phone / "instances").iterdir())
+    hostile = folder.rename(folder.with_name("x\x1b[2J\nerror: all is well\u202e"))
+    next(hostile.glob("*.xml")).write_text("<data>")
+    result = invoke("import", "submissions", str(phone), catalogue=catalogue)
+    assert result.exit_code != 0
+    assert result.output.splitlines() == [
+        "error: phone/instances/x\\x1b[2J\\nerror: all is well\\u202e/heritage_condition_2026-11-20_10-00-00.xml: "
+        "is not well-formed XML (line 1, column 7)"
+    ]
