@@ -213,3 +213,28 @@ def test_a_file_name_is_shown_never_obeyed(invoke: Invoke, catalogue: Catalogue,
         "error: phone/instances/x\\x1b[2J\\nerror: all is well\\u202e/heritage_condition_2026-11-20_10-00-00.xml: "
         "is not well-formed XML (line 1, column 7)"
     ]
+
+
+def test_an_instances_folder_that_is_a_link_is_not_followed(tmp_path: Path) -> None:
+    elsewhere = collect_folder(tmp_path / "elsewhere", [submission()])
+    phone = tmp_path / "phone"
+    phone.mkdir()
+    (phone / "instances").symlink_to(elsewhere / "instances")
+    with pytest.raises(InvalidInput, match="holds no instance XML"):
+        read_submissions(phone, tmp_path / "scratch")
+
+
+def test_a_workbook_that_is_a_zip_bomb_is_refused_before_it_is_opened(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from openpyxl import Workbook
+
+    monkeypatch.setattr(tabular, "BOMB_SIZE", 1024**2)
+    book = Workbook()
+    book.active.append(["_uuid", "_submission_time"])
+    export = tmp_path / "export.xlsx"
+    book.save(export)
+    with zipfile.ZipFile(export, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/media/padding.bin", bytes(4 * 1024**2))
+    with pytest.raises(InvalidInput, match=r"holds 'xl/media/padding.bin', which unpacks to 4 MiB"):
+        read_submissions(export, tmp_path / "scratch")

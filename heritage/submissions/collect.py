@@ -45,7 +45,7 @@ def instance_files(path: Path) -> list[Path]:
     `instances` folder or its parent; [] when it holds none of these."""
     if path.is_file():
         return [path] if path.suffix.lower() in (".xml", ".enc") else []
-    if (path / "instances").is_dir():
+    if (path / "instances").is_dir() and not (path / "instances").is_symlink():  # links inside are not followed
         path = path / "instances"  # the phone's project folder, or a copy of it
     elif direct := _in_folder(path):
         return direct

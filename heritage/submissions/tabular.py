@@ -157,6 +157,7 @@ def read_xlsx(path: Path, shown: str) -> list[Sheet]:
     import openpyxl  # only an XLSX export pays for its import
 
     read_bytes(path, shown, head=0)  # the same refusal of links and devices as any file
+    _check_workbook(path, shown)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file; all mean the same here
@@ -175,6 +176,19 @@ def read_xlsx(path: Path, shown: str) -> list[Sheet]:
     finally:
         book.close()
     return sheets
+
+
+def _check_workbook(path: Path, shown: str) -> None:
+    """A workbook is a zip of XML: a bomb in it is refused before it is opened, as in any zip."""
+    try:
+        with zipfile.ZipFile(path) as bundle:
+            parts = bundle.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise InvalidInput(f"is not a readable XLSX workbook ({exc})", file=shown) from None
+    for part in parts:
+        _check_member(part, set(), shown)
+    if sum(part.file_size for part in parts) > MAX_TEXT:
+        raise InvalidInput(f"unpacks to more than the {MAX_TEXT // 1024**2} MiB an export can be", file=shown)
 
 
 def cell_text(value: object) -> str:
