@@ -238,3 +238,17 @@ def test_a_workbook_that_is_a_zip_bomb_is_refused_before_it_is_opened(
         archive.writestr("xl/media/padding.bin", bytes(4 * 1024**2))
     with pytest.raises(InvalidInput, match=r"holds 'xl/media/padding.bin', which unpacks to 4 MiB"):
         read_submissions(export, tmp_path / "scratch")
+
+
+def test_a_new_site_named_in_arabic_is_one_site_across_batches(catalogue: Catalogue) -> None:
+    new = {
+        "site": "_not_listed",
+        "new_site_name": "كنيسة القديس جاورجيوس",
+        "new_site_position": "39.7581 46.7514 1420 7",
+    }
+    first = import_submissions(catalogue, [submission(**new)], OPTIONS)
+    assert len(first.sites) == 1 and first.sites[0].startswith("site-")
+    problems = _refused(catalogue, [submission(UUID2, **new)])  # Tuesday's visit to the same new site
+    assert [(field, message.split(",")[0]) for field, _, message in problems] == [
+        ("new_site_name", f"makes the site id {first.sites[0]!r}")
+    ]

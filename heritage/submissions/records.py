@@ -23,7 +23,7 @@ from heritage.codec import encode, from_document
 from heritage.errors import InvalidInput
 from heritage.evidence import evidence_record
 from heritage.fieldform import FORM_ID, NOT_LISTED
-from heritage.ids import new_id, slugify
+from heritage.ids import slugify
 from heritage.importing.checks import Seen, check_site
 from heritage.importing.problems import RowProblem
 from heritage.models import ConditionReport, Evidence, RecordedWarning, Site, Source
@@ -176,7 +176,7 @@ class Batch:
         point = visit.new_site_point
         if point is None or not visit.new_site_name:
             return None  # its problem is noted already
-        site_id = slugify(visit.new_site_name) or new_id("site")
+        site_id = slugify(visit.new_site_name) or _name_id(visit.new_site_name)
         existing = self._known_site(site_id)
         if existing is not None:
             message = f"makes the site id {site_id!r}, which the catalogue holds already ({existing.display_name()!r})"
@@ -383,6 +383,12 @@ def _submission(submission: Submission) -> dict[str, Any]:
         "device": submission.device,
     }
     return {k: v for k, v in given.items() if v not in (None, "")}
+
+
+def _name_id(name: str) -> str:
+    """The id of a site named in a script with no Latin letters (Arabic, Chinese): made of its name,
+    as a slug is, so that the same name brought in another batch makes the same id, not a second site."""
+    return "site-" + hashlib.sha256(_name_key(name).encode("utf-8")).hexdigest()[:16]
 
 
 def _name_key(name: str) -> str:
