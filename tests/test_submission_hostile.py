@@ -252,3 +252,15 @@ def test_a_new_site_named_in_arabic_is_one_site_across_batches(catalogue: Catalo
     assert [(field, message.split(",")[0]) for field, _, message in problems] == [
         ("new_site_name", f"makes the site id {first.sites[0]!r}")
     ]
+
+
+def test_a_draft_left_on_the_phone_is_named_with_the_way_out(catalogue: Catalogue) -> None:
+    draft = submission(condition="", certainty="", observer="")  # saved, not finalised: the rest still empty
+    problems = _refused(catalogue, [draft])
+    assert [field for field, _, _ in problems] == ["condition", "certainty", "observer"]
+    with pytest.raises(SubmissionsRefused) as refused:
+        import_submissions(catalogue, [draft], OPTIONS)
+    assert all(
+        "finalise it in Collect and copy it again, or leave its folder out" in (g.fix or "")
+        for g in refused.value.groups
+    )

@@ -19,8 +19,9 @@ from heritage.models.vocab import Access, Certainty, Condition, DamageCause, Dam
 E = TypeVar("E", bound=StrEnum)
 
 FORM_FIX = (
-    "the form built by `heritage form xlsform` requires it: check that the submissions are of that form "
-    "(and, from KoboToolbox, exported with XML values and headers)"
+    "the form built by `heritage form xlsform` requires it: a form saved as a draft on the phone has empty "
+    "answers, so finalise it in Collect and copy it again, or leave its folder out; otherwise check that "
+    "the submissions are of that form (and, from KoboToolbox, exported with XML values and headers)"
 )
 DATE_FIX = "ODK writes a date as YYYY-MM-DD (2026-11-20): correct the answer, or export the submissions with XML values"
 TIME_FIX = "ODK writes a time as HH:MM:SS.sss+hh:mm (10:15:00.000+04:00): correct the answer, or leave it empty"
