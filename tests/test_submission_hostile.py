@@ -6,6 +6,7 @@ with one, and nothing is half-written."""
 
 from __future__ import annotations
 
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -264,3 +265,17 @@ def test_a_draft_left_on_the_phone_is_named_with_the_way_out(catalogue: Catalogu
         "finalise it in Collect and copy it again, or leave its folder out" in (g.fix or "")
         for g in refused.value.groups
     )
+
+
+def test_a_photo_of_many_megapixels_is_read_without_a_word_on_the_terminal(
+    catalogue: Catalogue, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PIL import Image
+
+    # 16 x 16 pixels stand for a 108-megapixel phone photo: past Pillow's warning limit, under its error.
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 200)
+    photo = jpeg(tmp_path / "big.jpg", taken="2026:11:19 17:02:44")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the library never prints, not even through Python's warnings
+        result = import_submissions(catalogue, [submission(photos=[Photo("big.jpg", photo)])], OPTIONS)
+    assert [warning.code for _, _, warning in result.warnings] == ["photo-other-day"]  # its EXIF was read

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import itertools
 import math
+import warnings
 from datetime import date
 
 from heritage.models import Evidence, RecordedWarning, Site
@@ -141,12 +142,14 @@ def photo_damage(data: bytes, shown_name: str) -> str | None:
     from PIL import Image, UnidentifiedImageError
 
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            if image.format == "JPEG":  # decoded at an eighth of its size: every byte read, little memory
-                image.draft("RGB", (max(1, image.width // 8), max(1, image.height // 8)))
-                image.load()
-            else:
-                image.verify()  # the file's structure and checksums, without decoding its pixels
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # a 108-megapixel photo: no bomb
+            with Image.open(io.BytesIO(data)) as image:
+                if image.format == "JPEG":  # decoded at an eighth of its size: every byte read, little memory
+                    image.draft("RGB", (max(1, image.width // 8), max(1, image.height // 8)))
+                    image.load()
+                else:
+                    image.verify()  # the file's structure and checksums, without decoding its pixels
     except UnidentifiedImageError:
         if shown_name.lower().endswith((".jpg", ".jpeg", ".png")):
             return "is not the image its name says: its bytes are no JPEG or PNG"
