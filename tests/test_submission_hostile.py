@@ -279,3 +279,10 @@ def test_a_photo_of_many_megapixels_is_read_without_a_word_on_the_terminal(
         warnings.simplefilter("error")  # the library never prints, not even through Python's warnings
         result = import_submissions(catalogue, [submission(photos=[Photo("big.jpg", photo)])], OPTIONS)
     assert [warning.code for _, _, warning in result.warnings] == ["photo-other-day"]  # its EXIF was read
+
+
+@pytest.mark.parametrize("day", ["1970-01-01", "1900-01-01", "0001-01-01"])
+def test_a_visit_date_from_an_unset_phone_clock_is_refused(catalogue: Catalogue, day: str) -> None:
+    problems = _refused(catalogue, [submission(visit_date=day)])
+    assert [(field, value) for field, value, _ in problems] == [("visit_date", day)]
+    assert problems[0][2].startswith("is before 2000, a date a phone whose clock was never set gives")

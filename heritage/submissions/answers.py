@@ -24,6 +24,9 @@ FORM_FIX = (
     "the submissions are of that form (and, from KoboToolbox, exported with XML values and headers)"
 )
 DATE_FIX = "ODK writes a date as YYYY-MM-DD (2026-11-20): correct the answer, or export the submissions with XML values"
+EARLIEST_VISIT = date(2000, 1, 1)
+"""No phone form was filled before this: an earlier visit date is a phone's unset clock, not a visit."""
+CLOCK_FIX = "correct the visit date to the day of the visit (edit the submission), and set the phone's clock"
 TIME_FIX = "ODK writes a time as HH:MM:SS.sss+hh:mm (10:15:00.000+04:00): correct the answer, or leave it empty"
 NO_FIX = "record the position again on the phone (edit the submission), or leave the answer empty where it is optional"
 GEOPOINT_FIX = "ODK writes a position as 'latitude longitude altitude accuracy', e.g. '39.757 46.751 1420 4.5'"
@@ -122,9 +125,15 @@ def _day(text: str, problems: list[RowProblem]) -> date | None:
     value = text.strip()
     if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):  # [0-9]: no other script's digits
         try:
-            return date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except ValueError:  # 2024-02-30
             pass
+        else:
+            if day >= EARLIEST_VISIT:
+                return day
+            message = f"is before {EARLIEST_VISIT.year}, a date a phone whose clock was never set gives (1970, 1980)"
+            problems.append(RowProblem("visit_date", message, text, CLOCK_FIX))
+            return None
     problems.append(RowProblem("visit_date", "is not a date (YYYY-MM-DD)", text, DATE_FIX))
     return None
 
