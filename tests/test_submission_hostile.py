@@ -286,3 +286,10 @@ def test_a_visit_date_from_an_unset_phone_clock_is_refused(catalogue: Catalogue,
     problems = _refused(catalogue, [submission(visit_date=day)])
     assert [(field, value) for field, value, _ in problems] == [("visit_date", day)]
     assert problems[0][2].startswith("is before 2000, a date a phone whose clock was never set gives")
+
+
+def test_an_empty_zip_is_called_one(tmp_path: Path) -> None:
+    empty = tmp_path / "export.zip"
+    zipfile.ZipFile(empty, "w").close()
+    with pytest.raises(InvalidInput, match="is an empty zip: the download did not finish, or nothing was exported"):
+        read_submissions(empty, tmp_path / "scratch")
