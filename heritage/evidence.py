@@ -12,6 +12,7 @@ import io
 import mimetypes
 import os
 import shutil
+import warnings
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
@@ -55,9 +56,11 @@ def photo_metadata(path: Path | IO[bytes]) -> dict[str, Any]:
     except ImportError:  # Pillow comes with matplotlib; without it, photos are stored unread
         return {}
     try:
-        with Image.open(path) as image:
-            exif = image.getexif()
-            media_type = Image.MIME.get(image.format or "")
+        with warnings.catch_warnings():  # a phone's 108-megapixel photo is no bomb, and the library never prints
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                exif = image.getexif()
+                media_type = Image.MIME.get(image.format or "")
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
         return {}  # not an image we can read safely: stored, hashed, and described by the person adding it
     found: dict[str, Any] = {"media_type": media_type} if media_type else {}

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from heritage import __version__
+from heritage.cli.common import one_line
 from heritage.errors import CatalogueNotFound, HeritageError, RecordExists, RecordNotFound
 from heritage.store import Catalogue
 
@@ -42,11 +43,12 @@ class HeritageGroup(click.Group):
         try:
             return super().invoke(ctx)
         except HeritageError as error:
-            click.echo(f"error: {error}", err=True)
+            # A file name or a value in the message is shown, never obeyed (escapes, bidi, line breaks).
+            click.echo(f"error: {one_line(error)}", err=True)
             ctx.exit(exit_code_for(error))
         except OSError as error:
             where = f" ({error.filename})" if error.filename else ""
-            click.echo(f"error: {error.strerror or error}{where}", err=True)
+            click.echo(f"error: {one_line(f'{error.strerror or error}{where}')}", err=True)
             ctx.exit(ExitCode.INVALID)
 
 

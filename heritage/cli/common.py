@@ -158,6 +158,12 @@ def indented(text: object, indent: str = "        ") -> str:
     return printable(text).replace("\n", "\n" + indent)
 
 
+def one_line(text: object) -> str:
+    """`printable`, and a line break shown as `\\n` too: for a message that is one line, where a
+    file name or an answer holding a line break could otherwise print a line of its own."""
+    return printable(text).replace("\n", "\\n").replace("\t", "\\t")
+
+
 def drop_none(document: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in document.items() if v is not None and v != [] and v != {}}
 

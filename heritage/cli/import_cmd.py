@@ -13,7 +13,7 @@ import click
 from rich.markup import escape
 
 from heritage.cli.app import Env, ExitCode, cli, pass_env
-from heritage.cli.common import console, printable, reading_progress
+from heritage.cli.common import console, one_line, printable, reading_progress
 from heritage.importing import ImportOptions, ImportResult, Profile, RowsRefused, load_profile, run_import, with_flags
 from heritage.importing.problems import ProblemGroup
 from heritage.importing.starter import write_profile
@@ -37,9 +37,9 @@ def import_group() -> None:
 
 def _print_groups(groups: list[ProblemGroup], prefix: str, unit: str = "row(s)") -> None:
     for group in groups[:SHOWN_GROUPS]:
-        click.echo(f"{prefix}{printable(group.describe(unit))}", err=True)
+        click.echo(f"{prefix}{one_line(group.describe(unit))}", err=True)
         if group.fix:
-            click.echo(f"      fix: {printable(group.fix)}", err=True)
+            click.echo(f"      fix: {one_line(group.fix)}", err=True)
     if len(groups) > SHOWN_GROUPS:
         click.echo(f"{prefix}and {len(groups) - SHOWN_GROUPS} more", err=True)
 
@@ -377,9 +377,9 @@ def import_submissions_command(
 
 def _print_intake(result: IntakeResult) -> None:
     for where, report, warning in result.warnings:
-        click.echo(printable(f"warning: {where}: report {report}: {warning.code}: {warning.message}"), err=True)
+        click.echo(one_line(f"warning: {where}: report {report}: {warning.code}: {warning.message}"), err=True)
     for notice in result.notices:
-        click.echo(printable(f"warning: {notice}"), err=True)
+        click.echo(one_line(f"warning: {notice}"), err=True)
     out = console()
     if result.dry_run:
         for number, sample in enumerate(result.samples, start=1):

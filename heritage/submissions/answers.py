@@ -19,11 +19,16 @@ from heritage.models.vocab import Access, Certainty, Condition, DamageCause, Dam
 E = TypeVar("E", bound=StrEnum)
 
 FORM_FIX = (
-    "the form built by `heritage form xlsform` requires it: check that the submissions are of that form "
-    "(and, from KoboToolbox, exported with XML values and headers)"
+    "the form built by `heritage form xlsform` requires it: a form saved as a draft on the phone has empty "
+    "answers, so finalise it in Collect and copy it again, or leave its folder out; otherwise check that "
+    "the submissions are of that form (and, from KoboToolbox, exported with XML values and headers)"
 )
 DATE_FIX = "ODK writes a date as YYYY-MM-DD (2026-11-20): correct the answer, or export the submissions with XML values"
+EARLIEST_VISIT = date(2000, 1, 1)
+"""No phone form was filled before this: an earlier visit date is a phone's unset clock, not a visit."""
+CLOCK_FIX = "correct the visit date to the day of the visit (edit the submission), and set the phone's clock"
 TIME_FIX = "ODK writes a time as HH:MM:SS.sss+hh:mm (10:15:00.000+04:00): correct the answer, or leave it empty"
+NO_FIX = "record the position again on the phone (edit the submission), or leave the answer empty where it is optional"
 GEOPOINT_FIX = "ODK writes a position as 'latitude longitude altitude accuracy', e.g. '39.757 46.751 1420 4.5'"
 
 
@@ -55,6 +60,7 @@ class Visit:
     damage_causes: list[DamageCause] = field(default_factory=list)
     position: Fix | None = None
     notes: str | None = None
+    left_out: list[str] = field(default_factory=list)  # answers given but not recorded, said to the person importing
 
 
 _RELEVANT = re.compile(r"^\$\{(\w+)\}\s*(=|!=)\s*'([^']*)'$")
@@ -107,6 +113,10 @@ def geopoint(name: str, text: str, problems: list[RowProblem]) -> Fix | None:
             RowProblem(name, "is not a position on Earth (latitude first, then longitude)", text, GEOPOINT_FIX)
         )
         return None
+    if lat == 0 and lon == 0:  # what a form or an export writes for a position never taken
+        message = "is latitude 0, longitude 0 (off West Africa), a position never taken rather than one stood at"
+        problems.append(RowProblem(name, message, text, NO_FIX))
+        return None
     accuracy = numbers[3] if len(numbers) == 4 and numbers[3] > 0 else None
     return Fix(lon, lat, accuracy)
 
@@ -115,22 +125,31 @@ def _day(text: str, problems: list[RowProblem]) -> date | None:
     value = text.strip()
     if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):  # [0-9]: no other script's digits
         try:
-            return date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except ValueError:  # 2024-02-30
             pass
+        else:
+            if day >= EARLIEST_VISIT:
+                return day
+            message = f"is before {EARLIEST_VISIT.year}, a date a phone whose clock was never set gives (1970, 1980)"
+            problems.append(RowProblem("visit_date", message, text, CLOCK_FIX))
+            return None
     problems.append(RowProblem("visit_date", "is not a date (YYYY-MM-DD)", text, DATE_FIX))
     return None
 
 
-def _visited_at(day: date, text: str, problems: list[RowProblem]) -> datetime | None:
+def _visited_at(day: date, text: str, problems: list[RowProblem], left_out: list[str]) -> datetime | None:
     """The day and the time of day, with the offset the phone wrote. ODK writes one; a time
-    without it is left out rather than put in a zone we would have to guess."""
+    without it is left out, with a word, rather than put in a zone we would have to guess."""
     try:
         at = datetime.fromisoformat(f"{day.isoformat()}T{text.strip()}")
     except ValueError:
         problems.append(RowProblem("visit_time", "is not a time of day (HH:MM:SS, with its offset)", text, TIME_FIX))
         return None
-    return at if at.tzinfo is not None else None
+    if at.tzinfo is None:
+        left_out.append(f"visit_time {text!r} has no UTC offset, which ODK always writes: left out, not guessed")
+        return None
+    return at
 
 
 def _required(answers: dict[str, str], problems: list[RowProblem]) -> None:
@@ -157,7 +176,7 @@ def read_visit(answers: dict[str, str]) -> tuple[Visit, list[RowProblem]]:
         if text.get("new_site_position"):
             visit.new_site_point = geopoint("new_site_position", text["new_site_position"], problems)
     if day is not None and text.get("visit_time"):
-        visit.visited_at = _visited_at(day, text["visit_time"], problems)
+        visit.visited_at = _visited_at(day, text["visit_time"], problems, visit.left_out)
     if text.get("access"):
         visit.access = _choice(Access, "access", "access", text["access"], problems)
         visit.access_reason = text.get("access_reason") or None
@@ -171,4 +190,11 @@ def read_visit(answers: dict[str, str]) -> tuple[Visit, list[RowProblem]]:
     if text.get("position"):
         visit.position = geopoint("position", text["position"], problems)
     visit.notes = text.get("notes") or None
+    # A form changed by hand (a question added in KoboToolbox's builder) sends answers with no place here.
+    unknown = [name for name, value in text.items() if value and name.split("[")[0].split("/")[0] not in _NAMES]
+    if unknown:
+        visit.left_out.append(f"answers to questions not on heritage's form are left out: {', '.join(unknown)}")
     return visit, problems
+
+
+_NAMES = {question.name for question in QUESTIONS}

@@ -8,8 +8,10 @@ kilometre can well be seen from 800 m away.
 
 from __future__ import annotations
 
+import io
 import itertools
 import math
+import warnings
 from datetime import date
 
 from heritage.models import Evidence, RecordedWarning, Site
@@ -128,3 +130,37 @@ def new_site(site: Site) -> RecordedWarning:
         f"at the position the form gave ({how}): check its name, type and place"
     )
     return RecordedWarning(code=NEW_SITE, message=message)
+
+
+PHOTO_COPY_FIX = (
+    "copy the photo again from the phone (a copy over USB that was cut off leaves the file short); if the "
+    "phone's own file is damaged too, take the photo out of the submission (edit it on the phone)"
+)
+
+
+def photo_damage(data: bytes, shown_name: str) -> str | None:
+    """Why a photo's bytes cannot be what the camera saved: empty, or an image cut short or not
+    the image its name says. A file of a kind the imaging library does not know (HEIC) is taken as
+    it is: only a kind it knows is checked."""
+    if not data:
+        return "is empty (0 bytes)"
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # a 108-megapixel photo: no bomb
+            with Image.open(io.BytesIO(data)) as image:
+                if image.format == "JPEG":  # decoded at an eighth of its size: every byte read, little memory
+                    image.draft("RGB", (max(1, image.width // 8), max(1, image.height // 8)))
+                    image.load()
+                else:
+                    image.verify()  # the file's structure and checksums, without decoding its pixels
+    except UnidentifiedImageError:
+        if shown_name.lower().endswith((".jpg", ".jpeg", ".png")):
+            return "is not the image its name says: its bytes are no JPEG or PNG"
+        return None
+    except (OSError, SyntaxError, ValueError) as error:
+        return f"is a damaged or incomplete image ({error})"
+    except Image.DecompressionBombError:
+        return None  # a large image is no damaged one; it is stored as it is
+    return None

@@ -35,6 +35,9 @@ DECRYPT_HINT = (
     "Briefcase and the form's private key (Briefcase: Pull, then Export), or send it to ODK Central "
     "and download Central's export with the key's passphrase"
 )
+MAX_DEPTH = 16
+"""How deep answers may nest: the form's groups and repeat go two levels down; a file nesting far
+deeper is no phone's, and is refused before reading it could exhaust Python's stack."""
 
 
 def instance_files(path: Path) -> list[Path]:
@@ -42,7 +45,7 @@ def instance_files(path: Path) -> list[Path]:
     `instances` folder or its parent; [] when it holds none of these."""
     if path.is_file():
         return [path] if path.suffix.lower() in (".xml", ".enc") else []
-    if (path / "instances").is_dir():
+    if (path / "instances").is_dir() and not (path / "instances").is_symlink():  # links inside are not followed
         path = path / "instances"  # the phone's project folder, or a copy of it
     elif direct := _in_folder(path):
         return direct
@@ -159,6 +162,13 @@ def _walk(
 ) -> None:
     """Answers by question path ("group/question"); each entry of a repeat other than the photos
     gets its place ("repeat[2]/question") so that no answer is lost."""
+    if prefix.count("/") >= MAX_DEPTH:
+        raise InvalidInput(
+            f"nests its answers more than {MAX_DEPTH} levels deep, which no phone's form does: it is not read",
+            file=shown,
+            record=record,
+            field=prefix.rstrip("/").split("/")[0],
+        )
     counts = Counter(_local(child.tag) for child in node)
     seen: Counter[str] = Counter()
     for child in node:

@@ -11,25 +11,31 @@ submission (its `replaces`) supersedes the report of the one it replaces.
 
 from __future__ import annotations
 
+import hashlib
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from heritage import layout
 from heritage.codec import to_document
 from heritage.errors import ImportFailed, InvalidInput, Problem
+from heritage.fieldform import FORM_ID, NOT_LISTED, QUESTIONS
 from heritage.importing import problems as P
+from heritage.importing.problems import RowProblem
 from heritage.index import Index
 from heritage.journal import Journal
-from heritage.models import RecordedWarning
+from heritage.models import ConditionReport, RecordedWarning
 from heritage.models.base import Record
 from heritage.models.vocab import Reliability, Sensitivity
 from heritage.recording import utc_now
 from heritage.store import Catalogue
 from heritage.submissions import Submission
+from heritage.submissions.answers import read_visit
 from heritage.submissions.records import Batch, report_id
 
 SAMPLES = 3  # records a dry run shows
+OUR_QUESTIONS = {q.name for q in QUESTIONS if q.required and not q.relevant and not q.repeat}
 
 
 @dataclass
@@ -78,10 +84,19 @@ def import_submissions(catalogue: Catalogue, submissions: list[Submission], opti
     # The journal's lock makes imports take turns: what one adds, the next sees as already there.
     with Journal(catalogue.root) as journal:
         for target, data in _decide(catalogue, submissions, options, result):
-            journal.stage(target, data)
+            journal.stage(target, data if isinstance(data, bytes) else _photo_bytes(data, target.name))
         if journal.targets:
             journal.commit()
     return result
+
+
+def _photo_bytes(path: Path, sha256: str) -> bytes:
+    """A photo's bytes, read again to be staged: the same bytes that were checked, or none."""
+    with layout.open_input(path) as handle:
+        data = handle.read()
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise InvalidInput("changed while it was being imported; nothing was written: import again", file=path)
+    return data
 
 
 def import_from(catalogue: Catalogue, path: Path, options: IntakeOptions, media: Path | None = None) -> IntakeResult:
@@ -123,15 +138,23 @@ def _in_order(pending: list[Submission]) -> list[Submission]:
 
 def _decide(
     catalogue: Catalogue, submissions: list[Submission], options: IntakeOptions, result: IntakeResult
-) -> list[tuple[Path, bytes]]:
+) -> list[tuple[Path, bytes | Path]]:
     """Every submission checked and sorted out; the new files, in the order they are staged.
     Raises SubmissionsRefused if any submission fails."""
     unique: dict[str, Submission] = {}
-    for submission in submissions:
-        if submission.instance_id in unique:
-            result.repeated += 1
-        else:
+    clashes: list[tuple[str, RowProblem]] = []
+    for submission in _of_this_form(submissions, result):
+        first = unique.get(submission.instance_id)
+        if first is None:
             unique[submission.instance_id] = submission
+        elif _same(first, submission):
+            result.repeated += 1
+        else:  # two copies that disagree: which one the team meant cannot be told here
+            message = (
+                f"has the instanceID of {first.where}, but other answers ({', '.join(_differences(first, submission))})"
+            )
+            fix = "keep one copy, the one the team finalised last, and leave the other out of the folder"
+            clashes.append((submission.where, RowProblem("meta/instanceID", message, submission.instance_id, fix)))
     ids = {report_id(s.instance_id) for s in unique.values()} | {
         report_id(s.replaces) for s in unique.values() if s.replaces
     }
@@ -140,23 +163,100 @@ def _decide(
     for submission in unique.values():
         if report_id(submission.instance_id) in known:
             result.already.append(report_id(submission.instance_id))
+            result.notices += _changed_since(catalogue, submission, known[report_id(submission.instance_id)])
         else:
             pending.append(submission)
     batch = Batch(catalogue, options, known, utc_now())
     failed = 0
     for submission in _in_order(pending):
         failed += 0 if batch.add(submission) else 1
-    if batch.problems:
-        raise SubmissionsRefused(P.group(batch.problems), failed=failed, total=len(unique))
+    if batch.problems or clashes:
+        failed += len(clashes)
+        raise SubmissionsRefused(P.group(clashes + batch.problems), failed=failed, total=len(unique) + len(clashes))
     result.reports = [r.id for r in batch.reports]
     result.sites = [s.id for s in batch.sites]
     result.sources = [s.id for s in batch.sources]
     result.evidence = [e.file_sha256 for e in batch.evidence]
     result.photos = sum(len(r.evidence) for r in batch.reports)
     result.warnings = [(batch.where[r.id], r.id, w) for r in batch.reports for w in r.warnings]
-    result.notices = batch.notices
+    result.notices += batch.notices
     result.samples = [_sample(record) for record in batch.records[:SAMPLES]]
     return batch.files
+
+
+def _of_this_form(submissions: list[Submission], result: IntakeResult) -> list[Submission]:
+    """The submissions of heritage's form. A phone keeps every form's instances in one folder, so
+    another form's are passed over, each with a word, rather than refused or read as ours. Its id
+    alone does not tell (KoboToolbox gives a form it deploys an id of its own): another form is one
+    of another id that lacks our form's questions, which an instance holds even when unanswered."""
+    ours = []
+    for submission in submissions:
+        if submission.form_id not in ("", FORM_ID) and not OUR_QUESTIONS <= set(submission.answers):
+            result.notices.append(
+                f"{submission.where}: skipped: an instance of the form {submission.form_id!r}, not of {FORM_ID!r}"
+            )
+        else:
+            ours.append(submission)
+    return ours
+
+
+def _content(submission: Submission) -> tuple[object, ...]:
+    return submission.answers, [(p.name, p.caption) for p in submission.photos], submission.replaces
+
+
+def _same(one: Submission, other: Submission) -> bool:
+    return _content(one) == _content(other)
+
+
+def _differences(one: Submission, other: Submission) -> list[str]:
+    names = sorted(set(one.answers) | set(other.answers))
+    found = [name for name in names if one.answers.get(name, "").strip() != other.answers.get(name, "").strip()]
+    if [(p.name, p.caption) for p in one.photos] != [(p.name, p.caption) for p in other.photos]:
+        found.append("photos")
+    if one.replaces != other.replaces:
+        found.append("meta/deprecatedID")
+    return found or ["the same answers, in another order"]
+
+
+def _changed_since(catalogue: Catalogue, submission: Submission, site: str) -> list[str]:
+    """A word if the report made of this instance earlier says otherwise than the answers now given."""
+    stored = catalogue.read(
+        ConditionReport, layout.report_file(catalogue.root, site, report_id(submission.instance_id))
+    )
+    visit, problems = read_visit(submission.answers)
+    now = {
+        "site": site if visit.site == NOT_LISTED else visit.site,
+        "visit_date": visit.day,
+        "observer": visit.observer,
+        "condition": visit.condition,
+        "certainty": visit.certainty,
+        "access": visit.access,
+        "damage_extent": visit.damage_extent,
+        "damage_effects": sorted(visit.damage_effects),
+        "damage_causes": sorted(visit.damage_causes),
+        "notes": visit.notes,
+    }
+    before = {
+        "site": stored.site,
+        "visit_date": stored.observed.start,
+        "observer": stored.observed_by,
+        "condition": stored.condition,
+        "certainty": stored.certainty,
+        "access": stored.access,
+        "damage_extent": stored.damage_extent,
+        "damage_effects": sorted(stored.damage_effects),
+        "damage_causes": sorted(stored.damage_causes),
+        "notes": stored.notes,
+    }
+    unread = {problem.field for problem in problems}  # an answer that cannot be read is not compared
+    changed = [name for name in now if name not in unread and now[name] != before[name]]
+    if not changed:
+        return []
+    return [
+        f"{submission.where}: its instanceID was imported before as report {stored.id}, whose answers differ "
+        f"({', '.join(changed)}): it is not imported again; if these answers are the right ones, record them "
+        f"with heritage report correct {stored.id}"
+    ]
 
 
 def _sample(record: Record) -> dict[str, Any]:

@@ -40,8 +40,8 @@ def read_submissions(path: Path, scratch: Path, media: Path | None = None) -> li
         return found
     if path.name.lower().endswith(".enc"):
         return [collect.read_instance(path, path.name)]  # refused, saying how to decrypt it
-    head = read_bytes(path, str(path))[:512]
-    if head.startswith(b"PK\x03\x04"):
+    head = read_bytes(path, str(path), head=512)
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):  # a zip, or an empty one
         return _from_zip(path, scratch, media)
     if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
         return [collect.read_instance(path, path.name)]
@@ -54,6 +54,10 @@ def _from_zip(path: Path, scratch: Path, media: Path | None) -> list[Submission]
             names = bundle.namelist()
     except zipfile.BadZipFile as exc:
         raise InvalidInput(f"is not a readable zip archive ({exc})", file=path) from None
+    if not names:
+        raise InvalidInput(
+            f"is an empty zip: the download did not finish, or nothing was exported; {EXPECTED}", file=path
+        )
     if "xl/workbook.xml" in names:
         index = kobo.media_index(media, scratch) if media is not None else None
         return kobo.read_workbook(read_xlsx(path, path.name), path.name, index)

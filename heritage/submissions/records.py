@@ -23,7 +23,7 @@ from heritage.codec import encode, from_document
 from heritage.errors import InvalidInput
 from heritage.evidence import evidence_record
 from heritage.fieldform import DEVICE, FORM_ID, NOT_LISTED
-from heritage.ids import new_id, slugify
+from heritage.ids import slugify
 from heritage.importing.checks import Seen, check_site
 from heritage.importing.problems import RowProblem
 from heritage.models import ConditionReport, Evidence, RecordedWarning, Site, Source
@@ -84,7 +84,7 @@ class _Pending:
 
     problems: list[RowProblem] = field(default_factory=list)
     warnings: list[RecordedWarning] = field(default_factory=list)
-    files: list[tuple[Path, bytes]] = field(default_factory=list)
+    files: list[tuple[Path, bytes | Path]] = field(default_factory=list)
     site: Site | None = None  # a new site
     evidence: list[Evidence] = field(default_factory=list)  # new evidence
     hashes: list[str] = field(default_factory=list)  # every photo the report cites
@@ -96,7 +96,9 @@ class Batch:
         self.now = now.isoformat()
         self.sensitivity = options.sensitivity or Sensitivity.public
         self.problems: list[tuple[str, RowProblem]] = []
-        self.files: list[tuple[Path, bytes]] = []
+        # A photo's bytes are given by the file they are in (read again as they are staged), so that a
+        # mission's gigabytes of photos are never all in memory at once.
+        self.files: list[tuple[Path, bytes | Path]] = []
         self.reports: list[ConditionReport] = []
         self.sites: list[Site] = []
         self.sources: list[Source] = []
@@ -116,6 +118,7 @@ class Batch:
         pending = _Pending()
         visit, found = read_visit(submission.answers)
         pending.problems += found
+        self.notices += [f"{submission.where}: {text}" for text in visit.left_out]
         site = self._site(submission, visit, pending)
         self._photos(submission, visit, source_id(submission.instance_id), pending)
         if site is not None and not pending.problems:
@@ -173,7 +176,7 @@ class Batch:
         point = visit.new_site_point
         if point is None or not visit.new_site_name:
             return None  # its problem is noted already
-        site_id = slugify(visit.new_site_name) or new_id("site")
+        site_id = slugify(visit.new_site_name) or _name_id(visit.new_site_name)
         existing = self._known_site(site_id)
         if existing is not None:
             message = f"makes the site id {site_id!r}, which the catalogue holds already ({existing.display_name()!r})"
@@ -262,6 +265,9 @@ class Batch:
         try:
             with layout.open_input(photo.path) as handle:
                 data = handle.read()
+            if damage := W.photo_damage(data, photo.name):
+                pending.problems.append(RowProblem("photo", damage, photo.name, W.PHOTO_COPY_FIX))
+                return None
             evidence = evidence_record(
                 self.catalogue,
                 photo.path,
@@ -286,7 +292,7 @@ class Batch:
             self._stored[sha] = self.catalogue.read(Evidence, layout.evidence_record_file(self.catalogue.root, sha))
             return self._stored[sha]
         pending.evidence.append(evidence)
-        pending.files.append((layout.evidence_file(self.catalogue.root, sha), data))
+        pending.files.append((layout.evidence_file(self.catalogue.root, sha), photo.path))
         pending.files.append((layout.evidence_record_file(self.catalogue.root, sha), encode(evidence)))
         return evidence
 
@@ -384,6 +390,12 @@ def _submission(submission: Submission) -> dict[str, Any]:
         "device": submission.device or submission.answers.get(DEVICE, "").strip(),
     }
     return {k: v for k, v in given.items() if v not in (None, "")}
+
+
+def _name_id(name: str) -> str:
+    """The id of a site named in a script with no Latin letters (Arabic, Chinese): made of its name,
+    as a slug is, so that the same name brought in another batch makes the same id, not a second site."""
+    return "site-" + hashlib.sha256(_name_key(name).encode("utf-8")).hexdigest()[:16]
 
 
 def _name_key(name: str) -> str:

@@ -10,6 +10,7 @@ the line, and nothing is half-read.
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import os
 import re
@@ -22,8 +23,17 @@ from pathlib import Path
 
 from heritage.errors import InvalidInput
 
+MAX_TEXT = 256 * 1024**2
+"""The most a table or an instance XML may hold (256 MiB): ODK Central's export of 100,000 visits
+with long notes is a tenth of it."""
+
 MAX_UNPACKED = 16 * 1024**3
 """The most a zip may unpack to (16 GiB): a mission's photos fit; a zip bomb does not."""
+
+
+BOMB_SIZE, BOMB_RATIO = 64 * 1024**2, 100
+"""A member past 64 MiB that unpacks to more than 100 times its packed size is a zip bomb: photos
+do not shrink when zipped, and tables and XML shrink some ten times."""
 
 
 @dataclass(frozen=True)
@@ -40,15 +50,29 @@ class Sheet:
     title: str = ""  # a workbook's sheet name
 
 
-def read_bytes(path: Path, shown: str) -> bytes:
-    """A regular file's bytes; a link, pipe or device is refused rather than followed or waited on."""
+def read_bytes(path: Path, shown: str, head: int | None = None) -> bytes:
+    """A regular file's bytes (its first `head` bytes, if given); a link, pipe or device is refused
+    rather than followed or waited on, and a text file past MAX_TEXT rather than read whole into
+    memory (which takes several times its size once decoded)."""
     try:
-        mode = os.lstat(path).st_mode
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise InvalidInput("is not a regular file (a link, pipe or device): it is not read", file=shown) from None
         raise InvalidInput(f"cannot be read: {exc.strerror or exc}", file=shown) from None
-    if not stat.S_ISREG(mode):
-        raise InvalidInput("is not a regular file (a link, pipe or device): it is not read", file=shown)
-    return path.read_bytes()
+    with os.fdopen(fd, "rb") as handle:
+        details = os.fstat(fd)
+        if not stat.S_ISREG(details.st_mode):
+            raise InvalidInput("is not a regular file (a link, pipe or device): it is not read", file=shown)
+        if head is not None:
+            return handle.read(head)
+        if details.st_size > MAX_TEXT:
+            raise InvalidInput(
+                f"is {details.st_size / 1024**2:,.0f} MiB, more than the {MAX_TEXT // 1024**2} MiB an export's table "
+                "or a filled form can be: it is not read (check that it is the export, not another file)",
+                file=shown,
+            )
+        return handle.read()
 
 
 def decode(data: bytes, shown: str) -> str:
@@ -132,7 +156,8 @@ def read_xlsx(path: Path, shown: str) -> list[Sheet]:
     (never the formula run), a number or a date as text."""
     import openpyxl  # only an XLSX export pays for its import
 
-    read_bytes(path, shown)  # the same refusal of links and devices as any file
+    read_bytes(path, shown, head=0)  # the same refusal of links and devices as any file
+    _check_workbook(path, shown)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file; all mean the same here
@@ -151,6 +176,19 @@ def read_xlsx(path: Path, shown: str) -> list[Sheet]:
     finally:
         book.close()
     return sheets
+
+
+def _check_workbook(path: Path, shown: str) -> None:
+    """A workbook is a zip of XML: a bomb in it is refused before it is opened, as in any zip."""
+    try:
+        with zipfile.ZipFile(path) as bundle:
+            parts = bundle.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise InvalidInput(f"is not a readable XLSX workbook ({exc})", file=shown) from None
+    for part in parts:
+        _check_member(part, set(), shown)
+    if sum(part.file_size for part in parts) > MAX_TEXT:
+        raise InvalidInput(f"unpacks to more than the {MAX_TEXT // 1024**2} MiB an export can be", file=shown)
 
 
 def cell_text(value: object) -> str:
@@ -223,6 +261,12 @@ def _check_member(member: zipfile.ZipInfo, seen: set[str], shown: str) -> None:
     parts = name.split("/")
     if name.startswith("/") or "\\" in name or ":" in parts[0] or any(p in ("", ".", "..") for p in parts):
         raise InvalidInput(f"holds a member named {name!r}, which would be written outside the folder", file=shown)
+    if member.file_size > BOMB_SIZE and member.file_size > BOMB_RATIO * max(member.compress_size, 1):
+        raise InvalidInput(
+            f"holds {name!r}, which unpacks to {member.file_size // 1024**2:,} MiB from "
+            f"{member.compress_size // 1024:,} KiB: no export packs so tightly; it is not read",
+            file=shown,
+        )
     if stat.S_ISLNK(member.external_attr >> 16):
         raise InvalidInput(f"holds {name!r} as a link: links in an export are never followed", file=shown)
     folded = name.casefold()
