@@ -7,9 +7,11 @@ already left out what that reader may not see) and words only what is there.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from heritage.models import ConditionReport, Evidence
+from heritage.models.labels import label
 from heritage.models.report import FieldSubmission, ObserverPosition, RecordedWarning, Via
 
 VIA: dict[Via, str] = {
@@ -32,11 +34,17 @@ def visit_time(moment: datetime) -> str:
     return f"{moment:%Y-%m-%d %H:%M} ({zone})"
 
 
-def access_text(report: ConditionReport) -> str | None:
+def _keys(value: str, vocabulary: str) -> str:
+    return value
+
+
+def access_text(report: ConditionReport, words: Callable[[str, str], str] = _keys) -> str | None:
     """'partial: the west wing is mined', or None if the report does not say."""
     if report.access is None:
         return None
-    return report.access.value + (f": {report.access_reason}" if report.access_reason else "")
+    # A key takes its reason after a colon; a label, which has a colon of its own, as a sentence.
+    joint = ": " if words is _keys else ". "
+    return words(report.access.value, "access") + (joint + report.access_reason if report.access_reason else "")
 
 
 def position_text(position: ObserverPosition | None) -> str | None:
@@ -81,15 +89,20 @@ def warning_text(warning: RecordedWarning) -> str:
     return f"{warning.code}: {warning.message}"
 
 
-def field_facts(report: ConditionReport) -> list[tuple[str, str]]:
+def field_facts(report: ConditionReport, labelled: bool = False) -> list[tuple[str, str]]:
     """(label, text) of each fact the report holds beyond its condition, method and sources, in
-    the order they are shown: the damage as the form asks it, then what the visit brought."""
+    the order they are shown: the damage as the form asks it, then what the visit brought. Coded
+    values as their keys (what the command line takes), or `labelled` in words (for readers of a
+    dossier, who never type them)."""
+    words = (lambda value, vocabulary: label(value, vocabulary)) if labelled else _keys
+    extent = report.damage_extent
+    join = "; ".join if labelled else ", ".join  # labels hold commas of their own
     facts = [
-        ("damage extent", report.damage_extent.value if report.damage_extent else None),
-        ("damage effects", ", ".join(effect.value for effect in report.damage_effects)),
-        ("damage causes", ", ".join(cause.value for cause in report.damage_causes)),
+        ("damage extent", words(extent.value, "damage_extent") if extent else None),
+        ("damage effects", join(words(effect.value, "damage_effect") for effect in report.damage_effects)),
+        ("damage causes", join(words(cause.value, "damage_cause") for cause in report.damage_causes)),
         ("visited", visit_time(report.visited_at) if report.visited_at else None),
-        ("access", access_text(report)),
+        ("access", access_text(report, words)),
         ("position", position_text(report.position)),
         ("submission", submission_text(report.submission)),
     ]

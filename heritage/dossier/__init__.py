@@ -10,6 +10,7 @@ catalogue text goes through Jinja2 with autoescaping; the page's own policy forb
 from __future__ import annotations
 
 import base64
+import functools
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -80,7 +81,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     environment.globals["migration_note"] = migration_note
-    environment.globals["field_facts"] = field_facts
+    environment.globals["field_facts"] = functools.partial(field_facts, labelled=True)
     environment.globals["FACT_LABELS"] = FACT_LABELS
     return environment
 
