@@ -29,6 +29,10 @@ PHOTOS = "photos"
 DEVICE = "deviceid"
 """The metadata question by which the phone writes its own id into every filled form."""
 
+METADATA = ("start", "end", DEVICE)
+"""The metadata questions the form asks the phone to fill by itself (when the form was opened and
+finalised, and the phone's id): answers of the form's own, not of a question added to it."""
+
 
 @dataclass(frozen=True)
 class Question:

@@ -86,6 +86,8 @@ VISITS = [
     (  # at the hostile site, 701 m north of it, one photo from the day before
         FIRST,
         {
+            "start": "2026-11-20T10:05:31.204+04:00",  # the form's metadata, which Collect fills itself
+            "end": "2026-11-20T10:31:07.918+04:00",
             "deviceid": DEVICE,
             "site": "holy-mother",
             "visit_date": "2026-11-20",
@@ -150,6 +152,7 @@ def test_form_to_phone_to_catalogue_and_back_again(invoke: Invoke, catalogue: Ca
 
     first = invoke("import", "submissions", str(instances), catalogue=catalogue)
     assert first.exit_code == 0, first.output
+    assert "not on heritage's form" not in first.output  # start, end and deviceid are the form's own
     assert (
         "imported 2 submission(s): 2 new, 0 already in the catalogue, 2 photo(s) (2 stored anew), "
         "2 warning(s) recorded on the reports" in first.output
