@@ -29,6 +29,9 @@ PHOTOS = "photos"
 DEVICE = "deviceid"
 """The metadata question by which the phone writes its own id into every filled form."""
 
+METADATA = ("start", "end", DEVICE)
+"""The metadata questions of the form, which the phone fills by itself in every submission."""
+
 
 @dataclass(frozen=True)
 class Question:

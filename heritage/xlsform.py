@@ -23,7 +23,7 @@ from pathlib import Path
 from heritage.atomic import replace_file
 from heritage.audience import site_for
 from heritage.collector import paused_gc
-from heritage.fieldform import DEVICE, FORM_ID, NOT_LISTED, PHOTOS, QUESTIONS, SITES, VOCABULARIES, Question
+from heritage.fieldform import FORM_ID, METADATA, NOT_LISTED, PHOTOS, QUESTIONS, SITES, VOCABULARIES, Question
 from heritage.models import Site
 from heritage.models.catalogue_info import CatalogueInfo
 from heritage.models.labels import vocabularies
@@ -183,7 +183,7 @@ def survey_rows(languages: Sequence[str], words: dict[str, dict[str, str]]) -> l
         "parameters",
     ]
     blank = [""] * (len(header) - 2)
-    rows = [header, *([kind, kind, *blank] for kind in ("start", "end", DEVICE))]
+    rows = [header, *([kind, kind, *blank] for kind in METADATA)]
     in_repeat = False
     for question in QUESTIONS:
         if question.repeat and not in_repeat:

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import TypeVar
 
-from heritage.fieldform import NOT_LISTED, QUESTIONS, Question
+from heritage.fieldform import METADATA, NOT_LISTED, QUESTIONS, Question
 from heritage.importing.problems import RowProblem
 from heritage.models.vocab import Access, Certainty, Condition, DamageCause, DamageEffect, DamageExtent
 
@@ -197,4 +197,5 @@ def read_visit(answers: dict[str, str]) -> tuple[Visit, list[RowProblem]]:
     return visit, problems
 
 
-_NAMES = {question.name for question in QUESTIONS}
+# The phone fills the form's metadata (start, end, deviceid) by itself: answers on the form too.
+_NAMES = {question.name for question in QUESTIONS} | set(METADATA)
