@@ -193,6 +193,15 @@ def test_answers_given_but_not_recorded_are_said(catalogue: Catalogue) -> None:
     ]
 
 
+def test_the_metadata_a_phone_fills_by_itself_is_no_answer_left_out(catalogue: Catalogue) -> None:
+    # ODK Collect fills the form's start, end and deviceid in every instance: no word about them.
+    filled = submission(
+        start="2026-11-20T10:01:12.345+04:00", end="2026-11-20T10:19:40.002+04:00", deviceid="collect:Xy12AbCd"
+    )
+    result = import_submissions(catalogue, [filled], OPTIONS)
+    assert result.reports == [f"fv-{UUID}"] and result.notices == []
+
+
 def test_the_command_says_what_it_passed_over(invoke: Invoke, catalogue: Catalogue, tmp_path: Path) -> None:
     phone = collect_folder(tmp_path / "phone", [submission(), submission(UUID2)])
     other = sorted((phone / "instances").glob("*/*.xml"))[1]
