@@ -142,7 +142,7 @@ def test_central_zip_of_our_form(read) -> None:
     assert first.submitted_at == datetime(2026, 5, 3, 8, 12, 44, 120000, tzinfo=UTC)
     assert (first.submitted_by, first.device, first.form_id, first.form_version) == (
         "Team phone 1",
-        "collect:Xa81ZkQ2pL0mN3vB",
+        "collect:Xq3dK2mPz8TbW1cA",
         "heritage_condition",
         "2026050101",
     )

@@ -37,6 +37,9 @@ SUBMISSIONS = [
         "deprecatedID": "",
         "submitted": "2026-05-03T08:12:44.120Z",
         "answers": {
+            "start": "2026-05-01T10:09:31.204+04:00",
+            "end": "2026-05-01T10:21:07.880+04:00",
+            "deviceid": "collect:Xq3dK2mPz8TbW1cA",
             "site": "amaras",
             "new_site_name": "",
             "new_site_position": "",
@@ -64,6 +67,9 @@ SUBMISSIONS = [
         "deprecatedID": "uuid:a18e6b50-2e9d-4f1a-8b7c-6d5e4f3a2b1c",
         "submitted": "2026-05-03T08:12:45.900Z",
         "answers": {
+            "start": "2026-05-01T13:58:02.015+04:00",
+            "end": "2026-05-01T14:06:44.410+04:00",
+            "deviceid": "collect:Xq3dK2mPz8TbW1cA",
             "site": "ghazanchetsots-cathedral",
             "new_site_name": "",
             "new_site_position": "",
@@ -88,6 +94,9 @@ SUBMISSIONS = [
         "deprecatedID": "",
         "submitted": "2026-05-03T08:13:01.004Z",
         "answers": {
+            "start": "2026-05-02T09:27:40.500+04:00",
+            "end": "2026-05-02T09:35:12.090+04:00",
+            "deviceid": "collect:Lw7pN4sRt2VbY9dE",
             "site": "_not_listed",
             "new_site_name": "Chapel by the spring",
             "new_site_position": "39.7012 46.8855 702 9.5",
@@ -190,7 +199,8 @@ def central(target: Path, photos: dict[str, bytes]) -> None:
             row += split_geopoint(value) if name in ("new_site_position", "position") else [value]
         count = str(len(sub["photos"]))
         row += [sub["instanceID"], key, "7", "Team phone 1", count, count, "", "edited" if edited else ""]
-        row += ["collect:Xa81ZkQ2pL0mN3vB", "1" if edited else "0", VERSION]
+        # Central's DeviceID is the id the phone sent with the submission: its deviceid answer.
+        row += [sub["answers"]["deviceid"], "1" if edited else "0", VERSION]
         rows.append(row)
         for n, (photo, caption, _taken) in enumerate(sub["photos"], 1):
             photo_rows.append([photo, caption, key, f"{key}/photos[{n}]"])
