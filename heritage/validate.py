@@ -203,6 +203,25 @@ def _interrupted(catalogue: Catalogue) -> list[Problem]:
     return found
 
 
+def _translation_problems(catalogue: Catalogue) -> list[Problem]:
+    """Keys of `translations` that no label has: a typo there would leave the English on every
+    phone without a word, so it is said here, with the key it was most likely meant to be."""
+    from difflib import get_close_matches
+
+    from heritage.xlsform import translation_keys
+
+    known = translation_keys()
+    problems = []
+    for lang, words in catalogue.info.translations.items():
+        for key in sorted(set(words) - set(known)):
+            near = get_close_matches(key, known, n=1)
+            hint = f" (did you mean {near[0]}?)" if near else ""
+            message = f"no label has the key {key!r}: the form shows its English{hint}"
+            where = f"translations.{lang}"
+            problems.append(Problem("unknown-translation", message, layout.CATALOGUE_FILE, None, where, "warning"))
+    return problems
+
+
 def _outline_problems(catalogue: Catalogue) -> list[Problem]:
     """`areas.geojson` read as the map reads it: an outline the map refuses is an error here."""
     try:
@@ -243,6 +262,7 @@ def validate_catalogue(
                 report.problems.append(Problem("stray-file", message, path, severity="warning"))
         report.problems += _interrupted(catalogue)
         report.problems += _outline_problems(catalogue)
+        report.problems += _translation_problems(catalogue)
         for kind in MODELS:
             for (problems,) in index.rows(
                 "SELECT problems FROM files WHERE kind = ? AND problems IS NOT NULL ORDER BY folder, path", (kind,)

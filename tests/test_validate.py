@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -399,3 +400,13 @@ def test_a_record_nested_too_deeply_to_parse_is_an_error_not_a_crash(catalogue: 
     assert problems == [("invalid-record", "reports/st-sargis/r-3.json", message)]
     checked = [(p.code, p.file) for p in verify_catalogue(Catalogue.open(catalogue.root)).problems]
     assert ("unreadable", "reports/st-sargis/r-3.json") in checked
+
+
+def test_a_translation_no_label_has_is_said_with_the_key_meant(catalogue: Catalogue) -> None:
+    """A misspelt key in catalogue.json's translations would leave the English on every phone."""
+    info = json.loads((catalogue.root / "catalogue.json").read_text(encoding="utf-8"))
+    info["translations"] = {"ru": {"form.condition": "Состояние", "form.nots.hint": "Всё остальное"}}
+    (catalogue.root / "catalogue.json").write_text(json.dumps(info), encoding="utf-8")
+    found = [p for p in validate_catalogue(Catalogue.open(catalogue.root)).problems if p.code == "unknown-translation"]
+    assert [(p.file, p.field, p.severity) for p in found] == [("catalogue.json", "translations.ru", "warning")]
+    assert "'form.nots.hint'" in found[0].message and "did you mean form.notes.hint?" in found[0].message
