@@ -25,7 +25,6 @@ evidence files as there are photos, the rerun stored nothing more, the baseline 
 from __future__ import annotations
 
 import argparse
-import copy
 import csv
 import io
 import os
@@ -40,11 +39,14 @@ from xml.etree import ElementTree
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+sys.path.insert(
+    0, str(HERE.parent / "tests")
+)  # fieldvisits: a filled form as ODK Collect saves it, as the tests make one
+
+from fieldvisits import collect_instance, primary_instance  # noqa: E402
+
 TIME = shutil.which("time") or "/usr/bin/time"
 ENV = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
-XFORMS = "{http://www.w3.org/2002/xforms}"
-TEMPLATE = "{http://openrosa.org/javarosa}template"
-NAMESPACES = ' xmlns:jr="http://openrosa.org/javarosa" xmlns:orx="http://openrosa.org/xforms"'
 SOURCE = "src-benchmark-visits"
 CONDITIONS = ["intact", "minor_damage", "damaged", "severe_damage", "destroyed"]
 
@@ -72,32 +74,7 @@ def blank_instance(catalogue: Path, work: Path) -> ElementTree.Element:
     opened = Catalogue.open(catalogue)
     form = write_xlsform(opened, opened.sites(), work / "condition.xlsx", title="Benchmark")
     converted = convert(xlsform=str(form), warnings=[])
-    model = ElementTree.fromstring(converted.xform)
-    return next(i for i in model.iter(f"{XFORMS}instance") if "id" not in i.attrib)[0]
-
-
-def fill(blank: ElementTree.Element, answers: dict[str, str], photos: list[tuple[str, str]], instance: str) -> str:
-    """The instance as ODK Collect saves it (see tests/test_field_roundtrip.py)."""
-    filled = copy.deepcopy(blank)
-    template = next(child for child in filled if child.get(TEMPLATE) is not None)
-    at = list(filled).index(template)
-    for child in [c for c in filled if c.tag == template.tag]:
-        filled.remove(child)
-    for n, (name, caption) in enumerate(photos):
-        entry = copy.deepcopy(template)
-        entry.attrib.clear()
-        entry[0].text, entry[1].text = name, caption
-        filled.insert(at + n, entry)
-    for child in filled:
-        name = child.tag.removeprefix(XFORMS)
-        if name == "meta":
-            child.find(f"{XFORMS}instanceID").text = instance  # type: ignore[union-attr]
-        elif name in answers:
-            child.text = answers[name]
-    for element in filled.iter():
-        element.tag = element.tag.removeprefix(XFORMS)
-    text = ElementTree.tostring(filled, encoding="unicode")
-    return "<?xml version='1.0' ?>" + text.replace(">", NAMESPACES + ">", 1)
+    return primary_instance(converted.xform)
 
 
 def jpeg(taken: str, number: int) -> bytes:
@@ -150,7 +127,9 @@ def write_submissions(
             folder = instances / f"heritage_condition_{day}_{n // 3600:02d}-{n // 60 % 60:02d}-{n % 60:02d}"
             folder.mkdir(parents=True)
             instance = f"uuid:{uuid.UUID(int=rng.getrandbits(128), version=4)}"
-            (folder / f"{folder.name}.xml").write_text(fill(blank, answers, shots, instance), encoding="utf-8")
+            (folder / f"{folder.name}.xml").write_text(
+                collect_instance(blank, answers, shots, instance), encoding="utf-8"
+            )
             for name, _caption in shots:
                 (folder / name).write_bytes(jpeg(f"{day.replace('-', ':')} 12:00:00", photos))
                 photos += 1

@@ -1,6 +1,7 @@
-"""Field submissions for the intake's tests: `Submission`s built directly, tiny JPEGs with the
-EXIF a phone writes, and a folder shaped as ODK Collect leaves it on a phone (for the tests that
-go through the readers, `heritage import submissions`).
+"""Field submissions for the tests and the submissions benchmark: `Submission`s built directly,
+tiny JPEGs with the EXIF a phone writes, a folder shaped as ODK Collect leaves it on a phone (for
+the tests that go through the readers, `heritage import submissions`), and a filled instance made
+from the blank one of the XForm pyxform writes (`collect_instance`).
 
 The instance XML follows the shape of ODK's own examples (the root element named as the form's
 instance, `data`, with `id` and `version` attributes; the answers as its children; `meta` with
@@ -10,8 +11,10 @@ readers' own fixtures, in each tool's exact shape, are under tests/data/submissi
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 from heritage.submissions import Photo, Submission
 
@@ -96,3 +99,45 @@ def collect_folder(root: Path, submissions: list[Submission]) -> Path:
         )
         (folder / f"{name}.xml").write_text(xml, encoding="utf-8")
     return root
+
+
+XFORMS = "{http://www.w3.org/2002/xforms}"
+TEMPLATE = "{http://openrosa.org/javarosa}template"
+
+
+def primary_instance(xform: str) -> ElementTree.Element:
+    """The XForm's blank instance: the first <instance> without an id (the others are choice lists)."""
+    model = ElementTree.fromstring(xform)
+    instance = next(i for i in model.iter(f"{XFORMS}instance") if "id" not in i.attrib)
+    return instance[0]
+
+
+def collect_instance(
+    blank: ElementTree.Element, answers: dict[str, str], photos: list[tuple[str, str]], uuid: str
+) -> str:
+    """The instance as ODK Collect saves it: every element of the blank instance in its order, the
+    repeat's template left out and one entry per photo in its place, meta/instanceID, the form's
+    namespaces on the root and no default namespace."""
+    filled = copy.deepcopy(blank)
+    left = dict(answers)
+    template = next(child for child in filled if child.get(TEMPLATE) is not None)
+    at = list(filled).index(template)
+    for child in [c for c in filled if c.tag == template.tag]:
+        filled.remove(child)
+    for n, (name, caption) in enumerate(photos):
+        entry = copy.deepcopy(template)
+        entry.attrib.clear()
+        entry[0].text, entry[1].text = name, caption
+        filled.insert(at + n, entry)
+    for child in filled:
+        name = child.tag.removeprefix(XFORMS)
+        if name == "meta":
+            child.find(f"{XFORMS}instanceID").text = uuid  # type: ignore[union-attr]
+        elif name in left:
+            child.text = left.pop(name)
+    assert not left, f"the XForm has no question {sorted(left)}: renamed on one side?"
+    for element in filled.iter():
+        element.tag = element.tag.removeprefix(XFORMS)
+    text = ElementTree.tostring(filled, encoding="unicode")
+    namespaces = ' xmlns:jr="http://openrosa.org/javarosa" xmlns:orx="http://openrosa.org/xforms"'
+    return "<?xml version='1.0' ?>" + text.replace(">", namespaces + ">", 1)

@@ -5,16 +5,15 @@ imported again, and checked by `show`, `validate` and `verify`."""
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import io
 import json
 from pathlib import Path
-from xml.etree import ElementTree
 
 from pyxform.xls2xform import convert
 
 from conftest import Invoke, site_doc
+from fieldvisits import collect_instance, primary_instance
 from heritage import layout
 from heritage.audience import source_for
 from heritage.codec import decode
@@ -23,50 +22,10 @@ from heritage.models import ConditionReport, Site
 from heritage.store import Catalogue
 from heritage.xlsform import write_xlsform
 
-XFORMS = "{http://www.w3.org/2002/xforms}"
-TEMPLATE = "{http://openrosa.org/javarosa}template"
 HOSTILE = "<img src=x onerror=alert(1)> ${site} *Սուրբ Աստվածածին* =1+1"
 DEVICE = "collect:Xq3dK2mPz8TbW1cA"
 FIRST, SECOND = "uuid:6f1c2a9e-3b4d-4e5f-8a7b-1c2d3e4f5a6b", "uuid:a83e9d10-5c6b-4f7a-9e8d-2b3c4d5e6f70"
 OBSERVER = "Team 3 (Ա. Պետրոսյան)"
-
-
-def primary_instance(xform: str) -> ElementTree.Element:
-    """The XForm's blank instance: the first <instance> without an id (the others are choice lists)."""
-    model = ElementTree.fromstring(xform)
-    instance = next(i for i in model.iter(f"{XFORMS}instance") if "id" not in i.attrib)
-    return instance[0]
-
-
-def collect_instance(
-    blank: ElementTree.Element, answers: dict[str, str], photos: list[tuple[str, str]], uuid: str
-) -> str:
-    """The instance as ODK Collect saves it: every element of the blank instance in its order, the
-    repeat's template left out and one entry per photo in its place, meta/instanceID, the form's
-    namespaces on the root and no default namespace."""
-    filled = copy.deepcopy(blank)
-    left = dict(answers)
-    template = next(child for child in filled if child.get(TEMPLATE) is not None)
-    at = list(filled).index(template)
-    for child in [c for c in filled if c.tag == template.tag]:
-        filled.remove(child)
-    for n, (name, caption) in enumerate(photos):
-        entry = copy.deepcopy(template)
-        entry.attrib.clear()
-        entry[0].text, entry[1].text = name, caption
-        filled.insert(at + n, entry)
-    for child in filled:
-        name = child.tag.removeprefix(XFORMS)
-        if name == "meta":
-            child.find(f"{XFORMS}instanceID").text = uuid  # type: ignore[union-attr]
-        elif name in left:
-            child.text = left.pop(name)
-    assert not left, f"the XForm has no question {sorted(left)}: renamed on one side?"
-    for element in filled.iter():
-        element.tag = element.tag.removeprefix(XFORMS)
-    text = ElementTree.tostring(filled, encoding="unicode")
-    namespaces = ' xmlns:jr="http://openrosa.org/javarosa" xmlns:orx="http://openrosa.org/xforms"'
-    return "<?xml version='1.0' ?>" + text.replace(">", namespaces + ">", 1)
 
 
 def jpeg(taken: str, shade: int) -> bytes:
