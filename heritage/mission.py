@@ -243,7 +243,9 @@ def export_mission(
     bundle = folder.parent / leftovers.temp_name(archive.name)
     work.mkdir()
     try:
-        _write_package(catalogue, name, visible, work, audience=audience, pdf=pdf, today=today, step=step)
+        catalogue_root = _write_package(
+            catalogue, name, visible, work, audience=audience, pdf=pdf, today=today, step=step
+        )
         manifest = write_manifest(work, name)
         if as_zip:
             _zip_folder(work, folder.name, bundle)
@@ -256,7 +258,7 @@ def export_mission(
         shutil.rmtree(work, ignore_errors=True)
         bundle.unlink(missing_ok=True)
         raise
-    return PackageResult(archive if as_zip else folder, len(visible), str(manifest["root"]))
+    return PackageResult(archive if as_zip else folder, len(visible), str(manifest["root"]), catalogue_root)
 
 
 def _zip_folder(folder: Path, top: str, target: Path) -> None:
@@ -273,7 +275,8 @@ def _zip_folder(folder: Path, top: str, target: Path) -> None:
 class PackageResult:
     path: Path
     sites: int
-    root: str  # the package's root hash: give it to whoever must check the package later
+    root: str  # the package's own root hash: give it to whoever must check the package later
+    catalogue_root: str  # the catalogue's root hash, what the package was made from
 
 
 def _write_package(
@@ -286,12 +289,13 @@ def _write_package(
     pdf: bool,
     today: date,
     step: Callable[[str], None],
-) -> None:
+) -> str:
+    """Write the package's files into `folder`; return the catalogue's root hash they were made from."""
     from heritage.dossier import Shared, build_dossier
     from heritage.forms import write_form
     from heritage.integrity import root_hash_of
     from heritage.mapdata import load_map_input
-    from heritage.mission_page import write_index
+    from heritage.mission_page import front_allegations, write_index
     from heritage.webmap import build_map
     from heritage.xlsform import FORM_FILE, write_xlsform
 
@@ -317,7 +321,10 @@ def _write_package(
     build_map(catalogue, folder / "map.html", data=data, audience=audience)
     rows = _rows(seen, visible, today)
     write_layers(rows, folder / "data")
-    parties = Counter(p for r in rows for p in r["claimant_parties"].split(", ") if p)
+    party_names = {p.id: p.name for p in catalogue.info.parties}
+    allegations = front_allegations(seen.allegations, visible, party_names)
+    # Each allegation once, however many of the package's sites it is about.
+    parties = Counter(a.party for a in allegations)
     charts = [
         _bars("Condition", Counter(r["condition"] for r in rows), {c.value: CONDITION_COLOURS[c] for c in Condition}),
         _bars("Site type", Counter(r["type"] for r in rows)),
@@ -332,7 +339,9 @@ def _write_package(
         rows=rows,
         charts=charts,
         labels=labels,
-        root_hash=root_hash,
+        allegations=allegations,
+        catalogue_root=root_hash,
         today=today.isoformat(),
         pdf=pdf,
     )
+    return root_hash

@@ -1,12 +1,64 @@
-"""The mission package's front page: summary charts, a sortable table, links to everything."""
+"""The mission package's front page: summary charts, a sortable table, the allegations about the
+package's sites, links to everything."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from heritage.models import Condition
+from heritage.allegations import ReviewedAllegation
+from heritage.models import Condition, Site
 from heritage.palette import CONDITION_COLOURS
+
+# What each of the two root hashes is, in the same words wherever they are shown: the export's
+# output, the front page, docs/guide.md. The package's own root cannot be on the front page, which
+# is one of the files it covers; the catalogue's root there is not the one verify-package needs.
+PACKAGE_ROOT_WORDS = (
+    "the package's own root hash: give it to whoever checks the package (heritage verify-package PACKAGE --root ...)"
+)
+CATALOGUE_ROOT_WORDS = "the catalogue's root hash: what the package was made from, not the root verify-package needs"
+
+
+@dataclass
+class FrontAllegation:
+    """An allegation as the front page lists it, already as the package's audience may see it."""
+
+    reviewed: ReviewedAllegation
+    party: str  # the claimant's party, by its name
+    sites: list[Site]  # the package's sites it is about
+    elsewhere: bool  # it is about other sites too (not named: they may be hidden from this edition)
+
+    @property
+    def acts(self) -> str:
+        return ", ".join(act.value.replace("_", " ") for act in self.reviewed.allegation.acts)
+
+
+def front_allegations(
+    seen: Mapping[str, list[ReviewedAllegation]], sites: list[Site], party_names: Mapping[str, str]
+) -> list[FrontAllegation]:
+    """The allegations about the package's `sites`, each once, oldest first: `seen` holds each
+    site's allegations as the audience may see them (`heritage.mission.Seen`)."""
+    in_package = {site.id: site for site in sites}
+    found: dict[str, ReviewedAllegation] = {}
+    for site in sites:
+        for reviewed in seen.get(site.id, []):
+            found.setdefault(reviewed.allegation.id, reviewed)
+    shown = []
+    for reviewed in found.values():
+        allegation = reviewed.allegation
+        party = allegation.claimant.party
+        shown.append(
+            FrontAllegation(
+                reviewed,
+                party=party_names.get(party, party) if party else "no party",
+                sites=[in_package[i] for i in dict.fromkeys(allegation.sites) if i in in_package],
+                elsewhere=any(i not in in_package for i in allegation.sites),
+            )
+        )
+    return sorted(shown, key=lambda a: (a.reviewed.allegation.made_on.start or date.min, a.reviewed.allegation.id))
 
 
 def write_index(
@@ -18,7 +70,8 @@ def write_index(
     rows: list[dict[str, Any]],
     charts: list[str],
     labels: dict[str, str],
-    root_hash: str,
+    allegations: list[FrontAllegation],
+    catalogue_root: str,
     today: str,
     pdf: bool,
 ) -> Path:
@@ -35,7 +88,10 @@ def write_index(
             charts=charts,
             labels=labels,
             colours={c.value: CONDITION_COLOURS[c] for c in Condition},
-            root_hash=root_hash,
+            allegations=allegations,
+            catalogue_root=catalogue_root,
+            package_root_words=PACKAGE_ROOT_WORDS,
+            catalogue_root_words=CATALOGUE_ROOT_WORDS,
             today=today,
             pdf=pdf,
         )

@@ -55,6 +55,7 @@ def mission_export(
     """
 
     from heritage.mission import export_mission
+    from heritage.mission_page import CATALOGUE_ROOT_WORDS, PACKAGE_ROOT_WORDS
 
     if not name.strip() or printable(name) != name or "\n" in name:
         raise click.BadParameter("give a name of one line, without control characters", param_hint="--name")
@@ -74,10 +75,8 @@ def mission_export(
             progress=lambda _: progress.advance(task),
         )
     click.echo(f"wrote the {audience} package '{printable(name)}' ({result.sites} site(s)) to {result.path}")
-    click.echo(
-        f"package root {result.root}: keep it, or send it to whoever will check the package "
-        "(heritage verify-package PACKAGE --root ...)"
-    )
+    click.echo(f"package root {result.root}: {PACKAGE_ROOT_WORDS}")
+    click.echo(f"catalogue root {result.catalogue_root}: {CATALOGUE_ROOT_WORDS}")
 
 
 @cli.command("verify-package")
