@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.markup import escape
@@ -19,7 +19,9 @@ from heritage.importing.problems import ProblemGroup
 from heritage.importing.starter import write_profile
 from heritage.models import LocationPrecision
 from heritage.models.vocab import Reliability, Sensitivity
-from heritage.submissions.intake import IntakeOptions, IntakeResult, SubmissionsRefused, import_from
+
+if TYPE_CHECKING:
+    from heritage.submissions.intake import IntakeResult
 
 SHOWN_GROUPS = 20  # problem lines printed; the rest are counted
 
@@ -359,6 +361,9 @@ def import_submissions_command(
       heritage import submissions /media/usb/instances --dry-run
       heritage import submissions kobo.xlsx --media kobo-media.zip --max-distance 300
     """
+    # Here, not at the top: every command loads this module, and only this one needs the intake.
+    from heritage.submissions.intake import IntakeOptions, SubmissionsRefused, import_from
+
     options = IntakeOptions(
         recorded_by=recorded_by or env.user(),
         max_distance_m=max_distance,
