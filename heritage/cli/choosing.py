@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
@@ -20,8 +22,43 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+@dataclass(frozen=True)
+class SiteChoice:
+    """The site options as given; `sites` reads them into the library's `mission.Selection`."""
+
+    area: Path | None
+    bbox_text: str | None
+    site_list: str | None
+    has_allegation: bool
+    conditions: tuple[str, ...]
+
+    def sites(self, catalogue: Catalogue, audience: str) -> list[Site]:
+        """The sites the options choose, as `audience` would choose them (`mission.select_sites`)."""
+        from heritage.mission import Selection, select_sites
+        from heritage.selection import read_area
+
+        if not (self.area or self.bbox_text or self.site_list or self.has_allegation or self.conditions):
+            raise click.UsageError("choose the sites: --area, --bbox, --sites, --has-allegation or --condition")
+        selection = Selection(
+            area=read_area(self.area) if self.area else None,
+            bbox=bbox(self.bbox_text),
+            sites={s.strip() for s in self.site_list.split(",") if s.strip()} if self.site_list else None,
+            has_allegation=self.has_allegation,
+            conditions={Condition(c) for c in self.conditions} or None,
+        )
+        return select_sites(catalogue, selection, utc_today(), audience)
+
+
 def site_selection(command: F) -> F:
-    """The options that choose sites: --area, --bbox, --sites, --has-allegation, --condition."""
+    """The options that choose sites (--area, --bbox, --sites, --has-allegation, --condition),
+    handed to the command as one `choice: SiteChoice`."""
+
+    @functools.wraps(command)
+    def given(*args: Any, **kwargs: Any) -> Any:
+        fields = ("area", "bbox_text", "site_list", "has_allegation", "conditions")
+        choice = SiteChoice(*(kwargs.pop(name) for name in fields))
+        return command(*args, choice=choice, **kwargs)
+
     options = [
         click.option("--area", type=click.Path(dir_okay=False, path_type=Path), help="Sites inside this GeoJSON area."),
         click.option("--bbox", "bbox_text", metavar="W,S,E,N", help="Sites inside this box."),
@@ -35,31 +72,7 @@ def site_selection(command: F) -> F:
             help="Sites in this condition today; repeat.",
         ),
     ]
+    wrapped: Any = given
     for option in reversed(options):
-        command = option(command)
-    return command
-
-
-def chosen_sites(
-    catalogue: Catalogue,
-    audience: str,
-    area: Path | None,
-    bbox_text: str | None,
-    site_list: str | None,
-    has_allegation: bool,
-    conditions: tuple[str, ...],
-) -> list[Site]:
-    """The sites the options choose, as `audience` would choose them (`mission.select_sites`)."""
-    from heritage.mission import Selection, select_sites
-    from heritage.selection import read_area
-
-    if not (area or bbox_text or site_list or has_allegation or conditions):
-        raise click.UsageError("choose the sites: --area, --bbox, --sites, --has-allegation or --condition")
-    selection = Selection(
-        area=read_area(area) if area else None,
-        bbox=bbox(bbox_text),
-        sites={s.strip() for s in site_list.split(",") if s.strip()} if site_list else None,
-        has_allegation=has_allegation,
-        conditions={Condition(c) for c in conditions} or None,
-    )
-    return select_sites(catalogue, selection, utc_today(), audience)
+        wrapped = option(wrapped)
+    return cast(F, wrapped)

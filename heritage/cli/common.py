@@ -152,6 +152,13 @@ def printable(text: object) -> str:
     )
 
 
+def check_one_line(text: str, option: str, what: str) -> None:
+    """A name or title given on the command line, shown on every page: one line, something in it,
+    nothing a terminal or a page would obey."""
+    if not text.strip() or printable(text) != text or "\n" in text:
+        raise click.BadParameter(f"give {what} of one line, without control characters", param_hint=option)
+
+
 def indented(text: object, indent: str = "        ") -> str:
     """`printable` text whose later lines are indented under the field they belong to, so that a
     line of a multi-line note (a phone's notes box) can never pass for a field or a warning."""

@@ -7,8 +7,8 @@ from pathlib import Path
 import click
 
 from heritage.cli.app import Env, cli, pass_env
-from heritage.cli.choosing import chosen_sites, site_selection
-from heritage.cli.common import echo_json, printable
+from heritage.cli.choosing import SiteChoice, site_selection
+from heritage.cli.common import check_one_line, echo_json, printable
 from heritage.layout import output_path
 
 
@@ -25,17 +25,7 @@ def form() -> None:
 @click.option("--title", help="The form's title on the phone (default: the catalogue's name).")
 @click.option("--audience", type=click.Choice(["public", "mission", "internal"]), default="mission", show_default=True)
 @pass_env
-def form_xlsform(
-    env: Env,
-    area: Path | None,
-    bbox_text: str | None,
-    site_list: str | None,
-    has_allegation: bool,
-    conditions: tuple[str, ...],
-    output: Path,
-    title: str | None,
-    audience: str,
-) -> None:
+def form_xlsform(env: Env, choice: SiteChoice, output: Path, title: str | None, audience: str) -> None:
     """Write the condition form as an XLSForm, with a choice list of the chosen sites.
 
     Upload it to ODK Central or KoboToolbox, or convert it for ODK Collect; the answers come back
@@ -49,11 +39,11 @@ def form_xlsform(
     from heritage.audience import site_for
     from heritage.xlsform import write_xlsform
 
-    if title is not None and (not title.strip() or printable(title) != title or "\n" in title):
-        raise click.BadParameter("give a title of one line, without control characters", param_hint="--title")
+    if title is not None:
+        check_one_line(title, "--title", "a title")
     catalogue = env.catalogue
     output_path(catalogue.root, output)
-    sites = chosen_sites(catalogue, audience, area, bbox_text, site_list, has_allegation, conditions)
+    sites = choice.sites(catalogue, audience)
     shown = sum(site_for(site, audience) is not None for site in sites)
     written = write_xlsform(catalogue, sites, output, audience=audience, title=title)
     click.echo(f"wrote the {audience} form for {shown} site(s) to {printable(written)}")

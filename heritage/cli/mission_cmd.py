@@ -9,8 +9,8 @@ import click
 from rich.progress import Progress
 
 from heritage.cli.app import Env, ExitCode, cli, pass_env
-from heritage.cli.choosing import chosen_sites, site_selection
-from heritage.cli.common import printable, progress_console
+from heritage.cli.choosing import SiteChoice, site_selection
+from heritage.cli.common import check_one_line, printable, progress_console
 from heritage.layout import output_path
 
 
@@ -34,17 +34,7 @@ def mission() -> None:
 @click.option("--audience", type=click.Choice(["public", "mission", "internal"]), default="mission", show_default=True)
 @pass_env
 def mission_export(
-    env: Env,
-    name: str,
-    area: Path | None,
-    bbox_text: str | None,
-    site_list: str | None,
-    has_allegation: bool,
-    conditions: tuple[str, ...],
-    output: Path,
-    as_zip: bool,
-    no_pdf: bool,
-    audience: str,
+    env: Env, name: str, choice: SiteChoice, output: Path, as_zip: bool, no_pdf: bool, audience: str
 ) -> None:
     """Export a mission package: map, table, dossiers, forms, GIS data and a manifest.
 
@@ -57,11 +47,10 @@ def mission_export(
     from heritage.mission import export_mission
     from heritage.mission_page import CATALOGUE_ROOT_WORDS, PACKAGE_ROOT_WORDS
 
-    if not name.strip() or printable(name) != name or "\n" in name:
-        raise click.BadParameter("give a name of one line, without control characters", param_hint="--name")
+    check_one_line(name, "--name", "a name")
     catalogue = env.catalogue
     output_path(catalogue.root, output, folder=True)
-    sites = chosen_sites(catalogue, audience, area, bbox_text, site_list, has_allegation, conditions)
+    sites = choice.sites(catalogue, audience)
     with Progress(transient=True, console=progress_console()) as progress:
         task = progress.add_task("writing the package", total=len(sites))
         result = export_mission(
