@@ -16,7 +16,17 @@ from rich.text import Text
 from heritage import layout
 from heritage.cli import columns
 from heritage.cli.app import Env, cli, pass_env
-from heritage.cli.common import bbox, console, echo_json, indented, known, parse_date, plain_text, printable
+from heritage.cli.common import (
+    audience_option,
+    bbox,
+    console,
+    echo_json,
+    indented,
+    known,
+    parse_date,
+    plain_text,
+    printable,
+)
 from heritage.collector import paused_gc
 from heritage.layout import output_path
 from heritage.models import Condition
@@ -321,13 +331,7 @@ def _cite(detail: SiteDetail, source_id: str, locator: str | None) -> str:
     metavar="D1 D2",
     help="A change map: only the sites whose condition differs between D1 and D2 (before -> after).",
 )
-@click.option(
-    "--audience",
-    type=click.Choice(["public", "mission", "internal"]),
-    default="mission",
-    show_default=True,
-    help="public: nothing restricted, restricted sites at ~10 km; mission: nothing confidential; internal: everything.",
-)
+@audience_option
 @click.option("--online-tiles", is_flag=True, help="Add OpenStreetMap and satellite base layers (need a network).")
 @click.option(
     "--tiles",

@@ -17,6 +17,7 @@ from click.core import ParameterSource
 from rich.console import Console
 from rich.text import Text
 
+from heritage.audience import AUDIENCES
 from heritage.models.base import latest_today
 
 if TYPE_CHECKING:
@@ -150,6 +151,16 @@ def printable(text: object) -> str:
     return _CONTROL.sub(
         lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else f"\\u{ord(m.group()):04x}", str(text)
     )
+
+
+# Who an output is for: the same choices, default and words on every command that writes one.
+audience_option = click.option(
+    "--audience",
+    type=click.Choice(AUDIENCES),
+    default="mission",
+    show_default=True,
+    help="public: nothing restricted, restricted sites at ~10 km; mission: nothing confidential; internal: everything.",
+)
 
 
 def check_one_line(text: str, option: str, what: str) -> None:

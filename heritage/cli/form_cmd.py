@@ -8,7 +8,7 @@ import click
 
 from heritage.cli.app import Env, cli, pass_env
 from heritage.cli.choosing import SiteChoice, site_selection
-from heritage.cli.common import check_one_line, echo_json, printable
+from heritage.cli.common import audience_option, check_one_line, echo_json, printable
 from heritage.layout import output_path
 
 
@@ -23,7 +23,7 @@ def form() -> None:
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The .xlsx file to write."
 )
 @click.option("--title", help="The form's title on the phone (default: the catalogue's name).")
-@click.option("--audience", type=click.Choice(["public", "mission", "internal"]), default="mission", show_default=True)
+@audience_option
 @pass_env
 def form_xlsform(env: Env, choice: SiteChoice, output: Path, title: str | None, audience: str) -> None:
     """Write the condition form as an XLSForm, with a choice list of the chosen sites.

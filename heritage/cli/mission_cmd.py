@@ -10,7 +10,7 @@ from rich.progress import Progress
 
 from heritage.cli.app import Env, ExitCode, cli, pass_env
 from heritage.cli.choosing import SiteChoice, site_selection
-from heritage.cli.common import check_one_line, printable, progress_console
+from heritage.cli.common import audience_option, check_one_line, printable, progress_console
 from heritage.layout import output_path
 
 
@@ -31,7 +31,7 @@ def mission() -> None:
 )
 @click.option("--zip", "as_zip", is_flag=True, help="Also write the package as DIR.zip.")
 @click.option("--no-pdf", is_flag=True, help="Dossiers as HTML only (much quicker).")
-@click.option("--audience", type=click.Choice(["public", "mission", "internal"]), default="mission", show_default=True)
+@audience_option
 @pass_env
 def mission_export(
     env: Env, name: str, choice: SiteChoice, output: Path, as_zip: bool, no_pdf: bool, audience: str

@@ -16,6 +16,7 @@ from heritage import layout
 from heritage.changes import CHANGE_COLUMNS, changed_sites, feature_collection
 from heritage.cli.app import Env, cli, pass_env
 from heritage.cli.common import (
+    audience_option,
     bbox,
     choice,
     citations,
@@ -305,7 +306,7 @@ def report_retract(env: Env, report_id: str, reason: str) -> None:
     help="The folder to write to.  [default: maps/dossiers in the catalogue, where the map links to them]",
 )
 @click.option("--pdf", is_flag=True, help="Also write a PDF of each (WeasyPrint).")
-@click.option("--audience", type=click.Choice(["public", "mission", "internal"]), default="mission", show_default=True)
+@audience_option
 @pass_env
 def dossier(env: Env, site_ids: tuple[str, ...], every: bool, output: Path | None, pdf: bool, audience: str) -> None:
     """Write a site dossier: one HTML page that prints well (and a PDF with --pdf).
