@@ -209,7 +209,7 @@ def test_no_basemap_leaves_it_out(
     with_basemap, without = tmp_path / "with.html", tmp_path / "without.html"
     result = invoke("map", "-o", str(with_basemap), catalogue=catalogue)
     assert result.exit_code == 0, result.output
-    assert "map layers 0.0 MB of it" in result.output
+    assert re.search(r"wrote .* \(0\.\d MB, map layers \d+ KB of it\): 1 sites", result.output)
     assert invoke("map", "--no-basemap", "-o", str(without), catalogue=catalogue).exit_code == 0
     assert 'id="heritage-layers"' in with_basemap.read_text() and 'id="heritage-layers"' not in without.read_text()
     assert without.stat().st_size < with_basemap.stat().st_size - 1000
@@ -244,6 +244,7 @@ def open_layers(tab: Any, path: Path) -> dict[str, int]:
 def layered_map(monkeypatch: pytest.MonkeyPatch, catalogue: Catalogue, tmp_path: Path) -> Path:
     monkeypatch.setattr(naturalearth, "basemap", lambda extent: fake_basemap())
     found = read_layer_file(hostile_geojson(tmp_path))
+    found.layers[1].title = HOSTILE[1] + HOSTILE[0]  # a GeoPackage's layer names are the file's text too
     output = tmp_path / "map.html"
     body, result = draw_map(catalogue, output, layers=found.layers)
     output.write_bytes(body)
@@ -281,6 +282,7 @@ def test_hostile_labels_stay_text(page: tuple[Any, PageLog], layered_map: Path) 
     open_layers(tab, layered_map)
     assert tab.evaluate("window.__pwned") is None and log.dialogs == []
     assert tab.locator("#heritage-layers-panel img, #heritage-layers-panel script").count() == 0
+    assert tab.locator("label[data-layer=user-2]").inner_text().startswith(HOSTILE[1] + HOSTILE[0])
     assert tab.evaluate("window.heritageMap.layerLabels") >= 3  # Gaza and the hostile points, as canvas text
 
 
@@ -298,3 +300,21 @@ def test_an_osm_extract_on_the_map(page: tuple[Any, PageLog], tmp_path: Path, in
     assert tab.locator("#heritage-border-note").count() == 0  # no basemap, no note about its borders
     assert log.console_errors == [] and log.page_errors == []
     assert log.foreign_requests(output.resolve().as_uri()) == []
+
+
+def test_a_large_document_is_packed_and_still_drawn(
+    page: tuple[Any, PageLog], catalogue: Catalogue, tmp_path: Path
+) -> None:
+    x, y = SITE
+    wiggles = [
+        Feature(LineString([(x - 0.05 + i * 1e-4, y + k * 1e-4 + (i % 3) * 1e-4) for i in range(1000)]))
+        for k in range(40)
+    ]
+    big = VectorLayer("user-1", "tracks", "line", "user-line", "user", wiggles)
+    output = tmp_path / "big.html"
+    body, result = draw_map(catalogue, output, basemap=False, layers=[big])
+    output.write_bytes(body)
+    assert 'id="heritage-layers" data-encoding="gzip-base64"' in body.decode() and result.layer_bytes < 100_000
+    tab, log = page
+    assert open_layers(tab, output) == {"user-1": 40}
+    assert log.console_errors == [] and log.page_errors == []

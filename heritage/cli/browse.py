@@ -413,7 +413,9 @@ def map_command(
         body, result = draw(index)
     replace_file(target, body)
     unlocated = f", {result.unlocated} without location (listed in the side panel)" if result.unlocated else ""
-    layers = f", map layers {result.layer_bytes / 1e6:.1f} MB of it" if result.layer_bytes else ""
+    added = result.layer_bytes
+    size = f"{added / 1e6:.1f} MB" if added >= 100_000 else f"{max(1, round(added / 1e3))} KB"
+    layers = f", map layers {size} of it" if added else ""
     click.echo(
         f"wrote {result.path} ({result.bytes / 1e6:.1f} MB{layers}): {result.located} sites on the map{unlocated}"
     )

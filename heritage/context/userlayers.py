@@ -64,20 +64,25 @@ def read_gis(path: Path) -> list[VectorLayer]:
     try:
         names = [str(row[0]) for row in pyogrio.list_layers(path)]
     except (DataSourceError, DataLayerError, OSError) as error:
-        raise LayerFileError(f"{path}: not a GIS file that can be read ({error})") from error
+        raise LayerFileError(f"{path}: not a GIS file that can be read ({_said(error)})") from error
     layers: list[VectorLayer] = []
     for name in names:
         title = path.name if len(names) == 1 else f"{path.name} · {name}"
         try:
             meta, _fids, wkb, values = pyogrio.raw.read(path, layer=name, force_2d=True)
         except (DataSourceError, DataLayerError, OSError) as error:
-            raise LayerFileError(f"{path}: layer {name!r} cannot be read ({error})") from error
+            raise LayerFileError(f"{path}: layer {name!r} cannot be read ({_said(error)})") from error
         if wkb is None or not len(wkb):
             continue  # an attribute table: nothing to draw
         geometries = _to_lonlat(shapely.from_wkb(wkb, on_invalid="ignore"), meta.get("crs"), path, name)
         labels = _labels(list(meta["fields"]), values, len(geometries))
         layers += _by_kind(title, geometries, labels)
     return layers
+
+
+def _said(error: Exception) -> str:
+    """GDAL's message without its advice on driver prefixes, which means nothing to our users."""
+    return str(error).split("; It might help")[0].rstrip(".")
 
 
 def _to_lonlat(geometries: Any, crs: str | None, path: Path, layer: str) -> Any:

@@ -57,6 +57,7 @@ heritageApp.use(function (app) {
       }
       // Labels are placed in rank order: the important ones win a collision.
       out.order = Array.from({ length: n }, (_, i) => i).sort((a, b) => features[a][6] - features[b][6]);
+      out.width = new Float32Array(n).fill(-1);  // each label's width, measured once when first drawn
       return out;
     }
     let vertices = 0, parts = 0;
@@ -144,7 +145,7 @@ heritageApp.use(function (app) {
       if (square) ctx.rect(x - 2.5, y - 2.5, 5, 5);
       else { ctx.moveTo(x + 2.5, y); ctx.arc(x, y, 2.5, 0, 2 * Math.PI); }
       const f = p.layer.features[i];
-      if (f[4] || f[5]) labels.push({ x, y, label: f[4] || f[5], local: f[4] && f[5] !== f[4] ? f[5] : "", rank: f[6] });
+      if (f[4] || f[5]) labels.push({ p, i, x, y, label: f[4] || f[5], local: f[4] && f[5] !== f[4] ? f[5] : "", rank: f[6] });
     }
     ctx.fillStyle = p.colour || "#353a42"; ctx.fill();
     if (!square) { ctx.lineWidth = 1; ctx.strokeStyle = "rgba(255, 255, 255, 0.9)"; ctx.stroke(); }
@@ -152,35 +153,48 @@ heritageApp.use(function (app) {
   }
 
   // Simple collision avoidance: in rank order, a label is drawn only where it overlaps none
-  // already drawn (nor its own dot's neighbours' labels). A halo keeps it legible over lines.
+  // already drawn (found through a grid of cells, so that thousands of towns stay quick). A halo
+  // keeps it legible over lines.
+  const CELL = 128;
+
   function drawLabels(ctx, labels, size) {
     labels.sort((a, b) => a.rank - b.rank);
-    const placed = [];
+    const grid = new Map();
+    let placed = 0;
     ctx.lineJoin = "round"; ctx.textBaseline = "alphabetic";
     for (const item of labels) {
-      if (placed.length >= MAX_LABELS) break;
-      ctx.font = item.rank <= 1 ? "600 12px sans-serif" : "11px sans-serif";
-      const width = Math.max(ctx.measureText(item.label).width, item.local ? measureLocal(ctx, item.local) : 0);
-      const height = item.local ? 26 : 13;
-      const box = [item.x + 5, item.y - 11, item.x + 5 + width, item.y - 11 + height];
+      if (placed >= MAX_LABELS) break;
+      const font = item.rank <= 1 ? "600 12px sans-serif" : "11px sans-serif";
+      const width = labelWidth(ctx, item, font);
+      const box = [item.x + 5, item.y - 11, item.x + 5 + width, item.y - 11 + (item.local ? 26 : 13)];
       if (box[2] < 0 || box[0] > size.x || box[3] < 0 || box[1] > size.y) continue;
-      if (placed.some(b => box[0] < b[2] + 3 && box[2] + 3 > b[0] && box[1] < b[3] && box[3] > b[1])) continue;
-      placed.push(box);
+      const cells = [];
+      for (let cx = Math.floor(box[0] / CELL); cx <= Math.floor(box[2] / CELL); cx++) {
+        for (let cy = Math.floor(box[1] / CELL); cy <= Math.floor(box[3] / CELL); cy++) cells.push(cx + ":" + cy);
+      }
+      const overlaps = b => box[0] < b[2] + 3 && box[2] + 3 > b[0] && box[1] < b[3] && box[3] > b[1];
+      if (cells.some(cell => (grid.get(cell) || []).some(overlaps))) continue;
+      for (const cell of cells) grid.has(cell) ? grid.get(cell).push(box) : grid.set(cell, [box]);
+      placed++;
+      ctx.font = font;
       halo(ctx, item.label, box[0], item.y + 1, "#262a31");
       if (item.local) {
         ctx.font = "11px sans-serif";
         halo(ctx, item.local, box[0], item.y + 14, "#3e444d");
       }
     }
-    return placed.length;
+    return placed;
   }
 
-  function measureLocal(ctx, text) {
-    const font = ctx.font;
-    ctx.font = "11px sans-serif";
-    const width = ctx.measureText(text).width;
-    ctx.font = font;
-    return width;
+  function labelWidth(ctx, item, font) {
+    const widths = item.p.width;
+    if (widths[item.i] < 0) {
+      ctx.font = font;
+      let width = ctx.measureText(item.label).width;
+      if (item.local) { ctx.font = "11px sans-serif"; width = Math.max(width, ctx.measureText(item.local).width); }
+      widths[item.i] = width;
+    }
+    return widths[item.i];
   }
 
   function halo(ctx, text, x, y, colour) {
