@@ -68,7 +68,7 @@ def hostile_geojson(folder: Path) -> Path:
         {
             "type": "Feature",
             "properties": {"name": text},
-            "geometry": {"type": "Point", "coordinates": [x - 0.002 * k, y - 0.002]},
+            "geometry": {"type": "Point", "coordinates": [x - 0.004, y - 0.003 * (k + 1)]},
         }
         for k, text in enumerate(HOSTILE)
     ]
@@ -257,6 +257,7 @@ def test_layers_are_drawn_beneath_the_sites_and_switch_off(page: tuple[Any, Page
     drawn = open_layers(tab, layered_map)
     # The far town is out of view; everything else near the site is drawn.
     assert drawn == {"lakes": 1, "coast": 1, "borders": 1, "towns": 1, "user-1": 1, "user-2": 3}
+    assert tab.evaluate("window.heritageMap.basemap") == 4
     order = tab.evaluate("""() => {
         const z = c => Number(getComputedStyle(c.parentNode).zIndex);
         const q = s => document.querySelector(s);
@@ -283,7 +284,7 @@ def test_hostile_labels_stay_text(page: tuple[Any, PageLog], layered_map: Path) 
     assert tab.evaluate("window.__pwned") is None and log.dialogs == []
     assert tab.locator("#heritage-layers-panel img, #heritage-layers-panel script").count() == 0
     assert tab.locator("label[data-layer=user-2]").inner_text().startswith(HOSTILE[1] + HOSTILE[0])
-    assert tab.evaluate("window.heritageMap.layerLabels") >= 3  # Gaza and the hostile points, as canvas text
+    assert tab.evaluate("window.heritageMap.layerLabels") == 4  # Gaza and the hostile points, as canvas text
 
 
 def test_an_osm_extract_on_the_map(page: tuple[Any, PageLog], tmp_path: Path, invoke: Invoke) -> None:
@@ -318,3 +319,28 @@ def test_a_large_document_is_packed_and_still_drawn(
     tab, log = page
     assert open_layers(tab, output) == {"user-1": 40}
     assert log.console_errors == [] and log.page_errors == []
+
+
+def test_labels_that_would_collide_keep_the_most_important(
+    page: tuple[Any, PageLog], catalogue: Catalogue, tmp_path: Path
+) -> None:
+    x, y = SITE
+    towns = [Feature(Point(x, y + 1e-5), label="Village", rank=2), Feature(Point(x, y), label="City", rank=0)]
+    layer = VectorLayer("towns", "Towns", "point", "town", "basemap", towns)
+    output = tmp_path / "towns.html"
+    output.write_bytes(draw_map(catalogue, output, basemap=False, layers=[layer])[0])
+    tab, _log = page
+    assert open_layers(tab, output) == {"towns": 2}
+    assert tab.evaluate("window.heritageMap.layerLabels") == 1
+    # The one label drawn is the city's: its pixels lie where "City" is written, right of its dot.
+    point = tab.evaluate(f"heritageApp.map.latLngToContainerPoint([{y}, {x}])")
+    width = tab.evaluate("""() => { const c = document.createElement('canvas').getContext('2d');
+        c.font = '600 12px sans-serif'; return [c.measureText('City').width, c.measureText('Village').width]; }""")
+    inked = tab.evaluate(
+        """([x0, x1, y]) => { const c = document.querySelector('canvas.heritage-context-canvas');
+        const r = window.devicePixelRatio || 1;
+        const d = c.getContext('2d').getImageData(x0 * r, (y - 10) * r, (x1 - x0) * r, 12 * r).data;
+        let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 200) n++; return n; }""",
+        [point["x"] + 5 + width[0] + 8, point["x"] + 5 + width[1] * 1.2, point["y"]],
+    )
+    assert inked == 0  # nothing written past "City", where "Village" would have reached

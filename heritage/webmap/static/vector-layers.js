@@ -4,7 +4,7 @@
  * coordinate once, and draws the features of the current zoom that lie in view on one canvas in
  * its own pane beneath the sites. Labels from the files are drawn with fillText only. The panel
  * gets a "Map layers" section; window.heritageMap.layers says, per layer id, how many features the
- * last redraw drew in view.
+ * last redraw drew in view, and window.heritageMap.basemap how many of them were the basemap's.
  */
 heritageApp.use(function (app) {
   "use strict";
@@ -21,6 +21,7 @@ heritageApp.use(function (app) {
   // Each user layer in its own muted colour, in the order they were given.
   const USER = ["#8a6a3a", "#5b7d57", "#7b5d87", "#4d7885", "#8a5c58", "#6a6a3c"];
   const MAX_LABELS = 400;
+  const MAJOR = 11;  // from this zoom on, a user's line layer sets apart the lines drawn from afar
 
   async function readDocument() {
     if (holder.dataset.encoding === "gzip-base64") {
@@ -83,6 +84,9 @@ heritageApp.use(function (app) {
     }
     start[part] = v; first[n] = part;
     Object.assign(out, { xy, start, first });
+    // A user's layer whose features start at different zooms (an OpenStreetMap extract's roads)
+    // draws those seen from afar, its main lines, wider.
+    out.major = layer.group === "user" && out.minz.some(z => z < MAJOR) && out.minz.some(z => z >= MAJOR);
     layer.features = null;  // projected: the decoded JSON can go
     return out;
   }
@@ -95,11 +99,11 @@ heritageApp.use(function (app) {
 
   // One path for the whole layer; a vertex less than half a pixel from the last one drawn adds
   // nothing visible and is skipped.
-  function tracePaths(ctx, p, zoom, view, t, closed) {
+  function tracePaths(ctx, p, zoom, view, t, closed, majorOnly) {
     let drawn = 0;
     ctx.beginPath();
     for (let i = 0; i < p.n; i++) {
-      if (!inView(p, i, zoom, view)) continue;
+      if (!inView(p, i, zoom, view) || (majorOnly && p.minz[i] >= MAJOR)) continue;
       drawn++;
       for (let part = p.first[i]; part < p.first[i + 1]; part++) {
         const end = p.start[part + 1];
@@ -129,6 +133,9 @@ heritageApp.use(function (app) {
     ctx.setLineDash(style.dash || []);
     ctx.lineWidth = style.width; ctx.strokeStyle = style.stroke; ctx.lineJoin = "round"; ctx.stroke();
     ctx.setLineDash([]);
+    if (p.major && zoom >= MAJOR && tracePaths(ctx, p, zoom, view, t, area, true)) {
+      ctx.lineWidth = 2.4; ctx.stroke();
+    }
     return drawn;
   }
 
@@ -172,7 +179,7 @@ heritageApp.use(function (app) {
       for (let cx = Math.floor(box[0] / CELL); cx <= Math.floor(box[2] / CELL); cx++) {
         for (let cy = Math.floor(box[1] / CELL); cy <= Math.floor(box[3] / CELL); cy++) cells.push(cx + ":" + cy);
       }
-      const overlaps = b => box[0] < b[2] + 3 && box[2] + 3 > b[0] && box[1] < b[3] && box[3] > b[1];
+      const overlaps = b => box[0] < b[2] + 6 && box[2] + 6 > b[0] && box[1] < b[3] + 1 && box[3] + 1 > b[1];
       if (cells.some(cell => (grid.get(cell) || []).some(overlaps))) continue;
       for (const cell of cells) grid.has(cell) ? grid.get(cell).push(box) : grid.set(cell, [box]);
       placed++;
@@ -245,6 +252,7 @@ heritageApp.use(function (app) {
       const drawnLabels = drawLabels(ctx, labels, size);
       const state = window.heritageMap = window.heritageMap || {};
       state.layers = counts;
+      state.basemap = this._prepared.reduce((sum, p) => sum + (p.layer.group === "basemap" ? counts[p.layer.id] : 0), 0);
       state.layerLabels = drawnLabels;
       state.layersDrawnMs = performance.now() - started;
     },
