@@ -344,3 +344,24 @@ def test_labels_that_would_collide_keep_the_most_important(
         [point["x"] + 5 + width[0] + 8, point["x"] + 5 + width[1] * 1.2, point["y"]],
     )
     assert inked == 0  # nothing written past "City", where "Village" would have reached
+
+
+def test_with_tiles_the_basemap_is_listed_but_off(
+    monkeypatch: pytest.MonkeyPatch, page: tuple[Any, PageLog], catalogue: Catalogue, tmp_path: Path
+) -> None:
+    from test_map import tiny_png
+
+    monkeypatch.setattr(naturalearth, "basemap", lambda extent: fake_basemap())
+    (tmp_path / "tiles" / "0" / "0").mkdir(parents=True)
+    (tmp_path / "tiles" / "0" / "0" / "0.png").write_bytes(tiny_png())
+    output = tmp_path / "tiled.html"
+    output.write_bytes(draw_map(catalogue, output, tiles=tmp_path / "tiles")[0])
+    tab, log = page
+    assert open_layers(tab, output) == {"lakes": 0, "coast": 0, "borders": 0, "towns": 0}
+    assert tab.locator("#heritage-layers-panel input:checked").count() == 0
+    assert tab.locator("#heritage-layers-panel label").count() == 4
+    assert "Natural Earth" not in tab.locator(".leaflet-control-attribution").inner_text()
+    tab.locator("input[data-layer=coast]").check()
+    wait_until(tab, "window.heritageMap.layers.coast === 1")
+    assert "Natural Earth" in tab.locator(".leaflet-control-attribution").inner_text()
+    assert log.console_errors == [] and log.page_errors == []
