@@ -36,6 +36,7 @@ from heritage.recording import migration_note
 from heritage.visits import evidence_text, field_facts, warning_text
 
 if TYPE_CHECKING:
+    from heritage.context.userlayers import LayerFile
     from heritage.index import Index
     from heritage.webmap import MapResult
 
@@ -338,6 +339,14 @@ def _cite(detail: SiteDetail, source_id: str, locator: str | None) -> str:
     type=click.Path(exists=True, path_type=Path),
     help="A local tile pyramid (folder z/x/y.png or .mbtiles) to carry inside the map.",
 )
+@click.option(
+    "--layer",
+    "layer_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Your own layer beneath the sites: GeoPackage, GeoJSON, Shapefile or OpenStreetMap .osm.pbf; repeat.",
+)
+@click.option("--no-basemap", is_flag=True, help="Leave out the Natural Earth basemap (a smaller file).")
 @pass_env
 def map_command(
     env: Env,
@@ -347,6 +356,8 @@ def map_command(
     audience: str,
     online_tiles: bool,
     tiles: Path | None,
+    layer_files: tuple[Path, ...],
+    no_basemap: bool,
 ) -> None:
     """Write one self-contained HTML map that works with no network.
 
@@ -358,6 +369,7 @@ def map_command(
       heritage map
       heritage map -o mission/map.html --as-of 2021-06-01 --tiles karabakh.mbtiles
       heritage map --changes 2020-11-10 2024-12-31 -o changes.html
+      heritage map --layer roads.gpkg --layer gaza.osm.pbf
     """
     from heritage.atomic import replace_file
     from heritage.mapdata import load_map_input
@@ -373,6 +385,7 @@ def map_command(
         if last < first:
             raise click.BadParameter("D2 is before D1", param_hint="--changes")
         window = (first, last)
+    extra = read_layers(layer_files)
 
     def draw(index: Index) -> tuple[bytes, MapResult]:
         # folium is loaded only for this command, and only once the index is ready.
@@ -389,6 +402,9 @@ def map_command(
                 changes=window,
                 audience=audience,
                 data=data,
+                basemap=not no_basemap,
+                layers=[layer for found in extra for layer in found.layers],
+                credits=sorted({found.attribution for found in extra if found.attribution}),
             )
 
     # A map for anyone but the team is drawn once every file is compared with the index: an edit
@@ -397,4 +413,22 @@ def map_command(
         body, result = draw(index)
     replace_file(target, body)
     unlocated = f", {result.unlocated} without location (listed in the side panel)" if result.unlocated else ""
-    click.echo(f"wrote {result.path} ({result.bytes / 1e6:.1f} MB): {result.located} sites on the map{unlocated}")
+    added = result.layer_bytes
+    size = f"{added / 1e6:.1f} MB" if added >= 100_000 else f"{max(1, round(added / 1e3))} KB"
+    layers = f", map layers {size} of it" if added else ""
+    click.echo(
+        f"wrote {result.path} ({result.bytes / 1e6:.1f} MB{layers}): {result.located} sites on the map{unlocated}"
+    )
+
+
+def read_layers(paths: tuple[Path, ...]) -> list[LayerFile]:
+    """Every --layer file, read before anything is written: a bad one stops the command."""
+    from heritage.context.userlayers import LayerFileError, read_layer_file
+
+    found: list[LayerFile] = []
+    for path in paths:
+        try:
+            found.append(read_layer_file(path, first_id=1 + sum(len(f.layers) for f in found)))
+        except LayerFileError as error:
+            raise click.BadParameter(str(error), param_hint="--layer") from error
+    return found

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -16,10 +17,22 @@ from heritage.areas import read_outline
 from heritage.atomic import replace_file
 from heritage.audience import edition_at
 from heritage.collector import paused_gc
-from heritage.mapdata import MapInput, build_payload, encode_payload, load_map_input
+from heritage.context import BORDER_NOTE, NATURAL_EARTH, VectorLayer, encode_layers, naturalearth
+from heritage.mapdata import SCALE, MapInput, build_payload, encode_payload, load_map_input
 from heritage.offline import DROPPED, ContentSecurityPolicy, make_offline
 from heritage.store import Catalogue
-from heritage.webmap.elements import FilterPanel, LocalTiles, Outline, Payload, SiteLayer, TimeSlider, TitleBar
+from heritage.webmap.elements import (
+    LAYERS_OPENING,
+    FilterPanel,
+    LocalTiles,
+    Outline,
+    Payload,
+    SiteLayer,
+    TimeSlider,
+    TitleBar,
+    VectorLayerDrawing,
+    VectorLayers,
+)
 from heritage.webmap.tiles import read_tiles
 
 ONLINE_LAYERS = [
@@ -45,6 +58,7 @@ class MapResult:
     located: int
     bytes: int
     encoding: str
+    layer_bytes: int = 0  # what the vector layers (basemap and the user's) add to the page
 
     @property
     def unlocated(self) -> int:
@@ -69,8 +83,13 @@ def render_map(
     online_tiles: bool = False,
     tiles: Path | None = None,
     outline: list[dict[str, Any]] | None = None,
+    basemap: bool = True,
+    layers: Sequence[VectorLayer] = (),
+    credits: Sequence[tuple[str, str]] = (),
 ) -> tuple[str, str]:
-    """The page, as text, and how its data is encoded. Everything it needs is inside it."""
+    """The page, as text, and how its data is encoded. Everything it needs is inside it.
+    `basemap`: Natural Earth beneath the sites (switched off at first when there are tiles);
+    `layers`: the user's own; `credits`: what their data asks for."""
     text, encoding = encode_payload(payload)
     figure = Figure(title=html.escape(f"{payload['meta']['name']} — heritage map"))
     region = payload["meta"]["region"]
@@ -95,12 +114,49 @@ def render_map(
     if outline:
         the_map.add_child(Outline(outline))
     figure.html.add_child(Payload(text, encoding), name="heritage_data")
-    the_map.add_child(SiteLayer({"tiles": bool(tiles or online_tiles)}))
+    has_tiles = bool(tiles or online_tiles)
+    context = context_layers(payload, basemap, has_tiles, layers)
+    the_map.add_child(SiteLayer({"tiles": has_tiles, "basemap": any(c.group == "basemap" for c in context)}))
     for part in (TitleBar(), FilterPanel(), TimeSlider()):
         the_map.add_child(part)
+    if context:
+        basemap_credit = [NATURAL_EARTH] if any(c.group == "basemap" for c in context) else []
+        document = VectorLayers(encode_layers(context, [*basemap_credit, *credits], BORDER_NOTE))
+        figure.html.add_child(document, name="heritage_layers")
+        the_map.add_child(VectorLayerDrawing())
     make_offline(the_map, drop=DROPPED | {"jquery"})
     figure.header.add_child(ContentSecurityPolicy(ONLINE_HOSTS if online_tiles else ()), name="csp", index=0)
     return str(figure.render()), encoding
+
+
+def layers_size(page: str) -> int:
+    """How many bytes the vector layers' document takes in `page` (0 if it has none)."""
+    start = page.find(LAYERS_OPENING)
+    if start < 0:
+        return 0
+    start = page.index(">", start) + 1
+    return len(page[start : page.index("</script>", start)].encode("utf-8"))
+
+
+def located_extent(payload: dict[str, Any]) -> naturalearth.Extent | None:
+    """The located sites' bounding box (west, south, east, north), or None if none is located."""
+    sites = payload["sites"]
+    xs = [x for x in sites["x"] if x is not None]
+    ys = [y for y in sites["y"] if y is not None]
+    if not xs:
+        return None
+    return min(xs) / SCALE, min(ys) / SCALE, max(xs) / SCALE, max(ys) / SCALE
+
+
+def context_layers(
+    payload: dict[str, Any], basemap: bool, tiles: bool, layers: Sequence[VectorLayer]
+) -> list[VectorLayer]:
+    """The basemap for the sites' extent (unless left out), then the user's layers, in drawing order.
+    With tiles the basemap is listed but starts switched off: the tiles show the same things."""
+    found = naturalearth.basemap(located_extent(payload)) if basemap else []
+    for layer in found:
+        layer.on = layer.on and not tiles
+    return [*found, *layers]
 
 
 def draw_map(
@@ -113,6 +169,9 @@ def draw_map(
     data: MapInput | None = None,
     changes: tuple[date, date] | None = None,
     audience: str = "mission",
+    basemap: bool = True,
+    layers: Sequence[VectorLayer] = (),
+    credits: Sequence[tuple[str, str]] = (),
 ) -> tuple[bytes, MapResult]:
     """The map of `catalogue` that `build_map` writes to `output`, and what it holds, unwritten."""
     output = Path(output)
@@ -121,11 +180,18 @@ def draw_map(
         data = data or load_map_input(catalogue, audience=audience)
         payload = build_payload(data, as_of, dossiers, changes, audience)
         page, encoding = render_map(
-            payload, online_tiles=online_tiles, tiles=tiles, outline=read_outline(catalogue.root)
+            payload,
+            online_tiles=online_tiles,
+            tiles=tiles,
+            outline=read_outline(catalogue.root),
+            basemap=basemap,
+            layers=layers,
+            credits=credits,
         )
     located = sum(1 for x in payload["sites"]["x"] if x is not None)
     body = page.encode("utf-8")
-    return body, MapResult(output, len(payload["sites"]["id"]), located, len(body), encoding)
+    result = MapResult(output, len(payload["sites"]["id"]), located, len(body), encoding, layers_size(page))
+    return body, result
 
 
 def build_map(catalogue: Catalogue, output: Path, **options: Any) -> MapResult:

@@ -9,6 +9,8 @@ inside the JSON payload and reaches the page through textContent.
 
 from __future__ import annotations
 
+import base64
+import gzip
 import json
 from functools import cache
 from importlib import resources
@@ -149,3 +151,42 @@ class Outline(MacroElement):  # type: ignore[misc]
             "features": [{"type": "Feature", "properties": {}, "geometry": g} for g in geometries],
         }
         self.data = jinja_inert(script_text(json.dumps(collection, allow_nan=False, separators=(",", ":"))))
+
+
+class VectorLayerDrawing(Part):
+    """Draws the layers of `VectorLayers` beneath the sites, lists them in the panel with on/off,
+    credits their data and says the border note (static/vector-layers.js)."""
+
+    script_file = "vector-layers.js"
+
+
+LAYERS_OPENING = '<script type="application/json" id="heritage-layers"'
+
+
+class VectorLayers(Element):  # type: ignore[misc]
+    """The layers beneath the sites (heritage.context: the basemap and the user's own) as one
+    document in the page's body: a plain element, as `Payload`, since text from a user's file must
+    never be template source. Large documents are gzipped and base64-encoded, as the sites are."""
+
+    COMPRESS_ABOVE = 100_000  # bytes of JSON; below this, inflating costs more than it saves
+
+    _template = Template(
+        "<style>{{ this.css }}</style>\n" + LAYERS_OPENING + ' data-encoding="{{ this.encoding }}">\n'
+        "{{ this.document }}</script>\n"
+    )
+
+    def __init__(self, json_text: str) -> None:
+        super().__init__()
+        self._name = "VectorLayers"
+        if len(json_text) <= self.COMPRESS_ABOVE:
+            # encode_layers escaped every '<'; the '{{' pairs are Jinja's (see jinja_inert).
+            self.document, self.encoding = jinja_inert(json_text), "json"
+        else:
+            packed = gzip.compress(json_text.encode("utf-8"), compresslevel=6, mtime=0)
+            self.document, self.encoding = base64.b64encode(packed).decode("ascii"), "gzip-base64"
+        self.css = style_text(static_text("vector-layers.css"))
+
+    @property
+    def bytes(self) -> int:
+        """What the document adds to the page."""
+        return len(self.document.encode("utf-8"))

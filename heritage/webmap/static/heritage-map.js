@@ -283,8 +283,9 @@
     },
   });
 
+  // Only on an empty background: a basemap or tiles say where the map is better than degrees do.
   function drawGraticule(ctx, map, size) {
-    if (app.options.tiles) return;
+    if (app.options.tiles || app.options.basemap) return;
     const bounds = map.getBounds(), span = bounds.getEast() - bounds.getWest();
     const steps = [30, 10, 5, 2, 1, 0.5, 0.25, 0.1, 0.05, 0.02, 0.01];
     const step = steps.find(v => span / v >= 3) || 0.01;
