@@ -142,3 +142,24 @@ def test_name_badges_are_laid_out_apart(browser: Any, invoke: Invoke, tmp_path: 
     for upper, lower in pairwise(boxes):
         assert lower["top"] - upper["bottom"] >= 4, (upper, lower)  # apart, not one dark column
     assert all(b["name"] - b["right"] >= 4 for b in boxes)  # and apart from the name beside each
+
+
+def test_the_front_page_shows_the_sites_on_the_basemap_each_opening_its_dossier(
+    claims: Catalogue, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from xml.etree import ElementTree
+
+    from basemap_layers import HOSTILE_TOWN, SVG, hostile_layers, labels, svgs
+
+    monkeypatch.setattr("heritage.context.naturalearth.basemap", hostile_layers)
+    page = front_page(claims, tmp_path / "pkg", {"st-sargis", "mosque-x"})
+    overview = svgs(page[page.index('id="overview"') :])[0]
+    links = {a.attrib["href"]: a for a in ElementTree.fromstring(overview).iter(f"{SVG}a")}
+    assert set(links) == {"dossiers/st-sargis.html", "dossiers/mosque-x.html"}
+    title = next(links["dossiers/mosque-x.html"].iter(f"{SVG}title")).text or ""
+    assert HOSTILE in title  # the site's name as text, never as markup
+    assert "<script>" not in page.split("<script>\n(function")[0]  # the page's own script is the only one
+    assert any(HOSTILE_TOWN in label for label in labels(overview))
+    assert "Basemap: Natural Earth (public domain)" in text_of(page)
+    for href in links:
+        assert (tmp_path / "pkg" / href).is_file()
