@@ -363,3 +363,10 @@ def test_the_pdf_dossier_draws_the_basemap(catalogue: Catalogue, basemap: None, 
     text = PdfReader(str(result.pdf)).pages[0].extract_text()
     assert "Stepanakert" in text and "Ստեփանակերտ" in text and "50 km" in text
     assert "Natural Earth" in text
+
+
+def test_a_site_without_location_has_no_map_and_no_caption_for_one(catalogue: Catalogue, basemap: None) -> None:
+    write(catalogue.root / "sites" / "lost.geojson", site_doc("lost", geometry=None, location={"precision": "unknown"}))
+    page = render_dossier(dossier_context(catalogue, "lost", "mission"))
+    assert "location unknown" in svgs(page)[0]
+    assert "Red ring" not in page and "Natural Earth" not in page

@@ -104,3 +104,20 @@ def test_a_frame_between_two_zooms_draws_one_of_the_coarse_and_the_detailed_line
     for width in (300, 330, 360, 420, 500):  # zooms from about 6.8 to 7.5
         svg = map_svg(Frame.around(REGION, width, 230), layers, [])
         assert parse(svg).find(f"{SVG}path").attrib["d"].count("M") == 1
+
+
+def test_too_heavy_a_basemap_is_thinned_then_left_out_the_least_telling_layer_first() -> None:
+    rng = random.Random(5)
+    coast = Feature(LineString([(45.2, 38.6), (46.0, 40.0), (47.8, 40.9)]))
+    pieces = []
+    for _ in range(30_000):  # provinces in countless short pieces: megabytes at this scale
+        x, y = rng.uniform(45, 48), rng.uniform(38.5, 41)
+        pieces.append(Feature(LineString([(x, y), (x + 0.05, y + 0.03)])))
+    layers = [
+        VectorLayer("admin1", "Provinces", "line", "admin1", "basemap", pieces),
+        VectorLayer("coast", "Coast", "line", "coast", "basemap", [coast]),
+    ]
+    svg = map_svg(Frame.around(REGION, 330, 230), layers, [])
+    strokes = [p.get("stroke") for p in parse(svg).iter(f"{SVG}path")]
+    assert "#5b8db8" in strokes and "#868e96" not in strokes  # the coast kept, the provinces left out
+    assert len(svg.encode()) < 102_000

@@ -28,6 +28,9 @@ Extent = tuple[float, float, float, float]  # west, south, east, north in degree
 MAX_LAT = 85.05112878  # Web Mercator's edge
 TOWN_FONT = 8.5  # px
 MAX_LABELS = 40  # beyond this a small map is text, not a map
+BASEMAP_BUDGET = 100_000  # bytes of basemap geometry in one map: two locators and 2,000 sites each fit 300 KB
+# Which layers keep their detail first when a map's basemap would be too heavy.
+BUDGET_ORDER = {"coast": 0, "border": 1, "lake": 2, "river": 3, "user-line": 4, "user-area": 5, "admin1": 6}
 
 # How each style is drawn (the same names as the page's styles; see heritage.context.STYLES).
 LINE_STYLES = {
@@ -129,10 +132,12 @@ class Frame:
         return 40_075_016.7 * math.cos(math.radians(lat)) / self.scale
 
 
-def _path_data(frame: Frame, coords: Iterable[Sequence[float]], closed: bool) -> str:
-    """One part as path data in tenths of a pixel: absolute start, then relative steps (short)."""
+def _path_data(frame: Frame, coords: Iterable[Sequence[float]], closed: bool, least: int) -> str:
+    """One part as path data in tenths of a pixel: absolute start, then relative steps (short);
+    '' for a ring less than `least` tenths across (a speck: an islet or a pond at this scale)."""
     out: list[str] = []
     last: tuple[int, int] | None = None
+    xs, ys = [], []
     for lon, lat, *_ in coords:
         x, y = frame.xy(lon, lat)
         point = (round(x * 10), round(y * 10))
@@ -141,7 +146,12 @@ def _path_data(frame: Frame, coords: Iterable[Sequence[float]], closed: bool) ->
         elif point != last:
             out.append(f"l{_tenths(point[0] - last[0])} {_tenths(point[1] - last[1])}")
         last = point
+        xs.append(point[0])
+        ys.append(point[1])
     if len(out) < 2:
+        return ""
+    ring = closed or (xs[0], ys[0]) == (xs[-1], ys[-1])  # an open piece may join the next: kept
+    if ring and max(max(xs) - min(xs), max(ys) - min(ys)) < least:
         return ""
     return "".join(out) + ("z" if closed else "")
 
@@ -165,12 +175,14 @@ def _parts(geometry: BaseGeometry) -> Iterable[tuple[Sequence[Sequence[float]], 
         yield geometry.coords, False
 
 
-def _shape_paths(frame: Frame, layer: VectorLayer, zoom: int) -> str:
-    """The layer's lines or areas in view as one path element, or ''."""
+def _shape_paths(frame: Frame, layer: VectorLayer, zoom: int, pixels: float = 0.5) -> str:
+    """The layer's lines or areas in view as one path element, or '': thinned to `pixels`, and
+    without the parts smaller than four times that."""
     west, south, east, north = frame.extent
     pad = 4 / frame.scale * 360  # a few pixels beyond the edge, so no stroke ends inside the frame
     window = box(west - pad, south - pad, east + pad, north + pad)
-    tolerance = 0.5 / frame.scale * 360  # half a pixel in degrees of longitude
+    tolerance = pixels / frame.scale * 360  # in degrees of longitude
+    least = round(pixels * 40)
     data = []
     for feature in layer.features:
         if not feature.minzoom <= zoom <= feature.maxzoom:
@@ -179,7 +191,7 @@ def _shape_paths(frame: Frame, layer: VectorLayer, zoom: int) -> str:
         if not geometry.intersects(window):
             continue
         clipped = geometry.intersection(window).simplify(tolerance, preserve_topology=False)
-        data += [d for coords, closed in _parts(clipped) if (d := _path_data(frame, coords, closed))]
+        data += [d for coords, closed in _parts(clipped) if (d := _path_data(frame, coords, closed, least))]
     if not data:
         return ""
     if layer.kind == "area":
@@ -263,11 +275,31 @@ def basemap_svg(frame: Frame, layers: Sequence[VectorLayer], keep_clear: Sequenc
     their zooms in whole steps, as tiles do: a frame between two takes the nearer, so that the
     coarse line ending at one zoom and the detailed one starting at the next never both miss it."""
     zoom = max(0, min(MAX_ZOOM, round(frame.zoom)))
-    areas = [_shape_paths(frame, layer, zoom) for layer in layers if layer.on and layer.kind == "area"]
-    lines = [_shape_paths(frame, layer, zoom) for layer in layers if layer.on and layer.kind == "line"]
+    shapes = _within_budget(frame, [layer for layer in layers if layer.on and layer.kind != "point"], zoom)
+    areas = [shapes[id(layer)] for layer in layers if id(layer) in shapes and layer.kind == "area"]
+    lines = [shapes[id(layer)] for layer in layers if id(layer) in shapes and layer.kind == "line"]
     taken: list[tuple[float, ...]] = list(keep_clear)
     points = [_points(frame, layer, zoom, taken) for layer in layers if layer.on and layer.kind == "point"]
     return "".join(areas + lines + points)
+
+
+def _within_budget(frame: Frame, layers: Sequence[VectorLayer], zoom: int) -> dict[int, str]:
+    """Each layer's path (by the layer's id()), the most telling layers first, each thinned
+    further (up to 4 px) while it would take the map's basemap beyond `BASEMAP_BUDGET` bytes, and
+    left out if even that is too much: a locator must stay small whatever data it is given (the
+    world's provinces at 10m would weigh megabytes)."""
+    drawn: dict[int, str] = {}
+    spent = 0
+    for layer in sorted(layers, key=lambda layer: BUDGET_ORDER.get(layer.style, len(BUDGET_ORDER))):
+        for pixels in (0.5, 1.0, 2.0, 4.0):
+            path = _shape_paths(frame, layer, zoom, pixels)
+            if spent + len(path) <= BASEMAP_BUDGET:
+                drawn[id(layer)] = path
+                spent += len(path)
+                break
+            if len(path) > 8 * (BASEMAP_BUDGET - spent):
+                break  # thinning will not bring it within reach: spare the work
+    return drawn
 
 
 def nearest_inside(
