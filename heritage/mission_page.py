@@ -8,8 +8,11 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from heritage.allegations import ReviewedAllegation
+from heritage.context import naturalearth
+from heritage.context.svgmap import Dot, Frame, credit, map_svg
 from heritage.models import Condition, Site
 from heritage.palette import CONDITION_COLOURS
 
@@ -61,6 +64,35 @@ def front_allegations(
     return sorted(shown, key=lambda a: (a.reviewed.allegation.made_on.start or date.min, a.reviewed.allegation.id))
 
 
+OVERVIEW_SIZE = (900, 440)  # px
+
+
+def overview_map(rows: list[dict[str, Any]]) -> tuple[str, str]:
+    """The package's sites on the basemap, each a dot coloured by its condition that opens its
+    dossier, and what is said beneath the map; ('', '') when no site has a point."""
+    located = [row for row in rows if row["lon"] is not None and row["lat"] is not None]
+    if not located:
+        return "", ""
+    lons, lats = [row["lon"] for row in located], [row["lat"] for row in located]
+    # A margin around the sites, and at least a town's breadth when they are all in one place.
+    pad_x = max((max(lons) - min(lons)) * 0.08, 0.05)
+    pad_y = max((max(lats) - min(lats)) * 0.08, 0.05)
+    extent = (min(lons) - pad_x, min(lats) - pad_y, max(lons) + pad_x, max(lats) + pad_y)
+    frame = Frame.around(extent, *OVERVIEW_SIZE)
+    layers = naturalearth.basemap(frame.extent)
+    dots = [
+        Dot(
+            row["lon"],
+            row["lat"],
+            CONDITION_COLOURS[Condition(row["condition"])],
+            href=f"dossiers/{quote(row['id'], safe='')}.html",
+            title=f"{row['name']} ({row['condition'].replace('_', ' ')})",
+        )
+        for row in located
+    ]
+    return map_svg(frame, layers, dots, label="The package's sites"), credit(layers)
+
+
 def write_index(
     path: Path,
     *,
@@ -77,6 +109,7 @@ def write_index(
 ) -> Path:
     from heritage.dossier import _environment
 
+    overview, overview_credit = overview_map(rows)
     page = (
         _environment()
         .get_template("mission.html")
@@ -89,6 +122,8 @@ def write_index(
             labels=labels,
             colours={c.value: CONDITION_COLOURS[c] for c in Condition},
             allegations=allegations,
+            overview=overview,
+            overview_credit=overview_credit,
             catalogue_root=catalogue_root,
             package_root_words=PACKAGE_ROOT_WORDS,
             catalogue_root_words=CATALOGUE_ROOT_WORDS,

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import os
+import random
+import re
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from conftest import REPO, Invoke, site_doc, write
+from basemap_layers import HOSTILE_LOCAL, HOSTILE_TOWN, hostile_layers, labels, site_dots, svgs
+from conftest import REPO, Invoke, report_doc, site_doc, write
 from heritage.browser import watch
 from heritage.cli import ExitCode
 from heritage.dossier import Shared, build_dossier, dossier_context, render_dossier
@@ -244,8 +247,8 @@ def test_the_locator_shows_other_sites_as_the_audience_may_see_them(catalogue: C
     assert others("internal") == {(46.51, 39.81), (46.7437, 39.7613), (47.1234, 40.2345)}
     assert others("mission") == {(46.51, 39.81), (46.7437, 39.7613)}
     assert others("public") == {(46.51, 39.81), (46.7, 39.8)}  # a restricted site to the nearest 0.1 degree
-    page = dossier_context(catalogue, "st-sargis", "mission")["locator_svg"]
-    assert page.count("<circle") == 3  # the two others, and the site itself
+    maps = dossier_context(catalogue, "st-sargis", "mission")["locator"].maps
+    assert len(site_dots(maps[0])) == 2  # the two others, in the region
     # Made confidential in place (same folder listing): it leaves the next dossier's locator.
     path = catalogue.root / "sites" / "open.geojson"
     text = path.read_text()
@@ -277,3 +280,93 @@ def test_the_dossier_and_the_form_say_how_sure_the_condition_is(catalogue: Catal
     form = write_form(catalogue, catalogue.site("st-sargis"), tmp_path / "forms", "internal").read_text()
     assert "last known condition: Damaged (extent not known), possible (2022-08~)" in form
     assert "How sure are you of that condition?" in form and "Probable: more likely than not" in form
+
+
+@pytest.fixture
+def basemap(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The small hostile basemap of `basemap_layers` in place of Natural Earth's."""
+    monkeypatch.setattr("heritage.context.naturalearth.basemap", hostile_layers)
+
+
+def test_the_locator_draws_the_basemap_with_escaped_labels_and_its_credit(catalogue: Catalogue, basemap: None) -> None:
+    page = render_dossier(dossier_context(catalogue, "st-sargis", "mission"))
+    region, close = svgs(page)[:2]  # the region (catalogue's), and a close-up at a town's scale
+    assert 'stroke="#5b8db8"' in region and 'fill="#d0e4f5"' in region  # coast and lake
+    assert "StepanakertՍտեփանակերտ" in labels(region)
+    assert HOSTILE_TOWN + HOSTILE_LOCAL in labels(close)  # beside the site, as text
+    assert "<script" not in page and "onload" not in page.replace("&lt;b onload", "")
+    assert "Basemap: Natural Earth (public domain)" in page and "imply no position on the status" in page
+    assert "5 km" in labels(close) and "50 km" in labels(region)
+
+
+def test_the_locator_colours_other_sites_by_their_condition_as_the_audience_sees_it(catalogue: Catalogue) -> None:
+    write(
+        catalogue.root / "sites" / "near.geojson",
+        site_doc("near", geometry={"type": "Point", "coordinates": [46.6, 39.7]}),
+    )
+    hidden = report_doc("r-near", site="near", condition="destroyed", sensitivity="confidential")
+    write(catalogue.root / "reports" / "near" / "r-near.json", hidden)
+    colours = {
+        audience: re.findall(
+            r'data-sites="1" stroke="(#[0-9a-f]+)"',
+            dossier_context(catalogue, "st-sargis", audience)["locator"].maps[0],
+        )
+        for audience in ("internal", "mission")
+    }
+    assert colours == {"internal": ["#5c0f0f"], "mission": ["#909aa3"]}  # destroyed; unknown without the report
+
+
+def test_a_public_locator_leaves_restricted_positions_out(catalogue: Catalogue) -> None:
+    from heritage.context.svgmap import Frame
+    from heritage.dossier.locator import REGION_SIZE
+
+    for site_id, level, point in (
+        ("guarded", "restricted", [46.7437, 39.7613]),
+        ("secret", "confidential", [47.1234, 40.2345]),
+    ):
+        write(
+            catalogue.root / "sites" / f"{site_id}.geojson",
+            site_doc(site_id, sensitivity=level, geometry={"type": "Point", "coordinates": point}),
+        )
+    frame = Frame.around(catalogue.info.region, *REGION_SIZE)  # type: ignore[arg-type]
+    at = {
+        name: tuple(round(v, 1) for v in frame.xy(*p))
+        for name, p in (("exact", (46.7437, 39.7613)), ("coarse", (46.7, 39.8)), ("secret", (47.1234, 40.2345)))
+    }
+    drawn = {
+        a: set(site_dots(dossier_context(catalogue, "st-sargis", a)["locator"].maps[0])) for a in ("public", "mission")
+    }
+    assert drawn["public"] == {at["coarse"]}  # to the nearest 0.1 degree, as on the public map
+    assert drawn["mission"] == {at["exact"]}  # and the confidential site in neither
+
+
+def test_a_dossier_weighs_under_300_kb_in_a_catalogue_of_20000_sites(catalogue: Catalogue, basemap: None) -> None:
+    from heritage.models.vocab import Sensitivity
+
+    shared = Shared.load(catalogue)
+    rng = random.Random(3)
+    west, south, east, north = catalogue.info.region  # type: ignore[misc]
+    shared.points += [
+        (f"syn-{i}", rng.uniform(west, east), rng.uniform(south, north), Sensitivity.public) for i in range(20_000)
+    ]
+    page = render_dossier(dossier_context(catalogue, "st-sargis", "mission", shared=shared))
+    region, close = svgs(page)[:2]
+    assert len(site_dots(region)) == 2000 and 0 < len(site_dots(close)) <= 2000
+    assert len(page.encode()) <= 300_000
+
+
+def test_the_pdf_dossier_draws_the_basemap(catalogue: Catalogue, basemap: None, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    result = build_dossier(catalogue, "st-sargis", tmp_path, pdf=True)
+    assert result.pdf is not None
+    text = PdfReader(str(result.pdf)).pages[0].extract_text()
+    assert "Stepanakert" in text and "Ստեփանակերտ" in text and "50 km" in text
+    assert "Natural Earth" in text
+
+
+def test_a_site_without_location_has_no_map_and_no_caption_for_one(catalogue: Catalogue, basemap: None) -> None:
+    write(catalogue.root / "sites" / "lost.geojson", site_doc("lost", geometry=None, location={"precision": "unknown"}))
+    page = render_dossier(dossier_context(catalogue, "lost", "mission"))
+    assert "location unknown" in svgs(page)[0]
+    assert "Red ring" not in page and "Natural Earth" not in page

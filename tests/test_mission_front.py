@@ -142,3 +142,49 @@ def test_name_badges_are_laid_out_apart(browser: Any, invoke: Invoke, tmp_path: 
     for upper, lower in pairwise(boxes):
         assert lower["top"] - upper["bottom"] >= 4, (upper, lower)  # apart, not one dark column
     assert all(b["name"] - b["right"] >= 4 for b in boxes)  # and apart from the name beside each
+
+
+def test_the_front_page_shows_the_sites_on_the_basemap_each_opening_its_dossier(
+    claims: Catalogue, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from xml.etree import ElementTree
+
+    from basemap_layers import HOSTILE_TOWN, SVG, hostile_layers, labels, svgs
+
+    monkeypatch.setattr("heritage.context.naturalearth.basemap", hostile_layers)
+    page = front_page(claims, tmp_path / "pkg", {"st-sargis", "mosque-x"})
+    overview = svgs(page[page.index('id="overview"') :])[0]
+    links = {a.attrib["href"]: a for a in ElementTree.fromstring(overview).iter(f"{SVG}a")}
+    assert set(links) == {"dossiers/st-sargis.html", "dossiers/mosque-x.html"}
+    title = next(links["dossiers/mosque-x.html"].iter(f"{SVG}title")).text or ""
+    assert HOSTILE in title  # the site's name as text, never as markup
+    assert "<script>" not in page.split("<script>\n(function")[0]  # the page's own script is the only one
+    assert any(HOSTILE_TOWN in label for label in labels(overview))
+    assert "Basemap: Natural Earth (public domain)" in text_of(page)
+    for href in links:
+        assert (tmp_path / "pkg" / href).is_file()
+
+
+def test_a_public_front_page_shows_a_restricted_site_only_where_the_public_may_see_it(
+    catalogue: Catalogue, tmp_path: Path
+) -> None:
+    from xml.etree import ElementTree
+
+    from basemap_layers import SVG, svgs
+    from heritage.context.svgmap import Frame
+    from heritage.mission_page import OVERVIEW_SIZE
+
+    point = {"type": "Point", "coordinates": [46.7437, 39.7613]}
+    add(catalogue, Site, site_doc("guarded", sensitivity="restricted", geometry=point))
+    sites = [s for s in catalogue.sites() if s.id in {"st-sargis", "guarded"}]
+    export_mission(catalogue, "Test", sites, tmp_path / "pkg", pdf=False, audience="public", today=date(2026, 1, 5))
+    page = (tmp_path / "pkg" / "index.html").read_text(encoding="utf-8")
+    circles = {
+        a.attrib["href"]: next(a.iter(f"{SVG}circle")).attrib
+        for a in ElementTree.fromstring(svgs(page[page.index('id="overview"') :])[0]).iter(f"{SVG}a")
+    }
+    lons, lats = (46.93, 46.7), (39.57, 39.8)  # st-sargis, and the restricted site to the nearest 0.1 degree
+    pad_x, pad_y = max((lons[0] - lons[1]) * 0.08, 0.05), max((lats[1] - lats[0]) * 0.08, 0.05)
+    frame = Frame.around((min(lons) - pad_x, min(lats) - pad_y, max(lons) + pad_x, max(lats) + pad_y), *OVERVIEW_SIZE)
+    x, y = frame.xy(46.7, 39.8)
+    assert (circles["dossiers/guarded.html"]["cx"], circles["dossiers/guarded.html"]["cy"]) == (f"{x:.1f}", f"{y:.1f}")

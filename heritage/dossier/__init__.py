@@ -44,6 +44,8 @@ from heritage.audience import (
     source_for,
     strictest,
 )
+from heritage.context import VectorLayer, naturalearth
+from heritage.dossier.locator import Conditions, Locator, condition_colour, locator_maps
 from heritage.errors import InvalidInput, RecordNotFound
 from heritage.history import competing_corrections, condition_as_of, site_history
 from heritage.models import Allegation, Condition, Evidence, Review, Site
@@ -90,32 +92,6 @@ def _css() -> str:
     return resources.files("heritage.dossier").joinpath("templates", "dossier.css").read_text(encoding="utf-8")
 
 
-def locator_svg(site: Site, points: list[tuple[float, float]], region: tuple[float, float, float, float] | None) -> str:
-    """A small map of where the site is among the catalogue's other sites (their `points`):
-    numbers only, no text."""
-    if site.geometry is None:
-        return (
-            '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 210 150"><text x="105" y="78" '
-            'text-anchor="middle" font-size="11" fill="#868e96">location unknown</text></svg>'
-        )
-    if region is None:
-        lons, lats = [p[0] for p in points] or [0.0], [p[1] for p in points] or [0.0]
-        region = (min(lons) - 0.1, min(lats) - 0.1, max(lons) + 0.1, max(lats) + 0.1)
-    west, south, east, north = region
-    width, height = 210.0, 150.0
-
-    def xy(lon: float, lat: float) -> tuple[float, float]:
-        return ((lon - west) / ((east - west) or 1) * width, height - (lat - south) / ((north - south) or 1) * height)
-
-    dots = "".join(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="1.6" fill="#adb5bd"/>' for x, y in (xy(*p) for p in points))
-    x, y = xy(*site.geometry.representative)
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}">'
-        f'<rect width="100%" height="100%" fill="#f1f3f5"/>{dots}'
-        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" fill="#e03131" stroke="#fff" stroke-width="1.5"/></svg>'
-    )
-
-
 def _chart(history: list[Any]) -> str:
     from heritage.chart import condition_svg
 
@@ -147,6 +123,8 @@ class Shared:
     # Every record a dossier may name by id (allegations, and whatever a review relies on), and how
     # hidden it is with what it rests on: an id is named only to an audience that may see it.
     levels: dict[str, Sensitivity] = field(default_factory=dict)
+    conditions: Conditions | None = None  # the other sites' conditions, read as the locators need them
+    layers: dict[tuple[float, float, float, float], list[VectorLayer]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, catalogue: Catalogue) -> Shared:
@@ -163,12 +141,30 @@ class Shared:
 
     def others(self, site_id: str, audience: str) -> list[tuple[float, float]]:
         """The points of every other site, as this audience may see them."""
+        return [(lon, lat) for _, lon, lat in self.nearby(site_id, audience)]
+
+    def nearby(self, site_id: str, audience: str) -> list[tuple[str, float, float]]:
+        """Every other site with its point (id, longitude, latitude), as this audience may see it."""
         hidden(audience)  # an audience by its exact name, or an error
         return [
-            point
+            (i, *point)
             for i, lon, lat, level in self.points
             if i != site_id and (point := point_for(lon, lat, level, audience)) is not None
         ]
+
+    def locator(self, catalogue: Catalogue, site: Site, audience: str, today: date) -> Locator:
+        """The site's locator maps (`heritage.dossier.locator`), with what they read kept for the
+        next dossier of the run: the basemap of each frame, the other sites' conditions."""
+        if self.conditions is None or self.conditions.today != today:
+            self.conditions = Conditions(catalogue, today)
+
+        def layers_for(extent: tuple[float, float, float, float]) -> list[VectorLayer]:
+            if extent not in self.layers:
+                self.layers[extent] = naturalearth.basemap(extent)
+            return self.layers[extent]
+
+        colours = condition_colour(self.conditions, audience)
+        return locator_maps(site, self.nearby(site.id, audience), catalogue.info.region, colours, layers_for)
 
     def known(self, audience: str) -> set[str]:
         """The ids a dossier for this audience may name."""
@@ -321,7 +317,7 @@ def dossier_context(
         "sources": sources,
         "evidence": evidence,
         "party_names": {p.id: p.name for p in catalogue.info.parties},
-        "locator_svg": locator_svg(site, shared.others(site.id, audience), catalogue.info.region),
+        "locator": shared.locator(catalogue, site, audience, today),
         "chart_svg": _chart(history),
         "root_hash": root_hash or "(not computed)",
         "generated": datetime.now(UTC).replace(microsecond=0).isoformat(),
