@@ -26,6 +26,7 @@ from heritage.cli.common import (
     parse_date,
     plain_text,
     printable,
+    view_box,
 )
 from heritage.collector import paused_gc
 from heritage.layout import output_path
@@ -338,6 +339,12 @@ def _cite(detail: SiteDetail, source_id: str, locator: str | None) -> str:
     type=click.Path(exists=True, path_type=Path),
     help="A local tile pyramid (folder z/x/y.png or .mbtiles) to carry inside the map.",
 )
+@click.option(
+    "--view",
+    "view_text",
+    metavar="W,S,E,N",
+    help="Open on this box (WGS84; west greater than east crosses 180) instead of on all the sites.",
+)
 @pass_env
 def map_command(
     env: Env,
@@ -347,23 +354,27 @@ def map_command(
     audience: str,
     online_tiles: bool,
     tiles: Path | None,
+    view_text: str | None,
 ) -> None:
     """Write one self-contained HTML map that works with no network.
 
     Every site at its place, coloured by its condition, ringed if it is the subject of an allegation;
-    filters, name search in any script, and a date slider, all inside the file.
+    filters, name search in any script, and a date slider, all inside the file. It opens on the
+    sites (or on --view); map.html#site=ID opens a site and map.html#12/39.75/46.75 a view.
 
     \b
     Example:
       heritage map
       heritage map -o mission/map.html --as-of 2021-06-01 --tiles karabakh.mbtiles
       heritage map --changes 2020-11-10 2024-12-31 -o changes.html
+      heritage map --view 46.6,39.6,47.0,39.9 -o shushi.html
     """
     from heritage.atomic import replace_file
     from heritage.mapdata import load_map_input
 
     catalogue = env.catalogue
     target = output_path(catalogue.root, output or catalogue.root / layout.MAPS / "index.html")
+    view = view_box(view_text)
     window = None
     if changes and as_of:
         raise click.UsageError("--changes shows the catalogue as of its second date: leave out --as-of")
@@ -389,6 +400,7 @@ def map_command(
                 changes=window,
                 audience=audience,
                 data=data,
+                view=view,
             )
 
     # A map for anyone but the team is drawn once every file is compared with the index: an edit

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import math
 import os
 from dataclasses import dataclass
 from datetime import date
@@ -16,10 +17,21 @@ from heritage.areas import read_outline
 from heritage.atomic import replace_file
 from heritage.audience import edition_at
 from heritage.collector import paused_gc
+from heritage.errors import InvalidInput
 from heritage.mapdata import MapInput, build_payload, encode_payload, load_map_input
 from heritage.offline import DROPPED, ContentSecurityPolicy, make_offline
 from heritage.store import Catalogue
-from heritage.webmap.elements import FilterPanel, LocalTiles, Outline, Payload, SiteLayer, TimeSlider, TitleBar
+from heritage.webmap.elements import (
+    FilterPanel,
+    LocalTiles,
+    MapView,
+    Outline,
+    Payload,
+    SearchList,
+    SiteLayer,
+    TimeSlider,
+    TitleBar,
+)
 from heritage.webmap.tiles import read_tiles
 
 ONLINE_LAYERS = [
@@ -36,6 +48,7 @@ ONLINE_LAYERS = [
 ]
 ONLINE_HOSTS = ("https://tile.openstreetmap.org", "https://server.arcgisonline.com")
 DOSSIER_FOLDER = "dossiers"
+Box = tuple[float, float, float, float]  # west, south, east, north, in degrees
 
 
 @dataclass
@@ -63,14 +76,32 @@ def linked_dossiers(folder: Path, audience: str) -> frozenset[str]:
     return frozenset(name.removesuffix(".html") for name in names if edition_at(folder / name) == audience)
 
 
+def check_view(view: Box) -> Box:
+    """A view box as the page takes it: four finite numbers of degrees, south below north, west and
+    east different (west greater than east for a box across 180). InvalidInput says what is wrong."""
+    if len(view) != 4:
+        raise InvalidInput(f"a view is four numbers west, south, east, north, not {len(view)}")
+    for name, number, limit in zip(("west", "south", "east", "north"), view, (180, 90, 180, 90), strict=True):
+        if not isinstance(number, int | float) or not math.isfinite(number) or not -limit <= number <= limit:
+            raise InvalidInput(f"the view's {name} {number!r} is not a number of degrees in [-{limit}, {limit}]")
+    west, south, east, north = (float(n) for n in view)
+    if south >= north:
+        raise InvalidInput(f"the view's south {south:g} is not below its north {north:g}")
+    if west == east:
+        raise InvalidInput(f"the view's west and east are both {west:g}: it has no width")
+    return west, south, east, north
+
+
 def render_map(
     payload: dict[str, Any],
     *,
     online_tiles: bool = False,
     tiles: Path | None = None,
     outline: list[dict[str, Any]] | None = None,
+    view: Box | None = None,
 ) -> tuple[str, str]:
-    """The page, as text, and how its data is encoded. Everything it needs is inside it."""
+    """The page, as text, and how its data is encoded. Everything it needs is inside it. The map
+    opens on `view` (west, south, east, north; west > east crosses 180) if given, else on the sites."""
     text, encoding = encode_payload(payload)
     figure = Figure(title=html.escape(f"{payload['meta']['name']} — heritage map"))
     region = payload["meta"]["region"]
@@ -95,8 +126,11 @@ def render_map(
     if outline:
         the_map.add_child(Outline(outline))
     figure.html.add_child(Payload(text, encoding), name="heritage_data")
-    the_map.add_child(SiteLayer({"tiles": bool(tiles or online_tiles)}))
-    for part in (TitleBar(), FilterPanel(), TimeSlider()):
+    options: dict[str, Any] = {"tiles": bool(tiles or online_tiles)}
+    if view is not None:
+        options["view"] = list(check_view(view))
+    the_map.add_child(SiteLayer(options))
+    for part in (TitleBar(), FilterPanel(), SearchList(), TimeSlider(), MapView()):
         the_map.add_child(part)
     make_offline(the_map, drop=DROPPED | {"jquery"})
     figure.header.add_child(ContentSecurityPolicy(ONLINE_HOSTS if online_tiles else ()), name="csp", index=0)
@@ -113,6 +147,7 @@ def draw_map(
     data: MapInput | None = None,
     changes: tuple[date, date] | None = None,
     audience: str = "mission",
+    view: Box | None = None,
 ) -> tuple[bytes, MapResult]:
     """The map of `catalogue` that `build_map` writes to `output`, and what it holds, unwritten."""
     output = Path(output)
@@ -121,7 +156,7 @@ def draw_map(
         data = data or load_map_input(catalogue, audience=audience)
         payload = build_payload(data, as_of, dossiers, changes, audience)
         page, encoding = render_map(
-            payload, online_tiles=online_tiles, tiles=tiles, outline=read_outline(catalogue.root)
+            payload, online_tiles=online_tiles, tiles=tiles, outline=read_outline(catalogue.root), view=view
         )
     located = sum(1 for x in payload["sites"]["x"] if x is not None)
     body = page.encode("utf-8")
