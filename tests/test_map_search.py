@@ -98,14 +98,16 @@ def assert_clean(tab: Any, log: PageLog, path: Path) -> None:
 
 
 def search(tab: Any, query: str) -> list[str]:
-    """Type `query` and wait for the list; the names its entries show, in order."""
+    """Type `query` (not the one already searched: typing waits out a delay) and wait for the list;
+    the names its entries show, in order."""
+    assert tab.evaluate("heritageApp.filters.query || ''") != query
     tab.fill("#heritage-search", query)
     wait_until(tab, f"heritageApp.filters.query === {json.dumps(query)}")
+    return names(tab)
+
+
+def names(tab: Any) -> list[str]:
     return list(tab.locator("#heritage-results .heritage-result-name").all_inner_texts())
-
-
-def entry_ids(tab: Any) -> list[str]:
-    return [str(b.get_attribute("data-site")) for b in tab.locator("#heritage-results button").all()]
 
 
 def test_the_list_shows_the_name_in_the_script_typed(page: tuple[Any, PageLog], search_map: Path) -> None:
@@ -141,7 +143,7 @@ def test_best_matches_first_and_what_is_left_out(page: tuple[Any, PageLog], sear
     assert search(tab, "gre") == ["Gregory Chapel", "Lost Church of Saint Gregory", "Xagregat"]
     assert search(tab, "mosque") == ["Upper Govhar Agha Mosque", "Aghdam Mosque"]  # alike: catalogue order
     tab.locator("[data-filter=condition] label", has_text="Destroyed").locator("input").uncheck()
-    assert search(tab, "mosque") == ["Upper Govhar Agha Mosque"]
+    assert names(tab) == ["Upper Govhar Agha Mosque"]  # the list follows the filters at once
     assert tab.locator("#heritage-results-more").inner_text() == "1 more match but are hidden by the filters"
     tab.evaluate("heritageApp.foundQuery = ''")  # at most 50 are drawn: the rest are said in a number
     many = tab.evaluate(
@@ -355,3 +357,19 @@ def test_the_library_checks_a_view_too() -> None:
     for bad, message in [((0, 0, 5), "four numbers"), ((0, 5, 5, 5), "not below"), ((0, float("nan"), 5, 6), "south")]:
         with pytest.raises(InvalidInput, match=message):
             check_view(bad)  # type: ignore[arg-type]
+
+
+def test_on_a_phone_the_sites_open_above_the_panel(browser: Any, search_map: Path) -> None:
+    context = browser.new_context(viewport={"width": 400, "height": 800})
+    tab = context.new_page()
+    log = watch(tab)
+    open_map(tab, search_map)
+    lowest, panel_top = tab.evaluate(
+        """(() => { const a = heritageApp, s = a.data.sites; let low = 0;
+        for (let i = 0; i < a.n; i++) if (s.x[i] !== null)
+          low = Math.max(low, a.map.latLngToContainerPoint([s.y[i] / 1e5, s.x[i] / 1e5]).y);
+        return [low, document.getElementById('heritage-panel').getBoundingClientRect().top]; })()"""
+    )
+    assert lowest < panel_top
+    assert_clean(tab, log, search_map)
+    context.close()

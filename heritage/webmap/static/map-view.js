@@ -8,9 +8,17 @@
 heritageApp.use(function (app) {
   const map = app.map;
 
-  // The map's own margins: the title bar above, the filter panel on the right of a wide screen.
+  // What the filter panel covers: the right of a wide screen, the bottom of a narrow one.
+  function panelCover() {
+    const panel = document.getElementById("heritage-panel");
+    const size = panel && !panel.classList.contains("heritage-collapsed") ? panel.getBoundingClientRect() : null;
+    return { right: app.wide() ? 350 : 30, bottom: !size || app.wide() ? 40 : size.height + 30 };
+  }
+
+  // The map's own margins: the title bar above, the filter panel.
   function fitPadding() {
-    return { paddingTopLeft: [30, 70], paddingBottomRight: [app.wide() ? 350 : 30, 40], animate: false };
+    const cover = panelCover();
+    return { paddingTopLeft: [30, 70], paddingBottomRight: [cover.right, cover.bottom], animate: false };
   }
 
   // The box `heritage map --view W,S,E,N` asked for (west greater than east: across 180), or else
@@ -49,6 +57,7 @@ heritageApp.use(function (app) {
     const s = app.data.sites;
     if (s.x[i] !== null) {
       map.setView([s.y[i] / app.SCALE, s.x[i] / app.SCALE], Math.max(map.getZoom(), 13), { animate: false });
+      if (!app.wide()) map.panBy([0, (panelCover().bottom - 40) / 2], { animate: false });  // above the panel
     }
     app.openSite(i);
     if (app.holdAddress) app.holdAddress("#site=" + encodeURIComponent(s.id[i]));
