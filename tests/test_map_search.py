@@ -373,3 +373,26 @@ def test_on_a_phone_the_sites_open_above_the_panel(browser: Any, search_map: Pat
     assert lowest < panel_top
     assert_clean(tab, log, search_map)
     context.close()
+
+
+def test_sites_on_both_sides_of_180_all_open_in_view(page: tuple[Any, PageLog], tmp_path: Path) -> None:
+    """The canvas draws one copy of the world, so a catalogue across 180 opens on all of it: every
+    site in view, none left on the far copy (a narrower view needs the canvas to wrap)."""
+    tab, log = page
+    sites = [
+        decode(Site, json.dumps(site_doc(f"s-{k}", geometry={"type": "Point", "coordinates": [lon, -17.5]})).encode())
+        for k, lon in enumerate((179.4, -179.6, 178.2))
+    ]
+    source = decode(Source, json.dumps(source_doc()).encode())
+    data = MapInput("Fiji", sites, {}, allegations=[], sources={"src-chw": source})
+    path = tmp_path / "fiji.html"
+    path.write_text(render_map(build_payload(data, date(2026, 11, 28)))[0], encoding="utf-8")
+    open_map(tab, path)
+    inside = tab.evaluate(
+        """(() => { const a = heritageApp, s = a.data.sites, size = a.map.getSize(); let n = 0;
+        for (let i = 0; i < a.n; i++) { const p = a.map.latLngToContainerPoint([s.y[i] / 1e5, s.x[i] / 1e5]);
+          if (p.x >= 0 && p.y >= 0 && p.x <= size.x && p.y <= size.y) n++; }
+        return n; })()"""
+    )
+    assert inside == 3
+    assert_clean(tab, log, path)
