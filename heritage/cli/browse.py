@@ -26,6 +26,7 @@ from heritage.cli.common import (
     parse_date,
     plain_text,
     printable,
+    view_box,
 )
 from heritage.collector import paused_gc
 from heritage.layout import output_path
@@ -347,6 +348,12 @@ def _cite(detail: SiteDetail, source_id: str, locator: str | None) -> str:
     help="Your own layer beneath the sites: GeoPackage, GeoJSON, Shapefile or OpenStreetMap .osm.pbf; repeat.",
 )
 @click.option("--no-basemap", is_flag=True, help="Leave out the Natural Earth basemap (a smaller file).")
+@click.option(
+    "--view",
+    "view_text",
+    metavar="W,S,E,N",
+    help="Open on this box (WGS84; west greater than east crosses 180) instead of on all the sites.",
+)
 @pass_env
 def map_command(
     env: Env,
@@ -358,11 +365,13 @@ def map_command(
     tiles: Path | None,
     layer_files: tuple[Path, ...],
     no_basemap: bool,
+    view_text: str | None,
 ) -> None:
     """Write one self-contained HTML map that works with no network.
 
     Every site at its place, coloured by its condition, ringed if it is the subject of an allegation;
-    filters, name search in any script, and a date slider, all inside the file.
+    filters, name search in any script, and a date slider, all inside the file. It opens on the
+    sites (or on --view); map.html#site=ID opens a site and map.html#12/39.75/46.75 a view.
 
     \b
     Example:
@@ -370,12 +379,14 @@ def map_command(
       heritage map -o mission/map.html --as-of 2021-06-01 --tiles karabakh.mbtiles
       heritage map --changes 2020-11-10 2024-12-31 -o changes.html
       heritage map --layer roads.gpkg --layer gaza.osm.pbf
+      heritage map --view 46.6,39.6,47.0,39.9 -o shushi.html
     """
     from heritage.atomic import replace_file
     from heritage.mapdata import load_map_input
 
     catalogue = env.catalogue
     target = output_path(catalogue.root, output or catalogue.root / layout.MAPS / "index.html")
+    view = view_box(view_text)
     window = None
     if changes and as_of:
         raise click.UsageError("--changes shows the catalogue as of its second date: leave out --as-of")
@@ -405,6 +416,7 @@ def map_command(
                 basemap=not no_basemap,
                 layers=[layer for found in extra for layer in found.layers],
                 credits=sorted({found.attribution for found in extra if found.attribution}),
+                view=view,
             )
 
     # A map for anyone but the team is drawn once every file is compared with the index: an edit

@@ -109,14 +109,24 @@ def bbox(value: str | None, option: str = "--bbox") -> tuple[float, float, float
     return box_numbers(parts, option)
 
 
-# Plain decimal numbers: float() would also take 'nan', '1_0' and the digits of other scripts.
-_DECIMAL = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+def view_box(value: str | None, option: str = "--view") -> tuple[float, float, float, float] | None:
+    """A map's opening view typed as W,S,E,N: south below north, and west greater than east for
+    a view across the antimeridian (170,-20,-170,-10 is the 20 degrees around 180)."""
+    if value is None:
+        return None
+    parts = value.split(",")
+    if len(parts) != 4:
+        raise click.BadParameter(f"{value!r} is not four numbers W,S,E,N", param_hint=option)
+    west, south, east, north = _degrees(parts, option)
+    if south >= north:
+        raise click.BadParameter(f"south {south:g} is not below north {north:g}", param_hint=option)
+    if west == east:
+        raise click.BadParameter(f"west and east are both {west:g}: the view has no width", param_hint=option)
+    return west, south, east, north
 
 
-def box_numbers(parts: list[str], option: str) -> tuple[float, float, float, float]:
-    """West, south, east, north in degrees, each said wrong in plain words: four finite decimal
-    numbers in range, west <= east and south <= north. A box across the antimeridian (west
-    greater than east) is refused: every reader of a box here takes west <= east."""
+def _degrees(parts: list[str], option: str) -> tuple[float, float, float, float]:
+    """Four finite decimal numbers: longitudes in [-180, 180], latitudes in [-90, 90]."""
     if len(parts) != 4:
         raise click.BadParameter(f"{' '.join(parts)!r} is not four numbers W S E N", param_hint=option)
     numbers = []
@@ -129,6 +139,18 @@ def box_numbers(parts: list[str], option: str) -> tuple[float, float, float, flo
             raise click.BadParameter(f"{name} {part} is outside [-{limit}, {limit}]", param_hint=option)
         numbers.append(number + 0.0)  # -0 as 0: the same region, written alike
     west, south, east, north = numbers
+    return west, south, east, north
+
+
+# Plain decimal numbers: float() would also take 'nan', '1_0' and the digits of other scripts.
+_DECIMAL = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+
+
+def box_numbers(parts: list[str], option: str) -> tuple[float, float, float, float]:
+    """West, south, east, north in degrees, each said wrong in plain words: four finite decimal
+    numbers in range, west <= east and south <= north. A box across the antimeridian (west
+    greater than east) is refused: every reader of a box here takes west <= east."""
+    west, south, east, north = _degrees(parts, option)
     if west > east:
         raise click.BadParameter(
             f"west {west:g} is greater than east {east:g}; a box across the antimeridian is not "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import math
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from heritage.atomic import replace_file
 from heritage.audience import edition_at
 from heritage.collector import paused_gc
 from heritage.context import BORDER_NOTE, NATURAL_EARTH, VectorLayer, encode_layers, naturalearth
+from heritage.errors import InvalidInput
 from heritage.mapdata import SCALE, MapInput, build_payload, encode_payload, load_map_input
 from heritage.offline import DROPPED, ContentSecurityPolicy, make_offline
 from heritage.store import Catalogue
@@ -25,8 +27,10 @@ from heritage.webmap.elements import (
     LAYERS_OPENING,
     FilterPanel,
     LocalTiles,
+    MapView,
     Outline,
     Payload,
+    SearchList,
     SiteLayer,
     TimeSlider,
     TitleBar,
@@ -49,6 +53,7 @@ ONLINE_LAYERS = [
 ]
 ONLINE_HOSTS = ("https://tile.openstreetmap.org", "https://server.arcgisonline.com")
 DOSSIER_FOLDER = "dossiers"
+Box = tuple[float, float, float, float]  # west, south, east, north, in degrees
 
 
 @dataclass
@@ -77,6 +82,22 @@ def linked_dossiers(folder: Path, audience: str) -> frozenset[str]:
     return frozenset(name.removesuffix(".html") for name in names if edition_at(folder / name) == audience)
 
 
+def check_view(view: Box) -> Box:
+    """A view box as the page takes it: four finite numbers of degrees, south below north, west and
+    east different (west greater than east for a box across 180). InvalidInput says what is wrong."""
+    if len(view) != 4:
+        raise InvalidInput(f"a view is four numbers west, south, east, north, not {len(view)}")
+    for name, number, limit in zip(("west", "south", "east", "north"), view, (180, 90, 180, 90), strict=True):
+        if not isinstance(number, int | float) or not math.isfinite(number) or not -limit <= number <= limit:
+            raise InvalidInput(f"the view's {name} {number!r} is not a number of degrees in [-{limit}, {limit}]")
+    west, south, east, north = (float(n) for n in view)
+    if south >= north:
+        raise InvalidInput(f"the view's south {south:g} is not below its north {north:g}")
+    if west == east:
+        raise InvalidInput(f"the view's west and east are both {west:g}: it has no width")
+    return west, south, east, north
+
+
 def render_map(
     payload: dict[str, Any],
     *,
@@ -86,10 +107,12 @@ def render_map(
     basemap: bool = True,
     layers: Sequence[VectorLayer] = (),
     credits: Sequence[tuple[str, str]] = (),
+    view: Box | None = None,
 ) -> tuple[str, str]:
     """The page, as text, and how its data is encoded. Everything it needs is inside it.
     `basemap`: Natural Earth beneath the sites (switched off at first when there are tiles);
-    `layers`: the user's own; `credits`: what their data asks for."""
+    `layers`: the user's own; `credits`: what their data asks for. The map opens on `view` (west,
+    south, east, north; west > east crosses 180) if given, else on the sites."""
     text, encoding = encode_payload(payload)
     figure = Figure(title=html.escape(f"{payload['meta']['name']} — heritage map"))
     region = payload["meta"]["region"]
@@ -116,8 +139,11 @@ def render_map(
     figure.html.add_child(Payload(text, encoding), name="heritage_data")
     has_tiles = bool(tiles or online_tiles)
     context = context_layers(payload, basemap, has_tiles, layers)
-    the_map.add_child(SiteLayer({"tiles": has_tiles, "basemap": any(c.group == "basemap" for c in context)}))
-    for part in (TitleBar(), FilterPanel(), TimeSlider()):
+    options: dict[str, Any] = {"tiles": has_tiles, "basemap": any(c.group == "basemap" for c in context)}
+    if view is not None:
+        options["view"] = list(check_view(view))
+    the_map.add_child(SiteLayer(options))
+    for part in (TitleBar(), FilterPanel(), SearchList(), TimeSlider(), MapView()):
         the_map.add_child(part)
     if context:
         basemap_credit = [NATURAL_EARTH] if any(c.group == "basemap" for c in context) else []
@@ -172,6 +198,7 @@ def draw_map(
     basemap: bool = True,
     layers: Sequence[VectorLayer] = (),
     credits: Sequence[tuple[str, str]] = (),
+    view: Box | None = None,
 ) -> tuple[bytes, MapResult]:
     """The map of `catalogue` that `build_map` writes to `output`, and what it holds, unwritten."""
     output = Path(output)
@@ -187,6 +214,7 @@ def draw_map(
             basemap=basemap,
             layers=layers,
             credits=credits,
+            view=view,
         )
     located = sum(1 for x in payload["sites"]["x"] if x is not None)
     body = page.encode("utf-8")

@@ -98,6 +98,19 @@ class FilterPanel(Part):
     script_file = "filter-panel.js"
 
 
+class SearchList(Part):
+    """Under the search box, the sites that match what is typed, best first, each to open."""
+
+    script_file = "search-list.js"
+
+
+class MapView(Part):
+    """Where the map opens (the address's site or view, `--view`, or the sites) and the address
+    that follows the view, so that it can be shared."""
+
+    script_file = "map-view.js"
+
+
 class TimeSlider(Part):
     """'The catalogue as of date D': recolours every site from the history in the page."""
 

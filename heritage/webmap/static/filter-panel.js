@@ -10,7 +10,7 @@ heritageApp.use(function (app) {
   panel.appendChild(toggle);
   panel.appendChild(el("h2", { text: "Search names" }));
   const search = el("input", { type: "search", id: "heritage-search", placeholder: "Any name, any script",
-    "aria-label": "Search site names" });
+    "aria-label": "Search site names", dir: "auto", autocomplete: "off" });
   let timer = null;
   search.addEventListener("input", function () {
     clearTimeout(timer);
@@ -26,7 +26,7 @@ heritageApp.use(function (app) {
       const input = el("input", { type: "checkbox", value: String(option.value) });
       input.checked = true;
       const count = el("span", { class: "heritage-n" });
-      counters.push([count, option.count]);
+      counters.push([count, key, option.value]);
       box.appendChild(el("label", {}, [input, option.symbol, el("span", { text: option.label }), count]));
     }
     box.addEventListener("change", function () {
@@ -39,12 +39,11 @@ heritageApp.use(function (app) {
     panel.appendChild(el("details", {}, [el("summary", { text: title }), box]));
   }
   const n = app.n, s = d.sites;
-  const by = (values, index) => function () { let c = 0; for (let i = 0; i < n; i++) if (values(i) === index) c++; return c; };
   group("Condition", "condition", v.condition.map((c, k) => ({ value: k, label: c[1],
-    symbol: el("span", { class: "heritage-swatch", style: "background:" + c[2] }), count: by(i => app.cond[i], k) })), true);
+    symbol: el("span", { class: "heritage-swatch", style: "background:" + c[2] }) })), true);
   // Certainty of the report giving each site's condition; "not stated" for a report that does not say.
-  const sure = v.certainty.map((c, k) => ({ value: k, label: c.charAt(0).toUpperCase() + c.slice(1), symbol: null, count: by(i => app.cert[i], k) }));
-  sure.push({ value: -1, label: "Not stated, or no report", symbol: null, count: by(i => app.cert[i], -1) });
+  const sure = v.certainty.map((c, k) => ({ value: k, label: c.charAt(0).toUpperCase() + c.slice(1), symbol: null }));
+  sure.push({ value: -1, label: "Not stated, or no report", symbol: null });
   group("Certainty", "certainty", sure, true);
   // The rings' legend lists the statuses that occur in this catalogue, and "no allegation".
   const present = new Set();
@@ -53,9 +52,9 @@ heritageApp.use(function (app) {
     for (const review of allegation[7] || []) if (review[2] === 0) present.add(review[1]);
   }
   const ring = colour => el("span", { class: "heritage-ring", style: "border-color:" + colour });
-  const statuses = [{ value: -1, label: "no allegation", symbol: ring("transparent"), count: by(i => app.status[i], -1) }];
+  const statuses = [{ value: -1, label: "no allegation", symbol: ring("transparent") }];
   v.status.forEach((st, k) => {
-    if (present.has(k)) statuses.push({ value: k, label: st[1], symbol: ring(st[2]), count: by(i => app.status[i], k) });
+    if (present.has(k)) statuses.push({ value: k, label: st[1], symbol: ring(st[2]) });
   });
   group("Allegations (ring colour: status)", "status", statuses, true);
   panel.appendChild(el("ul", { class: "heritage-symbols" }, [
@@ -64,30 +63,44 @@ heritageApp.use(function (app) {
     el("li", { class: "heritage-legend-possible" }, [el("span", { class: "heritage-tentative" }),
       el("span", { text: "pale dot in a dashed ring: the condition is only possible (as UNOSAT's \"possible damage\")" })]),
   ]));
-  group("Site type", "type", v.type.map((t, k) => ({ value: k, label: t[1], symbol: null, count: by(i => s.type[i], k) })), false);
+  group("Site type", "type", v.type.map((t, k) => ({ value: k, label: t[1], symbol: null })), false);
   if (v.tradition.length) {
-    const traditions = v.tradition.map((t, k) => ({ value: k, label: t[1], symbol: null, count: by(i => s.trad[i], k) }));
-    traditions.push({ value: -1, label: "not recorded", symbol: null, count: by(i => s.trad[i], -1) });
+    const traditions = v.tradition.map((t, k) => ({ value: k, label: t[1], symbol: null }));
+    traditions.push({ value: -1, label: "not recorded", symbol: null });
     group("Tradition", "tradition", traditions, false);
   }
+  // The sites without location that pass the filters and the search, as the map shows the others.
   const unlocated = [];
   for (let i = 0; i < n; i++) if (Number.isNaN(app.px[i])) unlocated.push(i);
-  if (unlocated.length) {
-    const list = el("ul", { class: "heritage-unlocated", id: "heritage-unlocated" });
-    const shown = unlocated.slice(0, 500);
-    for (const i of shown) {
+  const list = el("ul", { class: "heritage-unlocated", id: "heritage-unlocated" });
+  const heading = el("summary", { id: "heritage-unlocated-heading" });
+  let listed = null;
+  function listUnlocated() {
+    const passing = unlocated.filter(i => app.visible[i]);
+    heading.textContent = "Sites without location (" + passing.length +
+      (passing.length < unlocated.length ? " of " + unlocated.length : "") + ")";
+    if (listed && listed.length === passing.length && listed.every((i, k) => i === passing[k])) return;
+    listed = passing;
+    const shown = passing.slice(0, 500);
+    list.replaceChildren(...shown.map(function (i) {
       const names = s.names[i];
-      const button = el("button", { type: "button", "data-site": s.id[i], text: names.length ? names[1] : s.id[i] });
+      const button = el("button", { type: "button", "data-site": s.id[i], dir: "auto", text: names.length ? names[1] : s.id[i] });
       button.addEventListener("click", function () { app.showInPanel(i); });
-      list.appendChild(el("li", {}, [button]));
-    }
-    if (unlocated.length > shown.length) list.appendChild(el("li", { text: "... and " + (unlocated.length - shown.length) + " more" }));
-    const details = el("details", {}, [el("summary", { text: "Sites without location (" + unlocated.length + ")" }), list]);
+      return el("li", {}, [button]);
+    }));
+    if (passing.length > shown.length) list.appendChild(el("li", { text: "... and " + (passing.length - shown.length) + " more" }));
+    if (!passing.length) list.appendChild(el("li", { class: "heritage-none", text: "none that pass the filters and the search" }));
+  }
+  if (unlocated.length) {
+    const details = el("details", {}, [heading, list]);
     details.open = unlocated.length <= 20;
     panel.appendChild(details);
   }
   const detail = el("div", { class: "heritage-detail", id: "heritage-detail" });
   detail.hidden = true;
   panel.appendChild(detail);
-  app.onChange(function () { for (const [node, count] of counters) node.textContent = count(); });
+  app.onChange(function () {
+    for (const [node, key, value] of counters) node.textContent = app.countOf(key, value);
+    if (unlocated.length) listUnlocated();
+  });
 });

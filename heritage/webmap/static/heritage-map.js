@@ -143,24 +143,50 @@
     return status;
   };
 
+  // The filters with options in the panel, and each site's value for each (NONE counts as -1).
+  function facets() {
+    const s = app.data.sites, v = app.data.vocab;
+    return [["condition", app.cond, v.condition.length], ["certainty", app.cert, v.certainty.length],
+      ["type", s.type, v.type.length], ["tradition", s.trad, v.tradition.length], ["status", app.status, v.status.length]];
+  }
+
+  // One pass over the sites sets what is shown and counts, for every option, the sites that pass
+  // every OTHER filter and the search: how many would show if that option were ticked. A site that
+  // fails nothing counts under each of its values; one that fails a single filter, under its value
+  // for that filter. The sites the search finds among those shown are kept for the search list.
   app.applyFilters = function () {
-    const f = app.filters, s = app.data.sites;
+    const f = app.filters, dims = facets(), sets = dims.map(d => f[d[0]]);
+    const counts = dims.map(d => new Int32Array(d[2] + 1));
     const query = f.query ? fold(f.query.trim()) : "";
-    let shown = 0, shownLocated = 0;
+    const found = [];
+    let shown = 0, shownLocated = 0, hidden = 0;
     for (let i = 0; i < app.n; i++) {
-      const ok = (!f.condition || f.condition.has(app.cond[i])) &&
-        (!f.certainty || f.certainty.has(app.cert[i])) &&
-        (!f.type || f.type.has(s.type[i])) &&
-        (!f.tradition || f.tradition.has(s.trad[i])) &&
-        (!f.status || f.status.has(app.status[i])) &&
-        (!query || app.search[i].includes(query));
-      app.visible[i] = ok ? 1 : 0;
-      if (ok) { shown++; if (!Number.isNaN(app.px[i])) shownLocated++; }
+      const matches = !query || app.search[i].includes(query);
+      let failures = matches ? 0 : 1, failed = NONE;
+      for (let d = 0; d < dims.length && failures < 2; d++) {
+        if (sets[d] && !sets[d].has(dims[d][1][i])) { failures++; failed = d; }
+      }
+      app.visible[i] = failures === 0 ? 1 : 0;
+      if (failures === 0) {
+        for (let d = 0; d < dims.length; d++) counts[d][dims[d][1][i] + 1]++;
+        shown++;
+        if (!Number.isNaN(app.px[i])) shownLocated++;
+        if (query) found.push(i);
+      } else if (failures === 1 && matches) {
+        counts[failed][dims[failed][1][i] + 1]++;
+      }
+      if (query && matches && failures > 0) hidden++;
     }
+    app.counts = {};
+    dims.forEach((d, k) => { app.counts[d[0]] = counts[k]; });
     app.shown = shown; app.shownLocated = shownLocated;
+    app.found = found; app.foundHidden = hidden; app.foundQuery = query;
     if (app.canvas) app.canvas.redraw();
     for (const listener of app.listeners || []) listener();
   };
+
+  // How many sites the option `value` of filter `key` would show, the other filters as they are.
+  app.countOf = function (key, value) { return app.counts[key][value + 1]; };
 
   app.onChange = function (listener) { (app.listeners = app.listeners || []).push(listener); };
 
@@ -461,42 +487,19 @@
     performance.mark("heritage-components");
     app.setDate(app.day);
     map.addLayer(app.canvas);
-    fitToSites(map);
+    app.openView(map);  // map-view.js
     performance.mark("heritage-drawn");
-    openFromAddress(map);
     window.heritageReadyAt = performance.now();  // for benchmarks: milliseconds since navigation
     window.heritageReady = true;
     document.documentElement.dataset.heritageReady = "true";
   };
-
-  function fitToSites(map) {
-    let west = 180, south = 90, east = -180, north = -90;
-    const s = app.data.sites;
-    for (let i = 0; i < app.n; i++) {
-      if (s.x[i] === null) continue;
-      const lon = s.x[i] / SCALE, lat = s.y[i] / SCALE;
-      west = Math.min(west, lon); east = Math.max(east, lon); south = Math.min(south, lat); north = Math.max(north, lat);
-    }
-    if (west <= east) {
-      map.fitBounds([[south, west], [north, east]],
-        { paddingTopLeft: [30, 70], paddingBottomRight: [wide() ? 350 : 30, 40], maxZoom: 14, animate: false });
-    }
-  }
-
-  // map.html#site=ID opens that site: how the mission package's table links to the map.
-  function openFromAddress(map) {
-    const match = /^#site=(.+)$/.exec(window.location.hash);
-    if (!match) return;
-    const i = app.data.sites.id.indexOf(decodeURIComponent(match[1]));
-    if (i < 0) return;
-    const s = app.data.sites;
-    if (s.x[i] !== null) map.setView([s.y[i] / SCALE, s.x[i] / SCALE], 13, { animate: false });
-    app.openSite(i);
-  }
 
   // On a wide screen the filter panel covers the map's right-hand side.
   function wide() { return window.innerWidth > 640; }
 
   app.el = el;
   app.isoDay = isoDay;
+  app.fold = fold;
+  app.wide = wide;
+  app.SCALE = SCALE;
 })();
