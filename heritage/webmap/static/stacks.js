@@ -16,6 +16,7 @@
   const NONE = -1;
   const BLOCK = 256;     // pixels per block of the index of groups in view
   const MOST = 100;      // sites listed in one stack's popup; more and the popup says zoom in
+  const KEEP = 6;        // zooms whose groups are kept
 
   // Sites closer than this (in pixels) are one stack. Two dots touch at two radii; the reach is
   // wider so that the stacks, which are larger than a dot, do not cover each other too.
@@ -89,8 +90,13 @@
 
   function groupsAt(zoom) {
     if (cachedVersion !== app.version) { cache = new Map(); cachedVersion = app.version; }
-    if (!cache.has(zoom)) cache.set(zoom, group(zoom));
-    return cache.get(zoom);
+    let groups = cache.get(zoom);
+    if (groups) { cache.delete(zoom); cache.set(zoom, groups); return groups; }  // now the newest
+    groups = group(zoom);
+    cache.set(zoom, groups);
+    // A zoom's groups take about 50 bytes a site: keep the few zooms used last, not all twenty.
+    if (cache.size > KEEP) cache.delete(cache.keys().next().value);
+    return groups;
   }
 
   // Once a view is drawn, the zooms either side are grouped while the page is idle, so that the
@@ -98,7 +104,7 @@
   function prepareAround(zoom) {
     if (!window.requestIdleCallback) return;
     for (const z of [zoom + 1, zoom - 1]) {
-      if (z < 0 || z > lastZoom() || cache.has(z)) continue;
+      if (z < 0 || z > lastZoom() || (cachedVersion === app.version && cache.has(z))) continue;
       const version = app.version;
       requestIdleCallback(() => { if (version === app.version) groupsAt(z); }, { timeout: 1000 });
     }
@@ -206,6 +212,19 @@
     if (sites.length <= MOST) sites.sort((a, b) => nameOf(a).localeCompare(nameOf(b)));
     const box = el("div", { class: "heritage-stack" });
     box.appendChild(el("h3", { text: sites.length + " sites here" }));
+    const bounds = boundsOf(sites), map = app.map;
+    if (bounds && map.getZoom() < lastZoom()) {
+      const zoom = el("button", { type: "button", class: "heritage-stack-zoom", text: "Zoom in" });
+      zoom.addEventListener("click", () => {
+        const target = Math.max(map.getZoom() + 1, map.getBoundsZoom(bounds.pad(0.5)));
+        map.closePopup();
+        map.setView(bounds.getCenter(), Math.min(lastZoom(), target));
+      });
+      box.appendChild(el("p", {}, [zoom]));  // above the list, which can be long
+    } else {
+      box.appendChild(el("p", { class: "heritage-stack-aside",
+        text: bounds ? "Too close to draw apart at any zoom." : "All at the same spot." }));
+    }
     const list = el("ul", { class: "heritage-stack-list" });
     for (const i of sites.slice(0, MOST)) {
       const condition = v.condition[app.cond[i]];
@@ -222,19 +241,6 @@
     if (sites.length > MOST) {
       box.appendChild(el("p", { class: "heritage-stack-aside", text: "and " + (sites.length - MOST) +
         " more: zoom in to list them" }));
-    }
-    const bounds = boundsOf(sites), map = app.map;
-    if (bounds && map.getZoom() < lastZoom()) {
-      const zoom = el("button", { type: "button", class: "heritage-stack-zoom", text: "Zoom in" });
-      zoom.addEventListener("click", () => {
-        const target = Math.max(map.getZoom() + 1, map.getBoundsZoom(bounds.pad(0.5)));
-        map.closePopup();
-        map.setView(bounds.getCenter(), Math.min(lastZoom(), target));
-      });
-      box.appendChild(el("p", {}, [zoom]));
-    } else {
-      box.appendChild(el("p", { class: "heritage-stack-aside",
-        text: bounds ? "Too close to draw apart at any zoom." : "All at the same spot." }));
     }
     return box;
   }
