@@ -235,3 +235,26 @@ def test_every_site_shown_is_in_exactly_one_group_at_every_zoom(browser: Any, tm
         assert (members, distinct, far) == (405, 405, 0)  # each site once, within reach of its group's first
     groups = [count for *_, count in found]
     assert groups == sorted(groups) and groups[0] < 10 and groups[-1] == 401  # the five copies stay one
+
+
+def test_names_in_a_stack_list_are_text(browser: Any, tmp_path: Path) -> None:
+    hostile = [
+        '<img src=x onerror="window.__pwned=1">',
+        "</script><script>window.__pwned=2</script>",
+        "${window.__pwned=3}",
+    ]
+    sites = [place(f"evil-{n}", name, *SAME_SPOT) for n, name in enumerate(hostile)]
+    data = MapInput(name="Hostile", sites=sites, reports={}, allegations=[], sources={})
+    path = tmp_path / "hostile.html"
+    path.write_text(render_map(build_payload(data, date(2026, 1, 1)))[0], encoding="utf-8")
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    tab = context.new_page()
+    log = watch(tab)
+    load(tab, path)
+    view(tab, *SAME_SPOT, 12)
+    stack = click_stack(tab, *SAME_SPOT)
+    names = stack.locator(".heritage-stack-name").all_inner_texts()
+    assert sorted(names) == sorted(hostile)
+    assert stack.locator("img, script, svg").count() == 0 and tab.evaluate("window.__pwned") is None
+    assert log.page_errors == [] and log.dialogs == []
+    context.close()

@@ -229,7 +229,7 @@
     for (const i of sites.slice(0, MOST)) {
       const condition = v.condition[app.cond[i]];
       const sure = app.cert[i] !== NONE ? ", " + v.certainty[app.cert[i]] : "";
-      const name = el("span", { class: "heritage-stack-name", text: nameOf(i) });
+      const name = el("span", { class: "heritage-stack-name", dir: "auto", text: nameOf(i) });
       if (s.names[i].length) name.lang = v.lang[s.names[i][0]];
       const button = el("button", { type: "button", "data-site": s.id[i] }, [
         el("span", { class: "heritage-swatch", style: "background:" + condition[2] }), name,
