@@ -1,13 +1,15 @@
 /* Stacks: sites at one spot, or too close to tell apart at the current zoom, drawn as one mark.
  *
  * For each integer zoom, the sites shown are gathered greedily: a site not yet taken takes every
- * site not yet taken within REACH pixels of it (found through a grid of REACH-sized cells, so the
- * whole pass is linear in the number of sites). A group of one is drawn as a single site; a larger
- * one as a disc sized by the log of its count, a ring of its conditions in proportion, the count
- * in its middle and an allegation ring if any member has one. Groups are made only for the zoom
- * on screen, when first needed, and kept until the filters, the search or the date change
- * (app.version); each zoom's groups are indexed in blocks of the screen so that a pan reads only
- * the groups in view. A click on a stack lists its sites, each a button that opens its popup.
+ * site not yet taken within reachAt(zoom) pixels of it (found through a grid of cells that size,
+ * so the whole pass is linear in the number of sites). A group of one is drawn as a single site
+ * (by heritage-map.js); a larger one as a disc sized by the log of its count, a ring of its
+ * conditions in proportion, the count in its middle and an allegation ring if any member has one.
+ * Groups are made for the zoom on screen when first needed (and for the zooms either side while
+ * the page is idle), kept for the last few zooms used, and dropped when the filters, the search or
+ * the date change (app.version); each zoom's groups are indexed in blocks of the screen so that a
+ * pan reads only the groups in view. A click on a stack lists its sites, each a button that opens
+ * its popup.
  */
 (function () {
   "use strict";
@@ -81,7 +83,9 @@
     }
     start[groups] = filled;
     const bx = new Int32Array(groups), by = new Int32Array(groups);
-    for (let g = 0; g < groups; g++) { bx[g] = Math.floor(cx[g] * scale / BLOCK); by[g] = Math.floor(cy[g] * scale / BLOCK); }
+    for (let g = 0; g < groups; g++) {
+      bx[g] = Math.floor(cx[g] * scale / BLOCK); by[g] = Math.floor(cy[g] * scale / BLOCK);
+    }
     return { zoom, members, start: start.subarray(0, groups + 1), cx, cy,
       blocks: cells(groups, bx, by, new Uint8Array(groups).fill(1)) };
   }
