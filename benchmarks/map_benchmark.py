@@ -1,25 +1,33 @@
-"""How fast `heritage map` builds and opens, against plain folium, in one run.
+"""How fast the offline map opens and redraws, beside folium's FastMarkerCluster, in one run.
 
-    python benchmarks/map_benchmark.py [--sizes 1000 10000 100000] [--work /tmp/heritage-bench] [--limit 120]
+    python benchmarks/map_benchmark.py [--sizes 1000 10000 100000] [--runs 3] [--work /tmp/heritage-bench]
 
 For each size, a synthetic catalogue (benchmarks/synthetic.py, 3 reports per site on average) is
-loaded once; then, from the same records in memory:
-- heritage: the offline map (payload, page, file), with every popup, filter and the date slider;
-- folium Marker: plain folium, one folium.Marker with a Popup per site;
-- folium FastMarkerCluster: folium's plugin for many points (no per-site popups or filters).
-Baselines get the same Leaflet inlined from the XStatic packages (a CDN page cannot open here), and
-run in a child process stopped after --limit seconds. "ready" is the time from navigation until the
-sites are drawn in headless Chromium: `window.heritageReady` for heritage; the load event plus two
-animation frames for folium. Prints a Markdown table.
+loaded once; from the same records in memory two pages are built:
+- heritage: the offline map (every site on one canvas, stacks, popups, filters, date slider);
+- folium FastMarkerCluster: folium's plugin for many points (Leaflet.markercluster), coordinates
+  only, with a callback of ours that makes a plain L.marker (its default one needs
+  L.AwesomeMarkers, which an offline page does not carry: it would throw and draw nothing).
+Both get the same Leaflet, inlined from the XStatic packages. The runs are interleaved (heritage,
+FastMarkerCluster, heritage...) in one headless Chromium; each page is first CHECKED to have drawn
+what it claims (heritage: window.heritageMap counts dots and stacks in view; FastMarkerCluster:
+`.marker-cluster` and marker elements in the page), or the run fails. Then, from one common view:
+- ready: navigation until drawn (`window.heritageReadyAt`; load event plus two frames for folium);
+- zoom, pan: half a second after the view is set, an animated zoom in by one and an animated
+  pan of 300 x 200 pixels; the longest interval between animation frames from the start of the
+  move until two frames after `moveend` (a redraw holds up the frame it falls in), and the time
+  until that last frame ("done");
+- heritage's own last redraw (window.heritageMap.lastRedrawMs).
+A CPU calibration loop (`python -c "sum(range(10**8))"`) is timed before and after, to show how
+busy the machine was. Prints a Markdown table of medians.
 """
 
 from __future__ import annotations
 
 import argparse
-import html
-import json
 import multiprocessing
 import platform
+import statistics
 import subprocess
 import sys
 import time
@@ -29,6 +37,39 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+
+VIEW = [48.0, 35.0, 6]  # lat, lon, zoom: the middle of synthetic.REGION, where both pages start
+MARKER = "function (row) { return L.marker(new L.LatLng(row[0], row[1])); }"
+
+# In the page: the longest frame interval while `act` moves the map, and the time to two frames
+# after the move ended.
+MEASURE = """async ([act, lat, lon, zoom]) => {
+  const map = window.heritageApp ? heritageApp.map : Object.values(window).find(v => v instanceof L.Map);
+  const frames = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  map.setView([lat, lon], zoom, { animate: false });
+  await frames();
+  await new Promise(r => setTimeout(r, 500));  // as a person would look before moving on
+  return await new Promise(resolve => {
+    const started = performance.now();
+    let last = started, worst = 0, done = false;
+    const tick = now => { worst = Math.max(worst, now - last); last = now; if (!done) requestAnimationFrame(tick); };
+    requestAnimationFrame(tick);
+    map.once("moveend", () => frames().then(() => {
+      done = true;
+      resolve({ worst: Math.max(worst, performance.now() - last), done: performance.now() - started });
+    }));
+    if (act === "zoom") map.setZoom(map.getZoom() + 1, { animate: true });
+    else map.panBy([300, 200], { animate: true });
+  });
+}"""
+
+TWO_FRAMES = "new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(performance.now()))))"
+
+# What each page has drawn: dots and stacks (heritage), markers and clusters (markercluster).
+DRAWN = """() => window.heritageMap ? { marks: heritageMap.drawn + heritageMap.clusters, stacks: heritageMap.clusters,
+    redraw: heritageMap.lastRedrawMs } :
+  { marks: document.querySelectorAll(".leaflet-marker-icon").length,
+    stacks: document.querySelectorAll(".marker-cluster").length, redraw: null }"""
 
 
 def ensure_catalogue(work: Path, sites: int) -> Path:
@@ -50,68 +91,79 @@ def build_heritage(data: Any, output: Path) -> None:
     output.write_text(page, encoding="utf-8")
 
 
-def _baseline(kind: str, points_file: str, output: str) -> None:
+def build_fastcluster(points: list[list[float]], output: Path) -> None:
     import folium
     from folium.plugins import FastMarkerCluster
 
     from heritage.offline import make_offline
 
-    points = json.loads(Path(points_file).read_text(encoding="utf-8"))
-    the_map = folium.Map(location=[48, 35], zoom_start=5, tiles=None, max_zoom=19)
-    if kind == "markers":
-        for lat, lon, name in points:
-            folium.Marker([lat, lon], popup=folium.Popup(html.escape(name))).add_to(the_map)
-    else:
-        FastMarkerCluster([[lat, lon] for lat, lon, _ in points]).add_to(the_map)
+    the_map = folium.Map(location=VIEW[:2], zoom_start=VIEW[2], tiles=None)
+    # With no tile layer, folium's max_zoom reaches no Leaflet option, and markercluster throws
+    # "Map has no maxZoom specified" (and draws nothing) without one.
+    the_map.options["max_zoom"] = 19
+    FastMarkerCluster(points, callback=MARKER).add_to(the_map)
     make_offline(the_map)
-    the_map.save(output)
+    the_map.save(str(output))
 
 
-def build_baseline(kind: str, points_file: Path, output: Path, limit: float) -> float | None:
-    """Seconds to build, or None if it ran past the limit."""
-    process = multiprocessing.get_context("spawn").Process(target=_baseline, args=(kind, str(points_file), str(output)))
+def calibration() -> float:
     started = time.perf_counter()
-    process.start()
-    process.join(limit)
-    if process.is_alive():
-        process.kill()
-        process.join()
-        return None
-    if process.exitcode != 0:
-        raise RuntimeError(f"{kind} baseline failed (exit {process.exitcode})")
+    subprocess.run([sys.executable, "-c", "sum(range(10**8))"], check=True)
     return time.perf_counter() - started
 
 
-def ready_seconds(browser: Any, page_file: Path, ours: bool, limit: float) -> float | None:
+def open_and_measure(browser: Any, page_file: Path, ours: bool, limit: float) -> dict[str, Any]:
     from heritage.browser import wait_until
 
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
     try:
         page.goto(page_file.resolve().as_uri(), wait_until="commit", timeout=limit * 1000)
         if ours:
             wait_until(page, "window.heritageReady === true", int(limit * 1000))
-            return float(page.evaluate("window.heritageReadyAt")) / 1000
-        page.wait_for_load_state("load", timeout=limit * 1000)
-        after = page.evaluate(
-            "new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(performance.now()))))"
-        )
-        return float(after) / 1000
-    except Exception as error:  # a timeout, or a page that crashed under the load
-        if "Timeout" in type(error).__name__ or "timeout" in str(error).lower():
-            return None
-        raise
+            ready = float(page.evaluate("window.heritageReadyAt"))
+        else:
+            page.wait_for_load_state("load", timeout=limit * 1000)
+            ready = float(page.evaluate(TWO_FRAMES))
+        drawn = page.evaluate(DRAWN)
+        if errors or drawn["marks"] == 0 or drawn["stacks"] == 0:
+            raise RuntimeError(f"{page_file.name} drew nothing to count: {drawn}, errors {errors}")
+        zoom = page.evaluate(MEASURE, ["zoom", *VIEW])
+        zoom_redraw = page.evaluate(DRAWN)["redraw"]
+        pan = page.evaluate(MEASURE, ["pan", *VIEW])
+        return {
+            "ready": ready,
+            "zoom": zoom,
+            "pan": pan,
+            "drawn": drawn,
+            "zoom_redraw": zoom_redraw,
+            "pan_redraw": page.evaluate(DRAWN)["redraw"],
+        }
     finally:
         context.close()
 
 
-def fmt(value: float | None, limit: float, digits: int = 1) -> str:
-    return f">{limit:.0f} s" if value is None else f"{value:.{digits}f}"
+def median(runs: list[dict[str, Any]], *path: str) -> float | None:
+    values = []
+    for run in runs:
+        value: Any = run
+        for key in path:
+            value = value[key]
+        if value is not None:
+            values.append(float(value))
+    return statistics.median(values) if values else None
+
+
+def fmt(value: float | None, digits: int = 0) -> str:
+    return "-" if value is None else f"{value:,.{digits}f}"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
+    parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--work", type=Path, default=Path("/tmp/heritage-bench"))
     parser.add_argument("--limit", type=float, default=120.0)
     args = parser.parse_args()
@@ -121,59 +173,52 @@ def main() -> None:
     from heritage.mapdata import load_map_input
     from heritage.store import Catalogue
 
+    before = calibration()
     rows = []
     chromium = subprocess.run([chromium_path(), "--version"], capture_output=True, text=True).stdout.strip()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         for sites in args.sizes:
-            folder = ensure_catalogue(args.work, sites)
-            started = time.perf_counter()
-            data = load_map_input(Catalogue.open(folder))
-            load_seconds = time.perf_counter() - started
+            data = load_map_input(Catalogue.open(ensure_catalogue(args.work, sites)))
             out = args.work / f"maps-{sites}"
             out.mkdir(exist_ok=True)
-            points = [
-                [s.geometry.representative[1], s.geometry.representative[0], s.display_name()]
-                for s in data.sites
-                if s.geometry
-            ]
-            points_file = out / "points.json"
-            points_file.write_text(json.dumps(points), encoding="utf-8")
-
-            ours = out / "heritage.html"
-            started = time.perf_counter()
-            build_heritage(data, ours)
-            build = time.perf_counter() - started
-            rows.append(
-                (
-                    sites,
-                    "heritage",
-                    build,
-                    ours.stat().st_size / 1e6,
-                    ready_seconds(browser, ours, True, args.limit),
-                    f"catalogue read in {load_seconds:.1f} s",
-                )
-            )
-            for kind, label in (("markers", "folium Marker + Popup"), ("fastcluster", "folium FastMarkerCluster")):
-                target = out / f"{kind}.html"
-                target.unlink(missing_ok=True)
-                seconds = build_baseline(kind, points_file, target, args.limit)
-                size = target.stat().st_size / 1e6 if seconds is not None else None
-                ready = ready_seconds(browser, target, False, args.limit) if seconds is not None else None
-                rows.append((sites, label, seconds, size, ready, "" if seconds is not None else "build stopped"))
+            points = [[s.lat, s.lon] for s in data.sites if s.lat is not None and s.lon is not None]
+            pages = {"heritage": out / "heritage.html", "folium FastMarkerCluster": out / "fastcluster.html"}
+            builds = {}
+            for label, target in pages.items():
+                started = time.perf_counter()
+                build_heritage(data, target) if label == "heritage" else build_fastcluster(points, target)
+                builds[label] = time.perf_counter() - started
+            runs: dict[str, list[dict[str, Any]]] = {label: [] for label in pages}
+            for _ in range(args.runs):
+                for label, target in pages.items():  # interleaved: one of each in turn
+                    runs[label].append(open_and_measure(browser, target, label == "heritage", args.limit))
+            for label, target in pages.items():
+                rows.append((sites, label, builds[label], target.stat().st_size / 1e6, runs[label]))
             print(f"done: {sites:,} sites", file=sys.stderr)
         browser.close()
-
+    after = calibration()
     print(
         f"Machine: {platform.machine()}, {multiprocessing.cpu_count()} cores, Python {platform.python_version()}, "
-        f"{chromium}"
+        f"{chromium}; calibration loop {before:.2f} s before, {after:.2f} s after; medians of {args.runs} runs"
     )
+    print(f"Both pages start at lat {VIEW[0]}, lon {VIEW[1]}, zoom {VIEW[2]}, in a 1280 x 800 window.")
     print()
-    print("| sites | map | build s | file MB | ready s | note |")
-    print("|---:|---|---:|---:|---:|---|")
-    for sites, label, build, size, ready, note in rows:
-        size_text = "-" if size is None else f"{size:.1f}"
-        print(f"| {sites:,} | {label} | {fmt(build, args.limit)} | {size_text} | {fmt(ready, args.limit)} | {note} |")
+    print(
+        "| sites | map | build s | file MB | ready ms | zoom: worst frame ms | zoom done ms | pan: worst frame ms "
+        "| pan done ms | redraw ms (zoom, pan) | drawn in view (marks, of them stacks) |"
+    )
+    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---|")
+    for sites, label, build, size, found in rows:
+        redraw = f"{fmt(median(found, 'zoom_redraw'), 1)}, {fmt(median(found, 'pan_redraw'), 1)}"
+        drawn = found[0]["drawn"]
+        print(
+            f"| {sites:,} | {label} | {build:.1f} | {size:.1f} | {fmt(median(found, 'ready'))} "
+            f"| {fmt(median(found, 'zoom', 'worst'))} | {fmt(median(found, 'zoom', 'done'))} "
+            f"| {fmt(median(found, 'pan', 'worst'))} | {fmt(median(found, 'pan', 'done'))} "
+            f"| {redraw if label == 'heritage' else '-'} "
+            f"| {drawn['marks']:,}, {drawn['stacks']:,} |"
+        )
 
 
 if __name__ == "__main__":

@@ -62,7 +62,8 @@ class Payload(Element):  # type: ignore[misc]
 
 
 class SiteLayer(MacroElement):  # type: ignore[misc]
-    """Every site on one canvas; the data; and the code that draws, filters and replays it."""
+    """Every site on one canvas, single or stacked; the data; and the code that draws, filters
+    and replays it."""
 
     _template = Template(
         """{% macro header(this, kwargs) %}<style>{{ this.css }}</style>
@@ -77,7 +78,8 @@ class SiteLayer(MacroElement):  # type: ignore[misc]
         self._name = "SiteLayer"
         self.options = json.dumps(options)
         self.css = style_text(static_text("heritage-map.css"))
-        self.js = script_text(static_text("heritage-map.js"))
+        # The stacks (sites too close to tell apart) are part of the drawing, in their own file.
+        self.js = script_text(static_text("heritage-map.js") + "\n" + static_text("stacks.js"))
 
 
 class TitleBar(Part):

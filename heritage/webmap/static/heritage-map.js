@@ -14,8 +14,11 @@
   const STATUS_RANK = ["verified", "corroborated", "disputed", "under_review", "reported", "not_corroborated",
     "refuted"];
 
-  const app = { components: [], filters: {}, day: 0 };
+  const app = { components: [], filters: {}, day: 0, version: 0 };
   window.heritageApp = app;
+  // What the map drew last, for tests and benchmarks (docs/architecture.md lists the fields). Made
+  // once here and filled by whoever draws: several parts of the page add their own counts to it.
+  app.stats = window.heritageMap = window.heritageMap || {};
   app.use = function (component) { app.components.push(component); };
 
   // -- small helpers ---------------------------------------------------------------------------
@@ -92,6 +95,7 @@
       data, n, px, py, located, search, rank,
       cond: new Uint8Array(n), cert: new Int8Array(n), current: new Int32Array(n), status: new Int8Array(n),
       visible: new Uint8Array(n), unknown: data.vocab.condition.length - 1,
+      xs: new Float32Array(n), ys: new Float32Array(n),  // screen positions of the dots drawn last
     });
   }
 
@@ -181,6 +185,7 @@
     dims.forEach((d, k) => { app.counts[d[0]] = counts[k]; });
     app.shown = shown; app.shownLocated = shownLocated;
     app.found = found; app.foundHidden = hidden; app.foundQuery = query;
+    app.version++;  // the stacks of every zoom are made again from the sites shown now
     if (app.canvas) app.canvas.redraw();
     for (const listener of app.listeners || []) listener();
   };
@@ -193,20 +198,22 @@
   // -- drawing ------------------------------------------------------------------------------------
 
   function radiusAt(zoom) { return zoom < 6 ? 3 : zoom < 9 ? 4.5 : zoom < 12 ? 6 : 7.5; }
+  app.radiusAt = radiusAt;
 
   const SiteCanvas = L.Layer.extend({
     onAdd: function (map) {
       this._map = map;
       const pane = map.getPane("overlayPane");
       this._canvas = L.DomUtil.create("canvas", "heritage-canvas leaflet-zoom-hide", pane);
-      map.on("moveend zoomend resize viewreset", this.redraw, this);
+      // Not zoomend: a zoom ends with moveend too, and one redraw is enough.
+      map.on("moveend resize viewreset", this.redraw, this);
       map.on("click", this._click, this);
       map.on("mousemove", this._hover, this);
       this.redraw();
     },
     onRemove: function (map) {
       L.DomUtil.remove(this._canvas);
-      map.off("moveend zoomend resize viewreset", this.redraw, this);
+      map.off("moveend resize viewreset", this.redraw, this);
       map.off("click", this._click, this);
       map.off("mousemove", this._hover, this);
     },
@@ -217,8 +224,11 @@
       const topLeft = map.containerPointToLayerPoint([0, 0]);
       return { zoom, scale, ox: origin.x + topLeft.x, oy: origin.y + topLeft.y, topLeft };
     },
+    // Only what is in view is drawn: single sites as dots, sites too close to tell apart as one
+    // stack (static/stacks.js), both taken from the current zoom's stacks indexed by place.
     redraw: function () {
       if (!this._map) return;
+      const started = performance.now();
       const size = this._map.getSize(), ratio = window.devicePixelRatio || 1;
       const t = this._transform(), canvas = this._canvas;
       L.DomUtil.setPosition(canvas, t.topLeft);
@@ -227,75 +237,27 @@
       const ctx = canvas.getContext("2d");
       ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
       drawGraticule(ctx, this._map, size);
-      const r = radiusAt(t.zoom), pad = 20;
-      const colours = app.data.vocab.condition.map(c => c[2]);
-      const statusColours = app.data.vocab.status.map(c => c[2]);
-      const xs = new Float32Array(app.n), ys = new Float32Array(app.n);
-      const onScreen = [];
-      for (let i = 0; i < app.n; i++) {
-        if (!app.visible[i] || Number.isNaN(app.px[i])) continue;
-        const x = app.px[i] * t.scale - t.ox, y = app.py[i] * t.scale - t.oy;
-        if (x < -pad || y < -pad || x > size.x + pad || y > size.y + pad) continue;
-        xs[i] = x; ys[i] = y; onScreen.push(i);
-      }
-      // Uncertainty first, under everything: the area the site may be in.
-      const s = app.data.sites, metresPerPixel = 40075016.686 / (256 * t.scale);
-      ctx.lineWidth = 1;
-      for (const i of onScreen) {
-        if (!s.unc[i]) continue;
-        const lat = s.y[i] / SCALE;
-        const radius = s.unc[i] / (metresPerPixel * Math.cos(lat * Math.PI / 180));
-        if (radius < r + 2) continue;
-        ctx.beginPath(); ctx.arc(xs[i], ys[i], radius, 0, 2 * Math.PI);
-        ctx.fillStyle = "rgba(60, 70, 80, 0.08)"; ctx.fill();
-        ctx.setLineDash([4, 3]); ctx.strokeStyle = "rgba(60, 70, 80, 0.55)"; ctx.stroke(); ctx.setLineDash([]);
-      }
-      // Allegation rings, then the dots, one path per colour.
-      ctx.lineWidth = 2.5;
-      for (let c = 0; c < statusColours.length; c++) {
-        ctx.beginPath();
-        let any = false;
-        for (const i of onScreen) {
-          if (app.status[i] !== c) continue;
-          ctx.moveTo(xs[i] + r + 3, ys[i]); ctx.arc(xs[i], ys[i], r + 3, 0, 2 * Math.PI); any = true;
-        }
-        if (any) { ctx.strokeStyle = statusColours[c]; ctx.stroke(); }
-      }
-      // A report that says the condition is only possible is drawn tentative: a pale fill inside a
-      // dashed ring of its colour, so that "possibly damaged" does not read as damage seen.
-      const possible = app.data.vocab.certainty.indexOf("possible");
-      ctx.lineWidth = 1;
-      for (let c = 0; c < colours.length; c++) {
-        for (const tentative of [false, true]) {
-          ctx.beginPath();
-          let any = false;
-          for (const i of onScreen) {
-            if (app.cond[i] !== c || (app.cert[i] === possible) !== tentative) continue;
-            ctx.moveTo(xs[i] + r, ys[i]); ctx.arc(xs[i], ys[i], r, 0, 2 * Math.PI); any = true;
-          }
-          if (!any) continue;
-          ctx.fillStyle = colours[c];
-          if (!tentative) {
-            ctx.fill();
-            if (r > 3) { ctx.strokeStyle = "rgba(255, 255, 255, 0.9)"; ctx.stroke(); }
-            continue;
-          }
-          ctx.globalAlpha = 0.4; ctx.fill(); ctx.globalAlpha = 1;
-          ctx.lineWidth = 1.5; ctx.setLineDash([2, 2]); ctx.strokeStyle = colours[c]; ctx.stroke();
-          ctx.setLineDash([]); ctx.lineWidth = 1;
-        }
-      }
-      this._xs = xs; this._ys = ys; this._onScreen = onScreen; this._r = r;
+      const r = radiusAt(t.zoom), view = app.stacks.inView(t, size);
+      const onScreen = view.singles, xs = app.xs, ys = app.ys;
+      for (const i of onScreen) { xs[i] = app.px[i] * t.scale - t.ox; ys[i] = app.py[i] * t.scale - t.oy; }
+      drawSites(ctx, onScreen, r, t.scale);
+      app.stacks.draw(ctx, view, t, r);
+      this._onScreen = onScreen; this._r = r;
+      const stats = app.stats;
+      Object.assign(stats, { sites: app.shownLocated, drawn: onScreen.length, clusters: view.marks.length,
+        clustered: view.clustered, zoom: t.zoom, redraws: (stats.redraws || 0) + 1,
+        lastRedrawMs: performance.now() - started });
     },
     nearest: function (point) {
       let best = NONE, bestDistance = Math.pow(this._r + 5, 2);
       for (const i of this._onScreen || []) {
-        const dx = this._xs[i] - point.x, dy = this._ys[i] - point.y, d = dx * dx + dy * dy;
+        const dx = app.xs[i] - point.x, dy = app.ys[i] - point.y, d = dx * dx + dy * dy;
         if (d <= bestDistance) { best = i; bestDistance = d; }
       }
       return best;
     },
     _click: function (event) {
+      if (app.stacks.openAt(event.containerPoint)) return;
       const i = this.nearest(event.containerPoint);
       if (i !== NONE) app.openSite(i);
     },
@@ -304,10 +266,68 @@
       this._pending = true;
       requestAnimationFrame(() => {
         this._pending = false;
-        this._map.getContainer().style.cursor = this.nearest(event.containerPoint) === NONE ? "" : "pointer";
+        const point = event.containerPoint;
+        const over = app.stacks.markAt(point) !== NONE || this.nearest(point) !== NONE;
+        this._map.getContainer().style.cursor = over ? "pointer" : "";
       });
     },
   });
+
+  // Single sites, as they always were: uncertainty, allegation ring, condition dot (pale and
+  // dashed when only possible).
+  function drawSites(ctx, onScreen, r, scale) {
+    const xs = app.xs, ys = app.ys, s = app.data.sites;
+    const colours = app.data.vocab.condition.map(c => c[2]);
+    const statusColours = app.data.vocab.status.map(c => c[2]);
+    // Uncertainty first, under everything: the area the site may be in.
+    const metresPerPixel = 40075016.686 / (256 * scale);
+    ctx.lineWidth = 1;
+    for (const i of onScreen) {
+      if (!s.unc[i]) continue;
+      const lat = s.y[i] / SCALE;
+      const radius = s.unc[i] / (metresPerPixel * Math.cos(lat * Math.PI / 180));
+      if (radius < r + 2) continue;
+      ctx.beginPath(); ctx.arc(xs[i], ys[i], radius, 0, 2 * Math.PI);
+      ctx.fillStyle = "rgba(60, 70, 80, 0.08)"; ctx.fill();
+      ctx.setLineDash([4, 3]); ctx.strokeStyle = "rgba(60, 70, 80, 0.55)"; ctx.stroke(); ctx.setLineDash([]);
+    }
+    // Allegation rings, then the dots, one path per colour.
+    ctx.lineWidth = 2.5;
+    for (let c = 0; c < statusColours.length; c++) {
+      ctx.beginPath();
+      let any = false;
+      for (const i of onScreen) {
+        if (app.status[i] !== c) continue;
+        ctx.moveTo(xs[i] + r + 3, ys[i]); ctx.arc(xs[i], ys[i], r + 3, 0, 2 * Math.PI); any = true;
+      }
+      if (any) { ctx.strokeStyle = statusColours[c]; ctx.stroke(); }
+    }
+    // A report that says the condition is only possible is drawn tentative: a pale fill inside a
+    // dashed ring of its colour, so that "possibly damaged" does not read as damage seen.
+    const possible = app.data.vocab.certainty.indexOf("possible");
+    ctx.lineWidth = 1;
+    for (let c = 0; c < colours.length; c++) {
+      for (const tentative of [false, true]) {
+        ctx.beginPath();
+        let any = false;
+        for (const i of onScreen) {
+          if (app.cond[i] !== c || (app.cert[i] === possible) !== tentative) continue;
+          ctx.moveTo(xs[i] + r, ys[i]); ctx.arc(xs[i], ys[i], r, 0, 2 * Math.PI); any = true;
+        }
+        if (!any) continue;
+        ctx.fillStyle = colours[c];
+        if (!tentative) {
+          ctx.fill();
+          if (r > 3) { ctx.strokeStyle = "rgba(255, 255, 255, 0.9)"; ctx.stroke(); }
+          continue;
+        }
+        ctx.globalAlpha = 0.4; ctx.fill(); ctx.globalAlpha = 1;
+        ctx.lineWidth = 1.5; ctx.setLineDash([2, 2]); ctx.strokeStyle = colours[c]; ctx.stroke();
+        ctx.setLineDash([]); ctx.lineWidth = 1;
+      }
+    }
+  }
+
 
   // Only on an empty background: a basemap or tiles say where the map is better than degrees do.
   function drawGraticule(ctx, map, size) {
