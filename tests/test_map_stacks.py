@@ -258,3 +258,13 @@ def test_names_in_a_stack_list_are_text(browser: Any, tmp_path: Path) -> None:
     assert stack.locator("img, script, svg").count() == 0 and tab.evaluate("window.__pwned") is None
     assert log.page_errors == [] and log.dialogs == []
     context.close()
+
+
+def test_the_zoom_stops_at_the_last_level(page: tuple[Any, PageLog]) -> None:
+    """With no tile layer, Leaflet learns its limits from the map's own options: without them the
+    zoom buttons go on past 19 and a stack at one spot never says it is at the last zoom."""
+    tab, _ = page
+    assert tab.evaluate("[heritageApp.map.getMinZoom(), heritageApp.map.getMaxZoom()]") == [2, 19]
+    view(tab, *SAME_SPOT, 19)
+    tab.evaluate("heritageApp.map.zoomIn(1, {animate: false})")
+    assert tab.evaluate("heritageApp.map.getZoom()") == 19

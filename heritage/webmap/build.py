@@ -126,6 +126,9 @@ def render_map(
         control_scale=True,
         prefer_canvas=True,
     )
+    # folium hands min_zoom and max_zoom to its tile layers only; with none, Leaflet's own limits
+    # stay open (getMaxZoom() is Infinity) and the zoom buttons never stop.
+    the_map.options.update(min_zoom=2, max_zoom=19)
     figure.add_child(the_map)
     if tiles is not None:
         pyramid = read_tiles(tiles)
