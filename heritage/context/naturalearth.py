@@ -6,7 +6,8 @@ registries (origin, versions and hashes in `data/SOURCES.md`), into two gzip'd J
 page can carry.
 
     world.json.gz   the whole world, simplified, for zooms 0-5
-    detail.json.gz  near NE 1:10m, for zooms 6 and beyond; lines in short pieces
+    detail.json.gz  near NE 1:10m, for zooms 6 and beyond; lines in short pieces, the sea
+                    (there only) in tiles of a few degrees, drawn as fill alone
 
     {"format": FORMAT, "level": "world" | "detail", "unit": 1e-4,
      "layers": {STYLE: [RECORD, ...], ...}}
@@ -44,6 +45,7 @@ DETAIL_ZOOM = 6  # the detail level is drawn from this zoom; the world level bel
 
 # id, title, kind; the style is the id. In the order the page stacks them (first is lowest).
 LAYERS: tuple[tuple[str, str, Kind], ...] = (
+    ("sea", "Sea", "area"),
     ("lake", "Lakes", "area"),
     ("river", "Rivers", "line"),
     ("admin1", "Provinces and regions", "line"),
@@ -52,6 +54,7 @@ LAYERS: tuple[tuple[str, str, Kind], ...] = (
     ("town", "Towns", "point"),
 )
 LAYER_ID = {
+    "sea": "sea",
     "lake": "lakes",
     "river": "rivers",
     "admin1": "admin1",
@@ -60,8 +63,12 @@ LAYER_ID = {
     "town": "towns",
 }
 
+AREAS = frozenset(style for style, _, kind in LAYERS if kind == "area")
+
 # Ways to make the detail fit the budget, tried in order: (margin as a share of the extent's
 # span, least margin in degrees, simplification tolerance in degrees, lowest town rank kept).
+# Each is tried with the sea and then without it: the sea is the first thing to give way, so it
+# never costs the other layers their detail.
 THINNING = ((0.5, 1.0, 0.0, 99), (0.5, 1.0, 0.003, 8), (0.25, 0.5, 0.003, 6), (0.25, 0.5, 0.01, 4), (0.1, 0.2, 0.02, 2))
 BYTES_PER_VERTEX = 7  # what a detail vertex costs once encoded, about: to skip hopeless tries
 
@@ -101,7 +108,7 @@ def _geometry(style: str, record: list[Any]) -> BaseGeometry:
     if style == "town":
         return Point(record[2] * UNIT, record[3] * UNIT)
     parts = [_coords(p) for p in record[6:]]
-    if style == "lake":
+    if style in AREAS:
         # Rings as stored: drawn even-odd in the page, so outer and holes need no telling apart.
         polygons = [Polygon(ring) for ring in parts]
         return polygons[0] if len(polygons) == 1 else MultiPolygon(polygons)
@@ -146,13 +153,14 @@ def grow(extent: Extent, share: float, least: float) -> Extent:
     return (max(-180.0, west - dx), max(-90.0, south - dy), min(180.0, east + dx), min(90.0, north + dy))
 
 
-def _estimate(rect: Extent) -> int:
+def _estimate(rect: Extent, styles: Iterable[str]) -> int:
     """Bytes the detail of `rect` would take unsimplified, roughly, from stored vertex counts."""
     total = 0
-    for stored in level("detail").values():
-        b = stored.boxes
+    detail = level("detail")
+    for style in styles:
+        b = detail[style].boxes
         hits = (b[:, 0] <= rect[2]) & (b[:, 2] >= rect[0]) & (b[:, 1] <= rect[3]) & (b[:, 3] >= rect[1])
-        total += int(stored.vertices[hits].sum())
+        total += int(detail[style].vertices[hits].sum())
     return total * BYTES_PER_VERTEX
 
 
@@ -190,20 +198,22 @@ def _world(maxzoom: int) -> tuple[dict[str, list[Feature]], int]:
 
 def basemap(extent: Extent | None, budget: int = BUDGET) -> list[VectorLayer]:
     """Coastlines, country and first-level borders, lakes, rivers and towns: the whole world coarse
-    (drawn at low zooms), and the detail of `extent` (with a margin) for the zooms beyond; within
-    `budget` bytes once encoded (the world level always comes, whatever the budget). None: the
-    world, coarse only, then drawn at every zoom."""
+    (drawn at low zooms), and the detail of `extent` (with a margin) for the zooms beyond, the sea
+    with it; within `budget` bytes once encoded (the world level always comes, whatever the
+    budget). None: the world, coarse only, then drawn at every zoom (and no sea: the world level
+    has none)."""
     from heritage.context import encode_layers
 
     if extent is not None:
         base, spent = _world(DETAIL_ZOOM - 1)
+        stored = level("detail")
         for share, least, tolerance, least_rank in THINNING:
             rect = grow(extent, share, least)
-            if _estimate(rect) > 4 * (budget - spent):
-                continue  # even simplified it would not fit: skip the work of trying
-            stored = level("detail")
-            detail = {s: _thin(_features(s, stored[s], rect, None), tolerance, least_rank) for s in stored}
-            layers = _layers(base, detail)
-            if len(encode_layers(layers).encode("utf-8")) <= budget:
-                return layers
+            for styles in (list(stored), [s for s in stored if s != "sea"]):
+                if _estimate(rect, styles) > 4 * (budget - spent):
+                    continue  # even simplified it would not fit: skip the work of trying
+                detail = {s: _thin(_features(s, stored[s], rect, None), tolerance, least_rank) for s in styles}
+                layers = _layers(base, detail)
+                if len(encode_layers(layers).encode("utf-8")) <= budget:
+                    return layers
     return _layers(_world(MAX_ZOOM)[0], {})

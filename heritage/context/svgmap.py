@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
-from shapely.geometry import box
+import shapely
 from shapely.geometry.base import BaseGeometry
 
 from heritage.context import BORDER_NOTE, MAX_ZOOM, NATURAL_EARTH, VectorLayer
@@ -30,7 +30,7 @@ TOWN_FONT = 8.5  # px
 MAX_LABELS = 40  # beyond this a small map is text, not a map
 BASEMAP_BUDGET = 100_000  # bytes of basemap geometry in one map: two locators and 2,000 sites each fit 300 KB
 # Which layers keep their detail first when a map's basemap would be too heavy.
-BUDGET_ORDER = {"coast": 0, "border": 1, "lake": 2, "river": 3, "user-line": 4, "user-area": 5, "admin1": 6}
+BUDGET_ORDER = {"coast": 0, "border": 1, "lake": 2, "river": 3, "user-line": 4, "user-area": 5, "admin1": 6, "sea": 7}
 
 # How each style is drawn (the same names as the page's styles; see heritage.context.STYLES).
 LINE_STYLES = {
@@ -41,6 +41,7 @@ LINE_STYLES = {
     "user-line": 'stroke="#7048e8" stroke-width="0.8"',
 }
 AREA_STYLES = {
+    "sea": 'fill="#d6e4ee" stroke="none"',  # fill alone: it comes in tiles, the coastline is its edge
     "lake": 'fill="#d0e4f5" stroke="#74a9cf" stroke-width="0.4"',
     "user-area": 'fill="#7048e8" fill-opacity="0.12" stroke="#7048e8" stroke-width="0.6"',
 }
@@ -180,7 +181,7 @@ def _shape_paths(frame: Frame, layer: VectorLayer, zoom: int, pixels: float = 0.
     without the parts smaller than four times that."""
     west, south, east, north = frame.extent
     pad = 4 / frame.scale * 360  # a few pixels beyond the edge, so no stroke ends inside the frame
-    window = box(west - pad, south - pad, east + pad, north + pad)
+    window = (west - pad, south - pad, east + pad, north + pad)
     tolerance = pixels / frame.scale * 360  # in degrees of longitude
     least = round(pixels * 40)
     data = []
@@ -188,9 +189,12 @@ def _shape_paths(frame: Frame, layer: VectorLayer, zoom: int, pixels: float = 0.
         if not feature.minzoom <= zoom <= feature.maxzoom:
             continue
         geometry = feature.geometry
-        if not geometry.intersects(window):
+        w, s, e, n = geometry.bounds
+        if e < window[0] or w > window[2] or n < window[1] or s > window[3]:
             continue
-        clipped = geometry.intersection(window).simplify(tolerance, preserve_topology=False)
+        # clip_by_rect, not intersection: an area's rings come as separate polygons (filled
+        # even-odd), which GEOS's overlay may refuse as invalid; a clip to a box does not mind.
+        clipped = shapely.clip_by_rect(geometry, *window).simplify(tolerance, preserve_topology=False)
         data += [d for coords, closed in _parts(clipped) if (d := _path_data(frame, coords, closed, least))]
     if not data:
         return ""

@@ -11,7 +11,10 @@ heritageApp.use(function (app) {
   const holder = document.getElementById("heritage-layers");
   if (!holder) return;
 
+  // A style without a stroke is fill alone: the sea comes in tiles, and an outline would show
+  // their seams (the coastline draws its edge).
   const LINE = {
+    sea: { fill: "#d6e4ee" },
     coast: { stroke: "#4f6679", width: 1.2 },
     border: { stroke: "#3b3a44", width: 1.4 },
     admin1: { stroke: "#76757c", width: 0.8, dash: [4, 3] },
@@ -130,6 +133,7 @@ heritageApp.use(function (app) {
       ctx.globalAlpha = p.colour ? 0.16 : 1;
       ctx.fillStyle = style.fill; ctx.fill("evenodd"); ctx.globalAlpha = 1;
     }
+    if (!style.stroke) return drawn;
     ctx.setLineDash(style.dash || []);
     ctx.lineWidth = style.width; ctx.strokeStyle = style.stroke; ctx.lineJoin = "round"; ctx.stroke();
     ctx.setLineDash([]);
@@ -286,7 +290,8 @@ heritageApp.use(function (app) {
         updateAttribution();
       });
       const swatch = el("span", { class: "heritage-layer-swatch" });
-      swatch.style.background = p.colour || (LINE[p.layer.style] || { stroke: "#353a42" }).stroke;
+      const look = LINE[p.layer.style] || { stroke: "#353a42" };
+      swatch.style.background = p.colour || look.stroke || look.fill;
       box.appendChild(el("label", { "data-layer": p.layer.id }, [input, swatch, el("span", { text: p.layer.title }),
         el("span", { class: "heritage-n", text: String(p.n) })]));
     }
