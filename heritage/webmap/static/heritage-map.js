@@ -56,8 +56,9 @@
       .replace(/[əıłøđßæœ]/g, letter => PLAIN[letter]);
   }
 
-  async function loadData() {
-    const holder = document.getElementById("heritage-data");
+  // The JSON inside a <script type="application/json"> holder, gzip'd then base64'd when its
+  // data-encoding says so (the site data and the vector layers travel alike).
+  async function readJson(holder) {
     if (holder.dataset.encoding === "gzip-base64") {
       const binary = atob(holder.textContent.trim());
       const bytes = new Uint8Array(binary.length);
@@ -66,6 +67,14 @@
       return JSON.parse(await new Response(stream).text());
     }
     return JSON.parse(holder.textContent);
+  }
+
+  // Web Mercator at zoom 0 (256 pixels for the world), as Leaflet projects: x and y grow by 2^zoom
+  // at each zoom, so one projection, done once, serves the sites, the stacks and the vector layers.
+  function projectX(lon) { return (lon + 180) / 360 * 256; }
+  function projectY(lat) {
+    const sin = Math.sin(Math.max(-85.0511, Math.min(85.0511, lat)) * Math.PI / 180);
+    return (0.5 - Math.log((1 + sin) / (1 - sin)) / (4 * Math.PI)) * 256;
   }
 
   // -- the data, as typed arrays -----------------------------------------------------------------
@@ -77,10 +86,8 @@
     let located = 0;
     for (let i = 0; i < n; i++) {
       if (s.x[i] === null) { px[i] = NaN; py[i] = NaN; continue; }
-      const lon = s.x[i] / SCALE, lat = s.y[i] / SCALE;
-      const sin = Math.sin(lat * Math.PI / 180);
-      px[i] = (lon + 180) / 360 * 256;
-      py[i] = (0.5 - Math.log((1 + sin) / (1 - sin)) / (4 * Math.PI)) * 256;
+      px[i] = projectX(s.x[i] / SCALE);
+      py[i] = projectY(s.y[i] / SCALE);
       located++;
     }
     const statusKeys = data.vocab.status.map(s => s[0]);
@@ -492,7 +499,7 @@
     app.map = map; app.options = options || {};
     performance.mark("heritage-start");
     try {
-      const loaded = await loadData();
+      const loaded = await readJson(document.getElementById("heritage-data"));
       performance.mark("heritage-loaded");
       prepare(loaded);
       performance.mark("heritage-prepared");
@@ -522,4 +529,7 @@
   app.fold = fold;
   app.wide = wide;
   app.SCALE = SCALE;
+  app.readJson = readJson;
+  app.projectX = projectX;
+  app.projectY = projectY;
 })();
