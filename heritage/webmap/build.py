@@ -54,6 +54,9 @@ ONLINE_LAYERS = [
 ONLINE_HOSTS = ("https://tile.openstreetmap.org", "https://server.arcgisonline.com")
 DOSSIER_FOLDER = "dossiers"
 Box = tuple[float, float, float, float]  # west, south, east, north, in degrees
+# At zoom 1 the world is 512 px wide: a laptop's window can hold all of it beside the panel, so a
+# catalogue on both sides of 180 (drawn on one copy of the world) opens with every site in view.
+MIN_ZOOM = 1
 
 
 @dataclass
@@ -121,14 +124,14 @@ def render_map(
         location=center,
         zoom_start=7 if region else 2,
         tiles=None,
-        min_zoom=2,
+        min_zoom=MIN_ZOOM,
         max_zoom=19,
         control_scale=True,
         prefer_canvas=True,
     )
     # folium hands min_zoom and max_zoom to its tile layers only; with none, Leaflet's own limits
     # stay open (getMaxZoom() is Infinity) and the zoom buttons never stop.
-    the_map.options.update(min_zoom=2, max_zoom=19)
+    the_map.options.update(min_zoom=MIN_ZOOM, max_zoom=19)
     figure.add_child(the_map)
     if tiles is not None:
         pyramid = read_tiles(tiles)
