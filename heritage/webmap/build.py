@@ -146,6 +146,8 @@ def render_map(
     has_tiles = bool(tiles or online_tiles)
     context = context_layers(payload, basemap, has_tiles, layers)
     options: dict[str, Any] = {"tiles": has_tiles, "basemap": any(c.group == "basemap" for c in context)}
+    if (sites := located_extent(payload)) is not None:
+        options["sites"] = list(sites)  # the opening view when `view` is not given
     if view is not None:
         options["view"] = list(check_view(view))
     the_map.add_child(SiteLayer(options))

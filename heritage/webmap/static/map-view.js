@@ -21,25 +21,17 @@ heritageApp.use(function (app) {
     return { paddingTopLeft: [30, 70], paddingBottomRight: [cover.right, cover.bottom], animate: false };
   }
 
-  // The box `heritage map --view W,S,E,N` asked for (west greater than east: across 180), or else
-  // the located sites.
+  // The box `heritage map --view W,S,E,N` asked for (west greater than east: across 180), else
+  // the located sites' box (heritage.webmap.build.located_extent) at zoom 14 at most: one site, or
+  // a few in one village, open on their surroundings, not on a roof.
   function fitToView() {
-    const view = app.options.view;
-    if (!view) { fitToSites(); return; }
-    const east = view[2] < view[0] ? view[2] + 360 : view[2];
-    map.fitBounds([[view[1], view[0]], [view[3], east]], fitPadding());
-  }
-
-  // Zoom 14 at most: one site, or a few in one village, open on their surroundings, not on a roof.
-  function fitToSites() {
-    let west = 180, south = 90, east = -180, north = -90;
-    const s = app.data.sites;
-    for (let i = 0; i < app.n; i++) {
-      if (s.x[i] === null) continue;
-      const lon = s.x[i] / app.SCALE, lat = s.y[i] / app.SCALE;
-      west = Math.min(west, lon); east = Math.max(east, lon); south = Math.min(south, lat); north = Math.max(north, lat);
+    const view = app.options.view, sites = app.options.sites;
+    if (view) {
+      const east = view[2] < view[0] ? view[2] + 360 : view[2];
+      map.fitBounds([[view[1], view[0]], [view[3], east]], fitPadding());
+    } else if (sites) {
+      map.fitBounds([[sites[1], sites[0]], [sites[3], sites[2]]], Object.assign(fitPadding(), { maxZoom: 14 }));
     }
-    if (west <= east) map.fitBounds([[south, west], [north, east]], Object.assign(fitPadding(), { maxZoom: 14 }));
   }
 
   // The view a hash names, `#z/lat/lon` (as #12/39.75/46.75), or null if it names none.
