@@ -328,7 +328,7 @@ def test_map_command(invoke: Invoke, catalogue: Catalogue) -> None:
     result = invoke("map", catalogue=catalogue)
     assert result.exit_code == 0, result.output
     assert (catalogue.root / "maps" / "index.html").is_file()
-    assert "1 sites on the map" in result.output
+    assert "1 site on the map" in result.output  # one site, said in the singular
     bad = invoke("map", "--as-of", "2021-02-30", catalogue=catalogue)
     assert bad.exit_code == 2 and "is not a date" in bad.output
     missing = invoke("map", "--tiles", str(catalogue.root / "nope.mbtiles"), catalogue=catalogue)

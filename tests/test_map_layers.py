@@ -209,7 +209,7 @@ def test_no_basemap_leaves_it_out(
     with_basemap, without = tmp_path / "with.html", tmp_path / "without.html"
     result = invoke("map", "-o", str(with_basemap), catalogue=catalogue)
     assert result.exit_code == 0, result.output
-    assert re.search(r"wrote .* \(0\.\d MB, map layers \d+ KB of it\): 1 sites", result.output)
+    assert re.search(r"wrote .* \(0\.\d MB, map layers \d+ KB of it\): 1 site on the map", result.output)
     assert invoke("map", "--no-basemap", "-o", str(without), catalogue=catalogue).exit_code == 0
     assert 'id="heritage-layers"' in with_basemap.read_text() and 'id="heritage-layers"' not in without.read_text()
     assert without.stat().st_size < with_basemap.stat().st_size - 1000

@@ -429,7 +429,8 @@ def map_command(
     size = f"{added / 1e6:.1f} MB" if added >= 100_000 else f"{max(1, round(added / 1e3))} KB"
     layers = f", map layers {size} of it" if added else ""
     click.echo(
-        f"wrote {result.path} ({result.bytes / 1e6:.1f} MB{layers}): {result.located} sites on the map{unlocated}"
+        f"wrote {result.path} ({result.bytes / 1e6:.1f} MB{layers}): "
+        f"{result.located} site{'' if result.located == 1 else 's'} on the map{unlocated}"
     )
 
 
