@@ -243,7 +243,7 @@ def test_the_locator_shows_other_sites_as_the_audience_may_see_them(catalogue: C
             os.utime(Path(folder) / name, ns=(past, past))
 
     def others(audience: str) -> set[tuple[float, float]]:
-        return set(Shared.load(catalogue).others("st-sargis", audience))
+        return {(lon, lat) for _, lon, lat in Shared.load(catalogue).nearby("st-sargis", audience)}
 
     assert others("internal") == {(46.51, 39.81), (46.7437, 39.7613), (47.1234, 40.2345)}
     assert others("mission") == {(46.51, 39.81), (46.7437, 39.7613)}
