@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -365,3 +368,22 @@ def test_with_tiles_the_basemap_is_listed_but_off(
     wait_until(tab, "window.heritageMap.layers.coast === 1")
     assert "Natural Earth" in tab.locator(".leaflet-control-attribution").inner_text()
     assert log.console_errors == [] and log.page_errors == []
+
+
+def test_context_imports_neither_the_page_nor_the_command_line_and_osmium_only_for_pbf() -> None:
+    """heritage.context sits beneath webmap, dossier and cli: none of them is imported by it. And
+    pyosmium, a compiled library, loads only when an .osm.pbf is read, not for every map."""
+    for path in sorted((REPO / "heritage" / "context").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            modules = [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            modules += [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+            for module in modules:
+                assert not module.startswith(("heritage.webmap", "heritage.cli", "heritage.dossier")), (path, module)
+    code = (
+        "import sys\n"
+        "from heritage.context import naturalearth, svgmap, userlayers\n"
+        "from heritage.webmap.build import render_map\n"
+        "naturalearth.basemap((46.0, 39.0, 47.0, 40.0))\n"
+        "assert 'osmium' not in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
