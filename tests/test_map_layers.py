@@ -7,7 +7,6 @@ import json
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,7 @@ import shapely
 from shapely.geometry import LineString, Point, Polygon
 
 from conftest import REPO, Invoke, site_doc
-from heritage.browser import PageLog, load, wait_until, watch
+from heritage.browser import PageLog, load, wait_until
 from heritage.codec import decode
 from heritage.context import BORDER_NOTE, Feature, VectorLayer, naturalearth
 from heritage.context.userlayers import OPENSTREETMAP, LayerFileError, read_layer_file, thin_to_fit
@@ -227,14 +226,6 @@ def test_a_bad_layer_file_is_refused_and_nothing_written(invoke: Invoke, catalog
 
 
 # -- in Chromium -----------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[tuple[Any, PageLog]]:
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    tab = context.new_page()
-    yield tab, watch(tab)
-    context.close()
 
 
 def open_layers(tab: Any, path: Path) -> dict[str, int]:
