@@ -407,7 +407,6 @@
 
   app.el = el;
   app.isoDay = isoDay;
-  app.fold = fold;
   app.wide = wide;
   app.SCALE = SCALE;
   app.readJson = readJson;
