@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
+from heritage.browser import PageLog, watch
 from heritage.cli import cli
 from heritage.codec import encode
 from heritage.models import CatalogueInfo, Party
@@ -144,6 +145,15 @@ def browser() -> Iterator[Any]:
         instance = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         yield instance
         instance.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[tuple[Any, PageLog]]:
+    """A fresh tab at a laptop's size, and the log of what it asked for and printed."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    tab = context.new_page()
+    yield tab, watch(tab)
+    context.close()
 
 
 def snapshot(root: Path) -> dict[str, bytes]:

@@ -15,6 +15,7 @@ from basemap_layers import HOSTILE_LOCAL, HOSTILE_TOWN, hostile_layers, labels, 
 from conftest import REPO, Invoke, report_doc, site_doc, write
 from heritage.browser import watch
 from heritage.cli import ExitCode
+from heritage.context import STYLES
 from heritage.dossier import Shared, build_dossier, dossier_context, render_dossier
 from heritage.store import Catalogue
 
@@ -242,7 +243,7 @@ def test_the_locator_shows_other_sites_as_the_audience_may_see_them(catalogue: C
             os.utime(Path(folder) / name, ns=(past, past))
 
     def others(audience: str) -> set[tuple[float, float]]:
-        return set(Shared.load(catalogue).others("st-sargis", audience))
+        return {(lon, lat) for _, lon, lat in Shared.load(catalogue).nearby("st-sargis", audience)}
 
     assert others("internal") == {(46.51, 39.81), (46.7437, 39.7613), (47.1234, 40.2345)}
     assert others("mission") == {(46.51, 39.81), (46.7437, 39.7613)}
@@ -291,7 +292,8 @@ def basemap(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_the_locator_draws_the_basemap_with_escaped_labels_and_its_credit(catalogue: Catalogue, basemap: None) -> None:
     page = render_dossier(dossier_context(catalogue, "st-sargis", "mission"))
     region, close = svgs(page)[:2]  # the region (catalogue's), and a close-up at a town's scale
-    assert 'stroke="#5b8db8"' in region and 'fill="#d0e4f5"' in region  # coast and lake
+    coast, lake = STYLES["coast"]["stroke"], STYLES["lake"]["fill"]
+    assert f'stroke="{coast}"' in region and f'fill="{lake}"' in region  # coast and lake
     assert "StepanakertՍտեփանակերտ" in labels(region)
     assert HOSTILE_TOWN + HOSTILE_LOCAL in labels(close)  # beside the site, as text
     assert "<script" not in page and "onload" not in page.replace("&lt;b onload", "")

@@ -7,7 +7,6 @@ import re
 import sqlite3
 import struct
 import zlib
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,7 @@ import pytest
 
 from conftest import REPO, Invoke, report_doc, site_doc, source_doc
 from heritage import mapdata
-from heritage.browser import PageLog, load, wait_until, watch
+from heritage.browser import PageLog, load, wait_until
 from heritage.cli import ExitCode
 from heritage.codec import decode
 from heritage.mapdata import MapInput, build_payload, load_map_input
@@ -33,14 +32,6 @@ PAYLOADS = [
     "&lt;b&gt;entity&lt;/b&gt; and a \\u2028 escape",
     "{{ 7*7 }} {% if true %}jinja{% endif %} {# comment #} {{ this.__class__ }}",
 ]
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[tuple[Any, PageLog]]:
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    page = context.new_page()
-    yield page, watch(page)
-    context.close()
 
 
 @pytest.fixture(scope="module")
@@ -328,7 +319,7 @@ def test_map_command(invoke: Invoke, catalogue: Catalogue) -> None:
     result = invoke("map", catalogue=catalogue)
     assert result.exit_code == 0, result.output
     assert (catalogue.root / "maps" / "index.html").is_file()
-    assert "1 sites on the map" in result.output
+    assert "1 site on the map" in result.output  # one site, said in the singular
     bad = invoke("map", "--as-of", "2021-02-30", catalogue=catalogue)
     assert bad.exit_code == 2 and "is not a date" in bad.output
     missing = invoke("map", "--tiles", str(catalogue.root / "nope.mbtiles"), catalogue=catalogue)

@@ -5,14 +5,13 @@ reports that are not field visits."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from heritage.browser import PageLog, load, watch
+from heritage.browser import PageLog, load
 from heritage.mapdata import MapInput, build_payload, load_map_input
 from heritage.mapformat import visit_members
 from heritage.models import Access
@@ -22,14 +21,6 @@ from test_field_display import add_field_report
 
 HOSTILE = '<img src=x onerror="window.__pwned=1">${window.__pwned=2}</script><script>window.__pwned=3</script>'
 AS_OF = date(2026, 1, 2)
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[tuple[Any, PageLog]]:
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    tab = context.new_page()
-    yield tab, watch(tab)
-    context.close()
 
 
 def _histories(data: MapInput) -> dict[str, Any]:

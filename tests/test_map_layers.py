@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import re
-from collections.abc import Iterator
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +15,7 @@ import shapely
 from shapely.geometry import LineString, Point, Polygon, box
 
 from conftest import REPO, Invoke, site_doc
-from heritage.browser import PageLog, load, wait_until, watch
+from heritage.browser import PageLog, load, wait_until
 from heritage.codec import decode
 from heritage.context import BORDER_NOTE, Feature, VectorLayer, naturalearth
 from heritage.context.userlayers import OPENSTREETMAP, LayerFileError, read_layer_file, thin_to_fit
@@ -209,7 +211,7 @@ def test_no_basemap_leaves_it_out(
     with_basemap, without = tmp_path / "with.html", tmp_path / "without.html"
     result = invoke("map", "-o", str(with_basemap), catalogue=catalogue)
     assert result.exit_code == 0, result.output
-    assert re.search(r"wrote .* \(0\.\d MB, map layers \d+ KB of it\): 1 sites", result.output)
+    assert re.search(r"wrote .* \(0\.\d MB, map layers \d+ KB of it\): 1 site on the map", result.output)
     assert invoke("map", "--no-basemap", "-o", str(without), catalogue=catalogue).exit_code == 0
     assert 'id="heritage-layers"' in with_basemap.read_text() and 'id="heritage-layers"' not in without.read_text()
     assert without.stat().st_size < with_basemap.stat().st_size - 1000
@@ -224,14 +226,6 @@ def test_a_bad_layer_file_is_refused_and_nothing_written(invoke: Invoke, catalog
 
 
 # -- in Chromium -----------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[tuple[Any, PageLog]]:
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    tab = context.new_page()
-    yield tab, watch(tab)
-    context.close()
 
 
 def open_layers(tab: Any, path: Path) -> dict[str, int]:
@@ -391,3 +385,22 @@ def test_with_tiles_the_basemap_is_listed_but_off(
     wait_until(tab, "window.heritageMap.layers.coast === 1")
     assert "Natural Earth" in tab.locator(".leaflet-control-attribution").inner_text()
     assert log.console_errors == [] and log.page_errors == []
+
+
+def test_context_imports_neither_the_page_nor_the_command_line_and_osmium_only_for_pbf() -> None:
+    """heritage.context sits beneath webmap, dossier and cli: none of them is imported by it. And
+    pyosmium, a compiled library, loads only when an .osm.pbf is read, not for every map."""
+    for path in sorted((REPO / "heritage" / "context").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            modules = [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            modules += [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+            for module in modules:
+                assert not module.startswith(("heritage.webmap", "heritage.cli", "heritage.dossier")), (path, module)
+    code = (
+        "import sys\n"
+        "from heritage.context import naturalearth, svgmap, userlayers\n"
+        "from heritage.webmap.build import render_map\n"
+        "naturalearth.basemap((46.0, 39.0, 47.0, 40.0))\n"
+        "assert 'osmium' not in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

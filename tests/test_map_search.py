@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -74,14 +73,6 @@ def search_map(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("search") / "map.html"
     path.write_text(render_map(build_payload(search_input(), date(2026, 11, 28)))[0], encoding="utf-8")
     return path
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[tuple[Any, PageLog]]:
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    tab = context.new_page()
-    yield tab, watch(tab)
-    context.close()
 
 
 def open_map(tab: Any, path: Path, hash: str = "") -> None:

@@ -18,6 +18,7 @@ from heritage.codec import decode
 from heritage.mapdata import MapInput, build_payload
 from heritage.models import Allegation, ConditionReport, Site, Source
 from heritage.webmap import render_map
+from heritage.webmap.build import MIN_ZOOM
 
 SAME_SPOT = (46.0, 40.0)  # lon, lat of three sites recorded at one point
 CLOSE = (46.5, 40.2)  # four sites a few hundred metres apart
@@ -264,7 +265,7 @@ def test_the_zoom_stops_at_the_last_level(page: tuple[Any, PageLog]) -> None:
     """With no tile layer, Leaflet learns its limits from the map's own options: without them the
     zoom buttons go on past 19 and a stack at one spot never says it is at the last zoom."""
     tab, _ = page
-    assert tab.evaluate("[heritageApp.map.getMinZoom(), heritageApp.map.getMaxZoom()]") == [2, 19]
+    assert tab.evaluate("[heritageApp.map.getMinZoom(), heritageApp.map.getMaxZoom()]") == [MIN_ZOOM, 19]
     view(tab, *SAME_SPOT, 19)
     tab.evaluate("heritageApp.map.zoomIn(1, {animate: false})")
     assert tab.evaluate("heritageApp.map.getZoom()") == 19

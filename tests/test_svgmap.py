@@ -4,15 +4,19 @@ inert, and only the sites inside the frame."""
 
 from __future__ import annotations
 
+import json
 import random
 
 from shapely.geometry import LineString, box
 
 from basemap_layers import HOSTILE_LOCAL, HOSTILE_TOWN, SVG, hostile_layers, labels, parse, site_dots
-from heritage.context import Feature, VectorLayer
+from heritage.context import STYLES, Feature, VectorLayer, encode_layers
 from heritage.context.svgmap import Dot, Frame, credit, map_svg, nearest_inside
+from heritage.palette import CONDITION_COLOURS
 
 REGION = (45.0, 38.5, 48.0, 41.0)
+COAST, BORDER, ADMIN1, RIVER = (STYLES[name]["stroke"] for name in ("coast", "border", "admin1", "river"))
+LAKE = STYLES["lake"]["fill"]
 
 
 def test_the_basemap_is_drawn_in_its_styles_beneath_the_sites() -> None:
@@ -22,13 +26,13 @@ def test_the_basemap_is_drawn_in_its_styles_beneath_the_sites() -> None:
     paths = [p.attrib for p in root.iter(f"{SVG}path")]
     shapes = [p for p in paths if p.get("fill-rule") or p.get("stroke-linejoin") == "round"]
     strokes = {p.get("stroke") for p in paths}
-    assert {"#5b8db8", "#495057", "#868e96", "#74a9cf"} <= strokes  # coast, border, provinces, river
-    assert any(p.get("stroke-dasharray") for p in paths if p.get("stroke") == "#868e96")  # provinces dashed
-    assert not any(p.get("stroke-dasharray") for p in paths if p.get("stroke") == "#495057")  # borders solid
-    assert any(p.get("fill") == "#d0e4f5" and p.get("fill-rule") == "evenodd" for p in paths)  # the lake
+    assert {COAST, BORDER, ADMIN1, RIVER} <= strokes  # coast, border, provinces, river
+    assert any(p.get("stroke-dasharray") for p in paths if p.get("stroke") == ADMIN1)  # provinces dashed
+    assert not any(p.get("stroke-dasharray") for p in paths if p.get("stroke") == BORDER)  # borders solid
+    assert any(p.get("fill") == LAKE and p.get("fill-rule") == "evenodd" for p in paths)  # the lake
     # Sites after the basemap, so that no line covers one.
     order = [p.get("stroke") or p.get("fill") for p in paths]
-    assert order.index("#e03131") > order.index("#74a9cf")
+    assert order.index("#e03131") > order.index(RIVER)
     # Every coordinate to a tenth of a pixel.
     numbers = [n for p in shapes for n in p["d"].replace("M", " ").replace("l", " ").replace("z", " ").split()]
     assert len(numbers) > 20 and all(len(n.partition(".")[2]) <= 1 for n in numbers)
@@ -39,9 +43,9 @@ def test_the_sea_is_one_fill_beneath_the_rest_without_outline() -> None:
     tiles = [Feature(box(44.0, 38.0, 46.0, 40.0)), Feature(box(46.0, 38.0, 48.0, 40.0))]  # meeting at 46E
     sea = VectorLayer("sea", "Sea", "area", "sea", "basemap", tiles)
     paths = [p.attrib for p in parse(map_svg(frame, [sea, *hostile_layers()], [])).iter(f"{SVG}path")]
-    filled = [p for p in paths if p.get("fill") == "#d6e4ee"]
+    filled = [p for p in paths if p.get("fill") == STYLES["sea"]["fill"]]
     assert len(filled) == 1 and filled[0].get("stroke") == "none"  # both tiles in one path, no seam
-    assert paths.index(filled[0]) < min(i for i, p in enumerate(paths) if p.get("fill") == "#d0e4f5")
+    assert paths.index(filled[0]) < min(i for i, p in enumerate(paths) if p.get("fill") == STYLES["lake"]["fill"])
 
 
 def test_town_labels_are_escaped_text_in_both_scripts_and_never_overlap() -> None:
@@ -129,5 +133,24 @@ def test_too_heavy_a_basemap_is_thinned_then_left_out_the_least_telling_layer_fi
     ]
     svg = map_svg(Frame.around(REGION, 330, 230), layers, [])
     strokes = [p.get("stroke") for p in parse(svg).iter(f"{SVG}path")]
-    assert "#5b8db8" in strokes and "#868e96" not in strokes  # the coast kept, the provinces left out
+    assert COAST in strokes and ADMIN1 not in strokes  # the coast kept, the provinces left out
     assert len(svg.encode()) < 102_000
+
+
+def test_the_svg_maps_paint_each_layer_as_the_page_does() -> None:
+    """One table of looks: the colours the page reads from the layers' document are the ones the
+    SVG maps draw, and a user's layer takes a muted colour that no condition uses."""
+    mine = [
+        VectorLayer("user-1", "Roads", "line", "user-line", "user", [Feature(LineString([(45.5, 39), (47.5, 40)]))]),
+        VectorLayer("user-2", "Tracks", "line", "user-line", "user", [Feature(LineString([(45.5, 40), (47.5, 39)]))]),
+    ]
+    layers = hostile_layers() + mine
+    document = json.loads(encode_layers(layers))
+    paints = {layer["id"]: layer["paint"] for layer in document["layers"]}
+    svg = parse(map_svg(Frame.around(REGION, 330, 230), layers, []))
+    strokes = {p.get("stroke") for p in svg.iter(f"{SVG}path")}
+    lines = {paint["stroke"] for paint in paints.values() if "stroke" in paint}
+    assert lines <= strokes
+    assert paints["lakes"]["fill"] == LAKE and paints["admin1"]["dash"] == STYLES["admin1"]["dash"]
+    assert paints["user-1"]["stroke"] != paints["user-2"]["stroke"]
+    assert not {paints["user-1"]["stroke"], paints["user-2"]["stroke"]} & set(CONDITION_COLOURS.values())

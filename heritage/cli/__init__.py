@@ -13,6 +13,7 @@ from heritage.cli import (  # noqa: F401  (each registers its commands)
     form_cmd,
     import_cmd,
     integrity,
+    map_cmd,
     mission_cmd,
     records,
     settings_cmd,

@@ -11,8 +11,11 @@ In the page, `encode_layers` writes them as one compact JSON document (inside
     {"layers": [LAYER, ...], "attribution": [[TEXT, URL], ...], "note": TEXT}
 
     LAYER = {"id": "coast", "title": "Coastlines", "group": "basemap" | "user",
-             "kind": "line" | "area" | "point", "style": STYLE, "on": true, "unit": 1e-4,
-             "features": [FEATURE, ...]}
+             "kind": "line" | "area" | "point", "style": STYLE, "paint": PAINT, "on": true,
+             "unit": 1e-4, "features": [FEATURE, ...]}
+
+    PAINT = {"stroke": "#4f6679", "width": 1.2, "dash": [4, 3], "fill": "#cfe0ec",
+             "fillOpacity": 0.16}: what `paint` gives the layer (each key only where it applies)
 
     line or area FEATURE:  [minzoom, maxzoom, PART, PART, ...]
         PART = [x0, y0, dx1, dy1, dx2, dy2, ...]: integers in `unit` degrees (longitude, latitude),
@@ -22,7 +25,8 @@ In the page, `encode_layers` writes them as one compact JSON document (inside
         label and local are text ("" when absent): the name and, where the data has it, the name
         in the local script; rank orders labels (0 first) when they collide.
 
-STYLE is one of STYLES: the page and the SVG locator maps draw each the same way. A feature is
+STYLE is one of STYLES, and PAINT how it is drawn: the page reads it from the document and the SVG
+maps (svgmap) from `paint`, so that a coastline looks the same everywhere. A feature is
 drawn at zoom z when minzoom <= z <= maxzoom. Catalogue text never travels here; labels from
 Natural Earth or a user's file reach the page only as canvas text or textContent, never as HTML.
 """
@@ -39,9 +43,23 @@ from shapely.geometry.base import BaseGeometry
 Kind = Literal["line", "area", "point"]
 Group = Literal["basemap", "user"]
 
-# How each kind of feature looks, on the map and in the locator maps (one table: webmap/static
-# and dossier read the same names). A user's layers take user-line, user-area and user-point.
-STYLES = ("sea", "coast", "border", "admin1", "lake", "river", "town", "user-line", "user-area", "user-point")
+# How each style is drawn, in the page and in the SVG maps alike (they read it through `paint`):
+# colours, and widths and dashes in screen pixels. A user's layers take user-line, user-area and
+# user-point, each layer in the next of USER_COLOURS, muted so that none reads as a condition.
+STYLES: dict[str, dict[str, Any]] = {
+    # Fill alone: the sea comes in tiles, and an outline would draw their seams (the coast is its edge).
+    "sea": {"fill": "#d6e4ee"},
+    "coast": {"stroke": "#4f6679", "width": 1.2},
+    "border": {"stroke": "#3b3a44", "width": 1.4},
+    "admin1": {"stroke": "#76757c", "width": 0.8, "dash": [4, 3]},
+    "river": {"stroke": "#6b9dc8", "width": 1.0},
+    "lake": {"stroke": "#8fb1cc", "width": 0.7, "fill": "#cfe0ec"},
+    "town": {"fill": "#353a42"},
+    "user-line": {"width": 1.3},
+    "user-area": {"width": 0.9, "fillOpacity": 0.16},
+    "user-point": {},
+}
+USER_COLOURS = ("#8a6a3a", "#5b7d57", "#7b5d87", "#4d7885", "#8a5c58", "#6a6a3c")
 
 MAX_ZOOM = 19  # Leaflet's deepest zoom in our maps
 
@@ -73,6 +91,24 @@ class VectorLayer:
     features: list[Feature] = field(default_factory=list)
     on: bool = True  # shown when the page opens
     unit: float = 1e-4  # degrees per coordinate unit in the page (1e-4: about 11 m)
+
+
+def paint(layers: Sequence[VectorLayer]) -> list[dict[str, Any]]:
+    """How each of `layers` is drawn (STYLES): a user's layer in its own colour, given in turn from
+    USER_COLOURS, the same in the page and in the SVG maps."""
+    painted = []
+    users = 0
+    for layer in layers:
+        default = "user-area" if layer.kind == "area" else "user-point" if layer.kind == "point" else "user-line"
+        style = dict(STYLES.get(layer.style, STYLES[default]))
+        if layer.group == "user":
+            colour = USER_COLOURS[users % len(USER_COLOURS)]
+            users += 1
+            style["stroke" if layer.kind != "point" else "fill"] = colour
+            if layer.kind == "area":
+                style["fill"] = colour
+        painted.append(style)
+    return painted
 
 
 def _part(coords: Iterable[Sequence[float]], unit: float) -> list[int]:
@@ -129,6 +165,7 @@ def encode_layers(layers: Sequence[VectorLayer], attribution: Sequence[tuple[str
                 "group": layer.group,
                 "kind": layer.kind,
                 "style": layer.style,
+                "paint": painted,
                 "on": layer.on,
                 "unit": layer.unit,
                 "features": [
@@ -137,7 +174,7 @@ def encode_layers(layers: Sequence[VectorLayer], attribution: Sequence[tuple[str
                     if (encoded := encode_feature(feature, layer.kind, layer.unit)) is not None
                 ],
             }
-            for layer in layers
+            for layer, painted in zip(layers, paint(layers), strict=True)
         ],
         "attribution": [list(pair) for pair in attribution],
         "note": note,

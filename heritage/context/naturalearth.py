@@ -33,7 +33,7 @@ import shapely
 from shapely.geometry import LineString, MultiPolygon, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
-from heritage.context import MAX_ZOOM, Feature, Kind, VectorLayer
+from heritage.context import MAX_ZOOM, Feature, Kind, VectorLayer, encode_layers
 
 Extent = tuple[float, float, float, float]  # west, south, east, north in degrees
 
@@ -189,8 +189,6 @@ def _layers(world: dict[str, list[Feature]], detail: dict[str, list[Feature]]) -
 @cache
 def _world(maxzoom: int) -> tuple[dict[str, list[Feature]], int]:
     """The world level's features, drawn up to `maxzoom`, and the bytes they take encoded."""
-    from heritage.context import encode_layers  # beside the layers it encodes; no cycle at import
-
     stored = level("world")
     features = {s: _features(s, stored[s], None, maxzoom) for s in stored}
     return features, len(encode_layers(_layers(features, {})).encode("utf-8"))
@@ -202,8 +200,6 @@ def basemap(extent: Extent | None, budget: int = BUDGET) -> list[VectorLayer]:
     with it; within `budget` bytes once encoded (the world level always comes, whatever the
     budget). None: the world, coarse only, then drawn at every zoom (and no sea: the world level
     has none)."""
-    from heritage.context import encode_layers
-
     if extent is not None:
         base, spent = _world(DETAIL_ZOOM - 1)
         stored = level("detail")

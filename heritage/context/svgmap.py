@@ -14,14 +14,15 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from heritage.context import BORDER_NOTE, MAX_ZOOM, NATURAL_EARTH, VectorLayer
+from heritage.context import BORDER_NOTE, MAX_ZOOM, NATURAL_EARTH, VectorLayer, paint
 
 Extent = tuple[float, float, float, float]  # west, south, east, north in degrees
 
@@ -32,20 +33,7 @@ BASEMAP_BUDGET = 100_000  # bytes of basemap geometry in one map: two locators a
 # Which layers keep their detail first when a map's basemap would be too heavy.
 BUDGET_ORDER = {"coast": 0, "border": 1, "lake": 2, "river": 3, "user-line": 4, "user-area": 5, "admin1": 6, "sea": 7}
 
-# How each style is drawn (the same names as the page's styles; see heritage.context.STYLES).
-LINE_STYLES = {
-    "coast": 'stroke="#5b8db8" stroke-width="0.9"',
-    "border": 'stroke="#495057" stroke-width="1"',
-    "admin1": 'stroke="#868e96" stroke-width="0.6" stroke-dasharray="3 2"',
-    "river": 'stroke="#74a9cf" stroke-width="0.7"',
-    "user-line": 'stroke="#7048e8" stroke-width="0.8"',
-}
-AREA_STYLES = {
-    "sea": 'fill="#d6e4ee" stroke="none"',  # fill alone: it comes in tiles, the coastline is its edge
-    "lake": 'fill="#d0e4f5" stroke="#74a9cf" stroke-width="0.4"',
-    "user-area": 'fill="#7048e8" fill-opacity="0.12" stroke="#7048e8" stroke-width="0.6"',
-}
-POINT_COLOURS = {"town": "#343a40", "user-point": "#7048e8"}
+PRINT_WIDTH = 0.75  # a small map on paper draws the page's lines (heritage.context.STYLES) thinner
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
@@ -176,7 +164,19 @@ def _parts(geometry: BaseGeometry) -> Iterable[tuple[Sequence[Sequence[float]], 
         yield geometry.coords, False
 
 
-def _shape_paths(frame: Frame, layer: VectorLayer, zoom: int, pixels: float = 0.5) -> str:
+def _paint_attributes(style: Mapping[str, Any]) -> str:
+    """A layer's paint (heritage.context.paint) as SVG attributes, its lines at PRINT_WIDTH."""
+    out = [f'fill="{style.get("fill", "none")}"']
+    if "fillOpacity" in style:
+        out.append(f'fill-opacity="{style["fillOpacity"]:g}"')
+    stroke = f'stroke="{style["stroke"]}" stroke-width="{style["width"] * PRINT_WIDTH:g}"' if "stroke" in style else ""
+    out.append(stroke or 'stroke="none"')  # a fill alone (the sea's tiles) must show no seams
+    if "dash" in style:
+        out.append(f'stroke-dasharray="{" ".join(f"{d * PRINT_WIDTH:g}" for d in style["dash"])}"')
+    return " ".join(out)
+
+
+def _shape_paths(frame: Frame, layer: VectorLayer, style: Mapping[str, Any], zoom: int, pixels: float = 0.5) -> str:
     """The layer's lines or areas in view as one path element, or '': thinned to `pixels`, and
     without the parts smaller than four times that."""
     west, south, east, north = frame.extent
@@ -198,11 +198,8 @@ def _shape_paths(frame: Frame, layer: VectorLayer, zoom: int, pixels: float = 0.
         data += [d for coords, closed in _parts(clipped) if (d := _path_data(frame, coords, closed, least))]
     if not data:
         return ""
-    if layer.kind == "area":
-        style = AREA_STYLES.get(layer.style, AREA_STYLES["user-area"])
-        return f'<path fill-rule="evenodd" {style} d="{"".join(data)}"/>'
-    style = LINE_STYLES.get(layer.style, LINE_STYLES["user-line"])
-    return f'<path fill="none" stroke-linejoin="round" {style} d="{"".join(data)}"/>'
+    rule = 'fill-rule="evenodd"' if layer.kind == "area" else 'stroke-linejoin="round"'
+    return f'<path {rule} {_paint_attributes(style)} d="{"".join(data)}"/>'
 
 
 # Where a label may go, in order: right of its dot, left of it, then right and a line above or
@@ -235,10 +232,9 @@ def _overlaps(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
-def _points(frame: Frame, layer: VectorLayer, zoom: int, taken: list[tuple[float, ...]]) -> str:
+def _points(frame: Frame, layer: VectorLayer, colour: str, zoom: int, taken: list[tuple[float, ...]]) -> str:
     """The layer's points that the frame's zoom labels, most important first, each with its label
     where no other label is already: a dot without a name does not help anyone find their way."""
-    colour = POINT_COLOURS.get(layer.style, POINT_COLOURS["user-point"])
     dots: list[str] = []
     labels: list[str] = []
     for feature in sorted(layer.features, key=lambda f: f.rank):
@@ -279,15 +275,22 @@ def basemap_svg(frame: Frame, layers: Sequence[VectorLayer], keep_clear: Sequenc
     their zooms in whole steps, as tiles do: a frame between two takes the nearer, so that the
     coarse line ending at one zoom and the detailed one starting at the next never both miss it."""
     zoom = max(0, min(MAX_ZOOM, round(frame.zoom)))
-    shapes = _within_budget(frame, [layer for layer in layers if layer.on and layer.kind != "point"], zoom)
+    styles = dict(zip(map(id, layers), paint(layers), strict=True))
+    shapes = _within_budget(frame, [layer for layer in layers if layer.on and layer.kind != "point"], styles, zoom)
     areas = [shapes[id(layer)] for layer in layers if id(layer) in shapes and layer.kind == "area"]
     lines = [shapes[id(layer)] for layer in layers if id(layer) in shapes and layer.kind == "line"]
     taken: list[tuple[float, ...]] = list(keep_clear)
-    points = [_points(frame, layer, zoom, taken) for layer in layers if layer.on and layer.kind == "point"]
+    points = [
+        _points(frame, layer, styles[id(layer)]["fill"], zoom, taken)
+        for layer in layers
+        if layer.on and layer.kind == "point"
+    ]
     return "".join(areas + lines + points)
 
 
-def _within_budget(frame: Frame, layers: Sequence[VectorLayer], zoom: int) -> dict[int, str]:
+def _within_budget(
+    frame: Frame, layers: Sequence[VectorLayer], styles: Mapping[int, Mapping[str, Any]], zoom: int
+) -> dict[int, str]:
     """Each layer's path (by the layer's id()), the most telling layers first, each thinned
     further (up to 4 px) while it would take the map's basemap beyond `BASEMAP_BUDGET` bytes, and
     left out if even that is too much: a locator must stay small whatever data it is given (the
@@ -296,7 +299,7 @@ def _within_budget(frame: Frame, layers: Sequence[VectorLayer], zoom: int) -> di
     spent = 0
     for layer in sorted(layers, key=lambda layer: BUDGET_ORDER.get(layer.style, len(BUDGET_ORDER))):
         for pixels in (0.5, 1.0, 2.0, 4.0):
-            path = _shape_paths(frame, layer, zoom, pixels)
+            path = _shape_paths(frame, layer, styles[id(layer)], zoom, pixels)
             if spent + len(path) <= BASEMAP_BUDGET:
                 drawn[id(layer)] = path
                 spent += len(path)

@@ -139,10 +139,6 @@ class Shared:
         points = [(i, lon, lat, Sensitivity(level)) for i, lon, lat, level in rows]
         return cls(allegations, points, levels)
 
-    def others(self, site_id: str, audience: str) -> list[tuple[float, float]]:
-        """The points of every other site, as this audience may see them."""
-        return [(lon, lat) for _, lon, lat in self.nearby(site_id, audience)]
-
     def nearby(self, site_id: str, audience: str) -> list[tuple[str, float, float]]:
         """Every other site with its point (id, longitude, latitude), as this audience may see it."""
         hidden(audience)  # an audience by its exact name, or an error

@@ -54,6 +54,9 @@ ONLINE_LAYERS = [
 ONLINE_HOSTS = ("https://tile.openstreetmap.org", "https://server.arcgisonline.com")
 DOSSIER_FOLDER = "dossiers"
 Box = tuple[float, float, float, float]  # west, south, east, north, in degrees
+# At zoom 1 the world is 512 px wide: a laptop's window can hold all of it beside the panel, so a
+# catalogue on both sides of 180 (drawn on one copy of the world) opens with every site in view.
+MIN_ZOOM = 1
 
 
 @dataclass
@@ -121,14 +124,14 @@ def render_map(
         location=center,
         zoom_start=7 if region else 2,
         tiles=None,
-        min_zoom=2,
+        min_zoom=MIN_ZOOM,
         max_zoom=19,
         control_scale=True,
         prefer_canvas=True,
     )
     # folium hands min_zoom and max_zoom to its tile layers only; with none, Leaflet's own limits
     # stay open (getMaxZoom() is Infinity) and the zoom buttons never stop.
-    the_map.options.update(min_zoom=2, max_zoom=19)
+    the_map.options.update(min_zoom=MIN_ZOOM, max_zoom=19)
     figure.add_child(the_map)
     if tiles is not None:
         pyramid = read_tiles(tiles)
@@ -143,6 +146,8 @@ def render_map(
     has_tiles = bool(tiles or online_tiles)
     context = context_layers(payload, basemap, has_tiles, layers)
     options: dict[str, Any] = {"tiles": has_tiles, "basemap": any(c.group == "basemap" for c in context)}
+    if (sites := opening_box(payload)) is not None:
+        options["sites"] = list(sites)  # the opening view when `view` is not given
     if view is not None:
         options["view"] = list(check_view(view))
     the_map.add_child(SiteLayer(options))
@@ -175,6 +180,19 @@ def located_extent(payload: dict[str, Any]) -> naturalearth.Extent | None:
     if not xs:
         return None
     return min(xs) / SCALE, min(ys) / SCALE, max(xs) / SCALE, max(ys) / SCALE
+
+
+def opening_box(payload: dict[str, Any]) -> naturalearth.Extent | None:
+    """The box the map opens on: the located sites' bounding box, or, for sites on both sides of
+    the 180th meridian, the narrower box across it (its east then past 180, as Leaflet takes it)."""
+    box = located_extent(payload)
+    if box is None:
+        return None
+    west, south, east, north = box
+    wrapped = [x / SCALE + (360 if x < 0 else 0) for x in payload["sites"]["x"] if x is not None]
+    if max(wrapped) - min(wrapped) < east - west:
+        return min(wrapped), south, max(wrapped), north
+    return box
 
 
 def context_layers(

@@ -78,8 +78,10 @@ class SiteLayer(MacroElement):  # type: ignore[misc]
         self._name = "SiteLayer"
         self.options = json.dumps(options)
         self.css = style_text(static_text("heritage-map.css"))
-        # The stacks (sites too close to tell apart) are part of the drawing, in their own file.
-        self.js = script_text(static_text("heritage-map.js") + "\n" + static_text("stacks.js"))
+        # The stacks (sites too close to tell apart) and a site's details are part of it, each in
+        # its own file.
+        parts = ("heritage-map.js", "stacks.js", "site-details.js")
+        self.js = script_text("\n".join(static_text(name) for name in parts))
 
 
 class TitleBar(Part):

@@ -56,8 +56,9 @@
       .replace(/[əıłøđßæœ]/g, letter => PLAIN[letter]);
   }
 
-  async function loadData() {
-    const holder = document.getElementById("heritage-data");
+  // The JSON inside a <script type="application/json"> holder, gzip'd then base64'd when its
+  // data-encoding says so (the site data and the vector layers travel alike).
+  async function readJson(holder) {
     if (holder.dataset.encoding === "gzip-base64") {
       const binary = atob(holder.textContent.trim());
       const bytes = new Uint8Array(binary.length);
@@ -66,6 +67,14 @@
       return JSON.parse(await new Response(stream).text());
     }
     return JSON.parse(holder.textContent);
+  }
+
+  // Web Mercator at zoom 0 (256 pixels for the world), as Leaflet projects: x and y grow by 2^zoom
+  // at each zoom, so one projection, done once, serves the sites, the stacks and the vector layers.
+  function projectX(lon) { return (lon + 180) / 360 * 256; }
+  function projectY(lat) {
+    const sin = Math.sin(Math.max(-85.0511, Math.min(85.0511, lat)) * Math.PI / 180);
+    return (0.5 - Math.log((1 + sin) / (1 - sin)) / (4 * Math.PI)) * 256;
   }
 
   // -- the data, as typed arrays -----------------------------------------------------------------
@@ -77,10 +86,8 @@
     let located = 0;
     for (let i = 0; i < n; i++) {
       if (s.x[i] === null) { px[i] = NaN; py[i] = NaN; continue; }
-      const lon = s.x[i] / SCALE, lat = s.y[i] / SCALE;
-      const sin = Math.sin(lat * Math.PI / 180);
-      px[i] = (lon + 180) / 360 * 256;
-      py[i] = (0.5 - Math.log((1 + sin) / (1 - sin)) / (4 * Math.PI)) * 256;
+      px[i] = projectX(s.x[i] / SCALE);
+      py[i] = projectY(s.y[i] / SCALE);
       located++;
     }
     const statusKeys = data.vocab.status.map(s => s[0]);
@@ -352,125 +359,6 @@
     }
   }
 
-  // -- one site's details -------------------------------------------------------------------------
-
-  // What a field visit adds to a history entry (heritage.mapformat.visit_members): [7] access (a
-  // position in vocab.access, or null), [8] the time on site in minutes since 1970 on the phone's
-  // own clock, [9] that clock's offset from UTC in minutes, [10] how many warnings were recorded.
-  function visitTime(minutes, offset) {
-    const wall = new Date(minutes * 60000).toISOString().slice(0, 16).replace("T", " ");
-    if (!offset) return wall + " (UTC)";
-    const size = Math.abs(offset), pad = n => String(n).padStart(2, "0");
-    return wall + " (UTC" + (offset < 0 ? "-" : "+") + pad(Math.floor(size / 60)) + ":" + pad(size % 60) + ")";
-  }
-
-  function visitOf(h) {
-    if (h.length <= 7) return null;
-    const v = app.data.vocab, said = [];
-    if (h[8] !== null) said.push("visited " + visitTime(h[8], h[9]));
-    if (h[7] !== null) said.push("access " + v.access[h[7]]);
-    const box = el("p", { class: "heritage-visit", text: said.join(" · ") });
-    if (h[10]) {
-      box.appendChild(el("span", { class: "heritage-warning", title: "see the dossier or heritage show",
-        text: "\u26a0 " + h[10] + " warning(s) recorded when the report came in" }));
-    }
-    return box;
-  }
-
-  app.siteDetails = function (i) {
-    const d = app.data, s = d.sites, v = d.vocab;
-    const box = el("div", { class: "heritage-site", "data-site": s.id[i] });
-    const names = s.names[i];
-    box.appendChild(el("h3", { text: names.length ? names[1] : s.id[i] }));
-    const nameList = el("ul", { class: "heritage-names" });
-    for (let j = 0; j < names.length; j += 2) {
-      nameList.appendChild(el("li", {}, [el("span", { class: "heritage-lang", text: v.lang[names[j]] }),
-        el("span", { text: " " + names[j + 1], lang: v.lang[names[j]] })]));
-    }
-    box.appendChild(nameList);
-    const facts = [v.type[s.type[i]][1]];
-    if (s.trad[i] !== NONE) facts.push(v.tradition[s.trad[i]][1]);
-    if (s.period[i]) facts.push(s.period[i]);
-    box.appendChild(el("p", { class: "heritage-facts", text: facts.join(" · ") }));
-    const precision = v.precision[s.prec[i]];
-    if (precision !== "exact") {
-      const where = precision === "unknown" ? "Location unknown" :
-        "Location " + (precision === "settlement" ? "settlement-level" : precision) +
-        (s.unc[i] ? " (±" + s.unc[i] + " m)" : "");
-      box.appendChild(el("p", { class: "heritage-precision", text: where }));
-    }
-    const k = app.current[i], hist = s.hist[i];
-    const condition = v.condition[app.cond[i]];
-    const line = el("p", { class: "heritage-condition" }, [
-      el("span", { class: "heritage-swatch", style: "background:" + condition[2] }),
-      el("strong", { text: k !== NONE && app.cond[i] === app.unknown ? "Unknown (not assessable)" : condition[1] })]);
-    if (app.cert[i] !== NONE) line.appendChild(el("span", { class: "heritage-certainty", text: ", " + v.certainty[app.cert[i]] }));
-    if (k !== NONE) {
-      const h = hist[k];
-      // marks (heritage.mapformat.date_marks): 1 approximate, 2 uncertain, 4 written open at its end,
-      // whose last day is only the day it was recorded.
-      const marks = h.length > 6 ? h[6] : 0;
-      const said = [marks & 1 ? "approximate" : "", marks & 2 ? "uncertain" : ""].filter(Boolean).join(", ");
-      const observed = (marks & 4 ? "on or after " + isoDay(h[1]) :
-        h[1] !== null && h[1] !== h[0] ? isoDay(h[1]) + " – " + isoDay(h[0]) :
-        h[1] === null ? "on or before " + isoDay(h[0]) : isoDay(h[0])) + (said ? " (" + said + ")" : "");
-      line.appendChild(el("span", { text: " · observed " + observed + " · " + v.method[h[3]] }));
-      box.appendChild(line);
-      const visit = visitOf(h);
-      if (visit) box.appendChild(visit);
-      const sources = el("ul", { class: "heritage-sources" });
-      for (const ref of d.cites[h[4]]) {  // a citation's number -> its rows in d.sources
-        const src = d.sources[ref];
-        const label = src[0] + (src[1] ? " — " + src[1] : "");
-        sources.appendChild(el("li", {}, [link(src[3], label), el("span", { class: "heritage-grade",
-          text: " reliability " + src[2] + (src[4] !== NONE ? " · speaks for " + v.party[src[4]][1] : "") })]));
-      }
-      box.appendChild(sources);
-    } else {
-      line.appendChild(el("span", { text: " · no report on or before " + isoDay(app.day) }));
-      box.appendChild(line);
-    }
-    const changes = d.meta.changes;
-    if (changes) {
-      // Each side with its certainty, as the popup's condition line and `heritage changes` say it.
-      const said = function (day) {
-        const k = app.reportOn(i, day), sure = certaintyOf(i, k);
-        return v.condition[conditionOf(i, k)][1] + (sure !== NONE ? ", " + v.certainty[sure] : "");
-      };
-      box.appendChild(el("p", { class: "heritage-change" }, [
-        el("span", { text: "Between " + isoDay(changes[0]) + " and " + isoDay(changes[1]) + ": " }),
-        el("strong", { text: said(changes[0]) + " \u2192 " + said(changes[1]) })]));
-    }
-    const rivals = d.disputed && d.disputed[i];  // see heritage.history.competing_corrections
-    if (rivals) {
-      box.appendChild(el("p", { class: "heritage-dispute",
-        text: rivals + " competing corrections of one report, not yet settled: the condition shown is one of them" }));
-    }
-    const allegations = s.alg[i].filter(c => c[3] === null || c[3] <= app.day);
-    const seen = k + 1;  // the reports in force by then: those up to the current one
-    box.appendChild(el("p", { class: "heritage-counts",
-      text: seen + " condition report(s) in force by " + isoDay(app.day) + " (" + s.nrep[i] + " recorded in all) · " +
-        allegations.length + " allegation(s) made by then" }));
-    if (allegations.length) {
-      const list = el("ul", { class: "heritage-allegations" });
-      for (const c of allegations) {
-        const party = c[1] !== NONE ? " (" + v.party[c[1]][1] + ")" : "";
-        list.appendChild(el("li", {}, [
-          el("span", { class: "heritage-status", style: "border-color:" + v.status[app.allegationStatus(c, app.day, 0)][2],
-            text: v.status[app.allegationStatus(c, app.day, 0)][1] }),
-          el("span", { text: " " + c[4] + " · " + d.claimants[c[0]] + party + ": " + c[5].map(a => v.act[a]).join(", ") +
-            (app.allegationStatus(c, app.day, 1) ? " · attribution " + v.status[app.allegationStatus(c, app.day, 1)][1] : "") }),
-        ]));
-      }
-      box.appendChild(list);
-    }
-    if (s.dossier[i]) {
-      box.appendChild(el("p", {}, [el("a", { href: "dossiers/" + encodeURIComponent(s.id[i]) + ".html",
-        class: "heritage-dossier", text: "Open the site dossier" })]));
-    }
-    return box;
-  };
-
   app.openSite = function (i) {
     if (Number.isNaN(app.px[i])) { app.showInPanel(i); return; }
     L.popup({ maxWidth: 360, className: "heritage-popup", autoPanPaddingTopLeft: [20, 60],
@@ -503,7 +391,7 @@
     app.map = map; app.options = options || {};
     performance.mark("heritage-start");
     try {
-      const loaded = await loadData();
+      const loaded = await readJson(document.getElementById("heritage-data"));
       performance.mark("heritage-loaded");
       prepare(loaded);
       performance.mark("heritage-prepared");
@@ -530,7 +418,12 @@
 
   app.el = el;
   app.isoDay = isoDay;
-  app.fold = fold;
   app.wide = wide;
   app.SCALE = SCALE;
+  app.readJson = readJson;
+  app.link = link;
+  app.conditionOf = conditionOf;
+  app.certaintyOf = certaintyOf;
+  app.projectX = projectX;
+  app.projectY = projectY;
 })();

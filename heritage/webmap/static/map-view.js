@@ -21,30 +21,17 @@ heritageApp.use(function (app) {
     return { paddingTopLeft: [30, 70], paddingBottomRight: [cover.right, cover.bottom], animate: false };
   }
 
-  // The box `heritage map --view W,S,E,N` asked for (west greater than east: across 180), or else
-  // the located sites.
+  // The box `heritage map --view W,S,E,N` asked for (west greater than east: across 180), else
+  // the located sites' box (heritage.webmap.build.located_extent) at zoom 14 at most: one site, or
+  // a few in one village, open on their surroundings, not on a roof.
   function fitToView() {
-    const view = app.options.view;
-    if (!view) { fitToSites(); return; }
-    const east = view[2] < view[0] ? view[2] + 360 : view[2];
-    map.fitBounds([[view[1], view[0]], [view[3], east]], fitPadding());
-  }
-
-  // Zoom 14 at most: one site, or a few in one village, open on their surroundings, not on a roof.
-  // Sites on both sides of the 180th meridian open on the narrower of the two boxes that hold them:
-  // the one across the meridian (east of 180 counted from 180 up) when it is narrower.
-  function fitToSites() {
-    const s = app.data.sites, box = [180, 90, -180, -90], across = [360, 90, 0, -90];
-    for (let i = 0; i < app.n; i++) {
-      if (s.x[i] === null) continue;
-      const lon = s.x[i] / app.SCALE, lat = s.y[i] / app.SCALE, wrapped = lon < 0 ? lon + 360 : lon;
-      for (const [b, x] of [[box, lon], [across, wrapped]]) {
-        b[0] = Math.min(b[0], x); b[2] = Math.max(b[2], x); b[1] = Math.min(b[1], lat); b[3] = Math.max(b[3], lat);
-      }
+    const view = app.options.view, sites = app.options.sites;
+    if (view) {
+      const east = view[2] < view[0] ? view[2] + 360 : view[2];
+      map.fitBounds([[view[1], view[0]], [view[3], east]], fitPadding());
+    } else if (sites) {
+      map.fitBounds([[sites[1], sites[0]], [sites[3], sites[2]]], Object.assign(fitPadding(), { maxZoom: 14 }));
     }
-    if (box[0] > box[2]) return;
-    const [west, south, east, north] = across[2] - across[0] < box[2] - box[0] ? across : box;
-    map.fitBounds([[south, west], [north, east]], Object.assign(fitPadding(), { maxZoom: 14 }));
   }
 
   // The view a hash names, `#z/lat/lon` (as #12/39.75/46.75), or null if it names none.

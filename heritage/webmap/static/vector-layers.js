@@ -11,46 +11,17 @@ heritageApp.use(function (app) {
   const holder = document.getElementById("heritage-layers");
   if (!holder) return;
 
-  // A style without a stroke is fill alone: the sea comes in tiles, and an outline would show
-  // their seams (the coastline draws its edge).
-  const LINE = {
-    sea: { fill: "#d6e4ee" },
-    coast: { stroke: "#4f6679", width: 1.2 },
-    border: { stroke: "#3b3a44", width: 1.4 },
-    admin1: { stroke: "#76757c", width: 0.8, dash: [4, 3] },
-    river: { stroke: "#6b9dc8", width: 1 },
-    lake: { stroke: "#8fb1cc", width: 0.7, fill: "#cfe0ec" },
-  };
-  // Each user layer in its own muted colour, in the order they were given.
-  const USER = ["#8a6a3a", "#5b7d57", "#7b5d87", "#4d7885", "#8a5c58", "#6a6a3c"];
+  // Each layer's look (colours, widths, dashes) is its "paint", from heritage.context.STYLES.
   const MAX_LABELS = 400;
   const MAJOR = 11;  // from this zoom on, a user's line layer sets apart the lines drawn from afar
 
-  async function readDocument() {
-    if (holder.dataset.encoding === "gzip-base64") {
-      const binary = atob(holder.textContent.trim());
-      const bytes = new Uint8Array(binary.length);
-      for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-      const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
-      return JSON.parse(await new Response(stream).text());
-    }
-    return JSON.parse(holder.textContent);
-  }
-
-  // Web Mercator at zoom 0 (256 pixels for the world), as Leaflet projects: x and y grow by
-  // 2^zoom at each zoom, so one projection serves them all.
-  function projectX(lon) { return (lon + 180) / 360 * 256; }
-  function projectY(lat) {
-    const sin = Math.sin(Math.max(-85.0511, Math.min(85.0511, lat)) * Math.PI / 180);
-    return (0.5 - Math.log((1 + sin) / (1 - sin)) / (4 * Math.PI)) * 256;
-  }
+  const projectX = app.projectX, projectY = app.projectY;  // heritage-map.js: one projection
 
   // A layer's features as flat typed arrays: zooms, a box per feature, and for lines and areas
   // the projected vertices of each part.
-  function prepare(layer, index) {
+  function prepare(layer) {
     const features = layer.features, n = features.length, unit = layer.unit;
     const out = { layer, n, minz: new Uint8Array(n), maxz: new Uint8Array(n), box: new Float64Array(4 * n) };
-    out.colour = layer.group === "user" ? USER[index % USER.length] : null;
     if (layer.kind === "point") {
       out.x = new Float64Array(n); out.y = new Float64Array(n);
       for (let i = 0; i < n; i++) {
@@ -124,13 +95,11 @@ heritageApp.use(function (app) {
   }
 
   function drawShapes(ctx, p, zoom, view, t) {
-    const layer = p.layer, area = layer.kind === "area";
-    const style = p.colour ? { stroke: p.colour, width: area ? 0.9 : 1.3, fill: area ? p.colour : null }
-      : LINE[layer.style] || LINE.coast;
+    const layer = p.layer, area = layer.kind === "area", style = layer.paint;
     const drawn = tracePaths(ctx, p, zoom, view, t, area);
     if (!drawn) return 0;
     if (style.fill) {
-      ctx.globalAlpha = p.colour ? 0.16 : 1;
+      ctx.globalAlpha = style.fillOpacity || 1;
       ctx.fillStyle = style.fill; ctx.fill("evenodd"); ctx.globalAlpha = 1;
     }
     if (!style.stroke) return drawn;
@@ -146,7 +115,7 @@ heritageApp.use(function (app) {
   // Points: a dot (towns) or a small square (a user's points); their labels come later, all
   // together, so that no line is drawn over a name.
   function drawPoints(ctx, p, zoom, view, t, labels) {
-    const square = !!p.colour;
+    const square = p.layer.group === "user";
     let drawn = 0;
     ctx.beginPath();
     for (const i of p.order) {
@@ -158,7 +127,7 @@ heritageApp.use(function (app) {
       const f = p.layer.features[i];
       if (f[4] || f[5]) labels.push({ p, i, x, y, label: f[4] || f[5], local: f[4] && f[5] !== f[4] ? f[5] : "", rank: f[6] });
     }
-    ctx.fillStyle = p.colour || "#353a42"; ctx.fill();
+    ctx.fillStyle = p.layer.paint.fill; ctx.fill();
     if (!square) { ctx.lineWidth = 1; ctx.strokeStyle = "rgba(255, 255, 255, 0.9)"; ctx.stroke(); }
     return drawn;
   }
@@ -290,8 +259,7 @@ heritageApp.use(function (app) {
         updateAttribution();
       });
       const swatch = el("span", { class: "heritage-layer-swatch" });
-      const look = LINE[p.layer.style] || { stroke: "#353a42" };
-      swatch.style.background = p.colour || look.stroke || look.fill;
+      swatch.style.background = p.layer.paint.stroke || p.layer.paint.fill;
       box.appendChild(el("label", { "data-layer": p.layer.id }, [input, swatch, el("span", { text: p.layer.title }),
         el("span", { class: "heritage-n", text: String(p.n) })]));
     }
@@ -313,8 +281,8 @@ heritageApp.use(function (app) {
     updateAttribution();
   }
 
-  readDocument().then(function (doc) {
-    const prepared = doc.layers.map((layer, k) => prepare(layer, doc.layers.slice(0, k).filter(l => l.group === "user").length));
+  app.readJson(holder).then(function (doc) {
+    const prepared = doc.layers.map(prepare);
     if (prepared.some(p => p.layer.group === "basemap")) app.map.getContainer().classList.add("heritage-basemap");
     const canvas = new ContextCanvas(prepared);
     app.map.addLayer(canvas);
