@@ -118,3 +118,11 @@ def test_the_command_names_the_file_and_writes_nothing(
     assert result.exit_code == 2, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert name in result.output and "Traceback" not in result.output and not output.exists()
+
+
+def test_an_osm_tag_longer_than_osm_allows_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "long.osm"
+    town = f'<node id="1" lat="39" lon="46"><tag k="place" v="town"/><tag k="name" v="{"x" * 2000}"/></node>'
+    path.write_text(f'<osm version="0.6">{town}</osm>', encoding="utf-8")
+    with pytest.raises(LayerFileError, match=r"long\.osm: not an OpenStreetMap file that can be read \(OSM tag value"):
+        read_layer_file(path)

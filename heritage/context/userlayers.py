@@ -199,7 +199,8 @@ def read_osm(path: Path) -> list[VectorLayer]:
                 _osm_node(obj, found)
             elif obj.is_way():
                 _osm_way(obj, found)
-    except (RuntimeError, InvalidLocationError) as error:  # pyosmium's words for a file it cannot read
+    # pyosmium's words for a file it cannot read (ValueError: a tag longer than OSM allows, in XML).
+    except (RuntimeError, ValueError, InvalidLocationError) as error:
         raise LayerFileError(f"{path}: not an OpenStreetMap file that can be read ({error})") from error
     kinds: dict[str, Kind] = {"roads": "line", "settlements": "point", "places of worship": "point"}
     return [
