@@ -126,3 +126,12 @@ def test_an_osm_tag_longer_than_osm_allows_is_refused(tmp_path: Path) -> None:
     path.write_text(f'<osm version="0.6">{town}</osm>', encoding="utf-8")
     with pytest.raises(LayerFileError, match=r"long\.osm: not an OpenStreetMap file that can be read \(OSM tag value"):
         read_layer_file(path)
+
+
+def test_a_shapefile_without_its_shx_is_said_so(tmp_path: Path) -> None:
+    path = tmp_path / "wells.shp"
+    write_gis(path, "wells", [Point(46.9, 39.5)], "EPSG:4326", ["Well"], "ESRI Shapefile")
+    path.with_suffix(".shx").unlink()
+    with pytest.raises(LayerFileError, match=r"wells\.shp: its index file wells\.shx is missing") as caught:
+        read_layer_file(path)
+    assert "SHAPE_RESTORE_SHX" not in str(caught.value)  # GDAL's advice names a setting users cannot reach

@@ -63,6 +63,10 @@ def read_gis(path: Path) -> list[VectorLayer]:
     import pyogrio
     from pyogrio.errors import DataLayerError, DataSourceError
 
+    if path.suffix.lower() == ".shp" and not any(path.with_suffix(s).exists() for s in (".shx", ".SHX")):
+        raise LayerFileError(
+            f"{path}: its index file {path.with_suffix('.shx').name} is missing (copy it beside the .shp)"
+        )
     try:
         names = [str(row[0]) for row in pyogrio.list_layers(path)]
     except (DataSourceError, DataLayerError, OSError) as error:
