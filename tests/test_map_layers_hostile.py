@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from shapely.geometry import Point
 
-from conftest import Invoke
+from conftest import REPO, Invoke
 from heritage.context.userlayers import LayerFileError, read_layer_file
 from heritage.store import Catalogue
 from test_map_layers import write_gis
@@ -135,3 +135,18 @@ def test_a_shapefile_without_its_shx_is_said_so(tmp_path: Path) -> None:
     with pytest.raises(LayerFileError, match=r"wells\.shp: its index file wells\.shx is missing") as caught:
         read_layer_file(path)
     assert "SHAPE_RESTORE_SHX" not in str(caught.value)  # GDAL's advice names a setting users cannot reach
+
+
+@pytest.mark.parametrize("name", ["VADUZ.OSM.PBF", "vaduz.pbf"])
+def test_an_extract_is_read_as_openstreetmap_whatever_its_suffix(tmp_path: Path, name: str) -> None:
+    # Upper case as a FAT USB stick may show it; a bare .pbf, which GDAL would read without the
+    # credit OpenStreetMap's licence asks for.
+    path = tmp_path / name
+    path.write_bytes((REPO / "tests" / "data" / "osm" / "vaduz.osm.pbf").read_bytes())
+    found = read_layer_file(path)
+    assert [layer.title for layer in found.layers] == [
+        f"{name} · roads",
+        f"{name} · settlements",
+        f"{name} · places of worship",
+    ]
+    assert found.attribution is not None and "OpenStreetMap" in found.attribution[0]

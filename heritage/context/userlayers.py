@@ -44,7 +44,9 @@ def read_layer_file(path: Path, first_id: int = 1) -> LayerFile:
     path = Path(path)
     if not path.is_file():
         raise LayerFileError(f"{path}: not a file")
-    if path.name.lower().endswith((".osm.pbf", ".osm")):
+    # Any .pbf is OpenStreetMap's: GDAL would read it too, but as raw tables and without the credit
+    # its licence asks for.
+    if path.name.lower().endswith((".pbf", ".osm")):
         found, credit = read_osm(path), OPENSTREETMAP
     else:
         found, credit = read_gis(path), None
@@ -226,7 +228,10 @@ def _osm_objects(path: Path) -> Iterator[Any]:
 
     wanted = osmium.filter.KeyFilter("highway", "place", "amenity")
     # Locations of every node are kept (before the filter) so that ways have their geometry.
-    yield from osmium.FileProcessor(str(path)).with_locations().with_filter(wanted)
+    # The format said, not left to pyosmium: it knows a file by its suffix in lower case only, and
+    # a FAT-formatted USB stick may hold VADUZ.OSM.PBF.
+    source = osmium.io.File(str(path), "pbf" if path.name.lower().endswith(".pbf") else "osm")
+    yield from osmium.FileProcessor(source).with_locations().with_filter(wanted)
 
 
 def _osm_node(node: Any, found: dict[str, list[Feature]]) -> None:
