@@ -375,9 +375,10 @@ def test_on_a_phone_the_sites_open_above_the_panel(browser: Any, search_map: Pat
     context.close()
 
 
-def test_sites_on_both_sides_of_180_all_open_in_view(page: tuple[Any, PageLog], tmp_path: Path) -> None:
-    """The canvas draws one copy of the world, so a catalogue across 180 opens on all of it: every
-    site in view, none left on the far copy (a narrower view needs the canvas to wrap)."""
+def test_sites_on_both_sides_of_180_open_close_up_and_drawn(page: tuple[Any, PageLog], tmp_path: Path) -> None:
+    """A catalogue across the 180th meridian opens on the narrow box across it, not on the whole
+    world; the sites east of 180 are drawn on the next copy of the world, and a popup opens beside
+    the site on screen, not at its twin a world away."""
     tab, log = page
     sites = [
         decode(Site, json.dumps(site_doc(f"s-{k}", geometry={"type": "Point", "coordinates": [lon, -17.5]})).encode())
@@ -388,11 +389,12 @@ def test_sites_on_both_sides_of_180_all_open_in_view(page: tuple[Any, PageLog], 
     path = tmp_path / "fiji.html"
     path.write_text(render_map(build_payload(data, date(2026, 11, 28)))[0], encoding="utf-8")
     open_map(tab, path)
-    inside = tab.evaluate(
-        """(() => { const a = heritageApp, s = a.data.sites, size = a.map.getSize(); let n = 0;
-        for (let i = 0; i < a.n; i++) { const p = a.map.latLngToContainerPoint([s.y[i] / 1e5, s.x[i] / 1e5]);
-          if (p.x >= 0 && p.y >= 0 && p.x <= size.x && p.y <= size.y) n++; }
-        return n; })()"""
-    )
-    assert inside == 3
+    assert tab.evaluate("heritageApp.map.getZoom()") >= 6
+    west, east = tab.evaluate("[heritageApp.map.getBounds().getWest(), heritageApp.map.getBounds().getEast()]")
+    assert west < 178.2 and east > 180.4 and east - west < 20
+    assert tab.evaluate("heritageMap.drawn + heritageMap.clustered") == 3
+    tab.evaluate("heritageApp.openSite(heritageApp.data.sites.id.indexOf('s-1'))")
+    wait_until(tab, "document.querySelector('.heritage-popup') !== null")
+    popup = "heritageApp.map._popup"
+    assert tab.evaluate(f"heritageApp.map.hasLayer({popup}) && {popup}.getLatLng().lng") == 180.4
     assert_clean(tab, log, path)

@@ -239,7 +239,9 @@
       drawGraticule(ctx, this._map, size);
       const r = radiusAt(t.zoom), view = app.stacks.inView(t, size);
       const onScreen = view.singles, xs = app.xs, ys = app.ys;
-      for (const i of onScreen) { xs[i] = app.px[i] * t.scale - t.ox; ys[i] = app.py[i] * t.scale - t.oy; }
+      onScreen.forEach((i, k) => {
+        xs[i] = app.px[i] * t.scale - t.ox + view.singleShift[k]; ys[i] = app.py[i] * t.scale - t.oy;
+      });
       drawSites(ctx, onScreen, r, t.scale);
       app.stacks.draw(ctx, view, t, r);
       this._onScreen = onScreen; this._r = r;
@@ -470,13 +472,22 @@
   };
 
   app.openSite = function (i) {
-    const s = app.data.sites;
     if (Number.isNaN(app.px[i])) { app.showInPanel(i); return; }
     L.popup({ maxWidth: 360, className: "heritage-popup", autoPanPaddingTopLeft: [20, 60],
       autoPanPaddingBottomRight: [wide() ? 340 : 20, 30] })
-      .setLatLng([s.y[i] / SCALE, s.x[i] / SCALE])
+      .setLatLng(app.nearCentre(i))
       .setContent(app.siteDetails(i))
       .openOn(app.map);
+  };
+
+  // Site i's place on the copy of the world nearest the map's centre: across the 180th meridian a
+  // popup or a pan goes to the site seen on screen, not to its twin a world away.
+  app.nearCentre = function (i) {
+    const s = app.data.sites, centre = app.map.getCenter().lng;
+    let lon = s.x[i] / SCALE;
+    while (lon - centre > 180) lon -= 360;
+    while (centre - lon > 180) lon += 360;
+    return L.latLng(s.y[i] / SCALE, lon);
   };
 
   app.showInPanel = function (i) {

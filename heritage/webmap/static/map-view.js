@@ -31,15 +31,20 @@ heritageApp.use(function (app) {
   }
 
   // Zoom 14 at most: one site, or a few in one village, open on their surroundings, not on a roof.
+  // Sites on both sides of the 180th meridian open on the narrower of the two boxes that hold them:
+  // the one across the meridian (east of 180 counted from 180 up) when it is narrower.
   function fitToSites() {
-    let west = 180, south = 90, east = -180, north = -90;
-    const s = app.data.sites;
+    const s = app.data.sites, box = [180, 90, -180, -90], across = [360, 90, 0, -90];
     for (let i = 0; i < app.n; i++) {
       if (s.x[i] === null) continue;
-      const lon = s.x[i] / app.SCALE, lat = s.y[i] / app.SCALE;
-      west = Math.min(west, lon); east = Math.max(east, lon); south = Math.min(south, lat); north = Math.max(north, lat);
+      const lon = s.x[i] / app.SCALE, lat = s.y[i] / app.SCALE, wrapped = lon < 0 ? lon + 360 : lon;
+      for (const [b, x] of [[box, lon], [across, wrapped]]) {
+        b[0] = Math.min(b[0], x); b[2] = Math.max(b[2], x); b[1] = Math.min(b[1], lat); b[3] = Math.max(b[3], lat);
+      }
     }
-    if (west <= east) map.fitBounds([[south, west], [north, east]], Object.assign(fitPadding(), { maxZoom: 14 }));
+    if (box[0] > box[2]) return;
+    const [west, south, east, north] = across[2] - across[0] < box[2] - box[0] ? across : box;
+    map.fitBounds([[south, west], [north, east]], Object.assign(fitPadding(), { maxZoom: 14 }));
   }
 
   // The view a hash names, `#z/lat/lon` (as #12/39.75/46.75), or null if it names none.
@@ -56,7 +61,7 @@ heritageApp.use(function (app) {
   app.showSite = function (i) {
     const s = app.data.sites;
     if (s.x[i] !== null) {
-      map.setView([s.y[i] / app.SCALE, s.x[i] / app.SCALE], Math.max(map.getZoom(), 13), { animate: false });
+      map.setView(app.nearCentre(i), Math.max(map.getZoom(), 13), { animate: false });
       if (!app.wide()) map.panBy([0, (panelCover().bottom - 40) / 2], { animate: false });  // above the panel
     }
     app.openSite(i);

@@ -114,27 +114,34 @@
     }
   }
 
-  // The groups in view: single sites (as site numbers) and stacks (as group numbers).
+  // The groups in view: single sites (as site numbers) and stacks (as group numbers), each with the
+  // shift in pixels of the world's copy it is seen in: a view across the 180th meridian shows the
+  // sites east of it on the next copy of the world, as Leaflet's tiles do.
   function inView(t, size) {
     const zoom = Math.round(t.zoom), groups = groupsAt(zoom), pad = 48;
     const ratio = t.scale / Math.pow(2, zoom);  // a fractional zoom draws the nearest whole one's groups
-    const singles = [], marks = [];
+    const world = 256 * t.scale, seen = new Set();
+    const singles = [], singleShift = [], marks = [], markShift = [];
     let clustered = 0;
-    const x0 = Math.floor((t.ox - pad) / ratio / BLOCK), x1 = Math.floor((t.ox + size.x + pad) / ratio / BLOCK);
-    const y0 = Math.floor((t.oy - pad) / ratio / BLOCK), y1 = Math.floor((t.oy + size.y + pad) / ratio / BLOCK);
-    for (let bx = x0; bx <= x1; bx++) {
-      for (let by = y0; by <= y1; by++) {
-        for (let g = groups.blocks.first(bx, by); g !== NONE; g = groups.blocks.next[g]) {
-          const x = groups.cx[g] * t.scale - t.ox, y = groups.cy[g] * t.scale - t.oy;
-          if (x < -pad || y < -pad || x > size.x + pad || y > size.y + pad) continue;
-          const count = groups.start[g + 1] - groups.start[g];
-          if (count === 1) singles.push(groups.members[groups.start[g]]);
-          else { marks.push(g); clustered += count; }
+    for (let copy = Math.floor((t.ox - pad) / world); copy * world <= t.ox + size.x + pad; copy++) {
+      const shift = copy * world, ox = t.ox - shift;
+      const x0 = Math.floor((ox - pad) / ratio / BLOCK), x1 = Math.floor((ox + size.x + pad) / ratio / BLOCK);
+      const y0 = Math.floor((t.oy - pad) / ratio / BLOCK), y1 = Math.floor((t.oy + size.y + pad) / ratio / BLOCK);
+      for (let bx = x0; bx <= x1; bx++) {
+        for (let by = y0; by <= y1; by++) {
+          for (let g = groups.blocks.first(bx, by); g !== NONE; g = groups.blocks.next[g]) {
+            const x = groups.cx[g] * t.scale - ox, y = groups.cy[g] * t.scale - t.oy;
+            if (x < -pad || y < -pad || x > size.x + pad || y > size.y + pad || seen.has(g)) continue;
+            seen.add(g);  // a view wider than the world shows each site once, on the first copy
+            const count = groups.start[g + 1] - groups.start[g];
+            if (count === 1) { singles.push(groups.members[groups.start[g]]); singleShift.push(shift); }
+            else { marks.push(g); markShift.push(shift); clustered += count; }
+          }
         }
       }
     }
     prepareAround(zoom);
-    return { groups, singles, marks, clustered };
+    return { groups, singles, singleShift, marks, markShift, clustered };
   }
 
   let drawn = { groups: null, marks: [], x: [], y: [], radius: [] };
@@ -144,9 +151,10 @@
     const colours = v.condition.map(c => c[2]), statusColours = v.status.map(c => c[2]);
     const mix = new Int32Array(colours.length);
     drawn = { groups, marks: view.marks, x: [], y: [], radius: [] };
-    for (const g of view.marks) {
+    view.marks.forEach((g, k) => {
       const from = groups.start[g], to = groups.start[g + 1], count = to - from;
-      const x = groups.cx[g] * t.scale - t.ox, y = groups.cy[g] * t.scale - t.oy, radius = markRadius(r, count);
+      const x = groups.cx[g] * t.scale - t.ox + view.markShift[k], y = groups.cy[g] * t.scale - t.oy;
+      const radius = markRadius(r, count);
       mix.fill(0);
       let best = NONE;
       for (let k = from; k < to; k++) {
@@ -174,7 +182,7 @@
       ctx.font = "600 " + Math.max(9, Math.round(radius * 0.62)) + "px sans-serif";
       ctx.fillText(countText(count), x, y + 0.5);
       drawn.x.push(x); drawn.y.push(y); drawn.radius.push(radius);
-    }
+    });
     ctx.textAlign = "start"; ctx.textBaseline = "alphabetic";
   }
 

@@ -237,16 +237,21 @@ heritageApp.use(function (app) {
       canvas.style.width = size.x + "px"; canvas.style.height = size.y + "px";
       const ctx = canvas.getContext("2d");
       ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-      const margin = 8, view = [(t.ox - margin) / scale, (t.oy - margin) / scale,
-        (t.ox + size.x + margin) / scale, (t.oy + size.y + margin) / scale];
-      const z = Math.round(zoom), counts = {}, labels = [];
-      // Areas first, then lines, then points: a lake never hides a river or a town.
-      const order = ["area", "line", "point"];
-      for (const kind of order) {
-        for (const p of this._prepared) {
-          if (p.layer.kind !== kind) continue;
-          if (!p.layer.on) { counts[p.layer.id] = 0; continue; }
-          counts[p.layer.id] = kind === "point" ? drawPoints(ctx, p, z, view, t, labels) : drawShapes(ctx, p, z, view, t);
+      const margin = 8, world = 256 * scale, z = Math.round(zoom), counts = {}, labels = [];
+      // Each copy of the world the view reaches, as Leaflet's tiles repeat across the 180th meridian.
+      for (let copy = Math.floor(t.ox / world); copy * world < t.ox + size.x; copy++) {
+        const tc = { scale, ox: t.ox - copy * world, oy: t.oy };
+        const view = [(tc.ox - margin) / scale, (tc.oy - margin) / scale,
+          (tc.ox + size.x + margin) / scale, (tc.oy + size.y + margin) / scale];
+        // Areas first, then lines, then points: a lake never hides a river or a town.
+        for (const kind of ["area", "line", "point"]) {
+          for (const p of this._prepared) {
+            if (p.layer.kind !== kind) continue;
+            const id = p.layer.id;
+            if (!p.layer.on) { counts[id] = 0; continue; }
+            const drawn = kind === "point" ? drawPoints(ctx, p, z, view, tc, labels) : drawShapes(ctx, p, z, view, tc);
+            counts[id] = (counts[id] || 0) + drawn;
+          }
         }
       }
       const drawnLabels = drawLabels(ctx, labels, size);
