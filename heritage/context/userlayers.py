@@ -44,10 +44,14 @@ def read_layer_file(path: Path, first_id: int = 1) -> LayerFile:
     path = Path(path)
     if not path.is_file():
         raise LayerFileError(f"{path}: not a file")
-    if path.name.lower().endswith((".osm.pbf", ".osm")):
+    # Any .pbf is OpenStreetMap's: GDAL would read it too, but as raw tables and without the credit
+    # its licence asks for.
+    if path.name.lower().endswith((".pbf", ".osm")):
         found, credit = read_osm(path), OPENSTREETMAP
     else:
         found, credit = read_gis(path), None
+    if not found:
+        raise LayerFileError(f"{path}: nothing to draw (no feature has a point, line or area)")
     for number, layer in enumerate(found, start=first_id):
         layer.id = f"user-{number}"
         thin_to_fit(layer, path)
@@ -61,6 +65,10 @@ def read_gis(path: Path) -> list[VectorLayer]:
     import pyogrio
     from pyogrio.errors import DataLayerError, DataSourceError
 
+    if path.suffix.lower() == ".shp" and not any(path.with_suffix(s).exists() for s in (".shx", ".SHX")):
+        raise LayerFileError(
+            f"{path}: its index file {path.with_suffix('.shx').name} is missing (copy it beside the .shp)"
+        )
     try:
         names = [str(row[0]) for row in pyogrio.list_layers(path)]
     except (DataSourceError, DataLayerError, OSError) as error:
@@ -72,9 +80,15 @@ def read_gis(path: Path) -> list[VectorLayer]:
             meta, _fids, wkb, values = pyogrio.raw.read(path, layer=name, force_2d=True)
         except (DataSourceError, DataLayerError, OSError) as error:
             raise LayerFileError(f"{path}: layer {name!r} cannot be read ({_said(error)})") from error
+        except UnicodeDecodeError as error:
+            raise LayerFileError(
+                f"{path}: layer {name!r} has text that is not UTF-8 ({error.object[:40]!r}); save it as "
+                "UTF-8 (for a Shapefile, a .cpg file beside it can name its encoding)"
+            ) from error
         if wkb is None or not len(wkb):
             continue  # an attribute table: nothing to draw
         geometries = _to_lonlat(shapely.from_wkb(wkb, on_invalid="ignore"), meta.get("crs"), path, name)
+        _check_degrees(geometries, path, name)
         labels = _labels(list(meta["fields"]), values, len(geometries))
         layers += _by_kind(title, geometries, labels)
     return layers
@@ -90,6 +104,10 @@ def _to_lonlat(geometries: Any, crs: str | None, path: Path, layer: str) -> Any:
         # GeoJSON says nothing when it is WGS84 (RFC 7946); anything else must say what it is.
         if path.suffix.lower() in (".geojson", ".json"):
             return geometries
+        if path.with_suffix(".prj").exists():
+            raise LayerFileError(
+                f"{path}: layer {layer!r}: its .prj file names no coordinate reference system GDAL knows"
+            )
         raise LayerFileError(f"{path}: layer {layer!r} has no coordinate reference system (a missing .prj?)")
     from pyproj import CRS, Transformer
     from pyproj.exceptions import CRSError
@@ -102,6 +120,24 @@ def _to_lonlat(geometries: Any, crs: str | None, path: Path, layer: str) -> Any:
         return geometries
     transformer = Transformer.from_crs(source, 4326, always_xy=True)
     return shapely.transform(geometries, lambda xy: _stacked(transformer.transform(xy[:, 0], xy[:, 1])))
+
+
+def _check_degrees(geometries: Any, path: Path, layer: str) -> None:
+    """Every coordinate a finite longitude and latitude: a GeoJSON in metres that does not say so,
+    or a point its projection cannot reach, would be drawn nowhere (or stop the page's encoder)."""
+    import numpy
+
+    coords, index = shapely.get_coordinates(geometries, return_index=True)
+    bad = ~numpy.isfinite(coords).all(axis=1)
+    bad |= numpy.abs(numpy.nan_to_num(coords[:, 0])) > 180
+    bad |= numpy.abs(numpy.nan_to_num(coords[:, 1])) > 90
+    if bad.any():
+        first = int(bad.argmax())
+        x, y = coords[first]
+        raise LayerFileError(
+            f"{path}: layer {layer!r}, feature {int(index[first]) + 1}: ({x:g}, {y:g}) is not a longitude "
+            "and latitude in degrees (is its coordinate reference system missing or wrong?)"
+        )
 
 
 def _stacked(pair: tuple[Any, Any]) -> Any:
@@ -160,6 +196,8 @@ WORSHIP_ZOOM = 12
 
 
 def read_osm(path: Path) -> list[VectorLayer]:
+    from osmium import InvalidLocationError
+
     found: dict[str, list[Feature]] = {"roads": [], "settlements": [], "places of worship": []}
     try:
         for obj in _osm_objects(path):
@@ -167,7 +205,8 @@ def read_osm(path: Path) -> list[VectorLayer]:
                 _osm_node(obj, found)
             elif obj.is_way():
                 _osm_way(obj, found)
-    except RuntimeError as error:  # pyosmium's word for a file it cannot read
+    # pyosmium's words for a file it cannot read (ValueError: a tag longer than OSM allows, in XML).
+    except (RuntimeError, ValueError, InvalidLocationError) as error:
         raise LayerFileError(f"{path}: not an OpenStreetMap file that can be read ({error})") from error
     kinds: dict[str, Kind] = {"roads": "line", "settlements": "point", "places of worship": "point"}
     return [
@@ -189,7 +228,10 @@ def _osm_objects(path: Path) -> Iterator[Any]:
 
     wanted = osmium.filter.KeyFilter("highway", "place", "amenity")
     # Locations of every node are kept (before the filter) so that ways have their geometry.
-    yield from osmium.FileProcessor(str(path)).with_locations().with_filter(wanted)
+    # The format said, not left to pyosmium: it knows a file by its suffix in lower case only, and
+    # a FAT-formatted USB stick may hold VADUZ.OSM.PBF.
+    source = osmium.io.File(str(path), "pbf" if path.name.lower().endswith(".pbf") else "osm")
+    yield from osmium.FileProcessor(source).with_locations().with_filter(wanted)
 
 
 def _osm_node(node: Any, found: dict[str, list[Feature]]) -> None:
