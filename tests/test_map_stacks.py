@@ -268,3 +268,15 @@ def test_the_zoom_stops_at_the_last_level(page: tuple[Any, PageLog]) -> None:
     view(tab, *SAME_SPOT, 19)
     tab.evaluate("heritageApp.map.zoomIn(1, {animate: false})")
     assert tab.evaluate("heritageApp.map.getZoom()") == 19
+
+
+def test_the_legend_explains_a_stack(page: tuple[Any, PageLog]) -> None:
+    tab, _ = page
+    entry = tab.locator(".heritage-symbols .heritage-legend-stack")
+    assert "sites too close to draw apart; its rim shows their conditions" in entry.inner_text()
+    symbol = entry.locator(".heritage-stack-symbol")
+    assert symbol.is_visible() and symbol.inner_text() == "3"
+    box = symbol.bounding_box()
+    assert box is not None and box["width"] >= 14 and box["height"] >= 14
+    # Its rim is drawn in the catalogue's condition colours, as the stacks on the map are.
+    assert condition_colour(tab, "intact") in symbol.get_attribute("style").lower()
