@@ -188,11 +188,30 @@ def _world(maxzoom: int) -> tuple[dict[str, list[Feature]], int]:
     return features, len(encode_layers(_layers(features, {})).encode("utf-8"))
 
 
+def _beyond(world: dict[str, list[Feature]], rect: Extent) -> dict[str, list[Feature]]:
+    """The world level, drawn on past DETAIL_ZOOM outside `rect`, so that zooming in past the switch
+    leaves no blank beyond the detail's box: a line or lake clear of the box is drawn at every
+    zoom; one that meets it gives its part outside the box to the zooms of the detail."""
+    box = shapely.box(*rect)
+    out: dict[str, list[Feature]] = {}
+    for style, features in world.items():
+        if style == "town":
+            out[style] = features  # towns keep their own zooms
+            continue
+        geometries = np.array([f.geometry for f in features], dtype=object)
+        meets = shapely.intersects(geometries, box)
+        rests = shapely.difference(geometries[meets], box)
+        kept = [f if meets[k] else Feature(f.geometry, f.minzoom, MAX_ZOOM) for k, f in enumerate(features)]
+        kept += [Feature(rest, DETAIL_ZOOM, MAX_ZOOM) for rest in rests if not rest.is_empty]
+        out[style] = kept
+    return out
+
+
 def basemap(extent: Extent | None, budget: int = BUDGET) -> list[VectorLayer]:
     """Coastlines, country and first-level borders, lakes, rivers and towns: the whole world coarse
-    (drawn at low zooms), and the detail of `extent` (with a margin) for the zooms beyond; within
-    `budget` bytes once encoded (the world level always comes, whatever the budget). None: the
-    world, coarse only, then drawn at every zoom."""
+    (drawn at low zooms, and beyond the detail's box at every zoom), and the detail of `extent`
+    (with a margin) for the zooms beyond; within `budget` bytes once encoded (the world level
+    always comes, whatever the budget). None: the world, coarse only, then drawn at every zoom."""
     from heritage.context import encode_layers
 
     if extent is not None:
@@ -203,7 +222,7 @@ def basemap(extent: Extent | None, budget: int = BUDGET) -> list[VectorLayer]:
                 continue  # even simplified it would not fit: skip the work of trying
             stored = level("detail")
             detail = {s: _thin(_features(s, stored[s], rect, None), tolerance, least_rank) for s in stored}
-            layers = _layers(base, detail)
+            layers = _layers(_beyond(base, rect), detail)
             if len(encode_layers(layers).encode("utf-8")) <= budget:
                 return layers
     return _layers(_world(MAX_ZOOM)[0], {})
