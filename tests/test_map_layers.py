@@ -404,3 +404,21 @@ def test_context_imports_neither_the_page_nor_the_command_line_and_osmium_only_f
         "assert 'osmium' not in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_zoomed_in_far_from_the_sites_the_basemap_is_still_drawn(
+    page: tuple[Any, PageLog], catalogue: Catalogue, tmp_path: Path
+) -> None:
+    output = tmp_path / "map.html"
+    output.write_bytes(draw_map(catalogue, output)[0])
+    tab, log = page
+    open_layers(tab, output)
+    # The Black Sea's east coast and the border of Turkey and Georgia, 600 km west of the one site:
+    # outside the detail's box, at zooms on both sides of the switch from the world level.
+    for zoom in (5, 6, 8):
+        before = tab.evaluate("heritageMap.redraws")
+        tab.evaluate(f"heritageApp.map.setView([41.5, 41.0], {zoom}, {{animate: false}})")
+        wait_until(tab, f"heritageMap.redraws > {before} && heritageMap.layers.coast > 0")
+        drawn = tab.evaluate("window.heritageMap.layers")
+        assert drawn["coast"] > 0 and drawn["borders"] > 0, (zoom, drawn)
+    assert log.console_errors == [] and log.page_errors == []

@@ -389,3 +389,19 @@ def test_sites_on_both_sides_of_180_open_close_up_and_drawn(page: tuple[Any, Pag
     popup = "heritageApp.map._popup"
     assert tab.evaluate(f"heritageApp.map.hasLayer({popup}) && {popup}.getLatLng().lng") == 180.4
     assert_clean(tab, log, path)
+
+
+def test_on_a_phone_the_scale_is_not_under_the_panel(browser: Any, search_map: Path) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    tab = context.new_page()
+    log = watch(tab)
+    open_map(tab, search_map)
+    scale, zoom, panel = tab.evaluate(
+        """(() => { const box = s => { const b = document.querySelector(s).getBoundingClientRect();
+          return [b.left, b.top, b.right, b.bottom]; };
+        return [box('.leaflet-control-scale'), box('.leaflet-control-zoom'), box('#heritage-panel')]; })()"""
+    )
+    assert scale[3] < panel[1] and scale[1] >= zoom[3]  # between the zoom buttons and the panel
+    assert tab.locator(".leaflet-control-scale").is_visible()
+    assert_clean(tab, log, search_map)
+    context.close()

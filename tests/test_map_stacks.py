@@ -269,3 +269,42 @@ def test_the_zoom_stops_at_the_last_level(page: tuple[Any, PageLog]) -> None:
     view(tab, *SAME_SPOT, 19)
     tab.evaluate("heritageApp.map.zoomIn(1, {animate: false})")
     assert tab.evaluate("heritageApp.map.getZoom()") == 19
+
+
+def test_the_legend_explains_a_stack(page: tuple[Any, PageLog]) -> None:
+    tab, _ = page
+    entry = tab.locator(".heritage-symbols .heritage-legend-stack")
+    assert "sites too close to draw apart; its rim shows their conditions" in entry.inner_text()
+    symbol = entry.locator(".heritage-stack-symbol")
+    assert symbol.is_visible() and symbol.inner_text() == "3"
+    box = symbol.bounding_box()
+    assert box is not None and box["width"] >= 14 and box["height"] >= 14
+    # Its rim is drawn in the catalogue's condition colours, as the stacks on the map are.
+    assert condition_colour(tab, "intact") in symbol.get_attribute("style").lower()
+
+
+def test_a_long_condition_in_a_stack_list_wraps_rather_than_being_cut(browser: Any, tmp_path: Path) -> None:
+    named = [
+        ("long-a", "Ghazanchetsots Cathedral (Holy Savior Cathedral), Shusha/Shushi", "altered"),
+        ("long-b", "Short", "damaged"),
+        ("long-c", "Upper Govhar Agha Mosque", "threatened"),
+    ]
+    sites = [place(i, name, *SAME_SPOT) for i, name, _ in named]
+    reports = {i: [as_record(ConditionReport, report_doc(f"r-{i}", site=i, condition=c))] for i, _, c in named}
+    data = MapInput(name="Long", sites=sites, reports=reports, allegations=[], sources={})
+    path = tmp_path / "long.html"
+    path.write_text(render_map(build_payload(data, date(2026, 1, 1)))[0], encoding="utf-8")
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    tab = context.new_page()
+    load(tab, path)
+    view(tab, *SAME_SPOT, 12)
+    stack = click_stack(tab, *SAME_SPOT)
+    assert "Altered (rebuilt, converted, markers removed)" in stack.inner_text()
+    # Every condition, and every name, ends inside the popup: none runs out of sight.
+    outside = tab.evaluate("""() => {
+        const box = document.querySelector('.heritage-popup .leaflet-popup-content').getBoundingClientRect();
+        return [...document.querySelectorAll('.heritage-popup .heritage-stack-list button > span')]
+          .filter(s => s.getBoundingClientRect().right > box.right + 0.5 || s.scrollWidth > s.clientWidth + 1)
+          .map(s => s.textContent); }""")
+    assert outside == []
+    context.close()

@@ -194,22 +194,42 @@ def _world(maxzoom: int) -> tuple[dict[str, list[Feature]], int]:
     return features, len(encode_layers(_layers(features, {})).encode("utf-8"))
 
 
+def _beyond(world: dict[str, list[Feature]], rect: Extent) -> dict[str, list[Feature]]:
+    """The world level, drawn on past DETAIL_ZOOM outside `rect`, so that zooming in past the switch
+    leaves no blank beyond the detail's box: a line or lake clear of the box is drawn at every
+    zoom; one that meets it gives its part outside the box to the zooms of the detail."""
+    box = shapely.box(*rect)
+    out: dict[str, list[Feature]] = {}
+    for style, features in world.items():
+        if style == "town":
+            out[style] = features  # towns keep their own zooms
+            continue
+        geometries = np.array([f.geometry for f in features], dtype=object)
+        meets = shapely.intersects(geometries, box)
+        rests = shapely.difference(geometries[meets], box)
+        kept = [f if meets[k] else Feature(f.geometry, f.minzoom, MAX_ZOOM) for k, f in enumerate(features)]
+        kept += [Feature(rest, DETAIL_ZOOM, MAX_ZOOM) for rest in rests if not rest.is_empty]
+        out[style] = kept
+    return out
+
+
 def basemap(extent: Extent | None, budget: int = BUDGET) -> list[VectorLayer]:
     """Coastlines, country and first-level borders, lakes, rivers and towns: the whole world coarse
-    (drawn at low zooms), and the detail of `extent` (with a margin) for the zooms beyond, the sea
-    with it; within `budget` bytes once encoded (the world level always comes, whatever the
-    budget). None: the world, coarse only, then drawn at every zoom (and no sea: the world level
-    has none)."""
+    (drawn at low zooms, and beyond the detail's box at every zoom), and the detail of `extent`
+    (with a margin) for the zooms beyond, the sea with it; within `budget` bytes once encoded (the
+    world level always comes, whatever the budget). None: the world, coarse only, then drawn at
+    every zoom (and no sea: the world level has none)."""
     if extent is not None:
         base, spent = _world(DETAIL_ZOOM - 1)
         stored = level("detail")
         for share, least, tolerance, least_rank in THINNING:
             rect = grow(extent, share, least)
+            beyond = _beyond(base, rect)
             for styles in (list(stored), [s for s in stored if s != "sea"]):
                 if _estimate(rect, styles) > 4 * (budget - spent):
                     continue  # even simplified it would not fit: skip the work of trying
                 detail = {s: _thin(_features(s, stored[s], rect, None), tolerance, least_rank) for s in styles}
-                layers = _layers(base, detail)
+                layers = _layers(beyond, detail)
                 if len(encode_layers(layers).encode("utf-8")) <= budget:
                     return layers
     return _layers(_world(MAX_ZOOM)[0], {})

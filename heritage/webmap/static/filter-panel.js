@@ -57,7 +57,14 @@ heritageApp.use(function (app) {
     if (present.has(k)) statuses.push({ value: k, label: st[1], symbol: ring(st[2]) });
   });
   group("Allegations (ring colour: status)", "status", statuses, true);
+  // The stack's symbol: a rim split among three conditions, as stacks.js draws one.
+  const rim = [0, 4, v.condition.length - 1].map(k => v.condition[k][2]);
+  const stack = el("span", { class: "heritage-stack-symbol", text: "3",
+    style: "background:radial-gradient(circle, #fff 0 52%, transparent 56%), conic-gradient(" +
+      rim[0] + " 0 33%, " + rim[1] + " 0 67%, " + rim[2] + " 0)" });
   panel.appendChild(el("ul", { class: "heritage-symbols" }, [
+    el("li", { class: "heritage-legend-stack" }, [stack,
+      el("span", { text: "a disc with a number: sites too close to draw apart; its rim shows their conditions" })]),
     el("li", {}, [el("span", { class: "heritage-uncertain" }),
       el("span", { text: "approximate location: the site is within the dashed circle" })]),
     el("li", { class: "heritage-legend-possible" }, [el("span", { class: "heritage-tentative" }),
