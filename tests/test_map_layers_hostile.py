@@ -150,3 +150,13 @@ def test_an_extract_is_read_as_openstreetmap_whatever_its_suffix(tmp_path: Path,
         f"{name} · places of worship",
     ]
     assert found.attribution is not None and "OpenStreetMap" in found.attribution[0]
+
+
+def test_labels_lose_controls_and_direction_overrides_and_stay_short(tmp_path: Path) -> None:
+    """A right-to-left override makes "Well" read as "lleW" and can dress one name as another; a
+    label is shown as written, without them, on the page and in the SVG maps alike."""
+    name = "Well\u202e12\u2066x\u2069\x07 " + "y" * 500
+    path = geojson(tmp_path / "wells.geojson", point_collection("46.9", "39.5", name))
+    label = read_layer_file(path).layers[0].features[0].label
+    assert label.startswith("Well 12 x y") and len(label) == 200
+    assert not any(c in label for c in "\u202e\u2066\u2069\x07")

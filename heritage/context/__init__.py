@@ -34,6 +34,7 @@ Natural Earth or a user's file reach the page only as canvas text or textContent
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -79,6 +80,26 @@ class Feature:
     label: str = ""
     local: str = ""  # the label in the local script, where it differs
     rank: int = 0  # for points: lower is more important (drawn first, kept when labels collide)
+
+    def __post_init__(self) -> None:
+        # Labels come from files we do not control (a user's layer, an OSM extract): made plain
+        # once, here, for the page and the SVG maps alike.
+        for name in ("label", "local"):
+            if text := getattr(self, name):
+                object.__setattr__(self, name, plain_label(text))
+
+
+# What a label may not carry: control characters, and the bidirectional embeddings, overrides
+# and isolates that make a name display as another (on a map of contested places a name shows
+# as written). Marks of direction (U+200E, U+200F) stay: they only place neutral characters.
+_UNSHOWN = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff]")
+MAX_LABEL = 200  # characters: a label, not a description
+
+
+def plain_label(text: str) -> str:
+    """`text` as a map label: unshowable characters taken out, runs of spaces made one, at most
+    MAX_LABEL characters."""
+    return " ".join(_UNSHOWN.sub(" ", text).split())[:MAX_LABEL]
 
 
 @dataclass(slots=True)
