@@ -308,3 +308,14 @@ def test_a_long_condition_in_a_stack_list_wraps_rather_than_being_cut(browser: A
           .map(s => s.textContent); }""")
     assert outside == []
     context.close()
+
+
+def test_an_open_stack_list_closes_when_the_filters_change(page: tuple[Any, PageLog]) -> None:
+    """The list names the sites of the stack as it was drawn; after a filter it may be stale."""
+    tab, _ = page
+    view(tab, *SAME_SPOT, 8)
+    assert click_stack(tab, *SAME_SPOT).locator("button[data-site]").count() == 3
+    tab.evaluate("heritageApp.filters.query = 'alpha'; heritageApp.applyFilters()")
+    wait_until(tab, "document.querySelectorAll('.heritage-stack-popup').length === 0")
+    tab.evaluate("heritageApp.filters.query = ''; heritageApp.applyFilters()")
+    assert click_stack(tab, *SAME_SPOT).locator("button[data-site]").count() == 3  # opens again, whole

@@ -206,10 +206,15 @@
     const groups = drawn.groups, g = drawn.marks[k];
     const sites = Array.from(groups.members.subarray(groups.start[g], groups.start[g + 1]));
     const centre = app.map.layerPointToLatLng(app.map.containerPointToLayerPoint([drawn.x[k], drawn.y[k]]));
-    L.popup({ maxWidth: 320, className: "heritage-popup heritage-stack-popup", autoPanPaddingTopLeft: [20, 60] })
+    listed = L.popup({ maxWidth: 320, className: "heritage-popup heritage-stack-popup", autoPanPaddingTopLeft: [20, 60] })
       .setLatLng(centre).setContent(stackList(sites)).openOn(app.map);
     return true;
   }
+
+  // A stack's list is of the sites shown when it opened: once the filters, the search or the date
+  // change, the stacks are made again and the list may name sites no longer shown, so it closes.
+  let listed = null;
+  app.onChange(() => { if (listed && app.map.hasLayer(listed)) app.map.closePopup(listed); listed = null; });
 
   function nameOf(i) {
     const names = app.data.sites.names[i];
