@@ -6,6 +6,7 @@
     forms/<id>.html       a printable blank condition form per site, for the field
     forms/condition.xlsx  the same form for phones (XLSForm: ODK Collect, KoboCollect), its sites
     data/sites.gpkg       the sites for GIS tools and phones: GeoPackage, GeoJSON, CSV, KML
+    datapackage.json      those tables described as a Frictionless Data Package (heritage.datapackage)
     manifest.json         the SHA-256 of every other file, and one root hash over them
 
 Everything is filtered for the package's audience before anything is written.
@@ -27,6 +28,7 @@ from heritage import __version__, hashing, layout, leftovers
 from heritage.allegations import ReviewedAllegation, load_allegations
 from heritage.atomic import put_in_place
 from heritage.audience import allegation_for, may_see, report_for, site_for
+from heritage.datapackage import write_datapackage
 from heritage.errors import InvalidInput
 from heritage.frame import write_layers
 from heritage.history import condition_as_of
@@ -321,6 +323,7 @@ def _write_package(
     build_map(catalogue, folder / "map.html", data=data, audience=audience)
     rows = _rows(seen, visible, today)
     write_layers(rows, folder / "data")
+    write_datapackage(folder, name, catalogue_name=catalogue.info.name, audience=audience)
     party_names = {p.id: p.name for p in catalogue.info.parties}
     allegations = front_allegations(seen.allegations, visible, party_names)
     # Each allegation once, however many of the package's sites it is about.

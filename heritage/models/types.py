@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, Field, GetCoreSchemaHandler, StringConstraints
+from pydantic import AfterValidator, Field, GetCoreSchemaHandler, StringConstraints, WithJsonSchema
 from pydantic_core import core_schema
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,127}$"
@@ -27,7 +27,10 @@ def _check_language(value: str) -> str:
     return value
 
 
-LanguageTag = Annotated[str, AfterValidator(_check_language)]
+# The published JSON Schemas (heritage.schemas) carry the rule as a pattern: the regex is ECMA 262 as it stands.
+LanguageTag = Annotated[
+    str, AfterValidator(_check_language), WithJsonSchema({"type": "string", "pattern": LANGUAGE_TAG.pattern})
+]
 
 # Control characters (terminal escapes, NUL) and explicit bidirectional overrides ("Trojan
 # source") have no place in catalogue text: they can rewrite a terminal or disguise a name.
@@ -70,7 +73,13 @@ def _check_link(value: str) -> str:
     return value
 
 
-Link = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_check_link)]
+# In the published schemas as a pattern too; JSON Schema patterns have no flags, so the case is spelt out.
+Link = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True),
+    AfterValidator(_check_link),
+    WithJsonSchema({"type": "string", "pattern": "^\\s*[hH][tT][tT][pP][sS]?://[^\\s/$.?#]\\S*\\s*$"}),
+]
 
 # Strict: a JSON `true` or "3" must not become a grade.
 Credibility = Annotated[int, Field(ge=1, le=6, strict=True)]
@@ -195,6 +204,7 @@ class When:
                 raise ValueError("expected a date text such as 2021-05-03 or 2023-12/2024-04-04")
             return cls.parse(value)
 
+        # The published schemas say "a string" only: the EDTF forms are in docs/format.md.
         return core_schema.no_info_plain_validator_function(
             validate,
             serialization=core_schema.plain_serializer_function_ser_schema(str),
