@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from heritage.atomic import replace_file
-from heritage.errors import InvalidInput
+from heritage.errors import InvalidInput, MissingExtra
 from heritage.history import Entry
 from heritage.models import Certainty, Condition
 from heritage.models.base import utc_today
@@ -23,7 +23,10 @@ def condition_chart(title: str, history: list[Entry], path: Path, today: date | 
     cross if retracted; the line follows the condition in force from one report to the next."""
     if path.suffix.lower() not in FORMATS:
         raise InvalidInput("the chart must be a .svg or .png file", file=path)
-    import matplotlib
+    try:
+        import matplotlib
+    except ImportError:  # an extra: nothing else in heritage needs it
+        raise MissingExtra("a chart file (history --chart)", extra="chart", module="matplotlib") from None
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt

@@ -4,6 +4,7 @@
     ├── CatalogueNotFound         no catalogue at the given path
     ├── RecordNotFound            an id that is not in the catalogue
     ├── RecordExists              appending an id that is already taken
+    ├── MissingExtra              a feature whose optional dependency is not installed
     └── InvalidInput              a record, file or value that breaks the rules
         ├── ImportFailed          rows of an import file failed (carries every row's problem)
         └── SpecialFile           a link, pipe, socket or device where a catalogue file should be
@@ -75,6 +76,17 @@ class RecordNotFound(HeritageError):
 
 class RecordExists(HeritageError):
     pass
+
+
+class MissingExtra(HeritageError):
+    """A feature that needs an optional dependency (an extra) which is not installed."""
+
+    def __init__(self, feature: str, *, extra: str, module: str) -> None:
+        self.extra = extra
+        super().__init__(
+            f"{feature} needs {module}, which is not installed: "
+            f"install it with `python3 -m pip install 'heritage[{extra}]'`"
+        )
 
 
 class InvalidInput(HeritageError):

@@ -51,10 +51,8 @@ def _exif_text(value: Any) -> str:
 def photo_metadata(path: Path | IO[bytes]) -> dict[str, Any]:
     """Capture time, position and camera from a photo's EXIF (a file, or its bytes as a binary
     stream); {} for files that are not images."""
-    try:
-        from PIL import Image, UnidentifiedImageError
-    except ImportError:  # Pillow comes with matplotlib; without it, photos are stored unread
-        return {}
+    from PIL import Image, UnidentifiedImageError
+
     try:
         with warnings.catch_warnings():  # a phone's 108-megapixel photo is no bomb, and the library never prints
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -87,6 +88,21 @@ def test_history_table_and_chart(invoke: Invoke, tmp_path: Path) -> None:
     assert png.read_bytes().startswith(b"\x89PNG")
     bad = invoke("history", "kanach-zham", "--chart", str(tmp_path / "kz.pdf"), catalogue=REPO)
     assert bad.exit_code == ExitCode.INVALID and "must be a .svg or .png" in bad.output
+
+
+@pytest.mark.parametrize("suffix", [".png", ".svg"])
+def test_a_chart_without_matplotlib_says_how_to_install_it(
+    invoke: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, suffix: str
+) -> None:
+    """matplotlib is the `chart` extra: a plain `pip install` has none, and the chart must not
+    end in a traceback. (None in sys.modules makes `import matplotlib` fail as if it were absent.)"""
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    chart = tmp_path / f"kz{suffix}"
+    result = invoke("history", "kanach-zham", "--chart", str(chart), catalogue=REPO)
+    assert result.exit_code == ExitCode.INVALID, result.output
+    assert "needs matplotlib, which is not installed" in result.output
+    assert "pip install 'heritage[chart]'" in result.output
+    assert "Traceback" not in result.output and not chart.exists()
 
 
 def test_changes_between_two_dates(invoke: Invoke, tmp_path: Path) -> None:
