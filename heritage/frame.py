@@ -7,7 +7,6 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from heritage.csvfile import write_csv
 from heritage.query import summarise
 from heritage.store import Catalogue
 
@@ -66,6 +65,7 @@ def sites_frame(catalogue: Catalogue, as_of: date | None = None) -> gpd.GeoDataF
 
 
 def write_layers(rows: list[dict[str, Any]], folder: Path) -> None:
+    """The package's sites for GIS tools: GeoPackage, GeoJSON, KML (its CSV: `sitecsv`)."""
     import geopandas as gpd
     import pyogrio
     from shapely.geometry import Point
@@ -79,5 +79,3 @@ def write_layers(rows: list[dict[str, Any]], folder: Path) -> None:
     pyogrio.write_dataframe(frame, folder / "sites.gpkg", layer="sites", driver="GPKG")
     pyogrio.write_dataframe(frame, folder / "sites.geojson", driver="GeoJSON")
     pyogrio.write_dataframe(frame, folder / "sites.kml", driver="KML")
-    table = frame.drop(columns="geometry").assign(lon=[r["lon"] for r in rows], lat=[r["lat"] for r in rows])
-    write_csv(folder / "sites.csv", list(table.columns), table.itertuples(index=False, name=None))

@@ -28,6 +28,7 @@ from heritage import __version__, hashing, layout, leftovers
 from heritage.allegations import ReviewedAllegation, load_allegations
 from heritage.atomic import put_in_place
 from heritage.audience import allegation_for, may_see, report_for, site_for
+from heritage.csvfile import write_csv
 from heritage.datapackage import write_datapackage
 from heritage.errors import InvalidInput
 from heritage.frame import write_layers
@@ -37,6 +38,7 @@ from heritage.models.base import utc_today
 from heritage.package_check import MANIFEST
 from heritage.palette import CONDITION_COLOURS, CONDITION_LABELS
 from heritage.selection import in_area, in_box
+from heritage.sitecsv import site_table
 from heritage.store import Catalogue
 
 
@@ -112,6 +114,11 @@ class Seen:
         return current.condition if current else Condition.unknown
 
 
+# What the package's sites.csv adds to the site records (`sitecsv`): `heritage import sites`
+# reads it back with --ignore-unmapped, which leaves these out.
+SUMMARY = "name condition certainty observed reports allegations allegation_status claimant_parties".split()
+
+
 def _rows(seen: Seen, sites: list[Site], today: date) -> list[dict[str, Any]]:
     rows = []
     for site in sites:
@@ -134,7 +141,7 @@ def _rows(seen: Seen, sites: list[Site], today: date) -> list[dict[str, Any]]:
                 "allegation_status": ", ".join(f"{k} {v}" for k, v in sorted(statuses.items())),
                 "claimant_parties": ", ".join(parties) if alleged else "",
                 "precision": site.location.precision.value,
-                "uncertainty_m": site.location.uncertainty_m or 0,
+                "uncertainty_m": site.location.uncertainty_m,  # None is NULL: never 0
                 "names": " | ".join(f"{n.text} [{n.lang}]" for n in site.names),
                 "lon": point[0],
                 "lat": point[1],
@@ -323,6 +330,9 @@ def _write_package(
     build_map(catalogue, folder / "map.html", data=data, audience=audience)
     rows = _rows(seen, visible, today)
     write_layers(rows, folder / "data")
+    header, records = site_table(visible)
+    body = ([*cells, *(row[key] for key in SUMMARY)] for cells, row in zip(records, rows, strict=True))
+    write_csv(folder / "data" / "sites.csv", [*header, *SUMMARY], body)
     write_datapackage(folder, name, catalogue_name=catalogue.info.name, audience=audience)
     party_names = {p.id: p.name for p in catalogue.info.parties}
     allegations = front_allegations(seen.allegations, visible, party_names)

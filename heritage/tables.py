@@ -22,6 +22,7 @@ from pathlib import Path
 
 from heritage import layout
 from heritage.collector import paused_gc
+from heritage.csvfile import plain
 from heritage.errors import InvalidInput
 
 
@@ -161,7 +162,7 @@ def _csv_rows(path: Path, text: str) -> tuple[list[str], list[TableRow]]:
             header = _next_filled(reader)
         if header is None:
             raise InvalidInput("is empty: a CSV file starts with a header line", file=path)
-        columns = [name.strip() for name in header]
+        columns = [plain(name).strip() for name in header]
         seen: set[str] = set()
         for column in columns:
             if column in seen and column:  # unnamed ones: see _unnamed
@@ -178,7 +179,9 @@ def _csv_rows(path: Path, text: str) -> tuple[list[str], list[TableRow]]:
                 if any(cell.strip() for cell in cells[width:]):
                     raise InvalidInput(f"line {start} has more cells than the header has columns", file=path)
                 cells = cells[:width]
-            stripped = list(map(str.strip, cells))
+            # The apostrophe our writer puts before a formula-like text comes off (`csvfile.plain`),
+            # before the spaces: the tab or CR it stood before may be all the cell holds.
+            stripped = [(plain(cell) if cell[:1] == "'" else cell).strip() for cell in cells]
             if not any(stripped):
                 continue  # a blank line, or one of empty cells only: no row at all
             if len(stripped) < width:

@@ -80,8 +80,15 @@ def test_every_field_names_a_real_column_with_its_type(package: Path) -> None:
     properties = set().union(*(feature["properties"] for feature in geojson["features"]))
     geofields = [field["name"] for field in resources["sites-geojson"]["schema"]["fields"]]
     assert set(geofields) == properties | {"geometry"}
+    # The CSV is the importable table (names by language, WKT), the GeoPackage the summary layer:
+    # the columns they share are typed as the layer types them.
     layer = pyogrio.read_info(package / "data" / "sites.gpkg")
-    assert set(layer["fields"]) == set(header) - {"lon", "lat"}  # the layer keeps them as its geometry
+    shared = set(layer["fields"]) & set(header)
+    assert {"id", "uncertainty_m", "reports", "allegations"} <= shared
+    layer_kinds = dict(zip(layer["fields"], layer["dtypes"], strict=True))
+    for name in shared:
+        number = str(layer_kinds[name]).startswith(("int", "float"))
+        assert (kinds[name] in ("integer", "number")) is number, name
 
 
 def test_frictionless_finds_the_package_valid(package: Path) -> None:

@@ -301,16 +301,6 @@ def test_the_one_csv_writer_keeps_numbers_and_neutralises_text(tmp_path: Path) -
     assert data.startswith(b"\xef\xbb\xbf") and data.decode("utf-8-sig") == "name\r\nԿանաչ Ժամ\r\n"
 
 
-def test_the_package_csv_keeps_coordinates_as_numbers(tmp_path: Path) -> None:
-    from heritage.frame import write_layers
-
-    row = {"id": "x", "name": "-3.5", "names": "+1 @sum", "lon": -3.5, "lat": 39.0}
-    write_layers([row], tmp_path / "data")
-    with (tmp_path / "data" / "sites.csv").open(encoding="utf-8-sig", newline="") as handle:
-        (read,) = list(csv.DictReader(handle))
-    assert read["name"] == "'-3.5" and read["names"] == "'+1 @sum" and read["lon"] == "-3.5"
-
-
 @pytest.mark.parametrize("name", ["a#b.mbtiles", "a%20b.mbtiles", "a?mode=rw.mbtiles", "a b.mbtiles", "Շուշի.mbtiles"])
 def test_an_mbtiles_path_is_a_path_not_a_url(tmp_path: Path, name: str) -> None:
     from heritage.webmap.tiles import read_tiles

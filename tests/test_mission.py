@@ -403,15 +403,6 @@ def test_export_never_overwrites_and_never_leaves_half_a_package(
     assert bad.exit_code == ExitCode.USAGE and "\x1b" not in bad.output
 
 
-def test_csv_cells_never_run_as_formulas(tmp_path: Path) -> None:
-    from heritage.frame import write_layers
-
-    row = {"id": "x", "name": '=HYPERLINK("http://evil.example","x")', "names": "+1 @sum", "lon": 46.0, "lat": 39.0}
-    write_layers([row], tmp_path / "data")
-    text = (tmp_path / "data" / "sites.csv").read_text()
-    assert "'=HYPERLINK" in text and "'+1 @sum" in text
-
-
 def _quiet_site_known_only_in_hidden_records(catalogue: Catalogue) -> None:
     """st-quiet: altered, and the subject of an allegation, only in confidential records."""
     from heritage.codec import decode

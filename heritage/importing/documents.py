@@ -366,7 +366,13 @@ def _year(view: RowView, text: str, target: str) -> int | None:
 
 def site_document(view: RowView) -> dict[str, Any]:
     geometry = site_geometry(view)
-    names = [{"lang": lang, "text": text} for lang, text in view.family("name:").items()]
+    # Names are one line each, so a cell can hold a language's several names, one a line.
+    names = [
+        {"lang": lang, "text": line.strip()}
+        for lang, text in view.family("name:").items()
+        for line in (text.splitlines() or [text])
+        if line.strip() or not text
+    ]
     view.need("name:LANG", bool(names), "map a name column, e.g. --column name:en=Name")
     precision = view.scalar("precision") or (view.plan.default_precision if geometry else "unknown")
     uncertainty = view.get("uncertainty_m")
