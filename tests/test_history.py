@@ -241,7 +241,7 @@ def test_a_correction_needs_a_reason(invoke: Invoke, catalogue: Catalogue) -> No
         (["--from", "2021-02-30", "--to", "2022-01-01"], "Invalid value for --from"),
         (["--from", "2021-01-01", "--to", "2022-01-01", "--type", "nosuch"], "unknown value 'nosuch'"),
         (["--from", "2021-01-01", "--to", "2022-01-01", "--bbox", "nan,nan,nan,nan"], "is not a number of degrees"),
-        (["--from", "2021-01-01", "--to", "2022-01-01", "--csv", "--geojson"], "not both"),
+        (["--from", "2021-01-01", "--to", "2022-01-01", "--csv", "--geojson"], "choose one of"),
     ],
 )
 def test_changes_refuses_what_it_cannot_answer(invoke: Invoke, args: list[str], message: str) -> None:

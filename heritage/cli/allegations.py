@@ -18,7 +18,7 @@ from heritage.allegations import (
     stats,
 )
 from heritage.cli.app import Env, cli, pass_env
-from heritage.cli.common import bbox, choice, console, echo_json, evidence_ids, plain_text, printable
+from heritage.cli.common import bbox, choice, console, echo_json, evidence_ids, json_option, plain_text, printable
 from heritage.cli.records import allegation
 from heritage.corrections import review_allegation
 from heritage.models import AllegationStatus, AllegedAct, ReviewAspect, When
@@ -126,7 +126,7 @@ def _allegation_line(reviewed: ReviewedAllegation) -> list[Text]:
 @click.option("--made-to", help="Made on or before this date.")
 @click.option("--period", help="The alleged period overlaps this date or window (2020-10, 2020-09-27/2020-11-10).")
 @click.option("--bbox", "bbox_text", metavar="W,S,E,N", help="A site concerned, or the area, lies in this box.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@json_option("Print JSON.")
 @pass_env
 def allegation_list(
     env: Env,
@@ -177,7 +177,7 @@ def allegation_list(
 
 @allegation.command("show")
 @click.argument("allegation_id", metavar="ALLEGATION")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@json_option("Print JSON.")
 @pass_env
 def allegation_show(env: Env, allegation_id: str, as_json: bool) -> None:
     """One allegation with its source, the responses to it, and its whole review trail.
@@ -249,7 +249,7 @@ def allegation_show(env: Env, allegation_id: str, as_json: bool) -> None:
 
 
 @cli.command("stats")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@json_option("Print JSON.")
 @pass_env
 def stats_command(env: Env, as_json: bool) -> None:
     """Allegations by the claimant's party and by status, side by side.

@@ -15,7 +15,17 @@ from rich.text import Text
 from heritage import layout
 from heritage.cli import columns
 from heritage.cli.app import Env, cli, pass_env
-from heritage.cli.common import bbox, console, echo_json, indented, known, parse_date, plain_text, printable
+from heritage.cli.common import (
+    bbox,
+    console,
+    echo_json,
+    indented,
+    json_option,
+    known,
+    parse_date,
+    plain_text,
+    printable,
+)
 from heritage.collector import paused_gc
 from heritage.models import Condition
 from heritage.models.vocab import with_certainty
@@ -46,7 +56,7 @@ TABLE_LIMIT = 200
 @click.option("--bbox", "bbox_text", metavar="W,S,E,N", help="Only sites inside this box (WGS84).")
 @click.option("--has-allegation/--no-allegation", default=None, help="Only sites with (without) allegations.")
 @click.option("--as-of", help="Condition as of this date (default: today).")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@json_option("Print JSON instead of a table.")
 @click.option(
     "--limit",
     type=click.IntRange(min=0),
@@ -139,7 +149,7 @@ def _footer(start: int, shown: int, total: int, limit: int, page: int) -> str:
 
 @cli.command()
 @click.argument("site_id", metavar="SITE")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@json_option()
 @pass_env
 def show(env: Env, site_id: str, as_json: bool) -> None:
     """Show everything about one site: names, location, reports, allegations, sources.

@@ -32,8 +32,50 @@ def console() -> Console:
 
 
 def progress_console() -> Console:
-    """Progress bars go to stderr: stdout stays clean for tables, JSON and ids."""
-    return Console(stderr=True, highlight=False)
+    """Progress bars go to stderr: stdout stays clean for tables, JSON and ids. Under --quiet
+    the console writes nothing, so no bar or spinner shows."""
+    return Console(stderr=True, highlight=False, quiet=quiet())
+
+
+# Where --quiet is kept: the context's meta, shared by a command and the groups above it, so the
+# helpers below see it without every command passing a flag down.
+_QUIET = "heritage.quiet"
+
+
+def _keep_quiet(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
+    if value:
+        ctx.meta[_QUIET] = True
+    return value
+
+
+# Say nothing but errors and refusals: the same flag and words on every command that writes
+# files or shows progress.
+quiet_option = click.option(
+    "-q",
+    "--quiet",
+    is_flag=True,
+    expose_value=False,
+    callback=_keep_quiet,
+    help="Print nothing on success: no progress, no summary. Errors and refused data still go to stderr.",
+)
+
+
+def quiet() -> bool:
+    """Whether the running command was given --quiet."""
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx is not None and ctx.meta.get(_QUIET))
+
+
+def inform(message: str) -> None:
+    """An informational line on stdout (what was written, where): left out under --quiet.
+    Errors and warnings never go through here."""
+    if not quiet():
+        click.echo(message)
+
+
+# Every command that lists or shows takes --json with this flag and parameter name.
+def json_option(help: str = "Print JSON instead of text.") -> Callable[[Any], Any]:
+    return click.option("--json", "as_json", is_flag=True, help=help)
 
 
 @contextmanager
@@ -43,7 +85,7 @@ def reading_progress(label: str) -> Iterator[Callable[[int, int], None]]:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     out = progress_console()
-    if not out.is_terminal:  # piped or captured: no bar, and nothing left behind in the output
+    if not out.is_terminal or out.quiet:  # piped, captured or --quiet: no bar, nothing left behind
         yield lambda done, total: None
         return
     columns = (TextColumn(label), BarColumn(), MofNCompleteColumn(), TextColumn("parts"), TimeRemainingColumn())

@@ -8,7 +8,7 @@ import click
 
 from heritage.cli.app import Env, cli, pass_env
 from heritage.cli.choosing import SiteChoice, site_selection
-from heritage.cli.common import audience_option, check_one_line, echo_json, printable
+from heritage.cli.common import audience_option, check_one_line, echo_json, inform, printable, quiet_option
 from heritage.layout import output_path
 
 
@@ -24,6 +24,7 @@ def form() -> None:
 )
 @click.option("--title", help="The form's title on the phone (default: the catalogue's name).")
 @audience_option
+@quiet_option
 @pass_env
 def form_xlsform(env: Env, choice: SiteChoice, output: Path, title: str | None, audience: str) -> None:
     """Write the condition form as an XLSForm, with a choice list of the chosen sites.
@@ -46,7 +47,7 @@ def form_xlsform(env: Env, choice: SiteChoice, output: Path, title: str | None, 
     sites = choice.sites(catalogue, audience)
     shown = sum(site_for(site, audience) is not None for site in sites)
     written = write_xlsform(catalogue, sites, output, audience=audience, title=title)
-    click.echo(f"wrote the {audience} form for {shown} site(s) to {printable(written)}")
+    inform(f"wrote the {audience} form for {shown} site(s) to {printable(written)}")
 
 
 @form.command("translations")

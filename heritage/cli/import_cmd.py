@@ -13,7 +13,7 @@ import click
 from rich.markup import escape
 
 from heritage.cli.app import Env, ExitCode, cli, pass_env
-from heritage.cli.common import console, one_line, printable, reading_progress
+from heritage.cli.common import console, inform, one_line, printable, quiet, quiet_option, reading_progress
 from heritage.importing import ImportOptions, ImportResult, Profile, RowsRefused, load_profile, run_import, with_flags
 from heritage.importing.problems import ProblemGroup
 from heritage.importing.starter import write_profile
@@ -98,8 +98,8 @@ def _run(env: Env, kind: str, file: Path, profile: Profile, options: ImportOptio
         _print_dry_run(result)
         return
     if result.region is not None:
-        click.echo(f"grew the catalogue's region to {list(result.region)}")
-    click.echo(_summary(result))
+        inform(f"grew the catalogue's region to {list(result.region)}")
+    inform(_summary(result))
     if result.skipped_rows and not (result.written or result.already):
         # --skip-invalid with every row failing: nothing was imported, which a script must see.
         click.echo(f"error: {file}: every row failed; nothing was written", err=True)
@@ -156,6 +156,7 @@ def _common(function: Callable[..., Any]) -> Callable[..., Any]:
             "--skip-invalid", is_flag=True, help="Write the valid rows and report the others (default: write nothing)."
         ),
         click.option("--as-recorded", is_flag=True, help="Read recorded_at / recorded_by columns (migrations only)."),
+        quiet_option,
     ]
     for option in reversed(options):
         function = option(function)
@@ -286,6 +287,7 @@ def import_allegations_command(env: Env, /, **given: Any) -> None:
 )
 @click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
 @click.option("--encoding", help="The file's text encoding.")
+@quiet_option
 @pass_env
 def import_profile_command(
     env: Env, file: Path, kind: str, output: Path | None, force: bool, encoding: str | None
@@ -302,9 +304,7 @@ def import_profile_command(
     if output is None:
         click.echo(text, nl=False)
     else:
-        click.echo(
-            f"wrote {output}: fill in the empty values, then run heritage import {kind} {file} --profile {output}"
-        )
+        inform(f"wrote {output}: fill in the empty values, then run heritage import {kind} {file} --profile {output}")
 
 
 @import_group.command("submissions")
@@ -339,6 +339,7 @@ def import_profile_command(
     help="Admiralty grade of the field-visit sources.",
 )
 @click.option("--recorded-by", help="Who puts the reports in (default: HERITAGE_USER, or your login).")
+@quiet_option
 @pass_env
 def import_submissions_command(
     env: Env,
@@ -399,6 +400,7 @@ def _print_intake(result: IntakeResult) -> None:
         f"{result.photos} photo(s) ({len(result.evidence)} stored anew)" if result.photos else "",
         f"{len(result.warnings)} warning(s) recorded on the reports" if result.warnings else "",
     ]
-    out.print(", ".join([line, *[e for e in extras if e]]), markup=False, soft_wrap=True)
+    if result.dry_run or not quiet():  # a dry run's report is what was asked for, even under --quiet
+        out.print(", ".join([line, *[e for e in extras if e]]), markup=False, soft_wrap=True)
     if result.dry_run:
         out.print("dry run: nothing was written", markup=False)

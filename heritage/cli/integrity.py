@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from heritage.cli.app import Env, ExitCode, cli, pass_env
-from heritage.cli.common import console, echo_json, printable
+from heritage.cli.common import console, echo_json, inform, json_option, printable, quiet_option
 from heritage.hashing import write_manifest
 from heritage.integrity import build_manifest, compare_manifest, read_manifest, verify_catalogue
 from heritage.layout import output_path
@@ -19,7 +19,7 @@ from heritage.layout import output_path
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also report what was added, modified or removed since this manifest was made.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@json_option("Print JSON.")
 @pass_env
 def verify(env: Env, against: Path | None, as_json: bool) -> None:
     """Check every record's seal and every evidence file's hash. Exit 1 on any problem.
@@ -76,6 +76,7 @@ def verify(env: Env, against: Path | None, as_json: bool) -> None:
     help="Where to write the manifest (keep it outside the catalogue, or give it to someone).",
 )
 @click.option("--force", is_flag=True, help="Replace an existing file of that name.")
+@quiet_option
 @pass_env
 def manifest(env: Env, output: str, force: bool) -> None:
     """Write the SHA-256 of every file of the catalogue, and one root hash over them all.
@@ -88,4 +89,4 @@ def manifest(env: Env, output: str, force: bool) -> None:
     target = output_path(env.catalogue.root, output, overwrite=force)
     data = build_manifest(env.catalogue)
     write_manifest(target, data)
-    click.echo(f"root {data['root']}: {len(data['files'])} file(s), written to {target}")
+    inform(f"root {data['root']}: {len(data['files'])} file(s), written to {target}")

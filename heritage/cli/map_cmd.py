@@ -10,7 +10,7 @@ import click
 
 from heritage import layout
 from heritage.cli.app import Env, cli, pass_env
-from heritage.cli.common import audience_option, console, parse_date, view_box
+from heritage.cli.common import audience_option, inform, parse_date, progress_console, quiet_option, view_box
 from heritage.collector import paused_gc
 from heritage.layout import output_path
 
@@ -55,6 +55,7 @@ if TYPE_CHECKING:
     metavar="W,S,E,N",
     help="Open on this box (WGS84; west greater than east crosses 180) instead of on all the sites.",
 )
+@quiet_option
 @pass_env
 def map_command(
     env: Env,
@@ -122,14 +123,14 @@ def map_command(
 
     # A map for anyone but the team is drawn once every file is compared with the index: an edit
     # in place (a site made confidential) must reach it.
-    with env.index(thorough=audience != "internal") as index, console().status("building the map..."):
+    with env.index(thorough=audience != "internal") as index, progress_console().status("building the map..."):
         body, result = draw(index)
     replace_file(target, body)
     unlocated = f", {result.unlocated} without location (listed in the side panel)" if result.unlocated else ""
     added = result.layer_bytes
     size = f"{added / 1e6:.1f} MB" if added >= 100_000 else f"{max(1, round(added / 1e3))} KB"
     layers = f", map layers {size} of it" if added else ""
-    click.echo(
+    inform(
         f"wrote {result.path} ({result.bytes / 1e6:.1f} MB{layers}): "
         f"{result.located} site{'' if result.located == 1 else 's'} on the map{unlocated}"
     )

@@ -9,7 +9,7 @@ from rich.table import Table
 
 from heritage import layout
 from heritage.cli.app import Env, cli, pass_env
-from heritage.cli.common import box_numbers, console, echo_json, plain_text
+from heritage.cli.common import box_numbers, console, echo_json, json_option, plain_text
 
 
 @cli.group("catalogue")
@@ -24,7 +24,7 @@ def catalogue_group() -> None:
 
 
 @catalogue_group.command("show")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@json_option("Print JSON.")
 @pass_env
 def catalogue_show(env: Env, as_json: bool) -> None:
     """Print the catalogue's name, region, parties and own vocabulary.
@@ -117,7 +117,7 @@ def vocab() -> None:
 
 @vocab.command("show")
 @click.argument("name", required=False)
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@json_option("Print JSON.")
 @pass_env
 def vocab_show(env: Env, name: str | None, as_json: bool) -> None:
     """List every vocabulary, or the one NAME, with values and labels.

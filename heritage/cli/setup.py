@@ -8,7 +8,18 @@ import click
 from rich.text import Text
 
 from heritage.cli.app import Env, ExitCode, cli, pass_env
-from heritage.cli.common import bbox, console, echo_json, pairs, printable, reading_progress, renamed
+from heritage.cli.common import (
+    bbox,
+    console,
+    echo_json,
+    inform,
+    json_option,
+    pairs,
+    printable,
+    quiet_option,
+    reading_progress,
+    renamed,
+)
 from heritage.models import CatalogueInfo
 from heritage.recording import build
 from heritage.store import Catalogue
@@ -20,6 +31,7 @@ from heritage.validate import validate_catalogue
 @click.option("--name", help="The catalogue's name; the folder's name if absent.")
 @renamed("--region", "--bbox", dest="region", metavar="W,S,E,N", help="The region: sites outside it are warned of.")
 @click.option("--party", "parties", multiple=True, metavar="ID=NAME", help="A party to the conflict; repeat.")
+@quiet_option
 def init(path: Path, name: str | None, region: str | None, parties: tuple[str, ...]) -> None:
     """Create a new, empty catalogue at PATH.
 
@@ -35,11 +47,11 @@ def init(path: Path, name: str | None, region: str | None, parties: tuple[str, .
     }
     info = build(CatalogueInfo, document, {})
     Catalogue.create(path, info)
-    click.echo(f"created catalogue '{info.name}' in {path}")
+    inform(f"created catalogue '{info.name}' in {path}")
 
 
 @cli.command()
-@click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON.")
+@json_option("Print the problems and the counts as JSON.")
 @pass_env
 def validate(env: Env, as_json: bool) -> None:
     """Check the whole catalogue and print every problem. Exit 1 if there is any error.
@@ -52,7 +64,16 @@ def validate(env: Env, as_json: bool) -> None:
     with reading_progress("checking the files") as progress:
         result = validate_catalogue(env.catalogue, progress=progress)
     if as_json:
-        echo_json({"ok": result.ok, "counts": dict(result.counts), "problems": [p.as_dict() for p in result.problems]})
+        echo_json(
+            {
+                "ok": result.ok,
+                "counts": dict(result.counts),
+                "errors": len(result.errors),
+                "warnings": len(result.warnings),
+                "recorded": len(result.recorded),
+                "problems": [p.as_dict() for p in result.problems],
+            }
+        )
     else:
         out = console()
         lines = []

@@ -24,11 +24,14 @@ from heritage.cli.common import (
     echo_json,
     evidence_hashes,
     indented,
+    inform,
+    json_option,
     known,
     parse_date,
     plain_text,
     printable,
     progress_console,
+    quiet_option,
     renamed,
 )
 from heritage.cli.records import report
@@ -47,7 +50,7 @@ from heritage.visits import field_facts, warning_text
 
 @cli.command()
 @click.argument("site_id", metavar="SITE")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@json_option()
 @click.option("--chart", type=click.Path(dir_okay=False), help="Draw condition over time (.svg/.png).")
 @pass_env
 def history(env: Env, site_id: str, as_json: bool, chart: str | None) -> None:
@@ -152,6 +155,7 @@ def _noted(record: ConditionReport) -> str:
 )
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV.")
 @click.option("--geojson", "as_geojson", is_flag=True, help="Print a GeoJSON FeatureCollection.")
+@json_option("Print the rows as JSON: the CSV's columns, one object a site.")
 @pass_env
 def changes(
     env: Env,
@@ -163,6 +167,7 @@ def changes(
     first_reports: bool,
     as_csv: bool,
     as_geojson: bool,
+    as_json: bool,
 ) -> None:
     """The sites whose condition differed between two dates, with the reports behind each.
 
@@ -170,9 +175,10 @@ def changes(
     Example:
       heritage changes --from 2020-11-10 --to 2024-12-31
       heritage changes --from 2021-01-01 --to 2023-01-01 --type church --geojson > changes.geojson
+      heritage changes --from 2020-11-10 --to 2024-12-31 --json
     """
-    if as_csv and as_geojson:
-        raise click.UsageError("choose --csv or --geojson, not both")
+    if as_csv + as_geojson + as_json > 1:
+        raise click.UsageError("choose one of --csv, --geojson and --json")
     known(types, env.catalogue.info.vocabulary().site_types, "--type")
     first, last = parse_date(start, "--from"), parse_date(end, "--to")
     assert first is not None and last is not None
@@ -203,6 +209,9 @@ def changes(
         return
     if as_geojson:
         echo_json(feature_collection(rows))
+        return
+    if as_json:
+        echo_json([{column: row[column] for column in CHANGE_COLUMNS} for row in rows])
         return
     if not rows:  # a line, not the frame of an empty table
         click.echo(f"0 site(s) changed between {first} and {last}")
@@ -307,6 +316,7 @@ def report_retract(env: Env, report_id: str, reason: str) -> None:
 )
 @click.option("--pdf", is_flag=True, help="Also write a PDF of each (WeasyPrint).")
 @audience_option
+@quiet_option
 @pass_env
 def dossier(env: Env, site_ids: tuple[str, ...], every: bool, output: Path | None, pdf: bool, audience: str) -> None:
     """Write a site dossier: one HTML page that prints well (and a PDF with --pdf).
@@ -336,7 +346,7 @@ def dossier(env: Env, site_ids: tuple[str, ...], every: bool, output: Path | Non
                 catalogue, site_id, folder, pdf=pdf, audience=audience, root_hash=root_hash, shared=shared
             )
             progress.advance(task)
-    click.echo(
+    inform(
         f"wrote {len(ids)} dossier(s) to {folder}"
         + (" (HTML and PDF)" if pdf else "")
         + (f"; last: {result.html.name}" if ids else "")
