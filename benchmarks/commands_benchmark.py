@@ -97,8 +97,8 @@ def main() -> None:
                     sys.executable,
                     "-c",
                     (
-                        "import sys; from heritage.store import Catalogue; from heritage.frame import sites_frame; "
-                        f"sites_frame(Catalogue.open({str(folder)!r})).to_file({str(gpkg)!r}, engine='pyogrio')"
+                        "import heritage; "
+                        f"heritage.open({str(folder)!r}, audience='internal').sites().to_file({str(gpkg)!r}, engine='pyogrio')"
                     ),
                 ],
                 check=True,

@@ -2,7 +2,7 @@
 
     HeritageError                 base; carries file / record / field when known
     ├── CatalogueNotFound         no catalogue at the given path
-    ├── RecordNotFound            an id that is not in the catalogue
+    ├── RecordNotFound            an id that is not in the catalogue (also a LookupError)
     ├── RecordExists              appending an id that is already taken
     ├── MissingExtra              a feature whose optional dependency is not installed
     └── InvalidInput              a record, file or value that breaks the rules
@@ -67,11 +67,12 @@ class HeritageError(Exception):
 
 
 class CatalogueNotFound(HeritageError):
-    pass
+    """No catalogue (no `catalogue.json`) at the path given."""
 
 
-class RecordNotFound(HeritageError):
-    pass
+class RecordNotFound(HeritageError, LookupError):
+    """An id not in the catalogue, or not one the audience may see; also a `LookupError`, as
+    Python code that looks things up expects."""
 
 
 class RecordExists(HeritageError):
@@ -90,7 +91,7 @@ class MissingExtra(HeritageError):
 
 
 class InvalidInput(HeritageError):
-    pass
+    """A record, file or value that breaks the rules (an unknown audience, a day that is not one)."""
 
 
 class ImportFailed(InvalidInput):

@@ -1,67 +1,182 @@
-"""Catalogue -> GeoDataFrame, and GIS layers for mission packages. The one module that imports
-geopandas, so quick commands stay quick."""
+"""Catalogue -> GeoDataFrame and DataFrames (for `heritage.api`), and GIS layers for mission
+packages. The one module that imports geopandas and pandas, and only inside its functions, so
+quick commands stay quick."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from heritage.query import summarise
-from heritage.store import Catalogue
+from heritage.models import Condition, Site
+from heritage.selection import Seen
 
 if TYPE_CHECKING:
     import geopandas as gpd
-
-COLUMNS = [
-    "id",
-    "name",
-    "type",
-    "tradition",
-    "location_precision",
-    "uncertainty_m",
-    "condition",
-    "condition_observed",
-    "reports",
-    "allegations",
-    "sensitivity",
-    "names",
-    "areas",
-]
+    import pandas as pd
 
 
-def sites_frame(catalogue: Catalogue, as_of: date | None = None) -> gpd.GeoDataFrame:
-    """One row per site (located or not), with its condition as of `as_of` (today if None).
+def sites_frame(sites: Sequence[Site], seen: Seen, as_of: date) -> gpd.GeoDataFrame:
+    """One row per site in `sites` (as an audience sees them, `heritage.audience.site_for`), with
+    its condition as of `as_of` from the reports that audience may see (`seen`).
 
     Sites without a location keep their row with an empty geometry: dropping them silently would
     hide exactly the sites a mission most needs to find.
     """
     import geopandas as gpd
+    import pandas as pd
     from shapely.geometry import shape
 
+    languages = sorted({n.lang for site in sites for n in site.names})
     rows = []
-    geometries = []
-    for summary in summarise(catalogue, as_of):
-        site = summary.site
-        geometries.append(shape(site.geometry.model_dump()) if site.geometry else None)
+    for site in sites:
+        current = seen.current(site.id, as_of)
+        first: dict[str, str] = {}
+        for name in site.names:
+            first.setdefault(name.lang, name.text)
         rows.append(
             {
                 "id": site.id,
                 "name": site.display_name(),
+                **{f"name_{lang}": first.get(lang) for lang in languages},
                 "type": site.type,
                 "tradition": site.tradition,
-                "location_precision": site.location.precision.value,
+                "condition": (current.condition if current else Condition.unknown).value,
+                "certainty": current.certainty.value if current and current.certainty else None,
+                "observed_start": current.observed.start if current else None,
+                "observed_end": current.observed.end if current else None,
+                "reports": len(seen.reports[site.id]),
+                "allegations": len(seen.allegations[site.id]),
+                "precision": site.location.precision.value,
                 "uncertainty_m": site.location.uncertainty_m,
-                "condition": summary.condition.value,
-                "condition_observed": str(summary.current.observed) if summary.current else None,
-                "reports": summary.report_count,
-                "allegations": len(summary.allegations),
-                "sensitivity": site.sensitivity.value,
-                "names": " | ".join(f"{n.text} [{n.lang}]" for n in site.names),
-                "areas": " | ".join(site.areas),
             }
         )
-    return gpd.GeoDataFrame(rows, columns=COLUMNS, geometry=geometries, crs="EPSG:4326")
+    columns = ["id", "name", *(f"name_{lang}" for lang in languages), *SITE_COLUMNS]
+    frame = pd.DataFrame(rows, columns=columns)
+    _as_days(frame, "observed_start", "observed_end")
+    frame["uncertainty_m"] = frame["uncertainty_m"].astype("float64")
+    geometry = [shape(site.geometry.model_dump()) if site.geometry else None for site in sites]
+    return gpd.GeoDataFrame(frame, geometry=geometry, crs="EPSG:4326")
+
+
+SITE_COLUMNS = [
+    "type",
+    "tradition",
+    "condition",
+    "certainty",
+    "observed_start",
+    "observed_end",
+    "reports",
+    "allegations",
+    "precision",
+    "uncertainty_m",
+]
+
+
+def reports_frame(sites: Iterable[str], seen: Seen) -> pd.DataFrame:
+    """One row per report an audience may see (`seen`) of the `sites` it may see."""
+    import pandas as pd
+
+    rows = [
+        {
+            "id": report.id,
+            "site": report.site,
+            "condition": report.condition.value,
+            "certainty": report.certainty.value if report.certainty else None,
+            "method": report.method.value,
+            "observed": str(report.observed),
+            "observed_start": report.observed.start,
+            "observed_end": report.observed.end,
+            "sources": [c.source for c in report.sources],
+            "supersedes": report.supersedes,
+            "retracted": report.id in seen.retracted,
+            "sensitivity": report.sensitivity.value,
+            "recorded_at": report.recorded_at,
+        }
+        for site in sites
+        for report in seen.reports[site]
+    ]
+    frame = pd.DataFrame(rows, columns=REPORT_COLUMNS)
+    _as_days(frame, "observed_start", "observed_end")
+    frame["retracted"] = frame["retracted"].astype(bool)
+    frame["recorded_at"] = pd.to_datetime(frame["recorded_at"], utc=True)
+    return frame
+
+
+REPORT_COLUMNS = [
+    "id",
+    "site",
+    "condition",
+    "certainty",
+    "method",
+    "observed",
+    "observed_start",
+    "observed_end",
+    "sources",
+    "supersedes",
+    "retracted",
+    "sensitivity",
+    "recorded_at",
+]
+
+
+def allegations_frame(sites: Iterable[str], seen: Seen) -> pd.DataFrame:
+    """One row per allegation an audience may see (`seen`), naming only the `sites` it may see."""
+    import pandas as pd
+
+    shown = set(sites)
+    rows = []
+    for reviewed in seen.claims:
+        allegation = reviewed.allegation
+        rows.append(
+            {
+                "id": allegation.id,
+                "sites": [s for s in allegation.sites if s in shown],
+                "claimant": allegation.claimant.name,
+                "claimant_kind": allegation.claimant.kind.value,
+                "party": allegation.claimant.party,
+                "made": str(allegation.made_on),
+                "made_start": allegation.made_on.start,
+                "made_end": allegation.made_on.end,
+                "acts": [act.value for act in allegation.acts],
+                "damage_status": reviewed.damage_status.value,
+                "attribution_status": reviewed.attribution_status.value,
+                "source": allegation.source.source,
+                "sensitivity": allegation.sensitivity.value,
+                "recorded_at": allegation.recorded_at,
+            }
+        )
+    frame = pd.DataFrame(rows, columns=ALLEGATION_COLUMNS)
+    _as_days(frame, "made_start", "made_end")
+    frame["recorded_at"] = pd.to_datetime(frame["recorded_at"], utc=True)
+    return frame
+
+
+ALLEGATION_COLUMNS = [
+    "id",
+    "sites",
+    "claimant",
+    "claimant_kind",
+    "party",
+    "made",
+    "made_start",
+    "made_end",
+    "acts",
+    "damage_status",
+    "attribution_status",
+    "source",
+    "sensitivity",
+    "recorded_at",
+]
+
+
+def _as_days(frame: pd.DataFrame, *columns: str) -> None:
+    """Dates as datetime64 (NaT where a window is open), not objects or text."""
+    import pandas as pd
+
+    for column in columns:
+        frame[column] = pd.to_datetime(frame[column]).astype("datetime64[ns]")
 
 
 def write_layers(rows: list[dict[str, Any]], folder: Path) -> None:

@@ -17,27 +17,25 @@ from __future__ import annotations
 import os
 import shutil
 import zipfile
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from heritage import __version__, hashing, layout, leftovers
-from heritage.allegations import ReviewedAllegation, load_allegations
 from heritage.atomic import put_in_place
-from heritage.audience import allegation_for, may_see, report_for, site_for
+from heritage.audience import site_for
 from heritage.csvfile import write_csv
 from heritage.datapackage import write_datapackage
 from heritage.errors import InvalidInput
 from heritage.frame import write_layers
-from heritage.history import condition_as_of
-from heritage.models import Condition, ConditionReport, Site
+from heritage.models import Condition, Site
 from heritage.models.base import utc_today
 from heritage.package_check import MANIFEST
 from heritage.palette import CONDITION_COLOURS, CONDITION_LABELS
-from heritage.selection import in_area, in_box
+from heritage.selection import Seen, in_area, in_box
 from heritage.sitecsv import site_table
 from heritage.store import Catalogue
 
@@ -53,7 +51,7 @@ class Selection:
 
 def select_sites(catalogue: Catalogue, selection: Selection, today: date, audience: str = "mission") -> list[Site]:
     """The sites of the selection. Chosen by allegation or condition, a site is chosen by what this
-    audience may see of it (`Seen`), as the package then shows it: being in a package of
+    audience may see of it (`heritage.selection.Seen`), as the package then shows it: being in a package of
     "destroyed" sites must not tell what a hidden report says."""
     seen = Seen.load(catalogue, audience) if selection.has_allegation or selection.conditions else None
     chosen = []
@@ -80,38 +78,6 @@ def select_sites(catalogue: Catalogue, selection: Selection, today: date, audien
         if missing and not (selection.has_allegation or selection.conditions or narrowed):
             raise InvalidInput(f"unknown site(s): {', '.join(sorted(missing))}", field="sites")
     return chosen
-
-
-@dataclass
-class Seen:
-    """The reports and allegations of every site as an audience may see them (`heritage.audience`):
-    what a package both chooses its sites by and shows."""
-
-    sources: set[str]  # the ids of the sources it may see
-    reports: defaultdict[str, list[ConditionReport]]
-    allegations: defaultdict[str, list[ReviewedAllegation]]
-    retracted: set[str]
-
-    @classmethod
-    def load(cls, catalogue: Catalogue, audience: str) -> Seen:
-        sources = {s.id for s in catalogue.sources() if may_see(s.sensitivity, audience)}
-        reports: defaultdict[str, list[ConditionReport]] = defaultdict(list)
-        for report in catalogue.reports():
-            if (shown := report_for(report, audience, sources)) is not None:
-                reports[report.site].append(shown)
-        allegations: defaultdict[str, list[ReviewedAllegation]] = defaultdict(list)
-        for reviewed in load_allegations(catalogue):
-            if (allegation := allegation_for(reviewed.allegation, audience, sources)) is not None:
-                for site_id in allegation.sites:
-                    allegations[site_id].append(replace(reviewed, allegation=allegation))
-        return cls(sources, reports, allegations, {r.retracts for r in catalogue.retractions()})
-
-    def current(self, site_id: str, today: date) -> ConditionReport | None:
-        return condition_as_of(self.reports[site_id], today, self.retracted)
-
-    def condition(self, site_id: str, today: date) -> Condition:
-        current = self.current(site_id, today)
-        return current.condition if current else Condition.unknown
 
 
 # What the package's sites.csv adds to the site records (`sitecsv`): `heritage import sites`

@@ -43,7 +43,7 @@ def front_allegations(
     seen: Mapping[str, list[ReviewedAllegation]], sites: list[Site], party_names: Mapping[str, str]
 ) -> list[FrontAllegation]:
     """The allegations about the package's `sites`, each once, oldest first: `seen` holds each
-    site's allegations as the audience may see them (`heritage.mission.Seen`)."""
+    site's allegations as the audience may see them (`heritage.selection.Seen`)."""
     in_package = {site.id: site for site in sites}
     found: dict[str, ReviewedAllegation] = {}
     for site in sites:

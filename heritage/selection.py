@@ -1,16 +1,23 @@
 """Choosing sites by place and by audience: a GeoJSON area read once, a box, the sites an
-audience may see. Shared by `changes`, `mission export` and `dossier`."""
+audience may see and their reports and allegations as it sees them (`Seen`). Shared by `changes`,
+`mission export`, `dossier` and the Python API (`heritage.api`)."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from heritage import layout
-from heritage.audience import site_for
+from heritage.allegations import ReviewedAllegation, load_allegations
+from heritage.audience import allegation_for, may_see, report_for, site_for
 from heritage.codec import loads
 from heritage.errors import InvalidInput, RecordNotFound
+from heritage.history import condition_as_of
+from heritage.models import Condition, ConditionReport
 from heritage.store import Catalogue
 
 BBox = tuple[float, float, float, float]
@@ -78,3 +85,40 @@ def sites_for_audience(catalogue: Catalogue, audience: str, site_ids: Iterable[s
         if site_for(catalogue.site(site_id), audience) is None:
             raise RecordNotFound(f"no such site for the {audience} audience", record=site_id)
     return ids
+
+
+@dataclass
+class Seen:
+    """The reports and allegations of every site as an audience may see them (`heritage.audience`):
+    what a package both chooses its sites by and shows."""
+
+    sources: set[str]  # the ids of the sources it may see
+    reports: defaultdict[str, list[ConditionReport]]
+    allegations: defaultdict[str, list[ReviewedAllegation]]  # by the sites they are about
+    retracted: set[str]
+    claims: list[ReviewedAllegation]  # every one it may see, those about an area alone too
+
+    @classmethod
+    def load(cls, catalogue: Catalogue, audience: str) -> Seen:
+        sources = {s.id for s in catalogue.sources() if may_see(s.sensitivity, audience)}
+        reports: defaultdict[str, list[ConditionReport]] = defaultdict(list)
+        for report in catalogue.reports():
+            if (shown := report_for(report, audience, sources)) is not None:
+                reports[report.site].append(shown)
+        claims = [
+            replace(reviewed, allegation=allegation)
+            for reviewed in load_allegations(catalogue)
+            if (allegation := allegation_for(reviewed.allegation, audience, sources)) is not None
+        ]
+        allegations: defaultdict[str, list[ReviewedAllegation]] = defaultdict(list)
+        for claim in claims:
+            for site_id in claim.allegation.sites:
+                allegations[site_id].append(claim)
+        return cls(sources, reports, allegations, {r.retracts for r in catalogue.retractions()}, claims)
+
+    def current(self, site_id: str, today: date) -> ConditionReport | None:
+        return condition_as_of(self.reports[site_id], today, self.retracted)
+
+    def condition(self, site_id: str, today: date) -> Condition:
+        current = self.current(site_id, today)
+        return current.condition if current else Condition.unknown

@@ -9,25 +9,24 @@ from pathlib import Path
 
 import pyogrio
 
+import heritage
 from conftest import REPO
-from heritage.frame import sites_frame
-from heritage.store import Catalogue
 
 
 def test_frame_has_every_site_with_its_current_condition() -> None:
-    frame = sites_frame(Catalogue.open(REPO))
+    frame = heritage.open(REPO, audience="internal").sites()
     assert len(frame) == 34 and frame.crs.to_epsg() == 4326
     by_id = frame.set_index("id")
     assert by_id.loc["kanach-zham", "condition"] == "destroyed"
     assert by_id.loc["holy-resurrection-hadrut", "geometry"] is None
     assert by_id.loc["ghazanchetsots-cathedral", "geometry"].x == 46.747883
-    assert "Սուրբ Ամենափրկիչ" in by_id.loc["ghazanchetsots-cathedral", "names"]
-    earlier = sites_frame(Catalogue.open(REPO), as_of=date(2022, 1, 1)).set_index("id")
+    assert "Սուրբ Ամենափրկիչ" in by_id.loc["ghazanchetsots-cathedral", "name_hy"]
+    earlier = heritage.open(REPO, audience="internal").sites(as_of=date(2022, 1, 1)).set_index("id")
     assert earlier.loc["kanach-zham", "condition"] == "severe_damage"
 
 
 def test_frame_writes_a_geopackage_that_reads_back(tmp_path: Path) -> None:
-    frame = sites_frame(Catalogue.open(REPO))
+    frame = heritage.open(REPO, audience="internal").sites()
     path = tmp_path / "sites.gpkg"
     pyogrio.write_dataframe(frame, path, layer="sites")
     back = pyogrio.read_dataframe(path, layer="sites")
