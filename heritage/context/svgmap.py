@@ -242,9 +242,8 @@ def _points(frame: Frame, layer: VectorLayer, colour: str, zoom: int, taken: lis
             continue
         point = feature.geometry if feature.geometry.geom_type == "Point" else feature.geometry.representative_point()
         x, y = frame.xy(point.x, point.y)
-        label = _CONTROL.sub("", feature.label).strip()
-        local = _CONTROL.sub("", feature.local).strip()
-        local = "" if local == label else local
+        label = feature.label  # made plain when the Feature was made (heritage.context.plain_label)
+        local = "" if feature.local == label else feature.local
         spot = _place(frame, x, y, label, local, taken) if label else None
         if spot is None:
             continue
