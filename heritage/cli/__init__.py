@@ -10,6 +10,7 @@ from heritage.cli import (  # noqa: F401  (each registers its commands)
     allegations,
     browse,
     evidence_cmd,
+    export_cmd,
     form_cmd,
     import_cmd,
     integrity,

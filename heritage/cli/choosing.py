@@ -32,12 +32,17 @@ class SiteChoice:
     has_allegation: bool
     conditions: tuple[str, ...]
 
+    @property
+    def chosen(self) -> bool:
+        """Whether any option chose sites at all."""
+        return bool(self.area or self.bbox_text or self.site_list or self.has_allegation or self.conditions)
+
     def sites(self, catalogue: Catalogue, audience: str) -> list[Site]:
         """The sites the options choose, as `audience` would choose them (`mission.select_sites`)."""
         from heritage.mission import Selection, select_sites
         from heritage.selection import read_area
 
-        if not (self.area or self.bbox_text or self.site_list or self.has_allegation or self.conditions):
+        if not self.chosen:
             raise click.UsageError("choose the sites: --area, --bbox, --sites, --has-allegation or --condition")
         selection = Selection(
             area=read_area(self.area) if self.area else None,
