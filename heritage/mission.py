@@ -26,17 +26,16 @@ from typing import Any
 
 from heritage import __version__, hashing, layout, leftovers
 from heritage.atomic import put_in_place
-from heritage.audience import site_for
-from heritage.csvfile import write_csv
 from heritage.datapackage import write_datapackage
 from heritage.errors import InvalidInput
+from heritage.exports import Scope, export
+from heritage.exports.summary import site_summaries
 from heritage.frame import write_layers
 from heritage.models import Condition, Site
 from heritage.models.base import utc_today
 from heritage.package_check import MANIFEST
 from heritage.palette import CONDITION_COLOURS, CONDITION_LABELS
 from heritage.selection import Seen, in_area, in_box
-from heritage.sitecsv import site_table
 from heritage.store import Catalogue
 
 
@@ -78,42 +77,6 @@ def select_sites(catalogue: Catalogue, selection: Selection, today: date, audien
         if missing and not (selection.has_allegation or selection.conditions or narrowed):
             raise InvalidInput(f"unknown site(s): {', '.join(sorted(missing))}", field="sites")
     return chosen
-
-
-# What the package's sites.csv adds to the site records (`sitecsv`): `heritage import sites`
-# reads it back with --ignore-unmapped, which leaves these out.
-SUMMARY = "name condition certainty observed reports allegations allegation_status claimant_parties".split()
-
-
-def _rows(seen: Seen, sites: list[Site], today: date) -> list[dict[str, Any]]:
-    rows = []
-    for site in sites:
-        current = seen.current(site.id, today)
-        alleged = seen.allegations[site.id]
-        statuses = Counter(c.damage_status.value for c in alleged)
-        parties = sorted({c.allegation.claimant.party or "no party" for c in alleged})
-        point = site.geometry.representative if site.geometry else (None, None)
-        rows.append(
-            {
-                "id": site.id,
-                "name": site.display_name(),
-                "type": site.type,
-                "tradition": site.tradition or "",
-                "condition": (current.condition if current else Condition.unknown).value,
-                "certainty": current.certainty.value if current and current.certainty else "",
-                "observed": str(current.observed) if current else "",
-                "reports": len(seen.reports[site.id]),
-                "allegations": len(alleged),
-                "allegation_status": ", ".join(f"{k} {v}" for k, v in sorted(statuses.items())),
-                "claimant_parties": ", ".join(parties) if alleged else "",
-                "precision": site.location.precision.value,
-                "uncertainty_m": site.location.uncertainty_m,  # None is NULL: never 0
-                "names": " | ".join(f"{n.text} [{n.lang}]" for n in site.names),
-                "lon": point[0],
-                "lat": point[1],
-            }
-        )
-    return rows
 
 
 def _bars(title: str, counts: Counter[str], colours: dict[str, str] | None = None) -> str:
@@ -206,8 +169,8 @@ def export_mission(
     archive = Path(f"{folder}.zip")
     if as_zip and layout.check_output(archive):
         raise InvalidInput("already exists; choose another name for the package", file=archive)
-    visible = [shown for site in sites if (shown := site_for(site, audience)) is not None]
-    if not visible:
+    scope = Scope.load(catalogue, sites, audience, today=today, dossiers="../dossiers/")
+    if not scope.sites:
         raise InvalidInput("the selection holds no site this audience may see")
     # Written in a hidden folder beside the target (and the zip under a hidden name), each moved
     # into place only when whole: a run that fails (a full disk) or is interrupted leaves the
@@ -218,9 +181,7 @@ def export_mission(
     bundle = folder.parent / leftovers.temp_name(archive.name)
     work.mkdir()
     try:
-        catalogue_root = _write_package(
-            catalogue, name, visible, work, audience=audience, pdf=pdf, today=today, step=step
-        )
+        catalogue_root = _write_package(catalogue, name, scope, work, pdf=pdf, step=step)
         manifest = write_manifest(work, name)
         if as_zip:
             _zip_folder(work, folder.name, bundle)
@@ -233,7 +194,7 @@ def export_mission(
         shutil.rmtree(work, ignore_errors=True)
         bundle.unlink(missing_ok=True)
         raise
-    return PackageResult(archive if as_zip else folder, len(visible), str(manifest["root"]), catalogue_root)
+    return PackageResult(archive if as_zip else folder, len(scope.sites), str(manifest["root"]), catalogue_root)
 
 
 def _zip_folder(folder: Path, top: str, target: Path) -> None:
@@ -257,12 +218,10 @@ class PackageResult:
 def _write_package(
     catalogue: Catalogue,
     name: str,
-    visible: list[Site],
+    scope: Scope,
     folder: Path,
     *,
-    audience: str,
     pdf: bool,
-    today: date,
     step: Callable[[str], None],
 ) -> str:
     """Write the package's files into `folder`; return the catalogue's root hash they were made from."""
@@ -275,9 +234,9 @@ def _write_package(
     from heritage.xlsform import FORM_FILE, write_xlsform
 
     root_hash = root_hash_of(catalogue)
+    visible, audience, seen = scope.sites, scope.audience, scope.seen
     ids = {s.id for s in visible}
     shared = Shared.load(catalogue)
-    seen = Seen.load(catalogue, audience)
     pages = []
     for site in visible:
         result = build_dossier(
@@ -294,11 +253,9 @@ def _write_package(
     data = load_map_input(catalogue, audience=audience)
     data.sites = [s for s in data.sites if s.id in ids]
     build_map(catalogue, folder / "map.html", data=data, audience=audience)
-    rows = _rows(seen, visible, today)
+    rows = site_summaries(scope)
     write_layers(rows, folder / "data")
-    header, records = site_table(visible)
-    body = ([*cells, *(row[key] for key in SUMMARY)] for cells, row in zip(records, rows, strict=True))
-    write_csv(folder / "data" / "sites.csv", [*header, *SUMMARY], body)
+    export(scope, "csv", folder / "data" / "sites.csv")
     write_datapackage(folder, name, catalogue_name=catalogue.info.name, audience=audience)
     party_names = {p.id: p.name for p in catalogue.info.parties}
     allegations = front_allegations(seen.allegations, visible, party_names)
@@ -320,7 +277,7 @@ def _write_package(
         labels=labels,
         allegations=allegations,
         catalogue_root=root_hash,
-        today=today.isoformat(),
+        today=scope.today.isoformat(),
         pdf=pdf,
     )
     return root_hash
