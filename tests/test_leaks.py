@@ -263,9 +263,13 @@ class Haystack:
         if name.endswith(".gpkg"):  # its points are binary: read them as a GIS tool would
             with warnings.catch_warnings():  # read from memory, it has no .gpkg name: GDAL says so
                 warnings.simplefilter("ignore", RuntimeWarning)
-                frame = pyogrio.read_dataframe(io.BytesIO(data))
-            self.gis.extend(frame.geometry)
-            self.parts.append(frame.to_csv() + " ".join(f"{p.x:.7f} {p.y:.7f}" for p in frame.geometry))
+                layers = pyogrio.list_layers(io.BytesIO(data))
+                frames = [pyogrio.read_dataframe(io.BytesIO(data), layer=layer) for layer, _ in layers]
+            for frame in frames:  # every layer and table: sites, reports, sources, styles...
+                self.parts.append(frame.to_csv())
+                points = [g for g in frame.get("geometry", []) if g is not None and g.geom_type == "Point"]
+                self.gis.extend(points)
+                self.parts.append(" ".join(f"{p.x:.7f} {p.y:.7f}" for p in points))
         for found in _PAYLOAD.findall(data):
             self.parts.append(gzip.decompress(base64.b64decode(found)).decode("utf-8"))
         for found in _DATA.findall(data):
