@@ -2,12 +2,32 @@
 
 from __future__ import annotations
 
+import re
+
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from heritage.models.base import Model, Record, vocabulary_of
 from heritage.models.geometry import Geometry
 from heritage.models.types import LanguageTag, Line, RecordId, Text, When
 from heritage.models.vocab import DisputedAspect, LocationPrecision, Sensitivity
+
+WIKIDATA_ID = re.compile(r"Q[1-9][0-9]*")
+WIKIDATA_URL = re.compile(r"(?:https?://)?(?:www\.)?wikidata\.org/(?:wiki|entity)/(Q[1-9][0-9]*)/?")
+
+
+def check_wikidata_id(value: str) -> str:
+    """A Wikidata item id as Wikidata writes it: Q, then digits with no leading zero (`Q42`).
+    Anything else is refused, a page or entity address too: exports build the entity IRI
+    from the id, and a catalogue that keeps one spelling can be searched and compared. The
+    message says which id to write where the value holds one."""
+    if WIKIDATA_ID.fullmatch(value):
+        return value
+    hint = ""
+    if found := WIKIDATA_URL.fullmatch(value.strip()):
+        hint = f": write the id alone, {found.group(1)}"
+    elif re.fullmatch(r"\s*[qQ]0*([1-9][0-9]*)\s*", value):
+        hint = f": did you mean Q{int(re.sub(r'[^0-9]', '', value))}?"
+    raise ValueError(f"external_ids.wikidata {value!r} is not a Wikidata item id (Q and digits, as Q42){hint}")
 
 
 class Name(Model):
@@ -86,6 +106,13 @@ class Site(Record):
         known = vocabulary_of(info).traditions
         if value is not None and value not in known:
             raise ValueError(f"unknown tradition {value!r}; known: {', '.join(sorted(known))}")
+        return value
+
+    @field_validator("external_ids")
+    @classmethod
+    def _wikidata_id(cls, value: dict[str, str]) -> dict[str, str]:
+        if "wikidata" in value:
+            check_wikidata_id(value["wikidata"])
         return value
 
     @model_validator(mode="after")
