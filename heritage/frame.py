@@ -1,13 +1,13 @@
 """Catalogue -> GeoDataFrame and DataFrames (for `heritage.api`), and GIS layers for mission
-packages. The one module that imports geopandas and pandas, and only inside its functions, so
-quick commands stay quick."""
+packages and `heritage export gpkg` (`write_table`). The one module that imports geopandas and
+pandas, and only inside its functions, so quick commands stay quick."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import UTC, date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from heritage.models import Condition, Site
 from heritage.selection import Seen
@@ -194,3 +194,71 @@ def write_layers(rows: list[dict[str, Any]], folder: Path) -> None:
     pyogrio.write_dataframe(frame, folder / "sites.gpkg", layer="sites", driver="GPKG")
     pyogrio.write_dataframe(frame, folder / "sites.geojson", driver="GeoJSON")
     pyogrio.write_dataframe(frame, folder / "sites.kml", driver="KML")
+
+
+# The declared types a GeoPackage column can take here, as GDAL writes them: TEXT, INTEGER, REAL,
+# BOOLEAN (OGR's Boolean subtype), DATE and DATETIME (in UTC).
+ColumnKind = Literal["text", "integer", "real", "boolean", "date", "datetime"]
+
+
+def write_table(
+    path: Path,
+    layer: str,
+    columns: Sequence[tuple[str, ColumnKind]],
+    rows: Sequence[Sequence[Any]],
+    *,
+    geometries: Sequence[dict[str, Any] | None] | None = None,
+    geometry_type: str | None = None,
+    fid: str = "fid",
+) -> None:
+    """Add one layer (with `geometries`, GeoJSON dicts in WGS84, one per row) or attribute table to
+    the GeoPackage at `path`, each column with its declared type and None written as NULL.
+
+    Columns are built as numpy arrays with a null mask rather than through pandas, which would
+    turn an integer column with a gap into REAL, a boolean one into TEXT, and a column of dates
+    or of nothing at all into TEXT."""
+    import numpy as np
+    import pyogrio.raw
+    import shapely
+    from shapely.geometry import shape
+
+    data, masks, offsets = [], [], {}
+    for index, (name, kind) in enumerate(columns):
+        values = [row[index] for row in rows]
+        absent = np.array([v is None for v in values], dtype=bool)
+        if kind == "text":
+            data.append(np.array(values, dtype=object))
+        elif kind == "integer":
+            data.append(np.array([0 if v is None else v for v in values], dtype="int64"))
+        elif kind == "real":
+            data.append(np.array([np.nan if v is None else v for v in values], dtype="float64"))
+        elif kind == "boolean":
+            data.append(np.array([bool(v) for v in values], dtype=bool))
+        elif kind == "date":
+            data.append(np.array(values, dtype="datetime64[D]"))
+        else:  # datetime: in UTC, which GDAL writes with its Z (offset code 100: GMT)
+            utc = [None if v is None else v.astimezone(UTC).replace(tzinfo=None) for v in values]
+            data.append(np.array(utc, dtype="datetime64[ms]"))
+            offsets[name] = np.full(len(values), 100, dtype="int16")
+        masks.append(absent if absent.any() else None)
+    wkb = None
+    if geometries is not None and geometry_type == "Point":  # made at once: 100,000 sites are points
+        xy = np.array([g["coordinates"][:2] if g else (np.nan, np.nan) for g in geometries], dtype="float64")
+        points = shapely.points(xy.reshape(-1, 2))
+        points[np.isnan(xy.reshape(-1, 2)[:, 0])] = None
+        wkb = shapely.to_wkb(points)
+    elif geometries is not None:
+        wkb = shapely.to_wkb(np.array([shape(g) if g else None for g in geometries], dtype=object))
+    pyogrio.raw.write(
+        path,
+        geometry=wkb,
+        field_data=data,
+        fields=[name for name, _ in columns],
+        field_mask=masks,
+        layer=layer,
+        driver="GPKG",
+        geometry_type=geometry_type,
+        crs="EPSG:4326" if geometries is not None else None,
+        layer_options={"FID": fid},
+        gdal_tz_offsets=offsets,
+    )
