@@ -216,13 +216,7 @@ class PackageResult:
 
 
 def _write_package(
-    catalogue: Catalogue,
-    name: str,
-    scope: Scope,
-    folder: Path,
-    *,
-    pdf: bool,
-    step: Callable[[str], None],
+    catalogue: Catalogue, name: str, scope: Scope, folder: Path, *, pdf: bool, step: Callable[[str], None]
 ) -> str:
     """Write the package's files into `folder`; return the catalogue's root hash they were made from."""
     from heritage.dossier import Shared, build_dossier
