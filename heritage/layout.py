@@ -25,9 +25,11 @@ relative, so a catalogue folder can be copied anywhere.
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import stat
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, NamedTuple
@@ -344,11 +346,19 @@ def open_regular(path: Path | str, shown: str | Path | None = None) -> IO[bytes]
     return os.fdopen(open_regular_fd(path, shown), "rb")
 
 
+STDIO = "-"  # what a command line names standard input or output by, as most Unix tools do
+
+
 def open_input(path: Path | str) -> IO[bytes]:
     """Open a file named on the command line (a CSV to import, evidence to add, an area) for
     reading. A link to a file is followed, as a person would expect; but only a regular file is
     read: a named pipe or a device (/dev/zero) would be waited on or read for ever. Raises
-    InvalidInput naming it, or OSError if it cannot be opened."""
+    InvalidInput naming it, or OSError if it cannot be opened.
+
+    `-` is standard input, read whole before anything is done with it (as a file is, whole): the
+    one input a person means to stream in. A file named `-` is still reached as `./-`."""
+    if os.fspath(path) == STDIO:
+        return io.BytesIO(sys.stdin.buffer.read())
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except FileNotFoundError:

@@ -10,7 +10,15 @@ import click
 
 from heritage import layout
 from heritage.cli.app import Env, cli, pass_env
-from heritage.cli.common import audience_option, inform, parse_date, progress_console, quiet_option, view_box
+from heritage.cli.common import (
+    audience_option,
+    inform,
+    parse_date,
+    progress_console,
+    quiet_option,
+    refuse_stdio,
+    view_box,
+)
 from heritage.collector import paused_gc
 from heritage.layout import output_path
 
@@ -86,6 +94,7 @@ def map_command(
     from heritage.atomic import replace_file
     from heritage.mapdata import load_map_input
 
+    refuse_stdio(output, "--output", "the map links to the dossiers in the folder beside it; write it to a file")
     catalogue = env.catalogue
     target = output_path(catalogue.root, output or catalogue.root / layout.MAPS / "index.html")
     view = view_box(view_text)

@@ -20,6 +20,7 @@ from heritage.cli.common import (
     printable,
     progress_console,
     quiet_option,
+    refuse_stdio,
 )
 from heritage.layout import output_path
 
@@ -62,6 +63,7 @@ def mission_export(
     from heritage.mission_page import CATALOGUE_ROOT_WORDS, PACKAGE_ROOT_WORDS
 
     check_one_line(name, "--name", "a name")
+    refuse_stdio(output, "--output", "a package is a folder of many files (and a zip beside it); name the folder")
     catalogue = env.catalogue
     output_path(catalogue.root, output, folder=True)
     sites = choice.sites(catalogue, audience)
