@@ -45,6 +45,12 @@ def test_typing_a_prefix_of_a_site_completes_the_matching_site_ids(sample: Path)
     assert completions("-C", str(sample), "report", "list", "--site", incomplete="s") == several
     everything = completions("-C", str(sample), "show", incomplete="")
     assert everything == ids_in(sample, "sites", ".geojson", "") and len(everything) == 34
+    # What no reader counts as a site is not offered: a half-written file, another suffix, a link.
+    (sample / "sites" / ".tmp-ghost.geojson").write_text("{}")
+    (sample / "sites" / "ghost.json").write_text("{}")
+    (sample / "sites" / "ghost-link.geojson").symlink_to(sample / "sites" / "kanach-zham.geojson")
+    assert completions("-C", str(sample), "show", incomplete="gh") == expected
+    assert completions("-C", str(sample), "show", incomplete="") == everything
 
 
 def test_a_list_of_sites_completes_its_last_item(sample: Path) -> None:

@@ -65,7 +65,7 @@ def _print_fields(title: str, fields: Sequence[tuple[str, object]]) -> None:
     out.print(plain_text(title, style="bold"))
     for label, value in fields:
         if value not in (None, "", []):
-            out.print(Text.assemble((f"{label}: ", "bold"), indented(value)))
+            out.print(Text.assemble((f"{label}: ", "bold"), indented(value)), soft_wrap=True)
 
 
 # -- sources -------------------------------------------------------------------------------------
