@@ -132,6 +132,15 @@ def test_changes_reads_its_area_from_standard_input(invoke: Invoke, sample: Path
     assert none.exit_code == 0 and json.loads(none.stdout) == []
 
 
+def test_site_choices_read_their_area_from_standard_input(invoke: Invoke, sample: Path) -> None:
+    ring = [[46.7, 39.7], [46.8, 39.7], [46.8, 39.8], [46.7, 39.8], [46.7, 39.7]]
+    shusha = {"type": "Polygon", "coordinates": [ring]}
+    by_box = invoke("export", "csv", "--bbox", "46.7,39.7,46.8,39.8", "-o", "-", catalogue=sample)
+    by_area = invoke("export", "csv", "--area", "-", "-o", "-", input=json.dumps(shusha), catalogue=sample)
+    assert by_area.exit_code == 0, by_area.output
+    assert by_area.stdout == by_box.stdout and "ghazanchetsots-cathedral" in by_area.stdout
+
+
 def test_the_form_goes_to_standard_output_as_xlsx_bytes(invoke: Invoke, catalogue: Catalogue) -> None:
     result = invoke("form", "xlsform", "--sites", "st-sargis", "-o", "-", catalogue=catalogue)
     assert result.exit_code == 0, result.stderr
@@ -143,13 +152,17 @@ def test_the_form_goes_to_standard_output_as_xlsx_bytes(invoke: Invoke, catalogu
     "args",
     [
         ("map", "-o", "-"),
+        ("map", "--tiles", "-"),
+        ("map", "--layer", "-"),
+        ("init", "-"),
+        ("verify-package", "-"),
         ("history", "st-sargis", "--chart", "-"),
         ("dossier", "st-sargis", "-o", "-"),
         ("mission", "export", "--name", "T", "--sites", "st-sargis", "-o", "-"),
         ("evidence", "add", "-", "--source", "src-chw"),
         ("import", "submissions", "-"),
     ],
-    ids=lambda args: " ".join(args[:2]),
+    ids=lambda args: " ".join(args[:2]) + (f" {args[2]}" if args[0] == "map" else ""),
 )
 def test_where_a_dash_cannot_work_it_is_refused_with_the_reason(
     invoke: Invoke, catalogue: Catalogue, args: tuple[str, ...]

@@ -100,6 +100,7 @@ def verify_package_command(package: Path, expected_root: str | None, as_json: bo
     """
     from heritage.package_check import verify_package
 
+    refuse_stdio(package, "PACKAGE", "a package is a folder, or a zip read out of order; name it")
     check = verify_package(package)
     if expected_root is not None and not re.fullmatch(r"[0-9a-fA-F]{64}", expected_root.strip()):
         raise click.BadParameter("give the full 64-character root printed at export", param_hint="--root")
