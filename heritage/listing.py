@@ -15,7 +15,7 @@ from heritage import layout
 from heritage.allegations import ReviewedAllegation
 from heritage.audience import allegation_for, evidence_for, may_see, report_for, review_for, site_for, source_for
 from heritage.errors import RecordNotFound
-from heritage.models import ConditionReport, Evidence, Sensitivity, Source
+from heritage.models import Allegation, ConditionReport, Evidence, Sensitivity, Source
 from heritage.store import Catalogue
 
 EVERYTHING = "internal"  # the audience that sees every record as stored: no filtering to do
@@ -29,23 +29,41 @@ class Visible:
     sources: dict[str, Sensitivity]  # every source id -> its sensitivity (hidden ones too)
     shown_sources: set[str]
     shown_sites: set[str]
+    shown_files: set[str]  # the SHA-256s of the evidence files it may see
 
     @classmethod
     def load(cls, catalogue: Catalogue, audience: str) -> Visible:
         sources = {s.id: s.sensitivity for s in catalogue.sources()}
         shown_sources = {i for i, level in sources.items() if may_see(level, audience)}
         shown_sites = {s.id for s in catalogue.sites() if site_for(s, audience) is not None}
-        return cls(audience, sources, shown_sources, shown_sites)
+        visible = cls(audience, sources, shown_sources, shown_sites, set())
+        visible.shown_files = {e.file_sha256 for e in _evidence_records(catalogue) if visible.evidence(e) is not None}
+        return visible
 
     def report(self, report: ConditionReport) -> ConditionReport | None:
         if report.site not in self.shown_sites:
             return None
-        return report_for(report, self.audience, self.shown_sources)
+        shown = report_for(report, self.audience, self.shown_sources)
+        if shown is None:
+            return None
+        return shown.model_copy(update={"evidence": [h for h in shown.evidence if h in self.shown_files]})
 
     def evidence(self, record: Evidence) -> Evidence | None:
         # A file of a source not in the catalogue is hidden as if that source were confidential.
         level = self.sources.get(record.source, Sensitivity.confidential)
         return evidence_for(record, self.audience, level)
+
+    def allegation(self, allegation: Allegation) -> Allegation | None:
+        """The allegation as the audience may see it, naming only the sites and files it may see;
+        None if it is hidden, or about hidden sites only (its words may name them)."""
+        shown = allegation_for(allegation, self.audience, self.shown_sources)
+        if shown is None:
+            return None
+        sites = [s for s in shown.sites if s in self.shown_sites]
+        if shown.sites and not sites and shown.area is None:
+            return None
+        evidence = [h for h in shown.evidence if h in self.shown_files]
+        return shown.model_copy(update={"sites": sites, "evidence": evidence})
 
 
 # -- sources -------------------------------------------------------------------------------------
@@ -138,31 +156,25 @@ def find_evidence(catalogue: Catalogue, reference: str, audience: str) -> Eviden
 def allegations_for(catalogue: Catalogue, found: list[ReviewedAllegation], audience: str) -> list[ReviewedAllegation]:
     """Of these allegations (as `select_allegations` gives them), those this audience may see, as
     it may see them: naming only the sites, responses and records it may see; an allegation that
-    answers a hidden one says it answers nothing."""
+    answers a hidden one says it answers nothing, and one about hidden sites only is left out."""
     if audience == EVERYTHING:
         return found
     visible = Visible.load(catalogue, audience)
-    claims = {
-        reviewed.allegation.id: shown
-        for reviewed in found
-        if (shown := allegation_for(reviewed.allegation, audience, visible.shown_sources)) is not None
-    }
-    every_claim = {a.id for a in catalogue.allegations() if allegation_for(a, audience, visible.shown_sources)}
+    every_claim = {a.id for a in catalogue.allegations() if visible.allegation(a) is not None}
     known = visible.shown_sources | visible.shown_sites | every_claim
     known |= {r.id for r in catalogue.reports() if visible.report(r) is not None}
-    known |= {e.id for e in _evidence_records(catalogue) if visible.evidence(e) is not None}
+    known |= {e.id for e in _evidence_records(catalogue) if e.file_sha256 in visible.shown_files}
     out = []
     for reviewed in found:
-        allegation = claims.get(reviewed.allegation.id)
+        allegation = visible.allegation(reviewed.allegation)
         if allegation is None:
             continue
-        update: dict[str, object] = {"sites": [s for s in allegation.sites if s in visible.shown_sites]}
         if allegation.responds_to is not None and allegation.responds_to not in every_claim:
-            update["responds_to"] = None
+            allegation = allegation.model_copy(update={"responds_to": None})
         out.append(
             replace(
                 reviewed,
-                allegation=allegation.model_copy(update=update),
+                allegation=allegation,
                 reviews=[review_for(r, audience, known) for r in reviewed.reviews],
                 responses=[a for a in reviewed.responses if a in every_claim],
             )
