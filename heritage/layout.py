@@ -381,7 +381,8 @@ def open_input(path: Path | str) -> IO[bytes]:
     InvalidInput naming it, or OSError if it cannot be opened.
 
     `-` is standard input, read whole before anything is done with it (as a file is, whole): the
-    one input a person means to stream in. A file named `-` is still reached as `./-`."""
+    one input a person means to stream in. A file named `-` is reached by its full path (click and
+    pathlib make `./-` into `-`)."""
     if os.fspath(path) == STDIO:
         return io.BytesIO(sys.stdin.buffer.read())
     try:

@@ -107,7 +107,7 @@ def source_list(
 @json_option()
 @pass_env
 def source_show(env: Env, source_id: str, audience: str, as_json: bool) -> None:
-    """Show one source: what it is, who published it, how far it can be trusted, its files.
+    """Show one source: who published it and when, its grade, its files.
 
     \b
     Example:
@@ -154,13 +154,13 @@ def _source_fields(s: Source) -> list[tuple[str, object]]:
 
 
 @report.command("list")
-@click.option("--site", "site_id", help="Only the reports of this site.", shell_complete=site_ids)
+@click.option("--site", "site_id", metavar="SITE", help="Only the reports of this site.", shell_complete=site_ids)
 @listing_audience_option
 @LIMIT_OPTION
 @json_option("Print JSON instead of a table.")
 @pass_env
 def report_list(env: Env, site_id: str | None, audience: str, limit: int | None, as_json: bool) -> None:
-    """List condition reports, site by site, as recorded (`heritage history SITE` tells which are in force).
+    """List condition reports site by site, as recorded (`history SITE` says which are in force).
 
     \b
     Example:
@@ -232,7 +232,9 @@ def _report_fields(r: ConditionReport) -> list[tuple[str, object]]:
 
 
 @evidence.command("list")
-@click.option("--source", "source_id", help="Only the files of this source.", shell_complete=source_ids)
+@click.option(
+    "--source", "source_id", metavar="SOURCE", help="Only the files of this source.", shell_complete=source_ids
+)
 @listing_audience_option
 @LIMIT_OPTION
 @json_option("Print JSON instead of a table.")
