@@ -59,5 +59,9 @@ def write_manifest(path: Path, document: dict[str, Any]) -> None:
     """Write a manifest whole or not at all: sorted keys, two-space indentation, and every
     character past ASCII escaped, so that a file name that is not UTF-8 on disk survives as the
     `\\udcXX` escapes Python reads it back with."""
-    text = json.dumps(document, indent=2, sort_keys=True, ensure_ascii=True, allow_nan=False)
-    replace_file(path, (text + "\n").encode("ascii"))
+    replace_file(path, manifest_text(document).encode("ascii"))
+
+
+def manifest_text(document: dict[str, Any]) -> str:
+    """A manifest as `write_manifest` writes it (for `manifest -o -`): ASCII, a newline at the end."""
+    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=True, allow_nan=False) + "\n"

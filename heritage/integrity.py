@@ -286,7 +286,8 @@ def build_manifest(catalogue: Catalogue) -> dict[str, Any]:
 
 def read_manifest(path: Path) -> dict[str, Any]:
     try:
-        data = loads(path.read_text(encoding="utf-8"), surrogates=True)
+        with layout.open_input(path) as handle:  # `-`: standard input
+            data = loads(handle.read().decode("utf-8"), surrogates=True)
     except FileNotFoundError:
         raise InvalidInput("file not found", file=path) from None
     except (UnicodeDecodeError, ValueError) as exc:

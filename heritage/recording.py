@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from heritage import layout
 from heritage.codec import dumps, loads
 from heritage.errors import InvalidInput, RecordExists
 from heritage.ids import base_id, free_id, new_id, site_id_for, source_id_for
@@ -59,7 +60,8 @@ def migration_note(record: Record) -> str | None:
 def read_json_file(path: Path) -> dict[str, Any]:
     """The one JSON object a record file holds; every way it can fail is an `InvalidInput`."""
     try:
-        data = loads(path.read_bytes().decode("utf-8"), object_pairs_hook=unique_keys)
+        with layout.open_input(path) as handle:  # `-`: standard input
+            data = loads(handle.read().decode("utf-8"), object_pairs_hook=unique_keys)
     except FileNotFoundError:
         raise InvalidInput("file not found", file=path) from None
     except UnicodeDecodeError:

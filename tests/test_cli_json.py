@@ -4,6 +4,7 @@ on every command that writes files or shows progress."""
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import re
@@ -14,7 +15,8 @@ from pathlib import Path
 import click
 import pytest
 
-from conftest import REPO, Invoke
+from conftest import REPO, Invoke, allegation_doc, report_doc, source_doc
+from heritage.audience import AUDIENCES
 from heritage.cli import ExitCode, cli
 from heritage.store import Catalogue
 
@@ -208,3 +210,98 @@ def test_quiet_still_prints_errors_and_refused_rows(invoke: Invoke, catalogue: C
     assert catalogue.has_source("src-good")
     refused = invoke("import", "sources", str(rows), "-q", catalogue=catalogue)
     assert refused.exit_code == ExitCode.INVALID and refused.stdout == "" and "not_a_kind" in refused.stderr
+
+
+# -- every kind of record can be listed and shown, as an audience may see it -----------------------
+
+KINDS = ("source", "report", "evidence", "allegation")
+
+
+def test_every_kind_of_record_has_list_and_show_with_json_and_audience() -> None:
+    found = dict(commands())
+    for kind in KINDS:
+        for verb in ("list", "show"):
+            command = found.get((kind, verb))
+            assert command is not None, f"heritage {kind} {verb} is missing"
+            audience = next((p for p in command.params if "--audience" in p.opts), None)
+            assert audience is not None, f"heritage {kind} {verb} has no --audience"
+            assert isinstance(audience.type, click.Choice) and list(audience.type.choices) == list(AUDIENCES)
+            assert audience.default == "internal"  # a listing is for the team unless it says otherwise
+
+
+@pytest.fixture
+def with_restricted(invoke: Invoke, catalogue: Catalogue, tmp_path: Path) -> Catalogue:
+    """The test catalogue, plus a restricted source and what rests on it alone: a report, an
+    allegation and an evidence file; and one public evidence file."""
+    from heritage.codec import decode
+    from heritage.models import Allegation, ConditionReport, Source
+
+    def doc(data: dict[str, object]) -> bytes:
+        return json.dumps(data).encode()
+
+    catalogue.add_source(decode(Source, doc(source_doc("src-secret", sensitivity="restricted", title="Secret"))))
+    catalogue.add_report(decode(ConditionReport, doc(report_doc("r-secret", sources=[{"source": "src-secret"}]))))
+    claim = allegation_doc("a-secret", source={"source": "src-secret"})
+    catalogue.add_allegation(decode(Allegation, doc(claim)))
+    for name, source, data in (("open.txt", "src-chw", b"open"), ("hidden.txt", "src-secret", b"hidden")):
+        (tmp_path / name).write_bytes(data)
+        added = invoke("evidence", "add", str(tmp_path / name), "--source", source, catalogue=catalogue)
+        assert added.exit_code == 0, added.output
+    return catalogue
+
+
+HIDDEN_IDS = {"src-secret", "r-secret", "a-secret", f"ev-{hashlib.sha256(b'hidden').hexdigest()[:20]}"}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_public_listing_leaves_out_what_rests_on_a_restricted_source(
+    invoke: Invoke, with_restricted: Catalogue, kind: str
+) -> None:
+    everything = invoke(kind, "list", "--json", catalogue=with_restricted)
+    public = invoke(kind, "list", "--json", "--audience", "public", catalogue=with_restricted)
+    assert everything.exit_code == public.exit_code == 0, public.output
+    all_ids = {record["id"] for record in json.loads(everything.stdout)}
+    public_ids = {record["id"] for record in json.loads(public.stdout)}
+    assert all_ids & HIDDEN_IDS and public_ids and not public_ids & HIDDEN_IDS
+    table = invoke(kind, "list", "--audience", "public", catalogue=with_restricted)
+    assert table.exit_code == 0 and not any(hidden in table.stdout for hidden in HIDDEN_IDS)
+    for hidden in all_ids & HIDDEN_IDS:
+        shown = invoke(kind, "show", hidden, "--json", catalogue=with_restricted)
+        assert shown.exit_code == 0 and json.loads(shown.stdout)["id"] == hidden
+        refused = invoke(kind, "show", hidden, "--audience", "public", catalogue=with_restricted)
+        assert refused.exit_code == ExitCode.NOT_FOUND and refused.stdout == "" and "no such" in refused.stderr
+
+
+def test_a_public_listing_withholds_the_teams_names(invoke: Invoke, with_restricted: Catalogue) -> None:
+    for kind in KINDS:
+        public = json.loads(invoke(kind, "list", "--json", "--audience", "public", catalogue=with_restricted).stdout)
+        assert public and all(record["recorded_by"] == "(name withheld)" for record in public), kind
+        team = json.loads(invoke(kind, "list", "--json", catalogue=with_restricted).stdout)
+        assert all(record["recorded_by"] == "tester" for record in team), kind
+
+
+# -- record ids complete in the shell --------------------------------------------------------------
+
+# Parameters that take a record id, by their name in the command's function.
+ID_PARAMS = {
+    "site_id": "sites",
+    "site_ids": "sites",
+    "site_list": "sites",
+    "sites": "sites",
+    "source_id": "sources",
+    "sources": "sources",
+    "source_ref": "sources",
+    "allegation_id": "allegations",
+    "responds_to": "allegations",
+}
+
+
+def test_every_parameter_naming_a_site_source_or_allegation_completes_ids() -> None:
+    checked = 0
+    for path, command in commands():
+        for param in command.params:
+            if param.name in ID_PARAMS and "--id" not in param.opts:  # --id names a new record
+                completer = getattr(param, "_custom_shell_complete", None)
+                assert completer is not None, f"heritage {' '.join(path)} {param.name} completes no ids"
+                checked += 1
+    assert checked >= 15

@@ -161,7 +161,7 @@ def planted(root: Path, tmp: Path) -> tuple[Catalogue, list[str], list[str]]:
     report = {"site": "open", "method": "testimony", "condition": "destroyed"}
     add(ConditionReport, id="r-public", observed="2022-01-01", observed_by="LEAKI23",
         position={"coordinates": [46.531975, 39.518642], "accuracy_m": 5}, recorded_by="LEAKM15",
-        migrated={"at": NOW, "by": "LEAKI57"},  # a login, but only the team's edition shows the mark
+        migrated={"at": NOW, "by": "LEAKM57"},  # a login: `report show` shows it to a mission, as audience allows
         submission={"instance_id": "uuid:leak", "form_id": "f", "via": "odk_central", "submitted_by": "LEAKM60",
                     "device": "LEAKM61"},  # the team's phone account and phone: not for the public
         warnings=[{"code": "far-from-site", "message": "stood at 39.518642, 46.531975 (LEAKI62), 612 m away"},
@@ -213,6 +213,12 @@ def run(*args: str) -> None:
     assert result.exit_code == 0, (args, result.output)
 
 
+def invoke_ok(*args: str) -> str:
+    result = CliRunner().invoke(cli, list(args), env={"COLUMNS": "200"})
+    assert result.exit_code == 0, (args, result.output)
+    return result.stdout
+
+
 def produce(catalogue: Catalogue, out: Path, audience: str) -> None:
     """Every output there is for this audience, made as a person would make it."""
     root = ["--catalogue", str(catalogue.root)]
@@ -224,6 +230,17 @@ def produce(catalogue: Catalogue, out: Path, audience: str) -> None:
         "--zip", "--no-pdf")  # fmt: skip
     # The map beside dossiers, as the package has it, with the changes between two dates too.
     run(*root, "map", "--audience", audience, "--changes", "2021-12-01", "2022-12-01", "-o", str(out / "changes.html"))
+    # What the listings print for this audience, as tables and as JSON, and each record shown.
+    listings = out / "listings"
+    listings.mkdir()
+    for kind in ("source", "report", "evidence", "allegation"):
+        for form in ((), ("--json",)):
+            printed = invoke_ok(*root, kind, "list", "--audience", audience, *form)
+            (listings / f"{kind}-list{''.join(form)}.txt").write_text(printed, encoding="utf-8")
+        shown = json.loads(invoke_ok(*root, kind, "list", "--audience", audience, "--json"))
+        for number, record in enumerate(shown):  # files named by number: ids may hold markers
+            printed = invoke_ok(*root, kind, "show", record["id"], "--audience", audience)
+            (listings / f"{kind}-{number}.txt").write_text(printed, encoding="utf-8")
 
 
 _DATA = re.compile(rb"base64,([A-Za-z0-9+/=]+)")

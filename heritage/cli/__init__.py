@@ -16,6 +16,7 @@ from heritage.cli import (  # noqa: F401  (each registers its commands)
     integrity,
     map_cmd,
     mission_cmd,
+    reading,
     records,
     settings_cmd,
     setup,

@@ -18,9 +18,21 @@ from heritage.allegations import (
     stats,
 )
 from heritage.cli.app import Env, cli, pass_env
-from heritage.cli.common import bbox, choice, console, echo_json, evidence_ids, json_option, plain_text, printable
+from heritage.cli.common import (
+    bbox,
+    choice,
+    console,
+    echo_json,
+    evidence_ids,
+    json_option,
+    listing_audience_option,
+    plain_text,
+    printable,
+)
+from heritage.cli.completion import allegation_ids, site_ids
 from heritage.cli.records import allegation
 from heritage.corrections import review_allegation
+from heritage.listing import allegations_for, find_allegation_for
 from heritage.models import AllegationStatus, AllegedAct, ReviewAspect, When
 
 
@@ -34,7 +46,7 @@ def _day(value: str | None, option: str) -> date | None:
 
 
 @allegation.command("review")
-@click.argument("allegation_id", metavar="ALLEGATION")
+@click.argument("allegation_id", metavar="ALLEGATION", shell_complete=allegation_ids)
 @click.option(
     "--status", required=True, type=click.Choice([s.value for s in AllegationStatus if s.value != "reported"])
 )
@@ -121,11 +133,12 @@ def _allegation_line(reviewed: ReviewedAllegation) -> list[Text]:
 @click.option("--party", "parties", multiple=True, help="The claimant's party; repeat.")
 @click.option("--perpetrator", "perpetrators", multiple=True, help="The alleged perpetrator's party; repeat.")
 @click.option("--act", "acts", multiple=True, type=choice(AllegedAct), help="An alleged act; repeat.")
-@click.option("--site", help="Only allegations about this site.")
+@click.option("--site", help="Only allegations about this site.", shell_complete=site_ids)
 @click.option("--made-from", help="Made on or after this date.")
 @click.option("--made-to", help="Made on or before this date.")
 @click.option("--period", help="The alleged period overlaps this date or window (2020-10, 2020-09-27/2020-11-10).")
 @click.option("--bbox", "bbox_text", metavar="W,S,E,N", help="A site concerned, or the area, lies in this box.")
+@listing_audience_option
 @json_option("Print JSON.")
 @pass_env
 def allegation_list(
@@ -139,6 +152,7 @@ def allegation_list(
     made_to: str | None,
     period: str | None,
     bbox_text: str | None,
+    audience: str,
     as_json: bool,
 ) -> None:
     """List allegations, every party's the same way, with their current status.
@@ -147,6 +161,7 @@ def allegation_list(
     Example:
       heritage allegation list --party azerbaijan --act alteration
       heritage allegation list --site ghazanchetsots-cathedral --json
+      heritage allegation list --audience public
     """
     known = env.catalogue.info.party_ids()
     for value, option in [*((p, "--party") for p in parties), *((p, "--perpetrator") for p in perpetrators)]:
@@ -163,7 +178,7 @@ def allegation_list(
         _window(period),
         bbox(bbox_text),
     )
-    found = select_allegations(env.catalogue, where)
+    found = allegations_for(env.catalogue, select_allegations(env.catalogue, where), audience)
     if as_json:
         echo_json([reviewed.as_json() for reviewed in found])
         return
@@ -176,17 +191,18 @@ def allegation_list(
 
 
 @allegation.command("show")
-@click.argument("allegation_id", metavar="ALLEGATION")
+@click.argument("allegation_id", metavar="ALLEGATION", shell_complete=allegation_ids)
+@listing_audience_option
 @json_option("Print JSON.")
 @pass_env
-def allegation_show(env: Env, allegation_id: str, as_json: bool) -> None:
+def allegation_show(env: Env, allegation_id: str, audience: str, as_json: bool) -> None:
     """One allegation with its source, the responses to it, and its whole review trail.
 
     \b
     Example:
       heritage allegation show a-ghazanchetsots-cathedral-2020-10-08-01
     """
-    reviewed = find_allegation(env.catalogue, allegation_id)
+    reviewed = find_allegation_for(env.catalogue, find_allegation(env.catalogue, allegation_id), audience)
     if as_json:
         echo_json(reviewed.as_json())
         return

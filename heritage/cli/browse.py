@@ -26,6 +26,7 @@ from heritage.cli.common import (
     plain_text,
     printable,
 )
+from heritage.cli.completion import site_ids
 from heritage.collector import paused_gc
 from heritage.models import Condition
 from heritage.models.vocab import with_certainty
@@ -148,7 +149,7 @@ def _footer(start: int, shown: int, total: int, limit: int, page: int) -> str:
 
 
 @cli.command()
-@click.argument("site_id", metavar="SITE")
+@click.argument("site_id", metavar="SITE", shell_complete=site_ids)
 @json_option()
 @pass_env
 def show(env: Env, site_id: str, as_json: bool) -> None:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import click
 
 from heritage.cli.common import bbox
+from heritage.cli.completion import site_id_lists
 from heritage.models import Condition
 from heritage.models.base import utc_today
 
@@ -65,9 +66,13 @@ def site_selection(command: F) -> F:
         return command(*args, choice=choice, **kwargs)
 
     options = [
-        click.option("--area", type=click.Path(dir_okay=False, path_type=Path), help="Sites inside this GeoJSON area."),
+        click.option(
+            "--area",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Sites inside this GeoJSON area; - for standard input.",
+        ),
         click.option("--bbox", "bbox_text", metavar="W,S,E,N", help="Sites inside this box."),
-        click.option("--sites", "site_list", metavar="ID,ID,...", help="These sites."),
+        click.option("--sites", "site_list", metavar="ID,ID,...", help="These sites.", shell_complete=site_id_lists),
         click.option("--has-allegation", is_flag=True, help="Sites that are the subject of an allegation."),
         click.option(
             "--condition",

@@ -102,7 +102,12 @@ def echo_json(data: Any) -> None:
     """JSON for scripts, sorted by key: an object a key a line, an array an item a line, each
     item encoded compactly. Python's json module encodes indented JSON in Python rather than in
     C, which dominated `list --json` and `changes --geojson` on large catalogues."""
-    click.echo(_json_lines(data, ""))
+    click.echo(json_text(data))
+
+
+def json_text(data: Any) -> str:
+    """The text `echo_json` prints, without its final newline (for a file written with -o)."""
+    return _json_lines(data, "")
 
 
 def _json_lines(value: Any, indent: str) -> str:
@@ -119,6 +124,12 @@ def _json_lines(value: Any, indent: str) -> str:
 
 def _compact(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(", ", ": "))
+
+
+def refuse_stdio(value: object, option: str, why: str) -> None:
+    """`-` (standard input or output) given where it cannot work: say why, before any work."""
+    if value is not None and str(value) == "-":
+        raise click.BadParameter(f"'-' (standard input or output) cannot be used here: {why}", param_hint=option)
 
 
 def pairs(values: tuple[str, ...], option: str, sep: str = "=") -> list[tuple[str, str]]:
@@ -224,6 +235,17 @@ audience_option = click.option(
     default="mission",
     show_default=True,
     help="public: nothing restricted, restricted sites at ~10 km; mission: nothing confidential; internal: everything.",
+)
+
+
+# Who a listing is for (`source list`, `report show`, `allegation list`...): the same choices and
+# words, but everything by default, since a listing goes to the team's own terminal.
+listing_audience_option = click.option(
+    "--audience",
+    type=click.Choice(AUDIENCES),
+    default="internal",
+    show_default=True,
+    help="Show only what this audience may see, as it may see it: public, mission or internal (everything).",
 )
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 
 from heritage.cli.app import Env, cli, pass_env
-from heritage.cli.common import renamed
+from heritage.cli.common import refuse_stdio, renamed
+from heritage.cli.completion import source_ids
 
 
 @cli.group()
@@ -18,7 +19,7 @@ def evidence() -> None:
 
 @evidence.command("add")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--source", required=True, help="The source the file belongs to.")
+@click.option("--source", required=True, help="The source the file belongs to.", shell_complete=source_ids)
 @click.option("--captured-at", help="When it was captured, with its time zone (2022-07-06T10:15:00+04:00).")
 @click.option("--captured-by", help="Who captured it.")
 @renamed("--notes", "--note", dest="notes")
@@ -36,6 +37,8 @@ def evidence_add(
         --captured-by "Mission team 2"
     """
     from heritage.evidence import add_evidence
+
+    refuse_stdio(file, "FILE", "evidence is kept with the name, type and photo metadata of its file; save it first")
 
     when = None
     if captured_at is not None:

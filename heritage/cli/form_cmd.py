@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -20,7 +21,11 @@ def form() -> None:
 @form.command("xlsform")
 @site_selection
 @click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The .xlsx file to write."
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The .xlsx file to write; - for standard output (not a terminal: the file is binary).",
 )
 @click.option("--title", help="The form's title on the phone (default: the catalogue's name).")
 @audience_option
@@ -38,13 +43,22 @@ def form_xlsform(env: Env, choice: SiteChoice, output: Path, title: str | None, 
       heritage form xlsform --has-allegation --title "Shusha, May 2026" -o allegations.xlsx
     """
     from heritage.audience import site_for
-    from heritage.xlsform import write_xlsform
+    from heritage.xlsform import write_xlsform, xlsform_bytes
 
     if title is not None:
         check_one_line(title, "--title", "a title")
     catalogue = env.catalogue
-    output_path(catalogue.root, output)
+    to_stdout = str(output) == "-"
+    stream = sys.stdout.buffer
+    if to_stdout and stream.isatty():
+        raise click.UsageError("an .xlsx form is binary: write it to a file, or pipe it")
+    if not to_stdout:
+        output_path(catalogue.root, output)
     sites = choice.sites(catalogue, audience)
+    if to_stdout:
+        stream.write(xlsform_bytes(catalogue, sites, audience=audience, title=title))
+        stream.flush()
+        return
     shown = sum(site_for(site, audience) is not None for site in sites)
     written = write_xlsform(catalogue, sites, output, audience=audience, title=title)
     inform(f"wrote the {audience} form for {shown} site(s) to {printable(written)}")

@@ -13,7 +13,16 @@ import click
 from rich.markup import escape
 
 from heritage.cli.app import Env, ExitCode, cli, pass_env
-from heritage.cli.common import console, inform, one_line, printable, quiet, quiet_option, reading_progress
+from heritage.cli.common import (
+    console,
+    inform,
+    one_line,
+    printable,
+    quiet,
+    quiet_option,
+    reading_progress,
+    refuse_stdio,
+)
 from heritage.importing import ImportOptions, ImportResult, Profile, RowsRefused, load_profile, run_import, with_flags
 from heritage.importing.problems import ProblemGroup
 from heritage.importing.starter import write_profile
@@ -30,10 +39,13 @@ SHOWN_GROUPS = 20  # problem lines printed; the rest are counted
 def import_group() -> None:
     """Import many records from a file (all rows or nothing), with an optional profile.
 
+    FILE may be - for standard input: CSV, JSON or GeoJSON is told from what it holds, not its name.
+
     \b
     Example:
       heritage import profile sites.csv -o sites.toml
       heritage import sites sites.csv --profile sites.toml --dry-run
+      curl -s https://example.org/register.csv | heritage import sites - --dry-run
     """
 
 
@@ -283,7 +295,7 @@ def import_allegations_command(env: Env, /, **given: Any) -> None:
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the profile here (default: print it).",
+    help="Write the profile here (default, or -: print it).",
 )
 @click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
 @click.option("--encoding", help="The file's text encoding.")
@@ -300,6 +312,8 @@ def import_profile_command(
       heritage import profile register.csv --kind sites -o register.toml
       heritage import sites register.csv --profile register.toml --dry-run
     """
+    if output is not None and str(output) == "-":
+        output = None
     text = write_profile(env.catalogue, file, kind, output, force=force, encoding=encoding)
     if output is None:
         click.echo(text, nl=False)
@@ -362,6 +376,7 @@ def import_submissions_command(
       heritage import submissions /media/usb/instances --dry-run
       heritage import submissions kobo.xlsx --media kobo-media.zip --max-distance 300
     """
+    refuse_stdio(path, "PATH", "a phone's folder, a zip or a spreadsheet is read with the photos beside it")
     # Here, not at the top: every command loads this module, and only this one needs the intake.
     from heritage.submissions.intake import IntakeOptions, SubmissionsRefused, import_from
 

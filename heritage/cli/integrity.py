@@ -8,7 +8,7 @@ import click
 
 from heritage.cli.app import Env, ExitCode, cli, pass_env
 from heritage.cli.common import console, echo_json, inform, json_option, printable, quiet_option
-from heritage.hashing import write_manifest
+from heritage.hashing import manifest_text, write_manifest
 from heritage.integrity import build_manifest, compare_manifest, read_manifest, verify_catalogue
 from heritage.layout import output_path
 
@@ -17,7 +17,7 @@ from heritage.layout import output_path
 @click.option(
     "--against",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Also report what was added, modified or removed since this manifest was made.",
+    help="Also report what was added, modified or removed since this manifest was made; - for standard input.",
 )
 @json_option("Print JSON.")
 @pass_env
@@ -73,7 +73,7 @@ def verify(env: Env, against: Path | None, as_json: bool) -> None:
     "--output",
     type=click.Path(dir_okay=False),  # text: a trailing '/' is seen (and refused)
     required=True,
-    help="Where to write the manifest (keep it outside the catalogue, or give it to someone).",
+    help="Where to write the manifest (keep it outside the catalogue, or give it to someone); - for standard output.",
 )
 @click.option("--force", is_flag=True, help="Replace an existing file of that name.")
 @quiet_option
@@ -85,7 +85,11 @@ def manifest(env: Env, output: str, force: bool) -> None:
     Example:
       heritage manifest -o ~/manifests/2026-11-28.json
       heritage verify --against ~/manifests/2026-11-28.json
+      heritage manifest -o - | ssh archive 'cat > manifests/2026-11-28.json'
     """
+    if output == "-":
+        click.echo(manifest_text(build_manifest(env.catalogue)), nl=False)
+        return
     target = output_path(env.catalogue.root, output, overwrite=force)
     data = build_manifest(env.catalogue)
     write_manifest(target, data)

@@ -10,7 +10,15 @@ import click
 
 from heritage import layout
 from heritage.cli.app import Env, cli, pass_env
-from heritage.cli.common import audience_option, inform, parse_date, progress_console, quiet_option, view_box
+from heritage.cli.common import (
+    audience_option,
+    inform,
+    parse_date,
+    progress_console,
+    quiet_option,
+    refuse_stdio,
+    view_box,
+)
 from heritage.collector import paused_gc
 from heritage.layout import output_path
 
@@ -38,14 +46,14 @@ if TYPE_CHECKING:
 @click.option("--online-tiles", is_flag=True, help="Add OpenStreetMap and satellite base layers (need a network).")
 @click.option(
     "--tiles",
-    type=click.Path(exists=True, path_type=Path),
+    type=click.Path(exists=True, path_type=Path, allow_dash=True),  # '-' is refused with its reason
     help="A local tile pyramid (folder z/x/y.png or .mbtiles) to carry inside the map.",
 )
 @click.option(
     "--layer",
     "layer_files",
     multiple=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    type=click.Path(exists=True, dir_okay=False, path_type=Path, allow_dash=True),
     help="Your own layer beneath the sites: GeoPackage, GeoJSON, Shapefile or OpenStreetMap .osm.pbf; repeat.",
 )
 @click.option("--no-basemap", is_flag=True, help="Leave out the Natural Earth basemap (a smaller file).")
@@ -86,6 +94,10 @@ def map_command(
     from heritage.atomic import replace_file
     from heritage.mapdata import load_map_input
 
+    refuse_stdio(output, "--output", "the map links to the dossiers in the folder beside it; write it to a file")
+    refuse_stdio(tiles, "--tiles", "a tile pyramid is a folder or an MBTiles database, read out of order")
+    for layer in layer_files:
+        refuse_stdio(layer, "--layer", "GIS formats are read out of order (a GeoPackage, a Shapefile's parts)")
     catalogue = env.catalogue
     target = output_path(catalogue.root, output or catalogue.root / layout.MAPS / "index.html")
     view = view_box(view_text)

@@ -20,6 +20,7 @@ from heritage.cli.common import (
     printable,
     progress_console,
     quiet_option,
+    refuse_stdio,
 )
 from heritage.layout import output_path
 
@@ -62,6 +63,7 @@ def mission_export(
     from heritage.mission_page import CATALOGUE_ROOT_WORDS, PACKAGE_ROOT_WORDS
 
     check_one_line(name, "--name", "a name")
+    refuse_stdio(output, "--output", "a package is a folder of many files (and a zip beside it); name the folder")
     catalogue = env.catalogue
     output_path(catalogue.root, output, folder=True)
     sites = choice.sites(catalogue, audience)
@@ -98,6 +100,7 @@ def verify_package_command(package: Path, expected_root: str | None, as_json: bo
     """
     from heritage.package_check import verify_package
 
+    refuse_stdio(package, "PACKAGE", "a package is a folder, or a zip read out of order; name it")
     check = verify_package(package)
     if expected_root is not None and not re.fullmatch(r"[0-9a-fA-F]{64}", expected_root.strip()):
         raise click.BadParameter("give the full 64-character root printed at export", param_hint="--root")

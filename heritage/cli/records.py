@@ -11,6 +11,7 @@ import click
 
 from heritage.cli.app import Env, cli, pass_env
 from heritage.cli.common import choice, citations, drop_none, evidence_hashes, pairs, renamed
+from heritage.cli.completion import allegation_ids, site_ids, source_ids
 from heritage.models import Site
 from heritage.models.vocab import (
     Access,
@@ -39,7 +40,7 @@ def FILE_OPTION(command: Callable[..., Any]) -> Callable[..., Any]:
         "--file",
         "record_file",
         type=click.Path(dir_okay=False, path_type=Path),
-        help="Read the whole record from a JSON file instead of flags.",
+        help="Read the whole record from a JSON file instead of flags; - for standard input.",
     )(command)
 
 
@@ -255,7 +256,7 @@ def report() -> None:
 
 @report.command("add")
 @click.option("--id", "report_id", help="An id; a new unique one if absent.")
-@click.option("--site", "site_id", help="The site observed.")
+@click.option("--site", "site_id", help="The site observed.", shell_complete=site_ids)
 @click.option(
     "--observed",
     help="A date (2021-05-03, 2021-05, 2021, 2021~ about, 2021? uncertain, 2021-05-XX) or a window "
@@ -274,6 +275,7 @@ def report() -> None:
     multiple=True,
     metavar="ID[:LOCATOR]",
     help="A source cited, optionally with page/paragraph/timestamp; repeat.",
+    shell_complete=source_ids,
 )
 @click.option(
     "--credibility",
@@ -407,13 +409,15 @@ def allegation() -> None:
 @click.option("--claimant-kind", type=choice(ClaimantKind), default="government", show_default=True)
 @renamed("--claimant-party", "--party", dest="party", help="The party the claimant belongs to.")
 @renamed("--made-on", "--made", dest="made", help="When the claim was made (YYYY-MM-DD, YYYY-MM or YYYY).")
-@click.option("--source", "source_ref", metavar="ID[:LOCATOR]", help="Where the claim was made.")
-@click.option("--site", "sites", multiple=True, help="A site concerned; repeat.")
+@click.option(
+    "--source", "source_ref", metavar="ID[:LOCATOR]", help="Where the claim was made.", shell_complete=source_ids
+)
+@click.option("--site", "sites", multiple=True, help="A site concerned; repeat.", shell_complete=site_ids)
 @click.option(
     "--area",
     "area_file",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="A GeoJSON file with the polygon of the area concerned.",
+    help="A GeoJSON file with the polygon of the area concerned; - for standard input.",
 )
 @click.option("--act", "acts", multiple=True, type=choice(AllegedAct), help="The alleged act; repeat.")
 @renamed("--alleged-perpetrator", "--perpetrator", dest="perpetrator", help="Who is alleged to have done it.")
@@ -423,7 +427,9 @@ def allegation() -> None:
 @click.option("--quote", help="A short exact phrase of the claim.")
 @renamed("--legal-reference", "--legal-ref", dest="legal_refs", multiple=True, help="e.g. 'Hague Convention art. 4'")
 @click.option("--evidence", multiple=True, metavar="EV", help="An evidence file: its ev-... id or SHA-256; repeat.")
-@click.option("--responds-to", help="The allegation this one answers (denial, counter-claim).")
+@click.option(
+    "--responds-to", help="The allegation this one answers (denial, counter-claim).", shell_complete=allegation_ids
+)
 @click.option("--sensitivity", type=choice(Sensitivity), default="public", show_default=True)
 @FILE_OPTION
 @pass_env

@@ -18,6 +18,7 @@ from heritage.cli.common import (
     printable,
     quiet_option,
     reading_progress,
+    refuse_stdio,
     renamed,
 )
 from heritage.models import CatalogueInfo
@@ -40,6 +41,7 @@ def init(path: Path, name: str | None, region: str | None, parties: tuple[str, .
       heritage init ~/catalogues/nk --name "Nagorno-Karabakh heritage" \\
         --region 45.0,38.8,47.8,40.9 --party armenia="Armenia" --party azerbaijan="Azerbaijan"
     """
+    refuse_stdio(path, "PATH", "a catalogue is a folder; name it")
     document = {
         "name": name or path.resolve().name,
         "region": bbox(region, "--region"),

@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from heritage import layout
+from heritage.atomic import replace_file
 from heritage.changes import CHANGE_COLUMNS, changed_sites, feature_collection
 from heritage.cli.app import Env, cli, pass_env
 from heritage.cli.common import (
@@ -26,18 +27,21 @@ from heritage.cli.common import (
     indented,
     inform,
     json_option,
+    json_text,
     known,
     parse_date,
     plain_text,
     printable,
     progress_console,
     quiet_option,
+    refuse_stdio,
     renamed,
 )
+from heritage.cli.completion import site_ids, source_ids
 from heritage.cli.records import report
 from heritage.collector import paused_gc
 from heritage.corrections import Corrections, correct_report, retract_report
-from heritage.csvfile import csv_text
+from heritage.csvfile import csv_text, write_csv
 from heritage.history import Entry
 from heritage.layout import output_path
 from heritage.models import Condition, ConditionReport
@@ -49,7 +53,7 @@ from heritage.visits import field_facts, warning_text
 
 
 @cli.command()
-@click.argument("site_id", metavar="SITE")
+@click.argument("site_id", metavar="SITE", shell_complete=site_ids)
 @json_option()
 @click.option("--chart", type=click.Path(dir_okay=False), help="Draw condition over time (.svg/.png).")
 @pass_env
@@ -61,6 +65,7 @@ def history(env: Env, site_id: str, as_json: bool, chart: str | None) -> None:
       heritage history kanach-zham
       heritage history kanach-zham --chart kanach-zham.svg
     """
+    refuse_stdio(chart, "--chart", "its suffix (.svg or .png) chooses the format; the table goes to standard output")
     chart_file = output_path(env.catalogue.root, chart) if chart is not None else None  # before any work
     with env.index(kinds=(layout.ALLEGATIONS,)) as index:  # the allegations about it, found by the index
         detail = site_detail(env.catalogue, site_id, index)
@@ -147,7 +152,11 @@ def _noted(record: ConditionReport) -> str:
 @click.option("--to", "end", required=True, help="The later date (YYYY-MM-DD).")
 @click.option("--type", "types", multiple=True, help="Only sites of this type; repeat.")
 @click.option("--bbox", "box_text", metavar="W,S,E,N", help="Only sites inside this box.")
-@click.option("--area", type=click.Path(dir_okay=False, path_type=Path), help="Only sites inside this GeoJSON area.")
+@click.option(
+    "--area",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Only sites inside this GeoJSON area; - for standard input.",
+)
 @click.option(
     "--first-reports",
     is_flag=True,
@@ -156,6 +165,14 @@ def _noted(record: ConditionReport) -> str:
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV.")
 @click.option("--geojson", "as_geojson", is_flag=True, help="Print a GeoJSON FeatureCollection.")
 @json_option("Print the rows as JSON: the CSV's columns, one object a site.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),  # text: a trailing '/' is seen (and refused)
+    help="Write the --csv, --geojson or --json to this file (replaced if it is a regular file); - for standard "
+    "output. A CSV file starts with the byte-order mark spreadsheets look for.",
+)
+@quiet_option
 @pass_env
 def changes(
     env: Env,
@@ -168,6 +185,7 @@ def changes(
     as_csv: bool,
     as_geojson: bool,
     as_json: bool,
+    output: str | None,
 ) -> None:
     """The sites whose condition differed between two dates, with the reports behind each.
 
@@ -175,10 +193,14 @@ def changes(
     Example:
       heritage changes --from 2020-11-10 --to 2024-12-31
       heritage changes --from 2021-01-01 --to 2023-01-01 --type church --geojson > changes.geojson
+      heritage changes --from 2020-11-10 --to 2024-12-31 --csv -o changes.csv
       heritage changes --from 2020-11-10 --to 2024-12-31 --json
     """
     if as_csv + as_geojson + as_json > 1:
         raise click.UsageError("choose one of --csv, --geojson and --json")
+    if output is not None and not (as_csv or as_geojson or as_json):
+        raise click.UsageError("-o writes --csv, --geojson or --json: choose one (the table is for the terminal)")
+    target = output_path(env.catalogue.root, output) if output not in (None, "-") else None  # before any work
     known(types, env.catalogue.info.vocabulary().site_types, "--type")
     first, last = parse_date(start, "--from"), parse_date(end, "--to")
     assert first is not None and last is not None
@@ -205,13 +227,24 @@ def changes(
         )
     if as_csv:
         rows_as_listed = ([row[column] for column in CHANGE_COLUMNS] for row in rows)
-        click.echo(csv_text(CHANGE_COLUMNS, rows_as_listed), nl=False)
+        if target is not None:
+            write_csv(target, CHANGE_COLUMNS, rows_as_listed)
+            inform(f"wrote {len(rows)} changed site(s) as CSV to {printable(target)}")
+        else:
+            click.echo(csv_text(CHANGE_COLUMNS, rows_as_listed), nl=False)
         return
-    if as_geojson:
-        echo_json(feature_collection(rows))
-        return
-    if as_json:
-        echo_json([{column: row[column] for column in CHANGE_COLUMNS} for row in rows])
+    if as_geojson or as_json:
+        data = (
+            feature_collection(rows)
+            if as_geojson
+            else [{column: row[column] for column in CHANGE_COLUMNS} for row in rows]
+        )
+        if target is not None:
+            replace_file(target, (json_text(data) + "\n").encode("utf-8"))
+            what = "GeoJSON" if as_geojson else "JSON"
+            inform(f"wrote {len(rows)} changed site(s) as {what} to {printable(target)}")
+        else:
+            echo_json(data)
         return
     if not rows:  # a line, not the frame of an empty table
         click.echo(f"0 site(s) changed between {first} and {last}")
@@ -235,7 +268,14 @@ def changes(
 @click.option("--condition", type=choice(Condition))
 @click.option("--certainty", type=choice(Certainty), help="How sure the report is of the condition.")
 @click.option("--method", type=choice(Method))
-@click.option("--source", "sources", multiple=True, metavar="ID[:LOCATOR]", help="Replace the cited sources.")
+@click.option(
+    "--source",
+    "sources",
+    multiple=True,
+    metavar="ID[:LOCATOR]",
+    help="Replace the cited sources.",
+    shell_complete=source_ids,
+)
 @click.option("--credibility", type=click.IntRange(1, 6))
 @renamed("--damage-extent", "--extent", dest="extent", type=choice(DamageExtent))
 @renamed(
@@ -306,7 +346,7 @@ def report_retract(env: Env, report_id: str, reason: str) -> None:
 
 
 @cli.command()
-@click.argument("site_ids", metavar="SITE...", nargs=-1)
+@click.argument("site_ids", metavar="SITE...", nargs=-1, shell_complete=site_ids)
 @click.option("--all", "every", is_flag=True, help="A dossier for every site.")
 @click.option(
     "-o",
@@ -332,6 +372,7 @@ def dossier(env: Env, site_ids: tuple[str, ...], every: bool, output: Path | Non
     catalogue = env.catalogue
     if every == bool(site_ids):
         raise click.UsageError("name the sites, or pass --all")
+    refuse_stdio(output, "--output", "dossiers are a folder of pages; name the folder")
     ids = sites_for_audience(catalogue, audience, None if every else site_ids)
     folder = output_path(catalogue.root, output or catalogue.root / layout.MAPS / "dossiers", folder=True)
     check_editions(folder, ids, audience)
