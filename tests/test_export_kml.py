@@ -5,6 +5,7 @@ text whatever it holds."""
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections import defaultdict
 from datetime import date, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
@@ -12,11 +13,18 @@ from typing import Any
 
 import pytest
 import xmlschema
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
 from shapely.geometry import LinearRing
 
+from heritage.codec import from_document
+from heritage.exports import Scope
+from heritage.exports.kml import kml_document
 from heritage.history import condition_as_of
 from heritage.models import Allegation, Condition, ConditionReport, Retraction, Site, Source
 from heritage.palette import CONDITION_COLOURS
+from heritage.selection import Seen
 from heritage.store import Catalogue
 from tests.conftest import REPO, Invoke, allegation_doc, report_doc, site_doc, source_doc
 from tests.test_export_geojson import CLOCKWISE, HOLE, sample_copy
@@ -36,8 +44,6 @@ def schema() -> xmlschema.XMLSchema:
 
 
 def add(catalogue: Catalogue, model: type[Any], document: dict[str, Any]) -> None:
-    from heritage.codec import from_document
-
     adders = {
         Site: catalogue.add_site,
         Source: catalogue.add_source,
@@ -260,3 +266,34 @@ def test_nothing_hidden_from_an_audience_reaches_its_geojson_or_kml(
     assert [m for m in shown if m.lower() not in texts["internal"]] == []
     shown_to_mission = ["LEAKM03", "LEAKM04", "LEAKM12", "LEAKM13", "LEAKM14", "39.6543"]
     assert [m for m in shown_to_mission if m.lower() not in texts["mission"]] == []
+
+
+PIECES = ["<", ">", "&", "]]>", "<![CDATA[", '"', "'", "<script>", "&amp;", "-->", "\uffff", "\ufffe", "א", "ب"]
+HOSTILE_TEXT = st.lists(st.sampled_from(PIECES) | st.text(min_size=1, max_size=4), min_size=1, max_size=8).map("".join)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=HOSTILE_TEXT, title=HOSTILE_TEXT)
+def test_any_text_stays_text_in_a_valid_file(schema: xmlschema.XMLSchema, name: str, title: str) -> None:
+    """Whatever a name or a source's title holds, the file validates and Google Earth's balloon
+    shows the characters (XML's forbidden U+FFFE and U+FFFF as U+FFFD), never markup."""
+    try:
+        site = from_document(Site, site_doc(names=[{"lang": "en", "text": name}], areas=[title]))
+        source = from_document(Source, source_doc(title=title, publisher=name))
+    except ValidationError:
+        assume(False)
+        return
+    report = from_document(ConditionReport, report_doc())
+    reports = defaultdict(list, {site.id: [report]})
+    seen = Seen({source.id}, reports, defaultdict(list), set(), [])
+    scope = Scope("Test", "public", date(2026, 1, 1), [site], seen, dict(reports), [], {source.id: source}, {}, {})
+    text = ET.tostring(kml_document(scope), encoding="unicode")
+    schema.validate(text)
+    placemark = ET.fromstring(text).find("k:Document/k:Folder/k:Placemark", NS)
+    assert placemark is not None
+    shown = site.display_name().replace("\uffff", "\ufffd").replace("\ufffe", "\ufffd")
+    assert placemark.findtext("k:name", "", NS) == shown
+    balloon = Tags(placemark.findtext("k:description", "", NS))
+    assert balloon.tags <= BALLOON_TAGS, balloon.tags
+    assert shown in balloon.text
+    assert source.title.replace("\uffff", "\ufffd").replace("\ufffe", "\ufffd") in balloon.text

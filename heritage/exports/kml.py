@@ -22,6 +22,7 @@ the characters it holds, never run as markup or script. Only what the `Scope` ho
 from __future__ import annotations
 
 import html
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -95,10 +96,19 @@ def style_id(condition: Condition) -> str:
     return f"condition-{condition.value}"
 
 
+# What XML 1.0 cannot hold at all, escaped or not. The models refuse control characters, but not
+# the noncharacters U+FFFE and U+FFFF, which would leave the file unreadable: shown as U+FFFD.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(text: str) -> str:
+    return _NOT_XML.sub("\ufffd", text)
+
+
 def _el(parent: ET.Element, tag: str, text: str | None = None, **attributes: str) -> ET.Element:
-    element = ET.SubElement(parent, tag, attributes)
+    element = ET.SubElement(parent, tag, {name: xml_text(value) for name, value in attributes.items()})
     if text is not None:
-        element.text = text
+        element.text = xml_text(text)
     return element
 
 
