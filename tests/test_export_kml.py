@@ -269,7 +269,10 @@ def test_nothing_hidden_from_an_audience_reaches_its_geojson_or_kml(
 
 
 PIECES = ["<", ">", "&", "]]>", "<![CDATA[", '"', "'", "<script>", "&amp;", "-->", "\uffff", "\ufffe", "א", "ب"]
-HOSTILE_TEXT = st.lists(st.sampled_from(PIECES) | st.text(min_size=1, max_size=4), min_size=1, max_size=8).map("".join)
+# Any letters but those the models refuse anyway (control and format characters, line breaks), so
+# that nearly every example reaches the writer.
+LETTERS = st.text(st.characters(exclude_categories=("Cc", "Cf", "Cs", "Zl", "Zp")), min_size=1, max_size=4)
+HOSTILE_TEXT = st.lists(st.sampled_from(PIECES) | LETTERS, min_size=1, max_size=8).map("".join)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
