@@ -4,8 +4,11 @@
 
     data/sites.csv       the sites table: a tabular resource, with its Table Schema
     data/sites.geojson   the same rows as GeoJSON Features: its properties and its geometry
-    data/sites.gpkg      the same rows for GIS tools (a GeoPackage layer, `sites`)
+    data/sites.gpkg      the same rows for GIS tools (its layer `sites`), with every record about
+                         them in further tables (`heritage export gpkg`)
     data/sites.kml       the same sites for Google Earth
+    data/eamena-heritage-places.csv, data/sites.jsonld
+                         the sites for EAMENA and for linked-data partners
 
 Everything is read off the files as written: the columns from each file's own header, their
 types from the GeoPackage's typed layer (a CSV cell has no type), and each file's size and
@@ -38,6 +41,20 @@ _FILES: dict[str, tuple[str, str, str | None, bool, str]] = {
     "sites.geojson": ("geojson", "application/geo+json", "utf-8", False, "The sites table as GeoJSON Features."),
     "sites.gpkg": ("gpkg", "application/geopackage+sqlite3", None, False, "The sites table as a GeoPackage layer."),
     "sites.kml": ("kml", "application/vnd.google-earth.kml+xml", "utf-8", False, "The sites as KML placemarks."),
+    "eamena-heritage-places.csv": (
+        "csv",
+        "text/csv",
+        "utf-8",
+        False,  # a site's repeated groups take more rows under one UNIQUEID: no row per record
+        "The sites as the Heritage Place sheet of EAMENA's bulk upload template.",
+    ),
+    "sites.jsonld": (
+        "jsonld",
+        "application/ld+json",
+        "utf-8",
+        False,
+        "The sites and their condition assessments as Linked Art JSON-LD.",
+    ),
 }
 _NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$")
 
@@ -58,7 +75,7 @@ def _field_type(dtype: str) -> str:
 def _layer_types(path: Path) -> dict[str, str]:
     import pyogrio
 
-    info = pyogrio.read_info(path)
+    info = pyogrio.read_info(path, layer=SITES_LAYER)
     return {str(name): _field_type(str(dtype)) for name, dtype in zip(info["fields"], info["dtypes"], strict=True)}
 
 

@@ -179,23 +179,6 @@ def _as_days(frame: pd.DataFrame, *columns: str) -> None:
         frame[column] = pd.to_datetime(frame[column]).astype("datetime64[ns]")
 
 
-def write_layers(rows: list[dict[str, Any]], folder: Path) -> None:
-    """The package's sites for GIS tools: GeoPackage, GeoJSON, KML (its CSV: `sitecsv`)."""
-    import geopandas as gpd
-    import pyogrio
-    from shapely.geometry import Point
-
-    folder.mkdir(parents=True)
-    frame = gpd.GeoDataFrame(
-        [{k: v for k, v in row.items() if k not in ("lon", "lat")} for row in rows],
-        geometry=[Point(r["lon"], r["lat"]) if r["lon"] is not None else None for r in rows],
-        crs="EPSG:4326",
-    )
-    pyogrio.write_dataframe(frame, folder / "sites.gpkg", layer="sites", driver="GPKG")
-    pyogrio.write_dataframe(frame, folder / "sites.geojson", driver="GeoJSON")
-    pyogrio.write_dataframe(frame, folder / "sites.kml", driver="KML")
-
-
 # The declared types a GeoPackage column can take here, as GDAL writes them: TEXT, INTEGER, REAL,
 # BOOLEAN (OGR's Boolean subtype), DATE and DATETIME (in UTC).
 ColumnKind = Literal["text", "integer", "real", "boolean", "date", "datetime"]

@@ -5,7 +5,8 @@
     dossiers/<id>.html    a dossier per site, and .pdf with it
     forms/<id>.html       a printable blank condition form per site, for the field
     forms/condition.xlsx  the same form for phones (XLSForm: ODK Collect, KoboCollect), its sites
-    data/sites.gpkg       the sites for GIS tools and phones: GeoPackage, GeoJSON, CSV, KML
+    data/                 the sites in every format of `heritage export` (DATA_FILES): a GeoPackage
+                          with every record about them, GeoJSON, CSV, KML, EAMENA's sheet, JSON-LD
     datapackage.json      those tables described as a Frictionless Data Package (heritage.datapackage)
     manifest.json         the SHA-256 of every other file, and one root hash over them
 
@@ -30,13 +31,22 @@ from heritage.datapackage import write_datapackage
 from heritage.errors import InvalidInput
 from heritage.exports import Scope, export
 from heritage.exports.summary import site_summaries
-from heritage.frame import write_layers
 from heritage.models import Condition, Site
 from heritage.models.base import utc_today
 from heritage.package_check import MANIFEST
 from heritage.palette import CONDITION_COLOURS, CONDITION_LABELS
 from heritage.selection import Seen, in_area, in_box
 from heritage.store import Catalogue
+
+# The package's data folder: each format of `heritage export`, for the same sites and audience.
+DATA_FILES = {
+    "gpkg": "sites.gpkg",
+    "geojson": "sites.geojson",
+    "csv": "sites.csv",
+    "kml": "sites.kml",
+    "eamena": "eamena-heritage-places.csv",
+    "jsonld": "sites.jsonld",
+}
 
 
 @dataclass
@@ -248,8 +258,8 @@ def _write_package(
     data.sites = [s for s in data.sites if s.id in ids]
     build_map(catalogue, folder / "map.html", data=data, audience=audience)
     rows = site_summaries(scope)
-    write_layers(rows, folder / "data")
-    export(scope, "csv", folder / "data" / "sites.csv")
+    for format_name, file_name in DATA_FILES.items():
+        export(scope, format_name, folder / "data" / file_name)
     write_datapackage(folder, name, catalogue_name=catalogue.info.name, audience=audience)
     party_names = {p.id: p.name for p in catalogue.info.parties}
     allegations = front_allegations(seen.allegations, visible, party_names)

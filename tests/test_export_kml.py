@@ -4,7 +4,9 @@ text whatever it holds."""
 
 from __future__ import annotations
 
+import io
 import xml.etree.ElementTree as ET
+import zipfile
 from collections import defaultdict
 from datetime import date, timedelta
 from html.parser import HTMLParser
@@ -300,3 +302,16 @@ def test_any_text_stays_text_in_a_valid_file(schema: xmlschema.XMLSchema, name: 
     assert balloon.tags <= BALLOON_TAGS, balloon.tags
     assert shown in balloon.text
     assert source.title.replace("\uffff", "\ufffd").replace("\ufffe", "\ufffd") in balloon.text
+
+
+def test_a_kmz_name_gives_the_same_document_zipped(
+    schema: xmlschema.XMLSchema, invoke: Invoke, catalogue: Catalogue, tmp_path: Path
+) -> None:
+    plain = export(invoke, catalogue, tmp_path / "a.kml")
+    result = invoke("export", "kml", "-o", str(tmp_path / "a.kmz"), catalogue=catalogue)
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(tmp_path / "a.kmz") as bundle:
+        assert bundle.namelist() == ["doc.kml"]
+        document = bundle.read("doc.kml")
+    schema.validate(io.BytesIO(document))
+    assert ET.tostring(ET.fromstring(document)) == ET.tostring(plain)

@@ -15,17 +15,17 @@ from __future__ import annotations
 import importlib
 import shutil
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
 
 from heritage import layout, leftovers
 from heritage.allegations import ReviewedAllegation
 from heritage.atomic import put_in_place
 from heritage.audience import evidence_for, review_for, site_for, source_for
-from heritage.models import ConditionReport, Evidence, Review, Site, Source
+from heritage.models import Allegation, ConditionReport, Evidence, Review, Site, Source
 from heritage.models.base import utc_today
 from heritage.selection import Seen
 from heritage.store import Catalogue
@@ -111,6 +111,11 @@ class Scope:
             shown_record = evidence_for(record, audience, of.sensitivity if of else None)
             if shown_record is not None:
                 evidence[sha] = shown_record
+        # A record cites evidence files by hash; those hidden from the audience go unnamed.
+        for site_id, site_reports in reports.items():
+            reports[site_id] = [_citing(r, evidence) for r in site_reports]
+        for reviewed in allegations:
+            reviewed.allegation = _citing(reviewed.allegation, evidence)
         return cls(
             catalogue_name=catalogue.info.name,
             audience=audience,
@@ -135,6 +140,15 @@ class Scope:
 
     def dossier_link(self, site_id: str) -> str | None:
         return f"{self.dossiers}{site_id}.html" if self.dossiers is not None else None
+
+
+Citing = TypeVar("Citing", ConditionReport, Allegation)
+
+
+def _citing(record: Citing, shown: Container[str]) -> Citing:
+    """The record naming only the evidence files in `shown`."""
+    kept = [sha for sha in record.evidence if sha in shown]
+    return record if kept == record.evidence else record.model_copy(update={"evidence": kept})
 
 
 Writer = Callable[[Scope, Path], None]

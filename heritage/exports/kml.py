@@ -22,8 +22,10 @@ the characters it holds, never run as markup or script. Only what the `Scope` ho
 from __future__ import annotations
 
 import html
+import io
 import re
 import xml.etree.ElementTree as ET
+import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -373,8 +375,16 @@ def kml_document(scope: Scope) -> ET.Element:
 
 
 def write(scope: Scope, path: Path) -> None:
+    """The KML document, or for a name ending in `.kmz` the same zipped as `doc.kml` (what Google
+    Earth opens as KMZ): a tenth of the size, which counts at thousands of sites with their history."""
     root = kml_document(scope)
     ET.indent(root, space=" ")
+    if path.name.lower().endswith(".kmz"):
+        text = io.BytesIO()
+        ET.ElementTree(root).write(text, encoding="utf-8", xml_declaration=True)
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as bundle:
+            bundle.writestr("doc.kml", text.getvalue() + b"\n")
+        return
     with path.open("wb") as out:
         ET.ElementTree(root).write(out, encoding="utf-8", xml_declaration=True)
         out.write(b"\n")
