@@ -5,12 +5,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from conftest import REPO, Invoke, report_doc, source_doc, write
 from heritage import exports
+from heritage.cli.app import BROKEN_PIPE
 from heritage.exports import FORMATS, Scope
 from heritage.store import Catalogue
 from test_csv_writer import _same
@@ -110,3 +113,15 @@ def test_the_scope_holds_only_what_the_audience_may_see(catalogue: Catalogue) ->
     assert [r.relies_on for r in public.reviews()] == [["r-1"]]
     (row,) = [r for r in exports.summary.site_summaries(public)]
     assert row["reports"] == 2 and row["allegations"] == 1 and row["uncertainty_m"] is None
+
+
+def test_a_reader_that_stops_early_ends_the_export_quietly() -> None:
+    """`heritage export kml -o - | head -c 100`: no traceback and no error line, the status of a
+    program that SIGPIPE ended."""
+    command = [sys.executable, "-m", "heritage", "-C", str(REPO), "export", "kml", "--audience", "internal", "-o", "-"]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+        assert process.stdout is not None and process.stderr is not None
+        assert process.stdout.read(100).startswith(b"<?xml")
+        process.stdout.close()
+        said = process.stderr.read()
+    assert (process.returncode, said) == (BROKEN_PIPE, b"")

@@ -28,6 +28,9 @@ class ExitCode(IntEnum):
     CONFLICT = 4  # the id is taken
 
 
+BROKEN_PIPE = 128 + 13  # as a shell reports a program that SIGPIPE ended
+
+
 def exit_code_for(error: HeritageError) -> ExitCode:
     if isinstance(error, (CatalogueNotFound, RecordNotFound)):
         return ExitCode.NOT_FOUND
@@ -46,6 +49,12 @@ class HeritageGroup(click.Group):
             # A file name or a value in the message is shown, never obeyed (escapes, bidi, line breaks).
             click.echo(f"error: {one_line(error)}", err=True)
             ctx.exit(exit_code_for(error))
+        except BrokenPipeError:
+            # The reader went away (`heritage export geojson -o - | head`): stop quietly, with the
+            # status of a program that SIGPIPE ended, as other Unix tools do; stdout is pointed at
+            # /dev/null so that flushing it at exit cannot fail a second time.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(BROKEN_PIPE)
         except OSError as error:
             where = f" ({error.filename})" if error.filename else ""
             click.echo(f"error: {one_line(f'{error.strerror or error}{where}')}", err=True)
