@@ -39,7 +39,7 @@ SITES_LAYER = "sites"
 _FILES: dict[str, tuple[str, str, str | None, bool, str]] = {
     "sites.csv": ("csv", "text/csv", "utf-8", True, "The package's sites, one row each (UTF-8, byte-order mark)."),
     "sites.geojson": ("geojson", "application/geo+json", "utf-8", False, "The sites table as GeoJSON Features."),
-    "sites.gpkg": ("gpkg", "application/geopackage+sqlite3", None, False, "The sites table as a GeoPackage layer."),
+    "sites.gpkg": ("gpkg", "application/geopackage+sqlite3", None, False, "The sites and every record about them."),
     "sites.kml": ("kml", "application/vnd.google-earth.kml+xml", "utf-8", False, "The sites as KML placemarks."),
     "eamena-heritage-places.csv": (
         "csv",
@@ -126,7 +126,16 @@ def _resource(folder: Path, file_name: str, types: dict[str, str]) -> dict[str, 
         resource["schema"] = {"fields": _csv_fields(path, types), "primaryKey": ["id"]}
     elif data_format == "geojson":
         resource["schema"] = {"fields": _geojson_fields(path)}
+    elif data_format == "gpkg":
+        resource["description"] += f" Layers and tables: {', '.join(_layers(path))}."
     return resource
+
+
+def _layers(path: Path) -> list[str]:
+    """The GeoPackage's layers and tables, as GDAL lists them (its styles table among them)."""
+    import pyogrio
+
+    return [str(name) for name, _ in pyogrio.list_layers(path)]
 
 
 def describe_package(

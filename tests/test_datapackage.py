@@ -50,6 +50,8 @@ def test_the_descriptor_holds_what_the_profile_requires(package: Path) -> None:
     names = [resource["name"] for resource in document["resources"]]
     # Every file of the package's data folder, each once.
     assert sorted(names) == sorted(name.replace(".", "-") for name in DATA_FILES.values())
+    (gpkg,) = [r for r in document["resources"] if r["format"] == "gpkg"]
+    assert "sites, site_outlines, condition_reports, allegations, allegation_sites" in gpkg["description"]
     for resource in document["resources"]:
         assert re.fullmatch(r"[-a-z0-9._/]+", resource["name"])
         assert {"path", "format", "mediatype"} <= set(resource)
