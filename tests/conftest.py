@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -117,6 +118,24 @@ def catalogue(tmp_path: Path) -> Catalogue:
 
 Invoke = Callable[..., Result]
 
+SAMPLE_FOLDERS = ("sites", "sources", "reports", "allegations", "reviews", "retractions")
+
+
+def copy_sample(root: Path) -> Path:
+    """A copy of the repository's sample catalogue at `root` (made), for tests that change it."""
+    root.mkdir(parents=True)
+    shutil.copy(REPO / "catalogue.json", root)
+    for folder in SAMPLE_FOLDERS:
+        if (REPO / folder).is_dir():
+            shutil.copytree(REPO / folder, root / folder)
+    return root
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Path:
+    """A copy of the repository's sample catalogue."""
+    return copy_sample(tmp_path / "sample")
+
 
 @pytest.fixture
 def invoke(monkeypatch: pytest.MonkeyPatch) -> Invoke:
@@ -166,4 +185,14 @@ def snapshot(root: Path) -> dict[str, bytes]:
     }
 
 
-__all__ = ["REPO", "allegation_doc", "encode", "report_doc", "site_doc", "snapshot", "source_doc", "write"]
+__all__ = [
+    "REPO",
+    "allegation_doc",
+    "copy_sample",
+    "encode",
+    "report_doc",
+    "site_doc",
+    "snapshot",
+    "source_doc",
+    "write",
+]

@@ -4,7 +4,6 @@ edition withholds (as the map withholds it), dtypes and NULLs, and its errors.""
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from datetime import date
@@ -14,7 +13,7 @@ import pandas as pd
 import pytest
 
 import heritage
-from conftest import REPO
+from conftest import REPO, copy_sample
 from heritage.errors import InvalidInput, RecordNotFound
 from heritage.mapdata import for_audience, load_map_input
 from heritage.store import Catalogue
@@ -33,11 +32,7 @@ def _set_sensitivity(path: Path, level: str) -> None:
 @pytest.fixture
 def sample(tmp_path: Path) -> Path:
     """The sample catalogue with one confidential and one restricted site."""
-    root = tmp_path / "cat"
-    root.mkdir()
-    shutil.copy(REPO / "catalogue.json", root)
-    for folder in ("sites", "sources", "reports", "allegations", "reviews", "retractions"):
-        shutil.copytree(REPO / folder, root / folder)
+    root = copy_sample(tmp_path / "cat")
     _set_sensitivity(root / "sites" / f"{CONFIDENTIAL}.geojson", "confidential")
     _set_sensitivity(root / "sites" / f"{RESTRICTED}.geojson", "restricted")
     return root

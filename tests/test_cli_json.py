@@ -8,14 +8,13 @@ import hashlib
 import io
 import json
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import click
 import pytest
 
-from conftest import REPO, Invoke, allegation_doc, report_doc, source_doc
+from conftest import Invoke, allegation_doc, report_doc, source_doc
 from heritage.audience import AUDIENCES
 from heritage.cli import ExitCode, cli
 from heritage.store import Catalogue
@@ -70,17 +69,6 @@ def test_every_command_that_writes_files_takes_quiet() -> None:
             assert "-q" in option.opts and not option.expose_value, path
             helps.add(getattr(option, "help", None))
     assert len(helps) == 1  # one shared option, the same words everywhere
-
-
-@pytest.fixture
-def sample(tmp_path: Path) -> Path:
-    """A copy of the repository's sample catalogue."""
-    root = tmp_path / "sample"
-    root.mkdir()
-    shutil.copy(REPO / "catalogue.json", root)
-    for folder in ("sites", "sources", "reports", "allegations"):
-        shutil.copytree(REPO / folder, root / folder)
-    return root
 
 
 def test_validate_json_has_the_problems_and_the_counts_line(invoke: Invoke, sample: Path) -> None:

@@ -3,24 +3,11 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
-import pytest
-
-from conftest import REPO, Invoke
+from conftest import Invoke
 from heritage.cli import ExitCode
 from heritage.store import Catalogue
-
-
-@pytest.fixture
-def sample(tmp_path: Path) -> Path:
-    root = tmp_path / "sample"
-    root.mkdir()
-    shutil.copy(REPO / "catalogue.json", root)
-    for folder in ("sites", "sources", "reports", "allegations"):
-        shutil.copytree(REPO / folder, root / folder)
-    return root
 
 
 def test_source_list_filters_by_party_and_kind(invoke: Invoke, sample: Path) -> None:

@@ -7,12 +7,11 @@ import csv
 import io
 import json
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO, Invoke, report_doc, snapshot
+from conftest import Invoke, report_doc, snapshot
 from heritage.cli import ExitCode
 from heritage.store import Catalogue
 
@@ -25,16 +24,6 @@ def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     work = tmp_path / "work"
     work.mkdir()
     monkeypatch.chdir(work)
-
-
-@pytest.fixture
-def sample(tmp_path: Path) -> Path:
-    root = tmp_path / "sample"
-    root.mkdir()
-    shutil.copy(REPO / "catalogue.json", root)
-    for folder in ("sites", "sources", "reports", "allegations"):
-        shutil.copytree(REPO / folder, root / folder)
-    return root
 
 
 def test_report_add_reads_the_record_from_standard_input(invoke: Invoke, catalogue: Catalogue) -> None:

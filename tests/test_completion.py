@@ -14,16 +14,6 @@ from conftest import REPO
 from heritage.cli import cli
 
 
-@pytest.fixture
-def sample(tmp_path: Path) -> Path:
-    root = tmp_path / "sample"
-    root.mkdir()
-    shutil.copy(REPO / "catalogue.json", root)
-    for folder in ("sites", "sources", "allegations"):
-        shutil.copytree(REPO / folder, root / folder)
-    return root
-
-
 def ids_in(root: Path, folder: str, suffix: str, prefix: str) -> list[str]:
     return sorted(p.name.removesuffix(suffix) for p in (root / folder).glob(f"{prefix}*{suffix}"))
 

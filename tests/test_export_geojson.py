@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,7 @@ from heritage.codec import from_document
 from heritage.history import condition_as_of
 from heritage.models import ConditionReport, Site, Source
 from heritage.store import Catalogue
-from tests.conftest import REPO, Invoke, report_doc, site_doc, source_doc
+from tests.conftest import Invoke, copy_sample, report_doc, site_doc, source_doc
 
 # A polygon stored the wrong way round: its outer ring clockwise, its hole counter-clockwise, and
 # more decimals than RFC 7946 wants.
@@ -31,12 +30,7 @@ def add(catalogue: Catalogue, model: type[Any], document: dict[str, Any]) -> Non
 
 
 def sample_copy(tmp_path: Path) -> Path:
-    root = tmp_path / "sample"
-    root.mkdir()
-    shutil.copy(REPO / "catalogue.json", root)
-    for folder in ("sites", "sources", "reports", "allegations", "reviews", "retractions"):
-        shutil.copytree(REPO / folder, root / folder)
-    return root
+    return copy_sample(tmp_path / "sample")
 
 
 def export(invoke: Invoke, root: Path | Catalogue, out: Path, *args: str) -> dict[str, Any]:

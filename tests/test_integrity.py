@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -13,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, Invoke
+from conftest import Invoke, copy_sample
 from heritage import integrity, layout
 from heritage.cli import ExitCode
 from heritage.codec import seal
@@ -36,12 +35,7 @@ RECORD = "reports/kanach-zham/r-kanach-zham-2021-02-15.json"
 
 @pytest.fixture
 def sample(tmp_path: Path) -> Catalogue:
-    root = tmp_path / "sample"
-    root.mkdir()
-    for name in ("catalogue.json", "sites", "sources", "reports", "allegations"):
-        source = REPO / name
-        (shutil.copytree if source.is_dir() else shutil.copy2)(source, root / name)
-    return Catalogue.open(root)
+    return Catalogue.open(copy_sample(tmp_path / "sample"))
 
 
 def codes(catalogue: Catalogue) -> list[tuple[str, str | None]]:
