@@ -52,7 +52,7 @@ LABELS: dict[str, str] = {
     "refused": "Refused: turned away by whoever holds the site",
     # location precision
     "exact": "Exact",
-    "approximate": "Approximate (give uncertainty_m)",
+    "approximate": "Approximate",
     "settlement": "Settlement: the point stands for the village or town",
     # sensitivity
     "public": "Public",
