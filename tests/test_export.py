@@ -125,3 +125,13 @@ def test_a_reader_that_stops_early_ends_the_export_quietly() -> None:
         process.stdout.close()
         said = process.stderr.read()
     assert (process.returncode, said) == (BROKEN_PIPE, b"")
+
+
+def test_a_file_name_of_another_format_is_written_with_a_warning(invoke: Invoke, tmp_path: Path) -> None:
+    out = tmp_path / "sites.kmz"
+    result = invoke("export", "geojson", "--sites", "dadivank", "-o", str(out), catalogue=REPO)
+    assert result.exit_code == 0 and "warning: sites.kmz does not end in .geojson" in result.output
+    assert json.loads(out.read_text(encoding="utf-8"))["type"] == "FeatureCollection"
+    for name, format_name in (("a.json", "geojson"), ("b.KMZ", "kml"), ("c.csv", "eamena")):
+        result = invoke("export", format_name, "--sites", "dadivank", "-o", str(tmp_path / name), catalogue=REPO)
+        assert result.exit_code == 0 and "warning" not in result.output, name

@@ -9,7 +9,7 @@ import click
 
 from heritage.cli.app import Env, cli, pass_env
 from heritage.cli.choosing import SiteChoice, site_selection
-from heritage.cli.common import audience_option, inform, quiet_option
+from heritage.cli.common import audience_option, inform, printable, quiet_option
 from heritage.exports import FORMATS
 from heritage.layout import output_path
 
@@ -67,5 +67,10 @@ def export_command(
         with tempfile.TemporaryDirectory(prefix="heritage-export-") as work:
             export_to_stream(scope, format_name, stream, Path(work))
         return
+    if not FORMATS[format_name].fits(path):
+        wanted = FORMATS[format_name].suffix
+        click.echo(
+            f"warning: {printable(path.name)} does not end in {wanted}; it holds {format_name} all the same", err=True
+        )
     export(scope, format_name, path)
     inform(f"wrote {len(scope.sites)} site(s) as {format_name} for the {audience} audience to {path}")

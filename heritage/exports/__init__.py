@@ -161,6 +161,11 @@ class Format:
     module: str  # heritage.exports.<module> has write(scope, path)
     describe: str
     binary: bool = False  # not for a terminal: `-o -` needs a pipe or a redirect
+    other_suffixes: tuple[str, ...] = ()  # other endings a file of this format commonly has
+
+    def fits(self, path: Path) -> bool:
+        """Whether the file's name ends as a file of this format usually does."""
+        return path.name.lower().endswith((self.suffix, *self.other_suffixes))
 
     @property
     def write(self) -> Writer:
@@ -175,10 +180,21 @@ FORMATS = {
             "gpkg", ".gpkg", "gpkg", "GeoPackage: sites, reports, allegations, sources, reviews; styled for QGIS", True
         ),
         Format("csv", ".csv", "csvtable", "the sites as CSV that `heritage import sites` reads back (UTF-8 with BOM)"),
-        Format("geojson", ".geojson", "geojson", "GeoJSON (RFC 7946) of the sites with their condition"),
-        Format("kml", ".kml", "kml", "KML for Google Earth: placemarks styled by condition, with their history"),
+        Format(
+            "geojson", ".geojson", "geojson", "GeoJSON (RFC 7946) of the sites with their condition", False, (".json",)
+        ),
+        Format(
+            "kml",
+            ".kml",
+            "kml",
+            "KML for Google Earth: placemarks styled by condition, with their history",
+            False,
+            (".kmz",),
+        ),
         Format("eamena", ".csv", "eamena", "EAMENA / Arches Heritage Place bulk upload sheet"),
-        Format("jsonld", ".jsonld", "jsonld", "Linked Art (CIDOC-CRM) JSON-LD with PROV-O provenance"),
+        Format(
+            "jsonld", ".jsonld", "jsonld", "Linked Art (CIDOC-CRM) JSON-LD with PROV-O provenance", False, (".json",)
+        ),
     ]
 }
 
