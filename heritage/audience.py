@@ -8,7 +8,9 @@ mission: nothing confidential, nor anything resting on it; and no private person
     (and the author of a field visit or a testimony) and where they stood, photographers, claimants
     of kind `person`, evidence file names and a photo's own position and camera are left out; a
     warning recorded on a report keeps its code and is said in our own words, which name no
-    position and no file (`withheld_warning`).
+    position and no file (`withheld_warning`); an evidence file's chain of custody keeps what was
+    done when and whether its hash was checked, but not who held it, handed it on or sent it, nor
+    where or how (`custody_for`).
 public: nothing restricted either; a restricted site only at a point rounded to 0.1 degree (about
     10 km), as approximate, without what could pin it down; and no login name of the team
     (`recorded_by`, reviewers, who migrated a record, who sent a field submission and from which
@@ -16,7 +18,8 @@ public: nothing restricted either; a restricted site only at a point rounded to 
 
 A record is as hidden as what it rests on: a report about a hidden site, a report all of whose
 sources are hidden, an allegation made in a hidden source, an evidence file of a hidden source are
-hidden with it (a report with some of its sources hidden is shown citing only the others). Hidden
+hidden with it (a report with some of its sources hidden is shown citing only the others), and so
+is the chain of custody of a hidden evidence file. Hidden
 records are never named, not even by id: where one is left out, an output says that something was
 withheld.
 """
@@ -33,6 +36,7 @@ from typing import NamedTuple
 from heritage.models import (
     Allegation,
     ConditionReport,
+    CustodyEvent,
     Evidence,
     LocationPrecision,
     Point,
@@ -326,8 +330,37 @@ def evidence_for(record: Evidence, audience: str, source: Sensitivity | None) ->
         return None
     update = _stamp(record, audience)
     if not names_people(audience):
-        update |= {"name": None, "captured_by": None, "location": None, "camera": None, "notes": None}
+        update |= dict.fromkeys(_PERSONAL_EVIDENCE)
     return record.model_copy(update=update)
+
+
+# What an evidence record says that could find a person: its file's name, who captured it, where
+# and with which device, whom it came from and how, and the notes.
+_PERSONAL_EVIDENCE = (
+    "name",
+    "captured_by",
+    "location",
+    "camera",
+    "software",
+    "device_serial",
+    "received_from",
+    "received_via",
+    "received_url",
+    "notes",
+)
+# Who held a file, handed it on or copied it, where and how: custody names people.
+_PERSONAL_CUSTODY = ("by", "from_holder", "to_holder", "where", "notes")
+
+
+def custody_for(event: CustodyEvent, audience: str, evidence_shown: bool) -> CustodyEvent | None:
+    """A custody event as this audience may see it, or None: one of an evidence file it may not see
+    (`evidence_shown`, as `evidence_for` decides) is hidden with the file."""
+    if not evidence_shown or not may_see(event.sensitivity, audience):
+        return None
+    update = _stamp(event, audience)
+    if not names_people(audience):
+        update |= dict.fromkeys(_PERSONAL_CUSTODY)
+    return event.model_copy(update=update)
 
 
 def review_for(review: Review, audience: str, known: Container[str]) -> Review:

@@ -3,6 +3,11 @@
 What a photo says about itself (EXIF capture time, time zone, GPS position, camera) is read and
 kept apart from what the person adding it says: `camera_time` keeps the camera's clock as written
 when the file gives no time zone, rather than guessing one.
+
+The record is the intake of the file's chain of custody (`heritage.custody`): with who added it
+and when, it keeps the file's original name, the device the file names (make and model, the
+software that wrote it, the body's serial number), and, as the person adding it says, whom it came
+from and how (`received_from`, `received_via`, `received_url`).
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ import shutil
 import warnings
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from pydantic import ValidationError
 
@@ -31,7 +36,16 @@ from heritage.store import Catalogue, validation_messages
 
 EXIF_IFD, GPS_IFD = 0x8769, 0x8825
 DATETIME_ORIGINAL, OFFSET_TIME_ORIGINAL = 36867, 36881
-MAKE, MODEL = 271, 272
+MAKE, MODEL, SOFTWARE = 271, 272, 305
+BODY_SERIAL_NUMBER = 0xA431
+
+
+class Received(NamedTuple):
+    """Where a file came from, as the person adding it says: the intake's custody (none may be given)."""
+
+    received_from: str | None = None  # a person or organisation
+    received_via: str | None = None  # email, a messaging app, a USB handover, a download...
+    received_url: str | None = None  # the address it was downloaded from
 
 
 def _degrees(value: Any, reference: Any, negative: str) -> float:
@@ -49,8 +63,8 @@ def _exif_text(value: Any) -> str:
 
 
 def photo_metadata(path: Path | IO[bytes]) -> dict[str, Any]:
-    """Capture time, position and camera from a photo's EXIF (a file, or its bytes as a binary
-    stream); {} for files that are not images."""
+    """Capture time, position, camera, software and the camera body's serial number from a photo's
+    EXIF (a file, or its bytes as a binary stream); {} for files that are not images."""
     from PIL import Image, UnidentifiedImageError
 
     try:
@@ -89,6 +103,10 @@ def photo_metadata(path: Path | IO[bytes]) -> dict[str, Any]:
     camera = " ".join(_exif_text(exif.get(tag, "")) for tag in (MAKE, MODEL)).strip()
     if camera:
         found["camera"] = camera
+    if software := _exif_text(exif.get(SOFTWARE) or ""):
+        found["software"] = software
+    if serial := _exif_text(details.get(BODY_SERIAL_NUMBER) or ""):
+        found["device_serial"] = serial
     return found
 
 
@@ -124,6 +142,7 @@ def evidence_record(
     captured_by: str | None = None,
     notes: str | None = None,
     sensitivity: Sensitivity | None = None,
+    received: Received | None = None,
 ) -> Evidence:
     """The record describing the file at `path`: its SHA-256 and size, its media type and what its
     EXIF says (see `photo_metadata`), with what the person adding it says. Writes nothing.
@@ -152,6 +171,7 @@ def evidence_record(
         "recorded_by": recorded_by,
         "recorded_at": datetime.now(UTC).isoformat(),
         **found,
+        **(received._asdict() if received is not None else {}),
     }
     if captured_at is not None:
         document["captured_at"] = captured_at  # the person's word over the camera's
@@ -171,6 +191,7 @@ def add_evidence(
     captured_at: datetime | None = None,
     captured_by: str | None = None,
     notes: str | None = None,
+    received: Received | None = None,
 ) -> Evidence:
     """Store `path` as evidence of `source`. Checks everything before writing anything."""
     if not path.is_file():
@@ -178,7 +199,14 @@ def add_evidence(
     if not catalogue.has_source(source):
         raise InvalidInput(f"unknown source {source!r}", field="source")
     record = evidence_record(
-        catalogue, path, source, recorded_by=recorded_by, captured_at=captured_at, captured_by=captured_by, notes=notes
+        catalogue,
+        path,
+        source,
+        recorded_by=recorded_by,
+        captured_at=captured_at,
+        captured_by=captured_by,
+        notes=notes,
+        received=received,
     )
     sha = record.file_sha256
     target = layout.evidence_record_file(catalogue.root, sha)

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import astuple, dataclass
+from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 from heritage import kinds
 from heritage.errors import InvalidInput, Problem
 from heritage.kinds import compact_json
-from heritage.models import Allegation, ConditionReport, Evidence, Retraction, Review, Site, Source
+from heritage.models import Allegation, ConditionReport, CustodyEvent, Evidence, Retraction, Review, Site, Source
 from heritage.models.base import Record
 from heritage.sanity import inside_somehow, region_problem
 from heritage.settings import grown_region, region_command
@@ -68,6 +69,10 @@ class Facts(NamedTuple):
     sites: str = ""  # allegations: the sites concerned
     follows: str = ""  # reviews: the review it supersedes
     aspect: str = ""  # reviews: the aspect reviewed (each aspect's reviews form their own chain)
+    # Custody events: when it happened and when it was recorded; evidence records: when the file
+    # was added (its intake, the chain's first link). UTC, in one fixed form that sorts as time does.
+    at: str = ""
+    recorded: str = ""
 
     def packed(self) -> str:
         return PART.join(self)
@@ -75,6 +80,11 @@ class Facts(NamedTuple):
     @classmethod
     def unpacked(cls, text: str) -> Facts:
         return cls._make(text.split(PART))
+
+
+def utc_key(value: datetime) -> str:
+    """A time as the facts keep it: UTC, every part written, so that text order is time order."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")
 
 
 def items(joined: str) -> list[str]:
@@ -205,6 +215,17 @@ def examine(catalogue: Catalogue, relative: str, size: int = -1, mtime_ns: int =
     elif isinstance(record, Review):
         facts = facts._replace(target=record.allegation, follows=record.supersedes or "", aspect=record.aspect.value)
     elif isinstance(record, Evidence):
-        facts = facts._replace(target=record.file_sha256, sources=_citing([("source", record.source)]))
+        facts = facts._replace(
+            target=record.file_sha256, sources=_citing([("source", record.source)]), at=utc_key(record.recorded_at)
+        )
+    elif isinstance(record, CustodyEvent):
+        notes.filed_under(record.id, record.evidence, "evidence", "custody event of file", "misfiled-record")
+        if record.hash_matches is False:
+            message = (
+                f"the SHA-256 recomputed at the time ({record.hash_checked}) is not the file's: "
+                "the copy handed on was not the file"
+            )
+            notes.add("custody-hash-mismatch", message, record.id, "hash_checked", "warning")
+        facts = facts._replace(target=record.evidence, at=utc_key(record.at), recorded=utc_key(record.recorded_at))
     examined.facts = facts
     return examined

@@ -43,7 +43,7 @@ from typing import Any, NamedTuple
 
 from heritage import __version__, journal, kinds, layout
 from heritage.errors import InvalidInput, Problem
-from heritage.examine import kind_of
+from heritage.examine import Facts, kind_of
 from heritage.history import Change, Link, competing_ids, in_force
 from heritage.kinds import FLAT, NESTED
 from heritage.mapformat import ENTRY_SHAPE, VOCABULARY, date_marks, history_entry
@@ -181,8 +181,10 @@ def _stamp(catalogue: Catalogue) -> str:
     stat = os.stat(layout.catalogue_file(catalogue.root))
     vocabulary = zlib.crc32((VOCABULARY + ";" + ENTRY_SHAPE).encode("utf-8"))
     # The tables' own shape too: two branches that each add a column under the same SCHEMA number
-    # must not take each other's index for theirs.
-    shape = zlib.crc32("\n".join([_TABLES, *_kind_tables(), *_INDEXES.values()]).encode("utf-8"))
+    # must not take each other's index for theirs. So too the facts kept of each record: a row
+    # packed with fewer of them would not unpack.
+    tables = [_TABLES, *_kind_tables(), *_INDEXES.values(), " ".join(Facts._fields)]
+    shape = zlib.crc32("\n".join(tables).encode("utf-8"))
     return f"{SCHEMA} {__version__} {stat.st_size} {stat.st_mtime_ns} {vocabulary:08x} {shape:08x}"
 
 

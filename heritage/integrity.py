@@ -41,7 +41,10 @@ class VerifyReport:
 
 
 def _referenced_evidence(document: dict[str, Any]) -> Iterator[str]:
-    for item in document.get("evidence", []):
+    cited = document.get("evidence", [])
+    if isinstance(cited, str):  # a custody event: the one file whose chain it extends
+        cited = [cited]
+    for item in cited:
         if isinstance(item, str):
             yield item
         elif isinstance(item, dict) and isinstance(item.get("sha256"), str):
@@ -64,6 +67,8 @@ def _misplaced(path: Path, document: dict[str, Any]) -> str | None:
         if path.parent.parent.name in (layout.REPORTS, layout.RETRACTIONS)
         else document.get("allegation")
         if path.parent.parent.name == layout.REVIEWS
+        else document.get("evidence")
+        if path.parent.parent.name == layout.CUSTODY
         else None
     )
     if owner is not None and path.parent.name != owner:

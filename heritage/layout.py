@@ -9,6 +9,7 @@
     allegations/<allegation-id>.json     one file per allegation
     reviews/<allegation-id>/<id>.json    reviews of an allegation: its status moves only through them
     evidence/<aa>/<sha256>               evidence files, named by the SHA-256 of their bytes
+    custody/<sha256>/<event-id>.json     custody events of an evidence file, after its intake
 
 Only regular files and real folders inside the catalogue count. A symbolic link (to a file or a
 folder, inside the catalogue or out), a named pipe, a socket or a device is never opened by any
@@ -51,6 +52,7 @@ ALLEGATIONS = kinds.ALLEGATIONS.folder
 RETRACTIONS = kinds.RETRACTIONS.folder
 REVIEWS = kinds.REVIEWS.folder
 EVIDENCE = kinds.EVIDENCE.folder
+CUSTODY = kinds.CUSTODY.folder
 MAPS = "maps"  # where `heritage map` and `heritage dossier` write by default; not records
 # What `heritage init` makes: every kind's folder, and the one outputs go to.
 INIT_FOLDERS = (*FOLDERS, MAPS)
@@ -132,6 +134,15 @@ def evidence_files(root: Path) -> Iterator[Path]:
 def evidence_records(root: Path) -> Iterator[Path]:
     """The records that describe them."""
     return _evidence_entries(root, records=True)
+
+
+def custody_file(root: Path, sha256: str, event_id: str) -> Path:
+    """A custody event, in the folder named after the SHA-256 of the evidence file it is about."""
+    return root / CUSTODY / sha256 / f"{event_id}{RECORD_SUFFIX}"
+
+
+def custody_files(root: Path, sha256: str | None = None) -> Iterator[Path]:
+    return _owned_files(root, CUSTODY, sha256)
 
 
 def allegation_file(root: Path, allegation_id: str) -> Path:

@@ -2,7 +2,7 @@
 
     schemas/catalogue.schema.json    catalogue.json
     schemas/site.schema.json         sites/<id>.geojson, a GeoJSON Feature
-    schemas/<kind>.schema.json       every other record kind of `heritage.kinds.KINDS`
+    schemas/<kind>.schema.json       every other record kind of `heritage.kinds.KINDS` (custody events too)
 
 `scripts/write_schemas.py` writes them; `tests/test_schemas.py` makes them again and fails if the
 committed files differ, so they cannot drift from the models.
@@ -44,6 +44,7 @@ _ABOUT: dict[str, tuple[str, str, str]] = {
     "retractions": ("retraction", "Retraction", "retractions/<site>/<id>.json: a condition report withdrawn."),
     "reviews": ("review", "Review", "reviews/<allegation>/<id>.json: an assessment of an allegation."),
     "evidence": ("evidence", "Evidence record", "evidence/<aa>/<sha256>.json: what an evidence file is."),
+    "custody": ("custody", "Custody event", "custody/<sha256>/<id>.json: an evidence file changing hands."),
 }
 _MORE = " Generated from heritage's models; the rules in words are in docs/format.md."
 

@@ -19,7 +19,17 @@ from heritage.atomic import create_file
 from heritage.codec import encode, from_document, loads
 from heritage.errors import CatalogueNotFound, InvalidInput, RecordExists, RecordNotFound, SpecialFile
 from heritage.history import corrections
-from heritage.models import Allegation, CatalogueInfo, ConditionReport, Evidence, Retraction, Review, Site, Source
+from heritage.models import (
+    Allegation,
+    CatalogueInfo,
+    ConditionReport,
+    CustodyEvent,
+    Evidence,
+    Retraction,
+    Review,
+    Site,
+    Source,
+)
 from heritage.models.base import AHEAD
 from heritage.models.types import ID_PATTERN
 from heritage.plain_errors import plain_messages
@@ -41,6 +51,7 @@ never rewritten: a correction is a new record.
     allegations/<allegation-id>.json     claims made by parties
     reviews/<allegation-id>/<id>.json    reviews of an allegation: its status moves only through them
     evidence/<aa>/<sha256>[.json]        evidence files, named by the SHA-256 of their bytes, and their records
+    custody/<sha256>/<id>.json           each later change of hands of an evidence file: its chain of custody
     .heritage/                           heritage's index of the files, to stay quick; ignored by git, safe to delete
 
 Check it with `heritage validate` and `heritage verify`; add to it with `heritage site add`, `heritage source add`,
@@ -453,6 +464,28 @@ class Catalogue:
             )
         path = layout.allegation_file(self.root, allegation.id)
         self.append_file(path, encode(allegation), allegation.id)
+        return path
+
+    def custody_events(self, sha256: str | None = None) -> Iterator[CustodyEvent]:
+        """The custody events of one evidence file (of every file, if none is given), in file order."""
+        if sha256 is not None and not re.fullmatch(r"[0-9a-f]{64}", sha256):
+            return
+        for path in layout.custody_files(self.root, sha256):
+            yield self.read(CustodyEvent, path)
+
+    def add_custody_event(self, event: CustodyEvent) -> Path:
+        """Append an event to an evidence file's chain: only of a file the catalogue holds, bytes
+        and record both."""
+        if not self.has_evidence(event.evidence) or not layout.regular_file(
+            layout.evidence_file(self.root, event.evidence)
+        ):
+            raise InvalidInput(
+                f"unknown evidence file {event.evidence}; add it first with 'heritage evidence add'",
+                record=event.id,
+                field="evidence",
+            )
+        path = layout.custody_file(self.root, event.evidence, event.id)
+        self.append_file(path, encode(event), event.id)
         return path
 
     def has_evidence(self, sha256: str) -> bool:

@@ -169,6 +169,8 @@ def cross_checks(records: dict[str, Records]) -> list[Problem]:
             )
             check.add("competing-reviews", message, review_paths[latest[-1]], latest[-1], "supersedes", "warning")
 
+    _custody_checks(check, records)
+
     retraction_rows = records[layout.RETRACTIONS]
     check.unique(retraction_rows)
     retracted: Counter[str] = Counter()
@@ -190,6 +192,34 @@ def cross_checks(records: dict[str, Records]) -> list[Problem]:
             message = f"responds to unknown allegation {facts.target!r}"
             check.add("unknown-allegation", message, path, facts.id, "responds_to")
     return check.problems
+
+
+def _custody_checks(check: _Cross, records: dict[str, Records]) -> None:
+    """Each custody event extends the chain of a file the catalogue holds, and each chain runs in
+    time: taken in the order its events were recorded, none happened before the intake or before
+    an event recorded ahead of it. One that did is a warning: an event written down late, or a
+    wrong date; either way the chain as read must be looked at."""
+    intake = {facts.target: facts.at for _, facts in records[layout.EVIDENCE]}
+    events = records.get(layout.CUSTODY, [])
+    check.unique(events)
+    chains: dict[str, list[tuple[str, str, str, str]]] = defaultdict(list)
+    for path, facts in events:
+        if facts.target not in intake:
+            message = f"is about evidence file {facts.target}, which is not in the catalogue"
+            check.add("unknown-evidence", message, path, facts.id, "evidence")
+            continue
+        chains[facts.target].append((facts.recorded, facts.id, facts.at, path))
+    for sha, chain in sorted(chains.items()):
+        latest, after = intake[sha], "the file's intake"
+        for _, event_id, at, path in sorted(chain):
+            if at < latest:
+                message = (
+                    f"happened at {at[:19]} UTC, before {after} ({latest[:19]} UTC) that was recorded ahead of it: "
+                    "an event written down late, or a wrong date"
+                )
+                check.add("custody-order", message, path, event_id, "at", "warning")
+            else:
+                latest, after = at, f"event {event_id!r}"
 
 
 def _interrupted(catalogue: Catalogue) -> list[Problem]:

@@ -35,12 +35,15 @@ from heritage import layout
 from heritage.audience import edition_of
 from heritage.cli import cli
 from heritage.codec import encode, from_document
+from heritage.custody import record_event
 from heritage.errors import InvalidInput
-from heritage.evidence import add_evidence
+from heritage.evidence import Received, add_evidence
 from heritage.models import (
     Allegation,
     CatalogueInfo,
     ConditionReport,
+    CustodyAction,
+    CustodyEvent,
     Party,
     Retraction,
     Review,
@@ -69,6 +72,7 @@ NOT_SHOWN = {
     "LEAKI48",  # camera make and model from a photo's EXIF
     "LEAKI49",
     "LEAKI52",  # an evidence record's notes
+    "LEAKM62",  # a custody event's recorded_by
     "LEAKI20",  # a confidential source's notes and evidence list
     "LEAKI21",
     "LEAKI22",
@@ -101,7 +105,7 @@ def _record(catalogue: Catalogue, model: type[Any], document: dict[str, Any]) ->
     return record
 
 
-def _photo(path: Path, colour: tuple[int, int, int], make: str = "", model: str = "") -> Path:
+def _photo(path: Path, colour: tuple[int, int, int], make: str = "", model: str = "", device: str = "") -> Path:
     from PIL import Image
 
     def dms(value: float) -> tuple[Fraction, Fraction, Fraction]:
@@ -113,6 +117,8 @@ def _photo(path: Path, colour: tuple[int, int, int], make: str = "", model: str 
         exif[0x010F], exif[0x0110] = make, model
         gps = exif.get_ifd(0x8825)
         gps[1], gps[2], gps[3], gps[4] = "N", dms(40.123456), "E", dms(45.654321)
+    if device:  # the software that wrote it, and the camera body's serial number
+        exif[0x0131], exif.get_ifd(0x8769)[0xA431] = f"{device}a", f"{device}b"
     Image.new("RGB", (24, 24), colour).save(path, "JPEG", exif=exif, quality=95)
     return path
 
@@ -147,13 +153,23 @@ def planted(root: Path, tmp: Path) -> tuple[Catalogue, list[str], list[str]]:
                    "captured_by": "LEAKI22"}], sensitivity="confidential")  # fmt: skip
     add(Source, id="leakm11", kind="ngo_report", title="LEAKM12", publisher="LEAKM13",
         url="https://example.org/LEAKM14", sensitivity="restricted")  # fmt: skip
-    shown = add_evidence(cat, _photo(tmp / "LEAKI50.jpg", (200, 30, 30), "LEAKI48", "LEAKI49"), "src-public",
-                         recorded_by="LEAKM24", captured_by="LEAKI51", notes="LEAKI52")  # fmt: skip
+    shown = add_evidence(cat, _photo(tmp / "LEAKI50.jpg", (200, 30, 30), "LEAKI48", "LEAKI49", "LEAKI67"),
+                         "src-public", recorded_by="LEAKM24", captured_by="LEAKI51", notes="LEAKI52",
+                         received=Received("LEAKI68", "LEAKI69", "https://example.org/LEAKI70"))  # fmt: skip
+    # Its chain of custody: who held it, handed it on, where, are for the team; an event's own
+    # sensitivity hides it as a record's does.
+    record_event(cat, shown.id, CustodyAction.transferred, recorded_by="LEAKM62", by="LEAKI71",
+                 from_holder="LEAKI72", to_holder="LEAKI73", where="LEAKI74", notes="LEAKI75")  # fmt: skip
+    for event_id, level in (("leakm63", Sensitivity.restricted), ("leaki76", Sensitivity.confidential)):
+        cat.add_custody_event(CustodyEvent(id=event_id, evidence=shown.file_sha256, action=CustodyAction.copied,
+                                           at=NOW, by="x", to_holder="LEAKI77", recorded_at=NOW, recorded_by="x",
+                                           sensitivity=level))  # type: ignore[arg-type]  # fmt: skip
     secret = add_evidence(cat, _photo(tmp / "LEAKI53.jpg", HIDDEN_COLOURS[0]), "src-public", recorded_by="x",
                           captured_by="LEAKI54")  # fmt: skip
     # `evidence add` has no sensitivity option: the record is marked confidential in its file.
     record = layout.evidence_record_file(root, secret.file_sha256)
     record.write_bytes(encode(secret.model_copy(update={"sensitivity": Sensitivity.confidential})))
+    record_event(cat, secret.id, CustodyAction.exported, recorded_by="x", to_holder="LEAKI78")
     of_secret_source = add_evidence(cat, _photo(tmp / "LEAKI55.jpg", HIDDEN_COLOURS[1]), "leaki15", recorded_by="x")
     of_restricted_source = add_evidence(cat, _photo(tmp / "a.jpg", RESTRICTED_COLOUR), "leakm11", recorded_by="x")
     hidden_files = [e.file_sha256 for e in (secret, of_secret_source)] + [e.id for e in (secret, of_secret_source)]
@@ -241,6 +257,10 @@ def produce(catalogue: Catalogue, out: Path, audience: str) -> None:
         for number, record in enumerate(shown):  # files named by number: ids may hold markers
             printed = invoke_ok(*root, kind, "show", record["id"], "--audience", audience)
             (listings / f"{kind}-{number}.txt").write_text(printed, encoding="utf-8")
+            if kind == "evidence":  # its chain of custody, as text and as JSON
+                for form in ((), ("--json",)):
+                    printed = invoke_ok(*root, "evidence", "custody", record["id"], "--audience", audience, *form)
+                    (listings / f"custody-{number}{''.join(form)}.txt").write_text(printed, encoding="utf-8")
 
 
 _DATA = re.compile(rb"base64,([A-Za-z0-9+/=]+)")

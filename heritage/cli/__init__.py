@@ -9,6 +9,7 @@ from __future__ import annotations
 from heritage.cli import (  # noqa: F401  (each registers its commands)
     allegations,
     browse,
+    custody_cmd,
     evidence_cmd,
     export_cmd,
     form_cmd,

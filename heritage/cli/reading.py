@@ -271,7 +271,7 @@ def evidence_list(env: Env, source_id: str | None, audience: str, limit: int | N
 @json_option()
 @pass_env
 def evidence_show(env: Env, reference: str, audience: str, as_json: bool) -> None:
-    """Show one evidence file's record, named by its ev-... id or SHA-256.
+    """Show one evidence file's record, named by its ev-... id or SHA-256, and its chain of custody.
 
     \b
     Example:
@@ -282,6 +282,10 @@ def evidence_show(env: Env, reference: str, audience: str, as_json: bool) -> Non
         echo_json(_record_json(found))
         return
     _print_fields(found.id, _evidence_fields(found))
+    from heritage.cli.custody_cmd import print_chain
+    from heritage.custody import find_chain
+
+    print_chain(find_chain(env.catalogue, reference, audience), "chain of custody")
 
 
 def _evidence_fields(e: Evidence) -> list[tuple[str, object]]:
@@ -297,6 +301,11 @@ def _evidence_fields(e: Evidence) -> list[tuple[str, object]]:
         ("captured by", e.captured_by),
         ("where", f"{point[1]:.6f}, {point[0]:.6f} (lat, lon)" if point else None),
         ("camera", e.camera),
+        ("software", e.software),
+        ("device serial", e.device_serial),
+        ("received from", e.received_from),
+        ("received via", e.received_via),
+        ("received url", e.received_url),
         ("notes", e.notes),
         ("sensitivity", e.sensitivity.value),
         ("recorded", f"{e.recorded_by}, {e.recorded_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC"),

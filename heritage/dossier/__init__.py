@@ -3,8 +3,9 @@
 Everything a reader needs about one site: its names in every language, place and how well it is
 known, condition as of today and over time, every report with who recorded it, what each party
 allegations and how each was reviewed, the sources with their grades, evidence thumbnails with
-their hashes, and the catalogue's root hash so the reader can check nothing was altered. All
-catalogue text goes through Jinja2 with autoescaping; the page's own policy forbids any request.
+their hashes and each file's chain of custody, and the catalogue's root hash so the reader can
+check nothing was altered. All catalogue text goes through Jinja2 with autoescaping; the page's
+own policy forbids any request.
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ from heritage.audience import (
     EDITION_META,
     allegation_for,
     edition_at,
-    evidence_for,
     hidden,
     least,
     may_see,
@@ -45,6 +45,7 @@ from heritage.audience import (
     strictest,
 )
 from heritage.context import VectorLayer, naturalearth
+from heritage.custody import chain_for
 from heritage.dossier.locator import Conditions, Locator, condition_colour, locator_maps
 from heritage.errors import InvalidInput, RecordNotFound
 from heritage.history import competing_corrections, condition_as_of, site_history
@@ -85,6 +86,7 @@ def _environment() -> Environment:
     environment.globals["migration_note"] = migration_note
     environment.globals["field_facts"] = functools.partial(field_facts, labelled=True)
     environment.globals["FACT_LABELS"] = FACT_LABELS
+    environment.globals["utc"] = UTC
     return environment
 
 
@@ -268,8 +270,9 @@ def dossier_context(
         if layout.regular_file(path):
             record = catalogue.read(Evidence, path)
             source = catalogue.source(record.source).sensitivity if catalogue.has_source(record.source) else None
-            if (shown := evidence_for(record, audience, source)) is not None:
-                evidence.append({"record": shown, "thumbnail": _thumbnail(catalogue, shown)})
+            if (chain := chain_for(catalogue, record, audience, source)) is not None:
+                shown = chain.evidence
+                evidence.append({"record": shown, "thumbnail": _thumbnail(catalogue, shown), "chain": chain})
     timeline = [
         {
             "when": str(e.report.observed),

@@ -2,6 +2,7 @@
 
 from heritage.models.allegation import Allegation, Claimant, Perpetrator
 from heritage.models.catalogue_info import CatalogueInfo, Party
+from heritage.models.custody import CustodyAction, CustodyEvent
 from heritage.models.evidence import Evidence
 from heritage.models.geometry import Point, Polygon
 from heritage.models.report import ConditionReport, FieldSubmission, ObserverPosition, RecordedWarning
@@ -35,6 +36,8 @@ __all__ = [
     "Claimant",
     "Condition",
     "ConditionReport",
+    "CustodyAction",
+    "CustodyEvent",
     "Designation",
     "Dispute",
     "Evidence",

@@ -2,6 +2,11 @@
 
 The bytes live beside it, named by their SHA-256 (what sha256sum prints); the record is sealed
 like every other. Reports, allegations and reviews cite evidence by that hash.
+
+The record is also the intake, the first link of the file's chain of custody
+(`heritage.models.custody`): who added it and when (`recorded_by`, `recorded_at`), under what name
+(`name`), from whom and how it came (`received_from`, `received_via`, `received_url`), and the
+device that made it as the file itself says (`camera`, `software`, `device_serial`).
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from pydantic import Field, ValidationInfo, field_validator
 from heritage.models.base import Record, not_in_future
 from heritage.models.geometry import Point
 from heritage.models.source import Sha256
-from heritage.models.types import Line, RecordId, Text
+from heritage.models.types import Line, Link, RecordId, Text
 from heritage.models.vocab import Sensitivity
 
 
@@ -27,7 +32,12 @@ class Evidence(Record):
     captured_by: Line | None = None
     location: Point | None = None  # where it was captured, from the file's own metadata (EXIF GPS)
     camera_time: Line | None = None  # the camera's clock as written in the file, when it gives no time zone
-    camera: Line | None = None
+    camera: Line | None = None  # EXIF make and model
+    software: Line | None = None  # EXIF Software: the firmware or phone system that wrote it, or an editor
+    device_serial: Line | None = None  # EXIF body serial number: names one device, so its owner
+    received_from: Line | None = None  # the person or organisation the file came from
+    received_via: Line | None = None  # how it came: "email", "Signal", "USB handover", "download"...
+    received_url: Link | None = None  # the address it was downloaded from
     notes: Text | None = None
     sensitivity: Sensitivity = Sensitivity.public
 
