@@ -98,7 +98,8 @@ def main() -> None:
                     "-c",
                     (
                         "import heritage; "
-                        f"heritage.open({str(folder)!r}, audience='internal').sites().to_file({str(gpkg)!r}, engine='pyogrio')"
+                        f"heritage.open({str(folder)!r}, audience='internal').sites()"
+                        f".to_file({str(gpkg)!r}, engine='pyogrio')"
                     ),
                 ],
                 check=True,
