@@ -11,6 +11,7 @@ made: `compare_manifest` reports what was added, modified or removed.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterator
 from contextlib import suppress
@@ -34,6 +35,8 @@ MANIFEST_FORMAT = 1
 class VerifyReport:
     problems: list[Problem] = field(default_factory=list)
     checked: int = 0
+    # Each record and evidence file's SHA-256, by its path in the catalogue: what checkpoints are checked against.
+    digests: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -90,7 +93,9 @@ def verify_catalogue(catalogue: Catalogue) -> VerifyReport:
         try:
             # A key given twice is refused as every other reader refuses it: otherwise a doctored
             # copy of a key placed before the sealed one would pass here and fail `validate`.
-            document = loads(read_whole(path), object_pairs_hook=unique_keys)
+            data = read_whole(path)
+            report.digests[catalogue.display(path)] = hashlib.sha256(data).hexdigest()
+            document = loads(data, object_pairs_hook=unique_keys)
         except SpecialFile as exc:  # swapped in since the listing
             problem("special-file", special_message(exc.what), path)
             continue
@@ -130,6 +135,7 @@ def verify_catalogue(catalogue: Catalogue) -> VerifyReport:
         stored.add(path.name)
         try:
             actual = stored_sha256(path)
+            report.digests[catalogue.display(path)] = actual
         except SpecialFile as exc:  # swapped in since the listing
             problem("special-file", special_message(exc.what), path)
             continue

@@ -10,6 +10,7 @@
     reviews/<allegation-id>/<id>.json    reviews of an allegation: its status moves only through them
     evidence/<aa>/<sha256>               evidence files, named by the SHA-256 of their bytes
     custody/<sha256>/<event-id>.json     custody events of an evidence file, after its intake
+    checkpoints/                         signed checkpoints over the records (`heritage.checkpoints`)
 
 Only regular files and real folders inside the catalogue count. A symbolic link (to a file or a
 folder, inside the catalogue or out), a named pipe, a socket or a device is never opened by any
@@ -54,8 +55,15 @@ REVIEWS = kinds.REVIEWS.folder
 EVIDENCE = kinds.EVIDENCE.folder
 CUSTODY = kinds.CUSTODY.folder
 MAPS = "maps"  # where `heritage map` and `heritage dossier` write by default; not records
-# What `heritage init` makes: every kind's folder, and the one outputs go to.
-INIT_FOLDERS = (*FOLDERS, MAPS)
+# Signed checkpoints (`heritage.checkpoints`): beside the records, never covered by a root hash
+# (a checkpoint cannot sign a root that its own file would change), never rewritten.
+CHECKPOINTS = "checkpoints"
+ALLOWED_SIGNERS = "allowed_signers"  # checkpoints/allowed_signers: who may sign, as git and ssh-keygen read it
+CHECKPOINT_SUFFIX = ".checkpoint"
+SIGNATURE_SUFFIX = ".checkpoint.sig"
+LIST_SUFFIX = ".files"  # the files a checkpoint added to those its previous ones covered, as sha256sum lists them
+# What `heritage init` makes: every kind's folder, the checkpoints' and the one outputs go to.
+INIT_FOLDERS = (*FOLDERS, CHECKPOINTS, MAPS)
 NOT_RECORDS = (".gitkeep", "README.md")  # files a record folder may hold that are not records
 
 
@@ -315,6 +323,28 @@ def stray_evidence(root: Path) -> Iterator[Path]:
                 yield Path(entry.path)
 
 
+def checkpointed_files(root: Path) -> Iterator[Path]:
+    """What a checkpoint covers: every record file of every kind and every evidence file, the
+    files that are added and never changed. Not catalogue.json or areas.geojson, which settings
+    rewrite, nor stray files (`verify` reports those on their own)."""
+    yield from record_files(root)
+    yield from evidence_files(root)
+
+
+def allowed_signers_file(root: Path) -> Path:
+    return root / CHECKPOINTS / ALLOWED_SIGNERS
+
+
+def checkpoint_files(root: Path) -> Iterator[Path]:
+    """The checkpoints themselves (not their signatures or lists), in name order, which is time order."""
+    return _files(root / CHECKPOINTS, CHECKPOINT_SUFFIX)
+
+
+def checkpoint_entries(root: Path) -> list[Entry]:
+    """Everything in checkpoints/, for `verify` to account for each name."""
+    return _entries(root / CHECKPOINTS)
+
+
 def special_info_files(root: Path) -> Iterator[Path]:
     """`catalogue.json` and `areas.geojson`, if either is there but not a regular file."""
     for name in (CATALOGUE_FILE, AREAS_FILE):
@@ -443,7 +473,7 @@ def output_path(catalogue_root: Path, path: Path | str, *, overwrite: bool = Tru
     target = path.resolve()
     root = catalogue_root.resolve()
     protected = {root / CATALOGUE_FILE, root / AREAS_FILE}
-    inside = [root / name for name in (*FOLDERS, TOOL_FOLDER)]
+    inside = [root / name for name in (*FOLDERS, CHECKPOINTS, TOOL_FOLDER)]
     if target in protected or any(target == f or f in target.parents for f in inside):
         raise InvalidInput("is part of the catalogue itself; write outputs elsewhere", file=path)
     check_output(path, folder=folder)

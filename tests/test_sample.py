@@ -101,4 +101,4 @@ def test_init_makes_the_folders_the_sample_has(tmp_path: Path, invoke: Invoke) -
     assert invoke("init", str(tmp_path / "new")).exit_code == 0
     made = {p.name for p in (tmp_path / "new").iterdir() if p.is_dir()}
     shipped = {p.name for p in REPO.iterdir() if p.is_dir() and (p / ".gitkeep").is_file()}
-    assert made == shipped == {*layout.FOLDERS, layout.MAPS}
+    assert made == shipped == {*layout.FOLDERS, layout.CHECKPOINTS, layout.MAPS}

@@ -1,4 +1,4 @@
-"""Proving nothing was altered: `verify` and `manifest`."""
+"""Proving nothing was altered: `verify`, `manifest` and `checkpoint`."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from heritage.checkpoints import make_checkpoint, verify_checkpoints
 from heritage.cli.app import Env, ExitCode, cli, pass_env
 from heritage.cli.common import console, echo_json, inform, json_option, printable, quiet_option
 from heritage.hashing import manifest_text, write_manifest
@@ -19,18 +20,29 @@ from heritage.layout import output_path
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also report what was added, modified or removed since this manifest was made; - for standard input.",
 )
+@click.option(
+    "--allowed-signers",
+    "allowed",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Check checkpoints' signatures against this allowed_signers file (one you trust) "
+    "instead of the catalogue's own checkpoints/allowed_signers.",
+)
 @json_option("Print JSON.")
 @pass_env
-def verify(env: Env, against: Path | None, as_json: bool) -> None:
-    """Check every record's seal and every evidence file's hash. Exit 1 on any problem.
+def verify(env: Env, against: Path | None, allowed: Path | None, as_json: bool) -> None:
+    """Check every record's seal, every evidence file's hash and every signed checkpoint, and
+    that nothing a checkpoint covers was deleted or changed. Exit 1 on any problem.
 
     \b
     Example:
       heritage verify
       heritage verify --against ~/manifests/2026-11-28.json
+      heritage verify --allowed-signers ~/trusted/allowed_signers
     """
     catalogue = env.catalogue
     result = verify_catalogue(catalogue)
+    chain = verify_checkpoints(catalogue, result.digests, allowed)
+    result.problems += chain.all_problems
     diff = compare_manifest(catalogue, read_manifest(against)) if against else None
     ok = result.ok and (diff is None or diff.unchanged)
     if as_json:
@@ -38,6 +50,19 @@ def verify(env: Env, against: Path | None, as_json: bool) -> None:
             "ok": ok,
             "checked": result.checked,
             "problems": [p.as_dict() for p in result.problems],
+            "checkpoints": [
+                {
+                    "name": found.stem,
+                    "ok": found.ok,
+                    "sha256": found.digest or None,
+                    "time": found.checkpoint.time.isoformat() if found.checkpoint else None,
+                    "signer": found.checkpoint.signer if found.checkpoint else None,
+                    "files": found.checkpoint.files if found.checkpoint else None,
+                    "head": found.stem in chain.heads,
+                }
+                for found in chain.checkpoints
+            ],
+            "covered": len(chain.covered),
         }
         if diff is not None:
             data["since_manifest"] = {"added": diff.added, "modified": diff.modified, "removed": diff.removed}
@@ -48,6 +73,14 @@ def verify(env: Env, against: Path | None, as_json: bool) -> None:
             out.print(
                 printable(f"{problem.severity} {problem.code}: {problem.describe()}"), markup=False, soft_wrap=True
             )
+        for found in chain.checkpoints:
+            if found.ok and found.checkpoint is not None:
+                line = (
+                    f"checkpoint {found.stem} OK: signed by {found.checkpoint.signer}, {found.checkpoint.files} file(s)"
+                )
+            else:
+                line = f"checkpoint {found.stem} FAILED"
+            out.print(printable(line), markup=False, soft_wrap=True)
         if diff is not None:
             for label, paths in (("added", diff.added), ("modified", diff.modified), ("removed", diff.removed)):
                 for path in paths:
@@ -62,7 +95,13 @@ def verify(env: Env, against: Path | None, as_json: bool) -> None:
                 f"{len(diff.removed)} removed since the manifest"
             )
         )
-        out.print(f"{verdict}: {result.checked} file(s) checked, {errors} problem(s){changed}", markup=False)
+        signed = (
+            f"; {sum(f.ok for f in chain.checkpoints)} of {len(chain.checkpoints)} checkpoint(s) verified, "
+            f"{len(chain.covered)} file(s) covered"
+            if chain.checkpoints
+            else ""
+        )
+        out.print(f"{verdict}: {result.checked} file(s) checked, {errors} problem(s){signed}{changed}", markup=False)
     if not ok:
         raise SystemExit(ExitCode.INVALID)
 
@@ -94,3 +133,33 @@ def manifest(env: Env, output: str, force: bool) -> None:
     data = build_manifest(env.catalogue)
     write_manifest(target, data)
     inform(f"root {data['root']}: {len(data['files'])} file(s), written to {target}")
+
+
+@cli.command()
+@click.option(
+    "--key",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    required=True,
+    help="The SSH key to sign with: a private key without a passphrase, or the public key (.pub) "
+    "of one loaded into ssh-agent.",
+)
+@click.option("--signer", help="Sign as this principal of allowed_signers; the key's first one if absent.")
+@quiet_option
+@pass_env
+def checkpoint(env: Env, key: Path, signer: str | None) -> None:
+    """Sign a checkpoint of every record and evidence file into checkpoints/ (then commit it).
+
+    The key must be listed in checkpoints/allowed_signers. `heritage verify` then proves that
+    nothing the checkpoint covers is deleted or changed.
+
+    \b
+    Example:
+      heritage checkpoint --key ~/.ssh/id_ed25519
+      heritage checkpoint --key ~/.ssh/id_ed25519.pub --signer ana@example.org
+      git add checkpoints && git commit -m "Checkpoint"
+    """
+    stem, made = make_checkpoint(env.catalogue, key, signer)
+    inform(
+        f"checkpoint {stem}: root {made.root}, {made.files} file(s), signed by {made.signer}, "
+        f"written to checkpoints/{stem}.checkpoint"
+    )
