@@ -24,7 +24,7 @@ from typing import BinaryIO, TypeVar
 from heritage import layout, leftovers
 from heritage.allegations import ReviewedAllegation
 from heritage.atomic import put_in_place
-from heritage.audience import evidence_for, review_for, site_for, source_for
+from heritage.audience import evidence_for, review_for, shown_as, site_for, source_for
 from heritage.models import Allegation, ConditionReport, Evidence, Review, Site, Source
 from heritage.models.base import utc_today
 from heritage.selection import Seen
@@ -80,7 +80,7 @@ class Scope:
             about = [s for s in reviewed.allegation.sites if s in ids]
             if not about:
                 continue
-            allegation = reviewed.allegation.model_copy(update={"sites": about})
+            allegation = shown_as(reviewed.allegation, {"sites": about})
             allegations.append(ReviewedAllegation(allegation, list(reviewed.reviews), list(reviewed.responses)))
             files.update(allegation.evidence)
         visible_claims = {r.allegation.id for r in seen.claims}
@@ -102,15 +102,20 @@ class Scope:
             for i in sorted(cited)
             if i in all_sources and (shown_source := source_for(all_sources[i], audience)) is not None
         }
-        evidence = {}
-        for sha in sorted(files):
+
+        def shown_file(sha: str) -> Evidence | None:
             if not catalogue.has_evidence(sha):
-                continue
+                return None
             record = catalogue.read(Evidence, layout.evidence_record_file(catalogue.root, sha))
             of = all_sources.get(record.source)
-            shown_record = evidence_for(record, audience, of.sensitivity if of else None)
-            if shown_record is not None:
-                evidence[sha] = shown_record
+            return evidence_for(record, audience, of.sensitivity if of else None)
+
+        evidence = {sha: record for sha in sorted(files) if (record := shown_file(sha)) is not None}
+        # A source may list its files itself: one whose own record is hidden goes unnamed there too.
+        for source_id, source in sources.items():
+            listed = [f for f in source.evidence if not catalogue.has_evidence(f.sha256) or shown_file(f.sha256)]
+            if listed != source.evidence:
+                sources[source_id] = shown_as(source, {"evidence": listed})
         # A record cites evidence files by hash; those hidden from the audience go unnamed.
         for site_id, site_reports in reports.items():
             reports[site_id] = [_citing(r, evidence) for r in site_reports]
@@ -148,7 +153,7 @@ Citing = TypeVar("Citing", ConditionReport, Allegation)
 def _citing(record: Citing, shown: Container[str]) -> Citing:
     """The record naming only the evidence files in `shown`."""
     kept = [sha for sha in record.evidence if sha in shown]
-    return record if kept == record.evidence else record.model_copy(update={"evidence": kept})
+    return record if kept == record.evidence else shown_as(record, {"evidence": kept})
 
 
 Writer = Callable[[Scope, Path], None]
