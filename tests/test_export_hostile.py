@@ -148,3 +148,44 @@ def test_an_allegation_about_a_hidden_site_carries_no_seal_to_guess_it_by(catalo
     with sqlite3.connect(path) as db:
         seals = dict(db.execute("SELECT id, sha256 FROM allegations").fetchall())
     assert seals["a-both"] is None and seals["a-1"] is not None
+
+
+def test_no_allegation_about_hidden_sites_only_is_named_by_one_shown(catalogue: Catalogue, tmp_path: Path) -> None:
+    """An allegation about a confidential site only is hidden with it (its words may name the
+    site): one that answers it, or that it answers, does not name it either."""
+    from conftest import site_doc
+    from heritage.codec import decode
+    from heritage.models import Site
+
+    catalogue.add_site(decode(Site, json.dumps(site_doc("secret-church", sensitivity="confidential")).encode()))
+    add(catalogue, Allegation, allegation_doc("a-about-secret", sites=["secret-church"]))
+    add(catalogue, Allegation, allegation_doc("a-reply", responds_to="a-about-secret"))
+    add(catalogue, Allegation, allegation_doc("a-counter", sites=["secret-church"], responds_to="a-1"))
+    for audience in ("public", "mission"):
+        path = exported(catalogue, tmp_path, "gpkg", audience)
+        with sqlite3.connect(path) as db:
+            rows = {row[0]: row[1:] for row in db.execute("SELECT id, responds_to, responses FROM allegations")}
+        assert rows["a-reply"] == (None, None) and rows["a-1"] == (None, None), audience
+    path = exported(catalogue, tmp_path, "gpkg", "internal")
+    with sqlite3.connect(path) as db:
+        rows = {row[0]: row[1:] for row in db.execute("SELECT id, responds_to, responses FROM allegations")}
+    assert rows["a-reply"][0] == "a-about-secret" and "a-counter" in rows["a-1"][1]
+
+
+def test_a_review_names_the_evidence_files_it_relies_on_that_are_shown(catalogue: Catalogue, tmp_path: Path) -> None:
+    from heritage.evidence import add_evidence
+    from heritage.models import Review
+
+    photo = tmp_path / "photo.jpg"
+    photo.write_bytes(b"a photo anyone may see")
+    record = add_evidence(catalogue, photo, "src-chw", recorded_by="tester")
+    add(catalogue, ConditionReport, report_doc("r-photo", evidence=[record.file_sha256]))
+    review = {"id": "v-1", "allegation": "a-1", "status": "corroborated", "standard": "balance", "rationale": "Seen"}
+    relies_on = ["r-photo", record.id]
+    catalogue.add_review(from_document(Review, {**review, "reviewer": "rv", "relies_on": relies_on, **STAMP}))
+    path = exported(catalogue, tmp_path, "gpkg", "public")
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT relies_on FROM reviews").fetchall() == [(f"r-photo, {record.id}",)]
+
+
+STAMP = {"recorded_at": "2026-01-02T03:04:05Z", "recorded_by": "tester"}

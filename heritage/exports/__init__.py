@@ -75,27 +75,36 @@ class Scope:
         ids = {s.id for s in shown}
         reports = {s.id: list(seen.reports[s.id]) for s in shown}
         files = {h for rs in reports.values() for r in rs for h in r.evidence}
+        claims = {r.allegation.id: r.allegation for r in seen.claims}
+        site_shown: dict[str, bool] = {site_id: True for site_id in ids}
+
+        def claim_shown(claim_id: str | None) -> bool:
+            """Whether the audience may see this allegation: not one about hidden sites only,
+            whose words may name them (as `listing.Visible.allegation` has it)."""
+            claim = claims.get(claim_id) if claim_id is not None else None
+            if claim is None:
+                return False
+            for site_id in claim.sites:
+                if site_id not in site_shown:
+                    site_shown[site_id] = site_for(catalogue.site(site_id), audience) is not None
+                if site_shown[site_id]:
+                    return True
+            return not claim.sites or claim.area is not None
+
         allegations = []
         for reviewed in seen.claims:
             about = [s for s in reviewed.allegation.sites if s in ids]
             if not about:
                 continue
-            allegation = shown_as(reviewed.allegation, {"sites": about})
+            answers = reviewed.allegation.responds_to
+            allegation = shown_as(
+                reviewed.allegation, {"sites": about, "responds_to": answers if claim_shown(answers) else None}
+            )
             allegations.append(ReviewedAllegation(allegation, list(reviewed.reviews), list(reviewed.responses)))
             files.update(allegation.evidence)
-        visible_claims = {r.allegation.id for r in seen.claims}
-        known = (
-            {r.id for rs in reports.values() for r in rs}
-            | seen.sources
-            | {a.allegation.id for a in allegations}
-            | files
-        )
-        for reviewed in allegations:
-            reviewed.reviews = [review_for(r, audience, known) for r in reviewed.reviews]
-            reviewed.responses = [a for a in reviewed.responses if a in visible_claims]
         cited = {c.source for rs in reports.values() for r in rs for c in r.sources}
         cited |= {a.allegation.source.source for a in allegations}
-        cited |= {i for a in allegations for review in a.reviews for i in review.relies_on}
+        cited |= {i for a in allegations for review in a.reviews for i in review.relies_on if i in seen.sources}
         all_sources = {s.id: s for s in catalogue.sources()}
         sources = {
             i: shown_source
@@ -121,6 +130,16 @@ class Scope:
             reports[site_id] = [_citing(r, evidence) for r in site_reports]
         for reviewed in allegations:
             reviewed.allegation = _citing(reviewed.allegation, evidence)
+        # A review relies on reports, sources, allegations and evidence files by their record ids.
+        known = (
+            {r.id for rs in reports.values() for r in rs}
+            | seen.sources
+            | {a.allegation.id for a in allegations}
+            | {record.id for record in evidence.values()}
+        )
+        for reviewed in allegations:
+            reviewed.reviews = [review_for(r, audience, known) for r in reviewed.reviews]
+            reviewed.responses = [a for a in reviewed.responses if claim_shown(a)]
         return cls(
             catalogue_name=catalogue.info.name,
             audience=audience,
