@@ -31,7 +31,7 @@ import re
 import stat
 from collections.abc import Container, Iterable
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from heritage.models import (
     Allegation,
@@ -118,6 +118,19 @@ def _stamp(record: Record, audience: str) -> dict[str, object]:
     if migrated is not None:
         migrated = migrated.model_copy(update={"by": _login(migrated.by, audience)})
     return {"recorded_by": _login(record.recorded_by, audience), "migrated": migrated}
+
+
+Shown = TypeVar("Shown", bound=Record)
+
+
+def shown_as(record: Shown, update: dict[str, Any]) -> Shown:
+    """The record with `update` applied, as an audience sees it; without its seal if that changed
+    anything. A seal is the SHA-256 of the whole record as stored: beside a record with a field
+    withheld (a login, a witness's name, an exact point), it would let anyone confirm a guess at
+    that field by hashing the record with the guess in it. A record shown whole keeps its seal."""
+    if any(getattr(record, name) != value for name, value in update.items()):
+        update = {**update, "sha256": None}
+    return record.model_copy(update=update)
 
 
 def edition_of(head: bytes) -> str | None:
@@ -215,19 +228,19 @@ def site_for(site: Site, audience: str) -> Site | None:
     place = place_for(point, site.location.precision, site.location.uncertainty_m, site.sensitivity, audience)
     if place is None:
         return None
-    site = site.model_copy(update=_stamp(site, audience))
+    site = shown_as(site, _stamp(site, audience))
     if place.pinned:
         return site
     geometry = Point(type="Point", coordinates=list(place.point)) if place.point else None
     location = site.location.model_copy(
         update={"precision": place.precision, "uncertainty_m": place.uncertainty_m, "source": None}
     )
-    return strip_site(site.model_copy(update={"geometry": geometry, "location": location, "description": None}))
+    return strip_site(shown_as(site, {"geometry": geometry, "location": location, "description": None}))
 
 
 def strip_site(site: Site) -> Site:
     """A restricted site as the public may see it: nothing that could pin it down."""
-    return site.model_copy(update={"areas": [], "external_ids": {}, "designations": [], "disputes": []})
+    return shown_as(site, {"areas": [], "external_ids": {}, "designations": [], "disputes": []})
 
 
 def source_for(source: Source, audience: str) -> Source | None:
@@ -240,7 +253,7 @@ def source_for(source: Source, audience: str) -> Source | None:
         # The author of a testimony is the witness; of a field visit, the observer.
         if source.kind in (SourceKind.testimony, SourceKind.field_visit):
             update["author"] = None
-    return source.model_copy(update=update)
+    return shown_as(source, update)
 
 
 def report_for(report: ConditionReport, audience: str, sources: Container[str]) -> ConditionReport | None:
@@ -257,7 +270,7 @@ def report_for(report: ConditionReport, audience: str, sources: Container[str]) 
         update |= {"observed_by": None, "position": None, "warnings": warnings}
     if report.submission is not None and not names_team(audience):
         update["submission"] = report.submission.model_copy(update={"submitted_by": None, "device": None})
-    return report.model_copy(update=update)
+    return shown_as(report, update)
 
 
 # A warning recorded when a report came in is written for the team, and may name where the
@@ -312,8 +325,8 @@ def allegation_for(allegation: Allegation, audience: str, sources: Container[str
         return None
     claimant = allegation.claimant
     name = claimant_name(claimant.name, claimant.kind, audience)
-    return allegation.model_copy(
-        update={"claimant": claimant.model_copy(update={"name": name}), **_stamp(allegation, audience)}
+    return shown_as(
+        allegation, {"claimant": claimant.model_copy(update={"name": name}), **_stamp(allegation, audience)}
     )
 
 
@@ -331,7 +344,7 @@ def evidence_for(record: Evidence, audience: str, source: Sensitivity | None) ->
     update = _stamp(record, audience)
     if not names_people(audience):
         update |= dict.fromkeys(_PERSONAL_EVIDENCE)
-    return record.model_copy(update=update)
+    return shown_as(record, update)
 
 
 # What an evidence record says that could find a person: its file's name, who captured it, where
@@ -360,16 +373,16 @@ def custody_for(event: CustodyEvent, audience: str, evidence_shown: bool) -> Cus
     update = _stamp(event, audience)
     if not names_people(audience):
         update |= dict.fromkeys(_PERSONAL_CUSTODY)
-    return event.model_copy(update=update)
+    return shown_as(event, update)
 
 
 def review_for(review: Review, audience: str, known: Container[str]) -> Review:
     """A review of an allegation the audience may see, naming only the records in `known`."""
     relies_on, _ = shown_ids(review.relies_on, known)
-    return review.model_copy(
-        update={"relies_on": relies_on, "reviewer": _login(review.reviewer, audience), **_stamp(review, audience)}
+    return shown_as(
+        review, {"relies_on": relies_on, "reviewer": _login(review.reviewer, audience), **_stamp(review, audience)}
     )
 
 
 def retraction_for(retraction: Retraction, audience: str) -> Retraction:
-    return retraction.model_copy(update=_stamp(retraction, audience))
+    return shown_as(retraction, _stamp(retraction, audience))

@@ -24,7 +24,7 @@ from typing import BinaryIO, TypeVar
 from heritage import layout, leftovers
 from heritage.allegations import ReviewedAllegation
 from heritage.atomic import put_in_place
-from heritage.audience import evidence_for, review_for, site_for, source_for
+from heritage.audience import evidence_for, review_for, shown_as, site_for, source_for
 from heritage.models import Allegation, ConditionReport, Evidence, Review, Site, Source
 from heritage.models.base import utc_today
 from heritage.selection import Seen
@@ -75,47 +75,71 @@ class Scope:
         ids = {s.id for s in shown}
         reports = {s.id: list(seen.reports[s.id]) for s in shown}
         files = {h for rs in reports.values() for r in rs for h in r.evidence}
+        claims = {r.allegation.id: r.allegation for r in seen.claims}
+        site_shown: dict[str, bool] = {site_id: True for site_id in ids}
+
+        def claim_shown(claim_id: str | None) -> bool:
+            """Whether the audience may see this allegation: not one about hidden sites only,
+            whose words may name them (as `listing.Visible.allegation` has it)."""
+            claim = claims.get(claim_id) if claim_id is not None else None
+            if claim is None:
+                return False
+            for site_id in claim.sites:
+                if site_id not in site_shown:
+                    site_shown[site_id] = site_for(catalogue.site(site_id), audience) is not None
+                if site_shown[site_id]:
+                    return True
+            return not claim.sites or claim.area is not None
+
         allegations = []
         for reviewed in seen.claims:
             about = [s for s in reviewed.allegation.sites if s in ids]
             if not about:
                 continue
-            allegation = reviewed.allegation.model_copy(update={"sites": about})
+            answers = reviewed.allegation.responds_to
+            allegation = shown_as(
+                reviewed.allegation, {"sites": about, "responds_to": answers if claim_shown(answers) else None}
+            )
             allegations.append(ReviewedAllegation(allegation, list(reviewed.reviews), list(reviewed.responses)))
             files.update(allegation.evidence)
-        visible_claims = {r.allegation.id for r in seen.claims}
-        known = (
-            {r.id for rs in reports.values() for r in rs}
-            | seen.sources
-            | {a.allegation.id for a in allegations}
-            | files
-        )
-        for reviewed in allegations:
-            reviewed.reviews = [review_for(r, audience, known) for r in reviewed.reviews]
-            reviewed.responses = [a for a in reviewed.responses if a in visible_claims]
         cited = {c.source for rs in reports.values() for r in rs for c in r.sources}
         cited |= {a.allegation.source.source for a in allegations}
-        cited |= {i for a in allegations for review in a.reviews for i in review.relies_on}
+        cited |= {i for a in allegations for review in a.reviews for i in review.relies_on if i in seen.sources}
         all_sources = {s.id: s for s in catalogue.sources()}
         sources = {
             i: shown_source
             for i in sorted(cited)
             if i in all_sources and (shown_source := source_for(all_sources[i], audience)) is not None
         }
-        evidence = {}
-        for sha in sorted(files):
+
+        def shown_file(sha: str) -> Evidence | None:
             if not catalogue.has_evidence(sha):
-                continue
+                return None
             record = catalogue.read(Evidence, layout.evidence_record_file(catalogue.root, sha))
             of = all_sources.get(record.source)
-            shown_record = evidence_for(record, audience, of.sensitivity if of else None)
-            if shown_record is not None:
-                evidence[sha] = shown_record
+            return evidence_for(record, audience, of.sensitivity if of else None)
+
+        evidence = {sha: record for sha in sorted(files) if (record := shown_file(sha)) is not None}
+        # A source may list its files itself: one whose own record is hidden goes unnamed there too.
+        for source_id, source in sources.items():
+            listed = [f for f in source.evidence if not catalogue.has_evidence(f.sha256) or shown_file(f.sha256)]
+            if listed != source.evidence:
+                sources[source_id] = shown_as(source, {"evidence": listed})
         # A record cites evidence files by hash; those hidden from the audience go unnamed.
         for site_id, site_reports in reports.items():
             reports[site_id] = [_citing(r, evidence) for r in site_reports]
         for reviewed in allegations:
             reviewed.allegation = _citing(reviewed.allegation, evidence)
+        # A review relies on reports, sources, allegations and evidence files by their record ids.
+        known = (
+            {r.id for rs in reports.values() for r in rs}
+            | seen.sources
+            | {a.allegation.id for a in allegations}
+            | {record.id for record in evidence.values()}
+        )
+        for reviewed in allegations:
+            reviewed.reviews = [review_for(r, audience, known) for r in reviewed.reviews]
+            reviewed.responses = [a for a in reviewed.responses if claim_shown(a)]
         return cls(
             catalogue_name=catalogue.info.name,
             audience=audience,
@@ -148,7 +172,7 @@ Citing = TypeVar("Citing", ConditionReport, Allegation)
 def _citing(record: Citing, shown: Container[str]) -> Citing:
     """The record naming only the evidence files in `shown`."""
     kept = [sha for sha in record.evidence if sha in shown]
-    return record if kept == record.evidence else record.model_copy(update={"evidence": kept})
+    return record if kept == record.evidence else shown_as(record, {"evidence": kept})
 
 
 Writer = Callable[[Scope, Path], None]

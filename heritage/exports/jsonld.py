@@ -16,7 +16,8 @@ One JSON-LD document, `{"@context": ..., "@graph": [...]}`:
                concept list), `crm:P4_has_time-span` the window in which it was observed; with
                `prov:generatedAtTime` (recorded at), `prov:wasAttributedTo` (who recorded it,
                unless the audience may not read the team's names), `prov:wasDerivedFrom` each
-               cited source it may see, and `prov:wasRevisionOf` the report it supersedes.
+               cited source it may see, and `prov:wasRevisionOf` the report it supersedes, if it
+               may see that one too.
                Retracted reports are left out.
     source     a `LinguisticObject` (crm:E33) with its title, carried by a `DigitalObject` whose
                `access_point` is its URL and archived URL.
@@ -197,7 +198,8 @@ def assessment_node(report: ConditionReport, scope: Scope, iri: Minter) -> dict[
             "type": "Agent",
             "_label": report.recorded_by,
         }
-    if report.supersedes is not None:
+    # Never name a report the audience may not see: only one of the site's reports it is shown.
+    if report.supersedes is not None and any(r.id == report.supersedes for r in scope.reports[report.site]):
         node["wasRevisionOf"] = {"id": iri("report", report.supersedes)}
     if report.notes:
         node["referred_to_by"] = [{"type": "LinguisticObject", "content": report.notes}]
@@ -214,8 +216,19 @@ def source_node(source: Source, iri: Minter) -> dict[str, Any]:
     }
     points = [url for url in (source.url, source.archived_url) if url]
     if points:
-        node["digitally_carried_by"] = [{"type": "DigitalObject", "access_point": [{"id": str(u)} for u in points]}]
+        node["digitally_carried_by"] = [{"type": "DigitalObject", "access_point": [{"id": _iri(u)} for u in points]}]
     return node
+
+
+# A source's URL is checked for its scheme and for spaces only, so it may hold `"`, `<`, `>`, `{`,
+# `|`, a backslash or characters no IRI may hold: left as they are, the graph parses but no RDF
+# serializer can write it. Those are percent-encoded (non-ASCII as UTF-8, the IRI-to-URI mapping);
+# what a URI may hold, `%` included, is kept, so an address already encoded stays as it was.
+_URI_SAFE = "!#$%&'()*+,/:;=?@[]~-._"
+
+
+def _iri(url: str) -> str:
+    return quote(url, safe=_URI_SAFE)
 
 
 def _type(concept: str, label: str) -> dict[str, Any]:

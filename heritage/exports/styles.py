@@ -3,7 +3,8 @@ their condition now, as a QGIS style (QML) and as an OGC Symbology Encoding styl
 two a GeoPackage's `layer_styles` table carries.
 
 Both are built with ElementTree, which escapes every text and attribute; the only text here that
-comes from a catalogue is its name, in the SLD's title.
+comes from a catalogue is its name, in the SLD's title, where what XML cannot hold at all is
+replaced as the KML does (`kml.xml_text`).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from typing import Literal
 from xml.etree import ElementTree as ET
 
+from heritage.exports.kml import xml_text
 from heritage.palette import CONDITION_COLOURS, CONDITION_LABELS
 
 Shape = Literal["point", "polygon"]
@@ -128,7 +130,7 @@ def condition_sld(layer: str, shape: Shape, title: str) -> str:
     _se(named, "Name", layer)
     style = ET.SubElement(named, f"{{{SLD}}}UserStyle")
     _se(style, "Name", layer)
-    _se(_se(style, "Description"), "Title", title)
+    _se(_se(style, "Description"), "Title", xml_text(title))
     feature_style = _se(style, "FeatureTypeStyle")
     for condition, colour in CONDITION_COLOURS.items():
         rule = _se(feature_style, "Rule")
