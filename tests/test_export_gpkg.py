@@ -265,6 +265,8 @@ def test_sites_are_styled_by_condition_from_the_palette(invoke: Invoke, catalogu
         assert (
             renderer is not None and renderer.get("type") == "categorizedSymbol" and renderer.get("attr") == "condition"
         )
+        text = qml.find("labeling/settings/text-style")  # sites labelled by name
+        assert qml.get("labelsEnabled") == "1" and text is not None and text.get("fieldName") == "name"
         listed = renderer.find("symbols")
         assert listed is not None
         symbols = {s.get("name"): s for s in listed}

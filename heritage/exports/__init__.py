@@ -27,6 +27,7 @@ from heritage.atomic import put_in_place
 from heritage.audience import evidence_for, review_for, shown_as, site_for, source_for
 from heritage.models import Allegation, ConditionReport, Evidence, Review, Site, Source
 from heritage.models.base import utc_today
+from heritage.models.vocab import Vocabulary
 from heritage.selection import Seen
 from heritage.store import Catalogue
 
@@ -57,6 +58,7 @@ class Scope:
     parties: dict[str, str]  # party id -> name, from catalogue.json
     dossiers: str | None = None
     retracted: set[str] = field(default_factory=set)
+    vocabulary: Vocabulary = field(default_factory=Vocabulary)  # site types and traditions, with labels
 
     @classmethod
     def load(
@@ -151,6 +153,7 @@ class Scope:
             sources=sources,
             evidence=evidence,
             parties={p.id: p.name for p in catalogue.info.parties},
+            vocabulary=catalogue.info.vocabulary(),
             dossiers=dossiers,
             retracted=set(seen.retracted),
         )

@@ -231,7 +231,10 @@ def _site_html(
         parts.append(f"<p>{_swatch(Condition.unknown)} <b>No condition report</b></p>")
     else:
         parts.append(_report_html(current, scope))
-    about = [label(site.type)] + ([label(site.tradition)] if site.tradition else [])
+    words = scope.vocabulary
+    about = [words.site_types.get(site.type, label(site.type))]
+    if site.tradition:
+        about.append(words.traditions.get(site.tradition, label(site.tradition)))
     if site.period:
         about.append(site.period.label)
     parts.append(f"<p>{e(' · '.join(about))}</p>")
@@ -317,7 +320,8 @@ def _over_time(folder: ET.Element, site: Site, scope: Scope, periods: list[Perio
         _snippet(placemark, (since + until) or "no report at any date")
         body = "".join(_report_line(r, scope) for r in period.reports)
         body = f"<ul>{body}</ul>" if body else "<p>No condition report for this time.</p>"
-        _el(placemark, "description", f"<p><b>{e(site.display_name())}</b>, {e(since + until)}</p>{body}")
+        when = f", {e(since + until)}" if since or until else ""
+        _el(placemark, "description", f"<p><b>{e(site.display_name())}</b>{when}</p>{body}")
         if period.begin or period.end:
             span = _el(placemark, "TimeSpan")
             if period.begin:

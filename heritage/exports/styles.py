@@ -72,10 +72,31 @@ def _qml_symbol(parent: ET.Element, name: str, colour: str, shape: Shape) -> Non
     _options(layer, values)
 
 
+def _qml_labels(root: ET.Element, shape: Shape) -> None:
+    """Each site labelled with its name, in dark grey on a white halo, beside a point or inside an
+    outline; QGIS leaves out the labels that would overlap."""
+    settings = ET.SubElement(ET.SubElement(root, "labeling", type="simple"), "settings", calloutType="simple")
+    ET.SubElement(
+        settings,
+        "text-style",
+        fieldName="name",
+        isExpression="0",
+        fontSize="8",
+        fontSizeUnit="Point",
+        textColor="40,40,40,255",
+        textOpacity="1",
+    )
+    ET.SubElement(
+        settings, "text-buffer", bufferDraw="1", bufferSize="0.8", bufferSizeUnits="MM", bufferColor="255,255,255,255"
+    )
+    # QGIS's placement codes: 0 around a point, 1 over the polygon's centroid.
+    ET.SubElement(settings, "placement", placement="0" if shape == "point" else "1", dist="1", distUnits="MM")
+
+
 def condition_qml(shape: Shape) -> str:
     """A QGIS layer style: a categorized renderer on `condition`, one category per condition of
     the scale, each with its palette colour and label."""
-    root = ET.Element("qgis", version=QGIS_VERSION, styleCategories="Symbology")
+    root = ET.Element("qgis", version=QGIS_VERSION, styleCategories="Symbology|Labeling", labelsEnabled="1")
     renderer = ET.SubElement(
         root,
         "renderer-v2",
@@ -99,6 +120,7 @@ def condition_qml(shape: Shape) -> str:
         _qml_symbol(symbols, str(number), colour, shape)
     source = ET.SubElement(renderer, "source-symbol")
     _qml_symbol(source, "0", CONDITION_COLOURS[next(iter(CONDITION_COLOURS))], shape)
+    _qml_labels(root, shape)
     ET.SubElement(root, "layerGeometryType").text = "0" if shape == "point" else "2"
     ET.indent(root)
     body = ET.tostring(root, encoding="unicode")

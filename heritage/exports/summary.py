@@ -44,7 +44,7 @@ def site_summaries(scope: Scope) -> list[dict[str, Any]]:
                 "observed_end": current.observed.end if current else None,
                 "reports": len(scope.reports[site.id]),
                 "allegations": len(claims),
-                "allegation_status": ", ".join(f"{k} {v}" for k, v in sorted(statuses.items())) or None,
+                "allegation_status": ", ".join(f"{n} {status}" for status, n in sorted(statuses.items())) or None,
                 "claimant_parties": ", ".join(parties) if claims else None,
                 "precision": site.location.precision.value,
                 "uncertainty_m": site.location.uncertainty_m,
