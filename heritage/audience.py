@@ -13,7 +13,7 @@ mission: nothing confidential, nor anything resting on it; and no private person
     where or how (`custody_for`).
 public: nothing restricted either; a restricted site only at a point rounded to 0.1 degree (about
     10 km), as approximate, without what could pin it down; and no login name of the team
-    (`recorded_by`, reviewers, who migrated a record, who sent a field submission and from which
+    (`recorded_by`, reviewers, who migrated or resealed a record, who sent a field submission and from which
     phone). A report's access, its reason and the time of the visit are kept.
 
 A record is as hidden as what it rests on: a report about a hidden site, a report all of whose
@@ -114,10 +114,12 @@ def _login(name: str, audience: str) -> str:
 def _stamp(record: Record, audience: str) -> dict[str, object]:
     """Who put a record in (and who migrated it, if it came from elsewhere), as this audience may
     read it: the fields to update on any record."""
-    migrated = record.migrated
+    migrated, resealed = record.migrated, record.resealed
     if migrated is not None:
         migrated = migrated.model_copy(update={"by": _login(migrated.by, audience)})
-    return {"recorded_by": _login(record.recorded_by, audience), "migrated": migrated}
+    if resealed is not None:  # who ran heritage migrate
+        resealed = resealed.model_copy(update={"by": _login(resealed.by, audience)})
+    return {"recorded_by": _login(record.recorded_by, audience), "migrated": migrated, "resealed": resealed}
 
 
 Shown = TypeVar("Shown", bound=Record)

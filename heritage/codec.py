@@ -4,6 +4,11 @@ Sorted keys, two-space indentation, UTF-8 written as is (Armenian stays readable
 newline; empty and absent values left out. A site is written as a GeoJSON Feature, so that GIS
 tools open a site file as it is. Reading a canonical file and writing it again gives the same
 bytes.
+
+A record's seal is the SHA-256 of another serialization of it: RFC 8785 (`heritage.jcs`), the
+`jcs` seal scheme, which tools that are not ours can compute. Catalogues made before it carry
+seals of the `heritage-json-1` scheme, the SHA-256 of this module's own form of the record, until
+`heritage migrate` reseals them (`heritage.seals`); both are computed here.
 """
 
 from __future__ import annotations
@@ -17,9 +22,15 @@ from typing import Any, NoReturn, TypeVar
 
 from pydantic import BaseModel
 
+from heritage import jcs
 from heritage.models import Allegation, CatalogueInfo, ConditionReport, Retraction, Site, Source
 
 M = TypeVar("M", bound=BaseModel)
+
+# The seal schemes (see docs/format.md, "Record seals"): which bytes a record's SHA-256 is of.
+JCS = "jcs"  # RFC 8785 of the record without its seal
+LEGACY = "heritage-json-1"  # `dumps` of the record without its seal: catalogues before `heritage migrate`
+SCHEMES = (JCS, LEGACY)
 
 
 def _prune(value: Any) -> Any:
@@ -133,26 +144,28 @@ def _sealed(record: BaseModel, data: dict[str, Any]) -> bool:
     return "recorded_at" in data or isinstance(record, Site)
 
 
-def to_document(record: BaseModel) -> dict[str, Any]:
-    """The record as it is stored, sealed with the SHA-256 of its canonical form if it is a record."""
+def to_document(record: BaseModel, scheme: str = JCS) -> dict[str, Any]:
+    """The record as it is stored, sealed under `scheme` if it is a record."""
     data = _stored_form(record)
     if _sealed(record, data):
-        seal(data)
+        seal(data, scheme)
     return data
 
 
-def _hash_target(document: dict[str, Any]) -> dict[str, Any]:
+def hash_target(document: dict[str, Any]) -> dict[str, Any]:
     """Where a document keeps its seal: a site's in its properties, any other record at the top."""
     properties = document.get("properties")
     return properties if document.get("type") == "Feature" and isinstance(properties, dict) else document
 
 
-def content_hash(document: dict[str, Any]) -> str:
-    """SHA-256 of the canonical serialization of a stored document, its own seal left out."""
-    target = _hash_target(document)
+def content_hash(document: dict[str, Any], scheme: str = JCS) -> str:
+    """A stored document's seal under `scheme`: the SHA-256 of its RFC 8785 form (`jcs`) or of
+    `dumps` (`heritage-json-1`), its own seal left out. Raises `jcs.CanonicalizationError` for a
+    document JCS cannot write (an integer beyond 2^53 - 1, a lone surrogate)."""
+    target = hash_target(document)
     stored = target.pop("sha256", None)
     try:
-        return hashlib.sha256(dumps(document)).hexdigest()
+        return hashlib.sha256(jcs.canonical(document) if scheme == JCS else dumps(document)).hexdigest()
     finally:
         if stored is not None:
             target["sha256"] = stored
@@ -160,7 +173,8 @@ def content_hash(document: dict[str, Any]) -> str:
 
 # What a record says apart from who put it in, when, and under which id: an import's key. A
 # migration mark says who imported it and when, so it is not content either.
-_NOT_CONTENT = {"id", "recorded_at", "recorded_by", "migrated", "sha256"}
+# A seal, and the record of its being replaced (`resealed`), are not content either.
+_NOT_CONTENT = {"id", "recorded_at", "recorded_by", "migrated", "sha256", "resealed"}
 
 
 def content_key(record: BaseModel) -> str:
@@ -174,22 +188,22 @@ def _key_of(content: dict[str, Any]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def encode_keyed(record: BaseModel) -> tuple[bytes, str]:
+def encode_keyed(record: BaseModel, scheme: str = JCS) -> tuple[bytes, str]:
     """`(encode(record), content_key(record))` from one `model_dump`, which is most of the cost
     of each: an import needs both of every record. Pruning works member by member, so the
     content is the pruned dump without the members `content_key` leaves out."""
     flat: dict[str, Any] = _prune(record.model_dump(mode="json", exclude={"sha256"}))
     key = _key_of({name: value for name, value in flat.items() if name not in _NOT_CONTENT})
-    return _encoded(record, _as_stored(record, flat)), key
+    return _encoded(record, _as_stored(record, flat), scheme), key
 
 
-def seal(document: dict[str, Any]) -> dict[str, Any]:
-    _hash_target(document)["sha256"] = content_hash(document)
+def seal(document: dict[str, Any], scheme: str = JCS) -> dict[str, Any]:
+    hash_target(document)["sha256"] = content_hash(document, scheme)
     return document
 
 
 def stored_hash(document: dict[str, Any]) -> str | None:
-    value = _hash_target(document).get("sha256")
+    value = hash_target(document).get("sha256")
     return value if isinstance(value, str) else None
 
 
@@ -214,16 +228,20 @@ def feature_to_flat(document: Any) -> dict[str, Any]:
     return {**properties, "id": document.get("id"), "geometry": document.get("geometry")}
 
 
-def encode(record: BaseModel) -> bytes:
-    """The record's file, as `dumps(to_document(record))` but with each member written once: the
-    seal hashes the text without it, and the text with it is the same members joined again."""
-    return _encoded(record, _stored_form(record))
+def encode(record: BaseModel, scheme: str = JCS) -> bytes:
+    """The record's file, sealed under `scheme`: `dumps(to_document(record, scheme))`."""
+    return _encoded(record, _stored_form(record), scheme)
 
 
-def _encoded(record: BaseModel, data: dict[str, Any]) -> bytes:
+def _encoded(record: BaseModel, data: dict[str, Any], scheme: str) -> bytes:
     if not _sealed(record, data):
         return dumps(data)
-    target = _hash_target(data)
+    if scheme == JCS:
+        hash_target(data)["sha256"] = hashlib.sha256(jcs.canonical(data)).hexdigest()
+        return dumps(data)
+    # heritage-json-1 hashes the file's own text without the seal: each member is written once,
+    # and the text with the seal is the same members joined again.
+    target = hash_target(data)
     nested = target is not data  # a site: the seal is in its properties, one level down
     try:
         if any(type(key) is not str for key in target):
@@ -235,7 +253,7 @@ def _encoded(record: BaseModel, data: dict[str, Any]) -> bytes:
         members["sha256"] = _quoted(hashlib.sha256((unsealed + "\n").encode("utf-8")).hexdigest())
         return (_joined(members, outer) + "\n").encode("utf-8")
     except (_Unusual, RecursionError):
-        return dumps(seal(data))
+        return dumps(seal(data, LEGACY))
 
 
 def _joined(members: dict[str, str], outer: dict[str, str] | None) -> str:

@@ -15,7 +15,7 @@ from heritage.store import Catalogue
 
 # Set by heritage on every record: a correction takes new ones rather than the old report's (and is
 # no migration: it is made here, now, even when the report it corrects came from elsewhere).
-_NOT_COPIED = {"id", "sha256", "recorded_at", "recorded_by", "migrated"}
+_NOT_COPIED = {"id", "sha256", "recorded_at", "recorded_by", "migrated", "resealed"}
 # How the corrected report came in (the phone submission, the warnings noted then) belongs to it:
 # the correction is the analyst's record. Copied, one submission would stand behind two reports
 # and each warning would be listed twice.

@@ -214,7 +214,7 @@ def add_evidence(
         raise RecordExists(f"this file is already in the catalogue as evidence {sha}", file=path)
     created = _store_bytes(catalogue, path, sha)
     try:
-        catalogue.append_file(target, encode(record), record.id)
+        catalogue.append_file(target, encode(record, catalogue.info.seal_scheme), record.id)
     except BaseException:
         if created:  # take back the bytes this call stored, so that nothing is left half-added
             layout.evidence_file(catalogue.root, sha).unlink(missing_ok=True)

@@ -1,7 +1,8 @@
 """Records nobody can silently alter: seals, evidence hashes, manifests.
 
-Every record is sealed when it is written: `sha256` holds the SHA-256 of its canonical
-serialization without that field (`codec.content_hash`). Evidence files are stored under the
+Every record is sealed when it is written: `sha256` holds the SHA-256 of its RFC 8785
+serialization without that field (`codec.content_hash`; older catalogues, until `heritage
+migrate`, of heritage's own serialization: see `heritage.seals`). Evidence files are stored under the
 SHA-256 of their exact bytes. `verify_catalogue` recomputes both and reports every record or file
 that is modified, missing or unexpected. A seal proves a record was not changed by someone who
 did not also recompute it; a manifest (every file's hash, and one root hash over them, kept
@@ -22,10 +23,11 @@ from stat import S_ISDIR, S_ISREG
 from typing import Any
 
 from heritage import layout
-from heritage.codec import content_hash, loads, stored_hash
+from heritage.codec import loads, stored_hash
 from heritage.collector import paused_gc
 from heritage.errors import InvalidInput, Problem, SpecialFile, special_message
 from heritage.hashing import manifest, root_hash, stream_digest
+from heritage.seals import SealCheck
 from heritage.store import Catalogue, read_whole, unique_keys
 
 MANIFEST_FORMAT = 1
@@ -88,6 +90,7 @@ def verify_catalogue(catalogue: Catalogue) -> VerifyReport:
 
     referenced: dict[str, Path] = {}
     described: set[str] = set()
+    seals = SealCheck(catalogue)
     for path in layout.record_files(root):
         report.checked += 1
         try:
@@ -117,13 +120,8 @@ def verify_catalogue(catalogue: Catalogue) -> VerifyReport:
                 path,
                 record_id,
             )
-        elif sealed != content_hash(document):
-            problem(
-                "modified",
-                "its content no longer matches its sha256 seal: changed after it was written",
-                path,
-                record_id,
-            )
+        elif (mismatch := seals.problem(document)) is not None:
+            problem(*mismatch, path, record_id)
         for sha in _referenced_evidence(document):
             referenced.setdefault(sha, path)
         if isinstance(document.get("file_sha256"), str):  # an evidence record describes its bytes
@@ -164,6 +162,7 @@ def verify_catalogue(catalogue: Catalogue) -> VerifyReport:
             else "not a record file where records live"
         )
         report.problems.append(Problem(code, message, catalogue.display(path), None, None, severity))
+    report.problems += seals.notes()
     return report
 
 

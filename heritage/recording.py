@@ -24,6 +24,7 @@ M = TypeVar("M", bound=BaseModel)
 
 RECORDED = ("recorded_at", "recorded_by")
 MIGRATED = "migrated"
+RESEALED = "resealed"  # set by heritage migrate only (see heritage.seals)
 
 
 def utc_now() -> datetime:
@@ -84,6 +85,13 @@ def stamp(document: dict[str, Any], user: str, as_recorded: bool = False, file: 
             file=file,
             record=document.get("id"),
             field=MIGRATED,
+        )
+    if RESEALED in document:
+        raise InvalidInput(
+            f"{RESEALED} is set by heritage migrate when it reseals a stored record; remove it",
+            file=file,
+            record=document.get("id"),
+            field=RESEALED,
         )
     if not as_recorded:
         for name in RECORDED:

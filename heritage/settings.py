@@ -90,6 +90,17 @@ def _number(value: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
+def read_info(root: Path) -> CatalogueInfo:
+    """catalogue.json as it is now (read again under the write lock, say)."""
+    return _read(root)
+
+
+def declare_seal_scheme(root: Path, scheme: str) -> CatalogueInfo:
+    """Say in catalogue.json how the records are sealed (`heritage migrate`, which holds the
+    write lock alone throughout, and calls this once every record is resealed)."""
+    return _rewrite(root, {"seal": scheme})
+
+
 def _read(root: Path) -> CatalogueInfo:
     path = layout.catalogue_file(root)
     return parse_record(CatalogueInfo, read_whole(path), file=path, context={})

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from heritage import journal, layout
 from heritage.atomic import create_file
-from heritage.codec import encode, from_document, loads
+from heritage.codec import JCS, encode, from_document, loads
 from heritage.errors import CatalogueNotFound, InvalidInput, RecordExists, RecordNotFound, SpecialFile
 from heritage.history import corrections
 from heritage.models import (
@@ -253,6 +253,8 @@ class Catalogue:
         readme = root / "README.md"
         if not readme.exists():
             create_file(readme, CATALOGUE_README.format(name=info.name).encode("utf-8"))
+        if info.seal is None:  # a new catalogue's records are sealed by RFC 8785 from the start
+            info = info.model_copy(update={"seal": JCS})
         create_file(layout.catalogue_file(root), encode(info))
         return cls(root, info)
 
@@ -382,13 +384,13 @@ class Catalogue:
         for number, dispute in enumerate(site.disputes):
             self._check_sources(site.id, dispute.sources, f"disputes[{number}].sources")
         path = layout.site_file(self.root, site.id)
-        self.append_file(path, encode(site), site.id)
+        self.append_file(path, encode(site, self.info.seal_scheme), site.id)
         return path
 
     def add_source(self, source: Source) -> Path:
         self._check_parties(source.id, [source.party] if source.party else [], "party")
         path = layout.source_file(self.root, source.id)
-        self.append_file(path, encode(source), source.id)
+        self.append_file(path, encode(source, self.info.seal_scheme), source.id)
         return path
 
     def add_report(self, report: ConditionReport, *, chosen_id: bool = False) -> Path:
@@ -414,7 +416,7 @@ class Catalogue:
         if chosen_id and self.report_id_taken(report.id):
             raise RecordExists("a report with this id already exists", record=report.id)
         path = layout.report_file(self.root, report.site, report.id)
-        self.append_file(path, encode(report), report.id)
+        self.append_file(path, encode(report, self.info.seal_scheme), report.id)
         return path
 
     def add_retraction(self, retraction: Retraction) -> Path:
@@ -427,7 +429,7 @@ class Catalogue:
         if any(r.retracts == retraction.retracts for r in self.retractions(retraction.site)):
             raise InvalidInput(f"{retraction.retracts!r} is already retracted", record=retraction.id, field="retracts")
         path = layout.retraction_file(self.root, retraction.site, retraction.id)
-        self.append_file(path, encode(retraction), retraction.id)
+        self.append_file(path, encode(retraction, self.info.seal_scheme), retraction.id)
         return path
 
     def add_review(self, review: Review) -> Path:
@@ -442,7 +444,7 @@ class Catalogue:
                     field=f"relies_on[{number}]",
                 )
         path = layout.review_file(self.root, review.allegation, review.id)
-        self.append_file(path, encode(review), review.id)
+        self.append_file(path, encode(review, self.info.seal_scheme), review.id)
         return path
 
     def add_allegation(self, allegation: Allegation) -> Path:
@@ -463,7 +465,7 @@ class Catalogue:
                 f"responds to unknown allegation {allegation.responds_to!r}", record=allegation.id, field="responds_to"
             )
         path = layout.allegation_file(self.root, allegation.id)
-        self.append_file(path, encode(allegation), allegation.id)
+        self.append_file(path, encode(allegation, self.info.seal_scheme), allegation.id)
         return path
 
     def custody_events(self, sha256: str | None = None) -> Iterator[CustodyEvent]:

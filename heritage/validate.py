@@ -22,6 +22,7 @@ from heritage.errors import InvalidInput, Problem, special_message
 from heritage.examine import MODELS, PAIR, RECORDED, Facts, items, owner_folder
 from heritage.history import Link, correction_loops
 from heritage.index import Index, cannot_write
+from heritage.seals import scheme_note
 from heritage.store import Catalogue
 
 
@@ -293,6 +294,7 @@ def validate_catalogue(
         report.problems += _interrupted(catalogue)
         report.problems += _outline_problems(catalogue)
         report.problems += _translation_problems(catalogue)
+        report.problems += scheme_note(catalogue)
         for kind in MODELS:
             for (problems,) in index.rows(
                 "SELECT problems FROM files WHERE kind = ? AND problems IS NOT NULL ORDER BY folder, path", (kind,)

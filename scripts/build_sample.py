@@ -42,6 +42,7 @@ HERE = Path(__file__).resolve().parent
 DECISIONS = HERE / "sample"
 RECORDED_AT = "2026-11-28T00:00:00Z"
 RECORDED_BY = "sample build (scripts/build_sample.py)"
+RESEALED_AT = "2026-12-08T03:13:12.743509Z"  # when `heritage migrate` resealed the shipped sample
 NAME = "Nagorno-Karabakh and surrounding districts: sample catalogue"
 REGION = "45.4,38.8,47.8,40.8"
 DESCRIPTION = (
@@ -364,6 +365,7 @@ def build(reference: Path, folder: Path, work: Path) -> None:
         catch_exceptions=False,
     )
     info = json.loads((folder / "catalogue.json").read_text(encoding="utf-8"))
+    info.pop("seal")  # built under the seals it was first built with, then resealed as it was (below)
     (folder / "catalogue.json").write_text(
         json.dumps(
             info
@@ -387,6 +389,11 @@ def build(reference: Path, folder: Path, work: Path) -> None:
     add_allegations(builder, events, site_ids, source_ids)
     add_letter(builder)
     builder.run("validate")
+    # The sample shipped with heritage-json-1 seals until heritage migrate resealed it under RFC 8785
+    # on RESEALED_AT: each record keeps its first seal in `resealed`, as every migrated catalogue's do.
+    recording.utc_now = lambda: datetime.fromisoformat(RESEALED_AT)
+    builder.run("migrate")
+    builder.run("verify")
 
 
 def main() -> None:

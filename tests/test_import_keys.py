@@ -98,4 +98,4 @@ def test_the_files_imported_before_are_encoded_to_the_same_bytes() -> None:
     files += [(ConditionReport, p) for p in (catalogue.root / layout.REPORTS).glob("*/*.json")]
     assert len(files) == 10
     for model, path in files:
-        assert encode_keyed(catalogue.read(model, path))[0] == path.read_bytes(), path
+        assert encode_keyed(catalogue.read(model, path), catalogue.info.seal_scheme)[0] == path.read_bytes(), path

@@ -6,12 +6,14 @@ from pathlib import Path
 
 import click
 
+from heritage import recording
 from heritage.checkpoints import make_checkpoint, verify_checkpoints
 from heritage.cli.app import Env, ExitCode, cli, pass_env
 from heritage.cli.common import console, echo_json, inform, json_option, printable, quiet_option
 from heritage.hashing import manifest_text, write_manifest
 from heritage.integrity import build_manifest, compare_manifest, read_manifest, verify_catalogue
 from heritage.layout import output_path
+from heritage.seals import reseal_catalogue
 
 
 @cli.command()
@@ -163,3 +165,54 @@ def checkpoint(env: Env, key: Path, signer: str | None) -> None:
         f"checkpoint {stem}: root {made.root}, {made.files} file(s), signed by {made.signer}, "
         f"written to checkpoints/{stem}.checkpoint"
     )
+
+
+@cli.command()
+@click.option("--dry-run", is_flag=True, help="Say what would be resealed; write nothing.")
+@json_option("Print what was (or would be) resealed as JSON.")
+@pass_env
+def migrate(env: Env, dry_run: bool, as_json: bool) -> None:
+    """Reseal every record under RFC 8785 (JCS), keeping its old seal in `resealed`.
+
+    Records are never rewritten but for this, once: catalogues made before heritage sealed by
+    RFC 8785 are resealed so that anyone can check a seal with standard tools (docs/format.md).
+    Refused, with nothing written, while any record's seal does not hold. Running it again
+    finishes an interrupted run and otherwise does nothing. Commit the result in git as one commit.
+
+    \b
+    Example:
+      heritage verify && heritage migrate --dry-run
+      heritage migrate && git add -A && git commit -m "Reseal records under RFC 8785"
+    """
+    result = reseal_catalogue(env.catalogue, by=env.user(), at=recording.utc_now(), dry_run=dry_run)
+    if as_json:
+        echo_json(
+            {
+                "ok": result.ok,
+                "dry_run": dry_run,
+                "resealed": result.resealed,
+                "already": result.kept,
+                "catalogue_marked": result.marked,
+                "problems": [p.as_dict() for p in result.refused],
+            }
+        )
+    else:
+        out = console()
+        for problem in result.refused:
+            out.print(printable(f"error {problem.code}: {problem.describe()}"), markup=False, soft_wrap=True)
+        if not result.ok:
+            out.print(
+                f"NOT MIGRATED: {len(result.refused)} record(s) whose seal does not hold; nothing was written. "
+                "Find out what changed them (heritage verify, git log) before migrating.",
+                markup=False,
+                soft_wrap=True,
+            )
+        else:
+            verb = "would reseal" if dry_run else "resealed"
+            inform(f"{verb} {len(result.resealed)} record(s); {result.kept} already sealed by RFC 8785 (JCS)")
+            if result.marked:
+                inform(f"catalogue.json {'would say' if dry_run else 'now says'} seal: jcs")
+            if result.resealed and not dry_run:
+                inform("commit the result in git as one commit: it is the one sanctioned rewrite of records")
+    if not result.ok:
+        raise SystemExit(ExitCode.INVALID)

@@ -20,7 +20,7 @@ from heritage.models.base import Record
 from heritage.models.vocab import Vocabulary
 
 # Set by heritage, never read from a row (recorded_at / recorded_by only with --as-recorded).
-NEVER_IMPORTED = ("sha256", "migrated")
+NEVER_IMPORTED = ("sha256", "migrated", "resealed")
 # Fields a CSV row cannot express: lists of objects that need a record file of their own.
 NOT_IN_ROWS = {"evidence_files", "designations", "disputes", "names", "external_ids", "location", "geometry", "period"}
 # Older files name three report fields by short names; still read, no longer documented.

@@ -342,7 +342,8 @@ def _sort_out(
     kind = rules.kind
     # A record's file and its key come from one model_dump: made apart, the key's dump was a
     # tenth of an import. The files of records found already there are dropped.
-    encoded = {record.id: encode_keyed(record) for _, record in checked.good}
+    scheme = catalogue.info.seal_scheme
+    encoded = {record.id: encode_keyed(record, scheme) for _, record in checked.good}
     table = kind.table or ""
     with Index.open(catalogue, kinds=(kind.folder,)) as index:
         index.content_keys(table, lambda stored: content_key(catalogue.read(kind.model, catalogue.root / stored)))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, StringConstraints, ValidationInfo, field_validator
 
@@ -30,6 +30,25 @@ class Migration(Model):
         return not_in_future(value, "migrated.at", info)
 
 
+Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+
+
+class Resealing(Model):
+    """The seal a record had before `heritage migrate` sealed it under the `jcs` scheme: kept, so
+    that anyone can check the old seal still holds for the record without this and its new seal,
+    and so that the one sanctioned rewrite of a record is itself on the record."""
+
+    previous: Sha256
+    scheme: Literal["heritage-json-1"]  # the scheme of `previous` (see docs/format.md, "Record seals")
+    at: AwareDatetime
+    by: Line
+
+    @field_validator("at")
+    @classmethod
+    def _not_in_future(cls, value: datetime, info: ValidationInfo) -> datetime:
+        return not_in_future(value, "resealed.at", info)
+
+
 class Record(Model):
     """A stored record: it has an id, and says who put it into the catalogue and when."""
 
@@ -37,9 +56,10 @@ class Record(Model):
     recorded_at: AwareDatetime
     recorded_by: Line
     migrated: Migration | None = None  # set when recorded_at / recorded_by came with the record
-    # SHA-256 of the record's canonical serialization without this field, set when it is written;
-    # `heritage verify` recomputes it (see heritage.integrity).
-    sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")] | None = None
+    resealed: Resealing | None = None  # set by `heritage migrate`, never given
+    # The seal: SHA-256 of the record's serialization without this field, under the catalogue's
+    # seal scheme, set when it is written; `heritage verify` recomputes it (see heritage.seals).
+    sha256: Sha256 | None = None
 
     @field_validator("recorded_at")
     @classmethod

@@ -22,6 +22,9 @@ class Party(Model):
 
 class CatalogueInfo(Model):
     format: Literal[1] = 1
+    # How the records' seals are computed: `jcs` (RFC 8785), what `heritage init` and `heritage
+    # migrate` write; absent, `heritage-json-1`, the scheme of catalogues made before it.
+    seal: Literal["jcs", "heritage-json-1"] | None = None
     name: Line
     description: Text | None = None
     region: BBox | None = None  # west, south, east, north: sites outside it are flagged
@@ -56,3 +59,8 @@ class CatalogueInfo(Model):
 
     def party_ids(self) -> set[str]:
         return {party.id for party in self.parties}
+
+    @property
+    def seal_scheme(self) -> str:
+        """The scheme of the records' seals: `jcs`, or `heritage-json-1` until `heritage migrate`."""
+        return self.seal or "heritage-json-1"

@@ -215,7 +215,9 @@ class Batch:
         pending.problems += [RowProblem("new_site_position", p.message, None, p.fix) for p in errors]
         self.notices += [f"{submission.where}: new site {site.id}: {p.message}" for p in warnings]
         pending.site = site
-        pending.files.append((layout.site_file(self.catalogue.root, site.id), encode(site)))
+        pending.files.append(
+            (layout.site_file(self.catalogue.root, site.id), encode(site, self.catalogue.info.seal_scheme))
+        )
         pending.warnings.append(W.new_site(site))
         return site
 
@@ -242,7 +244,9 @@ class Batch:
             pending.problems += _model_problems(error, "visit_date")
             return None
         if not self.catalogue.has_source(source.id):  # made by hand meanwhile: cited as it is
-            pending.files.append((layout.source_file(self.catalogue.root, source.id), encode(source)))
+            pending.files.append(
+                (layout.source_file(self.catalogue.root, source.id), encode(source, self.catalogue.info.seal_scheme))
+            )
         return source
 
     def _photos(self, submission: Submission, visit: Visit, source: str, pending: _Pending) -> None:
@@ -293,7 +297,9 @@ class Batch:
             return self._stored[sha]
         pending.evidence.append(evidence)
         pending.files.append((layout.evidence_file(self.catalogue.root, sha), photo.path))
-        pending.files.append((layout.evidence_record_file(self.catalogue.root, sha), encode(evidence)))
+        pending.files.append(
+            (layout.evidence_record_file(self.catalogue.root, sha), encode(evidence, self.catalogue.info.seal_scheme))
+        )
         return evidence
 
     # -- the report --------------------------------------------------------------------------
@@ -371,7 +377,12 @@ class Batch:
         except ValidationError as error:
             pending.problems += _model_problems(error)
             return None
-        pending.files.append((layout.report_file(self.catalogue.root, site.id, report.id), encode(report)))
+        pending.files.append(
+            (
+                layout.report_file(self.catalogue.root, site.id, report.id),
+                encode(report, self.catalogue.info.seal_scheme),
+            )
+        )
         return report
 
 
