@@ -487,7 +487,7 @@ class Catalogue:
                 field="evidence",
             )
         path = layout.custody_file(self.root, event.evidence, event.id)
-        self.append_file(path, encode(event), event.id)
+        self.append_file(path, encode(event, self.info.seal_scheme), event.id)
         return path
 
     def has_evidence(self, sha256: str) -> bool:
