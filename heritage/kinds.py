@@ -9,6 +9,7 @@ live, what model reads them, and what the index keeps of them.
     retraction   retractions/  <site-id>/<id>.json            Retraction       retractions
     review       reviews/      <allegation-id>/<id>.json      Review           -
     evidence     evidence/     <aa>/<sha256>.json             Evidence         -
+    verification verifications/ <verification-id>.json        Verification     -
 
 The layout (`heritage.layout`), the scan and the index (`heritage.scan`, `heritage.index`),
 `validate`, `verify` and manifests take their folders, suffixes and columns from here. A new kind
@@ -25,7 +26,7 @@ from typing import Any
 
 from heritage.history import Observation, report_order
 from heritage.mapformat import visit_members
-from heritage.models import Allegation, ConditionReport, Evidence, Retraction, Review, Site, Source
+from heritage.models import Allegation, ConditionReport, Evidence, Retraction, Review, Site, Source, Verification
 from heritage.models.base import Record
 
 RECORD_SUFFIX = ".json"
@@ -195,9 +196,12 @@ RETRACTIONS = Kind(
 )
 REVIEWS = Kind("review", "reviews", RECORD_SUFFIX, Shape.PER_OWNER, Review, named_by_id=False)
 EVIDENCE = Kind("evidence record", "evidence", RECORD_SUFFIX, Shape.BY_HASH, Evidence, named_by_id=False)
+# Flat, not filed under their subject: a subject may be a source, a report, an allegation or a
+# file, and a review names a verification by its id alone.
+VERIFICATIONS = Kind("verification", "verifications", RECORD_SUFFIX, Shape.FLAT, Verification)
 
 # Every kind, in the order `validate` reads and reports them.
-KINDS: tuple[Kind, ...] = (SITES, SOURCES, REPORTS, ALLEGATIONS, RETRACTIONS, REVIEWS, EVIDENCE)
+KINDS: tuple[Kind, ...] = (SITES, SOURCES, REPORTS, ALLEGATIONS, RETRACTIONS, REVIEWS, EVIDENCE, VERIFICATIONS)
 BY_FOLDER: dict[str, Kind] = {kind.folder: kind for kind in KINDS}
 FOLDERS: tuple[str, ...] = tuple(kind.folder for kind in KINDS)
 FLAT: tuple[str, ...] = tuple(kind.folder for kind in KINDS if kind.shape is Shape.FLAT)

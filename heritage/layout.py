@@ -9,6 +9,7 @@
     allegations/<allegation-id>.json     one file per allegation
     reviews/<allegation-id>/<id>.json    reviews of an allegation: its status moves only through them
     evidence/<aa>/<sha256>               evidence files, named by the SHA-256 of their bytes
+    verifications/<id>.json              how a source, file, report or allegation was checked
 
 Only regular files and real folders inside the catalogue count. A symbolic link (to a file or a
 folder, inside the catalogue or out), a named pipe, a socket or a device is never opened by any
@@ -51,6 +52,7 @@ ALLEGATIONS = kinds.ALLEGATIONS.folder
 RETRACTIONS = kinds.RETRACTIONS.folder
 REVIEWS = kinds.REVIEWS.folder
 EVIDENCE = kinds.EVIDENCE.folder
+VERIFICATIONS = kinds.VERIFICATIONS.folder
 MAPS = "maps"  # where `heritage map` and `heritage dossier` write by default; not records
 # What `heritage init` makes: every kind's folder, and the one outputs go to.
 INIT_FOLDERS = (*FOLDERS, MAPS)
@@ -136,6 +138,10 @@ def evidence_records(root: Path) -> Iterator[Path]:
 
 def allegation_file(root: Path, allegation_id: str) -> Path:
     return root / ALLEGATIONS / f"{allegation_id}{RECORD_SUFFIX}"
+
+
+def verification_file(root: Path, verification_id: str) -> Path:
+    return root / VERIFICATIONS / f"{verification_id}{RECORD_SUFFIX}"
 
 
 class Entry(NamedTuple):
@@ -233,6 +239,10 @@ def source_files(root: Path) -> Iterator[Path]:
 
 def allegation_files(root: Path) -> Iterator[Path]:
     return _files(root / ALLEGATIONS, RECORD_SUFFIX)
+
+
+def verification_files(root: Path) -> Iterator[Path]:
+    return _files(root / VERIFICATIONS, RECORD_SUFFIX)
 
 
 def _owned_files(root: Path, folder: str, owner: str | None) -> Iterator[Path]:

@@ -44,6 +44,11 @@ _ABOUT: dict[str, tuple[str, str, str]] = {
     "retractions": ("retraction", "Retraction", "retractions/<site>/<id>.json: a condition report withdrawn."),
     "reviews": ("review", "Review", "reviews/<allegation>/<id>.json: an assessment of an allegation."),
     "evidence": ("evidence", "Evidence record", "evidence/<aa>/<sha256>.json: what an evidence file is."),
+    "verifications": (
+        "verification",
+        "Verification",
+        "verifications/<id>.json: one verification step: who checked what, when, how, with what result.",
+    ),
 }
 _MORE = " Generated from heritage's models; the rules in words are in docs/format.md."
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from heritage.models.verification import SubjectKind, VerificationResult, VerificationStep
 from heritage.models.vocab import (
     DEFAULT_VOCABULARY,
     Access,
@@ -163,7 +164,24 @@ LABELS: dict[str, str] = {
 military_use) it means the same in both. A value without a label here shows its key in words."""
 
 
-BY_VOCABULARY: dict[str, dict[str, str]] = {"access": {"none": "None: the site could not be reached or seen"}}
+BY_VOCABULARY: dict[str, dict[str, str]] = {
+    "access": {"none": "None: the site could not be reached or seen"},
+    "verification_step": {
+        "source_identification": "Source identification: who made or first published it",
+        "technical_verification": "Technical verification of the file: metadata, edits, earlier copies",
+        "content_verification": "Content verification: what it shows fits what is said",
+        "geolocation": "Geolocation: where it was taken",
+        "chronolocation": "Chronolocation: when it was taken",
+    },
+    "verification_result": {
+        "confirmed": "Confirmed: the check establishes it",
+        "consistent": "Consistent: everything found fits, without establishing it",
+        "inconclusive": "Inconclusive: could not be decided",
+        "inconsistent": "Inconsistent: something does not fit",
+        "refuted": "Refuted: shown false",
+    },
+    "subject_kind": {"evidence": "Evidence file"},
+}
 """Labels for the few values that one vocabulary reads differently from another."""
 
 
@@ -184,7 +202,7 @@ class VocabularyInfo:
     open: bool = False
 
 
-SENSITIVE_KINDS = ("site", "source", "report", "allegation", "evidence")
+SENSITIVE_KINDS = ("site", "source", "report", "allegation", "evidence", "verification")
 """The records that carry a sensitivity."""
 
 
@@ -211,6 +229,9 @@ def vocabularies(own: Vocabulary = DEFAULT_VOCABULARY) -> dict[str, tuple[Vocabu
         ("sensitivity", tuple(f"{kind}.sensitivity" for kind in SENSITIVE_KINDS), Sensitivity),
         ("location_precision", ("site.location.precision",), LocationPrecision),
         ("disputed_aspect", ("site.disputes.aspect",), DisputedAspect),
+        ("verification_step", ("verification.step",), VerificationStep),
+        ("verification_result", ("verification.result",), VerificationResult),
+        ("subject_kind", ("verification.subject_kind",), SubjectKind),
     ]
     out: dict[str, tuple[VocabularyInfo, dict[str, str]]] = {
         "site_type": (VocabularyInfo("site_type", ("site.type",), tuple(own.site_types), True), dict(own.site_types)),
