@@ -156,6 +156,20 @@ LABELS: dict[str, str] = {
     "period": "Period",
     "location": "Location",
     "history": "History",
+    # verification steps and results (confirmed and refuted: see BY_VOCABULARY)
+    "source_identification": "Source identification: who made or first published it",
+    "technical_verification": "Technical verification of the file: metadata, edits, earlier copies",
+    "content_verification": "Content verification: what it shows fits what is said",
+    "geolocation": "Geolocation: where it was taken",
+    "chronolocation": "Chronolocation: when it was taken",
+    "consistent": "Consistent: everything found fits, without establishing it",
+    "inconclusive": "Inconclusive: could not be decided",
+    "inconsistent": "Inconsistent: something does not fit",
+    # what a verification checks
+    "source": "Source",
+    "evidence": "Evidence file",
+    "report": "Condition report",
+    "allegation": "Allegation",
     # shared by several
     "unknown": "Unknown",
     "other": "Other",
@@ -166,21 +180,11 @@ military_use) it means the same in both. A value without a label here shows its 
 
 BY_VOCABULARY: dict[str, dict[str, str]] = {
     "access": {"none": "None: the site could not be reached or seen"},
-    "verification_step": {
-        "source_identification": "Source identification: who made or first published it",
-        "technical_verification": "Technical verification of the file: metadata, edits, earlier copies",
-        "content_verification": "Content verification: what it shows fits what is said",
-        "geolocation": "Geolocation: where it was taken",
-        "chronolocation": "Chronolocation: when it was taken",
-    },
+    # a check's result reads otherwise than a certainty or a review's status
     "verification_result": {
         "confirmed": "Confirmed: the check establishes it",
-        "consistent": "Consistent: everything found fits, without establishing it",
-        "inconclusive": "Inconclusive: could not be decided",
-        "inconsistent": "Inconsistent: something does not fit",
-        "refuted": "Refuted: shown false",
+        "refuted": "Refuted: the check shows it false",
     },
-    "subject_kind": {"evidence": "Evidence file"},
 }
 """Labels for the few values that one vocabulary reads differently from another."""
 
