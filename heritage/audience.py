@@ -19,7 +19,8 @@ public: nothing restricted either; a restricted site only at a point rounded to 
 A record is as hidden as what it rests on: a report about a hidden site, a report all of whose
 sources are hidden, an allegation made in a hidden source, an evidence file of a hidden source are
 hidden with it (a report with some of its sources hidden is shown citing only the others), and so
-is the chain of custody of a hidden evidence file. Hidden
+is the chain of custody of a hidden evidence file, and a verification of a hidden record or one
+that relies only on hidden files and sources. Hidden
 records are never named, not even by id: where one is left out, an output says that something was
 withheld.
 """
@@ -46,6 +47,7 @@ from heritage.models import (
     Sensitivity,
     Site,
     Source,
+    Verification,
 )
 from heritage.models.base import Record
 from heritage.models.report import FAR_FROM_SITE, NEW_SITE, PHOTO_MISSING, PHOTO_OTHER_DAY
@@ -384,6 +386,34 @@ def review_for(review: Review, audience: str, known: Container[str]) -> Review:
     return shown_as(
         review, {"relies_on": relies_on, "reviewer": _login(review.reviewer, audience), **_stamp(review, audience)}
     )
+
+
+def verification_for(
+    verification: Verification, audience: str, subject_seen: bool, seen: Container[str]
+) -> Verification | None:
+    """The verification as this audience may see it, or None. `subject_seen`: whether the audience
+    may see what it checks; `seen`: the sources (by id) and evidence files (by SHA-256) it may see.
+    A check of a hidden record is hidden with it, and so is one all of whose files and sources are
+    hidden (what it found is theirs); one with some of them hidden names only the others. Who
+    checked is a login or a colleague's name: withheld from the public, as reviewers are; the notes
+    may name a witness, and are the team's; the point a geolocation found can pin down a site
+    that the public sees only generalised, so the public never gets it."""
+    if not subject_seen or not may_see(verification.sensitivity, audience):
+        return None
+    cited = [*verification.evidence, *(c.source for c in verification.sources)]
+    if cited and not any(x in seen for x in cited):
+        return None
+    update: dict[str, object] = {
+        "evidence": [sha for sha in verification.evidence if sha in seen],
+        "sources": [c for c in verification.sources if c.source in seen],
+        "checked_by": _login(verification.checked_by, audience),
+        **_stamp(verification, audience),
+    }
+    if not names_people(audience):
+        update["notes"] = None
+    if audience == "public":
+        update["location"] = None
+    return verification.model_copy(update=update)
 
 
 def retraction_for(retraction: Retraction, audience: str) -> Retraction:

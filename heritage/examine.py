@@ -16,7 +16,17 @@ from typing import Any, NamedTuple
 from heritage import kinds
 from heritage.errors import InvalidInput, Problem
 from heritage.kinds import compact_json
-from heritage.models import Allegation, ConditionReport, CustodyEvent, Evidence, Retraction, Review, Site, Source
+from heritage.models import (
+    Allegation,
+    ConditionReport,
+    CustodyEvent,
+    Evidence,
+    Retraction,
+    Review,
+    Site,
+    Source,
+    Verification,
+)
 from heritage.models.base import Record
 from heritage.sanity import inside_somehow, region_problem
 from heritage.settings import grown_region, region_command
@@ -62,17 +72,20 @@ class Facts(NamedTuple):
     site: str = ""  # reports and retractions: the site they are about
     # The one record it points to, if any: the report that a report supersedes or that a
     # retraction withdraws, a review's allegation, the allegation an allegation responds to,
-    # an evidence record's file (its SHA-256).
+    # an evidence record's file (its SHA-256), what a verification checks.
     target: str = ""
     sources: str = ""  # the sources it cites, each as field PAIR source
     evidence: str = ""  # the evidence files it cites, by SHA-256
     sites: str = ""  # allegations: the sites concerned
-    follows: str = ""  # reviews: the review it supersedes
+    follows: str = ""  # reviews and verifications: the one it supersedes
     aspect: str = ""  # reviews: the aspect reviewed (each aspect's reviews form their own chain)
     # Custody events: when it happened and when it was recorded; evidence records: when the file
     # was added (its intake, the chain's first link). UTC, in one fixed form that sorts as time does.
     at: str = ""
     recorded: str = ""
+    relies: str = ""  # reviews: the ids they rely on
+    status: str = ""  # reviews: the status they move to; verifications: their result
+    subject_kind: str = ""  # verifications: the kind of record checked
 
     def packed(self) -> str:
         return PART.join(self)
@@ -213,7 +226,13 @@ def examine(catalogue: Catalogue, relative: str, size: int = -1, mtime_ns: int =
         notes.filed_under(record.id, record.site, "site", "retraction for site", "misfiled-record")
         facts = facts._replace(site=record.site, target=record.retracts)
     elif isinstance(record, Review):
-        facts = facts._replace(target=record.allegation, follows=record.supersedes or "", aspect=record.aspect.value)
+        facts = facts._replace(
+            target=record.allegation,
+            follows=record.supersedes or "",
+            aspect=record.aspect.value,
+            relies=ITEM.join(record.relies_on),
+            status=record.status.value,
+        )
     elif isinstance(record, Evidence):
         facts = facts._replace(
             target=record.file_sha256, sources=_citing([("source", record.source)]), at=utc_key(record.recorded_at)
@@ -227,5 +246,14 @@ def examine(catalogue: Catalogue, relative: str, size: int = -1, mtime_ns: int =
             )
             notes.add("custody-hash-mismatch", message, record.id, "hash_checked", "warning")
         facts = facts._replace(target=record.evidence, at=utc_key(record.at), recorded=utc_key(record.recorded_at))
+    elif isinstance(record, Verification):
+        facts = facts._replace(
+            target=record.subject,
+            subject_kind=record.subject_kind.value,
+            sources=_citing([("sources", c.source) for c in record.sources]),
+            evidence=ITEM.join(record.evidence),
+            follows=record.supersedes or "",
+            status=record.result.value,
+        )
     examined.facts = facts
     return examined

@@ -62,7 +62,8 @@ from heritage.store import Catalogue
 
 FOLDER = layout.TOOL_FOLDER
 FILE = "index.sqlite"
-SCHEMA = 27  # 25: problems worded in plain English, outside-region a warning; 26: certainty; 27: field visits
+SCHEMA = 28  # 25: problems worded in plain English, outside-region a warning; 26: certainty; 27: field visits;
+# 28: verifications, and what reviews rely on
 BUSY_WAIT = 600.0  # seconds a command waits for another that is updating the index
 COMMIT_EVERY = 2.0  # seconds of work kept in one transaction while the index is brought up to date
 

@@ -10,6 +10,7 @@ live, what model reads them, and what the index keeps of them.
     review       reviews/      <allegation-id>/<id>.json      Review           -
     evidence     evidence/     <aa>/<sha256>.json             Evidence         -
     custody      custody/      <sha256>/<event-id>.json       CustodyEvent     -
+    verification verifications/ <verification-id>.json        Verification     -
 
 The layout (`heritage.layout`), the scan and the index (`heritage.scan`, `heritage.index`),
 `validate`, `verify` and manifests take their folders, suffixes and columns from here. A new kind
@@ -26,7 +27,17 @@ from typing import Any
 
 from heritage.history import Observation, report_order
 from heritage.mapformat import visit_members
-from heritage.models import Allegation, ConditionReport, CustodyEvent, Evidence, Retraction, Review, Site, Source
+from heritage.models import (
+    Allegation,
+    ConditionReport,
+    CustodyEvent,
+    Evidence,
+    Retraction,
+    Review,
+    Site,
+    Source,
+    Verification,
+)
 from heritage.models.base import Record
 
 RECORD_SUFFIX = ".json"
@@ -199,8 +210,12 @@ EVIDENCE = Kind("evidence record", "evidence", RECORD_SUFFIX, Shape.BY_HASH, Evi
 # Filed under the SHA-256 of the evidence file whose chain they extend (the owner of the folder).
 CUSTODY = Kind("custody event", "custody", RECORD_SUFFIX, Shape.PER_OWNER, CustodyEvent)
 
+# Flat, not filed under their subject: a subject may be a source, a report, an allegation or a
+# file, and a review names a verification by its id alone.
+VERIFICATIONS = Kind("verification", "verifications", RECORD_SUFFIX, Shape.FLAT, Verification)
+
 # Every kind, in the order `validate` reads and reports them.
-KINDS: tuple[Kind, ...] = (SITES, SOURCES, REPORTS, ALLEGATIONS, RETRACTIONS, REVIEWS, EVIDENCE, CUSTODY)
+KINDS: tuple[Kind, ...] = (SITES, SOURCES, REPORTS, ALLEGATIONS, RETRACTIONS, REVIEWS, EVIDENCE, CUSTODY, VERIFICATIONS)
 BY_FOLDER: dict[str, Kind] = {kind.folder: kind for kind in KINDS}
 FOLDERS: tuple[str, ...] = tuple(kind.folder for kind in KINDS)
 FLAT: tuple[str, ...] = tuple(kind.folder for kind in KINDS if kind.shape is Shape.FLAT)

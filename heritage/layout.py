@@ -11,6 +11,7 @@
     evidence/<aa>/<sha256>               evidence files, named by the SHA-256 of their bytes
     custody/<sha256>/<event-id>.json     custody events of an evidence file, after its intake
     checkpoints/                         signed checkpoints over the records (`heritage.checkpoints`)
+    verifications/<id>.json              how a source, file, report or allegation was checked
 
 Only regular files and real folders inside the catalogue count. A symbolic link (to a file or a
 folder, inside the catalogue or out), a named pipe, a socket or a device is never opened by any
@@ -54,6 +55,7 @@ RETRACTIONS = kinds.RETRACTIONS.folder
 REVIEWS = kinds.REVIEWS.folder
 EVIDENCE = kinds.EVIDENCE.folder
 CUSTODY = kinds.CUSTODY.folder
+VERIFICATIONS = kinds.VERIFICATIONS.folder
 MAPS = "maps"  # where `heritage map` and `heritage dossier` write by default; not records
 # Signed checkpoints (`heritage.checkpoints`): beside the records, never covered by a root hash
 # (a checkpoint cannot sign a root that its own file would change), never rewritten.
@@ -157,6 +159,10 @@ def allegation_file(root: Path, allegation_id: str) -> Path:
     return root / ALLEGATIONS / f"{allegation_id}{RECORD_SUFFIX}"
 
 
+def verification_file(root: Path, verification_id: str) -> Path:
+    return root / VERIFICATIONS / f"{verification_id}{RECORD_SUFFIX}"
+
+
 class Entry(NamedTuple):
     """One name in a folder, as the listing itself tells it (no stat() per file, which matters at a
     million): whether it is a regular file or a real folder (a link to either is neither)."""
@@ -252,6 +258,10 @@ def source_files(root: Path) -> Iterator[Path]:
 
 def allegation_files(root: Path) -> Iterator[Path]:
     return _files(root / ALLEGATIONS, RECORD_SUFFIX)
+
+
+def verification_files(root: Path) -> Iterator[Path]:
+    return _files(root / VERIFICATIONS, RECORD_SUFFIX)
 
 
 def _owned_files(root: Path, folder: str, owner: str | None) -> Iterator[Path]:

@@ -1,5 +1,5 @@
 """The records of one kind as an audience may see them: what `source list|show`, `report
-list|show`, `evidence list|show` and `allegation list|show` print.
+list|show`, `evidence list|show`, `allegation list|show` and `verification list|show` print.
 
 Every record goes through `heritage.audience`, and a record the audience may not see is left out
 as if it were not there: `show` of a hidden record says "no such ...", as for an unknown id, so that
@@ -13,9 +13,18 @@ from dataclasses import dataclass, replace
 
 from heritage import layout
 from heritage.allegations import ReviewedAllegation
-from heritage.audience import allegation_for, evidence_for, may_see, report_for, review_for, site_for, source_for
+from heritage.audience import (
+    allegation_for,
+    evidence_for,
+    may_see,
+    report_for,
+    review_for,
+    site_for,
+    source_for,
+    verification_for,
+)
 from heritage.errors import RecordNotFound
-from heritage.models import Allegation, ConditionReport, Evidence, Sensitivity, Source
+from heritage.models import Allegation, ConditionReport, Evidence, Sensitivity, Source, SubjectKind, Verification
 from heritage.store import Catalogue
 
 EVERYTHING = "internal"  # the audience that sees every record as stored: no filtering to do
@@ -64,6 +73,20 @@ class Visible:
             return None
         evidence = [h for h in shown.evidence if h in self.shown_files]
         return shown.model_copy(update={"sites": sites, "evidence": evidence})
+
+    def verification(self, catalogue: Catalogue, verification: Verification) -> Verification | None:
+        """The verification as the audience may see it, or None if it may not see what it checks."""
+        kind, subject = verification.subject_kind, verification.subject
+        if kind is SubjectKind.source:
+            seen = subject in self.shown_sources
+        elif kind is SubjectKind.evidence:
+            seen = subject in self.shown_files
+        elif kind is SubjectKind.report:
+            seen = catalogue.report_id_taken(subject) and self.report(catalogue.find_report(subject)) is not None
+        else:
+            path = layout.allegation_file(catalogue.root, subject)
+            seen = catalogue.has_allegation(subject) and self.allegation(catalogue.read(Allegation, path)) is not None
+        return verification_for(verification, self.audience, seen, self.shown_sources | self.shown_files)
 
 
 # -- sources -------------------------------------------------------------------------------------
@@ -164,6 +187,7 @@ def allegations_for(catalogue: Catalogue, found: list[ReviewedAllegation], audie
     known = visible.shown_sources | visible.shown_sites | every_claim
     known |= {r.id for r in catalogue.reports() if visible.report(r) is not None}
     known |= {e.id for e in _evidence_records(catalogue) if e.file_sha256 in visible.shown_files}
+    known |= {v.id for v in catalogue.verifications() if visible.verification(catalogue, v) is not None}
     out = []
     for reviewed in found:
         allegation = visible.allegation(reviewed.allegation)
@@ -187,3 +211,30 @@ def find_allegation_for(catalogue: Catalogue, reviewed: ReviewedAllegation, audi
     if not shown:
         raise RecordNotFound("no such allegation", record=reviewed.allegation.id)
     return shown[0]
+
+
+# -- verifications -------------------------------------------------------------------------------
+
+
+def list_verifications(catalogue: Catalogue, audience: str, subject: str | None = None) -> list[Verification]:
+    """The verifications this audience may see, by date checked then id; only those of `subject`
+    (an id, or an evidence file's SHA-256 or ev- id), if given."""
+    if subject is not None:
+        subject = catalogue.evidence_sha(subject) or subject
+    found = sorted(catalogue.verifications(), key=lambda v: (v.checked_on, v.id))
+    if subject is not None:
+        found = [v for v in found if v.subject == subject]
+    if audience == EVERYTHING:
+        return found
+    visible = Visible.load(catalogue, audience)
+    return [shown for v in found if (shown := visible.verification(catalogue, v)) is not None]
+
+
+def find_verification(catalogue: Catalogue, verification_id: str, audience: str) -> Verification:
+    verification = catalogue.verification(verification_id)
+    if audience == EVERYTHING:
+        return verification
+    shown = Visible.load(catalogue, audience).verification(catalogue, verification)
+    if shown is None:
+        raise RecordNotFound("no such verification", record=verification_id)
+    return shown

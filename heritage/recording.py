@@ -16,7 +16,7 @@ from heritage import layout
 from heritage.codec import dumps, loads
 from heritage.errors import InvalidInput, RecordExists
 from heritage.ids import base_id, free_id, new_id, site_id_for, source_id_for
-from heritage.models import Allegation, ConditionReport, Site, Source
+from heritage.models import Allegation, ConditionReport, Site, Source, SubjectKind, Verification
 from heritage.models.base import Record
 from heritage.store import Catalogue, DuplicateKey, parse_record, unique_keys, validation_messages
 
@@ -244,3 +244,46 @@ def add_allegation(
     allegation = build(Allegation, document, catalogue.context, file, generated_id=generated)
     append(catalogue.add_allegation, allegation, generated)
     return allegation
+
+
+def resolve_subject(catalogue: Catalogue, document: dict[str, Any], file: Path | None = None) -> None:
+    """A verification's subject as a person names it: an evidence file by its SHA-256 or ev- id
+    (kept as the SHA-256), anything else by its id. Without `subject_kind`, the kind is the one
+    record of the catalogue with that id; an id that two kinds share must say which."""
+    subject, kind = document.get("subject"), document.get("subject_kind")
+    if not isinstance(subject, str) or kind not in (None, *(k.value for k in SubjectKind)):
+        return  # the model says what is wrong
+    typed = subject.strip().lower()
+    if kind in (None, SubjectKind.evidence.value) and (len(typed) == 64 or typed.startswith("ev-")):
+        sha = catalogue.evidence_sha(typed)
+        if sha is not None:
+            document["subject"], document["subject_kind"] = sha, SubjectKind.evidence.value
+            return
+    if kind is not None:
+        return
+    found = [k.value for k in SubjectKind if k is not SubjectKind.evidence and catalogue.has_subject(k, subject)]
+    if len(found) != 1:
+        message = (
+            f"{subject!r} is no source, evidence file, report or allegation of this catalogue"
+            if not found
+            else f"{subject!r} is the id of a {' and of a '.join(found)}: say which with subject_kind (--subject-kind)"
+        )
+        raise InvalidInput(message, file=file, record=document.get("id"), field="subject")
+    document["subject_kind"] = found[0]
+
+
+def add_verification(
+    catalogue: Catalogue, document: dict[str, Any], user: str, *, as_recorded: bool = False, file: Path | None = None
+) -> Verification:
+    """Stamp, validate and append one verification, with a new id unless it has one. Its subject
+    may be named as `resolve_subject` takes it, its evidence by ev- id."""
+    stamp(document, user, as_recorded, file)
+    evidence_by_id(catalogue, document, file)
+    resolve_subject(catalogue, document, file)
+    generated = "id" not in document
+    document.setdefault("id", new_id("vf"))
+    verification = build(Verification, document, catalogue.context, file, generated_id=generated)
+    if not generated and catalogue.has_verification(verification.id):
+        raise RecordExists("a verification with this id already exists", record=verification.id)
+    append(catalogue.add_verification, verification, generated)
+    return verification

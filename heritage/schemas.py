@@ -45,6 +45,11 @@ _ABOUT: dict[str, tuple[str, str, str]] = {
     "reviews": ("review", "Review", "reviews/<allegation>/<id>.json: an assessment of an allegation."),
     "evidence": ("evidence", "Evidence record", "evidence/<aa>/<sha256>.json: what an evidence file is."),
     "custody": ("custody", "Custody event", "custody/<sha256>/<id>.json: an evidence file changing hands."),
+    "verifications": (
+        "verification",
+        "Verification",
+        "verifications/<id>.json: one verification step: who checked what, when, how, with what result.",
+    ),
 }
 _MORE = " Generated from heritage's models; the rules in words are in docs/format.md."
 

@@ -29,6 +29,8 @@ from heritage.models import (
     Review,
     Site,
     Source,
+    SubjectKind,
+    Verification,
 )
 from heritage.models.base import AHEAD
 from heritage.models.types import ID_PATTERN
@@ -52,6 +54,7 @@ never rewritten: a correction is a new record.
     reviews/<allegation-id>/<id>.json    reviews of an allegation: its status moves only through them
     evidence/<aa>/<sha256>[.json]        evidence files, named by the SHA-256 of their bytes, and their records
     custody/<sha256>/<id>.json           each later change of hands of an evidence file: its chain of custody
+    verifications/<id>.json              how a source, file, report or allegation was checked, step by step
     .heritage/                           heritage's index of the files, to stay quick; ignored by git, safe to delete
 
 Check it with `heritage validate` and `heritage verify`; add to it with `heritage site add`, `heritage source add`,
@@ -364,6 +367,29 @@ class Catalogue:
         for path in layout.allegation_files(self.root):
             yield self.read(Allegation, path)
 
+    def verifications(self) -> Iterator[Verification]:
+        for path in layout.verification_files(self.root):
+            yield self.read(Verification, path)
+
+    def verification(self, verification_id: str) -> Verification:
+        path = layout.verification_file(self.root, verification_id)
+        if not _safe_id(verification_id) or not layout.regular_file(path):
+            raise RecordNotFound("no such verification", record=verification_id)
+        return self.read(Verification, path)
+
+    def has_verification(self, verification_id: str) -> bool:
+        return _safe_id(verification_id) and layout.regular_file(layout.verification_file(self.root, verification_id))
+
+    def has_subject(self, kind: SubjectKind, subject: str) -> bool:
+        """Whether the record a verification checks is in the catalogue (an evidence file by its SHA-256)."""
+        if kind is SubjectKind.source:
+            return self.has_source(subject)
+        if kind is SubjectKind.evidence:
+            return self.has_evidence(subject)
+        if kind is SubjectKind.report:
+            return self.report_id_taken(subject)
+        return self.has_allegation(subject)
+
     # -- appends ---------------------------------------------------------------------------
 
     def append_file(self, path: Path, data: bytes, record: str | None = None) -> None:
@@ -437,9 +463,10 @@ class Catalogue:
             raise RecordNotFound("no such allegation", record=review.allegation)
         for number, ref in enumerate(review.relies_on):
             known = self.has_source(ref) or self.has_allegation(ref) or self.has_evidence_id(ref)
-            if not known and not self.report_id_taken(ref):
+            if not known and not self.has_verification(ref) and not self.report_id_taken(ref):
                 raise InvalidInput(
-                    f"relies on {ref!r}, which is no report, source or allegation of this catalogue",
+                    f"relies on {ref!r}, which is no report, source, allegation, evidence or verification "
+                    "of this catalogue",
                     record=review.id,
                     field=f"relies_on[{number}]",
                 )
@@ -488,6 +515,28 @@ class Catalogue:
             )
         path = layout.custody_file(self.root, event.evidence, event.id)
         self.append_file(path, encode(event, self.info.seal_scheme), event.id)
+        return path
+
+    def add_verification(self, verification: Verification) -> Path:
+        """Append a verification: what it checks, the files and sources it relies on and the
+        verification it corrects must be in the catalogue; a verification is corrected once."""
+        v = verification
+        if not self.has_subject(v.subject_kind, v.subject):
+            raise InvalidInput(f"checks unknown {v.subject_kind.value} {v.subject!r}", record=v.id, field="subject")
+        self._check_evidence(v.id, v.evidence)
+        self._check_sources(v.id, [c.source for c in v.sources], "sources")
+        if v.supersedes is not None:
+            if not self.has_verification(v.supersedes):
+                raise InvalidInput(f"supersedes unknown verification {v.supersedes!r}", record=v.id, field="supersedes")
+            old = self.verification(v.supersedes)
+            if (old.subject_kind, old.subject) != (v.subject_kind, v.subject):
+                message = f"supersedes {old.id!r}, which checks another record ({old.subject_kind.value} {old.subject})"
+                raise InvalidInput(message, record=v.id, field="supersedes")
+            if taken := next((o.id for o in self.verifications() if o.supersedes == v.supersedes), None):
+                message = f"{v.supersedes!r} is already superseded by {taken!r}; supersede that one instead"
+                raise InvalidInput(message, record=v.id, field="supersedes")
+        path = layout.verification_file(self.root, v.id)
+        self.append_file(path, encode(v, self.info.seal_scheme), v.id)
         return path
 
     def has_evidence(self, sha256: str) -> bool:

@@ -84,6 +84,60 @@ class _Cross:
                 self.add("unknown-source", f"cites unknown source {source_id!r}", path, facts.id, field_name)
 
 
+# A review that finds for the claim should rest on at least one check that supports it.
+FINDINGS_FOR_THE_CLAIM = ("corroborated", "verified")
+SUPPORTING = ("confirmed", "consistent")  # heritage.models.verification.SUPPORTS
+
+
+@dataclass
+class _Checked:
+    """The verifications of a catalogue as the checks on reviews need them."""
+
+    ids: set[str]
+    supporting: set[str]  # in force (not superseded) and confirmed or consistent
+    subjects: set[tuple[str, str]]  # (subject kind, subject) of those
+
+    def back(self, relied: list[str], evidence_ids: dict[str, str], reports: dict[str, Facts]) -> bool:
+        """Whether any record relied on is a supporting verification, or was checked by one; a
+        report counts as checked if the files or sources it cites were."""
+        for ref in relied:
+            if ref in self.supporting or ("evidence", evidence_ids.get(ref, "")) in self.subjects:
+                return True
+            if any((kind, ref) in self.subjects for kind in ("source", "report", "allegation")):
+                return True
+            if (report := reports.get(ref)) is not None:
+                cited = [("evidence", sha) for sha in items(report.evidence)]
+                cited += [("source", c.partition(PAIR)[2]) for c in items(report.sources)]
+                if any(pair in self.subjects for pair in cited):
+                    return True
+        return False
+
+
+def _verification_checks(check: _Cross, rows: Records, subjects: dict[str, set[str]], sources: set[str]) -> _Checked:
+    """Each verification checks a record of the catalogue, and corrects (once) a verification of
+    the same record."""
+    ids = check.unique(rows)
+    by_id = {facts.id: facts for _, facts in rows}
+    corrected: Counter[str] = Counter()
+    for path, facts in rows:
+        if facts.target not in subjects.get(facts.subject_kind, set()):
+            message = f"checks unknown {facts.subject_kind} {facts.target!r}"
+            check.add("unknown-subject", message, path, facts.id, "subject")
+        check.sources_exist(path, facts, sources)
+        if facts.follows:
+            old = by_id.get(facts.follows)
+            if old is None or (old.subject_kind, old.target) != (facts.subject_kind, facts.target):
+                message = f"supersedes {facts.follows!r}, which is not a verification of the same record"
+                check.add("unknown-superseded", message, path, facts.id, "supersedes")
+            else:
+                corrected[facts.follows] += 1
+                if corrected[facts.follows] == 2:
+                    message = f"{facts.follows!r} is superseded by more than one verification"
+                    check.add("superseded-twice", message, path, facts.id, "supersedes")
+    in_force = [facts for _, facts in rows if facts.id not in corrected and facts.status in SUPPORTING]
+    return _Checked(ids, {f.id for f in in_force}, {(f.subject_kind, f.target) for f in in_force})
+
+
 def cross_checks(records: dict[str, Records]) -> list[Problem]:
     """Every problem that only shows across records: ids used twice, references to records that
     do not exist, two corrections or two retractions of one report."""
@@ -137,7 +191,7 @@ def cross_checks(records: dict[str, Records]) -> list[Problem]:
 
     for path, facts in records[layout.EVIDENCE]:
         check.sources_exist(path, facts, sources)
-    for path, facts in report_rows + records[layout.ALLEGATIONS]:
+    for path, facts in report_rows + records[layout.ALLEGATIONS] + records.get(layout.VERIFICATIONS, []):
         for number, sha in enumerate(items(facts.evidence)):
             if sha not in evidence:
                 message = f"cites evidence file {sha}, which is not in the catalogue"
@@ -171,6 +225,24 @@ def cross_checks(records: dict[str, Records]) -> list[Problem]:
             check.add("competing-reviews", message, review_paths[latest[-1]], latest[-1], "supersedes", "warning")
 
     _custody_checks(check, records)
+    report_ids = {facts.id for _, facts in report_rows}
+    evidence_ids = {facts.id: facts.target for _, facts in records[layout.EVIDENCE]}  # ev- id -> SHA-256
+    subjects = {"source": sources, "evidence": evidence, "report": report_ids, "allegation": allegations}
+    checked = _verification_checks(check, records.get(layout.VERIFICATIONS, []), subjects, sources)
+    known = sources | allegations | report_ids | evidence_ids.keys() | checked.ids
+    cites = {facts.id: facts for _, facts in report_rows}
+    for path, facts in records[layout.REVIEWS]:
+        relied = items(facts.relies)
+        for number, ref in enumerate(relied):
+            if ref not in known:
+                message = f"relies on {ref!r}, which is no report, source, allegation, evidence or verification"
+                check.add("unknown-reference", message, path, facts.id, f"relies_on[{number}]")
+        if facts.status in FINDINGS_FOR_THE_CLAIM and not checked.back(relied, evidence_ids, cites):
+            message = (
+                f"a finding of {facts.status!r} that relies on nothing verified: no verification in force "
+                "that confirms or is consistent with what it relies on (heritage verification add)"
+            )
+            check.add("unchecked-finding", message, path, facts.id, "relies_on", "warning")
 
     retraction_rows = records[layout.RETRACTIONS]
     check.unique(retraction_rows)

@@ -182,7 +182,7 @@ def test_vocab_json_names_the_fields_as_paths_a_script_can_follow(invoke: Invoke
     list of kind.field paths, and every path is a field of that kind's model."""
     from pydantic import BaseModel
 
-    from heritage.models import Allegation, ConditionReport, Evidence, Review, Site, Source
+    from heritage.models import Allegation, ConditionReport, Evidence, Review, Site, Source, Verification
 
     kinds: dict[str, type[BaseModel]] = {
         "site": Site,
@@ -191,6 +191,7 @@ def test_vocab_json_names_the_fields_as_paths_a_script_can_follow(invoke: Invoke
         "allegation": Allegation,
         "review": Review,
         "evidence": Evidence,
+        "verification": Verification,
     }
     result = invoke("vocab", "--json", catalogue=catalogue)
     assert result.exit_code == 0, result.output
@@ -211,6 +212,7 @@ def test_vocab_json_names_the_fields_as_paths_a_script_can_follow(invoke: Invoke
         "report.sensitivity",
         "allegation.sensitivity",
         "evidence.sensitivity",
+        "verification.sensitivity",
     ]
     assert document["condition"]["fields"] == ["report.condition"] and not document["condition"]["open"]
 

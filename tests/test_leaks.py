@@ -50,6 +50,7 @@ from heritage.models import (
     Sensitivity,
     Site,
     Source,
+    Verification,
 )
 from heritage.store import Catalogue
 from tests.conftest import NOW, Invoke, allegation_doc, report_doc, source_doc
@@ -79,10 +80,12 @@ NOT_SHOWN = {
     "LEAKI17",  # a confidential source's author
     "LEAKI38",  # a confidential allegation's legal references
     "LEAKI32",  # a retraction's id
+    "LEAKM63",  # a verification's recorded_by
 }
 CONFIDENTIAL_PLACES = ["39.2717", "46.1719", "3927172", "4617192"]  # a confidential site
 OBSERVER_PLACES = ["39.5186", "46.5319", "40.1234", "45.6543"]  # where a witness stood; a photo's GPS
-RESTRICTED_PLACES = ["39.6543", "46.9876", "3965432", "4698765"]  # a restricted site, exactly
+# A restricted site, exactly; and the point a geolocation found (the public never gets it).
+RESTRICTED_PLACES = ["39.6543", "46.9876", "3965432", "4698765", "39.4321", "46.2468"]
 HIDDEN_COLOURS = [(1, 254, 3), (254, 3, 200)]  # the pixels of hidden photos
 RESTRICTED_COLOUR = (20, 200, 200)  # of a photo from a restricted source
 
@@ -100,6 +103,7 @@ def _record(catalogue: Catalogue, model: type[Any], document: dict[str, Any]) ->
         Allegation: catalogue.add_allegation,
         Review: catalogue.add_review,
         Retraction: catalogue.add_retraction,
+        Verification: catalogue.add_verification,
     }[model]
     add(record)
     return record
@@ -215,10 +219,31 @@ def planted(root: Path, tmp: Path) -> tuple[Catalogue, list[str], list[str]]:
         responds_to="leaki34", **{**claim, "sites": ["open", "leaki01"]})  # fmt: skip
     add(Allegation, id="leaki44", claimant={"name": "Ministry", "kind": "government"}, summary="LEAKI45",
         **{**claim, "sites": ["leaki01"]})  # fmt: skip
+    # Verifications: of a public report (who checked is withheld from the public, the notes and
+    # the point found kept for the team and a mission), hidden ones by their own sensitivity, by
+    # what they check, or by resting on hidden files only.
+    check = {"checked_on": "2022-06-01", "checked_by": "tester", "result": "confirmed"}
+    add(Verification, id="vf-open", subject_kind="report", subject="r-public", step="geolocation",
+        method="landmark matching", location={"type": "Point", "coordinates": [46.246813, 39.432107]},
+        notes="LEAKI67", recorded_by="LEAKM63", sources=[{"source": "src-public"}, {"source": "leaki15"}],
+        **{**check, "checked_by": "LEAKM62"})  # fmt: skip
+    add(Verification, id="leaki68", subject_kind="source", subject="src-public", step="source_identification",
+        method="LEAKI69", sensitivity="confidential", **check)  # fmt: skip
+    add(Verification, id="leakm64", subject_kind="source", subject="src-public", step="source_identification",
+        method="LEAKM65", checked_by="LEAKM66", sensitivity="restricted",
+        **{k: v for k, v in check.items() if k != "checked_by"})  # fmt: skip
+    add(Verification, id="leaki70", subject_kind="source", subject="leaki15", step="content_verification",
+        method="LEAKI71", **check)  # fmt: skip
+    add(Verification, id="leaki72", subject_kind="report", subject="leaki25", step="chronolocation",
+        method="LEAKI73", date_found="2022-01", **check)  # fmt: skip
+    add(Verification, id="leaki74", subject_kind="evidence", subject=shown.file_sha256, step="technical_verification",
+        method="LEAKI75", evidence=[secret.file_sha256], **check)  # fmt: skip
+    add(Verification, id="leakm67", subject_kind="evidence", subject=of_restricted_source.file_sha256,
+        step="technical_verification", method="LEAKM68", **check)  # fmt: skip
     add(Review, id="v-public", allegation="a-person", status="corroborated", standard="reasonable grounds",
         rationale="Seen", reviewer="LEAKM22", recorded_by="LEAKM23",
         relies_on=["r-public", "leaki25", "leakm16", "leaki15", "leaki44", "leaki29", secret.id,
-                   of_secret_source.id, "leaki58", "leakm25"])  # fmt: skip
+                   of_secret_source.id, "leaki58", "leakm25", "leaki68", "leakm64"])  # fmt: skip
     add(Review, id="v-hidden", allegation="leaki34", status="disputed", standard="balance", rationale="LEAKI46",
         reviewer="LEAKI47", relies_on=["r-public"])  # fmt: skip
     return Catalogue.open(root), hidden_files, restricted_files
@@ -249,7 +274,7 @@ def produce(catalogue: Catalogue, out: Path, audience: str) -> None:
     # What the listings print for this audience, as tables and as JSON, and each record shown.
     listings = out / "listings"
     listings.mkdir()
-    for kind in ("source", "report", "evidence", "allegation"):
+    for kind in ("source", "report", "evidence", "allegation", "verification"):
         for form in ((), ("--json",)):
             printed = invoke_ok(*root, kind, "list", "--audience", audience, *form)
             (listings / f"{kind}-list{''.join(form)}.txt").write_text(printed, encoding="utf-8")
@@ -379,7 +404,7 @@ def test_no_public_or_mission_output_holds_anything_hidden_from_it(outputs: Outp
             assert {row["id"]: row["allegations"] for row in csv.DictReader(table)}["open"] == count, audience
     # Each says what it withheld, without naming it.
     assert "relies on r-public, and on records withheld from this edition" in public.text
-    assert "relies on r-public, leakm16, leakm25, and on records withheld from this edition" in mission.text
+    assert "relies on r-public, leakm16, leakm25, leakm64, and on records withheld from this edition" in mission.text
     for edition in (public, mission):
         assert "a person (name withheld)" in edition.text
         assert "answers an allegation withheld from this edition" in edition.text

@@ -22,6 +22,7 @@ from heritage.cli import (  # noqa: F401  (each registers its commands)
     settings_cmd,
     setup,
     timeline,
+    verification_cmd,
 )
 from heritage.cli.app import ExitCode, cli, main
 

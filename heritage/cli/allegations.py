@@ -34,6 +34,7 @@ from heritage.cli.records import allegation
 from heritage.corrections import review_allegation
 from heritage.listing import allegations_for, find_allegation_for
 from heritage.models import AllegationStatus, AllegedAct, ReviewAspect, When
+from heritage.verifications import checks_behind, summary
 
 
 def _day(value: str | None, option: str) -> date | None:
@@ -64,7 +65,7 @@ def _day(value: str | None, option: str) -> date | None:
     "relies_on",
     multiple=True,
     metavar="ID",
-    help="A report, source, allegation or evidence (ev-... or SHA-256); repeat.",
+    help="A report, source, allegation, evidence (ev-... or SHA-256) or verification (vf-...); repeat.",
 )
 @click.option("--reviewer", required=True, help="Who reviewed (name, and body if any).")
 @pass_env
@@ -196,15 +197,20 @@ def allegation_list(
 @json_option("Print JSON.")
 @pass_env
 def allegation_show(env: Env, allegation_id: str, audience: str, as_json: bool) -> None:
-    """One allegation with its source, the responses to it, and its whole review trail.
+    """One allegation with its source, the responses to it, and its whole review trail, with the
+    verifications each review rests on (those it names, and those of the records it names).
 
     \b
     Example:
       heritage allegation show a-ghazanchetsots-cathedral-2020-10-08-01
     """
     reviewed = find_allegation_for(env.catalogue, find_allegation(env.catalogue, allegation_id), audience)
+    behind = checks_behind(env.catalogue, reviewed.reviews, audience)
     if as_json:
-        echo_json(reviewed.as_json())
+        data = reviewed.as_json()
+        for review in data["reviews"]:
+            review["checks_behind"] = [v.model_dump(mode="json", exclude_none=True) for v in behind[review["id"]]]
+        echo_json(data)
         return
     a, out = reviewed.allegation, console()
     source = env.catalogue.source(a.source.source) if env.catalogue.has_source(a.source.source) else None
@@ -262,6 +268,9 @@ def allegation_show(env: Env, allegation_id: str, audience: str, as_json: bool) 
         ):
             if value:
                 out.print(Text("      ").append(Text.assemble((f"{label}: ", "bold"), printable(value))))
+        for check in behind[review.id]:
+            line = Text.assemble(("checked: ", "bold"), printable(f"{check.subject} {summary(check)}  {check.id}"))
+            out.print(Text("      ").append(line))
 
 
 @cli.command("stats")

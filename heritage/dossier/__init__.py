@@ -43,18 +43,20 @@ from heritage.audience import (
     site_reach,
     source_for,
     strictest,
+    verification_for,
 )
 from heritage.context import VectorLayer, naturalearth
 from heritage.custody import chain_for
 from heritage.dossier.locator import Conditions, Locator, condition_colour, locator_maps
 from heritage.errors import InvalidInput, RecordNotFound
 from heritage.history import competing_corrections, condition_as_of, site_history
-from heritage.models import Allegation, Condition, Evidence, Review, Site
+from heritage.models import Allegation, Condition, Evidence, Review, Site, SubjectKind, Verification
 from heritage.models.base import utc_today
 from heritage.models.vocab import Sensitivity, with_certainty
 from heritage.palette import CONDITION_COLOURS, condition_label
 from heritage.recording import migration_note
 from heritage.store import Catalogue
+from heritage.verifications import Checks, summary
 from heritage.visits import field_facts
 
 # The damage and what a field visit brought (`heritage.visits.field_facts`), as a dossier labels each fact.
@@ -87,6 +89,7 @@ def _environment() -> Environment:
     environment.globals["field_facts"] = functools.partial(field_facts, labelled=True)
     environment.globals["FACT_LABELS"] = FACT_LABELS
     environment.globals["utc"] = UTC
+    environment.globals["check_summary"] = summary
     return environment
 
 
@@ -127,6 +130,7 @@ class Shared:
     levels: dict[str, Sensitivity] = field(default_factory=dict)
     conditions: Conditions | None = None  # the other sites' conditions, read as the locators need them
     layers: dict[tuple[float, float, float, float], list[VectorLayer]] = field(default_factory=dict)
+    checks: Checks = field(default_factory=Checks)  # the verifications, by id and by what they check
 
     @classmethod
     def load(cls, catalogue: Catalogue) -> Shared:
@@ -135,11 +139,12 @@ class Shared:
         from heritage.index import Index
 
         allegations = load_allegations(catalogue)
+        checks = Checks.load(catalogue)
         with Index.open(catalogue, thorough=True) as index:
             rows = index.located_sites()
-            levels = _named_levels(catalogue, index, allegations)
+            levels = _named_levels(catalogue, index, allegations, checks)
         points = [(i, lon, lat, Sensitivity(level)) for i, lon, lat, level in rows]
-        return cls(allegations, points, levels)
+        return cls(allegations, points, levels, checks=checks)
 
     def nearby(self, site_id: str, audience: str) -> list[tuple[str, float, float]]:
         """Every other site with its point (id, longitude, latitude), as this audience may see it."""
@@ -169,10 +174,15 @@ class Shared:
         return {i for i, level in self.levels.items() if may_see(level, audience)}
 
 
-def _named_levels(catalogue: Catalogue, index: Any, allegations: list[ReviewedAllegation]) -> dict[str, Sensitivity]:
+def _named_levels(
+    catalogue: Catalogue, index: Any, allegations: list[ReviewedAllegation], checks: Checks | None = None
+) -> dict[str, Sensitivity]:
     """How hidden each record is that a dossier may name by id, with what it rests on: an allegation
     with its source and its sites, a report with its site and its sources (`report_reach`), evidence
-    with its source. A record that cannot be found counts as confidential."""
+    with its source (by ev- id, and by SHA-256 where a verification names it), a verification with
+    what it checks and what it relies on (`verification_for`). A record that cannot be found
+    counts as confidential."""
+    checks = checks or Checks()
     sites = {i: site_reach(Sensitivity(level)) for i, level in index.rows("SELECT id, sensitivity FROM sites")}
     levels = {i: Sensitivity(level) for i, level in index.rows("SELECT id, sensitivity FROM sources")}
     sources = dict(levels)
@@ -183,6 +193,8 @@ def _named_levels(catalogue: Catalogue, index: Any, allegations: list[ReviewedAl
         about = least(sites.get(s, missing) for s in allegation.sites)
         levels[allegation.id] = strictest(allegation.sensitivity, sources.get(allegation.source.source, missing), about)
     wanted = {x for c in allegations for r in c.reviews for x in r.relies_on} - levels.keys()
+    wanted |= {v.subject for v in checks.by_id.values() if v.subject_kind is SubjectKind.report}
+    wanted -= checks.by_id.keys()
     for evidence_id in sorted(x for x in wanted if x.startswith("ev-")):
         if (record := catalogue.evidence_by_id(evidence_id)) is not None:
             levels[evidence_id] = strictest(record.sensitivity, sources.get(record.source, missing))
@@ -193,6 +205,16 @@ def _named_levels(catalogue: Catalogue, index: Any, allegations: list[ReviewedAl
         for i, site, level, cited in index.rows(query, tuple(chunk)):
             reach = report_reach(Sensitivity(level), [sources.get(s) for s in cited.split(" ")])
             levels[i] = strictest(reach, sites.get(site, missing))
+    files = {sha for v in checks.by_id.values() for sha in v.evidence}
+    files |= {v.subject for v in checks.by_id.values() if v.subject_kind is SubjectKind.evidence}
+    for sha in sorted(files):
+        path = layout.evidence_record_file(catalogue.root, sha)
+        if layout.regular_file(path):
+            record = catalogue.read(Evidence, path)
+            levels[sha] = strictest(record.sensitivity, sources.get(record.source, missing))
+    for v in checks.by_id.values():
+        cited = [levels.get(x, missing) for x in [*v.evidence, *(c.source for c in v.sources)]]
+        levels[v.id] = strictest(v.sensitivity, levels.get(v.subject, missing), least(cited) if cited else None)
     return levels
 
 
@@ -211,17 +233,31 @@ class ShownAllegation:
     answers_withheld: bool  # it answers an allegation this audience may not see
     responses_withheld: bool  # some allegations that answer it are withheld
     reviews: list[tuple[Review, bool]]  # each review, and whether some of what it relies on is withheld
+    behind: dict[str, list[Verification]] = field(default_factory=dict)  # review id -> the checks it rests on
+
+
+def _checks_for(found: Iterable[Verification], audience: str, known: set[str]) -> list[Verification]:
+    """These verifications as the audience may see them (`known`: what a dossier of it may name)."""
+    return [shown for v in found if (shown := verification_for(v, audience, v.subject in known, known)) is not None]
 
 
 def _shown_allegation(
-    reviewed: ReviewedAllegation, allegation: Allegation, audience: str, known: set[str]
+    reviewed: ReviewedAllegation,
+    allegation: Allegation,
+    audience: str,
+    known: set[str],
+    catalogue: Catalogue | None = None,
+    checks: Checks | None = None,
 ) -> ShownAllegation:
     answers, answers_withheld = shown_ids([allegation.responds_to] if allegation.responds_to else [], known)
     responses, responses_withheld = shown_ids(reviewed.responses, known)
     reviews = [(review_for(r, audience, known), shown_ids(r.relies_on, known)[1]) for r in reviewed.reviews]
     allegation = allegation.model_copy(update={"responds_to": answers[0] if answers else None})
     shown = replace(reviewed, allegation=allegation, reviews=[r for r, _ in reviews], responses=responses)
-    return ShownAllegation(shown, answers_withheld, responses_withheld, reviews)
+    behind = {}
+    if catalogue is not None and checks is not None:
+        behind = {r.id: _checks_for(checks.behind(r, catalogue), audience, known) for r in reviewed.reviews}
+    return ShownAllegation(shown, answers_withheld, responses_withheld, reviews, behind)
 
 
 def dossier_context(
@@ -250,7 +286,7 @@ def dossier_context(
     current = condition_as_of(reports, today, {r.retracts for r in retractions})
     known = shared.known(audience)
     allegations = [
-        _shown_allegation(reviewed, allegation, audience, known)
+        _shown_allegation(reviewed, allegation, audience, known, catalogue, shared.checks)
         for reviewed in shared.allegations
         if site_id in reviewed.allegation.sites
         and (allegation := allegation_for(reviewed.allegation, audience, shown_sources)) is not None
@@ -273,6 +309,19 @@ def dossier_context(
             if (chain := chain_for(catalogue, record, audience, source)) is not None:
                 shown = chain.evidence
                 evidence.append({"record": shown, "thumbnail": _thumbnail(catalogue, shown), "chain": chain})
+    # The checks of each record shown, as this audience may see them.
+    subjects = {
+        SubjectKind.source: set(shown_sources),
+        SubjectKind.evidence: {sha for sha in hashes if sha in known},
+        SubjectKind.report: {r.id for r in reports},
+        SubjectKind.allegation: {c.reviewed.allegation.id for c in allegations},
+    }
+    checked = {
+        subject: seen
+        for kind, ids in subjects.items()
+        for subject in sorted(ids)
+        if (seen := _checks_for(shared.checks.of_kind(kind, subject), audience, known))
+    }
     timeline = [
         {
             "when": str(e.report.observed),
@@ -315,6 +364,7 @@ def dossier_context(
         "timeline": timeline,
         "sources": sources,
         "evidence": evidence,
+        "checked": checked,
         "party_names": {p.id: p.name for p in catalogue.info.parties},
         "locator": shared.locator(catalogue, site, audience, today),
         "chart_svg": _chart(history),

@@ -11,6 +11,7 @@ from heritage.models.review import Review, ReviewAspect
 from heritage.models.site import Designation, Dispute, Location, Name, Period, Site
 from heritage.models.source import Citation, EvidenceFile, SatelliteImage, Source
 from heritage.models.types import When
+from heritage.models.verification import SubjectKind, Verification, VerificationResult, VerificationStep
 from heritage.models.vocab import (
     Access,
     AllegationStatus,
@@ -63,6 +64,10 @@ __all__ = [
     "Site",
     "Source",
     "SourceKind",
+    "SubjectKind",
+    "Verification",
+    "VerificationResult",
+    "VerificationStep",
     "Vocabulary",
     "When",
 ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from heritage.models.verification import SubjectKind, VerificationResult, VerificationStep
 from heritage.models.vocab import (
     DEFAULT_VOCABULARY,
     Access,
@@ -155,6 +156,20 @@ LABELS: dict[str, str] = {
     "period": "Period",
     "location": "Location",
     "history": "History",
+    # verification steps and results (confirmed and refuted: see BY_VOCABULARY)
+    "source_identification": "Source identification: who made or first published it",
+    "technical_verification": "Technical verification of the file: metadata, edits, earlier copies",
+    "content_verification": "Content verification: what it shows fits what is said",
+    "geolocation": "Geolocation: where it was taken",
+    "chronolocation": "Chronolocation: when it was taken",
+    "consistent": "Consistent: everything found fits, without establishing it",
+    "inconclusive": "Inconclusive: could not be decided",
+    "inconsistent": "Inconsistent: something does not fit",
+    # what a verification checks
+    "source": "Source",
+    "evidence": "Evidence file",
+    "report": "Condition report",
+    "allegation": "Allegation",
     # shared by several
     "unknown": "Unknown",
     "other": "Other",
@@ -163,7 +178,14 @@ LABELS: dict[str, str] = {
 military_use) it means the same in both. A value without a label here shows its key in words."""
 
 
-BY_VOCABULARY: dict[str, dict[str, str]] = {"access": {"none": "None: the site could not be reached or seen"}}
+BY_VOCABULARY: dict[str, dict[str, str]] = {
+    "access": {"none": "None: the site could not be reached or seen"},
+    # a check's result reads otherwise than a certainty or a review's status
+    "verification_result": {
+        "confirmed": "Confirmed: the check establishes it",
+        "refuted": "Refuted: the check shows it false",
+    },
+}
 """Labels for the few values that one vocabulary reads differently from another."""
 
 
@@ -184,7 +206,7 @@ class VocabularyInfo:
     open: bool = False
 
 
-SENSITIVE_KINDS = ("site", "source", "report", "allegation", "evidence")
+SENSITIVE_KINDS = ("site", "source", "report", "allegation", "evidence", "verification")
 """The records that carry a sensitivity."""
 
 
@@ -211,6 +233,9 @@ def vocabularies(own: Vocabulary = DEFAULT_VOCABULARY) -> dict[str, tuple[Vocabu
         ("sensitivity", tuple(f"{kind}.sensitivity" for kind in SENSITIVE_KINDS), Sensitivity),
         ("location_precision", ("site.location.precision",), LocationPrecision),
         ("disputed_aspect", ("site.disputes.aspect",), DisputedAspect),
+        ("verification_step", ("verification.step",), VerificationStep),
+        ("verification_result", ("verification.result",), VerificationResult),
+        ("subject_kind", ("verification.subject_kind",), SubjectKind),
     ]
     out: dict[str, tuple[VocabularyInfo, dict[str, str]]] = {
         "site_type": (VocabularyInfo("site_type", ("site.type",), tuple(own.site_types), True), dict(own.site_types)),
