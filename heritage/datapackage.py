@@ -2,13 +2,16 @@
 (https://specs.frictionlessdata.io/data-package/), so that tools which read Data Packages
 (frictionless, Open Data portals, R's and Python's readers) open the package's data by itself.
 
-    data/sites.csv       the sites table: a tabular resource, with its Table Schema
-    data/sites.geojson   the same rows as GeoJSON Features: its properties and its geometry
-    data/sites.gpkg      the same rows for GIS tools (its layer `sites`), with every record about
+    gis/sites.csv        the sites table: a tabular resource, with its Table Schema
+    gis/sites.geojson    the same rows as GeoJSON Features: its properties and its geometry
+    gis/sites.gpkg       the same rows for GIS tools (its layer `sites`), with every record about
                          them in further tables (`heritage export gpkg`)
-    data/sites.kml       the same sites for Google Earth
-    data/eamena-heritage-places.csv, data/sites.jsonld
+    gis/sites.kml        the same sites for Google Earth
+    gis/eamena-heritage-places.csv, gis/sites.jsonld
                          the sites for EAMENA and for linked-data partners
+
+Paths are relative to the folder that holds `datapackage.json`: the package's payload folder
+`data/` (a mission package is a BagIt bag, see `heritage.bag`).
 
 Everything is read off the files as written: the columns from each file's own header, their
 types from the GeoPackage's typed layer (a CSV cell has no type), and each file's size and
@@ -31,7 +34,7 @@ from heritage.atomic import replace_file
 from heritage.ids import slugify
 
 DATAPACKAGE = "datapackage.json"
-DATA = "data"
+GIS = "gis"  # the package content's folder of GIS files (inside the bag's data/)
 SITES_LAYER = "sites"
 
 # A file of the package's data folder: its format, media type, text encoding (None when binary),
@@ -105,14 +108,14 @@ def _geojson_fields(path: Path) -> list[dict[str, str]]:
 
 
 def _resource(folder: Path, file_name: str, types: dict[str, str]) -> dict[str, Any] | None:
-    path = folder / DATA / file_name
+    path = folder / GIS / file_name
     if not path.is_file():
         return None
     data_format, mediatype, encoding, tabular, description = _FILES[file_name]
     data = path.read_bytes()
     resource: dict[str, Any] = {
         "name": file_name.replace(".", "-"),
-        "path": f"{DATA}/{file_name}",
+        "path": f"{GIS}/{file_name}",
         "format": data_format,
         "mediatype": mediatype,
         "description": description,
@@ -142,7 +145,7 @@ def describe_package(
     folder: Path, title: str, *, catalogue_name: str, audience: str, created: datetime | None = None
 ) -> dict[str, Any]:
     """The Data Package descriptor of the package written in `folder` (its data tables as they are)."""
-    layer = folder / DATA / "sites.gpkg"
+    layer = folder / GIS / "sites.gpkg"
     types = _layer_types(layer) if layer.is_file() else {}
     resources = [r for name in _FILES if (r := _resource(folder, name, types)) is not None]
     moment = (created or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)

@@ -1,14 +1,18 @@
 """The mission package: everything a field team carries, in one folder that proves its own integrity.
 
-    index.html            the front page: summary charts, a sortable table of the sites, links
-    map.html              the offline map of the selected sites (popups link to the dossiers)
-    dossiers/<id>.html    a dossier per site, and .pdf with it
-    forms/<id>.html       a printable blank condition form per site, for the field
-    forms/condition.xlsx  the same form for phones (XLSForm: ODK Collect, KoboCollect), its sites
-    data/                 the sites in every format of `heritage export` (DATA_FILES): a GeoPackage
-                          with every record about them, GeoJSON, CSV, KML, EAMENA's sheet, JSON-LD
-    datapackage.json      those tables described as a Frictionless Data Package (heritage.datapackage)
-    manifest.json         the SHA-256 of every other file, and one root hash over them
+The folder is a BagIt bag (`heritage.bag`: bagit.txt, bag-info.txt, manifest-sha256.txt and
+tagmanifest-sha256.txt, and an index.html that leads to data/index.html), with heritage's own
+manifest.json beside them: the SHA-256 of every other file but the tag manifest, and one root
+hash over them. The content is the bag's payload, in data/:
+
+    data/index.html            the front page: summary charts, a sortable table of the sites, links
+    data/map.html              the offline map of the selected sites (popups link to the dossiers)
+    data/dossiers/<id>.html    a dossier per site, and a PDF/A-3 with it that holds its records
+    data/forms/<id>.html       a printable blank condition form per site, for the field
+    data/forms/condition.xlsx  the same form for phones (XLSForm: ODK Collect, KoboCollect), its sites
+    data/gis/                  the sites in every format of `heritage export` (DATA_FILES): a GeoPackage
+                               with every record about them, GeoJSON, CSV, KML, EAMENA's sheet, JSON-LD
+    data/datapackage.json      those tables described as a Frictionless Data Package (heritage.datapackage)
 
 Everything is filtered for the package's audience before anything is written.
 """
@@ -23,11 +27,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from heritage import __version__, hashing, layout, leftovers
+from heritage import __version__, bag, hashing, layout, leftovers
 from heritage.atomic import put_in_place
-from heritage.datapackage import write_datapackage
+from heritage.datapackage import GIS, write_datapackage
 from heritage.errors import InvalidInput
 from heritage.exports import Scope, export
 from heritage.exports.summary import site_summaries
@@ -38,7 +42,10 @@ from heritage.palette import CONDITION_COLOURS, CONDITION_LABELS
 from heritage.selection import Seen, in_area, in_box
 from heritage.store import Catalogue
 
-# The package's data folder: each format of `heritage export`, for the same sites and audience.
+if TYPE_CHECKING:
+    from heritage.dossier import DossierRecords
+
+# The package's GIS folder: each format of `heritage export`, for the same sites and audience.
 DATA_FILES = {
     "gpkg": "sites.gpkg",
     "geojson": "sites.geojson",
@@ -115,18 +122,22 @@ def _bars(title: str, counts: Counter[str], colours: dict[str, str] | None = Non
     )
 
 
+MANIFEST_FORMAT = 2  # 1: no bag, the content at the top and every file but manifest.json listed
+
+
 def write_manifest(folder: Path, name: str) -> dict[str, Any]:
+    """heritage's manifest of a bag: every file but itself and the tag manifest, which lists it."""
     files = {}
     for directory, folders, names in sorted(os.walk(folder)):
         folders.sort()
         for file_name in sorted(names):
             path = Path(directory) / file_name
             relative = path.relative_to(folder).as_posix()
-            if relative != MANIFEST:
+            if relative not in (MANIFEST, bag.TAG_MANIFEST):
                 files[relative] = hashing.file_sha256(path)
     document = hashing.manifest(
         files,
-        format=1,
+        format=MANIFEST_FORMAT,
         package=name,
         generated_at=datetime.now(UTC).replace(microsecond=0).isoformat(),
         tool=f"heritage {__version__}",
@@ -135,26 +146,26 @@ def write_manifest(folder: Path, name: str) -> dict[str, Any]:
     return document
 
 
-def _pdf_from_html(html_path: str) -> str:
+def _pdf_from_html(html_path: str, records: DossierRecords) -> str:
     from heritage.dossier import write_pdf
 
     path = Path(html_path)
-    write_pdf(path.read_text(encoding="utf-8"), path.with_suffix(".pdf"))
+    write_pdf(path.read_text(encoding="utf-8"), path.with_suffix(".pdf"), records)
     return html_path
 
 
-def _render_pdfs(pages: list[Path]) -> Iterator[Path]:
+def _render_pdfs(pages: list[tuple[Path, DossierRecords]]) -> Iterator[Path]:
     """PDFs take most of a package's time, one document per core: use every core there is."""
     workers = min(len(pages), os.cpu_count() or 1)
     if workers <= 1:
-        for page in pages:
-            yield Path(_pdf_from_html(str(page)))
+        for page, records in pages:
+            yield Path(_pdf_from_html(str(page), records))
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        for done in as_completed([pool.submit(_pdf_from_html, str(page)) for page in pages]):
+        for done in as_completed([pool.submit(_pdf_from_html, str(page), records) for page, records in pages]):
             yield Path(done.result())
 
 
@@ -191,8 +202,17 @@ def export_mission(
     bundle = folder.parent / leftovers.temp_name(archive.name)
     work.mkdir()
     try:
-        catalogue_root = _write_package(catalogue, name, scope, work, pdf=pdf, step=step)
+        catalogue_root = _write_package(catalogue, name, scope, work / bag.PAYLOAD, pdf=pdf, step=step)
+        bag.write_bag(
+            work,
+            name=name,
+            description=f"A heritage mission package of the catalogue {catalogue.info.name!r}, "
+            f"for the {audience} audience ({len(scope.sites)} site(s)).",
+            agent=f"heritage {__version__}",
+            today=today,
+        )
         manifest = write_manifest(work, name)
+        bag.write_tag_manifest(work)
         if as_zip:
             _zip_folder(work, folder.name, bundle)
         if layout.check_output(folder, folder=True):
@@ -237,17 +257,24 @@ def _write_package(
     from heritage.webmap import build_map
     from heritage.xlsform import FORM_FILE, write_xlsform
 
+    folder.mkdir(exist_ok=True)
     root_hash = root_hash_of(catalogue)
     visible, audience, seen = scope.sites, scope.audience, scope.seen
     ids = {s.id for s in visible}
     shared = Shared.load(catalogue)
-    pages = []
+    pages: list[tuple[Path, DossierRecords]] = []
     for site in visible:
         result = build_dossier(
-            catalogue, site.id, folder / "dossiers", audience=audience, root_hash=root_hash, shared=shared
+            catalogue,
+            site.id,
+            folder / "dossiers",
+            audience=audience,
+            root_hash=root_hash,
+            shared=shared,
+            with_records=pdf,
         )
         write_form(catalogue, site, folder / "forms", audience, sources=seen.sources)
-        pages.append(result.html)
+        pages.append((result.html, result.records))
         if not pdf:
             step(site.id)
     if pdf:
@@ -259,7 +286,7 @@ def _write_package(
     build_map(catalogue, folder / "map.html", data=data, audience=audience)
     rows = site_summaries(scope)
     for format_name, file_name in DATA_FILES.items():
-        export(scope, format_name, folder / "data" / file_name)
+        export(scope, format_name, folder / GIS / file_name)
     write_datapackage(folder, name, catalogue_name=catalogue.info.name, audience=audience)
     party_names = {p.id: p.name for p in catalogue.info.parties}
     allegations = front_allegations(seen.allegations, visible, party_names)

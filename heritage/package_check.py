@@ -20,6 +20,11 @@ not vouch for:
 
 Every remaining file entry must then be listed in the manifest with its SHA-256, and every listed
 file must be there. Entries are hashed as they are read, a megabyte at a time.
+
+A package of format 2 is also a BagIt bag (`heritage.bag`): its manifest lists every file but
+itself and `tagmanifest-sha256.txt` (which lists the manifest), and the bag's own manifests must
+agree with the files too. A package of format 1 (no bag, no bagit.txt listed) is checked as it
+always was.
 """
 
 from __future__ import annotations
@@ -30,11 +35,11 @@ import struct
 import unicodedata
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from heritage import hashing, layout
+from heritage import bag, hashing, layout
 from heritage.codec import loads
 from heritage.errors import InvalidInput, SpecialFile
 
@@ -56,31 +61,45 @@ class PackageCheck:
     added: list[str]
     root_ok: bool
     root: str = ""
+    bag: list[str] = field(default_factory=list)  # what disagrees with the BagIt manifests
 
     @property
     def ok(self) -> bool:
-        return self.root_ok and not (self.changed or self.missing or self.added)
+        return self.root_ok and not (self.changed or self.missing or self.added or self.bag)
+
+
+def _unlisted(files: dict[str, str]) -> set[str]:
+    """The files a manifest does not list: itself, and in a bag the tag manifest that lists it. A
+    bag is told by its listed bagit.txt, which the root covers, not by `format`, which it does not:
+    a package of format 1 with `format` changed may not carry an unchecked file by that name."""
+    return {MANIFEST, bag.TAG_MANIFEST} if bag.DECLARATION in files else {MANIFEST}
 
 
 def verify_package(path: Path) -> PackageCheck:
     """Compare a package (folder or zip) with its own manifest. A package edited and re-listed by
     whoever edited it agrees with itself: compare its root with the one printed at export."""
     if path.is_file() and zipfile.is_zipfile(path):
-        manifest, actual = _read_zip(path)
+        manifest, every, tags = _read_zip(path)
     elif path.is_file():
         raise InvalidInput("is not a zip file, or one cut short or damaged: no package to check", file=path)
     elif path.is_dir():
-        manifest, actual = _read_folder(path)
+        manifest, every, tags = _read_folder(path)
     else:
         raise InvalidInput("no package folder or zip file here", file=path)
     files: dict[str, str] = manifest["files"]
+    actual = {name: digest for name, digest in every.items() if name not in _unlisted(files)}
     return PackageCheck(
         changed=sorted(p for p in set(files) & set(actual) if files[p] != actual[p]),
         missing=sorted(set(files) - set(actual)),
         added=sorted(set(actual) - set(files)),
         root_ok=hashing.root_hash(files) == manifest.get("root"),
         root=hashing.root_hash(files),
+        bag=bag.check_bag(every, tags.get),
     )
+
+
+_TAGS = (bag.DECLARATION, bag.PAYLOAD_MANIFEST, bag.TAG_MANIFEST)  # read whole for `bag.check_bag`
+_TAG_LIMIT = 1 << 26  # read no more of a tag file: 64 MiB lists some 600,000 files
 
 
 def _read_manifest(data: bytes, where: Path) -> dict[str, Any]:
@@ -95,9 +114,9 @@ def _read_manifest(data: bytes, where: Path) -> dict[str, Any]:
     return checked
 
 
-def _read_folder(path: Path) -> tuple[dict[str, Any], dict[str, str]]:
-    """The manifest and every other file's SHA-256. Only regular files and real folders may be
-    in it: a link, a pipe or a device is refused by name, never opened."""
+def _read_folder(path: Path) -> tuple[dict[str, Any], dict[str, str], dict[str, bytes]]:
+    """The manifest, every file's SHA-256 and the bag's tag files that are there. Only regular
+    files and real folders may be in it: a link, a pipe or a device is refused by name, never opened."""
     actual: dict[str, str] = {}
     folders = [path]
     while folders:
@@ -120,12 +139,15 @@ def _read_folder(path: Path) -> tuple[dict[str, Any], dict[str, str]]:
                     raise InvalidInput(f"holds {error.what}: a package must hold its own files", file=full) from None
     if MANIFEST not in actual:
         raise InvalidInput("holds no manifest.json: not a heritage mission package", file=path)
-    del actual[MANIFEST]
-    with layout.open_regular(path / MANIFEST) as handle:
-        return _read_manifest(handle.read(), path), actual
+    tags = {}
+    for name in (MANIFEST, *_TAGS):
+        if name in actual:
+            with layout.open_regular(path / name) as handle:
+                tags[name] = handle.read(_TAG_LIMIT)
+    return _read_manifest(tags.pop(MANIFEST), path), actual, tags
 
 
-def _read_zip(path: Path) -> tuple[dict[str, Any], dict[str, str]]:
+def _read_zip(path: Path) -> tuple[dict[str, Any], dict[str, str], dict[str, bytes]]:
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
@@ -139,12 +161,18 @@ def _read_zip(path: Path) -> tuple[dict[str, Any], dict[str, str]]:
             empty = _no_collisions(path, infos, prefix)
             if MANIFEST not in files:
                 raise InvalidInput("holds no manifest.json: not a heritage mission package", file=path)
-            manifest = _read_manifest(archive.read(files.pop(MANIFEST)), path)
+            manifest = _read_manifest(archive.read(files[MANIFEST]), path)
+            tags = {name: _entry_head(archive, files[name]) for name in _TAGS if name in files}
             actual = {name: _entry_sha256(archive, info) for name, info in files.items()}
             actual.update({f"{folder}/": "" for folder in empty})  # unzip makes them; the manifest lists files
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError, struct.error) as exc:
         raise InvalidInput(f"is a damaged zip file ({exc})", file=path) from None
-    return manifest, actual
+    return manifest, actual, tags
+
+
+def _entry_head(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    with archive.open(info) as entry:
+        return entry.read(_TAG_LIMIT)
 
 
 def _entry_sha256(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> str:

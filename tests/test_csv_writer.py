@@ -142,7 +142,7 @@ def test_a_package_csv_reads_back_as_the_sample_sites(invoke: Invoke, tmp_path: 
     out = tmp_path / "pkg"
     args = ("mission", "export", "--name", "all", "--sites", ",".join(originals), "--audience", "internal")
     assert invoke(*args, "--no-pdf", "-o", str(out), catalogue=REPO).exit_code == 0
-    table = out / "data" / "sites.csv"
+    table = out / "data" / "gis" / "sites.csv"
     assert table.read_bytes().startswith(b"\xef\xbb\xbf")
     with table.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))

@@ -28,7 +28,7 @@ def package(tmp_path_factory: pytest.TempPathFactory) -> Path:
     sites = select_sites(catalogue, Selection(bbox=(46.70, 39.70, 46.80, 39.80)), date.today())
     folder = tmp_path_factory.mktemp("datapackage") / "shusha"
     export_mission(catalogue, "Shusha <b>visit</b>", sites, folder, pdf=False)
-    return folder
+    return folder / "data"  # the bag's payload: the package's content, where datapackage.json is
 
 
 def descriptor(package: Path) -> dict[str, Any]:
@@ -67,7 +67,7 @@ def test_every_resource_is_a_file_of_the_package_as_described(package: Path) -> 
 
 def test_every_field_names_a_real_column_with_its_type(package: Path) -> None:
     resources = {resource["name"]: resource for resource in descriptor(package)["resources"]}
-    header, *rows = csv_rows(package / "data" / "sites.csv")
+    header, *rows = csv_rows(package / "gis" / "sites.csv")
     fields = resources["sites-csv"]["schema"]["fields"]
     assert [field["name"] for field in fields] == header  # every column, in the file's order
     kinds = {field["name"]: field["type"] for field in fields}
@@ -79,13 +79,13 @@ def test_every_field_names_a_real_column_with_its_type(package: Path) -> None:
             assert all(re.fullmatch(r"-?\d+", cell) for cell in cells), name
         elif kinds[name] == "number":
             assert all(float(cell) == float(cell) for cell in cells), name
-    geojson = json.loads((package / "data" / "sites.geojson").read_text(encoding="utf-8"))
+    geojson = json.loads((package / "gis" / "sites.geojson").read_text(encoding="utf-8"))
     properties = set().union(*(feature["properties"] for feature in geojson["features"]))
     geofields = [field["name"] for field in resources["sites-geojson"]["schema"]["fields"]]
     assert set(geofields) == properties | {"geometry"}
     # The CSV is the importable table (names by language, WKT), the GeoPackage the summary layer:
     # the columns they share are typed as the layer types them.
-    layer = pyogrio.read_info(package / "data" / "sites.gpkg", layer="sites")
+    layer = pyogrio.read_info(package / "gis" / "sites.gpkg", layer="sites")
     shared = set(layer["fields"]) & set(header)
     assert {"id", "uncertainty_m", "reports", "allegations"} <= shared
     layer_kinds = dict(zip(layer["fields"], layer["dtypes"], strict=True))
@@ -112,7 +112,7 @@ def test_frictionless_catches_a_descriptor_that_lies(package: Path, tmp_path: Pa
 
 
 def test_the_manifest_lists_the_descriptor_and_verify_package_passes(package: Path) -> None:
-    manifest = json.loads((package / MANIFEST).read_text(encoding="utf-8"))
-    assert DATAPACKAGE in manifest["files"]
-    check = verify_package(package)
+    manifest = json.loads((package.parent / MANIFEST).read_text(encoding="utf-8"))
+    assert f"data/{DATAPACKAGE}" in manifest["files"]
+    check = verify_package(package.parent)
     assert check.ok and check.root == manifest["root"]

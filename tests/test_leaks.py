@@ -4,8 +4,8 @@ One catalogue carries a marker in every field of every hidden or withheld thing.
 mission output is made from it (maps, dossiers as HTML and PDF, mission packages with their pages,
 forms on paper and for phones, GIS layers, CSV, manifest and zip), and every byte and every file
 name of them is searched: as written, case-folded, inside zip entries and workbooks, base64 and
-gzip payloads decoded, PDF text extracted, images' metadata read. The internal edition must show
-the same markers, so the search can fail.
+gzip payloads decoded, PDF text extracted and PDF attachments read, images' metadata read. The
+internal edition must show the same markers, so the search can fail.
 
 Markers are `LEAKI<n>` (the team only may see it) and `LEAKM<n>` (a mission may see it, the public
 not). They are letters and digits only, so HTML, JSON and URL encodings leave them as they are;
@@ -300,6 +300,7 @@ class Haystack:
         self.colours: set[tuple[int, int, int]] = set()  # of the JPEG thumbnails, as planted
         self.exif = 0  # EXIF tags carried by the images inside
         self.pdf_text = ""
+        self.attached: list[str] = []  # the names of the PDFs' attachments (their records)
         self.gis: list[Any] = []  # the GeoPackages' points
         self.folder = folder
         self.names = [path.relative_to(folder).as_posix() for path in sorted(folder.rglob("*"))]
@@ -320,8 +321,14 @@ class Haystack:
         if name.endswith(".pdf"):
             from pypdf import PdfReader
 
-            self.pdf_text += "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+            reader = PdfReader(io.BytesIO(data))
+            self.pdf_text += "".join(page.extract_text() for page in reader.pages)
             self.parts.append(self.pdf_text)
+            for attached, contents in reader.attachments.items():  # compressed in the file: read them out
+                self.attached.append(attached)
+                self.names.append(attached)
+                for content in contents:
+                    self.add(content, attached)
         if name.endswith(".gpkg"):  # its points are binary: read them as a GIS tool would
             with warnings.catch_warnings():  # read from memory, it has no .gpkg name: GDAL says so
                 warnings.simplefilter("ignore", RuntimeWarning)
@@ -383,12 +390,16 @@ def test_no_public_or_mission_output_holds_anything_hidden_from_it(outputs: Outp
     public, mission, internal = (outputs.editions[audience] for audience in AUDIENCES)
     for audience, strings in forbidden.items():
         edition = outputs.editions[audience]
-        assert "leak" not in " ".join(edition.names).lower(), audience  # no file is named after a hidden thing
+        # No file (nor PDF attachment) is named after a hidden thing: a mission's PDFs carry records
+        # named after what it may see (`report-leakm16.json`), never after what it may not.
+        unnamed = "leak" if audience == "public" else "leaki"
+        assert unnamed not in " ".join(edition.names).lower(), audience
         assert [s for s in strings if s.lower() in edition.text] == [], audience
         assert not set(HIDDEN_COLOURS) & edition.colours, audience
         assert (200, 30, 30) in edition.colours, audience  # the photo it may see is there
         assert edition.exif == 0, audience
     assert "a person (name withheld)" in public.pdf_text.lower()  # the PDF's text was read
+    assert "site-open.geojson" in public.attached and "report-r-public.json" in public.attached  # and its records
     assert {(round(p.x, 6), round(p.y, 6)) for p in public.gis} == {(46.5, 39.5), (47.0, 39.7)}
     # The search can fail: the team's edition shows what is hidden from the others, the mission's
     # what is hidden from the public only.
@@ -400,7 +411,9 @@ def test_no_public_or_mission_output_holds_anything_hidden_from_it(outputs: Outp
     assert RESTRICTED_COLOUR in mission.colours and RESTRICTED_COLOUR not in public.colours
     # Nor are hidden records counted: the package's table counts the claims each audience may see.
     for audience, count in (("public", "2"), ("mission", "3"), ("internal", "5")):
-        with (outputs.editions[audience].folder / "pkg" / "data" / "sites.csv").open(encoding="utf-8-sig") as table:
+        with (outputs.editions[audience].folder / "pkg" / "data" / "gis" / "sites.csv").open(
+            encoding="utf-8-sig"
+        ) as table:
             assert {row["id"]: row["allegations"] for row in csv.DictReader(table)}["open"] == count, audience
     # Each says what it withheld, without naming it.
     assert "relies on r-public, and on records withheld from this edition" in public.text
@@ -502,7 +515,7 @@ def test_a_report_resting_only_on_hidden_sources_is_hidden_with_them(
         out = tmp_path / audience
         args = ("mission", "export", "--name", "x", "--sites", "st-sargis", "--audience", audience, "--no-pdf")
         assert invoke(*args, "-o", str(out), catalogue=catalogue).exit_code == 0
-        with (out / "data" / "sites.csv").open(encoding="utf-8-sig") as table:
+        with (out / "data" / "gis" / "sites.csv").open(encoding="utf-8-sig") as table:
             assert [row["condition"] for row in csv.DictReader(table)] == [condition], audience
 
 

@@ -50,39 +50,42 @@ def test_the_package_holds_everything(package: Path) -> None:
     names = {p.relative_to(package).as_posix() for p in package.rglob("*") if p.is_file()}
     assert {
         "index.html",
-        "map.html",
+        "bagit.txt",
+        "manifest-sha256.txt",
+        "data/index.html",
+        "data/map.html",
         "manifest.json",
-        "data/sites.gpkg",
-        "data/sites.geojson",
-        "data/sites.csv",
-        "data/sites.kml",
+        "data/gis/sites.gpkg",
+        "data/gis/sites.geojson",
+        "data/gis/sites.csv",
+        "data/gis/sites.kml",
     } <= names
-    assert {f"dossiers/{s}.html" for s in ("kanach-zham", "ghazanchetsots-cathedral")} <= names
-    assert len([n for n in names if n.startswith("forms/") and n.endswith(".html")]) == 10
-    assert "forms/condition.xlsx" in names
-    index = (package / "index.html").read_text(encoding="utf-8")
+    assert {f"data/dossiers/{s}.html" for s in ("kanach-zham", "ghazanchetsots-cathedral")} <= names
+    assert len([n for n in names if n.startswith("data/forms/") and n.endswith(".html")]) == 10
+    assert "data/forms/condition.xlsx" in names
+    index = (package / "data" / "index.html").read_text(encoding="utf-8")
     assert "Shusha &lt;b&gt;visit&lt;/b&gt;" in index and "<b>visit</b>" not in index
     manifest = json.loads((package / "manifest.json").read_text())
-    assert set(manifest["files"]) == names - {"manifest.json"}
+    assert set(manifest["files"]) == names - {"manifest.json", "tagmanifest-sha256.txt"}
 
 
 def test_the_phone_form_offers_the_package_sites(package: Path) -> None:
     from heritage.fieldform import NOT_LISTED
     from test_xlsform import XForm
 
-    form = XForm(package / "forms" / "condition.xlsx")
+    form = XForm(package / "data" / "forms" / "condition.xlsx")
     assert form.warnings == []
-    dossiers = sorted(p.stem for p in (package / "dossiers").glob("*.html"))
+    dossiers = sorted(p.stem for p in (package / "data" / "dossiers").glob("*.html"))
     assert sorted(name for name, _ in form.choices("sites")) == sorted([*dossiers, NOT_LISTED])
     assert form.title() == "Shusha <b>visit</b>"  # the package's name, shown as written (not as markup)
-    index = (package / "index.html").read_text(encoding="utf-8")
+    index = (package / "data" / "index.html").read_text(encoding="utf-8")
     assert 'href="forms/condition.xlsx"' in index and "ODK Central or KoboToolbox" in index
 
 
 @pytest.mark.parametrize("name", ["sites.gpkg", "sites.geojson", "sites.kml"])
 def test_gis_tools_open_the_data(package: Path, name: str) -> None:
     """Read as GDAL reads them (the KML's first folder is its "Now" view, one placemark a site)."""
-    frame = pyogrio.read_dataframe(package / "data" / name, layer=0)
+    frame = pyogrio.read_dataframe(package / "data" / "gis" / name, layer=0)
     assert len(frame) == 10
     if name != "sites.kml":  # KML keeps names and descriptions only
         assert set(frame["condition"]) >= {"destroyed", "intact"}
@@ -90,7 +93,7 @@ def test_gis_tools_open_the_data(package: Path, name: str) -> None:
 
 
 def test_the_csv_is_plain(package: Path) -> None:
-    with (package / "data" / "sites.csv").open(encoding="utf-8-sig") as handle:
+    with (package / "data" / "gis" / "sites.csv").open(encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == 10 and {"id", "condition", "certainty", "lon", "lat"} <= set(rows[0])
     assert {row["certainty"] for row in rows} == {""}  # the sample's reports state none
@@ -103,12 +106,16 @@ def test_verify_package_names_every_change(package: Path, tmp_path: Path, invoke
     assert invoke("verify-package", str(package.with_suffix(".zip"))).exit_code == 0
     copy = tmp_path / "copy"
     shutil.copytree(package, copy)
-    (copy / "dossiers" / "kanach-zham.html").write_text("changed")
-    (copy / "forms" / "saatli-mosque.html").unlink()
+    (copy / "data" / "dossiers" / "kanach-zham.html").write_text("changed")
+    (copy / "data" / "forms" / "saatli-mosque.html").unlink()
     (copy / "extra.txt").write_text("added")
     result = invoke("verify-package", str(copy))
     assert result.exit_code == ExitCode.INVALID
-    for line in ("changed: dossiers/kanach-zham.html", "missing: forms/saatli-mosque.html", "added: extra.txt"):
+    for line in (
+        "changed: data/dossiers/kanach-zham.html",
+        "missing: data/forms/saatli-mosque.html",
+        "added: extra.txt",
+    ):
         assert line in result.output
     archive = tmp_path / "copy.zip"
     with zipfile.ZipFile(package.with_suffix(".zip")) as source, zipfile.ZipFile(archive, "w") as target:
@@ -116,7 +123,7 @@ def test_verify_package_names_every_change(package: Path, tmp_path: Path, invoke
             data = source.read(item)
             target.writestr(item, b"tampered" if item.endswith("map.html") else data)
     tampered = invoke("verify-package", str(archive))
-    assert tampered.exit_code == ExitCode.INVALID and "changed: map.html" in tampered.output
+    assert tampered.exit_code == ExitCode.INVALID and "changed: data/map.html" in tampered.output
     assert invoke("verify-package", str(tmp_path / "nothing")).exit_code == ExitCode.INVALID
 
 
@@ -132,7 +139,7 @@ def test_export_refuses_what_it_cannot_do(invoke: Invoke, package: Path, tmp_pat
 def test_map_table_and_dossiers_link_up_offline(browser: Any, package: Path) -> None:
     page = browser.new_page()
     log = watch(page)
-    index = (package / "index.html").resolve().as_uri()
+    index = (package / "data" / "index.html").resolve().as_uri()
     page.goto(index)
     page.wait_for_load_state("load")
     page.locator("th", has_text="allegations").click()
@@ -308,14 +315,18 @@ def test_verify_package_needs_the_root_to_catch_a_relisted_package(
 ) -> None:
     import shutil
 
+    from heritage import bag
     from heritage.mission import write_manifest
     from heritage.package_check import verify_package
 
     root = verify_package(package).root
     copy = tmp_path / "copy"
     shutil.copytree(package, copy)
-    (copy / "index.html").write_text("<h1>EVIL</h1>")
-    write_manifest(copy, "forged")  # whoever edited it listed it again
+    (copy / "data" / "index.html").write_text("<h1>EVIL</h1>")
+    # Whoever edited it listed it again, in the bag's manifests and in heritage's.
+    bag.write_bag(copy, name="forged", description="forged", agent="forged", today=date(2026, 5, 1))
+    write_manifest(copy, "forged")
+    bag.write_tag_manifest(copy)
     assert invoke("verify-package", str(copy)).exit_code == 0
     caught = invoke("verify-package", str(copy), "--root", root)
     assert caught.exit_code == ExitCode.INVALID and "files were changed and listed again" in caught.output
@@ -438,10 +449,10 @@ def test_a_package_is_chosen_by_what_its_audience_may_see(
     args = ("mission", "export", "--name", "x", *selection, "--audience", audience, "--no-pdf", "-o", str(out))
     result = invoke(*args, catalogue=catalogue)
     if audience == "internal":
-        with (out / "data" / "sites.csv").open(encoding="utf-8-sig") as table:
+        with (out / "data" / "gis" / "sites.csv").open(encoding="utf-8-sig") as table:
             assert "st-quiet" in {row["id"] for row in csv.DictReader(table)}
     elif selection[0] == "--has-allegation":  # st-sargis has a public allegation
-        with (out / "data" / "sites.csv").open(encoding="utf-8-sig") as table:
+        with (out / "data" / "gis" / "sites.csv").open(encoding="utf-8-sig") as table:
             assert [row["id"] for row in csv.DictReader(table)] == ["st-sargis"]
     else:  # no site is altered as the audience sees it: nothing to write
         assert result.exit_code != 0 and "Traceback" not in result.output and not out.exists()
@@ -456,7 +467,7 @@ def test_a_packages_rows_say_how_sure_each_condition_is(invoke: Invoke, catalogu
     chosen = ("--condition", "damaged")  # chosen by the new value, as a coordinator would
     result = invoke("mission", "export", "--name", "m", *chosen, "-o", str(folder), "--no-pdf", catalogue=catalogue)
     assert result.exit_code == 0, result.output
-    with (folder / "data" / "sites.csv").open(encoding="utf-8-sig") as handle:
+    with (folder / "data" / "gis" / "sites.csv").open(encoding="utf-8-sig") as handle:
         row = next(csv.DictReader(handle))
     assert (row["condition"], row["certainty"]) == ("damaged", "probable")
-    assert "Damaged (extent not known), probable</td>" in (folder / "index.html").read_text(encoding="utf-8")
+    assert "Damaged (extent not known), probable</td>" in (folder / "data" / "index.html").read_text(encoding="utf-8")

@@ -61,7 +61,7 @@ def claims(catalogue: Catalogue) -> Catalogue:
 def front_page(catalogue: Catalogue, folder: Path, site_ids: set[str]) -> str:
     sites = [s for s in catalogue.sites() if s.id in site_ids]
     export_mission(catalogue, "Test", sites, folder, pdf=False, today=date(2026, 1, 5))
-    return (folder / "index.html").read_text(encoding="utf-8")
+    return (folder / "data" / "index.html").read_text(encoding="utf-8")
 
 
 def test_the_front_page_lists_the_packages_allegations_escaped(claims: Catalogue, tmp_path: Path) -> None:
@@ -92,7 +92,7 @@ def test_the_sample_package_lists_its_allegations(tmp_path: Path) -> None:
     catalogue = Catalogue.open(REPO)
     sites = [s for s in catalogue.sites() if s.id in {"kanach-zham", "ghazanchetsots-cathedral"}]
     export_mission(catalogue, "Shusha", sites, tmp_path / "pkg", pdf=False)
-    text = text_of((tmp_path / "pkg" / "index.html").read_text(encoding="utf-8"))
+    text = text_of((tmp_path / "pkg" / "data" / "index.html").read_text(encoding="utf-8"))
     assert "Allegations (7)" in text and "a-kanach-zham-2020-11-19-06" in text
     assert "Կանաչ Ժամ (Սուրբ Հովհաննես Մկրտիչ եկեղեցի) [hy]" in text
 
@@ -110,7 +110,7 @@ def test_one_wording_for_each_root_hash(claims: Catalogue, tmp_path: Path, invok
     assert f"package root {package_root}: {PACKAGE_ROOT_WORDS}" in lines
     assert f"catalogue root {catalogue_root}: {CATALOGUE_ROOT_WORDS}" in lines
     # The page names both in the same words; only the catalogue's hash can be on it.
-    page = text_of((folder / "index.html").read_text(encoding="utf-8"))
+    page = text_of((folder / "data" / "index.html").read_text(encoding="utf-8"))
     assert PACKAGE_ROOT_WORDS in page and f"Catalogue root {catalogue_root}: {CATALOGUE_ROOT_WORDS}." in page
     assert "Catalogue root hash" not in page
     guide = (REPO / "docs" / "guide.md").read_text(encoding="utf-8")
@@ -162,7 +162,7 @@ def test_the_front_page_shows_the_sites_on_the_basemap_each_opening_its_dossier(
     assert any(HOSTILE_TOWN in label for label in labels(overview))
     assert "Basemap: Natural Earth (public domain)" in text_of(page)
     for href in links:
-        assert (tmp_path / "pkg" / href).is_file()
+        assert (tmp_path / "pkg" / "data" / href).is_file()
 
 
 def test_a_public_front_page_shows_a_restricted_site_only_where_the_public_may_see_it(
@@ -178,7 +178,7 @@ def test_a_public_front_page_shows_a_restricted_site_only_where_the_public_may_s
     add(catalogue, Site, site_doc("guarded", sensitivity="restricted", geometry=point))
     sites = [s for s in catalogue.sites() if s.id in {"st-sargis", "guarded"}]
     export_mission(catalogue, "Test", sites, tmp_path / "pkg", pdf=False, audience="public", today=date(2026, 1, 5))
-    page = (tmp_path / "pkg" / "index.html").read_text(encoding="utf-8")
+    page = (tmp_path / "pkg" / "data" / "index.html").read_text(encoding="utf-8")
     circles = {
         a.attrib["href"]: next(a.iter(f"{SVG}circle")).attrib
         for a in ElementTree.fromstring(svgs(page[page.index('id="overview"') :])[0]).iter(f"{SVG}a")

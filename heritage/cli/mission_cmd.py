@@ -91,6 +91,7 @@ def mission_export(
 def verify_package_command(package: Path, expected_root: str | None, as_json: bool) -> None:
     """Check a mission package (folder or zip) against its manifest; name every file changed, missing or added.
 
+    A package is also a BagIt bag: its manifest-sha256.txt and tagmanifest-sha256.txt are checked too.
     Without --root only the package's agreement with its own manifest is checked.
 
     \b
@@ -130,6 +131,7 @@ def _failures(check: PackageCheck, matches: bool) -> list[dict[str, str]]:
         for kind, paths in (("changed", check.changed), ("missing", check.missing), ("added", check.added))
         for path in paths
     ]
+    failures += [{"kind": "bag", "message": problem} for problem in check.bag]
     if not check.root_ok:
         failures.append({"kind": "manifest-altered", "message": _ALTERED})
     if not matches:
@@ -145,6 +147,8 @@ def _print_check(check: PackageCheck, expected_root: str | None, matches: bool) 
     for label, paths in (("changed", check.changed), ("missing", check.missing), ("added", check.added)):
         for path in paths:
             click.echo(printable(f"{label}: {path}"))
+    for problem in check.bag:
+        click.echo(printable(f"bag: {problem}"))
     if not check.root_ok:
         click.echo(_ALTERED)
     if not matches:

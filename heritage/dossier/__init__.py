@@ -6,6 +6,11 @@ allegations and how each was reviewed, the sources with their grades, evidence t
 their hashes and each file's chain of custody, and the catalogue's root hash so the reader can
 check nothing was altered. All catalogue text goes through Jinja2 with autoescaping; the page's
 own policy forbids any request.
+
+The PDF is a PDF/A-3b (WeasyPrint's `pdf/a-3b` variant: XMP metadata that declares it, an sRGB
+output intent, every font embedded) that carries the records the dossier shows as attachments:
+each record as the dossier's audience may see it, written as heritage writes a catalogue's
+files (`dossier_records`), never the file on disk, which may hold what this audience may not see.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from heritage import __version__, layout
+from heritage import __version__, codec, layout
 from heritage.allegations import ReviewedAllegation, load_allegations
 from heritage.atomic import replace_file
 from heritage.audience import (
@@ -71,10 +76,15 @@ FACT_LABELS = {
 }
 
 
+# A dossier's records as its PDF carries them: attachment name -> (what it is, its bytes).
+DossierRecords = dict[str, tuple[str, bytes]]
+
+
 @dataclass
 class DossierResult:
     html: Path
     pdf: Path | None
+    records: DossierRecords = field(default_factory=dict)  # what the PDF carries (`dossier_records`)
 
 
 @cache
@@ -347,6 +357,10 @@ def dossier_context(
     vocabulary = catalogue.info.vocabulary()
     condition = current.condition if current else Condition.unknown
     return {
+        # What the PDF carries (`dossier_records`), made only for a PDF: it reads the other sites.
+        "records": functools.partial(
+            _attached, catalogue, audience, site, reports, retractions, allegations, sources, evidence
+        ),
         "site": site,
         "audience": audience,
         "edition_meta": EDITION_META,
@@ -375,15 +389,106 @@ def dossier_context(
     }
 
 
+def _attached(
+    catalogue: Catalogue,
+    audience: str,
+    site: Site,
+    reports: list[Any],
+    retractions: list[Any],
+    allegations: list[ShownAllegation],
+    sources: list[Any],
+    evidence: list[dict[str, Any]],
+) -> list[Any]:
+    """The records the dossier's PDF carries: those it shows, each naming only what its audience
+    may see. The page leaves unshown what a record points to (an allegation's other sites, a
+    report's hidden evidence); a file carries every field, so those references go here."""
+    hashes = {e["record"].file_sha256 for e in evidence}
+    shown_reports = {r.id for r in reports}
+
+    def visible_site(site_id: str) -> bool:
+        return catalogue.has_site(site_id) and site_for(catalogue.site(site_id), audience) is not None
+
+    attached: list[Any] = [site]
+    attached += [
+        r.model_copy(
+            update={
+                "evidence": [h for h in r.evidence if h in hashes],
+                "supersedes": r.supersedes if r.supersedes in shown_reports else None,
+            }
+        )
+        for r in reports
+    ]
+    # A retraction goes with the report it withdraws, never without it.
+    attached += [r for r in retractions if r.retracts in shown_reports]
+    attached += [*sources, *(e["record"] for e in evidence)]
+    for shown in allegations:
+        allegation = shown.reviewed.allegation
+        attached.append(
+            allegation.model_copy(
+                update={
+                    "sites": [s for s in allegation.sites if visible_site(s)],
+                    "evidence": [h for h in allegation.evidence if h in hashes],
+                }
+            )
+        )
+        reviews = {r.id for r in shown.reviewed.reviews}
+        attached += [
+            r.model_copy(update={"supersedes": r.supersedes if r.supersedes in reviews else None})
+            for r in shown.reviewed.reviews
+        ]
+    return attached
+
+
 def render_dossier(context: dict[str, Any]) -> str:
     return _environment().get_template("dossier.html").render(**context)
 
 
-def write_pdf(page: str, path: Path) -> Path:
-    """The same page through WeasyPrint, with the fonts installed on this machine (no download)."""
-    from weasyprint import HTML
+# Where each kind of record lives in a catalogue (`heritage.layout`), and its attachment's name.
+_RECORD_PLACES: dict[str, tuple[str, str]] = {
+    "Site": ("sites/{id}.geojson", "site-{id}.geojson"),
+    "ConditionReport": ("reports/{site}/{id}.json", "report-{id}.json"),
+    "Retraction": ("retractions/{site}/{id}.json", "retraction-{id}.json"),
+    "Allegation": ("allegations/{id}.json", "allegation-{id}.json"),
+    "Review": ("reviews/{allegation}/{id}.json", "review-{id}.json"),
+    "Source": ("sources/{id}.json", "source-{id}.json"),
+    "Evidence": ("evidence/{short}/{sha}.json", "evidence-{sha}.json"),
+}
 
-    replace_file(path, HTML(string=page, base_url=None).write_pdf())
+
+def dossier_records(context: dict[str, Any]) -> DossierRecords:
+    """The records a dossier shows (`dossier_context`'s), each encoded as heritage writes a
+    catalogue file, under a flat name (`site-<id>.geojson`, `report-<id>.json`...: a tool that
+    saves attachments writes them into one folder), with the catalogue path it stands for."""
+    records: DossierRecords = {}
+    audience = context["audience"]
+    for record in context["records"]():
+        place, name = _RECORD_PLACES[type(record).__name__]
+        values = {
+            "id": getattr(record, "id", ""),
+            "site": getattr(record, "site", ""),
+            "allegation": getattr(record, "allegation", ""),
+            "sha": getattr(record, "file_sha256", ""),
+        }
+        values["short"] = values["sha"][:2]
+        about = f"{place.format(**values)} as the {audience} edition shows it"
+        records[name.format(**values)] = (about, codec.encode(record))
+    return records
+
+
+def write_pdf(page: str, path: Path, records: DossierRecords | None = None) -> Path:
+    """The same page through WeasyPrint as a PDF/A-3b, with the fonts installed on this machine
+    (no download) and `records` attached (`dossier_records`)."""
+    from weasyprint import HTML, Attachment
+
+    now = datetime.now(UTC).replace(microsecond=0)
+    attachments = [
+        Attachment(
+            file_obj=io.BytesIO(data), name=name, description=about, created=now, modified=now, relationship="Source"
+        )
+        for name, (about, data) in sorted((records or {}).items())
+    ]
+    document = HTML(string=page, base_url=None)
+    replace_file(path, document.write_pdf(pdf_variant="pdf/a-3b", attachments=attachments))
     return path
 
 
@@ -411,12 +516,16 @@ def build_dossier(
     audience: str = "mission",
     root_hash: str = "",
     shared: Shared | None = None,
+    with_records: bool = False,
 ) -> DossierResult:
     """Write the dossier of one site into `folder` as `<id>.html` (and `.pdf`); never over a dossier
-    of another edition (`check_editions`)."""
+    of another edition (`check_editions`). The records its PDF carries are in the result with the
+    PDF, or with `with_records` (for a PDF made later, as a mission package makes them)."""
     check_editions(folder, [site_id], audience)
-    page = render_dossier(dossier_context(catalogue, site_id, audience, root_hash, shared=shared))
+    context = dossier_context(catalogue, site_id, audience, root_hash, shared=shared)
+    page = render_dossier(context)
+    records = dossier_records(context) if pdf or with_records else {}
     folder.mkdir(parents=True, exist_ok=True)
     html_path = folder / f"{site_id}.html"
     replace_file(html_path, page.encode("utf-8"))
-    return DossierResult(html_path, write_pdf(page, folder / f"{site_id}.pdf") if pdf else None)
+    return DossierResult(html_path, write_pdf(page, folder / f"{site_id}.pdf", records) if pdf else None, records)
