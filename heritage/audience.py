@@ -131,9 +131,11 @@ def shown_as(record: Shown, update: dict[str, Any]) -> Shown:
     """The record with `update` applied, as an audience sees it; without its seal if that changed
     anything. A seal is the SHA-256 of the whole record as stored: beside a record with a field
     withheld (a login, a witness's name, an exact point), it would let anyone confirm a guess at
-    that field by hashing the record with the guess in it. A record shown whole keeps its seal."""
+    that field by hashing the record with the guess in it. The previous seal that `heritage migrate`
+    kept (`resealed`) hashes the whole stored record too, and goes with it. A record shown whole
+    keeps both."""
     if any(getattr(record, name) != value for name, value in update.items()):
-        update = {**update, "sha256": None}
+        update = {**update, "sha256": None, "resealed": None}
     return record.model_copy(update=update)
 
 

@@ -189,3 +189,17 @@ def test_a_review_names_the_evidence_files_it_relies_on_that_are_shown(catalogue
 
 
 STAMP = {"recorded_at": "2026-01-02T03:04:05Z", "recorded_by": "tester"}
+
+
+def test_the_previous_seal_goes_with_the_seal_from_a_record_with_something_withheld() -> None:
+    """`resealed.previous` hashes the whole stored record (under the old scheme): as much an oracle
+    for a withheld field as the seal. In the sample, every record was migrated."""
+    from conftest import REPO
+
+    sample = Catalogue.open(REPO)
+    stored = next(r for r in sample.reports() if r.resealed is not None)
+    sources = {s.id for s in sample.sources()}
+    public = report_for(stored, "public", sources)  # the login that recorded it is withheld
+    internal = report_for(stored, "internal", sources)
+    assert public is not None and public.sha256 is None and public.resealed is None
+    assert internal is not None and (internal.sha256, internal.resealed) == (stored.sha256, stored.resealed)
