@@ -233,7 +233,7 @@ def _documented_commands() -> list[tuple[str, list[str]]]:
     return commands
 
 
-def test_the_documented_outside_checks_pass_as_written(package: Path, tmp_path: Path) -> None:
+def test_the_documented_outside_checks_pass_as_written(package: Path, tmp_path: Path, invoke: Invoke) -> None:
     """Each command of docs/format.md runs in the folder that holds the package, as a shell runs
     it, and prints what the page shows (`...` stands for any lines)."""
     package = shutil.copytree(package, tmp_path / package.name)  # the commands write into it
@@ -248,6 +248,10 @@ def test_the_documented_outside_checks_pass_as_written(package: Path, tmp_path: 
         printed = (package.parent / f".out{number}").read_text(encoding="utf-8")
         pattern = "\n".join(shown).replace("...", "*")
         assert fnmatch.fnmatchcase(printed.rstrip("\n"), pattern), (command, printed)
+    # The checks leave the package as it was: its own root still holds (nothing added to it).
+    root = json.loads((package / "manifest.json").read_text(encoding="utf-8"))["root"]
+    again = invoke("verify-package", str(package), "--root", root)
+    assert again.exit_code == 0, again.output
 
 
 def test_the_package_as_exported_verifies_with_its_bag(package: Path, invoke: Invoke) -> None:

@@ -143,15 +143,19 @@ def test_the_documented_check_with_standard_tools_works_and_fails(
     done = run_documented(root)
     assert done.returncode == 0, done.stderr
     assert 'Good "heritage" signature for ana@example.org' in done.stdout
-    assert [line for line in done.stdout.splitlines() if line.endswith(" OK")] == [
+    assert [line for line in done.stdout.splitlines() if line.endswith((" OK", "verified"))] == [
+        "signature OK",
         "name OK",
         "list OK",
         "files OK",
         "count OK",
         "root OK",
+        "checkpoint verified",
     ]
     (root / "reports" / "st-sargis" / "r-1.json").unlink()
-    assert "files OK" not in run_documented(root).stdout
+    failed = run_documented(root)
+    assert failed.returncode != 0 and "files FAILED" in failed.stdout
+    assert failed.stdout.rstrip().endswith("CHECKPOINT NOT VERIFIED")
 
 
 @pytest.fixture
