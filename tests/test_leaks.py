@@ -400,6 +400,8 @@ def test_no_public_or_mission_output_holds_anything_hidden_from_it(outputs: Outp
         assert edition.exif == 0, audience
     assert "a person (name withheld)" in public.pdf_text.lower()  # the PDF's text was read
     assert "site-open.geojson" in public.attached and "report-r-public.json" in public.attached  # and its records
+    # The team's PDFs carry how records were checked and each file's custody after its intake.
+    assert {name.split("-")[0] for name in internal.attached} >= {"verification", "custody", "evidence"}
     assert {(round(p.x, 6), round(p.y, 6)) for p in public.gis} == {(46.5, 39.5), (47.0, 39.7)}
     # The search can fail: the team's edition shows what is hidden from the others, the mission's
     # what is hidden from the public only.

@@ -55,7 +55,7 @@ from heritage.custody import chain_for
 from heritage.dossier.locator import Conditions, Locator, condition_colour, locator_maps
 from heritage.errors import InvalidInput, RecordNotFound
 from heritage.history import competing_corrections, condition_as_of, site_history
-from heritage.models import Allegation, Condition, Evidence, Review, Site, SubjectKind, Verification
+from heritage.models import Allegation, Condition, CustodyEvent, Evidence, Review, Site, SubjectKind, Verification
 from heritage.models.base import utc_today
 from heritage.models.vocab import Sensitivity, with_certainty
 from heritage.palette import CONDITION_COLOURS, condition_label
@@ -359,7 +359,7 @@ def dossier_context(
     return {
         # What the PDF carries (`dossier_records`), made only for a PDF: it reads the other sites.
         "records": functools.partial(
-            _attached, catalogue, audience, site, reports, retractions, allegations, sources, evidence
+            _attached, catalogue, audience, site, reports, retractions, allegations, sources, evidence, checked
         ),
         "site": site,
         "audience": audience,
@@ -398,6 +398,7 @@ def _attached(
     allegations: list[ShownAllegation],
     sources: list[Any],
     evidence: list[dict[str, Any]],
+    checked: dict[str, list[Verification]],
 ) -> list[Any]:
     """The records the dossier's PDF carries: those it shows, each naming only what its audience
     may see. The page leaves unshown what a record points to (an allegation's other sites, a
@@ -436,6 +437,12 @@ def _attached(
             r.model_copy(update={"supersedes": r.supersedes if r.supersedes in reviews else None})
             for r in shown.reviewed.reviews
         ]
+    # How the records were checked, and each file's custody after its intake (the evidence record),
+    # as the page shows them: what a court asks of them first.
+    attached += [event for e in evidence for event in e["chain"].events]
+    verifications = {v.id: v for found in checked.values() for v in found}
+    verifications |= {v.id: v for shown in allegations for found in shown.behind.values() for v in found}
+    attached += [verifications[i] for i in sorted(verifications)]
     return attached
 
 
@@ -452,6 +459,8 @@ _RECORD_PLACES: dict[str, tuple[str, str]] = {
     "Review": ("reviews/{allegation}/{id}.json", "review-{id}.json"),
     "Source": ("sources/{id}.json", "source-{id}.json"),
     "Evidence": ("evidence/{short}/{sha}.json", "evidence-{sha}.json"),
+    "CustodyEvent": ("custody/{sha}/{id}.json", "custody-{id}.json"),
+    "Verification": ("verifications/{id}.json", "verification-{id}.json"),
 }
 
 
@@ -467,7 +476,8 @@ def dossier_records(context: dict[str, Any]) -> DossierRecords:
             "id": getattr(record, "id", ""),
             "site": getattr(record, "site", ""),
             "allegation": getattr(record, "allegation", ""),
-            "sha": getattr(record, "file_sha256", ""),
+            # An evidence record's file; the file a custody event is about.
+            "sha": getattr(record, "file_sha256", "") or (record.evidence if isinstance(record, CustodyEvent) else ""),
         }
         values["short"] = values["sha"][:2]
         about = f"{place.format(**values)} as the {audience} edition shows it"
