@@ -135,3 +135,16 @@ def test_a_file_name_of_another_format_is_written_with_a_warning(invoke: Invoke,
     for name, format_name in (("a.json", "geojson"), ("b.KMZ", "kml"), ("c.csv", "eamena")):
         result = invoke("export", format_name, "--sites", "dadivank", "-o", str(tmp_path / name), catalogue=REPO)
         assert result.exit_code == 0 and "warning" not in result.output, name
+
+
+def test_a_geopackage_under_another_name_brings_no_warning_from_gdal(catalogue: Catalogue, tmp_path: Path) -> None:
+    """GDAL warns on each layer of a GeoPackage whose name does not end in .gpkg; the command says
+    so once itself."""
+    import warnings
+
+    scope = Scope.load(catalogue, catalogue.sites(), "internal")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        exports.export(scope, "gpkg", tmp_path / "sites.out")
+    assert [str(w.message) for w in caught] == []
+    assert (tmp_path / "sites.out").read_bytes().startswith(b"SQLite format 3")

@@ -19,6 +19,7 @@ never '' or 0. Only what the scope holds is written: it is already what its audi
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,12 +39,15 @@ GEOMETRY_COLUMN = "geom"  # what GDAL names it in a GeoPackage
 
 def write(scope: Scope, path: Path) -> None:
     path.unlink(missing_ok=True)  # GDAL would add the layers to a file left there
-    _write_sites(scope, path)
-    _write_reports(scope, path)
-    _write_allegations(scope, path)
-    _write_sources(scope, path)
-    _write_evidence(scope, path)
-    _write_styles(scope, path)
+    with warnings.catch_warnings():
+        # A name not ending in .gpkg: GDAL warns on every layer; the command has said so once.
+        warnings.filterwarnings("ignore", message=".*(extension|non conformant)", category=RuntimeWarning)
+        _write_sites(scope, path)
+        _write_reports(scope, path)
+        _write_allegations(scope, path)
+        _write_sources(scope, path)
+        _write_evidence(scope, path)
+        _write_styles(scope, path)
 
 
 def _joined(values: Iterable[str], separator: str = ", ") -> str | None:
