@@ -185,7 +185,7 @@ def migrate(env: Env, dry_run: bool, as_json: bool) -> None:
       heritage migrate && git add -A && git commit -m "Reseal records under RFC 8785"
     """
     result = reseal_catalogue(
-        env.catalogue, by=env.user(), at=recording.utc_now().replace(microsecond=0), dry_run=dry_run
+        env.catalogue, by=env.user(), at=recording.utc_now(), dry_run=dry_run
     )
     if as_json:
         echo_json(
