@@ -184,9 +184,7 @@ def migrate(env: Env, dry_run: bool, as_json: bool) -> None:
       heritage verify && heritage migrate --dry-run
       heritage migrate && git add -A && git commit -m "Reseal records under RFC 8785"
     """
-    result = reseal_catalogue(
-        env.catalogue, by=env.user(), at=recording.utc_now(), dry_run=dry_run
-    )
+    result = reseal_catalogue(env.catalogue, by=env.user(), at=recording.utc_now(), dry_run=dry_run)
     if as_json:
         echo_json(
             {
