@@ -74,10 +74,9 @@ def overview_map(rows: list[dict[str, Any]]) -> tuple[str, str]:
     if not located:
         return "", ""
     lons, lats = [row["lon"] for row in located], [row["lat"] for row in located]
-    # A margin around the sites, and at least a town's breadth when they are all in one place.
-    pad_x = max((max(lons) - min(lons)) * 0.08, 0.05)
-    pad_y = max((max(lats) - min(lats)) * 0.08, 0.05)
-    extent = (min(lons) - pad_x, min(lats) - pad_y, max(lons) + pad_x, max(lats) + pad_y)
+    # A margin around the sites, at least about 3 km when they are all in one place (a town's breadth): a wider
+    # one left a town's sites a clump of overlapping dots in the middle of an empty map.
+    extent = naturalearth.grow((min(lons), min(lats), max(lons), max(lats)), 0.1, 0.03)
     frame = Frame.around(extent, *OVERVIEW_SIZE)
     layers = naturalearth.basemap(frame.extent)
     dots = [

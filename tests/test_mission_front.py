@@ -171,6 +171,7 @@ def test_a_public_front_page_shows_a_restricted_site_only_where_the_public_may_s
     from xml.etree import ElementTree
 
     from basemap_layers import SVG, svgs
+    from heritage.context.naturalearth import grow
     from heritage.context.svgmap import Frame
     from heritage.mission_page import OVERVIEW_SIZE
 
@@ -184,7 +185,6 @@ def test_a_public_front_page_shows_a_restricted_site_only_where_the_public_may_s
         for a in ElementTree.fromstring(svgs(page[page.index('id="overview"') :])[0]).iter(f"{SVG}a")
     }
     lons, lats = (46.93, 46.7), (39.57, 39.8)  # st-sargis, and the restricted site to the nearest 0.1 degree
-    pad_x, pad_y = max((lons[0] - lons[1]) * 0.08, 0.05), max((lats[1] - lats[0]) * 0.08, 0.05)
-    frame = Frame.around((min(lons) - pad_x, min(lats) - pad_y, max(lons) + pad_x, max(lats) + pad_y), *OVERVIEW_SIZE)
+    frame = Frame.around(grow((min(lons), min(lats), max(lons), max(lats)), 0.1, 0.03), *OVERVIEW_SIZE)
     x, y = frame.xy(46.7, 39.8)
     assert (circles["dossiers/guarded.html"]["cx"], circles["dossiers/guarded.html"]["cy"]) == (f"{x:.1f}", f"{y:.1f}")
