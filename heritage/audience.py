@@ -343,9 +343,10 @@ def may_see_claim(sensitivity: Sensitivity, source: str, audience: str, sources:
 
 
 def evidence_for(record: Evidence, audience: str, source: Sensitivity | None) -> Evidence | None:
-    """The evidence record as this audience may see it (`source`: its source's sensitivity, if
-    known), or None."""
-    if not may_see(strictest(record.sensitivity, source), audience):
+    """The evidence record as this audience may see it (`source`: its source's sensitivity; None
+    for a source not in the catalogue, which counts as confidential, as in `report_reach`), or None."""
+    level = Sensitivity.confidential if source is None else source
+    if not may_see(strictest(record.sensitivity, level), audience):
         return None
     update = _stamp(record, audience)
     if not names_people(audience):
@@ -415,7 +416,7 @@ def verification_for(
         update["notes"] = None
     if audience == "public":
         update["location"] = None
-    return verification.model_copy(update=update)
+    return shown_as(verification, update)
 
 
 def retraction_for(retraction: Retraction, audience: str) -> Retraction:

@@ -191,7 +191,6 @@ def find_chain(catalogue: Catalogue, reference: str, audience: str) -> Chain:
     if sha is None:
         raise RecordNotFound("no such evidence (give its SHA-256 or ev-... id)", record=reference)
     record = catalogue.read(Evidence, layout.evidence_record_file(catalogue.root, sha))
-    # A file of a source not in the catalogue is hidden as if that source were confidential.
     source = catalogue.source(record.source).sensitivity if catalogue.has_source(record.source) else None
     chain = chain_for(catalogue, record, audience, source or Sensitivity.confidential)
     if chain is None:

@@ -19,6 +19,7 @@ from heritage.audience import (
     may_see,
     report_for,
     review_for,
+    shown_as,
     site_for,
     source_for,
     verification_for,
@@ -55,12 +56,10 @@ class Visible:
         shown = report_for(report, self.audience, self.shown_sources)
         if shown is None:
             return None
-        return shown.model_copy(update={"evidence": [h for h in shown.evidence if h in self.shown_files]})
+        return shown_as(shown, {"evidence": [h for h in shown.evidence if h in self.shown_files]})
 
     def evidence(self, record: Evidence) -> Evidence | None:
-        # A file of a source not in the catalogue is hidden as if that source were confidential.
-        level = self.sources.get(record.source, Sensitivity.confidential)
-        return evidence_for(record, self.audience, level)
+        return evidence_for(record, self.audience, self.sources.get(record.source))
 
     def allegation(self, allegation: Allegation) -> Allegation | None:
         """The allegation as the audience may see it, naming only the sites and files it may see;
@@ -72,7 +71,7 @@ class Visible:
         if shown.sites and not sites and shown.area is None:
             return None
         evidence = [h for h in shown.evidence if h in self.shown_files]
-        return shown.model_copy(update={"sites": sites, "evidence": evidence})
+        return shown_as(shown, {"sites": sites, "evidence": evidence})
 
     def verification(self, catalogue: Catalogue, verification: Verification) -> Verification | None:
         """The verification as the audience may see it, or None if it may not see what it checks."""
@@ -194,7 +193,7 @@ def allegations_for(catalogue: Catalogue, found: list[ReviewedAllegation], audie
         if allegation is None:
             continue
         if allegation.responds_to is not None and allegation.responds_to not in every_claim:
-            allegation = allegation.model_copy(update={"responds_to": None})
+            allegation = shown_as(allegation, {"responds_to": None})
         out.append(
             replace(
                 reviewed,

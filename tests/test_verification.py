@@ -186,3 +186,16 @@ def test_the_public_does_not_see_a_check_of_a_hidden_source(catalogue: Catalogue
     )
     result = invoke("verification", "show", made, "--audience", "public", catalogue=catalogue)
     assert result.exit_code != 0 and "no such verification" in result.output
+
+
+def test_a_verification_shown_with_its_checker_withheld_carries_no_seal(catalogue: Catalogue, invoke: Invoke) -> None:
+    """As every record (audience.shown_as): its seal beside it would confirm a guess at the name."""
+    from heritage.audience import verification_for
+
+    stored = catalogue.verification(
+        _add(invoke, catalogue, "--subject", "r-1", "--step", "geolocation", "--result", "confirmed", *CHECK)
+    )
+    public = verification_for(stored, "public", True, {"src-chw"})
+    internal = verification_for(stored, "internal", True, {"src-chw"})
+    assert public is not None and public.checked_by != stored.checked_by and public.sha256 is None
+    assert internal is not None and internal.sha256 == stored.sha256

@@ -43,6 +43,7 @@ from heritage.audience import (
     report_reach,
     retraction_for,
     review_for,
+    shown_as,
     shown_ids,
     site_for,
     site_reach,
@@ -262,7 +263,7 @@ def _shown_allegation(
     answers, answers_withheld = shown_ids([allegation.responds_to] if allegation.responds_to else [], known)
     responses, responses_withheld = shown_ids(reviewed.responses, known)
     reviews = [(review_for(r, audience, known), shown_ids(r.relies_on, known)[1]) for r in reviewed.reviews]
-    allegation = allegation.model_copy(update={"responds_to": answers[0] if answers else None})
+    allegation = shown_as(allegation, {"responds_to": answers[0] if answers else None})
     shown = replace(reviewed, allegation=allegation, reviews=[r for r, _ in reviews], responses=responses)
     behind = {}
     if catalogue is not None and checks is not None:
@@ -302,13 +303,8 @@ def dossier_context(
         and (allegation := allegation_for(reviewed.allegation, audience, shown_sources)) is not None
     ]
     sources = [shown_sources[i] for i in sorted(shown_sources)]
-    site = site.model_copy(
-        update={
-            "disputes": [
-                d.model_copy(update={"sources": [x for x in d.sources if x in shown_sources]}) for d in site.disputes
-            ]
-        }
-    )
+    disputes = [d.model_copy(update={"sources": [x for x in d.sources if x in shown_sources]}) for d in site.disputes]
+    site = shown_as(site, {"disputes": disputes})
     hashes = {h for r in reports for h in r.evidence} | {h for c in allegations for h in c.reviewed.allegation.evidence}
     evidence = []
     for sha in sorted(hashes):
@@ -411,11 +407,12 @@ def _attached(
 
     attached: list[Any] = [site]
     attached += [
-        r.model_copy(
-            update={
+        shown_as(
+            r,
+            {
                 "evidence": [h for h in r.evidence if h in hashes],
                 "supersedes": r.supersedes if r.supersedes in shown_reports else None,
-            }
+            },
         )
         for r in reports
     ]
@@ -425,16 +422,17 @@ def _attached(
     for shown in allegations:
         allegation = shown.reviewed.allegation
         attached.append(
-            allegation.model_copy(
-                update={
+            shown_as(
+                allegation,
+                {
                     "sites": [s for s in allegation.sites if visible_site(s)],
                     "evidence": [h for h in allegation.evidence if h in hashes],
-                }
+                },
             )
         )
         reviews = {r.id for r in shown.reviewed.reviews}
         attached += [
-            r.model_copy(update={"supersedes": r.supersedes if r.supersedes in reviews else None})
+            shown_as(r, {"supersedes": r.supersedes if r.supersedes in reviews else None})
             for r in shown.reviewed.reviews
         ]
     # How the records were checked, and each file's custody after its intake (the evidence record),
