@@ -69,10 +69,11 @@ def _one_line(text: str) -> str:
     return " ".join("".join(" " if unicodedata.category(c).startswith("C") else c for c in text).split())
 
 
-def write_bag(folder: Path, *, name: str, description: str, agent: str, today: date) -> None:
+def write_bag(folder: Path, *, name: str, description: str, agent: str, today: date) -> dict[str, str]:
     """Make `folder` a bag around its `data/` folder: the declaration, the payload manifest,
     bag-info.txt and the front page. The tag manifest comes last (`write_tag_manifest`), once
-    every other tag file is written."""
+    every other tag file is written. Returns the payload's SHA-256s (path -> digest), so that
+    heritage's own manifest need not read the payload a second time."""
     payload = {
         path.relative_to(folder).as_posix(): hashing.file_digest(path)
         for path in sorted((folder / PAYLOAD).rglob("*"))
@@ -92,6 +93,7 @@ def write_bag(folder: Path, *, name: str, description: str, agent: str, today: d
     ]
     replace_file(folder / BAG_INFO, "".join(f"{label}: {value}\n" for label, value in info).encode("utf-8"))
     replace_file(folder / FRONT, _FRONT_PAGE.encode("utf-8"))
+    return {path: digest for path, (digest, _) in payload.items()}
 
 
 def write_tag_manifest(folder: Path) -> None:

@@ -125,8 +125,10 @@ def _bars(title: str, counts: Counter[str], colours: dict[str, str] | None = Non
 MANIFEST_FORMAT = 2  # 1: no bag, the content at the top and every file but manifest.json listed
 
 
-def write_manifest(folder: Path, name: str) -> dict[str, Any]:
-    """heritage's manifest of a bag: every file but itself and the tag manifest, which lists it."""
+def write_manifest(folder: Path, name: str, hashed: dict[str, str] | None = None) -> dict[str, Any]:
+    """heritage's manifest of a bag: every file but itself and the tag manifest, which lists it.
+    `hashed`: SHA-256s already computed (path -> digest: the payload's, from `bag.write_bag`)."""
+    known = hashed or {}
     files = {}
     for directory, folders, names in sorted(os.walk(folder)):
         folders.sort()
@@ -134,7 +136,7 @@ def write_manifest(folder: Path, name: str) -> dict[str, Any]:
             path = Path(directory) / file_name
             relative = path.relative_to(folder).as_posix()
             if relative not in (MANIFEST, bag.TAG_MANIFEST):
-                files[relative] = hashing.file_sha256(path)
+                files[relative] = known.get(relative) or hashing.file_sha256(path)
     document = hashing.manifest(
         files,
         format=MANIFEST_FORMAT,
@@ -203,7 +205,7 @@ def export_mission(
     work.mkdir()
     try:
         catalogue_root = _write_package(catalogue, name, scope, work / bag.PAYLOAD, pdf=pdf, step=step)
-        bag.write_bag(
+        payload = bag.write_bag(
             work,
             name=name,
             description=f"A heritage mission package of the catalogue {catalogue.info.name!r}, "
@@ -211,7 +213,7 @@ def export_mission(
             agent=f"heritage {__version__}",
             today=today,
         )
-        manifest = write_manifest(work, name)
+        manifest = write_manifest(work, name, payload)
         bag.write_tag_manifest(work)
         if as_zip:
             _zip_folder(work, folder.name, bundle)
