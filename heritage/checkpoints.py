@@ -30,7 +30,7 @@ from pathlib import Path
 
 from heritage import layout, signing
 from heritage.atomic import create_file
-from heritage.codec import loads
+from heritage.codec import hash_target, loads
 from heritage.errors import InvalidInput, Problem, SpecialFile, special_message
 from heritage.hashing import root_hash
 from heritage.journal import alone
@@ -351,11 +351,9 @@ def _late_records(catalogue: Catalogue, covered: dict[str, str], latest: Checkpo
             document = loads(read_whole(path))
         except (OSError, ValueError, SpecialFile):
             continue  # `verify` reports it already
-        holder = (
-            document.get("properties") if isinstance(document, dict) and document.get("type") == "Feature" else document
-        )
-        if not isinstance(holder, dict):
+        if not isinstance(document, dict):
             continue
+        holder = hash_target(document)
         migrated = holder.get("migrated")
         claimed = migrated.get("at") if isinstance(migrated, dict) else holder.get("recorded_at")
         try:

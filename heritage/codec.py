@@ -30,7 +30,6 @@ M = TypeVar("M", bound=BaseModel)
 # The seal schemes (see docs/format.md, "Record seals"): which bytes a record's SHA-256 is of.
 JCS = "jcs"  # RFC 8785 of the record without its seal
 LEGACY = "heritage-json-1"  # `dumps` of the record without its seal: catalogues before `heritage migrate`
-SCHEMES = (JCS, LEGACY)
 
 
 def _prune(value: Any) -> Any:

@@ -177,13 +177,6 @@ def chain_for(catalogue: Catalogue, record: Evidence, audience: str, source: Sen
     return Chain(shown, in_time_order(events), not names_people(audience))
 
 
-def stored_chain(catalogue: Catalogue, sha: str) -> Chain:
-    """Every link of a file's chain, as stored (the team's view)."""
-    path = layout.evidence_record_file(catalogue.root, sha)
-    record = catalogue.read(Evidence, path)
-    return Chain(record, in_time_order(list(catalogue.custody_events(sha))), False)
-
-
 def find_chain(catalogue: Catalogue, reference: str, audience: str) -> Chain:
     """The chain of the evidence file named by its SHA-256 or ev- id, as this audience may see it;
     a file it may not see is 'no such evidence', as for an unknown one."""
@@ -192,7 +185,7 @@ def find_chain(catalogue: Catalogue, reference: str, audience: str) -> Chain:
         raise RecordNotFound("no such evidence (give its SHA-256 or ev-... id)", record=reference)
     record = catalogue.read(Evidence, layout.evidence_record_file(catalogue.root, sha))
     source = catalogue.source(record.source).sensitivity if catalogue.has_source(record.source) else None
-    chain = chain_for(catalogue, record, audience, source or Sensitivity.confidential)
+    chain = chain_for(catalogue, record, audience, source)
     if chain is None:
         raise RecordNotFound("no such evidence (give its SHA-256 or ev-... id)", record=reference)
     return chain

@@ -22,6 +22,7 @@ from heritage.errors import InvalidInput, Problem, special_message
 from heritage.examine import MODELS, PAIR, RECORDED, Facts, items, owner_folder
 from heritage.history import Link, correction_loops
 from heritage.index import Index, cannot_write
+from heritage.models.verification import SUPPORTS
 from heritage.seals import scheme_note
 from heritage.store import Catalogue
 
@@ -86,7 +87,7 @@ class _Cross:
 
 # A review that finds for the claim should rest on at least one check that supports it.
 FINDINGS_FOR_THE_CLAIM = ("corroborated", "verified")
-SUPPORTING = ("confirmed", "consistent")  # heritage.models.verification.SUPPORTS
+SUPPORTING = {result.value for result in SUPPORTS}  # the results that back a finding
 
 
 @dataclass

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 
 from heritage.errors import InvalidInput, RecordNotFound
 from heritage.models import ConditionReport, Review, SubjectKind, Verification
-from heritage.models.verification import SUPPORTS
 from heritage.store import Catalogue
 
 
@@ -83,10 +82,6 @@ def checks_behind(catalogue: Catalogue, reviews: Iterable[Review], audience: str
             found = [shown for v in found if (shown := visible.verification(catalogue, v)) is not None]
         out[review.id] = found
     return out
-
-
-def supports(verification: Verification) -> bool:
-    return verification.result in SUPPORTS
 
 
 def _report(catalogue: Catalogue, report_id: str) -> ConditionReport | None:

@@ -25,6 +25,7 @@ from heritage import layout, leftovers
 from heritage.allegations import ReviewedAllegation
 from heritage.atomic import put_in_place
 from heritage.audience import evidence_for, review_for, shown_as, site_for, source_for
+from heritage.csvfile import BOM
 from heritage.models import Allegation, ConditionReport, Evidence, Review, Site, Source
 from heritage.models.base import utc_today
 from heritage.models.vocab import Vocabulary
@@ -247,13 +248,10 @@ def export_to_stream(scope: Scope, format_name: str, stream: BinaryIO, work: Pat
     temp = work / f"export{FORMATS[format_name].suffix}"
     FORMATS[format_name].write(scope, temp)
     with temp.open("rb") as handle:
-        if FORMATS[format_name].suffix == ".csv" and handle.read(3) != BOM:
+        if FORMATS[format_name].suffix == ".csv" and handle.read(3) != BOM.encode():
             handle.seek(0)
         shutil.copyfileobj(handle, stream)
     stream.flush()
-
-
-BOM = "\ufeff".encode()
 
 
 def stdout_binary() -> BinaryIO:
