@@ -34,7 +34,6 @@ from heritage.atomic import put_in_place
 from heritage.datapackage import GIS, write_datapackage
 from heritage.errors import InvalidInput
 from heritage.exports import Scope, export
-from heritage.exports.summary import site_summaries
 from heritage.models import Condition, Site
 from heritage.models.base import utc_today
 from heritage.package_check import MANIFEST
@@ -286,7 +285,7 @@ def _write_package(
     data = load_map_input(catalogue, audience=audience)
     data.sites = [s for s in data.sites if s.id in ids]
     build_map(catalogue, folder / "map.html", data=data, audience=audience)
-    rows = site_summaries(scope)
+    rows = scope.summaries
     for format_name, file_name in DATA_FILES.items():
         export(scope, format_name, folder / GIS / file_name)
     write_datapackage(folder, name, catalogue_name=catalogue.info.name, audience=audience)

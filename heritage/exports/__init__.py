@@ -12,6 +12,7 @@ what `Scope` holds: nothing hidden from the audience can reach it, whatever the 
 
 from __future__ import annotations
 
+import functools
 import importlib
 import shutil
 import sys
@@ -19,7 +20,7 @@ from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import BinaryIO, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 from heritage import layout, leftovers
 from heritage.allegations import ReviewedAllegation
@@ -158,6 +159,14 @@ class Scope:
             dossiers=dossiers,
             retracted=set(seen.retracted),
         )
+
+    @functools.cached_property
+    def summaries(self) -> list[dict[str, Any]]:
+        """A row per site of what the export says of it (`summary.site_summaries`): made once, read
+        by every format a package writes."""
+        from heritage.exports.summary import site_summaries
+
+        return site_summaries(self)
 
     def current(self, site_id: str) -> ConditionReport | None:
         """The site's condition report as of `today`, from what the audience may see."""

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from heritage.csvfile import write_csv
-from heritage.exports.summary import SUMMARY, site_summaries
+from heritage.exports.summary import SUMMARY
 from heritage.sitecsv import site_table
 
 if TYPE_CHECKING:
@@ -18,6 +18,6 @@ if TYPE_CHECKING:
 
 def write(scope: Scope, path: Path) -> None:
     header, records = site_table(scope.sites)
-    rows = site_summaries(scope)
+    rows = scope.summaries
     body = ([*cells, *(row[key] for key in SUMMARY)] for cells, row in zip(records, rows, strict=True))
     write_csv(path, [*header, *SUMMARY], body)

@@ -47,6 +47,7 @@ from heritage.models.vocab import (
     LocationPrecision,
     Method,
 )
+from heritage.sitecsv import polygon_wkt
 
 if TYPE_CHECKING:
     from heritage.exports import Scope
@@ -215,8 +216,7 @@ def wkt(site: Site) -> str | None:
     if isinstance(geometry, Point):
         lon, lat = geometry.coordinates[0], geometry.coordinates[1]
         return f"POINT({lon} {lat})"
-    rings = ", ".join("(" + ", ".join(f"{p[0]} {p[1]}" for p in ring) + ")" for ring in geometry.coordinates)
-    return f"POLYGON({rings})"
+    return polygon_wkt(geometry)  # as the site CSV writes it
 
 
 def _place(site: Site) -> dict[str, Any]:

@@ -19,7 +19,6 @@ from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from heritage.exports.summary import site_summaries
 from heritage.models import Point, Polygon, Site
 
 if TYPE_CHECKING:
@@ -83,7 +82,7 @@ def site_features(scope: Scope) -> list[dict[str, Any]]:
             statuses[site_id][reviewed.damage_status.value] += 1
             parties[site_id].add(scope.parties.get(party, party) if party else "no party")
     features = []
-    for site, row in zip(scope.sites, site_summaries(scope), strict=True):
+    for site, row in zip(scope.sites, scope.summaries, strict=True):
         period = site.period
         properties: dict[str, Any] = {
             "id": site.id,

@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from heritage.exports.styles import Shape, condition_qml, condition_sld
-from heritage.exports.summary import site_summaries
 from heritage.frame import ColumnKind, write_table
 from heritage.models import Site, When
 
@@ -120,7 +119,7 @@ def _write_sites(scope: Scope, path: Path) -> None:
     columns += [(scheme_columns[s], "text") for s in schemes]
     columns += [("recorded_at", "datetime"), ("recorded_by", "text")]
 
-    summaries = site_summaries(scope)
+    summaries = scope.summaries
     rows, points = [], []
     for site, summary in zip(sites, summaries, strict=True):
         first: dict[str, str] = {}
