@@ -64,11 +64,14 @@ class Selection:
     conditions: set[Condition] | None = None
 
 
-def select_sites(catalogue: Catalogue, selection: Selection, today: date, audience: str = "mission") -> list[Site]:
+def select_sites(
+    catalogue: Catalogue, selection: Selection, today: date, audience: str = "mission", seen: Seen | None = None
+) -> list[Site]:
     """The sites of the selection. Chosen by allegation or condition, a site is chosen by what this
-    audience may see of it (`heritage.selection.Seen`), as the package then shows it: being in a package of
-    "destroyed" sites must not tell what a hidden report says."""
-    seen = Seen.load(catalogue, audience) if selection.has_allegation or selection.conditions else None
+    audience may see of it (`heritage.selection.Seen`, loaded here unless given), as the package then
+    shows it: being in a package of "destroyed" sites must not tell what a hidden report says."""
+    if seen is None and (selection.has_allegation or selection.conditions):
+        seen = Seen.load(catalogue, audience)
     chosen = []
     for site in catalogue.sites():
         if selection.sites is not None and site.id not in selection.sites:
@@ -181,8 +184,10 @@ def export_mission(
     as_zip: bool = False,
     today: date | None = None,
     progress: Callable[[str], None] | None = None,
+    seen: Seen | None = None,
 ) -> PackageResult:
-    """Write the package for `sites` into `folder` (new, or empty). Nothing is left half-written."""
+    """Write the package for `sites` into `folder` (new, or empty). Nothing is left half-written.
+    `seen`: the audience's view of the catalogue, if the caller has loaded it already."""
 
     today = today or utc_today()
     step = progress or (lambda _: None)
@@ -191,7 +196,7 @@ def export_mission(
     archive = Path(f"{folder}.zip")
     if as_zip and layout.check_output(archive):
         raise InvalidInput("already exists; choose another name for the package", file=archive)
-    scope = Scope.load(catalogue, sites, audience, today=today, dossiers="../dossiers/")
+    scope = Scope.load(catalogue, sites, audience, today=today, dossiers="../dossiers/", seen=seen)
     if not scope.sites:
         raise InvalidInput("the selection holds no site this audience may see")
     # Written in a hidden folder beside the target (and the zip under a hidden name), each moved

@@ -18,6 +18,7 @@ from heritage.models.base import utc_today
 
 if TYPE_CHECKING:
     from heritage.models import Site
+    from heritage.selection import Seen
     from heritage.store import Catalogue
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -38,8 +39,9 @@ class SiteChoice:
         """Whether any option chose sites at all."""
         return bool(self.area or self.bbox_text or self.site_list or self.has_allegation or self.conditions)
 
-    def sites(self, catalogue: Catalogue, audience: str) -> list[Site]:
-        """The sites the options choose, as `audience` would choose them (`mission.select_sites`)."""
+    def sites(self, catalogue: Catalogue, audience: str, seen: Seen | None = None) -> list[Site]:
+        """The sites the options choose, as `audience` would choose them (`mission.select_sites`;
+        `seen`: that audience's view of the catalogue, if already loaded)."""
         from heritage.mission import Selection, select_sites
         from heritage.selection import read_area
 
@@ -52,7 +54,7 @@ class SiteChoice:
             has_allegation=self.has_allegation,
             conditions={Condition(c) for c in self.conditions} or None,
         )
-        return select_sites(catalogue, selection, utc_today(), audience)
+        return select_sites(catalogue, selection, utc_today(), audience, seen)
 
 
 def site_selection(command: F) -> F:

@@ -51,13 +51,15 @@ def export_command(
     env: Env, format_name: str, choice: SiteChoice, output: str, dossier_links: str | None, audience: str
 ) -> None:
     from heritage.exports import Scope, export, export_to_stream, stdout_binary
+    from heritage.selection import Seen
 
     catalogue = env.catalogue
     to_stdout = output == "-"
     if not to_stdout:
         path = output_path(catalogue.root, output)
-    sites = choice.sites(catalogue, audience) if choice.chosen else list(catalogue.sites())
-    scope = Scope.load(catalogue, sites, audience, dossiers=dossier_links)
+    seen = Seen.load(catalogue, audience)  # read once: it chooses the sites and fills the scope
+    sites = choice.sites(catalogue, audience, seen) if choice.chosen else list(catalogue.sites())
+    scope = Scope.load(catalogue, sites, audience, dossiers=dossier_links, seen=seen)
     if not scope.sites:
         raise click.UsageError(f"the selection holds no site the {audience} audience may see")
     if to_stdout:

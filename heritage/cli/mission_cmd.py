@@ -61,12 +61,14 @@ def mission_export(
 
     from heritage.mission import export_mission
     from heritage.mission_page import CATALOGUE_ROOT_WORDS, PACKAGE_ROOT_WORDS
+    from heritage.selection import Seen
 
     check_one_line(name, "--name", "a name")
     refuse_stdio(output, "--output", "a package is a folder of many files (and a zip beside it); name the folder")
     catalogue = env.catalogue
     output_path(catalogue.root, output, folder=True)
-    sites = choice.sites(catalogue, audience)
+    seen = Seen.load(catalogue, audience)  # read once: it chooses the sites and fills the package
+    sites = choice.sites(catalogue, audience, seen)
     with Progress(transient=True, console=progress_console()) as progress:
         task = progress.add_task("writing the package", total=len(sites))
         result = export_mission(
@@ -78,6 +80,7 @@ def mission_export(
             pdf=not no_pdf,
             as_zip=as_zip,
             progress=lambda _: progress.advance(task),
+            seen=seen,
         )
     inform(f"wrote the {audience} package '{printable(name)}' ({result.sites} site(s)) to {result.path}")
     inform(f"package root {result.root}: {PACKAGE_ROOT_WORDS}")
