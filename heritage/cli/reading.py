@@ -45,7 +45,7 @@ def _record_json(record: Any) -> dict[str, Any]:
     return data
 
 
-def _print_table(what: str, headers: Sequence[str], rows: list[list[str]], limit: int | None) -> None:
+def print_table(what: str, headers: Sequence[str], rows: list[list[str]], limit: int | None) -> None:
     """A listing as the site list prints it: every cell folded, never cut; the first `limit` rows
     (TABLE_LIMIT unless given; 0 for all) and a line saying how many were left out."""
     limit = TABLE_LIMIT if limit is None else limit
@@ -60,7 +60,7 @@ def _print_table(what: str, headers: Sequence[str], rows: list[list[str]], limit
         out.print(f"showing {len(shown):,} of {total:,}; --limit 0 for all, or --json", markup=False)
 
 
-def _print_fields(title: str, fields: Sequence[tuple[str, object]]) -> None:
+def print_fields(title: str, fields: Sequence[tuple[str, object]]) -> None:
     out = console()
     out.print(plain_text(title, style="bold"))
     for label, value in fields:
@@ -98,7 +98,7 @@ def source_list(
         echo_json([_record_json(s) for s in found])
         return
     rows = [[s.id, s.kind.value, str(s.published or "-"), s.reliability.value, s.party or "-", s.title] for s in found]
-    _print_table("source(s)", ["id", "kind", "published", "grade", "party", "title"], rows, limit)
+    print_table("source(s)", ["id", "kind", "published", "grade", "party", "title"], rows, limit)
 
 
 @source.command("show")
@@ -118,7 +118,7 @@ def source_show(env: Env, source_id: str, audience: str, as_json: bool) -> None:
     if as_json:
         echo_json(_record_json(found))
         return
-    _print_fields(found.id, _source_fields(found))
+    print_fields(found.id, _source_fields(found))
 
 
 def _source_fields(s: Source) -> list[tuple[str, object]]:
@@ -182,7 +182,7 @@ def report_list(env: Env, site_id: str | None, audience: str, limit: int | None,
         ]
         for r in found
     ]
-    _print_table("report(s)", ["id", "site", "observed", "condition", "method", "sources"], rows, limit)
+    print_table("report(s)", ["id", "site", "observed", "condition", "method", "sources"], rows, limit)
 
 
 @report.command("show")
@@ -202,7 +202,7 @@ def report_show(env: Env, report_id: str, audience: str, as_json: bool) -> None:
     if as_json:
         echo_json(_record_json(found))
         return
-    _print_fields(found.id, _report_fields(found))
+    print_fields(found.id, _report_fields(found))
 
 
 def _report_fields(r: ConditionReport) -> list[tuple[str, object]]:
@@ -262,7 +262,7 @@ def evidence_list(env: Env, source_id: str | None, audience: str, limit: int | N
         ]
         for e in found
     ]
-    _print_table("evidence file(s)", ["id", "source", "type", "bytes", "captured", "name"], rows, limit)
+    print_table("evidence file(s)", ["id", "source", "type", "bytes", "captured", "name"], rows, limit)
 
 
 @evidence.command("show")
@@ -281,7 +281,7 @@ def evidence_show(env: Env, reference: str, audience: str, as_json: bool) -> Non
     if as_json:
         echo_json(_record_json(found))
         return
-    _print_fields(found.id, _evidence_fields(found))
+    print_fields(found.id, _evidence_fields(found))
     from heritage.cli.custody_cmd import print_chain
     from heritage.custody import find_chain
 

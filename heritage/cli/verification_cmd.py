@@ -6,25 +6,20 @@ from datetime import UTC
 from pathlib import Path
 
 import click
-from rich.text import Text
 
-from heritage.cli import columns
 from heritage.cli.app import Env, cli, pass_env
 from heritage.cli.common import (
     choice,
     citations,
-    console,
     drop_none,
     echo_json,
     evidence_hashes,
-    indented,
     json_option,
     listing_audience_option,
-    plain_text,
-    printable,
     renamed,
 )
 from heritage.cli.completion import source_ids
+from heritage.cli.reading import LIMIT_OPTION, print_fields, print_table
 from heritage.cli.records import FILE_OPTION
 from heritage.listing import find_verification, list_verifications
 from heritage.models import Sensitivity, SubjectKind, Verification, VerificationResult, VerificationStep
@@ -134,8 +129,9 @@ def verification_add(
 @click.option("--subject", help="Only the checks of this record (an id, or an evidence file's ev-... id or SHA-256).")
 @listing_audience_option
 @json_option("Print JSON instead of a table.")
+@LIMIT_OPTION
 @pass_env
-def verification_list(env: Env, subject: str | None, audience: str, as_json: bool) -> None:
+def verification_list(env: Env, subject: str | None, audience: str, as_json: bool, limit: int | None) -> None:
     """List verifications: what each checked, the step, the result, when and by whom.
 
     \b
@@ -147,28 +143,20 @@ def verification_list(env: Env, subject: str | None, audience: str, as_json: boo
     if as_json:
         echo_json([v.model_dump(mode="json", exclude_none=True) for v in found])
         return
-    out = console()
-    title = f"{len(found)} verification(s)"
-    if not found:
-        out.print(title, markup=False)
-        return
     headers = ["id", "subject", "step", "result", "method", "checked", "by"]
     rows = [
         [
-            printable(cell)
-            for cell in (
-                v.id,
-                f"{v.subject_kind.value} {v.subject}",
-                v.step.value,
-                v.result.value + (" (corrects " + v.supersedes + ")" if v.supersedes else ""),
-                v.method,
-                v.checked_on.isoformat(),
-                v.checked_by,
-            )
+            v.id,
+            f"{v.subject_kind.value} {v.subject}",
+            v.step.value,
+            v.result.value + (" (corrects " + v.supersedes + ")" if v.supersedes else ""),
+            v.method,
+            v.checked_on.isoformat(),
+            v.checked_by,
         ]
         for v in found
     ]
-    out.print(columns.table(title, headers, rows, out.width, set()))
+    print_table("verification(s)", headers, rows, limit)
 
 
 @verification.command("show")
@@ -187,11 +175,7 @@ def verification_show(env: Env, verification_id: str, audience: str, as_json: bo
     if as_json:
         echo_json(v.model_dump(mode="json", exclude_none=True))
         return
-    out = console()
-    out.print(plain_text(v.id, style="bold"))
-    for label, value in _fields(v):
-        if value not in (None, "", []):
-            out.print(Text.assemble((f"{label}: ", "bold"), indented(value)), soft_wrap=True)
+    print_fields(v.id, _fields(v))
 
 
 def _fields(v: Verification) -> list[tuple[str, object]]:
