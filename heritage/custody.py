@@ -16,15 +16,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from heritage import layout
 from heritage.audience import custody_for, evidence_for, names_people
 from heritage.errors import InvalidInput, RecordNotFound
 from heritage.hashing import file_digest
 from heritage.ids import new_id
 from heritage.models import CustodyAction, CustodyEvent, Evidence, Sensitivity
-from heritage.store import Catalogue, validation_messages
+from heritage.recording import append, build
+from heritage.store import Catalogue
 
 ID_PREFIX = "cu"
 INTAKE_HOLDER = "this catalogue"  # where the intake puts the file
@@ -81,14 +80,10 @@ def record_event(
         "recorded_by": recorded_by,
         "recorded_at": now,
     }
-    try:
-        event = CustodyEvent.model_validate(
-            {k: v for k, v in document.items() if v is not None}, context=catalogue.context
-        )
-    except ValidationError as exc:
-        field, message = validation_messages(exc)[0]
-        raise InvalidInput(message, field=field) from None
-    catalogue.add_custody_event(event)
+    event = build(
+        CustodyEvent, {k: v for k, v in document.items() if v is not None}, catalogue.context, generated_id=True
+    )
+    append(catalogue.add_custody_event, event, generated_id=True)
     return event
 
 
