@@ -9,7 +9,7 @@ import re
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -247,6 +247,19 @@ listing_audience_option = click.option(
     show_default=True,
     help="Show only what this audience may see, as it may see it: public, mission or internal (everything).",
 )
+
+
+def aware_datetime(value: str | None, option: str) -> datetime | None:
+    """A date and time given on the command line, which must say its time zone; None if not given."""
+    if value is None:
+        return None
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date and time", param_hint=option) from None
+    if when.tzinfo is None:
+        raise click.BadParameter("give the time zone, e.g. 2026-05-14T16:30:00+04:00", param_hint=option)
+    return when
 
 
 def check_one_line(text: str, option: str, what: str) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +10,15 @@ import click
 from rich.text import Text
 
 from heritage.cli.app import Env, pass_env
-from heritage.cli.common import choice, console, echo_json, json_option, listing_audience_option, renamed
+from heritage.cli.common import (
+    aware_datetime,
+    choice,
+    console,
+    echo_json,
+    json_option,
+    listing_audience_option,
+    renamed,
+)
 from heritage.cli.evidence_cmd import evidence
 from heritage.models import CustodyAction, Sensitivity
 
@@ -36,18 +44,6 @@ def custody() -> None:
       heritage evidence custody add ev-3f2a9c0d1e4b5a6f7c8d --action transferred \\
         --from "Field team 2" --to "HQ evidence officer" --where "USB stick S/N 4C530001" --check copy.jpg
     """
-
-
-def _when(value: str | None) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        when = datetime.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date and time", param_hint="--at") from None
-    if when.tzinfo is None:
-        raise click.BadParameter("give the time zone, e.g. 2026-05-14T16:30:00+04:00", param_hint="--at")
-    return when
 
 
 @custody.command("add")
@@ -98,7 +94,7 @@ def custody_add(
         CustodyAction(action),
         recorded_by=env.user(),
         by=by,
-        at=_when(at),
+        at=aware_datetime(at, "--at"),
         from_holder=from_holder,
         to_holder=to_holder,
         where=where,

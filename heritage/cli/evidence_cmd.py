@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 import click
 
 from heritage.cli.app import Env, cli, pass_env
-from heritage.cli.common import refuse_stdio, renamed
+from heritage.cli.common import aware_datetime, refuse_stdio, renamed
 from heritage.cli.completion import source_ids
 
 
@@ -54,14 +53,7 @@ def evidence_add(
 
     refuse_stdio(file, "FILE", "evidence is kept with the name, type and photo metadata of its file; save it first")
 
-    when = None
-    if captured_at is not None:
-        try:
-            when = datetime.fromisoformat(captured_at)
-        except ValueError:
-            raise click.BadParameter(f"{captured_at!r} is not a date and time", param_hint="--captured-at") from None
-        if when.tzinfo is None:
-            raise click.BadParameter("give the time zone, e.g. 2022-07-06T10:15:00+04:00", param_hint="--captured-at")
+    when = aware_datetime(captured_at, "--captured-at")
     record = add_evidence(
         env.catalogue,
         file,
